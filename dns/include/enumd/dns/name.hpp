@@ -1,0 +1,102 @@
+#pragma once
+/// A domain name in wire form with precomputed label offsets (NSD-style).
+///
+/// The name keeps the case it was given (the question is echoed as asked);
+/// comparisons are case-insensitive (RFC 4343) and `to_lookup_key` gives the
+/// canonical, reversed-label key that orders names as RFC 4034 §6.1 does.
+/// Fixed storage: constructing, copying and comparing never allocate.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "enumd/dns/result.hpp"
+
+namespace enumd::dns {
+
+inline constexpr std::size_t kMaxNameLength = 255;   // RFC 1035 §2.3.4
+inline constexpr std::size_t kMaxLabelLength = 63;   // RFC 1035 §2.3.4
+inline constexpr std::size_t kMaxLabels = 128;       // 255 octets / 2 per label
+/// A lookup key is at most 2 × 255 octets (escaped bytes), under LMDB's 511.
+inline constexpr std::size_t kMaxLookupKey = 2 * kMaxNameLength;
+
+class Name {
+public:
+    /// The root name ".".
+    Name() noexcept;
+
+    /// Parses presentation format ("www.example.com.", "\\046", "\\DDD").
+    /// A name without a trailing dot is made absolute relative to `origin`
+    /// (or to the root when no origin is given). "@" is the origin.
+    static Result<Name> from_text(std::string_view text, const Name* origin = nullptr);
+
+    /// Reads a possibly compressed name at `offset` inside `packet`
+    /// (RFC 1035 §4.1.4). On success `offset` is advanced past the name
+    /// as it appears at that position (a pointer counts 2 octets).
+    static Result<Name> from_wire(std::span<const std::uint8_t> packet, std::size_t& offset);
+
+    /// Builds a name from uncompressed wire octets (e.g. stored rdata).
+    static Result<Name> from_uncompressed(std::span<const std::uint8_t> wire);
+
+    /// Wire form, uncompressed, in the case it was given.
+    [[nodiscard]] std::span<const std::uint8_t> wire() const noexcept { return {wire_.data(), len_}; }
+    [[nodiscard]] std::size_t wire_size() const noexcept { return len_; }
+    /// Number of labels, not counting the root label.
+    [[nodiscard]] std::size_t label_count() const noexcept { return labels_; }
+    /// Label `i` counted from the left (0 = leftmost), without its length octet.
+    [[nodiscard]] std::string_view label(std::size_t i) const noexcept;
+    [[nodiscard]] bool is_root() const noexcept { return labels_ == 0; }
+    [[nodiscard]] bool is_wildcard() const noexcept;  ///< leftmost label is "*"
+
+    /// The name with the leftmost `n` labels removed.
+    [[nodiscard]] Name parent(std::size_t n = 1) const noexcept;
+    /// `label` prepended to this name; fails past 255 octets or 63-octet labels.
+    [[nodiscard]] Result<Name> prepend(std::string_view label) const;
+    /// This (relative part) followed by `suffix`: "a.b." + "c." → "a.b.c.".
+    [[nodiscard]] Result<Name> concat(const Name& suffix) const;
+
+    /// True when this name equals `other` or lies below it (case-insensitive).
+    [[nodiscard]] bool is_subdomain_of(const Name& other) const noexcept;
+    /// Case-insensitive equality.
+    [[nodiscard]] bool equals(const Name& other) const noexcept;
+    friend bool operator==(const Name& a, const Name& b) noexcept { return a.equals(b); }
+    /// RFC 4034 §6.1 canonical order: <0, 0, >0.
+    [[nodiscard]] int canonical_compare(const Name& other) const noexcept;
+    friend bool operator<(const Name& a, const Name& b) noexcept { return a.canonical_compare(b) < 0; }
+
+    /// Lower-cased copy.
+    [[nodiscard]] Name lowercased() const noexcept;
+
+    /// Presentation format with a trailing dot; special characters escaped.
+    [[nodiscard]] std::string to_text() const;
+
+    /// Canonical lookup key (knot_dname_lf-like): labels right to left, each
+    /// lower-cased and terminated by 0x00; octets 0x00/0x01 inside a label are
+    /// escaped as 0x01 0x01 / 0x01 0x02 so that byte order of keys is the
+    /// canonical name order and every descendant of a name sorts right after
+    /// it. The root is the empty key. Writes into `out` and returns the length.
+    std::size_t to_lookup_key(std::span<std::uint8_t, kMaxLookupKey> out) const noexcept;
+    [[nodiscard]] std::string to_lookup_key() const;
+    /// Inverse of to_lookup_key.
+    static Result<Name> from_lookup_key(std::span<const std::uint8_t> key);
+
+private:
+    void index() noexcept;
+    std::array<std::uint8_t, kMaxNameLength> wire_{};
+    std::array<std::uint8_t, kMaxLabels> offsets_{};
+    std::uint8_t len_ = 1;
+    std::uint8_t labels_ = 0;
+};
+
+/// Number of whole labels the lookup keys `a` and `b` share from the right
+/// (i.e. the depth of the closest common ancestor).
+std::size_t common_key_labels(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) noexcept;
+/// Number of labels encoded in a lookup key.
+std::size_t key_label_count(std::span<const std::uint8_t> key) noexcept;
+/// Length of the prefix of `key` that encodes its first `labels` labels.
+std::size_t key_prefix_length(std::span<const std::uint8_t> key, std::size_t labels) noexcept;
+
+}  // namespace enumd::dns

@@ -1,0 +1,432 @@
+#include "enumd/dns/wire.hpp"
+
+#include <cstring>
+
+namespace enumd::dns {
+namespace {
+
+constexpr std::uint8_t lower(std::uint8_t c) noexcept {
+    return (c >= 'A' && c <= 'Z') ? static_cast<std::uint8_t>(c + 32) : c;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- reading
+
+bool WireReader::read_u8(std::uint8_t& v) noexcept {
+    if (remaining() < 1) return false;
+    v = packet_[pos_++];
+    return true;
+}
+
+bool WireReader::read_u16(std::uint16_t& v) noexcept {
+    if (remaining() < 2) return false;
+    v = static_cast<std::uint16_t>((packet_[pos_] << 8) | packet_[pos_ + 1]);
+    pos_ += 2;
+    return true;
+}
+
+bool WireReader::read_u32(std::uint32_t& v) noexcept {
+    if (remaining() < 4) return false;
+    v = (static_cast<std::uint32_t>(packet_[pos_]) << 24) | (static_cast<std::uint32_t>(packet_[pos_ + 1]) << 16) |
+        (static_cast<std::uint32_t>(packet_[pos_ + 2]) << 8) | packet_[pos_ + 3];
+    pos_ += 4;
+    return true;
+}
+
+bool WireReader::skip(std::size_t n) noexcept {
+    if (remaining() < n) return false;
+    pos_ += n;
+    return true;
+}
+
+bool WireReader::read_name(Name& name) noexcept {
+    // Name::from_wire returns an error string only on failure; its success path does not allocate.
+    std::size_t off = pos_;
+    auto r = Name::from_wire(packet_, off);
+    if (!r) return false;
+    name = r.value();
+    pos_ = off;
+    return true;
+}
+
+bool WireReader::read_question(Question& q) noexcept {
+    std::uint16_t t = 0;
+    if (!read_name(q.qname) || !read_u16(t) || !read_u16(q.qclass)) return false;
+    q.qtype = static_cast<RrType>(t);
+    return true;
+}
+
+bool WireReader::read_record(RecordView& rr) noexcept {
+    std::uint16_t t = 0;
+    std::uint16_t rdlen = 0;
+    if (!read_name(rr.owner) || !read_u16(t) || !read_u16(rr.rrclass) || !read_u32(rr.ttl) || !read_u16(rdlen))
+        return false;
+    if (remaining() < rdlen) return false;
+    rr.type = static_cast<RrType>(t);
+    rr.rdata_offset = pos_;
+    rr.rdata = packet_.subspan(pos_, rdlen);
+    pos_ += rdlen;
+    return true;
+}
+
+bool read_header(std::span<const std::uint8_t> packet, Header& h) noexcept {
+    WireReader r(packet);
+    return r.read_u16(h.id) && r.read_u16(h.flags) && r.read_u16(h.qdcount) && r.read_u16(h.ancount) &&
+           r.read_u16(h.nscount) && r.read_u16(h.arcount);
+}
+
+QueryParse parse_query(std::span<const std::uint8_t> packet, QueryView& out) noexcept {
+    // Checks in the order NSD uses: short or QR=1 → drop; then opcode; then counts.
+    if (!read_header(packet, out.header)) return QueryParse::Drop;
+    if (out.header.qr()) return QueryParse::Drop;
+    out.edns.reset();
+    out.has_question = false;
+    WireReader r(packet, kHeaderSize);
+    if (out.header.qdcount == 1) {
+        if (!r.read_question(out.question)) return QueryParse::FormErr;
+        out.has_question = true;
+        out.question_end = r.position();
+    }
+    if (out.header.opcode() != Opcode::QUERY) return QueryParse::NotImp;
+    // RFC 9619: a QUERY carries exactly one question.
+    if (out.header.qdcount != 1) return QueryParse::FormErr;
+    // Answer and authority of a query are skipped; the additional section is
+    // scanned for OPT (RFC 6891 §6.1.1: at most one, owner must be root).
+    RecordView rr;
+    std::size_t others = static_cast<std::size_t>(out.header.ancount) + out.header.nscount;
+    for (std::size_t i = 0; i < others; ++i) {
+        if (!r.read_record(rr)) return QueryParse::FormErr;
+    }
+    bool bad_version = false;
+    for (std::size_t i = 0; i < out.header.arcount; ++i) {
+        if (!r.read_record(rr)) return QueryParse::FormErr;
+        if (rr.type != RrType::OPT) continue;
+        if (out.edns || !rr.owner.is_root()) return QueryParse::FormErr;
+        // Options must be well-formed TLVs inside RDLEN.
+        std::size_t p = 0;
+        while (p < rr.rdata.size()) {
+            if (rr.rdata.size() - p < 4) return QueryParse::FormErr;
+            std::size_t olen = static_cast<std::size_t>((rr.rdata[p + 2] << 8) | rr.rdata[p + 3]);
+            p += 4;
+            if (rr.rdata.size() - p < olen) return QueryParse::FormErr;
+            p += olen;
+        }
+        Edns e;
+        e.udp_size = rr.rrclass < 512 ? 512 : rr.rrclass;  // RFC 6891 §6.2.3
+        e.ext_rcode = static_cast<std::uint8_t>(rr.ttl >> 24);
+        e.version = static_cast<std::uint8_t>((rr.ttl >> 16) & 0xFF);
+        e.do_bit = (rr.ttl & 0x8000) != 0;
+        out.edns = e;
+        if (e.version != 0) bad_version = true;
+    }
+    if (bad_version) return QueryParse::BadVers;
+    return QueryParse::Ok;
+}
+
+// ---------------------------------------------------------------- writing
+
+MessageWriter::MessageWriter(std::span<std::uint8_t> buffer, std::size_t limit) noexcept
+    : buf_(buffer), limit_(limit < buffer.size() ? limit : buffer.size()) {
+    if (buf_.size() >= kHeaderSize) {
+        std::memset(buf_.data(), 0, kHeaderSize);
+        size_ = kHeaderSize;
+    }
+}
+
+std::size_t MessageWriter::room() const noexcept {
+    std::size_t lim = limit_ > reserved_ ? limit_ - reserved_ : 0;
+    return lim > size_ ? lim - size_ : 0;
+}
+
+bool MessageWriter::put(const void* p, std::size_t n) noexcept {
+    if (room() < n) return false;
+    std::memcpy(buf_.data() + size_, p, n);
+    size_ += n;
+    return true;
+}
+
+bool MessageWriter::put_u16(std::uint16_t v) noexcept {
+    std::uint8_t b[2] = {static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v)};
+    return put(b, 2);
+}
+
+bool MessageWriter::put_u32(std::uint32_t v) noexcept {
+    std::uint8_t b[4] = {static_cast<std::uint8_t>(v >> 24), static_cast<std::uint8_t>(v >> 16),
+                         static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v)};
+    return put(b, 4);
+}
+
+void MessageWriter::set_header(std::uint16_t id, std::uint16_t fl) noexcept {
+    buf_[0] = static_cast<std::uint8_t>(id >> 8);
+    buf_[1] = static_cast<std::uint8_t>(id);
+    set_flags(fl);
+}
+
+void MessageWriter::set_flags(std::uint16_t fl) noexcept {
+    buf_[2] = static_cast<std::uint8_t>(fl >> 8);
+    buf_[3] = static_cast<std::uint8_t>(fl);
+}
+
+std::uint16_t MessageWriter::flags() const noexcept {
+    return static_cast<std::uint16_t>((buf_[2] << 8) | buf_[3]);
+}
+
+void MessageWriter::set_rcode(std::uint8_t rcode) noexcept {
+    set_flags(static_cast<std::uint16_t>((flags() & 0xFFF0) | (rcode & 0x0F)));
+}
+
+void MessageWriter::sync_counts() noexcept {
+    for (int i = 0; i < 3; ++i) {
+        buf_[6 + 2 * i] = static_cast<std::uint8_t>(counts_[i] >> 8);
+        buf_[7 + 2 * i] = static_cast<std::uint8_t>(counts_[i]);
+    }
+}
+
+MessageWriter::Mark MessageWriter::mark() const noexcept {
+    return Mark{size_, {counts_[0], counts_[1], counts_[2]}, ncompress_};
+}
+
+void MessageWriter::rollback(const Mark& m) noexcept {
+    size_ = m.size;
+    for (int i = 0; i < 3; ++i) counts_[i] = m.counts[i];
+    ncompress_ = m.compress_entries;
+    sync_counts();
+}
+
+// Does the (possibly compressed) name at buffer offset `off` equal labels
+// [first, end) of `name`? Case-insensitive.
+std::optional<std::uint16_t> MessageWriter::find_suffix(const Name& name, std::size_t first) const noexcept {
+    auto wire = name.wire();
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < first; ++i) start += 1 + wire[start];
+    for (std::size_t e = 0; e < ncompress_; ++e) {
+        std::size_t off = compress_[e];
+        std::size_t p = start;
+        bool match = true;
+        int hops = 0;
+        while (true) {
+            std::uint8_t l = buf_[off];
+            if ((l & 0xC0) == 0xC0) {
+                off = static_cast<std::size_t>(((l & 0x3F) << 8) | buf_[off + 1]);
+                if (++hops > 64) {
+                    match = false;
+                    break;
+                }
+                continue;
+            }
+            if (l != wire[p]) {
+                match = false;
+                break;
+            }
+            if (l == 0) break;
+            for (std::size_t k = 1; k <= l; ++k) {
+                if (lower(buf_[off + k]) != lower(wire[p + k])) {
+                    match = false;
+                    break;
+                }
+            }
+            if (!match) break;
+            off += 1 + l;
+            p += 1 + l;
+        }
+        if (match) return static_cast<std::uint16_t>(compress_[e]);
+    }
+    return std::nullopt;
+}
+
+bool MessageWriter::write_name(const Name& name, bool compress) noexcept {
+    auto wire = name.wire();
+    std::size_t labels = name.label_count();
+    std::size_t pos = 0;
+    std::size_t begin = size_;
+    std::size_t entries_before = ncompress_;
+    for (std::size_t i = 0; i < labels; ++i) {
+        if (compress) {
+            if (auto ptr = find_suffix(name, i)) {
+                std::uint16_t v = static_cast<std::uint16_t>(0xC000 | *ptr);
+                if (!put_u16(v)) {
+                    size_ = begin;
+                    ncompress_ = entries_before;
+                    return false;
+                }
+                return true;
+            }
+        }
+        std::size_t l = wire[pos];
+        std::size_t here = size_;
+        if (!put(wire.data() + pos, 1 + l)) {
+            size_ = begin;
+            ncompress_ = entries_before;
+            return false;
+        }
+        // Only offsets below 0x4000 can be pointed at (14-bit pointers).
+        if (here < 0x4000 && ncompress_ < kMaxCompress) compress_[ncompress_++] = static_cast<std::uint16_t>(here);
+        pos += 1 + l;
+    }
+    std::uint8_t zero = 0;
+    if (!put(&zero, 1)) {
+        size_ = begin;
+        ncompress_ = entries_before;
+        return false;
+    }
+    return true;
+}
+
+bool MessageWriter::add_question(const Name& qname, RrType qtype, std::uint16_t qclass) noexcept {
+    Mark m = mark();
+    if (!write_name(qname, true) || !put_u16(static_cast<std::uint16_t>(qtype)) || !put_u16(qclass)) {
+        rollback(m);
+        return false;
+    }
+    buf_[5] = static_cast<std::uint8_t>(buf_[5] + 1);
+    return true;
+}
+
+bool MessageWriter::add_question_raw(std::span<const std::uint8_t> raw, const Name& qname) noexcept {
+    // The raw question may contain a compression pointer only in a malformed
+    // query; callers pass the re-encoded qname in that case via add_question.
+    if (!put(raw.data(), raw.size())) return false;
+    std::size_t off = kHeaderSize;
+    for (std::size_t i = 0; i < qname.label_count() && ncompress_ < kMaxCompress; ++i) {
+        compress_[ncompress_++] = static_cast<std::uint16_t>(off);
+        off += 1 + buf_[off];
+    }
+    buf_[4] = 0;
+    buf_[5] = 1;
+    return true;
+}
+
+bool MessageWriter::add_record(Section s, const Name& owner, RrType type, std::uint16_t rrclass, std::uint32_t ttl,
+                               std::span<const std::uint8_t> rdata) noexcept {
+    Mark m = mark();
+    auto fail = [&]() {
+        rollback(m);
+        return false;
+    };
+    if (!write_name(owner, true) || !put_u16(static_cast<std::uint16_t>(type)) || !put_u16(rrclass) ||
+        !put_u32(ttl))
+        return fail();
+    std::size_t rdlen_at = size_;
+    if (!put_u16(0)) return fail();
+    RdataNames rn = rdata_names(type);
+    if (rn.count == 0 || !rn.compressible) {
+        if (!put(rdata.data(), rdata.size())) return fail();
+    } else {
+        // RFC 1035 types: compress embedded names.
+        std::size_t p = 0;
+        if (rn.fixed_prefix > 0) {
+            if (rdata.size() < rn.fixed_prefix || !put(rdata.data(), rn.fixed_prefix)) return fail();
+            p = rn.fixed_prefix;
+        }
+        for (std::uint8_t k = 0; k < rn.count; ++k) {
+            auto n = Name::from_uncompressed(rdata.subspan(p));
+            if (!n) return fail();
+            if (!write_name(*n, true)) return fail();
+            p += n->wire_size();
+        }
+        if (p < rdata.size() && !put(rdata.data() + p, rdata.size() - p)) return fail();
+    }
+    std::size_t rdlen = size_ - rdlen_at - 2;
+    buf_[rdlen_at] = static_cast<std::uint8_t>(rdlen >> 8);
+    buf_[rdlen_at + 1] = static_cast<std::uint8_t>(rdlen);
+    ++counts_[static_cast<int>(s)];
+    sync_counts();
+    return true;
+}
+
+bool MessageWriter::add_opt(std::uint16_t udp_size, std::uint8_t ext_rcode, std::uint8_t version,
+                            bool do_bit) noexcept {
+    std::uint8_t rec[11] = {0,
+                            0,
+                            41,
+                            static_cast<std::uint8_t>(udp_size >> 8),
+                            static_cast<std::uint8_t>(udp_size),
+                            ext_rcode,
+                            version,
+                            static_cast<std::uint8_t>(do_bit ? 0x80 : 0),
+                            0,
+                            0,
+                            0};
+    std::size_t saved = reserved_;
+    reserved_ = 0;
+    bool ok = put(rec, sizeof rec);
+    reserved_ = ok && saved >= sizeof rec ? saved - sizeof rec : (ok ? 0 : saved);
+    if (!ok) return false;
+    ++counts_[2];
+    sync_counts();
+    return true;
+}
+
+// ---------------------------------------------------------------- rdata names
+
+RdataNames rdata_names(RrType type) noexcept {
+    switch (type) {
+        case RrType::NS:
+        case RrType::CNAME:
+        case RrType::PTR: return {1, 0, true, false};
+        case RrType::SOA: return {2, 0, true, false};
+        case RrType::MX: return {1, 2, true, false};
+        case RrType::DNAME: return {1, 0, false, false};
+        case RrType::SRV: return {1, 6, false, false};   // RFC 2782: no compression
+        case RrType::NAPTR: return {1, 4, false, true};  // RFC 3403 §4.1: no compression
+        default: return {};
+    }
+}
+
+std::optional<Name> rdata_target(RrType type, std::span<const std::uint8_t> rdata) noexcept {
+    RdataNames rn = rdata_names(type);
+    if (rn.count == 0 || type == RrType::SOA) return std::nullopt;
+    std::size_t p = rn.fixed_prefix;
+    if (rn.after_strings) {
+        for (int i = 0; i < 3; ++i) {
+            if (p >= rdata.size()) return std::nullopt;
+            p += 1 + rdata[p];
+        }
+    }
+    if (p >= rdata.size()) return std::nullopt;
+    auto n = Name::from_uncompressed(rdata.subspan(p));
+    if (!n) return std::nullopt;
+    return *n;
+}
+
+std::optional<std::size_t> decompress_rdata(std::span<const std::uint8_t> packet, const RecordView& rr,
+                                            std::span<std::uint8_t> out) noexcept {
+    RdataNames rn = rdata_names(rr.type);
+    if (rn.count == 0) {
+        if (out.size() < rr.rdata.size()) return std::nullopt;
+        std::memcpy(out.data(), rr.rdata.data(), rr.rdata.size());
+        return rr.rdata.size();
+    }
+    std::size_t in = 0;
+    std::size_t o = 0;
+    std::size_t prefix = rn.fixed_prefix;
+    if (rn.after_strings) {
+        std::size_t p = prefix;
+        for (int i = 0; i < 3; ++i) {
+            if (p >= rr.rdata.size()) return std::nullopt;
+            p += 1 + rr.rdata[p];
+        }
+        prefix = p;
+    }
+    if (rr.rdata.size() < prefix || out.size() < prefix) return std::nullopt;
+    std::memcpy(out.data(), rr.rdata.data(), prefix);
+    in = prefix;
+    o = prefix;
+    for (std::uint8_t k = 0; k < rn.count; ++k) {
+        std::size_t off = rr.rdata_offset + in;
+        std::size_t start = off;
+        auto n = Name::from_wire(packet, off);
+        if (!n || off > rr.rdata_offset + rr.rdata.size()) return std::nullopt;
+        if (out.size() - o < n->wire_size()) return std::nullopt;
+        std::memcpy(out.data() + o, n->wire().data(), n->wire_size());
+        o += n->wire_size();
+        in += off - start;
+    }
+    std::size_t rest = rr.rdata.size() - in;
+    if (out.size() - o < rest) return std::nullopt;
+    std::memcpy(out.data() + o, rr.rdata.data() + in, rest);
+    return o + rest;
+}
+
+}  // namespace enumd::dns

@@ -1,0 +1,110 @@
+#include <catch2/catch.hpp>
+
+#include <vector>
+
+#include "enumd/dns/name.hpp"
+
+using enumd::dns::Name;
+
+namespace {
+Name N(const char* s) {
+    auto r = Name::from_text(s);
+    REQUIRE(r.ok());
+    return *r;
+}
+}  // namespace
+
+TEST_CASE("names parse from text and print back with escapes", "[name]") {
+    struct Case {
+        const char* in;
+        const char* out;
+        std::size_t labels;
+    };
+    const Case cases[] = {
+        {".", ".", 0},
+        {"e164.arpa.", "e164.arpa.", 2},
+        {"1.1.9.0.0.5.5.5.3.1.6.e164.arpa", "1.1.9.0.0.5.5.5.3.1.6.e164.arpa.", 13},
+        {"a\\.b.example.", "a\\.b.example.", 2},
+        {"\\065bc.", "Abc.", 1},
+        {"sp\\032ace.", "sp\\032ace.", 1},
+    };
+    for (const auto& c : cases) {
+        auto n = Name::from_text(c.in);
+        INFO(c.in);
+        REQUIRE(n.ok());
+        CHECK(n->to_text() == c.out);
+        CHECK(n->label_count() == c.labels);
+    }
+}
+
+TEST_CASE("bad names are refused with a reason", "[name]") {
+    std::string long_label(64, 'a');
+    std::string long_name;
+    for (int i = 0; i < 50; ++i) long_name += "abcde.";
+    for (const std::string& s : {std::string("a..b."), long_label + ".", long_name, std::string("\\999.")}) {
+        INFO(s);
+        auto n = Name::from_text(s);
+        CHECK_FALSE(n.ok());
+        if (!n.ok()) CHECK_FALSE(n.error().empty());
+    }
+}
+
+TEST_CASE("relative names are completed with the origin", "[name]") {
+    Name origin = N("e164.arpa.");
+    auto n = Name::from_text("1.6", &origin);
+    REQUIRE(n.ok());
+    CHECK(n->to_text() == "1.6.e164.arpa.");
+    CHECK(Name::from_text("@", &origin)->to_text() == "e164.arpa.");
+}
+
+TEST_CASE("comparison is case-insensitive and canonical order follows RFC 4034 6.1", "[name]") {
+    CHECK(N("EXAMPLE.com.") == N("example.COM."));
+    // The RFC 4034 §6.1 example list, in order.
+    std::vector<Name> ordered = {N("example."),       N("a.example."),         N("yljkjljk.a.example."),
+                                 N("Z.a.example."),   N("zABC.a.EXAMPLE."),    N("z.example."),
+                                 N("\\001.z.example."), N("*.z.example."),     N("\\200.z.example.")};
+    for (std::size_t i = 0; i + 1 < ordered.size(); ++i) {
+        INFO(ordered[i].to_text() << " < " << ordered[i + 1].to_text());
+        CHECK(ordered[i].canonical_compare(ordered[i + 1]) < 0);
+        CHECK(ordered[i].to_lookup_key() < ordered[i + 1].to_lookup_key());
+    }
+}
+
+TEST_CASE("lookup keys round-trip and keep descendants contiguous", "[name]") {
+    for (const char* s : {"1.1.9.0.0.5.5.5.3.1.6.e164.arpa.", "\\000.\\001x.Example.", "."}) {
+        Name n = N(s);
+        std::string key = n.to_lookup_key();
+        auto back = Name::from_lookup_key({reinterpret_cast<const std::uint8_t*>(key.data()), key.size()});
+        REQUIRE(back.ok());
+        CHECK(*back == n);
+    }
+    auto k = [](const char* s) { return N(s).to_lookup_key(); };
+    // "a.b." < "x.a.b." < "b\\000.b."? descendants of a.b. sort before any sibling greater than "a".
+    CHECK(k("a.b.") < k("x.a.b."));
+    CHECK(k("x.a.b.") < k("a\\000.b."));
+    CHECK(k("x.a.b.") < k("aa.b."));
+}
+
+TEST_CASE("common label counting on lookup keys", "[name]") {
+    auto k = [](const char* s) { return N(s).to_lookup_key(); };
+    auto span = [](const std::string& s) {
+        return std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
+    };
+    std::string a = k("5.4.3.2.0.5.5.5.2.1.6.e164.arpa.");
+    std::string b = k("9.4.3.2.0.5.5.5.2.1.6.e164.arpa.");
+    CHECK(enumd::dns::common_key_labels(span(a), span(b)) == 12);
+    CHECK(enumd::dns::key_label_count(span(a)) == 13);
+    std::string c = k("ab.example.");
+    std::string d = k("abc.example.");
+    CHECK(enumd::dns::common_key_labels(span(c), span(d)) == 1);
+}
+
+TEST_CASE("subdomain and parent", "[name]") {
+    Name n = N("epdg.epc.mnc001.mcc505.pub.3gppnetwork.org.");
+    CHECK(n.is_subdomain_of(N("3GPPnetwork.org.")));
+    CHECK(n.is_subdomain_of(N(".")));
+    CHECK_FALSE(N("org.").is_subdomain_of(n));
+    CHECK(n.parent(2).to_text() == "mnc001.mcc505.pub.3gppnetwork.org.");
+    CHECK(n.parent(7).is_root());
+    CHECK(N("*.2.0.5.5.5.2.1.6.e164.arpa.").is_wildcard());
+}

@@ -1,0 +1,215 @@
+#pragma once
+/// The compiled zone database in LMDB: many zones in one environment, every
+/// node (owner name) one key whose value is all its RRsets packed in wire
+/// form, keys in canonical order so closest-encloser and wildcard lookups are
+/// one cursor seek (Knot's reversed-label keys, Unbound's packed RRsets).
+///
+/// Layout (named databases):
+///  - "meta":  "generation" → u64, bumped by every write.
+///  - "zones": origin lookup key → ZoneMeta (id, serial, content hash, counts).
+///  - "nodes": u32 zone id (big-endian) + owner lookup key relative to the
+///             origin → packed node (see NodeView). Empty non-terminals are
+///             stored as nodes without RRsets.
+///
+/// One compile is one write transaction: readers see the whole old set of
+/// zones or the whole new set, never a mix; a kill -9 mid-compile leaves the
+/// previous data (LMDB's copy-on-write commit).
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "enumd/dns/name.hpp"
+#include "enumd/dns/result.hpp"
+#include "enumd/dns/types.hpp"
+#include "enumd/zones/model.hpp"
+
+struct MDB_env;
+struct MDB_txn;
+struct MDB_cursor;
+
+namespace enumd::zones {
+
+/// Node flags in the packed value.
+namespace node_flags {
+inline constexpr std::uint8_t kApex = 0x01;
+inline constexpr std::uint8_t kDelegation = 0x02;  ///< NS below the apex: a zone cut
+inline constexpr std::uint8_t kOccluded = 0x04;    ///< below a zone cut (glue only)
+inline constexpr std::uint8_t kWildcardChild = 0x08;  ///< "*.<this>" exists
+}  // namespace node_flags
+
+/// One RRset inside a packed node. Iterate rdatas with `next`.
+struct RrsetView {
+    dns::RrType type = dns::RrType::A;
+    std::uint32_t ttl = 0;
+    std::uint16_t count = 0;
+    std::span<const std::uint8_t> body;  ///< count × (u16 rdlen LE, rdata)
+
+    /// Iterates the rdatas: `offset` starts at 0; returns false at the end.
+    bool next(std::size_t& offset, std::span<const std::uint8_t>& rdata) const noexcept;
+};
+
+/// A packed node: u8 flags, u8 rrset count, then per RRset:
+/// u16 type, u16 count, u32 ttl, u32 body length, body (all little-endian).
+class NodeView {
+public:
+    NodeView() = default;
+    explicit NodeView(std::span<const std::uint8_t> blob) noexcept : blob_(blob) {}
+    [[nodiscard]] bool valid() const noexcept { return blob_.size() >= 2; }
+    [[nodiscard]] std::uint8_t flags() const noexcept { return valid() ? blob_[0] : 0; }
+    [[nodiscard]] std::size_t rrset_count() const noexcept { return valid() ? blob_[1] : 0; }
+    [[nodiscard]] bool empty() const noexcept { return rrset_count() == 0; }
+    [[nodiscard]] std::optional<RrsetView> find(dns::RrType type) const noexcept;
+    /// Iterates RRsets: `offset` starts at 0.
+    bool next(std::size_t& offset, RrsetView& out) const noexcept;
+
+private:
+    std::span<const std::uint8_t> blob_;
+};
+
+struct ZoneMeta {
+    std::uint32_t id = 0;
+    std::uint32_t serial = 0;
+    std::uint64_t content_hash = 0;  ///< over all RRsets except the SOA serial
+    std::uint64_t records = 0;
+    std::uint64_t nodes = 0;
+    std::int64_t compiled_at = 0;  ///< unix seconds
+    std::string source;            ///< file the zone came from
+};
+
+struct ZoneInfo {
+    dns::Name origin;
+    std::string origin_key;  ///< lookup key of the origin
+    ZoneMeta meta;
+};
+
+struct WriteOptions {
+    /// Remove zones from the database that are not in this write.
+    bool prune_others = false;
+};
+
+struct WriteReport {
+    struct PerZone {
+        dns::Name origin;
+        std::uint32_t serial = 0;
+        bool changed = false;
+        std::uint64_t records = 0;
+        std::uint64_t nodes = 0;
+    };
+    std::vector<PerZone> zones;
+    std::vector<dns::Name> removed;
+};
+
+/// Lookup outcome inside one zone (RFC 1034 §4.3.2 step 3 inputs).
+struct Lookup {
+    enum class Kind {
+        Exact,         ///< the name exists (node may be an empty non-terminal)
+        Nonexistent,   ///< it does not; `encloser` is the closest encloser
+        Delegation,    ///< a zone cut at or above the name: `node` is the cut
+    };
+    Kind kind = Kind::Nonexistent;
+    NodeView node;                 ///< exact node, or the cut for Delegation
+    dns::Name node_name;           ///< owner of `node` (Delegation) — exact: the qname
+    NodeView encloser;             ///< closest encloser node (Nonexistent)
+    std::size_t encloser_labels = 0;  ///< label count of the closest encloser (absolute)
+};
+
+class Store;
+
+/// A read transaction, reusable across queries (reset/renew, no allocation).
+/// One per thread. Holds a snapshot: a reload never blocks it and never
+/// changes what it sees until `refresh`.
+class Reader {
+public:
+    ~Reader();
+    Reader(const Reader&) = delete;
+    Reader& operator=(const Reader&) = delete;
+    Reader(Reader&&) noexcept;
+    Reader& operator=(Reader&&) noexcept;
+
+    /// Starts a fresh snapshot (mdb_txn_renew); reloads the zone table when
+    /// the database generation changed. Returns false on LMDB errors.
+    bool refresh() noexcept;
+    /// Ends the snapshot so writers can reclaim pages (mdb_txn_reset).
+    void release() noexcept;
+
+    /// The zone whose origin is the longest suffix of `qname`, if any.
+    [[nodiscard]] const ZoneInfo* find_zone(const dns::Name& qname) const noexcept;
+    [[nodiscard]] const std::vector<ZoneInfo>& zones() const noexcept { return zones_; }
+    [[nodiscard]] std::uint64_t generation() const noexcept { return generation_; }
+
+    /// Looks `qname` up inside `zone` (qname must be at or below its origin).
+    [[nodiscard]] Lookup lookup(const ZoneInfo& zone, const dns::Name& qname) noexcept;
+    /// Exact node for `name` in `zone`, if it exists.
+    [[nodiscard]] std::optional<NodeView> get(const ZoneInfo& zone, const dns::Name& name) noexcept;
+
+    /// Visits every node of a zone in canonical order (export, diff, AXFR).
+    /// The callback returns false to stop.
+    template <typename F>
+    void for_each_node(const ZoneInfo& zone, F&& f);
+
+private:
+    friend class Store;
+    Reader() = default;
+    bool load_zones() noexcept;
+    void walk(const ZoneInfo& zone, bool (*cb)(void*, const dns::Name&, NodeView), void* ctx);
+
+    MDB_env* env_ = nullptr;
+    MDB_txn* txn_ = nullptr;
+    MDB_cursor* cursor_ = nullptr;
+    unsigned nodes_dbi_ = 0;
+    unsigned zones_dbi_ = 0;
+    unsigned meta_dbi_ = 0;
+    std::uint64_t generation_ = ~0ULL;
+    std::vector<ZoneInfo> zones_;  // longest origin first
+};
+
+template <typename F>
+void Reader::for_each_node(const ZoneInfo& zone, F&& f) {
+    auto thunk = [](void* ctx, const dns::Name& n, NodeView v) -> bool { return (*static_cast<F*>(ctx))(n, v); };
+    walk(zone, thunk, &f);
+}
+
+class Store {
+public:
+    struct Options {
+        bool read_only = false;
+        std::size_t map_size = std::size_t{16} << 30;  ///< 16 GiB of address space, sparse
+        unsigned max_readers = 256;
+    };
+    /// Opens (creating when writable) the environment in directory `path`.
+    static dns::Result<std::unique_ptr<Store>> open(const std::string& path, const Options& options);
+    static dns::Result<std::unique_ptr<Store>> open(const std::string& path) { return open(path, Options{}); }
+    ~Store();
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
+
+    /// Writes `zones` in one transaction, replacing each zone of the same
+    /// origin. Auto-serial zones get serial = stored + 1 when their content
+    /// changed (and the stored serial when it did not). Records are expected
+    /// validated; ENT nodes, cut and wildcard flags are derived here.
+    dns::Result<WriteReport> write(const std::vector<Zone>& zones, const WriteOptions& options);
+    dns::Result<WriteReport> write(const std::vector<Zone>& zones) { return write(zones, WriteOptions{}); }
+    /// Removes the named zones in one transaction.
+    dns::Result<WriteReport> remove(const std::vector<dns::Name>& origins);
+
+    /// A new reader (each thread needs its own). Starts released.
+    dns::Result<std::unique_ptr<Reader>> reader();
+
+    /// Reads a whole zone back into the model (export, diff, tests).
+    dns::Result<Zone> load_zone(const dns::Name& origin);
+    [[nodiscard]] const std::string& path() const noexcept { return path_; }
+
+private:
+    Store() = default;
+    MDB_env* env_ = nullptr;
+    unsigned nodes_dbi_ = 0;
+    unsigned zones_dbi_ = 0;
+    unsigned meta_dbi_ = 0;
+    std::string path_;
+};
+
+}  // namespace enumd::zones
