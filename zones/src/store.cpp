@@ -1,0 +1,700 @@
+#include "enumd/zones/store.hpp"
+
+#include <lmdb.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <map>
+#include <unordered_set>
+
+namespace enumd::zones {
+namespace {
+
+using dns::make_error;
+
+constexpr char kGenerationKey[] = "generation";
+constexpr char kNextIdKey[] = "next_zone_id";
+
+template <typename T>
+void put_le(std::string& out, T v) {
+    char b[sizeof(T)];
+    std::memcpy(b, &v, sizeof(T));
+    out.append(b, sizeof(T));
+}
+
+template <typename T>
+T get_le(const std::uint8_t* p) noexcept {
+    T v;
+    std::memcpy(&v, p, sizeof(T));
+    return v;
+}
+
+std::string lmdb_error(const char* what, int rc) { return std::string(what) + ": " + mdb_strerror(rc); }
+
+MDB_val val(const std::string& s) { return MDB_val{s.size(), const_cast<char*>(s.data())}; }
+
+std::span<const std::uint8_t> as_span(const MDB_val& v) noexcept {
+    return {static_cast<const std::uint8_t*>(v.mv_data), v.mv_size};
+}
+
+std::span<const std::uint8_t> as_span(const std::string& s) noexcept {
+    return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+
+std::string id_prefix(std::uint32_t id) {
+    std::string s(4, '\0');
+    s[0] = static_cast<char>(id >> 24);
+    s[1] = static_cast<char>(id >> 16);
+    s[2] = static_cast<char>(id >> 8);
+    s[3] = static_cast<char>(id);
+    return s;
+}
+
+std::string encode_meta(const ZoneMeta& m) {
+    std::string s;
+    put_le(s, m.id);
+    put_le(s, m.serial);
+    put_le(s, m.content_hash);
+    put_le(s, m.records);
+    put_le(s, m.nodes);
+    put_le(s, m.compiled_at);
+    s += m.source;
+    return s;
+}
+
+bool decode_meta(std::span<const std::uint8_t> v, ZoneMeta& m) {
+    constexpr std::size_t fixed = 4 + 4 + 8 + 8 + 8 + 8;
+    if (v.size() < fixed) return false;
+    const std::uint8_t* p = v.data();
+    m.id = get_le<std::uint32_t>(p);
+    m.serial = get_le<std::uint32_t>(p + 4);
+    m.content_hash = get_le<std::uint64_t>(p + 8);
+    m.records = get_le<std::uint64_t>(p + 16);
+    m.nodes = get_le<std::uint64_t>(p + 24);
+    m.compiled_at = get_le<std::int64_t>(p + 32);
+    m.source.assign(reinterpret_cast<const char*>(p + fixed), v.size() - fixed);
+    return true;
+}
+
+struct Fnv {
+    std::uint64_t h = 1469598103934665603ULL;
+    void add(const void* data, std::size_t n) noexcept {
+        const auto* p = static_cast<const std::uint8_t*>(data);
+        for (std::size_t i = 0; i < n; ++i) {
+            h ^= p[i];
+            h *= 1099511628211ULL;
+        }
+    }
+};
+
+// Records of a zone grouped by relative lookup key, then type.
+struct BuildRrset {
+    std::uint32_t ttl = 0;
+    std::vector<const std::vector<std::uint8_t>*> rdatas;
+};
+struct BuildNode {
+    std::uint8_t flags = 0;
+    std::map<std::uint16_t, BuildRrset> rrsets;
+};
+
+std::string pack_node(const BuildNode& n, const std::vector<std::uint8_t>* soa_override) {
+    std::string out;
+    out.push_back(static_cast<char>(n.flags));
+    out.push_back(static_cast<char>(std::min<std::size_t>(n.rrsets.size(), 255)));
+    std::size_t written = 0;
+    for (const auto& [type, rs] : n.rrsets) {
+        if (++written > 255) break;
+        put_le(out, type);
+        put_le(out, static_cast<std::uint16_t>(rs.rdatas.size()));
+        put_le(out, rs.ttl);
+        std::size_t len_at = out.size();
+        put_le(out, std::uint32_t{0});
+        std::size_t body_start = out.size();
+        for (const auto* rd : rs.rdatas) {
+            const std::vector<std::uint8_t>& data =
+                (type == static_cast<std::uint16_t>(dns::RrType::SOA) && soa_override != nullptr) ? *soa_override
+                                                                                                   : *rd;
+            put_le(out, static_cast<std::uint16_t>(data.size()));
+            out.append(reinterpret_cast<const char*>(data.data()), data.size());
+        }
+        auto body_len = static_cast<std::uint32_t>(out.size() - body_start);
+        std::memcpy(out.data() + len_at, &body_len, 4);
+    }
+    return out;
+}
+
+class Txn {
+public:
+    Txn() = default;
+    Txn(const Txn&) = delete;
+    Txn& operator=(const Txn&) = delete;
+    ~Txn() {
+        if (txn_ != nullptr) mdb_txn_abort(txn_);
+    }
+    int begin(MDB_env* env, unsigned flags) { return mdb_txn_begin(env, nullptr, flags, &txn_); }
+    int commit() {
+        int rc = mdb_txn_commit(txn_);
+        txn_ = nullptr;
+        return rc;
+    }
+    MDB_txn* get() const noexcept { return txn_; }
+
+private:
+    MDB_txn* txn_ = nullptr;
+};
+
+// Deletes every key starting with `prefix` in `dbi`.
+int delete_prefix(MDB_txn* txn, MDB_dbi dbi, const std::string& prefix) {
+    MDB_cursor* cur = nullptr;
+    int rc = mdb_cursor_open(txn, dbi, &cur);
+    if (rc != 0) return rc;
+    MDB_val k = val(prefix);
+    MDB_val v;
+    rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+    while (rc == 0) {
+        if (k.mv_size < prefix.size() || std::memcmp(k.mv_data, prefix.data(), prefix.size()) != 0) break;
+        rc = mdb_cursor_del(cur, 0);
+        if (rc != 0) break;
+        rc = mdb_cursor_get(cur, &k, &v, MDB_GET_CURRENT);
+        if (rc == EINVAL) rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+    }
+    mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------ views
+
+bool RrsetView::next(std::size_t& offset, std::span<const std::uint8_t>& rdata) const noexcept {
+    if (offset + 2 > body.size()) return false;
+    std::size_t len = get_le<std::uint16_t>(body.data() + offset);
+    if (offset + 2 + len > body.size()) return false;
+    rdata = body.subspan(offset + 2, len);
+    offset += 2 + len;
+    return true;
+}
+
+bool NodeView::next(std::size_t& offset, RrsetView& out) const noexcept {
+    if (offset == 0) offset = 2;
+    if (offset + 12 > blob_.size()) return false;
+    const std::uint8_t* p = blob_.data() + offset;
+    out.type = static_cast<dns::RrType>(get_le<std::uint16_t>(p));
+    out.count = get_le<std::uint16_t>(p + 2);
+    out.ttl = get_le<std::uint32_t>(p + 4);
+    std::size_t len = get_le<std::uint32_t>(p + 8);
+    if (offset + 12 + len > blob_.size()) return false;
+    out.body = blob_.subspan(offset + 12, len);
+    offset += 12 + len;
+    return true;
+}
+
+std::optional<RrsetView> NodeView::find(dns::RrType type) const noexcept {
+    std::size_t off = 0;
+    RrsetView rs;
+    while (next(off, rs)) {
+        if (rs.type == type) return rs;
+    }
+    return std::nullopt;
+}
+
+// ------------------------------------------------------------------ store
+
+dns::Result<std::unique_ptr<Store>> Store::open(const std::string& path, const Options& options) {
+    if (!options.read_only) {
+        if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST)
+            return make_error("cannot create database directory " + path + ": " + std::strerror(errno));
+    }
+    std::unique_ptr<Store> s(new Store());
+    s->path_ = path;
+    int rc = mdb_env_create(&s->env_);
+    if (rc != 0) return make_error(lmdb_error("mdb_env_create", rc));
+    mdb_env_set_maxdbs(s->env_, 8);
+    mdb_env_set_mapsize(s->env_, options.map_size);
+    mdb_env_set_maxreaders(s->env_, options.max_readers);
+    // MDB_NOTLS: a read transaction belongs to a Reader object, not to a thread.
+    unsigned flags = MDB_NOTLS | (options.read_only ? MDB_RDONLY : 0);
+    rc = mdb_env_open(s->env_, path.c_str(), flags, 0644);
+    if (rc != 0) {
+        mdb_env_close(s->env_);
+        s->env_ = nullptr;
+        return make_error(lmdb_error(("cannot open database " + path).c_str(), rc));
+    }
+    Txn txn;
+    rc = txn.begin(s->env_, options.read_only ? MDB_RDONLY : 0);
+    if (rc != 0) return make_error(lmdb_error("mdb_txn_begin", rc));
+    unsigned create = options.read_only ? 0 : MDB_CREATE;
+    MDB_dbi d = 0;
+    if ((rc = mdb_dbi_open(txn.get(), "meta", create, &d)) != 0)
+        return make_error(lmdb_error(("database " + path + " has no compiled zones").c_str(), rc));
+    s->meta_dbi_ = d;
+    if ((rc = mdb_dbi_open(txn.get(), "zones", create, &d)) != 0) return make_error(lmdb_error("zones", rc));
+    s->zones_dbi_ = d;
+    if ((rc = mdb_dbi_open(txn.get(), "nodes", create, &d)) != 0) return make_error(lmdb_error("nodes", rc));
+    s->nodes_dbi_ = d;
+    if ((rc = txn.commit()) != 0) return make_error(lmdb_error("mdb_txn_commit", rc));
+    return s;
+}
+
+Store::~Store() {
+    if (env_ != nullptr) mdb_env_close(env_);
+}
+
+dns::Result<WriteReport> Store::write(const std::vector<Zone>& zones, const WriteOptions& options) {
+    Txn txn;
+    int rc = txn.begin(env_, 0);
+    if (rc != 0) return make_error(lmdb_error("mdb_txn_begin", rc));
+    MDB_txn* t = txn.get();
+
+    auto read_u64 = [&](const char* key, std::uint64_t def) -> std::uint64_t {
+        MDB_val k{std::strlen(key), const_cast<char*>(key)};
+        MDB_val v;
+        if (mdb_get(t, meta_dbi_, &k, &v) == 0 && v.mv_size == 8) return get_le<std::uint64_t>(as_span(v).data());
+        return def;
+    };
+    auto write_u64 = [&](const char* key, std::uint64_t value) -> int {
+        MDB_val k{std::strlen(key), const_cast<char*>(key)};
+        MDB_val v{8, &value};
+        return mdb_put(t, meta_dbi_, &k, &v, 0);
+    };
+
+    std::uint64_t next_id = read_u64(kNextIdKey, 1);
+    WriteReport report;
+    std::unordered_set<std::string> written_origins;
+
+    for (const Zone& zone : zones) {
+        std::string origin_key = zone.origin.to_lookup_key();
+        written_origins.insert(origin_key);
+        std::optional<ZoneMeta> old;
+        {
+            MDB_val k = val(origin_key);
+            MDB_val v;
+            if (mdb_get(t, zones_dbi_, &k, &v) == 0) {
+                ZoneMeta m;
+                if (decode_meta(as_span(v), m)) old = m;
+            }
+        }
+
+        // Group by relative key; ENTs for every ancestor up to the apex.
+        std::map<std::string, BuildNode> nodes;
+        const std::vector<std::uint8_t>* soa_rdata = nullptr;
+        std::uint64_t records = 0;
+        for (const Record& r : zone.records) {
+            if (!r.owner.is_subdomain_of(zone.origin))
+                return make_error(r.loc.to_text() + ": owner " + r.owner.to_text() + " is outside zone " +
+                                  zone.origin.to_text());
+            std::string key = r.owner.to_lookup_key().substr(origin_key.size());
+            if (key.size() + 4 > 511)
+                return make_error(r.loc.to_text() + ": owner " + r.owner.to_text() + " is too long to store");
+            BuildNode& node = nodes[key];
+            BuildRrset& rs = node.rrsets[static_cast<std::uint16_t>(r.type)];
+            bool dup = false;
+            for (const auto* existing : rs.rdatas) dup = dup || (*existing == r.rdata);
+            if (dup) continue;
+            // RFC 2181 §5.2: one TTL per RRset; the lowest wins.
+            rs.ttl = rs.rdatas.empty() ? r.ttl : std::min(rs.ttl, r.ttl);
+            rs.rdatas.push_back(&r.rdata);
+            ++records;
+            if (r.type == dns::RrType::SOA && key.empty()) soa_rdata = &r.rdata;
+        }
+        if (soa_rdata == nullptr) return make_error(zone.loc.to_text() + ": zone " + zone.origin.to_text() + " has no SOA");
+        nodes[""];  // apex always exists
+        {
+            std::vector<std::string> ents;
+            for (const auto& [key, node] : nodes) {
+                auto ks = as_span(key);
+                std::size_t labels = dns::key_label_count(ks);
+                for (std::size_t l = 1; l < labels; ++l) {
+                    std::string anc = key.substr(0, dns::key_prefix_length(ks, l));
+                    if (nodes.find(anc) == nodes.end()) ents.push_back(std::move(anc));
+                }
+            }
+            for (auto& e : ents) nodes[e];
+        }
+        // Flags: apex, zone cuts, occlusion below cuts, wildcard children. Hash content.
+        Fnv hash;
+        std::string cut;  // current zone cut key ("" = none)
+        bool in_cut = false;
+        for (auto& [key, node] : nodes) {
+            for (auto& [type, rs] : node.rrsets) {
+                std::sort(rs.rdatas.begin(), rs.rdatas.end(),
+                          [](const auto* a, const auto* b) { return *a < *b; });
+            }
+            if (in_cut && (key.size() <= cut.size() || key.compare(0, cut.size(), cut) != 0)) in_cut = false;
+            if (key.empty()) {
+                node.flags |= node_flags::kApex;
+            } else if (in_cut) {
+                node.flags |= node_flags::kOccluded;
+            } else if (node.rrsets.count(static_cast<std::uint16_t>(dns::RrType::NS)) != 0) {
+                node.flags |= node_flags::kDelegation;
+                cut = key;
+                in_cut = true;
+            }
+            auto ks = as_span(key);
+            std::size_t labels = dns::key_label_count(ks);
+            if (labels > 0) {
+                std::size_t plen = dns::key_prefix_length(ks, labels - 1);
+                if (key.size() - plen == 2 && key[plen] == '*') nodes[key.substr(0, plen)].flags |= node_flags::kWildcardChild;
+            }
+            hash.add(key.data(), key.size() + 1);
+            for (const auto& [type, rs] : node.rrsets) {
+                hash.add(&type, 2);
+                hash.add(&rs.ttl, 4);
+                for (const auto* rd : rs.rdatas) {
+                    if (type == static_cast<std::uint16_t>(dns::RrType::SOA) && rd->size() >= 20) {
+                        // The serial is excluded: auto-serial bumps it only when the rest changed.
+                        hash.add(rd->data(), rd->size() - 20);
+                        hash.add(rd->data() + rd->size() - 16, 16);
+                    } else {
+                        hash.add(rd->data(), rd->size());
+                    }
+                }
+            }
+        }
+
+        auto soa = parse_soa(*soa_rdata);
+        if (!soa) return make_error(zone.loc.to_text() + ": malformed SOA in zone " + zone.origin.to_text());
+        bool changed = !old || old->content_hash != hash.h;
+        std::vector<std::uint8_t> soa_new;
+        if (zone.auto_serial) {
+            if (old && !changed) {
+                soa->serial = old->serial;
+            } else if (old) {
+                // RFC 1982 serial arithmetic: +1 wraps safely; never below the written value.
+                std::uint32_t bumped = old->serial + 1;
+                soa->serial = (static_cast<std::int32_t>(soa->serial - bumped) > 0) ? soa->serial : bumped;
+            }
+            soa_new = encode_soa(*soa);
+        }
+
+        // Fresh id per write: keys are appended after every existing key (MDB_APPEND),
+        // then the old id's range is deleted, all inside this one transaction.
+        std::uint32_t id = static_cast<std::uint32_t>(next_id++);
+        std::string prefix = id_prefix(id);
+        MDB_cursor* cur = nullptr;
+        if ((rc = mdb_cursor_open(t, nodes_dbi_, &cur)) != 0) return make_error(lmdb_error("mdb_cursor_open", rc));
+        std::string k;
+        for (const auto& [key, node] : nodes) {
+            k = prefix;
+            k += key;
+            std::string v = pack_node(node, zone.auto_serial ? &soa_new : nullptr);
+            MDB_val mk = val(k);
+            MDB_val mv = val(v);
+            rc = mdb_cursor_put(cur, &mk, &mv, MDB_APPEND);
+            if (rc != 0) {
+                mdb_cursor_close(cur);
+                return make_error(lmdb_error("writing node", rc));
+            }
+        }
+        mdb_cursor_close(cur);
+        if (old && (rc = delete_prefix(t, nodes_dbi_, id_prefix(old->id))) != 0)
+            return make_error(lmdb_error("deleting old zone data", rc));
+
+        ZoneMeta meta;
+        meta.id = id;
+        meta.serial = soa->serial;
+        meta.content_hash = hash.h;
+        meta.records = records;
+        meta.nodes = nodes.size();
+        meta.compiled_at = std::chrono::duration_cast<std::chrono::seconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+        meta.source = zone.loc.file;
+        std::string mv = encode_meta(meta);
+        MDB_val mk = val(origin_key);
+        MDB_val mval = val(mv);
+        if ((rc = mdb_put(t, zones_dbi_, &mk, &mval, 0)) != 0) return make_error(lmdb_error("writing zone", rc));
+        report.zones.push_back({zone.origin, meta.serial, changed, records, nodes.size()});
+    }
+
+    if (options.prune_others) {
+        std::vector<std::pair<std::string, ZoneMeta>> stale;
+        MDB_cursor* cur = nullptr;
+        if ((rc = mdb_cursor_open(t, zones_dbi_, &cur)) != 0) return make_error(lmdb_error("mdb_cursor_open", rc));
+        MDB_val k;
+        MDB_val v;
+        for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+            std::string key(static_cast<const char*>(k.mv_data), k.mv_size);
+            ZoneMeta m;
+            if (written_origins.count(key) == 0 && decode_meta(as_span(v), m)) stale.emplace_back(key, m);
+        }
+        mdb_cursor_close(cur);
+        for (const auto& [key, m] : stale) {
+            if ((rc = delete_prefix(t, nodes_dbi_, id_prefix(m.id))) != 0) return make_error(lmdb_error("prune", rc));
+            MDB_val mk = val(key);
+            mdb_del(t, zones_dbi_, &mk, nullptr);
+            auto n = dns::Name::from_lookup_key(as_span(key));
+            if (n) report.removed.push_back(*n);
+        }
+    }
+
+    if ((rc = write_u64(kNextIdKey, next_id)) != 0) return make_error(lmdb_error("meta", rc));
+    if ((rc = write_u64(kGenerationKey, read_u64(kGenerationKey, 0) + 1)) != 0)
+        return make_error(lmdb_error("meta", rc));
+    if ((rc = txn.commit()) != 0) return make_error(lmdb_error("commit", rc));
+    return report;
+}
+
+dns::Result<WriteReport> Store::remove(const std::vector<dns::Name>& origins) {
+    Txn txn;
+    int rc = txn.begin(env_, 0);
+    if (rc != 0) return make_error(lmdb_error("mdb_txn_begin", rc));
+    WriteReport report;
+    for (const auto& o : origins) {
+        std::string key = o.to_lookup_key();
+        MDB_val k = val(key);
+        MDB_val v;
+        if (mdb_get(txn.get(), zones_dbi_, &k, &v) != 0) continue;
+        ZoneMeta m;
+        if (!decode_meta(as_span(v), m)) continue;
+        if ((rc = delete_prefix(txn.get(), nodes_dbi_, id_prefix(m.id))) != 0) return make_error(lmdb_error("remove", rc));
+        mdb_del(txn.get(), zones_dbi_, &k, nullptr);
+        report.removed.push_back(o);
+    }
+    MDB_val gk{std::strlen(kGenerationKey), const_cast<char*>(kGenerationKey)};
+    MDB_val gv;
+    std::uint64_t gen = 0;
+    if (mdb_get(txn.get(), meta_dbi_, &gk, &gv) == 0 && gv.mv_size == 8) gen = get_le<std::uint64_t>(as_span(gv).data());
+    ++gen;
+    gv = MDB_val{8, &gen};
+    if ((rc = mdb_put(txn.get(), meta_dbi_, &gk, &gv, 0)) != 0) return make_error(lmdb_error("meta", rc));
+    if ((rc = txn.commit()) != 0) return make_error(lmdb_error("commit", rc));
+    return report;
+}
+
+dns::Result<std::unique_ptr<Reader>> Store::reader() {
+    std::unique_ptr<Reader> r(new Reader());
+    r->env_ = env_;
+    r->nodes_dbi_ = nodes_dbi_;
+    r->zones_dbi_ = zones_dbi_;
+    r->meta_dbi_ = meta_dbi_;
+    int rc = mdb_txn_begin(env_, nullptr, MDB_RDONLY, &r->txn_);
+    if (rc != 0) return make_error(lmdb_error("mdb_txn_begin (read)", rc));
+    rc = mdb_cursor_open(r->txn_, nodes_dbi_, &r->cursor_);
+    if (rc != 0) return make_error(lmdb_error("mdb_cursor_open", rc));
+    mdb_txn_reset(r->txn_);
+    return r;
+}
+
+dns::Result<Zone> Store::load_zone(const dns::Name& origin) {
+    auto rd = reader();
+    if (!rd) return make_error(rd.error());
+    Reader& r = **rd;
+    if (!r.refresh()) return make_error("cannot read database " + path_);
+    const ZoneInfo* zi = nullptr;
+    for (const auto& z : r.zones()) {
+        if (z.origin == origin) zi = &z;
+    }
+    if (zi == nullptr) return make_error("zone " + origin.to_text() + " is not in database " + path_);
+    Zone zone;
+    zone.origin = zi->origin;
+    zone.loc.file = zi->meta.source;
+    r.for_each_node(*zi, [&](const dns::Name& owner, NodeView node) {
+        std::size_t off = 0;
+        RrsetView rs;
+        while (node.next(off, rs)) {
+            std::size_t ro = 0;
+            std::span<const std::uint8_t> rdata;
+            while (rs.next(ro, rdata)) {
+                Record rec;
+                rec.owner = owner;
+                rec.type = rs.type;
+                rec.ttl = rs.ttl;
+                rec.rdata.assign(rdata.begin(), rdata.end());
+                rec.loc.file = zi->meta.source;
+                zone.records.push_back(std::move(rec));
+            }
+        }
+        return true;
+    });
+    r.release();
+    return zone;
+}
+
+// ------------------------------------------------------------------ reader
+
+Reader::~Reader() {
+    if (cursor_ != nullptr) mdb_cursor_close(cursor_);
+    if (txn_ != nullptr) mdb_txn_abort(txn_);
+}
+
+Reader::Reader(Reader&& o) noexcept
+    : env_(o.env_),
+      txn_(o.txn_),
+      cursor_(o.cursor_),
+      nodes_dbi_(o.nodes_dbi_),
+      zones_dbi_(o.zones_dbi_),
+      meta_dbi_(o.meta_dbi_),
+      generation_(o.generation_),
+      zones_(std::move(o.zones_)) {
+    o.txn_ = nullptr;
+    o.cursor_ = nullptr;
+}
+
+Reader& Reader::operator=(Reader&& o) noexcept {
+    if (this != &o) {
+        this->~Reader();
+        new (this) Reader(std::move(o));
+    }
+    return *this;
+}
+
+bool Reader::refresh() noexcept {
+    mdb_txn_reset(txn_);  // harmless when already reset
+    if (mdb_txn_renew(txn_) != 0) return false;
+    if (mdb_cursor_renew(txn_, cursor_) != 0) return false;
+    MDB_val k{sizeof(kGenerationKey) - 1, const_cast<char*>(kGenerationKey)};
+    MDB_val v;
+    std::uint64_t gen = 0;
+    if (mdb_get(txn_, meta_dbi_, &k, &v) == 0 && v.mv_size == 8) gen = get_le<std::uint64_t>(as_span(v).data());
+    if (gen != generation_) {
+        if (!load_zones()) return false;
+        generation_ = gen;
+    }
+    return true;
+}
+
+void Reader::release() noexcept { mdb_txn_reset(txn_); }
+
+bool Reader::load_zones() noexcept {
+    try {
+        std::vector<ZoneInfo> zs;
+        MDB_cursor* cur = nullptr;
+        if (mdb_cursor_open(txn_, zones_dbi_, &cur) != 0) return false;
+        MDB_val k;
+        MDB_val v;
+        for (int rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+            ZoneInfo zi;
+            auto name = dns::Name::from_lookup_key(as_span(k));
+            if (!name || !decode_meta(as_span(v), zi.meta)) continue;
+            zi.origin = *name;
+            zi.origin_key.assign(static_cast<const char*>(k.mv_data), k.mv_size);
+            zs.push_back(std::move(zi));
+        }
+        mdb_cursor_close(cur);
+        std::sort(zs.begin(), zs.end(), [](const ZoneInfo& a, const ZoneInfo& b) {
+            return a.origin.label_count() > b.origin.label_count();
+        });
+        zones_ = std::move(zs);
+        return true;
+    } catch (...) {
+        return false;
+    }
+}
+
+const ZoneInfo* Reader::find_zone(const dns::Name& qname) const noexcept {
+    for (const auto& z : zones_) {
+        if (qname.is_subdomain_of(z.origin)) return &z;
+    }
+    return nullptr;
+}
+
+std::optional<NodeView> Reader::get(const ZoneInfo& zone, const dns::Name& name) noexcept {
+    std::array<std::uint8_t, 4 + dns::kMaxLookupKey> key{};
+    std::array<std::uint8_t, dns::kMaxLookupKey> full{};
+    std::size_t n = name.to_lookup_key(std::span<std::uint8_t, dns::kMaxLookupKey>(full));
+    if (n < zone.origin_key.size()) return std::nullopt;
+    std::size_t rel = n - zone.origin_key.size();
+    std::memcpy(key.data(), id_prefix(zone.meta.id).data(), 4);
+    std::memcpy(key.data() + 4, full.data() + zone.origin_key.size(), rel);
+    MDB_val k{4 + rel, key.data()};
+    MDB_val v;
+    if (mdb_get(txn_, nodes_dbi_, &k, &v) != 0) return std::nullopt;
+    return NodeView(as_span(v));
+}
+
+Lookup Reader::lookup(const ZoneInfo& zone, const dns::Name& qname) noexcept {
+    Lookup out;
+    std::array<std::uint8_t, 4 + dns::kMaxLookupKey> key{};
+    std::array<std::uint8_t, dns::kMaxLookupKey> full{};
+    std::size_t n = qname.to_lookup_key(std::span<std::uint8_t, dns::kMaxLookupKey>(full));
+    std::size_t olen = zone.origin_key.size();
+    std::size_t origin_labels = zone.origin.label_count();
+    std::size_t rel = n - olen;
+    std::uint32_t id = zone.meta.id;
+    key[0] = static_cast<std::uint8_t>(id >> 24);
+    key[1] = static_cast<std::uint8_t>(id >> 16);
+    key[2] = static_cast<std::uint8_t>(id >> 8);
+    key[3] = static_cast<std::uint8_t>(id);
+    std::memcpy(key.data() + 4, full.data() + olen, rel);
+    std::span<const std::uint8_t> qrel(key.data() + 4, rel);
+
+    auto same_zone = [&](const MDB_val& k) {
+        return k.mv_size >= 4 && std::memcmp(k.mv_data, key.data(), 4) == 0;
+    };
+    auto rel_of = [](const MDB_val& k) {
+        return std::span<const std::uint8_t>(static_cast<const std::uint8_t*>(k.mv_data) + 4, k.mv_size - 4);
+    };
+
+    MDB_val k{4 + rel, key.data()};
+    MDB_val v;
+    std::size_t ce_rel_labels = 0;
+    int rc = mdb_cursor_get(cursor_, &k, &v, MDB_SET_RANGE);
+    bool exact = rc == 0 && k.mv_size == 4 + rel && std::memcmp(k.mv_data, key.data(), 4 + rel) == 0;
+    NodeView node;
+    if (exact) {
+        node = NodeView(as_span(v));
+    } else {
+        // With every empty non-terminal stored, the closest encloser is the
+        // longer common ancestor of the qname with its neighbours in key order.
+        if (rc == 0 && same_zone(k)) ce_rel_labels = std::max(ce_rel_labels, dns::common_key_labels(qrel, rel_of(k)));
+        rc = rc == 0 ? mdb_cursor_get(cursor_, &k, &v, MDB_PREV) : mdb_cursor_get(cursor_, &k, &v, MDB_LAST);
+        if (rc == 0 && same_zone(k)) ce_rel_labels = std::max(ce_rel_labels, dns::common_key_labels(qrel, rel_of(k)));
+        std::size_t plen = dns::key_prefix_length(qrel, ce_rel_labels);
+        MDB_val ck{4 + plen, key.data()};
+        if (mdb_get(txn_, nodes_dbi_, &ck, &v) == 0) node = NodeView(as_span(v));
+    }
+
+    std::uint8_t fl = node.flags();
+    bool below_or_at_cut = (fl & (node_flags::kDelegation | node_flags::kOccluded)) != 0;
+    if (below_or_at_cut) {
+        // RFC 1034 §4.3.2 step 3b: find the zone cut at or above the node.
+        std::size_t labels = exact ? dns::key_label_count(qrel) : ce_rel_labels;
+        while (labels > 0) {
+            std::size_t plen = dns::key_prefix_length(qrel, labels);
+            MDB_val ck{4 + plen, key.data()};
+            if (mdb_get(txn_, nodes_dbi_, &ck, &v) != 0) break;
+            NodeView cand(as_span(v));
+            if ((cand.flags() & node_flags::kDelegation) != 0) {
+                out.kind = Lookup::Kind::Delegation;
+                out.node = cand;
+                out.node_name = qname.parent(qname.label_count() - origin_labels - labels);
+                return out;
+            }
+            --labels;
+        }
+    }
+    if (exact) {
+        out.kind = Lookup::Kind::Exact;
+        out.node = node;
+        out.node_name = qname;
+        return out;
+    }
+    out.kind = Lookup::Kind::Nonexistent;
+    out.encloser = node;
+    out.encloser_labels = origin_labels + ce_rel_labels;
+    return out;
+}
+
+void Reader::walk(const ZoneInfo& zone, bool (*cb)(void*, const dns::Name&, NodeView), void* ctx) {
+    std::string prefix = id_prefix(zone.meta.id);
+    MDB_cursor* cur = nullptr;
+    if (mdb_cursor_open(txn_, nodes_dbi_, &cur) != 0) return;
+    MDB_val k = val(prefix);
+    MDB_val v;
+    std::string full;
+    for (int rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (k.mv_size < 4 || std::memcmp(k.mv_data, prefix.data(), 4) != 0) break;
+        full = zone.origin_key;
+        full.append(static_cast<const char*>(k.mv_data) + 4, k.mv_size - 4);
+        auto name = dns::Name::from_lookup_key(as_span(full));
+        if (!name) continue;
+        if (!cb(ctx, *name, NodeView(as_span(v)))) break;
+    }
+    mdb_cursor_close(cur);
+}
+
+}  // namespace enumd::zones
