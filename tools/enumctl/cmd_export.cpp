@@ -1,0 +1,13 @@
+// Placeholder: owned by zones-rfc1035, who replaces it.
+#include <cstdio>
+
+#include "commands.hpp"
+
+namespace enumd::enumctl {
+
+int cmd_export(int /*argc*/, char** /*argv*/) {
+    std::fputs("enumctl export: not implemented yet\n", stderr);
+    return 2;
+}
+
+}  // namespace enumd::enumctl
