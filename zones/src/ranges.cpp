@@ -1,0 +1,100 @@
+#include "enumd/zones/ranges.hpp"
+
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace enumd::zones {
+namespace {
+
+std::string key_of(const dns::Name& n) {
+    auto w = n.lowercased().wire();
+    return std::string(w.begin(), w.end());
+}
+
+void add_copies(std::vector<Record>& out, const PrefixRange& range, const dns::Name& owner) {
+    for (const auto& t : range.records) {
+        Record r = t;
+        r.owner = owner;
+        r.generated = true;
+        out.push_back(std::move(r));
+    }
+}
+
+}  // namespace
+
+void expand_ranges(std::vector<Record>& records, const std::vector<PrefixRange>& ranges, Diagnostics& diags) {
+    if (ranges.empty()) return;
+    std::unordered_map<std::string, std::size_t> range_at;  // node key → index into ranges
+    for (std::size_t i = 0; i < ranges.size(); ++i) range_at.emplace(key_of(ranges[i].node), i);
+
+    std::unordered_set<std::string> has_records;  // owners with records of their own
+    std::vector<dns::Name> explicit_owners;
+    for (const auto& r : records) {
+        if (has_records.insert(key_of(r.owner)).second) explicit_owners.push_back(r.owner);
+    }
+    for (const auto& rg : ranges) explicit_owners.push_back(rg.node);
+
+    std::vector<Record> out;
+    // 1. The range's own wildcard.
+    for (const auto& rg : ranges) {
+        auto star = rg.node.prepend("*");
+        if (!star) {
+            diags.error(rg.loc, "range " + rg.node.to_text() + " is too long for a wildcard child: " + star.error());
+            continue;
+        }
+        if (has_records.count(key_of(*star)) != 0) {
+            diags.error(rg.loc, "the range and a raw wildcard record " + star->to_text() +
+                                    " both define the same names; keep one of them");
+            continue;
+        }
+        add_copies(out, rg, *star);
+    }
+
+    // 2./3. Names inside ranges. `inner` caches, per visited name, the index
+    // of the innermost range that applies to its descendants (or npos).
+    constexpr std::size_t npos = static_cast<std::size_t>(-1);
+    std::unordered_map<std::string, std::size_t> inner;
+    std::vector<dns::Name> chain;
+    for (const auto& owner : explicit_owners) {
+        // Chain from the owner up to the shallowest not-yet-visited ancestor.
+        chain.clear();
+        dns::Name n = owner;
+        std::size_t above = npos;  // innermost range strictly above chain.back()
+        bool known = false;
+        while (true) {
+            auto it = inner.find(key_of(n));
+            if (it != inner.end()) {
+                above = it->second;
+                known = true;
+                break;
+            }
+            chain.push_back(n);
+            if (n.is_root()) break;
+            n = n.parent();
+        }
+        (void)known;
+        // Walk down from the top of the chain.
+        for (std::size_t k = chain.size(); k-- > 0;) {
+            const dns::Name& name = chain[k];
+            std::string key = key_of(name);
+            auto own = range_at.find(key);
+            bool is_range = own != range_at.end();
+            bool is_star = name.is_wildcard();
+            if (above != npos && !is_star) {
+                const PrefixRange& rg = ranges[above];
+                if (!is_range) {
+                    auto star = name.prepend("*");
+                    if (star && has_records.count(key_of(*star)) == 0) add_copies(out, rg, *star);
+                }
+                if (has_records.count(key) == 0) add_copies(out, rg, name);
+            }
+            std::size_t below = is_range ? own->second : above;
+            inner.emplace(std::move(key), below);
+            above = below;
+        }
+    }
+    records.insert(records.end(), std::make_move_iterator(out.begin()), std::make_move_iterator(out.end()));
+}
+
+}  // namespace enumd::zones

@@ -1,0 +1,290 @@
+#include "enumd/zones/validate.hpp"
+
+#include <algorithm>
+#include <map>
+#include <numeric>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "enumd/zones/e164.hpp"
+#include "enumd/zones/naptr.hpp"
+#include "enumd/zones/rdata_text.hpp"
+
+namespace enumd::zones {
+namespace {
+
+using dns::RrType;
+
+std::string wire_key(const dns::Name& n) {
+    auto w = n.lowercased().wire();
+    return std::string(w.begin(), w.end());
+}
+
+/// Target name inside SRV / MX / NS rdata.
+std::optional<dns::Name> target_of(const Record& r) {
+    std::size_t off = 0;
+    switch (r.type) {
+        case RrType::NS: off = 0; break;
+        case RrType::MX: off = 2; break;
+        case RrType::SRV: off = 6; break;
+        default: return std::nullopt;
+    }
+    if (r.rdata.size() <= off) return std::nullopt;
+    auto n = dns::Name::from_uncompressed(std::span<const std::uint8_t>(r.rdata).subspan(off));
+    if (!n) return std::nullopt;
+    return *n;
+}
+
+class Validator {
+public:
+    Validator(const Zone& z, Diagnostics& d) : zone_(z), diags_(d) {}
+
+    void run() {
+        const auto& recs = zone_.records;
+        keys_.resize(recs.size());
+        order_.resize(recs.size());
+        for (std::size_t i = 0; i < recs.size(); ++i) keys_[i] = recs[i].owner.to_lookup_key();
+        std::iota(order_.begin(), order_.end(), std::size_t{0});
+        std::stable_sort(order_.begin(), order_.end(), [&](std::size_t a, std::size_t b) {
+            if (keys_[a] != keys_[b]) return keys_[a] < keys_[b];
+            return recs[a].type < recs[b].type;
+        });
+        for (std::size_t i : order_) {
+            if (unique_keys_.empty() || unique_keys_.back() != keys_[i]) unique_keys_.push_back(keys_[i]);
+        }
+        per_record();
+        collect_names();
+        per_owner();
+        apex();
+        delegations();
+        targets();
+        wildcards();
+    }
+
+private:
+    void error(const SourceLoc& loc, std::string msg) {
+        if (seen_.insert(loc.to_text() + "E" + msg).second) diags_.error(loc, std::move(msg));
+    }
+    void warning(const SourceLoc& loc, std::string msg) {
+        if (seen_.insert(loc.to_text() + "W" + msg).second) diags_.warning(loc, std::move(msg));
+    }
+    std::string rr_text(const Record& r) const {
+        return r.owner.to_text() + " " + dns::to_text(r.type) + " " + rdata_to_text(r.type, r.rdata);
+    }
+
+    void per_record() {
+        static const dns::Name kE164 = *dns::Name::from_text("e164.arpa.");
+        bool public_enum = is_public_enum(zone_.origin);
+        for (const auto& r : zone_.records) {
+            if (!r.owner.is_subdomain_of(zone_.origin)) {
+                error(r.loc, "owner " + r.owner.to_text() + " is outside the zone " + zone_.origin.to_text());
+                continue;
+            }
+            if (r.ttl > kMaxTtl)
+                error(r.loc, "TTL " + std::to_string(r.ttl) + " of " + r.owner.to_text() + " " + dns::to_text(r.type) +
+                                 " is above 2147483647 (RFC 2181 §8)");
+            if (r.type == RrType::SOA && !r.owner.equals(zone_.origin))
+                error(r.loc, "SOA record at " + r.owner.to_text() + ", which is not the zone apex " + zone_.origin.to_text());
+            if (r.type == RrType::NAPTR) check_naptr_record(r);
+            if (public_enum && !r.generated && r.owner.label_count() > kE164.label_count()) {
+                // The label right below e164.arpa is the first digit of the country code.
+                std::size_t first = r.owner.label_count() - kE164.label_count() - 1;
+                if (r.owner.label(first) == "0") {
+                    std::string digits;
+                    for (std::size_t i = first + 1; i-- > 0;) {
+                        auto l = r.owner.label(i);
+                        if (l.size() != 1 || l[0] < '0' || l[0] > '9') break;
+                        digits += l;
+                    }
+                    warning(r.loc, "number +" + digits + "... under e164.arpa starts with 0: no country code does, "
+                                   "so this looks like a national or international dial prefix (such as 0011 or 00) "
+                                   "written before the country code");
+                }
+            }
+        }
+    }
+
+    void check_naptr_record(const Record& r) {
+        auto n = decode_naptr(r.rdata);
+        if (!n) {
+            error(r.loc, "NAPTR rdata at " + r.owner.to_text() + " is malformed");
+            return;
+        }
+        std::string ck = n->flags + '\0' + n->service + '\0' + n->regexp + '\0' + (n->replacement.is_root() ? "." : "x");
+        auto it = naptr_cache_.find(ck);
+        if (it == naptr_cache_.end()) it = naptr_cache_.emplace(ck, check_naptr(*n)).first;
+        for (const auto& p : it->second) error(r.loc, p + " (at " + r.owner.to_text() + ")");
+    }
+
+    void collect_names() {
+        for (const auto& r : zone_.records) {
+            if (r.type == RrType::CNAME) cname_owners_.insert(wire_key(r.owner));
+            if (r.type == RrType::NS && !r.owner.equals(zone_.origin)) cuts_.insert(wire_key(r.owner));
+            if (r.type == RrType::NS) {
+                if (auto t = target_of(r)) ns_targets_.insert(wire_key(*t));
+            }
+        }
+    }
+
+    void per_owner() {
+        const auto& recs = zone_.records;
+        std::size_t i = 0;
+        while (i < order_.size()) {
+            std::size_t j = i;
+            while (j < order_.size() && keys_[order_[j]] == keys_[order_[i]]) ++j;
+            owner_group(i, j);
+            i = j;
+        }
+        (void)recs;
+    }
+
+    void owner_group(std::size_t from, std::size_t to) {
+        const auto& recs = zone_.records;
+        // Duplicates: same type and rdata.
+        std::vector<std::size_t> g(order_.begin() + static_cast<std::ptrdiff_t>(from),
+                                   order_.begin() + static_cast<std::ptrdiff_t>(to));
+        std::stable_sort(g.begin(), g.end(), [&](std::size_t a, std::size_t b) {
+            if (recs[a].type != recs[b].type) return recs[a].type < recs[b].type;
+            return recs[a].rdata < recs[b].rdata;
+        });
+        for (std::size_t k = 1; k < g.size(); ++k) {
+            const Record& a = recs[g[k - 1]];
+            const Record& b = recs[g[k]];
+            if (a.type == b.type && a.rdata == b.rdata)
+                error(b.loc, "duplicate record " + rr_text(b) + " (first at " + a.loc.to_text() + ")");
+        }
+        // CNAME and other data (RFC 1034 §3.6.2, RFC 2181 §10.1).
+        const Record* cname = nullptr;
+        const Record* other = nullptr;
+        std::size_t cnames = 0;
+        for (std::size_t idx : g) {
+            const Record& r = recs[idx];
+            if (r.type == RrType::CNAME) {
+                ++cnames;
+                if (cname == nullptr) cname = &r;
+            } else if (r.type != RrType::RRSIG && r.type != RrType::NSEC && other == nullptr) {
+                other = &r;
+            }
+        }
+        if (cname != nullptr && other != nullptr)
+            error(cname->loc, "CNAME at " + cname->owner.to_text() + " beside other data (" + dns::to_text(other->type) +
+                                  " at " + other->loc.to_text() + "): a CNAME owner can have no other records (RFC 2181 §10.1)");
+        if (cnames > 1)
+            error(cname->loc, "more than one CNAME at " + cname->owner.to_text() + " (RFC 2181 §10.1)");
+        // NAPTR preferences that look like weights (RFC 3403 §4.1: preference
+        // orders records of equal order; it does not share load).
+        std::map<std::uint16_t, std::vector<std::pair<std::uint16_t, const Record*>>> by_order;
+        for (std::size_t idx : g) {
+            const Record& r = recs[idx];
+            if (r.type != RrType::NAPTR || r.generated) continue;
+            auto n = decode_naptr(r.rdata);
+            if (!n || n->flags.size() != 1 || (n->flags[0] != 'u' && n->flags[0] != 'U')) continue;
+            by_order[n->order].emplace_back(n->preference, &r);
+        }
+        for (auto& [ord, list] : by_order) {
+            std::sort(list.begin(), list.end(),
+                      [](const auto& a, const auto& b) { return a.first < b.first; });
+            if (list.front().first == list.back().first) continue;
+            std::string prefs;
+            for (const auto& [p, r] : list) prefs += (prefs.empty() ? "" : "/") + std::to_string(p);
+            warning(list.back().second->loc,
+                    "NAPTRs at " + list.front().second->owner.to_text() + " with order " + std::to_string(ord) +
+                        " have preferences " + prefs + ": preference is an order, not a weight — clients use preference " +
+                        std::to_string(list.front().first) +
+                        " and try the others only if it fails (RFC 3403 §4.1); use equal preferences to share load");
+        }
+    }
+
+    void apex() {
+        std::size_t soa = 0;
+        std::size_t ns = 0;
+        for (const auto& r : zone_.records) {
+            if (!r.owner.equals(zone_.origin)) continue;
+            if (r.type == RrType::SOA) ++soa;
+            if (r.type == RrType::NS) ++ns;
+        }
+        if (soa == 0) error(zone_.loc, "zone " + zone_.origin.to_text() + " has no SOA record");
+        if (soa > 1) error(zone_.loc, "zone " + zone_.origin.to_text() + " has " + std::to_string(soa) + " SOA records");
+        if (ns == 0) error(zone_.loc, "zone " + zone_.origin.to_text() + " has no NS records at its apex");
+    }
+
+    void delegations() {
+        if (cuts_.empty()) return;
+        for (const auto& r : zone_.records) {
+            if (!r.owner.is_subdomain_of(zone_.origin) || r.owner.equals(zone_.origin)) continue;
+            bool glue_ok = (r.type == RrType::A || r.type == RrType::AAAA) && ns_targets_.count(wire_key(r.owner)) != 0;
+            if (cuts_.count(wire_key(r.owner)) != 0) {
+                if (r.type != RrType::NS && r.type != RrType::DS && !glue_ok)
+                    error(r.loc, dns::to_text(r.type) + " record at " + r.owner.to_text() +
+                                     " sits beside a delegation (NS) there and would never be answered: "
+                                     "only NS, DS and glue belong at a zone cut (RFC 1034 §4.2.1)");
+                continue;
+            }
+            dns::Name n = r.owner.parent();
+            while (n.label_count() > zone_.origin.label_count()) {
+                if (cuts_.count(wire_key(n)) != 0) {
+                    if (!glue_ok)
+                        error(r.loc, dns::to_text(r.type) + " record at " + r.owner.to_text() +
+                                         " is hidden under the delegation at " + n.to_text() +
+                                         ": only glue addresses of NS targets belong below a zone cut (RFC 1034 §4.2.1)");
+                    break;
+                }
+                n = n.parent();
+            }
+        }
+    }
+
+    void targets() {
+        if (cname_owners_.empty()) return;
+        for (const auto& r : zone_.records) {
+            auto t = target_of(r);
+            if (!t || !t->is_subdomain_of(zone_.origin)) continue;
+            if (cname_owners_.count(wire_key(*t)) != 0)
+                error(r.loc, dns::to_text(r.type) + " target " + t->to_text() + " of " + r.owner.to_text() +
+                                 " is a CNAME in this zone; it must name the host itself (RFC 2181 §10.3, RFC 2782)");
+        }
+    }
+
+    void wildcards() {
+        std::unordered_set<std::string> done;
+        for (const auto& r : zone_.records) {
+            if (r.generated || !r.owner.is_wildcard()) continue;
+            if (!done.insert(wire_key(r.owner)).second) continue;
+            dns::Name parent = r.owner.parent();
+            std::string pk = parent.to_lookup_key();
+            std::string sk = r.owner.to_lookup_key();
+            auto it = std::upper_bound(unique_keys_.begin(), unique_keys_.end(), pk);
+            for (; it != unique_keys_.end() && it->compare(0, pk.size(), pk) == 0; ++it) {
+                if (it->compare(0, sk.size(), sk) == 0) continue;  // inside the wildcard's own subtree
+                auto below = dns::Name::from_lookup_key(
+                    std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(it->data()), it->size()));
+                if (!below) break;
+                dns::Name child = below->parent(below->label_count() - parent.label_count() - 1);
+                warning(r.loc, "wildcard " + r.owner.to_text() + " is shadowed: " + below->to_text() +
+                                   " exists below " + parent.to_text() + ", so names under " + child.to_text() +
+                                   " do not match the wildcard and get NXDOMAIN (RFC 4592 §2.2.1); for a number range "
+                                   "write it as a prefix in `numbers` (\"+...*\"), which keeps the prefix meaning");
+                break;
+            }
+        }
+    }
+
+    const Zone& zone_;
+    Diagnostics& diags_;
+    std::vector<std::string> keys_;
+    std::vector<std::size_t> order_;
+    std::vector<std::string> unique_keys_;
+    std::unordered_set<std::string> seen_;
+    std::unordered_map<std::string, std::vector<std::string>> naptr_cache_;
+    std::unordered_set<std::string> cname_owners_;
+    std::unordered_set<std::string> cuts_;
+    std::unordered_set<std::string> ns_targets_;
+};
+
+}  // namespace
+
+void validate_zone(const Zone& zone, Diagnostics& diags) { Validator(zone, diags).run(); }
+
+}  // namespace enumd::zones
