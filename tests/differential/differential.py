@@ -1,0 +1,373 @@
+#!/usr/bin/python3
+"""Differential test: the same RFC 1035 zone files served by two servers, every
+answer compared.
+
+  differential.py --a knot --b enumd --enumd build/bin/enumd     # the real test
+  differential.py --a knot --b knot                              # self-check of the harness
+
+Both servers listen on free loopback ports. The query list is generated from
+the zones: every owner, each of its ancestors down from the origin, children
+below it (nonexistent names, names under wildcards), case variations, `*`
+queried literally, the RFC 4592 §2.2.1 query list, out-of-zone names and
+seeded random nonexistent names, each with several types. Each query goes out
+over UDP and TCP, with and without EDNS(0) (and some with RD=1).
+
+Compared, per query: timeout or not, rcode (extended included), the header
+flags QR AA TC RD RA AD CD and the opcode, the question as echoed (case
+included), OPT present or not and its version, and the answer and authority
+sections as sets of RRsets (owner, class, type, TTL, rdata in canonical form;
+order-insensitive). When the response is truncated (TC=1) only the header is
+compared: the RFCs leave what a truncated answer carries to the server.
+The additional section is reported as a note (--additional strict compares it).
+
+Exit status: 0 when no difference, 1 otherwise (each difference printed).
+"""
+
+import argparse
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+import dns.exception
+import dns.flags
+import dns.message
+import dns.name
+import dns.opcode
+import dns.query
+import dns.rcode
+import dns.rdataclass
+import dns.rdatatype
+import dns.zone
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ZONES = [("example.", "rfc4592.zone"), ("e164.arpa.", "lab.zone"), ("misc.test.", "misc.zone")]
+TYPES = ["A", "AAAA", "MX", "TXT", "NS", "SOA", "CNAME", "SRV", "NAPTR"]
+FEW_TYPES = ["A", "TXT", "NAPTR"]
+
+# RFC 4592 §2.2.1: the queries the RFC walks through, plus a few more.
+RFC4592_QUERIES = [
+    ("host3.example.", "MX"), ("host3.example.", "A"), ("foo.bar.example.", "TXT"),
+    ("host1.example.", "MX"), ("sub.*.example.", "MX"), ("_telnet._tcp.host1.example.", "SRV"),
+    ("host.subdel.example.", "A"), ("ghost.*.example.", "MX"),
+    ("*.example.", "TXT"), ("*.example.", "MX"), ("*.example.", "A"), ("_tcp.host1.example.", "SRV"),
+    ("_ssh._tcp.host3.example.", "SRV"), ("foo.sub.*.example.", "TXT"), ("host2.example.", "A"),
+    ("subdel.example.", "NS"), ("subdel.example.", "A"), ("a.b.c.subdel.example.", "MX"),
+]
+
+
+def log(msg):
+    print(msg, flush=True)
+
+
+# ------------------------------------------------------------------ servers
+
+def free_port():
+    while True:
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        s.close()
+        t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            t.bind(("127.0.0.1", port))
+            return port
+        except OSError:
+            continue
+        finally:
+            t.close()
+
+
+class Server:
+    def __init__(self, label, workdir, zones):
+        self.label = label
+        self.dir = os.path.join(workdir, label)
+        os.makedirs(self.dir)
+        self.zones = zones  # [(origin, absolute path)]
+        self.port = free_port()
+        self.proc = None
+        self.logf = None
+
+    def command(self):
+        raise NotImplementedError
+
+    def start(self):
+        self.logf = open(os.path.join(self.dir, "server.log"), "w")
+        cmd = self.command()
+        log("%s: %s" % (self.label, " ".join(cmd)))
+        self.proc = subprocess.Popen(cmd, stdout=self.logf, stderr=subprocess.STDOUT, cwd=self.dir)
+        deadline = time.monotonic() + 30
+        pending = [origin for origin, _ in self.zones]
+        while pending and time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                break
+            try:
+                q = dns.message.make_query(pending[0], "SOA")
+                r = dns.query.udp(q, "127.0.0.1", port=self.port, timeout=0.2)
+                if r.rcode() == dns.rcode.NOERROR and r.answer:
+                    pending.pop(0)
+                    continue
+            except (dns.exception.Timeout, OSError):
+                pass
+            time.sleep(0.05)
+        if pending:
+            self.stop()
+            with open(os.path.join(self.dir, "server.log")) as f:
+                sys.stdout.write(f.read()[-3000:])
+            raise RuntimeError("%s did not answer for %s within 30 s" % (self.label, pending[0]))
+        log("%s: serving on 127.0.0.1:%d" % (self.label, self.port))
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        if self.logf:
+            self.logf.close()
+
+
+class Knot(Server):
+    def command(self):
+        conf = os.path.join(self.dir, "knot.conf")
+        with open(conf, "w") as f:
+            f.write("server:\n    rundir: \"%s\"\n    listen: 127.0.0.1@%d\n" % (self.dir, self.port))
+            f.write("    udp-workers: 1\n    tcp-workers: 1\n    background-workers: 1\n")
+            f.write("log:\n  - target: stderr\n    any: notice\n")
+            f.write("database:\n    storage: \"%s/db\"\n" % self.dir)
+            f.write("control:\n    listen: \"%s/knot.sock\"\n" % self.dir)
+            f.write("template:\n  - id: default\n    storage: \"%s\"\n" % self.dir)
+            f.write("    zonefile-sync: -1\n    zonefile-load: whole\n    journal-content: none\n")
+            f.write("zone:\n")
+            for origin, path in self.zones:
+                f.write("  - domain: %s\n    file: \"%s\"\n" % (origin, path))
+        return ["/usr/sbin/knotd", "-c", conf]
+
+
+class Enumd(Server):
+    binary = None
+
+    def command(self):
+        cmd = [self.binary, "--listen", "127.0.0.1:%d" % self.port, "--threads", "1"]
+        for origin, path in self.zones:
+            cmd += ["--zone", "%s=%s" % (origin, path)]
+        return cmd
+
+
+# ------------------------------------------------------------------ queries
+
+def vary_case(name, rng):
+    return "".join(c.upper() if rng.random() < 0.5 else c.lower() for c in name)
+
+
+def build_queries(zone_paths, seed):
+    """Deterministic, de-duplicated list of (qname text, qtype text)."""
+    rng = random.Random(seed)
+    out, seen = [], set()
+
+    def add(name, qtype):
+        key = (name, qtype)
+        if key not in seen:
+            seen.add(key)
+            out.append(key)
+
+    for q in RFC4592_QUERIES:
+        add(*q)
+    for origin, path in zone_paths:
+        zone = dns.zone.from_file(path, origin=origin, relativize=False, check_origin=True)
+        zorigin = dns.name.from_text(origin)
+        owners = sorted(zone.nodes.keys())
+        names = set()
+        for owner in owners:
+            names.add(owner)
+            # every ancestor down from the origin (empty non-terminals among them)
+            n = owner
+            while n != zorigin and len(n.labels) > len(zorigin.labels):
+                n = n.parent()
+                names.add(n)
+        for n in sorted(names):
+            text = n.to_text()
+            for t in TYPES:
+                add(text, t)
+            # children: below a leaf, below a wildcard owner ('*' literal and synthesis)
+            for child in ("nx", "a.b"):
+                for t in FEW_TYPES:
+                    add("%s.%s" % (child, text), t)
+            if n.labels[0] == b"*":
+                for t in FEW_TYPES + ["MX", "CNAME"]:
+                    add("zz." + n.parent().to_text(), t)  # synthesized from the wildcard
+            add(vary_case(text, rng), "A")
+            add(vary_case(text, rng), "NAPTR")
+        # random nonexistent names under the origin
+        for _ in range(15):
+            label = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789-") for _ in range(rng.randint(1, 12)))
+            add("%s.%s" % (label.strip("-") or "x", origin), rng.choice(TYPES))
+    # ENUM: numbers around the exception and the ranges (the RFC 4592 trap)
+    for digits in ("61255502345", "61255502346", "61255502340", "6125550234", "612555023", "61255502",
+                   "612555023451", "61255502000", "61255501000", "6125550100", "61255501", "61355500911",
+                   "61355500915", "6135550091", "613555009111"):
+        add(".".join(reversed(digits)) + ".e164.arpa.", "NAPTR")
+    # out of every zone: REFUSED (an authoritative-only server)
+    for name, t in (("nothere.invalid.", "A"), ("com.", "SOA"), (".", "NS"), ("test.", "SOA"),
+                    ("arpa.", "NS"), ("example.com.", "A")):
+        add(name, t)
+    # literal '*' with a case variation, and a query for type ANY? (RFC 8482 lets
+    # servers differ: not sent) and an unknown type (NODATA)
+    add("*.WC.misc.test.", "A")
+    add("host.misc.test.", "TYPE65280")
+    add("host1.example.", "TYPE65280")
+    return out
+
+
+# ------------------------------------------------------------------ comparing
+
+FLAG_NAMES = [("QR", dns.flags.QR), ("AA", dns.flags.AA), ("TC", dns.flags.TC), ("RD", dns.flags.RD),
+              ("RA", dns.flags.RA), ("AD", dns.flags.AD), ("CD", dns.flags.CD)]
+
+
+def flags_text(flags):
+    return " ".join(n for n, bit in FLAG_NAMES if flags & bit) or "-"
+
+
+def rrset_key(rrset):
+    """An RRset as a comparable value: owner (lower-case), class, type, TTL, canonical rdata."""
+    rdatas = frozenset(rd.to_digestable() for rd in rrset)
+    return (rrset.name.to_text().lower(), rrset.rdclass, rrset.rdtype, rrset.ttl, rdatas)
+
+
+def rrset_text(rrset):
+    return "\n".join("      " + line for line in rrset.to_text().splitlines())
+
+
+def section_diff(name, a_label, a_sec, b_label, b_sec):
+    out = []
+    a_map = {rrset_key(r): r for r in a_sec}
+    b_map = {rrset_key(r): r for r in b_sec}
+    for k in sorted(set(a_map) - set(b_map), key=str):
+        out.append("    %s only from %s:\n%s" % (name, a_label, rrset_text(a_map[k])))
+    for k in sorted(set(b_map) - set(a_map), key=str):
+        out.append("    %s only from %s:\n%s" % (name, b_label, rrset_text(b_map[k])))
+    return out
+
+
+def compare(a_label, ra, b_label, rb, qname, strict_additional):
+    """(differences, notes) between two responses (None = no answer)."""
+    if ra is None or rb is None:
+        if ra is None and rb is None:
+            return [], []
+        return ["    %s: %s, %s: %s" % (a_label, "no answer" if ra is None else "answered",
+                                        b_label, "no answer" if rb is None else "answered")], []
+    diffs, notes = [], []
+    if ra.rcode() != rb.rcode():
+        diffs.append("    rcode: %s %s, %s %s" % (a_label, dns.rcode.to_text(ra.rcode()),
+                                                  b_label, dns.rcode.to_text(rb.rcode())))
+    if ra.opcode() != rb.opcode():
+        diffs.append("    opcode: %s %s, %s %s" % (a_label, ra.opcode(), b_label, rb.opcode()))
+    if ra.flags & ~0x780F != rb.flags & ~0x780F:  # flag bits only (opcode and rcode compared above)
+        diffs.append("    flags: %s [%s], %s [%s]" % (a_label, flags_text(ra.flags), b_label, flags_text(rb.flags)))
+    for label, r in ((a_label, ra), (b_label, rb)):
+        if len(r.question) != 1 or r.question[0].name.to_text() != qname:
+            got = r.question[0].name.to_text() if r.question else "(none)"
+            diffs.append("    question: %s echoed %s, asked %s" % (label, got, qname))
+    if (ra.edns >= 0) != (rb.edns >= 0) or (ra.edns >= 0 and ra.edns != rb.edns):
+        diffs.append("    EDNS: %s version %d, %s version %d (-1 = no OPT)" % (a_label, ra.edns, b_label, rb.edns))
+    elif ra.edns >= 0 and ra.payload != rb.payload:
+        notes.append("    EDNS payload: %s %d, %s %d" % (a_label, ra.payload, b_label, rb.payload))
+    if (ra.flags & dns.flags.TC) and (rb.flags & dns.flags.TC):
+        return diffs, notes  # RFC 2181 §9: what a truncated answer carries is the server's choice
+    diffs += section_diff("answer", a_label, ra.answer, b_label, rb.answer)
+    diffs += section_diff("authority", a_label, ra.authority, b_label, rb.authority)
+    add_a = [r for r in ra.additional if r.rdtype != dns.rdatatype.OPT]
+    add_b = [r for r in rb.additional if r.rdtype != dns.rdatatype.OPT]
+    extra = section_diff("additional", a_label, add_a, b_label, add_b)
+    (diffs if strict_additional else notes).extend(extra)
+    return diffs, notes
+
+
+def ask(port, qname, qtype, transport, edns, rd):
+    q = dns.message.make_query(qname, qtype, use_edns=0 if edns else None, payload=1232)
+    q.flags = dns.flags.RD if rd else 0
+    for attempt in range(2):
+        try:
+            if transport == "udp":
+                return dns.query.udp(q, "127.0.0.1", port=port, timeout=1.5, ignore_trailing=False)
+            return dns.query.tcp(q, "127.0.0.1", port=port, timeout=3)
+        except dns.exception.Timeout:
+            if attempt == 1:
+                return None
+        except (ConnectionError, EOFError):
+            return None
+    return None
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--a", default="knot", choices=["knot", "enumd"])
+    ap.add_argument("--b", default="enumd", choices=["knot", "enumd"])
+    ap.add_argument("--enumd", default=None, help="path of the enumd binary")
+    ap.add_argument("--seed", type=int, default=4592)
+    ap.add_argument("--additional", choices=["note", "strict"], default="note")
+    ap.add_argument("--keep", action="store_true", help="keep the work directory (server logs)")
+    ap.add_argument("--list", action="store_true", help="print the query list and exit")
+    args = ap.parse_args()
+
+    zone_paths = [(o, os.path.join(HERE, "zones", f)) for o, f in ZONES]
+    queries = build_queries(zone_paths, args.seed)
+    if args.list:
+        for q in queries:
+            print("%s %s" % q)
+        return 0
+    if "enumd" in (args.a, args.b):
+        if not args.enumd or not os.access(args.enumd, os.X_OK):
+            sys.exit("differential: --enumd must name the enumd binary")
+        Enumd.binary = os.path.abspath(args.enumd)
+    if not os.access("/usr/sbin/knotd", os.X_OK):
+        sys.exit("differential: knotd missing (apt-get install knot)")
+
+    workdir = tempfile.mkdtemp(prefix="enumd-differential-")
+    kinds = {"knot": Knot, "enumd": Enumd}
+    a_label = args.a + ("-a" if args.a == args.b else "")
+    b_label = args.b + ("-b" if args.a == args.b else "")
+    sa = kinds[args.a](a_label, workdir, zone_paths)
+    sb = kinds[args.b](b_label, workdir, zone_paths)
+    n_diff = n_note = n_sent = 0
+    try:
+        sa.start()
+        sb.start()
+        variants = [("udp", False), ("udp", True), ("tcp", False), ("tcp", True)]
+        for i, (qname, qtype) in enumerate(queries):
+            for transport, edns in variants:
+                rd = i % 5 == 0
+                ra = ask(sa.port, qname, qtype, transport, edns, rd)
+                rb = ask(sb.port, qname, qtype, transport, edns, rd)
+                n_sent += 1
+                diffs, notes = compare(a_label, ra, b_label, rb, qname, args.additional == "strict")
+                where = "%s %s over %s%s%s" % (qname, qtype, transport.upper(), " +EDNS" if edns else "",
+                                               " RD=1" if rd else "")
+                if diffs:
+                    n_diff += 1
+                    log("DIFFERENCE %s\n%s" % (where, "\n".join(diffs)))
+                if notes:
+                    n_note += 1
+                    log("note %s\n%s" % (where, "\n".join(notes)))
+    finally:
+        sa.stop()
+        sb.stop()
+        if args.keep or n_diff:
+            log("work directory kept: %s" % workdir)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    log("%d names x types, %d queries per server: %d with differences, %d with notes (%s vs %s)"
+        % (len(queries), n_sent, n_diff, n_note, a_label, b_label))
+    return 1 if n_diff else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
