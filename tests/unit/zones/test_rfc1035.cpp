@@ -1,0 +1,268 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <unistd.h>
+
+#include "enumd/zones/rdata_text.hpp"
+#include "enumd/zones/rfc1035.hpp"
+
+using enumd::dns::Name;
+using enumd::dns::RrType;
+using namespace enumd::zones;
+
+namespace {
+
+/// A fresh directory under the system temp dir, removed at scope exit.
+struct TempDir {
+    std::filesystem::path path;
+    TempDir() {
+        std::string tmpl = (std::filesystem::temp_directory_path() / "enumd-rfc1035-XXXXXX").string();
+        REQUIRE(mkdtemp(tmpl.data()) != nullptr);
+        path = tmpl;
+    }
+    ~TempDir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path, ec);
+    }
+    std::string write(const std::string& name, const std::string& text) const {
+        auto p = path / name;
+        std::filesystem::create_directories(p.parent_path());
+        std::ofstream(p) << text;
+        return p.string();
+    }
+};
+
+Name N(const char* s) {
+    auto r = Name::from_text(s);
+    REQUIRE(r.ok());
+    return *r;
+}
+
+const std::string kHead =
+    "$ORIGIN e164.arpa.\n"
+    "$TTL 3600\n"
+    "@ IN SOA ns1.example.net. hostmaster.example.net. 1 7200 3600 1209600 300\n"
+    "@ IN NS ns1.example.net.\n";
+
+std::string all_diags(const Diagnostics& d) {
+    std::string s;
+    for (const auto& i : d.items) s += i.to_text() + "\n";
+    return s;
+}
+
+const Record* find(const Zone& z, const char* owner, RrType type) {
+    Name n = N(owner);
+    for (const auto& r : z.records)
+        if (r.owner == n && r.type == type) return &r;
+    return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("a zone file loads with origin, TTLs, SOA and line numbers", "[rfc1035]") {
+    TempDir dir;
+    std::string path = dir.write("z.zone", kHead +
+                                               "; comment line\n"
+                                               "\n"
+                                               "1.1.9.0.0.5.5.5.3.1.6 IN NAPTR 10 100 \"u\" \"E2U+sip\" "
+                                               "\"!^.*$!sip:info@server1.example.net!\" .\n"
+                                               "$TTL 60\n"
+                                               "www 300 IN A 192.0.2.1\n"
+                                               "    IN AAAA 2001:db8::1\n"
+                                               "$ORIGIN 6.e164.arpa.\n"
+                                               "2.1 IN TXT \"six\"\n");
+    Diagnostics diags;
+    auto zones = load_rfc1035(path, std::nullopt, diags);
+    INFO(all_diags(diags));
+    REQUIRE_FALSE(diags.has_errors());
+    REQUIRE(zones.size() == 1);
+    const Zone& z = zones[0];
+    CHECK(z.origin == N("e164.arpa."));
+    CHECK(z.records.size() == 6);
+    struct Case {
+        const char* owner;
+        RrType type;
+        std::uint32_t ttl;
+        int line;
+    };
+    const Case cases[] = {
+        {"e164.arpa.", RrType::SOA, 3600, 3},
+        {"e164.arpa.", RrType::NS, 3600, 4},
+        {"1.1.9.0.0.5.5.5.3.1.6.e164.arpa.", RrType::NAPTR, 3600, 7},
+        {"www.e164.arpa.", RrType::A, 300, 9},
+        {"www.e164.arpa.", RrType::AAAA, 60, 10},  // owner inherited from the previous line
+        {"2.1.6.e164.arpa.", RrType::TXT, 60, 12},
+    };
+    for (const auto& c : cases) {
+        INFO(c.owner << " " << enumd::dns::to_text(c.type));
+        const Record* r = find(z, c.owner, c.type);
+        REQUIRE(r != nullptr);
+        CHECK(r->ttl == c.ttl);
+        CHECK(r->loc.file == path);
+        CHECK(r->loc.line == c.line);
+    }
+}
+
+TEST_CASE("parse errors are reported as file:line errors, all of them, and good lines still load", "[rfc1035]") {
+    TempDir dir;
+    std::string path = dir.write("bad.zone", kHead +
+                                                 "a IN A 192.0.2.300\n"            // line 5
+                                                 "b IN A 192.0.2.1\n"              // line 6
+                                                 "c IN NAPTR 10 \"u\" \"x\"\n"     // line 7: too few fields
+                                                 "d IN BOGUSTYPE 1\n"              // line 8
+                                                 "e IN AAAA 2001:db8::1\n");       // line 9
+    Diagnostics diags;
+    auto zones = load_rfc1035(path, std::nullopt, diags);
+    REQUIRE(zones.size() == 1);
+    CHECK(diags.error_count() == 3);
+    std::vector<int> lines;
+    for (const auto& d : diags.items) {
+        CHECK(d.loc.file == path);
+        lines.push_back(d.loc.line);
+        CHECK(d.to_text().rfind(path + ":" + std::to_string(d.loc.line) + ": error: ", 0) == 0);
+    }
+    CHECK(lines == std::vector<int>{5, 7, 8});
+    CHECK(find(zones[0], "b.e164.arpa.", RrType::A) != nullptr);
+    CHECK(find(zones[0], "e.e164.arpa.", RrType::AAAA) != nullptr);
+}
+
+TEST_CASE("zone-level problems are errors: outside the origin, other class, no SOA, unknown origin", "[rfc1035]") {
+    struct Case {
+        const char* what;
+        std::string text;
+        std::optional<Name> origin;
+        const char* message;  // a part of the expected message
+        int line;
+    };
+    const Case cases[] = {
+        {"out of zone", kHead + "x.example.net. IN A 192.0.2.1\n", std::nullopt, "outside the zone", 5},
+        {"class CH", kHead + "x CH TXT \"x\"\n", std::nullopt, "class IN", 5},
+        {"no SOA with origin", "x.e164.arpa. 60 IN A 192.0.2.1\n", N("e164.arpa."), "no SOA", 0},
+        {"no SOA, no origin", "x.e164.arpa. 60 IN A 192.0.2.1\n", std::nullopt, "origin is unknown", 0},
+        {"SOA not at the given origin", "$ORIGIN e164.arpa.\n6 IN SOA a. b. 1 1 1 1 1\n", N("e164.arpa."),
+         "is not the origin", 2},
+        {"second SOA", kHead + "@ IN SOA a. b. 2 1 1 1 1\n", std::nullopt, "second SOA", 5},
+    };
+    for (const auto& c : cases) {
+        INFO(c.what);
+        TempDir dir;
+        std::string path = dir.write("z.zone", c.text);
+        Diagnostics diags;
+        (void)load_rfc1035(path, c.origin, diags);
+        INFO(all_diags(diags));
+        REQUIRE(diags.error_count() == 1);
+        CHECK(diags.items[0].message.find(c.message) != std::string::npos);
+        CHECK(diags.items[0].loc.line == c.line);
+    }
+}
+
+TEST_CASE("$INCLUDE reads a file relative to the including one, with its own origin, lines per file", "[rfc1035]") {
+    TempDir dir;
+    dir.write("sub/ranges.zone",
+              "; included\n"
+              "*.1.0.5.5.5.2.1.6 IN NAPTR 100 100 \"u\" \"E2U+sip\" \"!^.*$!sip:info@server1.example.net!\" .\n");
+    dir.write("sub/six.zone", "1.1 IN TXT \"relative to the include origin\"\n");
+    std::string path = dir.write("main.zone", kHead +
+                                                  "$INCLUDE sub/ranges.zone\n"
+                                                  "$INCLUDE sub/six.zone 6.e164.arpa.\n"
+                                                  "after IN A 192.0.2.1\n");
+    Diagnostics diags;
+    auto zones = load_rfc1035(path, std::nullopt, diags);
+    INFO(all_diags(diags));
+    REQUIRE_FALSE(diags.has_errors());
+    REQUIRE(zones.size() == 1);
+    const Record* w = find(zones[0], "*.1.0.5.5.5.2.1.6.e164.arpa.", RrType::NAPTR);
+    REQUIRE(w != nullptr);
+    CHECK(w->loc.file == (dir.path / "sub/ranges.zone").string());
+    CHECK(w->loc.line == 2);
+    CHECK(find(zones[0], "1.1.6.e164.arpa.", RrType::TXT) != nullptr);
+    // The include's origin does not leak back into the including file.
+    const Record* after = find(zones[0], "after.e164.arpa.", RrType::A);
+    REQUIRE(after != nullptr);
+    CHECK(after->loc.line == 7);
+}
+
+TEST_CASE("$INCLUDE problems are errors at the directive's line: missing file, loop", "[rfc1035]") {
+    TempDir dir;
+    dir.write("loop.zone", "$INCLUDE main.zone\n");
+    std::string path = dir.write("main.zone", kHead +
+                                                  "$INCLUDE missing.zone\n"
+                                                  "$INCLUDE loop.zone\n");
+    Diagnostics diags;
+    auto zones = load_rfc1035(path, std::nullopt, diags);
+    INFO(all_diags(diags));
+    REQUIRE(diags.error_count() == 2);
+    CHECK(diags.items[0].loc.line == 5);
+    CHECK(diags.items[0].message.find("cannot open") != std::string::npos);
+    CHECK(diags.items[1].loc.file == (dir.path / "loop.zone").string());
+    CHECK(diags.items[1].loc.line == 1);
+    CHECK(diags.items[1].message.find("loop") != std::string::npos);
+}
+
+TEST_CASE("NAPTR fields survive: tabs after quoted strings (ldns #157), back-references, quotes", "[rfc1035]") {
+    struct Case {
+        const char* line;   // as written in the zone file (after the owner)
+        const char* text;   // as rdata_to_text prints it back
+        std::string regexp; // the regexp octets on the wire
+    };
+    const Case cases[] = {
+        {"IN NAPTR 10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:a@x!\"\t.",
+         "10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:a@x!\" .", "!^.*$!sip:a@x!"},
+        {"IN\tNAPTR\t10\t100\t\"u\"\t\"E2U+sip\"\t\"!^.*$!sip:a@x!\"\t.\t; tabs everywhere",
+         "10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:a@x!\" .", "!^.*$!sip:a@x!"},
+        {"IN NAPTR 10 100 \"u\" \"E2U+sip\" \"!(^.*$)!sip:+\\\\1@x!\" .",
+         "10 100 \"u\" \"E2U+sip\" \"!(^.*$)!sip:+\\\\1@x!\" .", "!(^.*$)!sip:+\\1@x!"},
+        {"IN NAPTR 100 10 \"s\" \"SIP+D2U\" \"\" _sip._udp.example.net.",
+         "100 10 \"s\" \"SIP+D2U\" \"\" _sip._udp.example.net.", ""},
+        {"IN NAPTR 10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:tab\there@x!\" .",  // a tab inside quotes stays a tab
+         "10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:tab\there@x!\" .", "!^.*$!sip:tab\there@x!"},
+    };
+    for (const auto& c : cases) {
+        INFO(c.line);
+        TempDir dir;
+        std::string path = dir.write("n.zone", kHead + "1.2.3\t" + c.line + "\n");
+        Diagnostics diags;
+        auto zones = load_rfc1035(path, std::nullopt, diags);
+        INFO(all_diags(diags));
+        REQUIRE_FALSE(diags.has_errors());
+        const Record* r = find(zones.at(0), "1.2.3.e164.arpa.", RrType::NAPTR);
+        REQUIRE(r != nullptr);
+        CHECK(rdata_to_text(RrType::NAPTR, r->rdata) == c.text);
+        // order(2) pref(2) flags service regexp: skip to the regexp string.
+        std::size_t p = 4;
+        p += 1 + r->rdata.at(p);
+        p += 1 + r->rdata.at(p);
+        std::size_t len = r->rdata.at(p);
+        CHECK(std::string(r->rdata.begin() + static_cast<long>(p) + 1,
+                          r->rdata.begin() + static_cast<long>(p + 1 + len)) == c.regexp);
+    }
+}
+
+TEST_CASE("the lab and 3GPP test zones load without errors", "[rfc1035]") {
+    struct Case {
+        const char* file;
+        const char* origin;
+        std::size_t records;
+    };
+    const Case cases[] = {{"lab.zone", "e164.arpa.", 14}, {"3gpp.zone", "3gppnetwork.org.", 25}};
+    for (const auto& c : cases) {
+        INFO(c.file);
+        Diagnostics diags;
+        auto zones = load_rfc1035(std::string(ENUMD_SOURCE_DIR) + "/tests/data/" + c.file, std::nullopt, diags);
+        INFO(all_diags(diags));
+        CHECK_FALSE(diags.has_errors());
+        REQUIRE(zones.size() == 1);
+        CHECK(zones[0].origin == N(c.origin));
+        CHECK(zones[0].records.size() == c.records);
+    }
+}
+
+TEST_CASE("only .yaml and .yml files are taken for YAML", "[rfc1035]") {
+    CHECK(looks_like_rfc1035("lab.zone"));
+    CHECK(looks_like_rfc1035("e164.arpa.db"));
+    CHECK(looks_like_rfc1035("zone"));
+    CHECK_FALSE(looks_like_rfc1035("zones/examples/lab.yaml"));
+    CHECK_FALSE(looks_like_rfc1035("x.yml"));
+}

@@ -1,0 +1,35 @@
+#pragma once
+/// The zone model as RFC 1035 master-file text that BIND, Knot and NSD load:
+/// $ORIGIN and $TTL, the SOA first, then every record in canonical order
+/// (RFC 4034 §6.1 for owners, then type, then rdata octets), one record per
+/// line with its TTL written out. Rdata text comes from zones::rdata_to_text
+/// (ldns), so backslashes and quotes in NAPTR regexps are escaped as the
+/// presentation format needs.
+
+#include <string>
+#include <vector>
+
+#include "enumd/zones/model.hpp"
+
+namespace enumd::zones {
+
+struct ExportOptions {
+    /// Owners relative to $ORIGIN ("1.1.9", "@"), as people write zone
+    /// files; absolute owners when false.
+    bool relative_owners = true;
+    /// A "; zone <origin>, N records" header line.
+    bool header = true;
+};
+
+/// The records of `zone` sorted as export writes them: SOA first, then
+/// canonical owner order, type, rdata; exact duplicates removed.
+std::vector<Record> canonical_records(const Zone& zone);
+
+/// RFC 1035 text of one zone.
+std::string export_rfc1035(const Zone& zone, const ExportOptions& options = {});
+
+/// Owner relative to `origin` in presentation form ("@" for the origin
+/// itself); the absolute form when `owner` is not below `origin`.
+std::string relative_owner_text(const dns::Name& owner, const dns::Name& origin);
+
+}  // namespace enumd::zones

@@ -1,0 +1,296 @@
+#include "enumd/zones/rfc1035.hpp"
+
+#include <ldns/ldns.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+namespace enumd::zones {
+namespace {
+
+struct RrDeleter {
+    void operator()(ldns_rr* rr) const noexcept { ldns_rr_free(rr); }
+};
+using RrPtr = std::unique_ptr<ldns_rr, RrDeleter>;
+struct FileCloser {
+    void operator()(FILE* f) const noexcept { std::fclose(f); }
+};
+using FilePtr = std::unique_ptr<FILE, FileCloser>;
+
+/// $INCLUDE nesting limit: deep enough for any real layout, and it stops
+/// include loops that a path check cannot see (links, different spellings).
+constexpr int kMaxIncludeDepth = 16;
+
+/// Replaces tabs outside quoted strings and comments by spaces. Both are
+/// plain field separators (RFC 1035 §5.1), so the meaning does not change,
+/// and byte offsets and line numbers stay the same. ldns 1.8.1/1.8.2 reject a
+/// tab right after a quoted string such as a NAPTR regexp (ldns issue #157);
+/// this keeps such files loading whatever ldns the build links.
+void untab(std::string& text) {
+    bool quoted = false;
+    bool comment = false;
+    bool escaped = false;
+    for (char& c : text) {
+        if (c == '\n') {
+            quoted = comment = escaped = false;
+            continue;
+        }
+        if (comment) continue;
+        if (escaped) {
+            escaped = false;
+            continue;
+        }
+        if (c == '\\') {
+            escaped = true;
+        } else if (c == '"') {
+            quoted = !quoted;
+        } else if (c == ';' && !quoted) {
+            comment = true;
+        } else if (c == '\t' && !quoted) {
+            c = ' ';
+        }
+    }
+}
+
+/// Offset of the first character at or after `pos` that is not blank, a line
+/// break or part of a comment: where the next entry starts.
+std::size_t next_significant(const std::string& text, std::size_t pos) {
+    while (pos < text.size()) {
+        char c = text[pos];
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+            ++pos;
+        } else if (c == ';') {
+            while (pos < text.size() && text[pos] != '\n') ++pos;
+        } else {
+            break;
+        }
+    }
+    return pos;
+}
+
+/// Splits a directive line into whitespace-separated words, stopping at a comment.
+std::vector<std::string> words_of_line(const std::string& text, std::size_t pos) {
+    std::size_t end = text.find('\n', pos);
+    std::string line = text.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+    if (auto semi = line.find(';'); semi != std::string::npos) line.resize(semi);
+    std::istringstream in(line);
+    std::vector<std::string> words;
+    for (std::string w; in >> w;) words.push_back(w);
+    return words;
+}
+
+struct Parser {
+    Diagnostics& diags;
+    std::vector<Record>& records;
+    std::vector<std::string> include_stack;
+
+    /// Reads one file with the given starting origin and default TTL.
+    void parse_file(const std::string& path, ldns_rdf* origin, std::uint32_t default_ttl, const SourceLoc& from,
+                    int depth) {
+        std::error_code ec;
+        std::string canonical = std::filesystem::weakly_canonical(path, ec).string();
+        if (ec) canonical = path;
+        if (depth > kMaxIncludeDepth ||
+            std::find(include_stack.begin(), include_stack.end(), canonical) != include_stack.end()) {
+            diags.error(from, "$INCLUDE loop: '" + path + "' is already being read");
+            return;
+        }
+        std::ifstream in(path, std::ios::binary);
+        if (!in) {
+            diags.error(from.file.empty() ? SourceLoc{path, 0, 0} : from, "cannot open zone file '" + path + "'");
+            return;
+        }
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        untab(text);
+        // Line starts, to turn a byte offset into a 1-based line number.
+        std::vector<std::size_t> line_starts{0};
+        for (std::size_t i = 0; i < text.size(); ++i)
+            if (text[i] == '\n') line_starts.push_back(i + 1);
+        auto line_of = [&](std::size_t off) {
+            return static_cast<int>(std::upper_bound(line_starts.begin(), line_starts.end(), off) -
+                                    line_starts.begin());
+        };
+
+        include_stack.push_back(canonical);
+        if (text.empty()) {
+            include_stack.pop_back();
+            return;
+        }
+        FilePtr fp(fmemopen(text.data(), text.size(), "r"));
+        if (!fp) {
+            diags.error({path, 0, 0}, "cannot read zone file '" + path + "'");
+            include_stack.pop_back();
+            return;
+        }
+        // ldns owns and replaces the origin and previous-owner rdfs it is given.
+        ldns_rdf* cur_origin = origin != nullptr ? ldns_rdf_clone(origin) : nullptr;
+        ldns_rdf* prev = nullptr;
+        std::uint32_t ttl = default_ttl;
+        int ldns_line = 0;
+        while (true) {
+            long pos = std::ftell(fp.get());
+            std::size_t start = next_significant(text, pos < 0 ? text.size() : static_cast<std::size_t>(pos));
+            if (start >= text.size()) break;
+            SourceLoc loc{path, line_of(start), 0};
+            ldns_rr* raw = nullptr;
+            ldns_status st = ldns_rr_new_frm_fp_l(&raw, fp.get(), &ttl, &cur_origin, &prev, &ldns_line);
+            RrPtr rr(raw);
+            if (st == LDNS_STATUS_OK) {
+                add(rr.get(), loc);
+            } else if (st == LDNS_STATUS_SYNTAX_EMPTY || st == LDNS_STATUS_SYNTAX_TTL ||
+                       st == LDNS_STATUS_SYNTAX_ORIGIN) {
+                // Blank line, comment, or $TTL/$ORIGIN that ldns applied itself.
+            } else if (st == LDNS_STATUS_SYNTAX_INCLUDE) {
+                include(text, start, cur_origin, ttl, loc, path, depth);
+            } else {
+                diags.error(loc, std::string("cannot parse record: ") + ldns_get_errorstr_by_id(st));
+            }
+            if (std::feof(fp.get())) break;
+        }
+        if (cur_origin != nullptr) ldns_rdf_deep_free(cur_origin);
+        if (prev != nullptr) ldns_rdf_deep_free(prev);
+        include_stack.pop_back();
+    }
+
+    /// RFC 1035 §5.1: "$INCLUDE <file-name> [<domain-name>]". A relative file
+    /// name is taken relative to the including file's directory; the
+    /// optional domain name is the origin inside the included file only.
+    void include(const std::string& text, std::size_t start, ldns_rdf* cur_origin, std::uint32_t ttl,
+                 const SourceLoc& loc, const std::string& path, int depth) {
+        auto words = words_of_line(text, start);
+        if (words.size() < 2 || words.size() > 3) {
+            diags.error(loc, "$INCLUDE needs a file name and at most an origin");
+            return;
+        }
+        std::filesystem::path file(words[1]);
+        if (file.is_relative()) file = std::filesystem::path(path).parent_path() / file;
+        ldns_rdf* origin = cur_origin;
+        ldns_rdf* own = nullptr;
+        if (words.size() == 3) {
+            if (ldns_str2rdf_dname(&own, words[2].c_str()) != LDNS_STATUS_OK) {
+                diags.error(loc, "$INCLUDE origin '" + words[2] + "' is not a domain name");
+                return;
+            }
+            if (!ldns_dname_str_absolute(words[2].c_str())) {
+                if (cur_origin == nullptr || ldns_dname_cat(own, cur_origin) != LDNS_STATUS_OK) {
+                    ldns_rdf_deep_free(own);
+                    diags.error(loc, "$INCLUDE origin '" + words[2] + "' is relative and there is no $ORIGIN");
+                    return;
+                }
+            }
+            origin = own;
+        }
+        parse_file(file.string(), origin, ttl, loc, depth + 1);
+        if (own != nullptr) ldns_rdf_deep_free(own);
+    }
+
+    void add(const ldns_rr* rr, const SourceLoc& loc) {
+        if (ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN) {
+            diags.error(loc, "only class IN is supported");
+            return;
+        }
+        const ldns_rdf* owner_rdf = ldns_rr_owner(rr);
+        auto owner = dns::Name::from_uncompressed({ldns_rdf_data(owner_rdf), ldns_rdf_size(owner_rdf)});
+        if (!owner) {
+            diags.error(loc, "owner name is relative and there is no $ORIGIN");
+            return;
+        }
+        auto type = static_cast<dns::RrType>(ldns_rr_get_type(rr));
+        if (dns::is_meta_type(type)) {
+            diags.error(loc, "type " + dns::to_text(type) + " cannot appear in a zone");
+            return;
+        }
+        Record rec;
+        rec.owner = *owner;
+        rec.type = type;
+        rec.ttl = ldns_rr_ttl(rr);
+        for (std::size_t i = 0; i < ldns_rr_rd_count(rr); ++i) {
+            const ldns_rdf* f = ldns_rr_rdf(rr, i);
+            rec.rdata.insert(rec.rdata.end(), ldns_rdf_data(f), ldns_rdf_data(f) + ldns_rdf_size(f));
+        }
+        if (rec.rdata.size() > 65535) {
+            diags.error(loc, "rdata longer than 65535 octets");
+            return;
+        }
+        // Names inside rdata must be absolute too (a relative NS target with no origin).
+        for (std::size_t i = 0; i < ldns_rr_rd_count(rr); ++i) {
+            const ldns_rdf* f = ldns_rr_rdf(rr, i);
+            if (ldns_rdf_get_type(f) == LDNS_RDF_TYPE_DNAME && ldns_rdf_size(f) > 0 &&
+                ldns_rdf_data(f)[ldns_rdf_size(f) - 1] != 0) {
+                diags.error(loc, "a name in the record data is relative and there is no $ORIGIN");
+                return;
+            }
+        }
+        rec.loc = loc;
+        records.push_back(std::move(rec));
+    }
+};
+
+}  // namespace
+
+std::vector<Zone> load_rfc1035(const std::string& path, const std::optional<dns::Name>& origin,
+                               Diagnostics& diags) {
+    std::vector<Record> records;
+    Parser parser{diags, records, {}};
+    ldns_rdf* origin_rdf = nullptr;
+    if (origin) {
+        origin_rdf = ldns_dname_new_frm_data(static_cast<std::uint16_t>(origin->wire_size()), origin->wire().data());
+    }
+    std::size_t errors_before = diags.error_count();
+    // 3600 s when the file has no $TTL and a record no TTL (ldns' default, BIND's too).
+    parser.parse_file(path, origin_rdf, 3600, SourceLoc{}, 0);
+    if (origin_rdf != nullptr) ldns_rdf_deep_free(origin_rdf);
+    if (records.empty() && diags.error_count() > errors_before) return {};
+
+    Zone zone;
+    zone.loc = SourceLoc{path, 0, 0};
+    const Record* soa = nullptr;
+    for (const auto& r : records) {
+        if (r.type != dns::RrType::SOA) continue;
+        if (soa != nullptr) {
+            if (!r.owner.equals(soa->owner))
+                diags.error(r.loc, "second SOA record at " + r.owner.to_text() + " (the zone's SOA is at " +
+                                       soa->owner.to_text() + ", " + soa->loc.to_text() + ")");
+            else if (r.rdata != soa->rdata)
+                diags.error(r.loc, "second SOA record for " + r.owner.to_text() + " (first at " +
+                                       soa->loc.to_text() + ")");
+            continue;
+        }
+        soa = &r;
+    }
+    if (origin) {
+        zone.origin = *origin;
+        if (soa != nullptr && !soa->owner.equals(*origin))
+            diags.error(soa->loc, "SOA owner " + soa->owner.to_text() + " is not the origin " + origin->to_text());
+    } else if (soa != nullptr) {
+        zone.origin = soa->owner;
+    } else {
+        diags.error({path, 0, 0}, "no SOA record and no origin given: the zone's origin is unknown");
+        return {};
+    }
+    if (soa == nullptr) diags.error({path, 0, 0}, "zone " + zone.origin.to_text() + " has no SOA record");
+    zone.records.reserve(records.size());
+    for (auto& r : records) {
+        if (!r.owner.is_subdomain_of(zone.origin)) {
+            diags.error(r.loc, "owner " + r.owner.to_text() + " is outside the zone " + zone.origin.to_text());
+            continue;
+        }
+        zone.records.push_back(std::move(r));
+    }
+    std::vector<Zone> out;
+    out.push_back(std::move(zone));
+    return out;
+}
+
+bool looks_like_rfc1035(const std::string& path) {
+    auto ends_with = [&](std::string_view suffix) {
+        return path.size() >= suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    return !(ends_with(".yaml") || ends_with(".yml") || ends_with(".YAML") || ends_with(".YML"));
+}
+
+}  // namespace enumd::zones
