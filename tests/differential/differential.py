@@ -307,6 +307,27 @@ def ask(port, qname, qtype, transport, edns, rd):
     return None
 
 
+PERTURBATIONS = {
+    "lab.zone": ("server1.example.net!\" .\n; +61355500912", "server9.example.net!\" .\n; +61355500912"),
+    "misc.zone": ("short  5     IN A", "short  6     IN A"),
+    "rfc4592.zone": ("host1.example.           3600     A     192.0.2.1\n", ""),
+}
+
+
+def perturbed(zone_paths, workdir):
+    out = []
+    for origin, path in zone_paths:
+        with open(path) as f:
+            text = f.read()
+        old, new = PERTURBATIONS[os.path.basename(path)]
+        assert old in text, "perturbation of %s does not apply" % path
+        copy = os.path.join(workdir, "perturbed-" + os.path.basename(path))
+        with open(copy, "w") as f:
+            f.write(text.replace(old, new, 1))
+        out.append((origin, copy))
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--a", default="knot", choices=["knot", "enumd"])
@@ -316,6 +337,9 @@ def main():
     ap.add_argument("--additional", choices=["note", "strict"], default="note")
     ap.add_argument("--keep", action="store_true", help="keep the work directory (server logs)")
     ap.add_argument("--list", action="store_true", help="print the query list and exit")
+    ap.add_argument("--perturb", action="store_true",
+                    help="self-check: serve B from altered copies of the zones (a changed TTL, a changed "
+                         "NAPTR, a removed record); the run must then report differences")
     args = ap.parse_args()
 
     zone_paths = [(o, os.path.join(HERE, "zones", f)) for o, f in ZONES]
@@ -336,7 +360,7 @@ def main():
     a_label = args.a + ("-a" if args.a == args.b else "")
     b_label = args.b + ("-b" if args.a == args.b else "")
     sa = kinds[args.a](a_label, workdir, zone_paths)
-    sb = kinds[args.b](b_label, workdir, zone_paths)
+    sb = kinds[args.b](b_label, workdir, perturbed(zone_paths, workdir) if args.perturb else zone_paths)
     n_diff = n_note = n_sent = 0
     try:
         sa.start()
