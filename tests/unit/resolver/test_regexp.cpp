@@ -1,0 +1,199 @@
+// RFC 3402 substitution expressions and POSIX leftmost-longest matching.
+#include <catch2/catch.hpp>
+#include <regex.h>
+
+#include <string>
+#include <vector>
+
+#include "enumd/resolver/regexp.hpp"
+
+using namespace enumd::resolver;
+
+namespace {
+
+struct Spans {
+    bool matched = false;
+    std::vector<std::pair<long, long>> groups;  // [0] whole match
+    [[nodiscard]] std::string str() const {
+        std::string out = matched ? "match" : "no match";
+        for (auto [so, eo] : groups) out += " (" + std::to_string(so) + "," + std::to_string(eo) + ")";
+        return out;
+    }
+};
+
+/// The reference: glibc regcomp/regexec with REG_EXTENDED.
+Spans glibc_search(const std::string& ere, const std::string& subject, bool icase) {
+    regex_t re;
+    int flags = REG_EXTENDED | (icase ? REG_ICASE : 0);
+    REQUIRE(regcomp(&re, ere.c_str(), flags) == 0);
+    regmatch_t m[10];
+    Spans s;
+    s.matched = regexec(&re, subject.c_str(), 10, m, 0) == 0;
+    if (s.matched) {
+        for (std::size_t g = 0; g <= re.re_nsub && g < 10; ++g) s.groups.emplace_back(m[g].rm_so, m[g].rm_eo);
+    }
+    regfree(&re);
+    return s;
+}
+
+Spans ours(const std::string& ere, const std::string& subject, bool icase) {
+    auto re = PosixRegex::compile(ere, icase);
+    REQUIRE(re.ok());
+    auto m = re->search(subject);
+    REQUIRE(m.ok());
+    Spans s;
+    s.matched = m->matched;
+    if (s.matched) {
+        for (int g = 0; g <= m->group_count; ++g) s.groups.emplace_back(m->so[g], m->eo[g]);
+    }
+    return s;
+}
+
+}  // namespace
+
+TEST_CASE("POSIX ERE matches agree with glibc regexec on leftmost-longest vectors", "[regexp][posix]") {
+    struct Case {
+        std::string ere, subject;
+        bool icase;
+    };
+    const std::vector<Case> cases = {
+        {"^(1|12)", "123", false},           // POSIX: 12, PCRE: 1
+        {"(1|12)(3|23)?", "123", false},
+        {"(a|ab)(c|bcd)(d*)", "abcd", false},
+        {"(a|ab)(bc|c)", "abc", false},
+        {"(a*)(ab)*(b*)", "abb", false},
+        {"(a|ab)(b*)", "ab", false},
+        {"(.*)(.*)", "+61355500912", false},
+        {"^\\+61(3|35|355)(.*)$", "+61355500912", false},
+        {"^\\+(6|61|613)([0-9]*)$", "+61355500912", false},
+        {"(0|00|000)(0*)", "+6100012", false},
+        {"x*", "+61", false},
+        {"1+|12", "123", false},
+        {"(1|123|12)+", "1231212", false},
+        {"^.*$", "+61355500912", false},
+        {"^(\\+61)(.*)$", "+61355500912", false},
+        {"(2|25)(5|55)(5|50)", "+61255502000", false},
+        {"[0-9]{2,3}", "+61255502000", false},
+        {"(a|B)+", "AbAB", true},
+        {"^\\+1(2)?", "+12345", false},
+        {"(5|55)*", "555", false},
+        {"((a)|b)+", "ab", false},
+        {"(9)|(9[0-9])", "+4499", false},
+        {"[[:digit:]]+$", "+4420", false},
+        {"[\\]+", "a\\\\b", false},
+        {"a{,2}", "aaa", false},
+        {"no", "+4420", false},
+    };
+    for (const auto& c : cases) {
+        INFO("ere " << c.ere << " on " << c.subject);
+        auto ref = glibc_search(c.ere, c.subject, c.icase);
+        auto got = ours(c.ere, c.subject, c.icase);
+        CHECK(got.str() == ref.str());
+    }
+}
+
+TEST_CASE("the classic alternation case matches 12 where PCRE would match 1", "[regexp][posix]") {
+    auto s = ours("^(1|12)", "123", false);
+    REQUIRE(s.matched);
+    CHECK(s.groups[0] == std::pair<long, long>{0, 2});
+}
+
+TEST_CASE("ERE syntax is translated into PCRE2 syntax with ERE meaning", "[regexp]") {
+    struct Case {
+        std::string ere, pcre;
+    };
+    const std::vector<Case> cases = {
+        {"[\\d]", "[\\\\d]"},        // backslash literal inside brackets
+        {"\\d", "d"},                // \d is a literal d in ERE
+        {"a*?", "(?:a*)?"},          // not lazy
+        {"a*+", "(?:a*)+"},          // not possessive
+        {"(ab)+?", "(?:(ab)+)?"},
+        {"a{x", "a\\{x"},            // not an interval: literal
+        {"a{,3}", "a{0,3}"},
+        {"[]a]", "[\\]a]"},
+        {"[[:alpha:]-]", "[[:alpha:]-]"},
+        {"sip:x@y", "sip\\:x\\@y"},
+    };
+    for (const auto& c : cases) {
+        INFO(c.ere);
+        auto t = translate_ere(c.ere);
+        REQUIRE(t.ok());
+        CHECK(*t == c.pcre);
+    }
+}
+
+TEST_CASE("invalid ERE syntax is refused with a reason", "[regexp]") {
+    for (std::string bad : {"(", "a)", "[abc", "*a", "(?:a)", "a|*", "\\", "a{3,1}", "a{300}"}) {
+        INFO(bad);
+        auto t = translate_ere(bad);
+        CHECK_FALSE(t.ok());
+    }
+}
+
+TEST_CASE("substitution expressions apply to the application unique string", "[regexp][rfc3402]") {
+    struct Case {
+        std::string expr, aus, out;
+    };
+    const std::vector<Case> cases = {
+        {"!^.*$!sip:info@server1.example.net!", "+61355500911", "sip:info@server1.example.net"},
+        {"!(^.*$)!sip:\\1@server1.example.net!", "+61255502000", "sip:+61255502000@server1.example.net"},
+        {"!^\\+61(.*)$!tel:+61\\1!", "+61355500912", "tel:+61355500912"},
+        {"/^\\+([0-9]+)$/sip:\\1@ex.net/", "+4420", "sip:4420@ex.net"},
+        {"#^\\+44#00#", "+4420", "0020"},                          // sed-like: the rest is kept
+        {"!^\\+61(1|12)!x\\1!", "+61123", "x123"},               // leftmost-longest group
+        {"!^.*$!sip:a\\!b@ex.net!", "+1", "sip:a!b@ex.net"},     // escaped delimiter in replacement
+        {"|^\\+(1\\|2)+$|ok|", "+1|2", "ok"},                    // escaped delimiter in the ERE is literal
+        {"!^\\+SIP$!upper!i", "+sip", "upper"},                  // i flag
+        {"!^(\\+)(1)(2)(3)(4)(5)(6)(7)(8)$!\\9\\8\\7\\6\\5\\4\\3\\2\\1!", "+12345678", "87654321+"},
+    };
+    for (const auto& c : cases) {
+        INFO(c.expr);
+        auto e = SubstExpr::parse(c.expr);
+        REQUIRE(e.ok());
+        auto r = e->apply(c.aus);
+        REQUIRE(r.ok());
+        CHECK(*r == c.out);
+    }
+}
+
+TEST_CASE("malformed substitution expressions are refused", "[regexp][rfc3402]") {
+    const std::vector<std::string> bad = {
+        "",                                   // empty
+        "1^.*$1x1",                           // digit delimiter
+        "i^.*$ixi",                           // flag character as delimiter
+        "\\^.*$\\x\\",                        // backslash delimiter
+        "!^.*$!sip:x@y",                      // replacement not closed
+        "!^.*$",                              // expression not closed
+        "!^.*$!\\0!",                         // \0
+        "!^(.*)$!\\2!",                       // group 2 does not exist
+        "!^.*$!\\1!",                         // no group at all
+        "!^.*$!x!g",                          // unknown flag
+        "!^.*$!x!!",                          // extra delimiter
+        "!(!x!",                              // bad ERE
+    };
+    for (const auto& b : bad) {
+        INFO(b);
+        CHECK_FALSE(SubstExpr::parse(b).ok());
+    }
+}
+
+TEST_CASE("a non-matching expression is an error, not an empty result", "[regexp]") {
+    auto e = SubstExpr::parse("!^\\+44(.*)$!sip:\\1@x!");
+    REQUIRE(e.ok());
+    CHECK_FALSE(e->apply("+61355500912").ok());
+}
+
+TEST_CASE("a catastrophic-backtracking expression fails with a limit error instead of hanging", "[regexp][limits]") {
+    auto e = SubstExpr::parse("!^\\+(1|1)*(1|1)*(1|1)*2$!x!");
+    REQUIRE(e.ok());
+    auto r = e->apply("+111111111111111111111111111111");
+    REQUIRE_FALSE(r.ok());
+    INFO(r.error());
+    CHECK(r.error().find("limit") != std::string::npos);
+
+    auto e2 = SubstExpr::parse("!^((\\+|[0-9])*)*x$!x!");
+    REQUIRE(e2.ok());
+    auto r2 = e2->apply("+61355500912+61355500912+61355500912");
+    REQUIRE_FALSE(r2.ok());
+    CHECK(r2.error().find("limit") != std::string::npos);
+}
