@@ -1,0 +1,54 @@
+#pragma once
+/// The authoritative answer: RFC 1034 §4.3.2 with RFC 4592 wildcards,
+/// RFC 2308 negative answers, referrals, CNAME chains inside the zone and
+/// additional-section processing (RFC 3403 §4 for NAPTR, SRV, MX, NS).
+/// Runs on the hot path: no allocation, no exceptions.
+
+#include <cstdint>
+#include <span>
+
+#include "enumd/dns/wire.hpp"
+#include "enumd/zones/store.hpp"
+
+namespace enumd::server {
+
+struct AnswerOptions {
+    /// RFC 3403 §4 additional processing for NAPTR (SRV + A/AAAA for "s",
+    /// A/AAAA for "a"). Operators who want small responses turn it off.
+    bool naptr_additional = true;
+    /// Our EDNS buffer size (RFC 6891 §6.2.5), advertised in every OPT.
+    std::uint16_t edns_buffer = dns::kDefaultEdnsSize;
+    /// CNAME links followed inside our zones before giving up.
+    unsigned max_cname_chain = 8;
+};
+
+enum class Transport : std::uint8_t { Udp, Tcp };
+
+/// What happened, for counters and logs (named outcomes, Knot-style).
+enum class AnswerKind : std::uint8_t {
+    Drop,        ///< nothing to send (response, runt)
+    Answer,      ///< NOERROR with data
+    NoData,      ///< NOERROR, empty answer
+    NxDomain,
+    Referral,
+    Refused,
+    FormErr,
+    NotImp,
+    BadVers,
+    ServFail,
+};
+
+struct AnswerResult {
+    AnswerKind kind = AnswerKind::Drop;
+    std::size_t size = 0;        ///< bytes written into the response buffer
+    dns::RrType qtype = dns::RrType::A;
+    std::uint8_t rcode = 0;
+    bool truncated = false;
+};
+
+/// Builds the response to `query` into `out` (at least 65535 octets for TCP,
+/// at least 4096 for UDP). The reader must hold a fresh snapshot (refresh()).
+AnswerResult answer_query(zones::Reader& reader, std::span<const std::uint8_t> query, std::span<std::uint8_t> out,
+                          Transport transport, const AnswerOptions& options) noexcept;
+
+}  // namespace enumd::server

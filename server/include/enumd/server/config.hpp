@@ -1,0 +1,40 @@
+#pragma once
+/// enumd's configuration: command line and `--config enumd.yaml`.
+/// Unknown keys and bad values are refused with file:line:column.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "enumd/dns/name.hpp"
+#include "enumd/server/server.hpp"
+#include "enumd/zones/model.hpp"
+
+namespace enumd::server {
+
+struct ZoneSpec {
+    std::optional<dns::Name> origin;  ///< for RFC 1035 files without $ORIGIN
+    std::string file;
+};
+
+struct Config {
+    ServerConfig server;
+    std::vector<ZoneSpec> zones;
+    std::string database;  ///< LMDB directory; empty with --zone = a private temporary one
+    bool watch = false;    ///< poll zone files and reload on change
+    std::string log_level = "info";
+    bool log_json = false;
+};
+
+/// Parses "127.0.0.1:5353", "[::1]:5353", "::1" (port 53 default).
+std::optional<Endpoint> parse_endpoint(const std::string& text);
+/// Parses "[ORIGIN=]FILE".
+std::optional<ZoneSpec> parse_zone_spec(const std::string& text);
+
+/// Reads a YAML config file into `cfg`; problems go to `diags` with file:line.
+void load_config_file(const std::string& path, Config& cfg, zones::Diagnostics& diags);
+
+/// Loads and validates zone files (YAML by extension, RFC 1035 otherwise).
+std::vector<zones::Zone> load_zones(const std::vector<ZoneSpec>& specs, zones::Diagnostics& diags);
+
+}  // namespace enumd::server

@@ -1,0 +1,18 @@
+#pragma once
+/// Structured logs on stderr: `ts=… level=… subject="…" event="…" key=value…`.
+/// The subject comes first, then the event (STYLE.md).
+
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace enumd::server {
+
+enum class LogLevel { Debug, Info, Warn, Error };
+void set_log_level(LogLevel level);
+void set_log_json(bool json);
+void log(LogLevel level, std::string_view subject, std::string_view event,
+         std::initializer_list<std::pair<std::string_view, std::string>> fields = {});
+
+}  // namespace enumd::server

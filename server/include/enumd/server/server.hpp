@@ -1,0 +1,71 @@
+#pragma once
+/// The network side of enumd: one io_context per worker thread, one
+/// SO_REUSEPORT UDP socket per listen address per thread (recvmmsg/sendmmsg
+/// batches), TCP per RFC 7766 with coroutines, a loopback HTTP endpoint for
+/// Prometheus and a unix control socket for `enumctl`.
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "enumd/server/answer.hpp"
+#include "enumd/server/stats.hpp"
+#include "enumd/zones/store.hpp"
+
+namespace enumd::server {
+
+struct Endpoint {
+    std::string address;  ///< "127.0.0.1", "::1"
+    unsigned short port = 53;
+    [[nodiscard]] std::string to_text() const;
+};
+
+struct TcpLimits {
+    std::chrono::milliseconds idle_timeout{10000};  ///< RFC 7766 §6.2.3: seconds, not minutes
+    unsigned max_connections = 1024;
+    unsigned max_per_client = 32;
+};
+
+struct ServerConfig {
+    std::vector<Endpoint> listen;
+    unsigned threads = 0;  ///< 0 = one per core
+    AnswerOptions answer;
+    TcpLimits tcp;
+    std::string stats_listen;  ///< "127.0.0.1:9153", empty = off
+    std::string control_path;  ///< unix socket for enumctl, empty = off
+};
+
+class Server {
+public:
+    /// `reload` rebuilds the database; it returns a one-line summary or throws
+    /// std::runtime_error with the diagnostics. Called off the query threads.
+    using ReloadFn = std::function<std::string()>;
+
+    Server(ServerConfig config, zones::Store& store, ReloadFn reload);
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    /// Binds every socket (throws std::runtime_error with the reason) and
+    /// starts the worker threads.
+    void start();
+    /// Stops accepting, finishes and joins.
+    void stop();
+    /// Blocks until SIGINT/SIGTERM; SIGHUP triggers a reload.
+    void run_until_signal();
+    /// Runs the reload function on the reload thread; returns its summary.
+    std::string reload();
+
+    Stats& stats() noexcept { return *stats_; }
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+    std::unique_ptr<Stats> stats_;
+};
+
+}  // namespace enumd::server

@@ -1,0 +1,47 @@
+#pragma once
+/// Query counters: one block per worker thread (relaxed atomics, no sharing
+/// on the hot path), summed when scraped. Exposed as Prometheus text.
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "enumd/server/answer.hpp"
+
+namespace enumd::server {
+
+struct ThreadStats {
+    static constexpr std::size_t kTypeSlots = 260;     ///< types 0..258 direct, 259 = other
+    static constexpr std::size_t kLatencyBuckets = 12;  ///< ≤1,2,4,…,1024 µs, +Inf
+    std::array<std::atomic<std::uint64_t>, 2> by_transport{};  ///< udp, tcp
+    std::array<std::atomic<std::uint64_t>, 24> by_rcode{};
+    std::array<std::atomic<std::uint64_t>, kTypeSlots> by_qtype{};
+    std::array<std::atomic<std::uint64_t>, kLatencyBuckets> latency{};
+    std::atomic<std::uint64_t> latency_sum_ns{0};
+    std::atomic<std::uint64_t> dropped{0};
+    std::atomic<std::uint64_t> truncated{0};
+    std::atomic<std::uint64_t> referrals{0};
+    std::atomic<std::uint64_t> servfail_internal{0};  ///< surprises turned into SERVFAIL
+
+    void record(const AnswerResult& r, Transport t, std::uint64_t nanos) noexcept;
+};
+
+class Stats {
+public:
+    explicit Stats(std::size_t threads);
+    ThreadStats& thread(std::size_t i) noexcept { return *threads_[i]; }
+    std::atomic<std::uint64_t> reloads_ok{0};
+    std::atomic<std::uint64_t> reloads_failed{0};
+    std::atomic<std::uint64_t> tcp_connections{0};
+    std::atomic<std::uint64_t> tcp_refused{0};
+    /// Prometheus text exposition format 0.0.4.
+    [[nodiscard]] std::string prometheus() const;
+
+private:
+    std::vector<std::unique_ptr<ThreadStats>> threads_;
+};
+
+}  // namespace enumd::server

@@ -1,0 +1,343 @@
+#include "enumd/server/answer.hpp"
+
+#include <array>
+#include <cstring>
+
+namespace enumd::server {
+namespace {
+
+using dns::MessageWriter;
+using dns::Name;
+using dns::RrType;
+using dns::Section;
+using zones::Lookup;
+using zones::NodeView;
+using zones::RrsetView;
+
+constexpr std::size_t kOptSize = 11;
+
+/// Remembers which (name, type) RRsets went into the additional section so
+/// that a target shared by several records is added once.
+class SeenSet {
+public:
+    bool insert(const Name& name, RrType type) noexcept {
+        std::uint64_t h = 1469598103934665603ULL ^ static_cast<std::uint16_t>(type);
+        for (std::uint8_t b : name.wire()) {
+            if (b >= 'A' && b <= 'Z') b = static_cast<std::uint8_t>(b + 32);
+            h = (h ^ b) * 1099511628211ULL;
+        }
+        for (std::size_t i = 0; i < n_; ++i) {
+            if (hashes_[i] == h) return false;
+        }
+        if (n_ < hashes_.size()) hashes_[n_++] = h;
+        return true;
+    }
+
+private:
+    std::array<std::uint64_t, 64> hashes_{};
+    std::size_t n_ = 0;
+};
+
+struct Responder {
+    zones::Reader& reader;
+    const AnswerOptions& opt;
+    MessageWriter& w;
+    bool truncated = false;
+    SeenSet seen;
+
+    /// Adds a whole RRset or nothing (RFC 2181 §9: never a cut RRset).
+    bool add_rrset(Section s, const Name& owner, const RrsetView& rs, std::uint32_t ttl) noexcept {
+        auto m = w.mark();
+        std::size_t off = 0;
+        std::span<const std::uint8_t> rdata;
+        while (rs.next(off, rdata)) {
+            if (!w.add_record(s, owner, rs.type, 1, ttl, rdata)) {
+                w.rollback(m);
+                return false;
+            }
+        }
+        return true;
+    }
+    bool add_rrset(Section s, const Name& owner, const RrsetView& rs) noexcept {
+        return add_rrset(s, owner, rs, rs.ttl);
+    }
+
+    /// RFC 2308 §3: the SOA in authority, TTL = min(SOA TTL, SOA MINIMUM).
+    void add_negative_soa(const zones::ZoneInfo& zone) noexcept {
+        auto apex = reader.get(zone, zone.origin);
+        if (!apex) return;
+        auto soa = apex->find(RrType::SOA);
+        if (!soa) return;
+        std::size_t off = 0;
+        std::span<const std::uint8_t> rdata;
+        if (!soa->next(off, rdata) || rdata.size() < 20) return;
+        const std::uint8_t* m = rdata.data() + rdata.size() - 4;
+        std::uint32_t minimum = (static_cast<std::uint32_t>(m[0]) << 24) | (static_cast<std::uint32_t>(m[1]) << 16) |
+                                (static_cast<std::uint32_t>(m[2]) << 8) | m[3];
+        std::uint32_t ttl = soa->ttl < minimum ? soa->ttl : minimum;
+        if (!add_rrset(Section::Authority, zone.origin, *soa, ttl)) truncated = true;
+    }
+
+    /// A/AAAA of `name` from whichever of our zones holds it, as optional
+    /// additional data: dropped, never truncating, when it does not fit.
+    void add_addresses(const Name& name) noexcept {
+        const zones::ZoneInfo* zone = reader.find_zone(name);
+        if (zone == nullptr) return;
+        auto node = reader.get(*zone, name);
+        if (!node) return;
+        for (RrType t : {RrType::A, RrType::AAAA}) {
+            auto rs = node->find(t);
+            if (rs && seen.insert(name, t)) add_rrset(Section::Additional, name, *rs);
+        }
+    }
+
+    void add_srv_with_addresses(const Name& name) noexcept {
+        const zones::ZoneInfo* zone = reader.find_zone(name);
+        if (zone == nullptr) return;
+        auto node = reader.get(*zone, name);
+        if (!node) return;
+        auto srv = node->find(RrType::SRV);
+        if (!srv || !seen.insert(name, RrType::SRV)) return;
+        if (!add_rrset(Section::Additional, name, *srv)) return;
+        std::size_t off = 0;
+        std::span<const std::uint8_t> rdata;
+        while (srv->next(off, rdata)) {
+            if (auto target = dns::rdata_target(RrType::SRV, rdata); target && !target->is_root())
+                add_addresses(*target);
+        }
+    }
+
+    /// Additional-section processing for an answer RRset.
+    void additional_for(const RrsetView& rs) noexcept {
+        std::size_t off = 0;
+        std::span<const std::uint8_t> rdata;
+        switch (rs.type) {
+            case RrType::NAPTR:
+                if (!opt.naptr_additional) return;
+                // RFC 3403 §4: "s" → SRV of the replacement (+ its targets' addresses); "a" → A/AAAA.
+                while (rs.next(off, rdata)) {
+                    if (rdata.size() < 5) continue;
+                    std::size_t flen = rdata[4];
+                    if (5 + flen > rdata.size()) continue;
+                    bool s_flag = false;
+                    bool a_flag = false;
+                    for (std::size_t i = 0; i < flen; ++i) {
+                        char c = static_cast<char>(rdata[5 + i]);
+                        s_flag = s_flag || c == 's' || c == 'S';
+                        a_flag = a_flag || c == 'a' || c == 'A';
+                    }
+                    if (!s_flag && !a_flag) continue;
+                    auto target = dns::rdata_target(RrType::NAPTR, rdata);
+                    if (!target || target->is_root()) continue;
+                    if (s_flag) add_srv_with_addresses(*target);
+                    if (a_flag) add_addresses(*target);
+                }
+                return;
+            case RrType::SRV:
+            case RrType::MX:
+            case RrType::NS:
+                while (rs.next(off, rdata)) {
+                    if (auto target = dns::rdata_target(rs.type, rdata); target && !target->is_root())
+                        add_addresses(*target);
+                }
+                return;
+            default: return;
+        }
+    }
+
+    /// RFC 1034 §4.3.2 step 3b: a referral, NS in authority and glue.
+    void referral(const Name& cut, const NodeView& cut_node, const zones::ZoneInfo& zone) noexcept {
+        auto ns = cut_node.find(RrType::NS);
+        if (!ns) return;
+        if (!add_rrset(Section::Authority, cut, *ns)) {
+            truncated = true;
+            return;
+        }
+        std::size_t off = 0;
+        std::span<const std::uint8_t> rdata;
+        while (ns->next(off, rdata)) {
+            auto target = dns::rdata_target(RrType::NS, rdata);
+            if (!target) continue;
+            bool in_domain = target->is_subdomain_of(cut);
+            auto node = reader.get(zone, *target);
+            if (!node) continue;
+            for (RrType t : {RrType::A, RrType::AAAA}) {
+                auto rs = node->find(t);
+                if (!rs || !seen.insert(*target, t)) continue;
+                // RFC 9471: in-domain glue that does not fit truncates; other glue is optional.
+                if (!add_rrset(Section::Additional, *target, *rs) && in_domain) truncated = true;
+            }
+        }
+    }
+};
+
+void start_response(MessageWriter& w, const dns::Header& qh) noexcept {
+    std::uint16_t fl = dns::flags::QR | static_cast<std::uint16_t>(qh.flags & (0x7800 | dns::flags::RD));
+    fl |= static_cast<std::uint16_t>(qh.flags & dns::flags::CD);
+    w.set_header(qh.id, fl);
+}
+
+bool echo_question(MessageWriter& w, std::span<const std::uint8_t> query, const dns::QueryView& q) noexcept {
+    std::span<const std::uint8_t> raw = query.subspan(dns::kHeaderSize, q.question_end - dns::kHeaderSize);
+    if (raw.size() == q.question.qname.wire_size() + 4) return w.add_question_raw(raw, q.question.qname);
+    return w.add_question(q.question.qname, q.question.qtype, q.question.qclass);
+}
+
+AnswerResult finish(MessageWriter& w, const dns::QueryView& q, AnswerKind kind, std::uint8_t rcode, bool with_opt,
+                    const AnswerOptions& opt) noexcept {
+    w.set_rcode(static_cast<std::uint8_t>(rcode & 0x0F));
+    if (with_opt) {
+        w.release(kOptSize);
+        // RFC 6891 §6.1.3: the upper 8 bits of a 12-bit rcode travel in the OPT TTL.
+        w.add_opt(opt.edns_buffer, static_cast<std::uint8_t>(rcode >> 4), 0, false);
+    }
+    AnswerResult r;
+    r.kind = kind;
+    r.size = w.size();
+    r.qtype = q.question.qtype;
+    r.rcode = rcode;
+    r.truncated = (w.flags() & dns::flags::TC) != 0;
+    return r;
+}
+
+}  // namespace
+
+AnswerResult answer_query(zones::Reader& reader, std::span<const std::uint8_t> query, std::span<std::uint8_t> out,
+                          Transport transport, const AnswerOptions& opt) noexcept {
+    dns::QueryView q;
+    dns::QueryParse parsed = dns::parse_query(query, q);
+    if (parsed == dns::QueryParse::Drop) return {};
+
+    std::size_t limit = 65535;
+    if (transport == Transport::Udp) {
+        limit = 512;
+        if (q.edns) limit = q.edns->udp_size < opt.edns_buffer ? q.edns->udp_size : opt.edns_buffer;
+        if (limit < 512) limit = 512;
+    }
+    MessageWriter w(out, limit);
+    start_response(w, q.header);
+
+    switch (parsed) {
+        case dns::QueryParse::FormErr: {
+            if (q.has_question) echo_question(w, query, q);
+            return finish(w, q, AnswerKind::FormErr, static_cast<std::uint8_t>(dns::Rcode::FORMERR), false, opt);
+        }
+        case dns::QueryParse::NotImp: {
+            if (q.has_question) echo_question(w, query, q);
+            return finish(w, q, AnswerKind::NotImp, static_cast<std::uint8_t>(dns::Rcode::NOTIMP), false, opt);
+        }
+        case dns::QueryParse::BadVers: {
+            w.reserve(kOptSize);
+            echo_question(w, query, q);
+            return finish(w, q, AnswerKind::BadVers, static_cast<std::uint8_t>(dns::Rcode::BADVERS), true, opt);
+        }
+        default: break;
+    }
+
+    const bool edns = q.edns.has_value();
+    if (edns) w.reserve(kOptSize);
+    if (!echo_question(w, query, q)) return {};
+
+    auto done = [&](AnswerKind kind, dns::Rcode rcode) {
+        return finish(w, q, kind, static_cast<std::uint8_t>(rcode), edns, opt);
+    };
+
+    const RrType qtype = q.question.qtype;
+    if (q.question.qclass != 1 && q.question.qclass != 255) return done(AnswerKind::Refused, dns::Rcode::REFUSED);
+    if (qtype == RrType::AXFR || qtype == RrType::IXFR || qtype == RrType::OPT || qtype == RrType::TSIG ||
+        qtype == static_cast<RrType>(253) || qtype == static_cast<RrType>(254))
+        return done(AnswerKind::NotImp, dns::Rcode::NOTIMP);
+
+    const zones::ZoneInfo* zone = reader.find_zone(q.question.qname);
+    if (zone == nullptr) return done(AnswerKind::Refused, dns::Rcode::REFUSED);
+
+    Responder rsp{reader, opt, w, false, SeenSet{}};
+    w.set_flags(static_cast<std::uint16_t>(w.flags() | dns::flags::AA));
+    Name name = q.question.qname;
+    AnswerKind kind = AnswerKind::Answer;
+    dns::Rcode rcode = dns::Rcode::NOERROR;
+
+    for (unsigned link = 0;; ++link) {
+        Lookup l = reader.lookup(*zone, name);
+        NodeView node;
+        if (l.kind == Lookup::Kind::Delegation) {
+            if (w.count(Section::Answer) == 0)
+                w.set_flags(static_cast<std::uint16_t>(w.flags() & ~dns::flags::AA));  // referral: not authoritative
+            rsp.referral(l.node_name, l.node, *zone);
+            kind = AnswerKind::Referral;
+            break;
+        }
+        if (l.kind == Lookup::Kind::Exact) {
+            node = l.node;
+        } else {
+            // RFC 4592 §3.3.1: the source of synthesis is "*" below the closest
+            // encloser; an empty non-terminal or existing name blocks it because
+            // then the closest encloser is deeper than the wildcard's parent.
+            bool synthesized = false;
+            if ((l.encloser.flags() & zones::node_flags::kWildcardChild) != 0) {
+                Name ce = name.parent(name.label_count() - l.encloser_labels);
+                auto star = ce.prepend("*");
+                if (star) {
+                    if (auto wnode = reader.get(*zone, *star)) {
+                        node = *wnode;
+                        synthesized = true;
+                    }
+                }
+            }
+            if (!synthesized) {
+                rcode = dns::Rcode::NXDOMAIN;  // RFC 6604: the rcode of the last name in a chain
+                kind = AnswerKind::NxDomain;
+                rsp.add_negative_soa(*zone);
+                break;
+            }
+        }
+
+        // The owner is the name asked for, never "*" (RFC 4592 §3.3.1 step 4).
+        if (qtype == RrType::ANY) {
+            // RFC 8482 §4.2: one RRset instead of everything.
+            RrsetView rs;
+            std::size_t off = 0;
+            if (node.next(off, rs)) {
+                if (!rsp.add_rrset(Section::Answer, name, rs)) rsp.truncated = true;
+            } else {
+                kind = AnswerKind::NoData;
+                rsp.add_negative_soa(*zone);
+            }
+            break;
+        }
+        if (auto rs = node.find(qtype)) {
+            if (!rsp.add_rrset(Section::Answer, name, *rs)) {
+                rsp.truncated = true;
+            } else {
+                rsp.additional_for(*rs);
+            }
+            break;
+        }
+        if (auto cname = node.find(RrType::CNAME)) {
+            if (!rsp.add_rrset(Section::Answer, name, *cname)) {
+                rsp.truncated = true;
+                break;
+            }
+            std::size_t off = 0;
+            std::span<const std::uint8_t> rdata;
+            if (!cname->next(off, rdata)) break;
+            auto target = dns::rdata_target(RrType::CNAME, rdata);
+            // Follow the chain only inside this zone, like Knot and NSD; the
+            // client restarts the query for anything else (RFC 1034 §4.3.2 step 3a).
+            if (!target || !target->is_subdomain_of(zone->origin) || link + 1 >= opt.max_cname_chain) break;
+            name = *target;
+            continue;
+        }
+        kind = AnswerKind::NoData;
+        rsp.add_negative_soa(*zone);
+        break;
+    }
+
+    if (rsp.truncated) {
+        w.set_flags(static_cast<std::uint16_t>(w.flags() | dns::flags::TC));
+    }
+    if (kind == AnswerKind::Answer && w.count(Section::Answer) == 0 && !rsp.truncated) kind = AnswerKind::NoData;
+    return done(kind, rcode);
+}
+
+}  // namespace enumd::server
