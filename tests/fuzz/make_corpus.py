@@ -1,0 +1,110 @@
+#!/usr/bin/python3
+"""Writes the seed corpora in tests/fuzz/corpus/<target>/ (run once; the files are committed).
+
+packet:     real queries and responses made with dnspython (EDNS, several types,
+            compression pointers, NAPTR/SRV/SOA rdata), plus hand-made malformed ones.
+name_text:  presentation-format names, escapes, relative names with an origin after '\\n'.
+rdata_text: first octet = index into the type table of fuzz_rdata_text.cpp, then rdata text.
+Libfuzzer adds what it finds to these directories when run with them as corpus.
+"""
+
+import hashlib
+import os
+
+import dns.flags
+import dns.message
+import dns.rrset
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+# keep in the order of kTypes in fuzz_rdata_text.cpp
+RDATA_TYPES = ["A", "NS", "CNAME", "SOA", "PTR", "MX", "TXT", "AAAA", "SRV", "NAPTR", "DNAME", "CAA", "HINFO",
+               "SSHFP", "TLSA", "URI", "LOC", "SPF", "SVCB", "HTTPS"]
+
+
+def put(target, content):
+    d = os.path.join(HERE, "corpus", target)
+    os.makedirs(d, exist_ok=True)
+    name = "seed-" + hashlib.sha1(content).hexdigest()[:16]
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(content)
+
+
+def packets():
+    qs = [("1.1.9.0.0.5.5.5.3.1.6.e164.arpa.", "NAPTR", True), ("www.example.com.", "A", False),
+          ("_sip._udp.ims.mnc001.mcc505.3gppnetwork.org.", "SRV", True), ("example.", "SOA", True),
+          ("*.example.", "TXT", False), ("MiXeD.CaSe.Example.", "AAAA", True), (".", "NS", False)]
+    for name, qtype, edns in qs:
+        q = dns.message.make_query(name, qtype, use_edns=0 if edns else None, payload=1232)
+        put("packet", q.to_wire())
+    # responses with compression in owners and rdata
+    q = dns.message.make_query("1.1.9.0.0.5.5.5.3.1.6.e164.arpa.", "NAPTR", use_edns=0)
+    r = dns.message.make_response(q)
+    r.flags |= dns.flags.AA
+    r.answer.append(dns.rrset.from_text("1.1.9.0.0.5.5.5.3.1.6.e164.arpa.", 3600, "IN", "NAPTR",
+                                        '10 100 "u" "E2U+sip" "!^.*$!sip:info@server1.example.net!" .',
+                                        '20 100 "s" "SIP+D2U" "" _sip._udp.e164.arpa.'))
+    r.authority.append(dns.rrset.from_text("e164.arpa.", 3600, "IN", "NS", "ns1.e164.arpa.", "ns2.example.net."))
+    r.additional.append(dns.rrset.from_text("ns1.e164.arpa.", 3600, "IN", "A", "192.0.2.1"))
+    put("packet", r.to_wire())
+    q = dns.message.make_query("nx.example.", "A")
+    r = dns.message.make_response(q)
+    r.set_rcode(3)
+    r.authority.append(dns.rrset.from_text("example.", 300, "IN", "SOA",
+                                           "ns.example.com. hostmaster.example.com. 1 7200 3600 1209600 300"))
+    put("packet", r.to_wire())
+    q = dns.message.make_query("_sip._udp.example.", "SRV")
+    r = dns.message.make_response(q)
+    r.answer.append(dns.rrset.from_text("_sip._udp.example.", 60, "IN", "SRV", "10 60 5060 host.example.",
+                                        "20 40 5061 host2.example."))
+    r.answer.append(dns.rrset.from_text("www.example.", 60, "IN", "CNAME", "host.example."))
+    r.answer.append(dns.rrset.from_text("example.", 60, "IN", "MX", "10 mail.example."))
+    r.answer.append(dns.rrset.from_text("example.", 60, "IN", "TXT", '"hello" "world"'))
+    put("packet", r.to_wire())
+    # malformed: short header, QR set, pointer loop, label past the end, two OPTs, BADVERS
+    put("packet", b"\x12\x34\x01")
+    put("packet", b"\x12\x34\x81\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x01")
+    put("packet", b"\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\xc0\x0c\x00\x01\x00\x01")
+    put("packet", b"\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x3f" + b"a" * 10)
+    opt = b"\x00\x00\x29\x04\xd0\x00\x00\x00\x00\x00\x00"
+    head = b"\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x02"
+    put("packet", head + b"\x07example\x00\x00\x01\x00\x01" + opt + opt)
+    put("packet", head[:-1] + b"\x01" + b"\x07example\x00\x00\x01\x00\x01" + b"\x00\x00\x29\x04\xd0\x00\x01\x00\x00\x00\x00")
+    put("packet", b"\x12\x34\x28\x00\x00\x01\x00\x00\x00\x00\x00\x00\x07example\x00\x00\x06\x00\x01")  # UPDATE
+
+
+def names():
+    for t in ["www.example.com.", "www.example.com", "@\n1.6.e164.arpa.", "1.1.9\n1.6.e164.arpa.", ".",
+              "a\\.b.example.", "\\000\\001\\255.x.", "\\065BC.example.", "*.example.", "sub.*.example.",
+              "a" * 63 + ".example.", ".".join(["a"] * 127) + ".", "_sip._udp.ims.mnc001.mcc505.3gppnetwork.org.",
+              "MiXeD.CaSe.", "x..y.", "\\", "\\09", "a\\ b.", '"quoted".', "@"]:
+        put("name_text", t.encode())
+
+
+def rdatas():
+    samples = {
+        "A": ["192.0.2.1", "0.0.0.0"], "AAAA": ["2001:db8::1", "::"], "NS": ["ns1.example.net.", "ns1"],
+        "CNAME": ["host", "@"], "SOA": ["ns1.example.net. hostmaster.example.net. 2024060101 7200 3600 1209600 300",
+                                      "ns1 hostmaster ( 1 2 3 4 5 )"],
+        "PTR": ["host.example."], "MX": ["10 mail.example.", "0 ."],
+        "TXT": ['"hello world"', '"a" "b" "c"', '"with \\"escaped\\" quote"', '""', "plain"],
+        "SRV": ["10 60 5060 host.example.", "0 0 0 ."],
+        "NAPTR": ['10 100 "u" "E2U+sip" "!^.*$!sip:info@server1.example.net!" .',
+                  '100 100 "u" "E2U+sip" "!(^.*$)!sip:\\\\1@server2.example.net!" .',
+                  '10 10 "s" "SIP+D2U" "" _sip._udp.example.', '10 100 "u" "E2U+sip" "!^.*$!sip:a@b!"\t.'],
+        "DNAME": ["example.net."], "CAA": ['0 issue "letsencrypt.org"'], "HINFO": ['"PC" "Linux"'],
+        "SSHFP": ["1 1 dd465c09cfa51fb45020cc83316fff21b9ec74ac"],
+        "TLSA": ["3 1 1 0c72ac70b745ac19998811b131d662c9ac69dbdbe7cb23e5b514b56664c5d3d6"],
+        "URI": ['10 1 "sip:info@example.net"'], "LOC": ["52 22 23.000 N 4 53 32.000 E -2.00m 0.00m 10000m 10m"],
+        "SPF": ['"v=spf1 -all"'], "SVCB": ["1 svc.example. alpn=h2"], "HTTPS": ["1 . alpn=h3,h2 port=443"],
+    }
+    for i, t in enumerate(RDATA_TYPES):
+        for text in samples[t]:
+            put("rdata_text", bytes([i]) + text.encode())
+
+
+if __name__ == "__main__":
+    packets()
+    names()
+    rdatas()
+    for t in ("packet", "name_text", "rdata_text"):
+        print(t, len(os.listdir(os.path.join(HERE, "corpus", t))))
