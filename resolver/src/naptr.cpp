@@ -79,6 +79,19 @@ Result<NaptrRecord> parse_naptr_rdata(std::span<const std::uint8_t> rdata) {
     return rr;
 }
 
+std::vector<std::uint8_t> to_rdata(const NaptrRecord& rr) {
+    std::vector<std::uint8_t> out = {static_cast<std::uint8_t>(rr.order >> 8), static_cast<std::uint8_t>(rr.order),
+                                     static_cast<std::uint8_t>(rr.preference >> 8),
+                                     static_cast<std::uint8_t>(rr.preference)};
+    for (const std::string* s : {&rr.flags, &rr.services, &rr.regexp}) {
+        out.push_back(static_cast<std::uint8_t>(std::min<std::size_t>(s->size(), 255)));
+        out.insert(out.end(), s->begin(), s->begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(s->size(), 255)));
+    }
+    auto w = rr.replacement.wire();
+    out.insert(out.end(), w.begin(), w.end());
+    return out;
+}
+
 std::string to_text(const NaptrRecord& rr) {
     auto quote = [](const std::string& s) {
         std::string out = "\"";

@@ -28,6 +28,9 @@ struct NaptrRecord {
 /// three <character-string>s, a domain name). Trailing octets are an error.
 dns::Result<NaptrRecord> parse_naptr_rdata(std::span<const std::uint8_t> rdata);
 
+/// Uncompressed rdata for `rr` (for fakes, tests and caches).
+std::vector<std::uint8_t> to_rdata(const NaptrRecord& rr);
+
 /// Presentation form as dig prints it, for logs and enumq.
 std::string to_text(const NaptrRecord& rr);
 

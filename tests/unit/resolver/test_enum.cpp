@@ -1,0 +1,350 @@
+// ENUM: E.164 normalisation, enumservices, flags, ordering and the lookup driver.
+#include <catch2/catch.hpp>
+
+#include <map>
+
+#include "enumd/resolver/e164.hpp"
+#include "enumd/resolver/enum_lookup.hpp"
+#include "fake_dns.hpp"
+
+using namespace enumd::resolver;
+using namespace enumd::resolver::test;
+using enumd::dns::RrType;
+
+TEST_CASE("E.164 numbers lose separators and the plus, letters and long numbers are refused", "[e164]") {
+    struct Case {
+        std::string in, out;  // out empty: refused
+    };
+    const std::vector<Case> cases = {
+        {"+61355500912", "61355500912"},
+        {"61355500912", "61355500912"},
+        {"+61 3 5550-0912", "61355500912"},
+        {"+61 (3) 5550.0912", "61355500912"},
+        {"+1/202/555/0100", "12025550100"},
+        {"+123456789012345", "123456789012345"},   // 15 digits
+        {"+1234567890123456", ""},                 // 16 digits
+        {"+61355500912a", ""},
+        {"+6135550O912", ""},                      // letter O
+        {"+", ""},
+        {"", ""},
+        {"+61#3", ""},
+    };
+    for (const auto& c : cases) {
+        INFO(c.in);
+        auto r = normalise_e164(c.in);
+        if (c.out.empty()) {
+            CHECK_FALSE(r.ok());
+        } else {
+            REQUIRE(r.ok());
+            CHECK(*r == c.out);
+        }
+    }
+}
+
+TEST_CASE("ENUM domains reverse the digits under each configured suffix", "[e164]") {
+    CHECK(enum_domain("61355500912", default_enum_suffix())->to_text() == "2.1.9.0.0.5.5.5.3.1.6.e164.arpa.");
+    CHECK(enum_domain("4420", N("e164.example.net."))->to_text() == "0.2.4.4.e164.example.net.");
+}
+
+TEST_CASE("services fields follow RFC 6116 syntax, compound and legacy forms", "[naptr][enumservice]") {
+    struct Case {
+        std::string field;
+        bool ok;
+        bool legacy;
+        std::size_t n;
+    };
+    const std::vector<Case> cases = {
+        {"E2U+sip", true, false, 1},
+        {"e2u+SIP", true, false, 1},
+        {"E2U+pstn:tel", true, false, 1},
+        {"E2U+voice:sip+video:sip", true, false, 2},
+        {"sip+E2U", true, true, 1},
+        {"E2U", false, false, 0},
+        {"E2U+", false, false, 0},
+        {"E2U+si p", false, false, 0},
+        {"SIP+D2U", false, false, 0},
+        {"E2U+pstn:", false, false, 0},
+        {"E2U+" + std::string(33, 'a'), false, false, 0},
+    };
+    for (const auto& c : cases) {
+        INFO(c.field);
+        auto f = parse_service_field(c.field);
+        REQUIRE(f.ok() == c.ok);
+        if (c.ok) {
+            CHECK(f->legacy == c.legacy);
+            CHECK(f->services.size() == c.n);
+        }
+    }
+}
+
+TEST_CASE("service filters match type and subtypes case-insensitively, legacy only on request", "[naptr][enumservice]") {
+    struct Case {
+        std::string filter, field;
+        bool legacy_on, match;
+    };
+    const std::vector<Case> cases = {
+        {"E2U+sip", "E2U+sip", false, true},
+        {"e2u+SIP", "E2U+sip", false, true},
+        {"sip", "E2U+sip", false, true},
+        {"E2U+sip", "E2U+pstn:tel", false, false},
+        {"E2U+pstn:tel", "E2U+pstn:tel", false, true},
+        {"E2U+pstn:tel", "E2U+pstn:sip", false, false},
+        {"E2U+pstn", "E2U+pstn:tel", false, true},
+        {"E2U+voice:sip", "E2U+voice:sip+video:sip", false, true},
+        {"E2U+video:sip", "E2U+voice:sip+video:sip", false, true},
+        {"E2U+video:tel", "E2U+voice:sip+video:sip", false, false},
+        {"E2U+sip", "sip+E2U", false, false},
+        {"E2U+sip", "sip+E2U", true, true},
+        {"", "E2U+h323", false, true},
+    };
+    for (const auto& c : cases) {
+        INFO(c.filter << " vs " << c.field);
+        auto f = ServiceFilter::parse(c.filter);
+        REQUIRE(f.ok());
+        f->accept_legacy(c.legacy_on);
+        auto field = parse_service_field(c.field);
+        REQUIRE(field.ok());
+        CHECK(f->matches(*field) == c.match);
+    }
+}
+
+TEST_CASE("flags: u is terminal, empty is non-terminal, anything else is unknown", "[naptr]") {
+    CHECK(classify_enum_flags("u") == FlagKind::Terminal);
+    CHECK(classify_enum_flags("U") == FlagKind::Terminal);
+    CHECK(classify_enum_flags("") == FlagKind::NonTerminal);
+    CHECK(classify_enum_flags("s") == FlagKind::Unknown);
+    CHECK(classify_enum_flags("up") == FlagKind::Unknown);
+    CHECK(classify_enum_flags("x") == FlagKind::Unknown);
+}
+
+TEST_CASE("resulting URIs must suit the enumservice", "[naptr][uri]") {
+    struct Case {
+        std::string service, uri;
+        bool ok;
+    };
+    const std::vector<Case> cases = {
+        {"sip", "sip:info@server1.example.net", true},
+        {"sip", "sips:info@server1.example.net", true},
+        {"sip", "tel:+61355500912", false},
+        {"sip", "http://example.net/", false},
+        {"pstn:tel", "tel:+61355500912;npdi", true},
+        {"pstn:tel", "sip:x@example.net", false},
+        {"pstn:tel", "tel:0355500912", false},
+        {"voice:sip", "sip:a@b", true},
+        {"sip", "sip:info @server1", false},
+        {"sip", "notauri", false},
+        {"sip", "sip:", false},
+    };
+    for (const auto& c : cases) {
+        INFO(c.service << " " << c.uri);
+        auto f = ServiceFilter::parse(c.service);
+        REQUIRE(f.ok());
+        CHECK(check_uri_for_service(c.uri, f->wanted()).empty() == c.ok);
+    }
+    CHECK(has_npdi("tel:+61355500912;npdi"));
+    CHECK(has_npdi("tel:+61355500912;rn=+6199;NPDI"));
+    CHECK_FALSE(has_npdi("tel:+61355500912;npdix"));
+    CHECK_FALSE(has_npdi("sip:+61355500912;npdi@x"));
+}
+
+namespace {
+
+const std::string kOwner = "2.1.9.0.0.5.5.5.3.1.6.e164.arpa.";
+
+EnumOptions sip_options() {
+    EnumOptions o;
+    o.service = *ServiceFilter::parse("E2U+sip");
+    o.seed = 42;
+    return o;
+}
+
+std::vector<std::string> uris(const EnumResult& r) {
+    std::vector<std::string> out;
+    for (const auto& t : r.targets) out.push_back(t.uri);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("RFC 3403 default: lowest ORDER that matches, then PREFERENCE ascending", "[enum][order]") {
+    FakeDns dns;
+    dns.add(naptr_rr(kOwner, 20, 10, "u", "E2U+sip", "!^.*$!sip:standby@example.net!"));
+    dns.add(naptr_rr(kOwner, 10, 200, "u", "E2U+sip", "!^.*$!sip:b@example.net!"));
+    dns.add(naptr_rr(kOwner, 10, 100, "u", "E2U+sip", "!^.*$!sip:a@example.net!"));
+    dns.add(naptr_rr(kOwner, 5, 100, "u", "E2U+pstn:tel", "!^.*$!tel:+61355500912!"));  // other service: ignored
+    auto r = run(enum_lookup(dns, "+61 3 5550 0912", sip_options()));
+    REQUIRE(r.outcome == EnumOutcome::Ok);
+    CHECK(r.aus == "+61355500912");
+    CHECK(uris(r) == std::vector<std::string>{"sip:a@example.net", "sip:b@example.net"});
+}
+
+TEST_CASE("failover mode keeps later ORDER tiers as standby", "[enum][order]") {
+    FakeDns dns;
+    dns.add(naptr_rr(kOwner, 20, 100, "u", "E2U+sip", "!^.*$!sip:info@server2.example.net!"));
+    dns.add(naptr_rr(kOwner, 10, 100, "u", "E2U+sip", "!^.*$!sip:info@server1.example.net!"));
+    auto o = sip_options();
+    o.failover_across_orders = true;
+    auto r = run(enum_lookup(dns, "+61355500912", o));
+    CHECK(uris(r) == std::vector<std::string>{"sip:info@server1.example.net", "sip:info@server2.example.net"});
+    auto strict = run(enum_lookup(dns, "+61355500912", sip_options()));
+    CHECK(uris(strict) == std::vector<std::string>{"sip:info@server1.example.net"});
+}
+
+TEST_CASE("a record with unknown flags or a bad regexp is skipped with a reason, the rest kept", "[enum][flags]") {
+    FakeDns dns;
+    dns.add(naptr_rr(kOwner, 10, 10, "x", "E2U+sip", "!^.*$!sip:bad-flag@example.net!"));
+    dns.add(naptr_rr(kOwner, 10, 20, "u", "E2U+sip", "!^.*$!\\0!"));
+    dns.add(naptr_rr(kOwner, 10, 30, "u", "E2U+sip", "!^.*$!tel:+61355500912!"));  // wrong scheme for E2U+sip
+    dns.add(naptr_rr(kOwner, 10, 40, "u", "E2U+sip", "!^.*$!sip:good@example.net!"));
+    auto r = run(enum_lookup(dns, "+61355500912", sip_options()));
+    REQUIRE(r.outcome == EnumOutcome::Ok);
+    CHECK(uris(r) == std::vector<std::string>{"sip:good@example.net"});
+    REQUIRE(r.records.size() == 4);
+    CHECK(r.records[0].skipped.find("unknown flags") != std::string::npos);
+    CHECK(r.records[1].skipped.find("\\0") != std::string::npos);
+    CHECK(r.records[2].skipped.find("does not suit") != std::string::npos);
+    CHECK(r.records[3].skipped.empty());
+}
+
+TEST_CASE("non-terminal rules are followed, with loop and depth limits", "[enum][nonterminal]") {
+    FakeDns dns;
+    dns.add(naptr_rr(kOwner, 10, 10, "", "", "", "step1.example.net."));
+    dns.add(naptr_rr("step1.example.net.", 10, 10, "", "E2U+sip", "!^\\+61(.*)$!step2.example.net!"));
+    dns.add(naptr_rr("step2.example.net.", 10, 10, "u", "E2U+sip", "!^\\+61(.*)$!sip:0\\1@example.net!"));
+    auto r = run(enum_lookup(dns, "+61355500912", sip_options()));
+    REQUIRE(r.outcome == EnumOutcome::Ok);
+    // The regexp is applied to the AUS, not to the current key.
+    CHECK(uris(r) == std::vector<std::string>{"sip:0355500912@example.net"});
+
+    FakeDns loop;
+    loop.add(naptr_rr(kOwner, 10, 10, "", "", "", "a.example.net."));
+    loop.add(naptr_rr("a.example.net.", 10, 10, "", "", "", "b.example.net."));
+    loop.add(naptr_rr("b.example.net.", 10, 10, "", "", "", kOwner));
+    auto l = run(enum_lookup(loop, "+61355500912", sip_options()));
+    CHECK(l.outcome == EnumOutcome::NoUsable);
+    CHECK(loop.queries.size() == 3);
+    bool loop_reported = false;
+    for (const auto& v : l.records) loop_reported |= v.skipped.find("loop") != std::string::npos;
+    CHECK(loop_reported);
+
+    FakeDns deep;
+    std::string owner = kOwner;
+    for (int i = 0; i < 10; ++i) {
+        std::string next = "d" + std::to_string(i) + ".example.net.";
+        deep.add(naptr_rr(owner, 10, 10, "", "", "", next));
+        owner = next;
+    }
+    auto o = sip_options();
+    o.max_nonterminal_depth = 3;
+    auto d = run(enum_lookup(deep, "+61355500912", o));
+    CHECK(d.outcome == EnumOutcome::NoUsable);
+    CHECK(deep.queries.size() == 4);
+}
+
+TEST_CASE("npdi URIs are final and never looked up again", "[enum][npdi]") {
+    FakeDns dns;
+    dns.add(naptr_rr(kOwner, 10, 10, "u", "E2U+pstn:tel", "!^.*$!tel:+61355500999;npdi!"));
+    dns.add(naptr_rr("9.9.9.0.0.5.5.5.3.1.6.e164.arpa.", 10, 10, "u", "E2U+pstn:tel", "!^.*$!tel:+61255500000!"));
+    auto o = sip_options();
+    o.service = *ServiceFilter::parse("E2U+pstn:tel");
+    o.follow_tel = true;
+    auto r = run(enum_lookup(dns, "+61355500912", o));
+    REQUIRE(r.targets.size() == 1);
+    CHECK(r.targets[0].npdi);
+    CHECK(dns.queries.size() == 1);
+
+    // Without npdi and with follow_tel the tel: URI is looked up again.
+    FakeDns dns2;
+    dns2.add(naptr_rr(kOwner, 10, 10, "u", "E2U+pstn:tel", "!^.*$!tel:+61355500999!"));
+    dns2.add(naptr_rr("9.9.9.0.0.5.5.5.3.1.6.e164.arpa.", 10, 10, "u", "E2U+pstn:tel", "!^.*$!tel:+61255500000;npdi!"));
+    auto r2 = run(enum_lookup(dns2, "+61355500912", o));
+    REQUIRE(r2.targets.size() == 1);
+    CHECK(r2.targets[0].uri == "tel:+61255500000;npdi");
+    CHECK(dns2.queries.size() == 2);
+}
+
+TEST_CASE("suffixes are tried in order and outcomes tell NXDOMAIN, no usable record and timeout apart", "[enum][suffix]") {
+    FakeDns dns;
+    dns.add(naptr_rr("2.1.9.0.0.5.5.5.3.1.6.private.example.", 10, 10, "u", "E2U+sip", "!^.*$!sip:p@example.net!"));
+    auto o = sip_options();
+    o.suffixes = {N("e164.arpa."), N("private.example.")};
+    auto r = run(enum_lookup(dns, "+61355500912", o));
+    REQUIRE(r.outcome == EnumOutcome::Ok);
+    CHECK(r.domain == "2.1.9.0.0.5.5.5.3.1.6.private.example.");
+    CHECK(dns.queries == std::vector<std::string>{"NAPTR 2.1.9.0.0.5.5.5.3.1.6.e164.arpa.",
+                                                  "NAPTR 2.1.9.0.0.5.5.5.3.1.6.private.example."});
+
+    FakeDns empty;
+    CHECK(run(enum_lookup(empty, "+61355500912", sip_options())).outcome == EnumOutcome::NxDomain);
+    FakeDns slow;
+    slow.fail(kOwner, RrType::NAPTR, LookupStatus::Timeout);
+    CHECK(run(enum_lookup(slow, "+61355500912", sip_options())).outcome == EnumOutcome::Timeout);
+    FakeDns other;
+    other.add(naptr_rr(kOwner, 10, 10, "u", "E2U+h323", "!^.*$!h323:x@example.net!"));
+    CHECK(run(enum_lookup(other, "+61355500912", sip_options())).outcome == EnumOutcome::NoUsable);
+    CHECK(run(enum_lookup(other, "+6135550091a", sip_options())).outcome == EnumOutcome::BadNumber);
+}
+
+namespace {
+
+/// Pearson chi-square of observed counts against expected probabilities.
+double chi_square(const std::vector<double>& observed, const std::vector<double>& p) {
+    double n = 0, chi = 0;
+    for (double o : observed) n += o;
+    for (std::size_t i = 0; i < p.size(); ++i) {
+        double e = n * p[i];
+        chi += (observed[i] - e) * (observed[i] - e) / e;
+    }
+    return chi;
+}
+
+}  // namespace
+
+TEST_CASE("preference-as-weight splits first picks 25/25/50 over 100,000 draws (chi-square)", "[enum][weight][stats]") {
+    std::vector<NaptrRecord> set;
+    for (auto [pref, host] : std::vector<std::pair<std::uint16_t, std::string>>{{100, "server1"}, {100, "server2"}, {200, "server3"}}) {
+        NaptrRecord r;
+        r.order = 10;
+        r.preference = pref;
+        r.flags = "u";
+        r.services = "E2U+sip";
+        r.regexp = "!^.*$!sip:info@" + host + ".example.net!";
+        set.push_back(r);
+    }
+    auto o = sip_options();
+    o.preference_as_weight = true;
+    Rng rng(20240611);
+    std::vector<double> first(3, 0.0), second(3, 0.0);
+    constexpr int kDraws = 100'000;
+    for (int i = 0; i < kDraws; ++i) {
+        auto res = process_naptr_set(set, "+61355500913", o, rng);
+        REQUIRE(res.tiers.size() == 1);
+        REQUIRE(res.tiers[0].size() == 3);
+        first[res.tiers[0][0].index] += 1;
+        second[res.tiers[0][1].index] += 1;
+    }
+    double chi = chi_square(first, {0.25, 0.25, 0.5});
+    INFO("first-pick chi-square " << chi << " counts " << first[0] << "/" << first[1] << "/" << first[2]);
+    WARN("NAPTR weight first-pick chi-square " << chi << " (df 2, bound 13.82), counts " << first[0] << "/" << first[1] << "/" << first[2]);
+    CHECK(chi < 13.82);  // df = 2, p = 0.001
+    // Second pick: P(1st)=.25*(100/300)+.25*(100/300)... = record1: .25*1/3 + .5*.5 = 1/3, record3: .25*2/3*2 = 1/3.
+    double chi2 = chi_square(second, {1.0 / 3, 1.0 / 3, 1.0 / 3});
+    INFO("second-pick chi-square " << chi2);
+    CHECK(chi2 < 13.82);
+    // The shares that enumq prints.
+    auto res = process_naptr_set(set, "+61355500913", o, rng);
+    CHECK(res.shares == std::vector<double>{0.25, 0.25, 0.5});
+}
+
+TEST_CASE("the same seed gives the same failover list", "[enum][weight]") {
+    FakeDns dns;
+    for (int i = 0; i < 5; ++i) {
+        dns.add(naptr_rr(kOwner, 10, 100, "u", "E2U+sip", "!^.*$!sip:s" + std::to_string(i) + "@example.net!"));
+    }
+    auto o = sip_options();
+    o.preference_as_weight = true;
+    auto a = run(enum_lookup(dns, "+61355500912", o));
+    auto b = run(enum_lookup(dns, "+61355500912", o));
+    CHECK(uris(a) == uris(b));
+    CHECK(a.targets.size() == 5);
+}
