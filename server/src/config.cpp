@@ -9,10 +9,7 @@
 
 #include "enumd/zones/rfc1035.hpp"
 #include "enumd/zones/validate.hpp"
-#if __has_include("enumd/zones/yaml_loader.hpp")
 #include "enumd/zones/yaml_loader.hpp"
-#define ENUMD_HAVE_YAML_ZONES 1
-#endif
 
 namespace enumd::server {
 
@@ -260,11 +257,7 @@ std::vector<zones::Zone> load_zones(const std::vector<ZoneSpec>& specs, zones::D
             got = zones::load_rfc1035(spec.file, spec.origin, diags);
             for (const auto& z : got) zones::validate_zone(z, diags);
         } else {
-#ifdef ENUMD_HAVE_YAML_ZONES
             got = zones::load_zone_files({spec.file}, diags);
-#else
-            diags.error({spec.file, 0, 0}, "YAML zones are not built into this enumd");
-#endif
         }
         for (auto& z : got) out.push_back(std::move(z));
     }

@@ -1,19 +1,122 @@
-// Placeholder: owned by the lead (control channel of a running enumd).
+// enumctl reload | stats | zones: talk to a running enumd over its control
+// socket (--control PATH), or read a database directly (zones --db DIR).
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <string>
 
 #include "commands.hpp"
+#include "enumd/zones/store.hpp"
 
 namespace enumd::enumctl {
-
 namespace {
-int not_yet(const char* name) {
-    std::fprintf(stderr, "enumctl %s: not implemented yet\n", name);
-    return 2;
+
+constexpr const char* kDefaultControl = "/run/enumd.sock";
+
+struct Args {
+    std::string control = kDefaultControl;
+    std::string db;
+    bool ok = true;
+};
+
+Args parse(int argc, char** argv, const char* name) {
+    Args a;
+    for (int i = 1; i < argc; ++i) {
+        std::string s = argv[i];
+        if ((s == "--control" || s == "-c") && i + 1 < argc) {
+            a.control = argv[++i];
+        } else if (s == "--db" && i + 1 < argc) {
+            a.db = argv[++i];
+        } else {
+            std::fprintf(stderr, "usage: enumctl %s [--control PATH]%s\n", name,
+                         std::strcmp(name, "zones") == 0 ? " | --db DIR" : "");
+            a.ok = false;
+        }
+    }
+    return a;
 }
+
+/// Sends one command line, prints the reply. Exit 0 on "ok"/data, 1 on "error".
+int request(const std::string& path, const char* command) {
+    int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    if (fd < 0) {
+        std::perror("enumctl: socket");
+        return 2;
+    }
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    if (path.size() >= sizeof addr.sun_path) {
+        std::fprintf(stderr, "enumctl: control socket path too long: %s\n", path.c_str());
+        ::close(fd);
+        return 2;
+    }
+    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        std::fprintf(stderr, "enumctl: cannot reach enumd at %s: %s (is it running with --control %s?)\n",
+                     path.c_str(), std::strerror(errno), path.c_str());
+        ::close(fd);
+        return 2;
+    }
+    std::string line = std::string(command) + "\n";
+    if (::write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
+        std::perror("enumctl: write");
+        ::close(fd);
+        return 2;
+    }
+    std::string reply;
+    char buf[4096];
+    ssize_t n = 0;
+    while ((n = ::read(fd, buf, sizeof buf)) > 0) reply.append(buf, static_cast<std::size_t>(n));
+    ::close(fd);
+    std::fputs(reply.c_str(), stdout);
+    return reply.rfind("error", 0) == 0 ? 1 : 0;
+}
+
 }  // namespace
 
-int cmd_reload(int /*argc*/, char** /*argv*/) { return not_yet("reload"); }
-int cmd_stats(int /*argc*/, char** /*argv*/) { return not_yet("stats"); }
-int cmd_zones(int /*argc*/, char** /*argv*/) { return not_yet("zones"); }
+int cmd_reload(int argc, char** argv) {
+    Args a = parse(argc, argv, "reload");
+    return a.ok ? request(a.control, "reload") : 2;
+}
+
+int cmd_stats(int argc, char** argv) {
+    Args a = parse(argc, argv, "stats");
+    return a.ok ? request(a.control, "stats") : 2;
+}
+
+int cmd_zones(int argc, char** argv) {
+    Args a = parse(argc, argv, "zones");
+    if (!a.ok) return 2;
+    if (a.db.empty()) return request(a.control, "zones");
+    zones::Store::Options opts;
+    opts.read_only = true;
+    auto store = zones::Store::open(a.db, opts);
+    if (!store) {
+        std::fprintf(stderr, "enumctl: %s\n", store.error().c_str());
+        return 2;
+    }
+    auto reader = (*store)->reader();
+    if (!reader || !(*reader)->refresh()) {
+        std::fprintf(stderr, "enumctl: cannot read %s\n", a.db.c_str());
+        return 2;
+    }
+    std::printf("%-40s %12s %10s %10s  %-20s %s\n", "ZONE", "SERIAL", "RECORDS", "NODES", "COMPILED (UTC)", "SOURCE");
+    for (const auto& z : (*reader)->zones()) {
+        char when[32] = "-";
+        std::time_t t = static_cast<std::time_t>(z.meta.compiled_at);
+        std::tm tm{};
+        if (gmtime_r(&t, &tm) != nullptr) std::strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+        std::printf("%-40s %12u %10llu %10llu  %-20s %s\n", z.origin.to_text().c_str(), z.meta.serial,
+                    static_cast<unsigned long long>(z.meta.records), static_cast<unsigned long long>(z.meta.nodes),
+                    when, z.meta.source.c_str());
+    }
+    (*reader)->release();
+    return 0;
+}
 
 }  // namespace enumd::enumctl

@@ -8,7 +8,8 @@ namespace enumd::zones {
 namespace {
 
 std::string key_of(const dns::Name& n) {
-    auto w = n.lowercased().wire();
+    const dns::Name lower_name = n.lowercased();  // keep the Name alive: wire() is a view
+    auto w = lower_name.wire();
     return std::string(w.begin(), w.end());
 }
 

@@ -18,7 +18,8 @@ namespace {
 using dns::RrType;
 
 std::string wire_key(const dns::Name& n) {
-    auto w = n.lowercased().wire();
+    const dns::Name lower_name = n.lowercased();  // keep the Name alive: wire() is a view
+    auto w = lower_name.wire();
     return std::string(w.begin(), w.end());
 }
 

@@ -1,0 +1,65 @@
+#!/bin/sh
+# One entry point for a fresh Debian 12 machine (run as root from a checkout):
+#   tools/build.sh serve   install build deps, build, serve zones/examples on 127.0.0.1:5353
+#   tools/build.sh test    install build+test deps, build, run every test, then again under ASan+UBSan
+#   tools/build.sh build   install build deps and build only
+set -eu
+cd "$(dirname "$0")/.."
+JOBS=$(nproc 2>/dev/null || echo 2)
+
+BUILD_DEPS="build-essential cmake pkg-config libldns-dev libboost-dev libboost-system-dev libpcre2-dev
+  liblmdb-dev libyaml-cpp-dev catch2"
+TEST_DEPS="python3 python3-dnspython dnsutils knot-dnsutils knot ldnsutils lmdb-utils iproute2 procps"
+
+install() {
+    missing=""
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+    done
+    if [ -n "$missing" ]; then
+        echo "installing:$missing"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        # shellcheck disable=SC2086
+        apt-get install -y -qq --no-install-recommends $missing
+    fi
+}
+
+build() {
+    dir=$1
+    shift
+    cmake -S . -B "$dir" "$@" >/dev/null
+    cmake --build "$dir" -j "$JOBS"
+}
+
+case "${1:-}" in
+    build)
+        # shellcheck disable=SC2086
+        install $BUILD_DEPS
+        build build
+        ;;
+    serve)
+        # shellcheck disable=SC2086
+        install $BUILD_DEPS
+        build build
+        zones=""
+        for f in zones/examples/*.yaml; do zones="$zones --zone $f"; done
+        echo "enumd serving$zones on 127.0.0.1:5353 (Ctrl-C stops)"
+        # shellcheck disable=SC2086
+        exec build/bin/enumd --listen 127.0.0.1:5353 $zones --stats-listen 127.0.0.1:9153
+        ;;
+    test)
+        # shellcheck disable=SC2086
+        install $BUILD_DEPS $TEST_DEPS
+        build build -DENUMD_FUZZ=ON
+        (cd build && ctest --output-on-failure -j "$JOBS")
+        # The same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+        build build-asan -DENUMD_SANITIZE=ON -DENUMD_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug
+        (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+            ctest --output-on-failure -j "$JOBS")
+        ;;
+    *)
+        echo "usage: tools/build.sh build|serve|test" >&2
+        exit 2
+        ;;
+esac
