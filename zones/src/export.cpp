@@ -4,6 +4,10 @@
 #include <map>
 
 #include "enumd/zones/rdata_text.hpp"
+#include "enumd/zones/rfc1035.hpp"
+#include "enumd/zones/store.hpp"
+#include "enumd/zones/validate.hpp"
+#include "enumd/zones/yaml_loader.hpp"
 
 namespace enumd::zones {
 namespace {
@@ -76,6 +80,58 @@ std::string export_rfc1035(const Zone& zone, const ExportOptions& options) {
         out += '\n';
     }
     return out;
+}
+
+std::vector<Zone> load_zones_from_db(const std::string& dir, const std::optional<dns::Name>& origin,
+                                     Diagnostics& diags) {
+    SourceLoc where{dir, 0, 0};
+    Store::Options options;
+    options.read_only = true;
+    auto store = Store::open(dir, options);
+    if (!store) {
+        diags.error(where, store.error());
+        return {};
+    }
+    std::vector<dns::Name> origins;
+    if (origin) {
+        origins.push_back(*origin);
+    } else {
+        auto reader = (*store)->reader();
+        if (!reader || !(*reader)->refresh()) {
+            diags.error(where, "cannot read the zone list of database " + dir);
+            return {};
+        }
+        for (const auto& z : (*reader)->zones()) origins.push_back(z.origin);
+        (*reader)->release();
+    }
+    std::vector<Zone> zones;
+    for (const auto& o : origins) {
+        auto z = (*store)->load_zone(o);
+        if (!z) {
+            diags.error(where, z.error());
+            continue;
+        }
+        zones.push_back(std::move(*z));
+    }
+    return zones;
+}
+
+std::vector<Zone> load_zone_source(const std::string& path, bool from_db, const std::optional<dns::Name>& origin,
+                                   Diagnostics& diags) {
+    if (from_db) return load_zones_from_db(path, origin, diags);
+    std::vector<Zone> zones;
+    if (origin && !is_yaml_path(path)) {
+        zones = load_rfc1035(path, origin, diags);
+        for (const auto& z : zones) validate_zone(z, diags);
+        return zones;
+    }
+    zones = load_zone_files({path}, diags);
+    if (!origin) return zones;
+    std::vector<Zone> kept;
+    for (auto& z : zones)
+        if (z.origin.equals(*origin)) kept.push_back(std::move(z));
+    if (kept.empty()) diags.error({path, 0, 0}, "no zone " + origin->to_text() + " in " + path);
+    return kept;
 }
 
 }  // namespace enumd::zones

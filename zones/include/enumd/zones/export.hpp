@@ -6,9 +6,11 @@
 /// (ldns), so backslashes and quotes in NAPTR regexps are escaped as the
 /// presentation format needs.
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "enumd/dns/name.hpp"
 #include "enumd/zones/model.hpp"
 
 namespace enumd::zones {
@@ -31,5 +33,18 @@ std::string export_rfc1035(const Zone& zone, const ExportOptions& options = {});
 /// Owner relative to `origin` in presentation form ("@" for the origin
 /// itself); the absolute form when `owner` is not below `origin`.
 std::string relative_owner_text(const dns::Name& owner, const dns::Name& origin);
+
+/// Zones read back from a compiled LMDB database (store.hpp): all of them,
+/// or only `origin`. Problems (no database, unknown zone) go to `diags`.
+std::vector<Zone> load_zones_from_db(const std::string& dir, const std::optional<dns::Name>& origin,
+                                     Diagnostics& diags);
+
+/// The zones of one source as the CLI names it: a database directory when
+/// `from_db`, else a file (YAML by extension, otherwise RFC 1035) loaded and
+/// validated like `enumctl check` does (load_zone_files). With `origin` only
+/// that zone is kept (and an RFC 1035 file is read with that origin); it is
+/// an error when the source does not hold it.
+std::vector<Zone> load_zone_source(const std::string& path, bool from_db, const std::optional<dns::Name>& origin,
+                                   Diagnostics& diags);
 
 }  // namespace enumd::zones
