@@ -258,7 +258,8 @@ std::optional<std::string> check_enumservice(std::string_view s) {
     while (i < s.size()) {
         char sep = s[i];
         if (sep != '+' && sep != ':')
-            return "service '" + std::string(s) + "': expected '+' or ':' at '" + std::string(s.substr(i)) + "'";
+            return "service '" + std::string(s) + "': character '" + std::string(1, sep) +
+                   "' is not allowed in an enumservice (letters, digits and '-', separated by '+' and ':')";
         if (i == 3 && sep != '+') return "service '" + std::string(s) + "': 'E2U' must be followed by '+type'";
         std::size_t j = i + 1;
         while (j < s.size() && (is_alnum(s[j]) || s[j] == '-')) ++j;

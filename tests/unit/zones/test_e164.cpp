@@ -1,0 +1,120 @@
+#include <catch2/catch.hpp>
+
+#include "enumd/zones/e164.hpp"
+
+using enumd::dns::Name;
+using namespace enumd::zones;
+
+namespace {
+Name name(const char* t) { return *Name::from_text(t); }
+}  // namespace
+
+TEST_CASE("Numbers as people write them normalise to the same digits", "[e164]") {
+    struct Case {
+        const char* text;
+        const char* digits;
+        bool prefix;
+    };
+    const Case cases[] = {
+        {"+61 3 5550 0911", "61355500911", false},
+        {"+61355500911", "61355500911", false},
+        {"61-3-5550-0911", "61355500911", false},
+        {"+61 (3) 5550.0911", "61355500911", false},
+        {"+61255502*", "61255502", true},
+        {"+61 2 5550 2 *", "61255502", true},
+        {"+*", "", true},
+        {"123456789012345", "123456789012345", false},
+    };
+    for (const auto& c : cases) {
+        INFO(c.text);
+        NumberText n;
+        REQUIRE_FALSE(parse_number(c.text, n).has_value());
+        CHECK(n.digits == c.digits);
+        CHECK(n.prefix == c.prefix);
+    }
+}
+
+TEST_CASE("Malformed numbers are refused with the offending position", "[e164]") {
+    struct Case {
+        const char* text;
+        std::size_t offset;
+        const char* message;
+    };
+    const Case cases[] = {
+        {"+61 3 5550 09A1", 13, "letter 'A'"},
+        {"+1234567890123456", 16, "more than 15 digits"},
+        {"+61*5", 3, "'*' may only end a number"},
+        {"+61+5", 3, "'+' may only start a number"},
+        {"+61#5", 3, "character '#' is not allowed"},
+        {"", 0, "empty number"},
+        {"+", 0, "empty number"},
+    };
+    for (const auto& c : cases) {
+        INFO(c.text);
+        NumberText n;
+        auto err = parse_number(c.text, n);
+        REQUIRE(err.has_value());
+        CHECK(err->offset == c.offset);
+        CHECK_THAT(err->message, Catch::Contains(c.message));
+    }
+}
+
+TEST_CASE("The origin implies the leading digits of its numbers", "[e164]") {
+    struct Case {
+        const char* origin;
+        const char* implied;
+        const char* suffix;
+        bool public_enum;
+    };
+    const Case cases[] = {
+        {"e164.arpa.", "", "e164.arpa.", true},
+        {"1.6.e164.arpa.", "61", "e164.arpa.", true},
+        {"4.4.enum.example.net.", "44", "enum.example.net.", false},
+        {"enum.example.net.", "", "enum.example.net.", false},
+        {"11.6.e164.arpa.", "", "11.6.e164.arpa.", true},
+    };
+    for (const auto& c : cases) {
+        INFO(c.origin);
+        CHECK(implied_digits(name(c.origin)) == c.implied);
+        CHECK(enum_suffix(name(c.origin)).to_text() == c.suffix);
+        CHECK(is_public_enum(name(c.origin)) == c.public_enum);
+    }
+}
+
+TEST_CASE("Digits become reversed labels under the origin and back", "[e164]") {
+    struct Case {
+        const char* digits;
+        const char* origin;
+        const char* owner;
+    };
+    const Case cases[] = {
+        {"61355500911", "e164.arpa.", "1.1.9.0.0.5.5.5.3.1.6.e164.arpa."},
+        {"61355500911", "1.6.e164.arpa.", "1.1.9.0.0.5.5.5.3.1.6.e164.arpa."},
+        {"61255502", "e164.arpa.", "2.0.5.5.5.2.1.6.e164.arpa."},
+        {"61", "1.6.e164.arpa.", "1.6.e164.arpa."},
+        {"4420", "4.4.enum.example.net.", "0.2.4.4.enum.example.net."},
+    };
+    for (const auto& c : cases) {
+        INFO(c.digits << " under " << c.origin);
+        auto owner = owner_from_digits(c.digits, name(c.origin));
+        REQUIRE(owner.ok());
+        CHECK(owner->to_text() == c.owner);
+        auto back = digits_from_owner(*owner, name(c.origin));
+        REQUIRE(back.has_value());
+        CHECK(*back == c.digits);
+    }
+}
+
+TEST_CASE("A number outside the zone's implied digits is an error", "[e164]") {
+    auto r = owner_from_digits("442079460000", name("1.6.e164.arpa."));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error() == "number +442079460000 is outside zone 1.6.e164.arpa. (its numbers start with +61)");
+    CHECK_FALSE(owner_from_digits("6", name("1.6.e164.arpa.")).ok());
+}
+
+TEST_CASE("Owners that are not one digit per label have no number", "[e164]") {
+    CHECK_FALSE(digits_from_owner(name("*.2.0.5.e164.arpa."), name("e164.arpa.")).has_value());
+    CHECK_FALSE(digits_from_owner(name("www.e164.arpa."), name("e164.arpa.")).has_value());
+    CHECK_FALSE(digits_from_owner(name("1.example.net."), name("e164.arpa.")).has_value());
+    CHECK(format_number("61255502", true) == "+61255502*");
+}
