@@ -1,0 +1,78 @@
+#!/usr/bin/python3
+"""kill -9 during `enumctl compile` leaves the previous data intact and
+serving: one compile is one LMDB write transaction (issue: crash safety)."""
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "server"))
+from enumd_harness import ENUMCTL, Checker, Enumd  # noqa: E402
+
+c = Checker()
+
+
+def write_zone(path, numbers, serial, host):
+    with open(path, "w") as f:
+        f.write("$ORIGIN e164.arpa.\n$TTL 3600\n")
+        f.write(f"@ IN SOA ns1.example.net. hostmaster.example.net. {serial} 3600 600 604800 300\n")
+        f.write("@ IN NS ns1.example.net.\n")
+        for i in range(numbers):
+            owner = ".".join(str(61300000000 + i)[::-1])
+            f.write(f'{owner} IN NAPTR 10 100 "u" "E2U+sip" "!^.*$!sip:{i}@{host}!" .\n')
+
+
+def zones_listing(db):
+    out = subprocess.run([ENUMCTL, "zones", "--db", db], capture_output=True, text=True)
+    return out.returncode, out.stdout + out.stderr
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="enumd-crash-")
+    try:
+        db = os.path.join(tmp, "db")
+        small = os.path.join(tmp, "small.zone")
+        big = os.path.join(tmp, "big.zone")
+        write_zone(small, 1000, 1, "old.example.net")
+        write_zone(big, 200000, 2, "new.example.net")
+        out = subprocess.run([ENUMCTL, "compile", "--db", db, small], capture_output=True, text=True)
+        c.check(out.returncode == 0, f"initial compile failed: {out.stdout}{out.stderr}")
+        # Time a full compile of the big zone once (in a scratch copy) to aim the kills.
+        scratch = os.path.join(tmp, "scratch")
+        shutil.copytree(db, scratch)
+        t0 = time.monotonic()
+        subprocess.run([ENUMCTL, "compile", "--db", scratch, big], capture_output=True, text=True)
+        full = time.monotonic() - t0
+        print(f"full compile of 200,000 numbers: {full:.2f} s")
+        for fraction in (0.2, 0.5, 0.75, 0.9, 0.97):
+            p = subprocess.Popen([ENUMCTL, "compile", "--db", db, big], stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL)
+            time.sleep(full * fraction)
+            killed = p.poll() is None
+            if killed:
+                p.send_signal(signal.SIGKILL)
+            p.wait()
+            rc, listing = zones_listing(db)
+            if killed:
+                c.check(rc == 0 and " 1 " in listing and "1002" in listing,
+                        f"after kill -9 at {fraction:.0%} the old zone (serial 1, 1002 records) must remain: {listing}")
+            else:
+                print(f"compile finished before {fraction:.0%}; restoring the small zone")
+                subprocess.run([ENUMCTL, "compile", "--db", db, small], capture_output=True)
+        # The database still serves the old data.
+        with Enumd(["--db", db]) as srv:
+            r = srv.query("0.0.0.0.0.0.0.0.3.1.6.e164.arpa.", "NAPTR")
+            c.check(r.rcode() == 0 and "old.example.net" in r.answer[0][0].to_text(),
+                    f"enumd --db after crashes: {r.answer}")
+            r = srv.query("9.9.9.9.9.1.0.0.3.1.6.e164.arpa.", "NAPTR")
+            c.check(r.rcode() == 3, "a number only in the killed compile must not exist")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return c.done()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
