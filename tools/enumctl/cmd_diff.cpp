@@ -66,7 +66,9 @@ int cmd_diff(int argc, char** argv) {
     for (int s = 0; s < 2; ++s) {
         zones::Diagnostics diags;
         loaded[s] = zones::load_zone_source(sides[s].path, sides[s].db, origin, diags);
-        for (const auto& d : diags.items) std::fprintf(stderr, "%s\n", d.to_text().c_str());
+        // Only errors: warnings about the inputs are `enumctl check`'s business, not the diff's.
+        for (const auto& d : diags.items)
+            if (d.severity == zones::Diagnostic::Severity::Error) std::fprintf(stderr, "%s\n", d.to_text().c_str());
         errors += diags.error_count();
     }
     if (errors > 0) {
