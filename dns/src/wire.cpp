@@ -241,6 +241,14 @@ bool MessageWriter::write_name(const Name& name, bool compress) noexcept {
     std::size_t pos = 0;
     std::size_t begin = size_;
     std::size_t entries_before = ncompress_;
+    // Label offsets of this name become compression targets only once the whole
+    // name is written: matching a suffix against a half-written name reads past
+    // size_ (stale buffer octets) and can emit a pointer to itself (a loop).
+    std::array<std::uint16_t, kMaxLabels> mine{};
+    std::size_t nmine = 0;
+    auto publish = [&]() noexcept {
+        for (std::size_t k = 0; k < nmine && ncompress_ < kMaxCompress; ++k) compress_[ncompress_++] = mine[k];
+    };
     for (std::size_t i = 0; i < labels; ++i) {
         if (compress) {
             if (auto ptr = find_suffix(name, i)) {
@@ -250,6 +258,7 @@ bool MessageWriter::write_name(const Name& name, bool compress) noexcept {
                     ncompress_ = entries_before;
                     return false;
                 }
+                publish();
                 return true;
             }
         }
@@ -261,7 +270,7 @@ bool MessageWriter::write_name(const Name& name, bool compress) noexcept {
             return false;
         }
         // Only offsets below 0x4000 can be pointed at (14-bit pointers).
-        if (here < 0x4000 && ncompress_ < kMaxCompress) compress_[ncompress_++] = static_cast<std::uint16_t>(here);
+        if (here < 0x4000) mine[nmine++] = static_cast<std::uint16_t>(here);
         pos += 1 + l;
     }
     std::uint8_t zero = 0;
@@ -270,6 +279,7 @@ bool MessageWriter::write_name(const Name& name, bool compress) noexcept {
         ncompress_ = entries_before;
         return false;
     }
+    publish();
     return true;
 }
 
