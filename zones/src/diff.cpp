@@ -23,8 +23,9 @@ RrsetMap rrset_map(const Zone& zone) {
         auto key = std::make_pair(r.owner, r.type);
         auto it = m.find(key);
         if (it == m.end()) {
-            it = m.emplace(key, Rrset{r.owner, r.type, r.ttl, {}}).first;
+            it = m.emplace(key, Rrset{r.owner, r.type, r.ttl, {}, true}).first;
         }
+        it->second.generated = it->second.generated && r.generated;
         it->second.ttl = std::min(it->second.ttl, r.ttl);
         it->second.rdatas.push_back(r.rdata);
     }
@@ -127,6 +128,9 @@ std::string diff_to_text(const std::vector<ZoneDiff>& diffs) {
         for (const auto& c : d.changes) {
             const Rrset& head = c.after ? *c.after : *c.before;
             std::string title = head.owner.to_text() + " " + dns::to_text(head.type);
+            // Generated on both sides: a consequence of a range or block, not a typed change.
+            bool generated = (!c.before || c.before->generated) && (!c.after || c.after->generated);
+            std::string gen = generated ? ", generated" : "";
             auto line = [&](char mark, const std::vector<std::uint8_t>& rdata) {
                 out += mark;
                 out += "     ";
@@ -135,17 +139,17 @@ std::string diff_to_text(const std::vector<ZoneDiff>& diffs) {
             };
             switch (c.kind) {
             case RrsetChange::Kind::Added:
-                out += "+ " + title + " (added, TTL " + std::to_string(c.after->ttl) + ")\n";
+                out += "+ " + title + " (added, TTL " + std::to_string(c.after->ttl) + gen + ")\n";
                 for (const auto& r : c.after->rdatas) line('+', r);
                 break;
             case RrsetChange::Kind::Removed:
-                out += "- " + title + " (removed, TTL " + std::to_string(c.before->ttl) + ")\n";
+                out += "- " + title + " (removed, TTL " + std::to_string(c.before->ttl) + gen + ")\n";
                 for (const auto& r : c.before->rdatas) line('-', r);
                 break;
             case RrsetChange::Kind::Changed: {
                 out += "~ " + title + " (changed, TTL " + std::to_string(c.before->ttl);
                 if (c.before->ttl != c.after->ttl) out += " -> " + std::to_string(c.after->ttl);
-                out += ")\n";
+                out += gen + ")\n";
                 const auto& old_r = c.before->rdatas;
                 const auto& new_r = c.after->rdatas;
                 // Both sorted: one merge walk shows removed, added and kept records in order.

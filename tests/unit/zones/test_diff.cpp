@@ -131,3 +131,19 @@ TEST_CASE("RRsets come out in canonical order with sorted, unique rdata", "[diff
     CHECK(sets[3].rdatas.size() == 2);
     CHECK(sets[3].rdatas[0] < sets[3].rdatas[1]);
 }
+
+TEST_CASE("RRsets the compiler generated are marked as generated in the report", "[diff]") {
+    Zone after = base();
+    Record copy = R("*.3.2.0.5.5.5.2.1.6.e164.arpa.", RrType::NAPTR, 3600, kRange);
+    copy.generated = true;
+    after.records.push_back(copy);
+    Record typed = R("5.4.3.2.0.5.5.5.2.1.6.e164.arpa.", RrType::NAPTR, 3600, kS3);
+    after.records.push_back(typed);
+    std::string text = diff_to_text(diff_zones({base()}, {after}));
+    CHECK(text.find("+ *.3.2.0.5.5.5.2.1.6.e164.arpa. NAPTR (added, TTL 3600, generated)\n") != std::string::npos);
+    CHECK(text.find("+ 5.4.3.2.0.5.5.5.2.1.6.e164.arpa. NAPTR (added, TTL 3600)\n") != std::string::npos);
+    // The same content typed on one side and generated on the other is no change.
+    Zone marked = base();
+    for (auto& r : marked.records) r.generated = true;
+    CHECK(diff_zones({base()}, {marked}).empty());
+}
