@@ -10,8 +10,9 @@ It also shows the trap the range expansion exists for: the seed's zone with
 raw RFC 4592 wildcards (tests/data/lab.zone) gives NXDOMAIN on Knot for
 +61255502340 and NODATA for +6125550234.
 
-When build/bin/enumd exists, enumd serving lab.yaml must give the same
-answers as Knot for every number (rcode, answer owner, type, TTL, rdata);
+When build/bin/enumd exists, enumd serving lab.yaml, and the raw
+tests/data/lab.zone, must give the same answers as Knot for every number
+(rcode, answer owner, type, TTL, rdata);
 that part is skipped with a note while enumd does not exist.
 
 Queries go only to 127.0.0.1 with kdig @127.0.0.1 -p PORT. Every wait is
@@ -269,6 +270,20 @@ def main():
             q = qname_of(number)
             a, b = kdig(k.port, q), kdig(port, q)
             check(a == b and b is not None, f"enumd answers {number} as Knot does ({route})", f"knot={a} enumd={b}")
+        e.stop()
+        # The raw-wildcard zone file: enumd is RFC-exact too, so it shows the same trap.
+        port = free_port()
+        e = Server("enumd-raw", [ENUMD, "--listen", f"127.0.0.1:{port}", "--zone", LAB_ZONE_RAW], workdir, port)
+        servers.append(e)
+        t = knot(workdir, "knot-raw-again", LAB_ZONE_RAW)
+        servers.append(t)
+        if not (check(e.start(), f"enumd serves {LAB_ZONE_RAW} on 127.0.0.1:{port}") and t.start()):
+            return
+        for number, outcome in TRAP_CASES:
+            q = qname_of(number)
+            a, b = kdig(t.port, q), kdig(port, q)
+            check(a == b and b is not None, f"enumd answers {number} on the raw zone as Knot does ({outcome})",
+                  f"knot={a} enumd={b}")
     finally:
         for s in servers:
             s.stop()
