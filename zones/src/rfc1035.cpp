@@ -3,6 +3,7 @@
 #include <ldns/ldns.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -136,16 +137,31 @@ struct Parser {
             std::size_t start = next_significant(text, pos < 0 ? text.size() : static_cast<std::size_t>(pos));
             if (start >= text.size()) break;
             SourceLoc loc{path, line_of(start), 0};
+            // $ORIGIN and $INCLUDE are ours: ldns takes a relative $ORIGIN as
+            // absolute (RFC 1035 §5.1 makes it relative to the current origin)
+            // and only reports $INCLUDE. $TTL is left to ldns.
+            if (text[start] == '$') {
+                auto words = words_of_line(text, start);
+                std::string directive = words.empty() ? std::string() : words[0];
+                for (char& c : directive) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+                if (directive == "$ORIGIN" || directive == "$INCLUDE") {
+                    if (directive == "$ORIGIN")
+                        set_origin(words, cur_origin, loc);
+                    else
+                        include(words, cur_origin, ttl, loc, path, depth);
+                    std::size_t eol = text.find('\n', start);
+                    if (eol == std::string::npos) break;
+                    std::fseek(fp.get(), static_cast<long>(eol + 1), SEEK_SET);
+                    continue;
+                }
+            }
             ldns_rr* raw = nullptr;
             ldns_status st = ldns_rr_new_frm_fp_l(&raw, fp.get(), &ttl, &cur_origin, &prev, &ldns_line);
             RrPtr rr(raw);
             if (st == LDNS_STATUS_OK) {
                 add(rr.get(), loc);
-            } else if (st == LDNS_STATUS_SYNTAX_EMPTY || st == LDNS_STATUS_SYNTAX_TTL ||
-                       st == LDNS_STATUS_SYNTAX_ORIGIN) {
-                // Blank line, comment, or $TTL/$ORIGIN that ldns applied itself.
-            } else if (st == LDNS_STATUS_SYNTAX_INCLUDE) {
-                include(text, start, cur_origin, ttl, loc, path, depth);
+            } else if (st == LDNS_STATUS_SYNTAX_EMPTY || st == LDNS_STATUS_SYNTAX_TTL) {
+                // Blank line, comment, or a $TTL that ldns applied itself.
             } else {
                 diags.error(loc, std::string("cannot parse record: ") + ldns_get_errorstr_by_id(st));
             }
@@ -156,12 +172,43 @@ struct Parser {
         include_stack.pop_back();
     }
 
+    /// A domain name of a directive: absolute, or relative to `cur_origin`.
+    /// The caller owns the result; nullptr (with an error) when it is bad.
+    ldns_rdf* directive_name(const std::string& text, const ldns_rdf* cur_origin, const SourceLoc& loc,
+                             const char* what) {
+        ldns_rdf* name = nullptr;
+        if (ldns_str2rdf_dname(&name, text.c_str()) != LDNS_STATUS_OK) {
+            diags.error(loc, std::string(what) + " '" + text + "' is not a domain name");
+            return nullptr;
+        }
+        if (!ldns_dname_str_absolute(text.c_str())) {
+            if (cur_origin == nullptr || ldns_dname_cat(name, cur_origin) != LDNS_STATUS_OK) {
+                ldns_rdf_deep_free(name);
+                diags.error(loc, std::string(what) + " '" + text + "' is relative and there is no origin to complete it");
+                return nullptr;
+            }
+        }
+        return name;
+    }
+
+    /// RFC 1035 §5.1: "$ORIGIN <domain-name>", relative names completed
+    /// with the current origin.
+    void set_origin(const std::vector<std::string>& words, ldns_rdf*& cur_origin, const SourceLoc& loc) {
+        if (words.size() != 2) {
+            diags.error(loc, "$ORIGIN needs exactly one domain name");
+            return;
+        }
+        ldns_rdf* name = directive_name(words[1], cur_origin, loc, "$ORIGIN");
+        if (name == nullptr) return;
+        if (cur_origin != nullptr) ldns_rdf_deep_free(cur_origin);
+        cur_origin = name;
+    }
+
     /// RFC 1035 §5.1: "$INCLUDE <file-name> [<domain-name>]". A relative file
     /// name is taken relative to the including file's directory; the
     /// optional domain name is the origin inside the included file only.
-    void include(const std::string& text, std::size_t start, ldns_rdf* cur_origin, std::uint32_t ttl,
+    void include(const std::vector<std::string>& words, ldns_rdf* cur_origin, std::uint32_t ttl,
                  const SourceLoc& loc, const std::string& path, int depth) {
-        auto words = words_of_line(text, start);
         if (words.size() < 2 || words.size() > 3) {
             diags.error(loc, "$INCLUDE needs a file name and at most an origin");
             return;
@@ -171,17 +218,8 @@ struct Parser {
         ldns_rdf* origin = cur_origin;
         ldns_rdf* own = nullptr;
         if (words.size() == 3) {
-            if (ldns_str2rdf_dname(&own, words[2].c_str()) != LDNS_STATUS_OK) {
-                diags.error(loc, "$INCLUDE origin '" + words[2] + "' is not a domain name");
-                return;
-            }
-            if (!ldns_dname_str_absolute(words[2].c_str())) {
-                if (cur_origin == nullptr || ldns_dname_cat(own, cur_origin) != LDNS_STATUS_OK) {
-                    ldns_rdf_deep_free(own);
-                    diags.error(loc, "$INCLUDE origin '" + words[2] + "' is relative and there is no $ORIGIN");
-                    return;
-                }
-            }
+            own = directive_name(words[2], cur_origin, loc, "$INCLUDE origin");
+            if (own == nullptr) return;
             origin = own;
         }
         parse_file(file.string(), origin, ttl, loc, depth + 1);

@@ -158,6 +158,39 @@ TEST_CASE("zone-level problems are errors: outside the origin, other class, no S
     }
 }
 
+TEST_CASE("$ORIGIN is absolute or relative to the current origin (RFC 1035 5.1)", "[rfc1035]") {
+    struct Case {
+        const char* directives;  // lines before "x IN A 192.0.2.1"
+        const char* owner;       // expected owner of x, or "" for an error
+        const char* message;
+    };
+    const Case cases[] = {
+        {"$ORIGIN 6.e164.arpa.\n", "x.6.e164.arpa.", ""},
+        {"$ORIGIN 6\n", "x.6.e164.arpa.", ""},
+        {"$origin 6\n$ORIGIN 1\n", "x.1.6.e164.arpa.", ""},
+        {"$ORIGIN 6 ; a comment\n", "x.6.e164.arpa.", ""},
+        {"$ORIGIN\n", "", "$ORIGIN needs exactly one domain name"},
+        {"$ORIGIN a..b\n", "", "is not a domain name"},
+    };
+    for (const auto& c : cases) {
+        INFO(c.directives);
+        TempDir dir;
+        std::string path = dir.write("o.zone", kHead + c.directives + "x IN A 192.0.2.1\n");
+        Diagnostics diags;
+        auto zones = load_rfc1035(path, std::nullopt, diags);
+        INFO(all_diags(diags));
+        REQUIRE(zones.size() == 1);
+        if (*c.owner != '\0') {
+            CHECK_FALSE(diags.has_errors());
+            CHECK(find(zones[0], c.owner, RrType::A) != nullptr);
+        } else {
+            REQUIRE(diags.error_count() == 1);
+            CHECK(diags.items[0].loc.line == 5);
+            CHECK(diags.items[0].message.find(c.message) != std::string::npos);
+        }
+    }
+}
+
 TEST_CASE("$INCLUDE reads a file relative to the including one, with its own origin, lines per file", "[rfc1035]") {
     TempDir dir;
     dir.write("sub/ranges.zone",
