@@ -99,7 +99,7 @@ private:
                         if (l.size() != 1 || l[0] < '0' || l[0] > '9') break;
                         digits += l;
                     }
-                    warning(r.loc, "number +" + digits + "... under e164.arpa starts with 0: no country code does, "
+                    warning(r.loc, "number +" + digits + " under e164.arpa starts with 0: no country code does, "
                                    "so this looks like a national or international dial prefix (such as 0011 or 00) "
                                    "written before the country code");
                 }
