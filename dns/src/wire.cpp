@@ -141,6 +141,7 @@ std::size_t MessageWriter::room() const noexcept {
 
 bool MessageWriter::put(const void* p, std::size_t n) noexcept {
     if (room() < n) return false;
+    if (n == 0) return true;  // empty rdata may come as a null span: memcpy(…, nullptr, 0) is UB
     std::memcpy(buf_.data() + size_, p, n);
     size_ += n;
     return true;
