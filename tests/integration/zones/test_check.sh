@@ -1,0 +1,74 @@
+#!/bin/bash
+# enumctl check and compile on the example zones and on bad files: exit
+# codes and the exact file:line:col diagnostics each bad file declares in its
+# "# expect: LINE:COL: severity: text" comments.
+set -u
+: "${BUILD_DIR:?}" "${SOURCE_DIR:?}"
+ENUMCTL="$BUILD_DIR/bin/enumctl"
+CASES="$SOURCE_DIR/tests/integration/zones/check"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+fail=0
+pass=0
+ok() { pass=$((pass + 1)); }
+bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+
+# 1. The examples pass check (warnings allowed) and the summary names each zone.
+for f in "$SOURCE_DIR"/zones/examples/*.yaml; do
+    if "$ENUMCTL" check "$f" >"$TMP/out" 2>"$TMP/err"; then ok; else bad "check $f exited $?: $(cat "$TMP/err")"; fi
+    grep -q '^0 errors' "$TMP/out" && ok || bad "check $f: no '0 errors' summary"
+done
+"$ENUMCTL" check "$SOURCE_DIR/zones/examples/lab.yaml" >"$TMP/out" 2>&1
+grep -q '^zone e164.arpa.: 24 records (7 generated), serial auto$' "$TMP/out" && ok || bad "lab summary: $(cat "$TMP/out")"
+
+# 2. Every bad file: the declared diagnostics appear, exit 1 for errors, 0 for warnings only.
+for f in "$CASES"/*.yaml; do
+    "$ENUMCTL" check "$f" >"$TMP/out" 2>"$TMP/err"
+    rc=$?
+    if grep -q '# expect: .*: error:' "$f"; then want=1; else want=0; fi
+    [ "$rc" = "$want" ] && ok || bad "check $f exited $rc, expected $want"
+    while IFS= read -r line; do
+        expect="$f:${line#\# expect: }"
+        grep -qF -- "$expect" "$TMP/err" && ok || { bad "check $f: missing '$expect'"; sed 's/^/    /' "$TMP/err"; }
+    done < <(grep '^# expect: ' "$f")
+    # Nothing reported without a declaration: count errors and warnings.
+    declared=$(grep -c '^# expect: ' "$f")
+    reported=$(grep -c -E ': (error|warning): ' "$TMP/err")
+    [ "$declared" = "$reported" ] && ok || { bad "check $f: $reported diagnostics, $declared declared"; sed 's/^/    /' "$TMP/err"; }
+done
+
+# 3. All files at once: every error of every file is reported in one run.
+"$ENUMCTL" check "$CASES"/*.yaml >"$TMP/out" 2>"$TMP/err"
+[ $? = 1 ] && ok || bad "check of all bad files should exit 1"
+# ...plus one error for the origin e164.arpa. that two of the files define.
+total=$(( $(cat "$CASES"/*.yaml | grep -c '^# expect: ') + 1 ))
+[ "$(grep -c -E ': (error|warning): ' "$TMP/err")" = "$total" ] && ok || bad "all at once: expected $total diagnostics"
+grep -qF "$CASES/warn_only.yaml:4:9: error: zone e164.arpa. is also defined at $CASES/bad_naptr.yaml:8:9" "$TMP/err" \
+    && ok || bad "origin defined twice not reported: $(cat "$TMP/err")"
+
+# 4. Usage errors exit 2.
+"$ENUMCTL" check >/dev/null 2>&1; [ $? = 2 ] && ok || bad "check without files should exit 2"
+"$ENUMCTL" compile "$SOURCE_DIR/zones/examples/lab.yaml" >/dev/null 2>&1; [ $? = 2 ] && ok || bad "compile without --db should exit 2"
+"$ENUMCTL" nonsense >/dev/null 2>&1; [ $? = 2 ] && ok || bad "unknown command should exit 2"
+
+# 5. compile writes the examples, reports serials and a rate; a second compile changes nothing.
+"$ENUMCTL" compile --db "$TMP/db" "$SOURCE_DIR"/zones/examples/*.yaml >"$TMP/out" 2>"$TMP/err"
+[ $? = 0 ] && ok || bad "compile examples: $(cat "$TMP/err")"
+grep -q '^zone e164.arpa.: 24 records, .* serial 1$' "$TMP/out" && ok || bad "compile output: $(cat "$TMP/out")"
+grep -q '^zone 3gppnetwork.org.: 46 records, .* serial 2026112301$' "$TMP/out" && ok || bad "compile output: $(cat "$TMP/out")"
+grep -qE '^70 records in .* records/s$' "$TMP/out" && ok || bad "compile rate line: $(cat "$TMP/out")"
+"$ENUMCTL" compile --db "$TMP/db" "$SOURCE_DIR"/zones/examples/*.yaml >"$TMP/out" 2>"$TMP/err"
+grep -q '^zone e164.arpa.: 24 records, .* serial 1 (unchanged)$' "$TMP/out" && ok || bad "recompile: $(cat "$TMP/out")"
+
+# 6. A changed auto-serial zone gets serial + 1; a zone with errors writes nothing.
+sed 's/server1.example.net$/server9.example.net/' "$SOURCE_DIR/zones/examples/lab.yaml" >"$TMP/lab.yaml"
+mkdir -p "$TMP/lab.d" && cp "$SOURCE_DIR/zones/examples/lab.d/ranges.yaml" "$TMP/lab.d/"
+"$ENUMCTL" compile --db "$TMP/db" "$TMP/lab.yaml" >"$TMP/out" 2>"$TMP/err"
+grep -q '^zone e164.arpa.: 24 records, .* serial 2$' "$TMP/out" && ok || bad "auto serial bump: $(cat "$TMP/out" "$TMP/err")"
+cp "$CASES/bad_numbers.yaml" "$TMP/bad.yaml"
+"$ENUMCTL" compile --db "$TMP/db" "$TMP/bad.yaml" >"$TMP/out" 2>"$TMP/err"
+[ $? = 1 ] && ok || bad "compile of a bad zone should exit 1"
+grep -q 'nothing written' "$TMP/err" && ok || bad "compile of a bad zone: $(cat "$TMP/err")"
+
+echo "test_check.sh: $pass passed, $fail failed"
+[ "$fail" = 0 ]
