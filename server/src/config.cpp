@@ -130,7 +130,7 @@ void load_config_file(const std::string& path, Config& cfg, zones::Diagnostics& 
     }
     Checker c{path, diags};
     c.keys(root,
-           {"listen", "threads", "database", "zones", "watch", "answer", "tcp", "statistics", "control", "logging"},
+           {"listen", "threads", "database", "zones", "watch", "answer", "tcp", "statistics", "control", "logging", "acl"},
            "the configuration");
     if (!root.IsMap()) return;
     if (auto n = root["listen"]) {
@@ -228,6 +228,19 @@ void load_config_file(const std::string& path, Config& cfg, zones::Diagnostics& 
             if (auto s = c.string(n["listen"], "statistics listen")) {
                 if (!parse_endpoint(*s)) diags.error(loc_of(path, n["listen"]), "'" + *s + "' is not an address:port");
                 else cfg.server.stats_listen = *s;
+            }
+        }
+    }
+    if (auto n = root["acl"]) {
+        c.keys(n, {"query"}, "acl");
+        if (n.IsMap() && n["query"]) {
+            if (!n["query"].IsSequence()) diags.error(loc_of(path, n["query"]), "acl query must be a list of address[/prefix]");
+            for (const auto& item : n["query"]) {
+                auto s = c.string(item, "acl entry");
+                if (!s) continue;
+                auto e = Acl::parse_entry(*s);
+                if (!e) diags.error(loc_of(path, item), "'" + *s + "' is not an address[/prefix] such as 10.0.0.0/8 or ::1");
+                else cfg.server.query_acl.add(*e);
             }
         }
     }

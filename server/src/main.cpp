@@ -27,7 +27,7 @@ namespace {
 void usage(FILE* f) {
     std::fputs(
         "usage: enumd [--config FILE] [--listen ADDR[:PORT]]... [--zone [ORIGIN=]FILE]... [--db DIR]\n"
-        "             [--threads N] [--stats-listen ADDR:PORT] [--control PATH] [--watch]\n"
+        "             [--threads N] [--stats-listen ADDR:PORT] [--control PATH] [--watch] [--allow-query CIDR]...\n"
         "             [--no-naptr-additional] [--edns-buffer N] [--log-level LEVEL] [--log-json]\n"
         "\n"
         "  --listen ADDR[:PORT]   UDP and TCP listen address, repeatable (default 127.0.0.1:53)\n"
@@ -38,6 +38,7 @@ void usage(FILE* f) {
         "  --stats-listen A:P     Prometheus text endpoint (GET /metrics), e.g. 127.0.0.1:9153\n"
         "  --control PATH         unix socket for `enumctl reload|stats|zones`\n"
         "  --watch                reload when a zone file changes\n"
+        "  --allow-query CIDR     only these clients may query (repeatable; default everyone), others REFUSED\n"
         "  --no-naptr-additional  no RFC 3403 additional-section processing for NAPTR\n"
         "  SIGHUP reloads; SIGINT/SIGTERM stop.\n",
         f);
@@ -110,6 +111,14 @@ int main(int argc, char** argv) {
             cfg.server.stats_listen = value();
         } else if (a == "--control") {
             cfg.server.control_path = value();
+        } else if (a == "--allow-query") {
+            std::string v = value();
+            auto e = Acl::parse_entry(v);
+            if (!e) {
+                std::fprintf(stderr, "enumd: --allow-query %s: not an address[/prefix]\n", v.c_str());
+                return 2;
+            }
+            cfg.server.query_acl.add(*e);
         } else if (a == "--watch") {
             cfg.watch = true;
         } else if (a == "--no-naptr-additional") {

@@ -202,6 +202,20 @@ AnswerResult finish(MessageWriter& w, const dns::QueryView& q, AnswerKind kind, 
 
 }  // namespace
 
+AnswerResult refuse_query(std::span<const std::uint8_t> query, std::span<std::uint8_t> out, Transport transport,
+                          const AnswerOptions& opt) noexcept {
+    dns::QueryView q;
+    dns::QueryParse parsed = dns::parse_query(query, q);
+    if (parsed == dns::QueryParse::Drop) return {};
+    MessageWriter w(out, transport == Transport::Udp ? 512 : 65535);
+    start_response(w, q.header);
+    if (q.has_question) echo_question(w, query, q);
+    if (parsed != dns::QueryParse::Ok)
+        return finish(w, q, AnswerKind::FormErr, static_cast<std::uint8_t>(dns::Rcode::FORMERR), false, opt);
+    if (q.edns) w.reserve(kOptSize);
+    return finish(w, q, AnswerKind::Refused, static_cast<std::uint8_t>(dns::Rcode::REFUSED), q.edns.has_value(), opt);
+}
+
 AnswerResult answer_query(zones::Reader& reader, std::span<const std::uint8_t> query, std::span<std::uint8_t> out,
                           Transport transport, const AnswerOptions& opt) noexcept {
     dns::QueryView q;

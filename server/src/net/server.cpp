@@ -73,13 +73,20 @@ struct Worker {
     std::unique_ptr<zones::Reader> reader;
     ThreadStats* stats = nullptr;
     const AnswerOptions* options = nullptr;
+    const Acl* acl = nullptr;
     std::vector<std::unique_ptr<UdpListener>> udp;
     std::thread thread;
 
     /// One query through the pipeline, any transport. Never throws.
-    std::size_t handle(std::span<const std::uint8_t> q, std::span<std::uint8_t> out, Transport t) noexcept {
+    std::size_t handle(std::span<const std::uint8_t> q, std::span<std::uint8_t> out, Transport t,
+                       const sockaddr* peer) noexcept {
         std::uint64_t t0 = now_ns();
         AnswerResult r;
+        if (!acl->allows(peer)) {
+            r = refuse_query(q, out, t, *options);
+            stats->record(r, t, now_ns() - t0);
+            return r.size;
+        }
         if (!reader->refresh()) {
             stats->servfail_internal.fetch_add(1, std::memory_order_relaxed);
             return servfail(q, out);
@@ -134,7 +141,7 @@ void UdpListener::drain() noexcept {
             if ((in_[idx].msg_hdr.msg_flags & MSG_TRUNC) != 0) continue;  // oversize: not a query we answer
             std::span<const std::uint8_t> q(inbuf_.data() + idx * kMaxUdpIn, in_[idx].msg_len);
             std::span<std::uint8_t> out(outbuf_.data() + idx * kMaxUdpOut, kMaxUdpOut);
-            std::size_t size = worker_.handle(q, out, Transport::Udp);
+            std::size_t size = worker_.handle(q, out, Transport::Udp, reinterpret_cast<const sockaddr*>(&peers_[idx]));
             if (size == 0) continue;
             out_iov_[k] = {out.data(), size};
             out_[k].msg_hdr = {};
@@ -167,6 +174,7 @@ struct TcpConn {
     asio::steady_timer timer;
     Worker& worker;
     std::string client;
+    tcp::endpoint peer;
     std::vector<std::uint8_t> in = std::vector<std::uint8_t>(65535);
     std::vector<std::uint8_t> out = std::vector<std::uint8_t>(65537);
 };
@@ -230,6 +238,7 @@ awaitable<void> Server::Impl::accept_loop(tcp::acceptor& acc) {
         stats.tcp_connections.fetch_add(1, std::memory_order_relaxed);
         auto conn = std::make_shared<TcpConn>(std::move(s), w);
         conn->client = client;
+        conn->peer = conn->sock.remote_endpoint(ec);
         asio::co_spawn(w.io, session(conn), asio::detached);
     }
 }
@@ -253,7 +262,8 @@ awaitable<void> Server::Impl::session(std::shared_ptr<TcpConn> c) {
         co_await asio::async_read(c->sock, asio::buffer(c->in.data(), n), asio::redirect_error(use_awaitable, ec));
         if (ec) break;
         c->timer.cancel();
-        std::size_t size = c->worker.handle({c->in.data(), n}, {c->out.data() + 2, 65535}, Transport::Tcp);
+        std::size_t size =
+            c->worker.handle({c->in.data(), n}, {c->out.data() + 2, 65535}, Transport::Tcp, c->peer.data());
         if (size == 0) continue;
         c->out[0] = static_cast<std::uint8_t>(size >> 8);
         c->out[1] = static_cast<std::uint8_t>(size);
@@ -375,6 +385,7 @@ void Server::start() {
         w->reader = std::move(*r);
         w->stats = &m.stats.thread(i);
         w->options = &m.cfg.answer;
+        w->acl = &m.cfg.query_acl;
         for (const auto& ep : m.cfg.listen) w->udp.push_back(std::make_unique<UdpListener>(*w, ep));
         m.workers.push_back(std::move(w));
     }

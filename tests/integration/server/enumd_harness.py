@@ -37,14 +37,14 @@ def free_port(host="127.0.0.1"):
 
 
 class Enumd:
-    def __init__(self, args, host="127.0.0.1", port=None, stats=False, control=False):
+    def __init__(self, args, host="127.0.0.1", port=None, stats=False, control=False, listen=True):
         self.host = host
         self.port = port or free_port(host)
         self.tmp = tempfile.mkdtemp(prefix="enumd-test-")
         self.control = os.path.join(self.tmp, "control.sock") if control else None
         self.stats_port = free_port(host) if stats else None
         self.log_path = os.path.join(self.tmp, "enumd.log")
-        cmd = [ENUMD, "--listen", f"{host}:{self.port}", "--threads", "2"] + list(args)
+        cmd = [ENUMD] + (["--listen", f"{host}:{self.port}", "--threads", "2"] if listen else []) + list(args)
         if self.control:
             cmd += ["--control", self.control]
         if self.stats_port:

@@ -51,4 +51,9 @@ struct AnswerResult {
 AnswerResult answer_query(zones::Reader& reader, std::span<const std::uint8_t> query, std::span<std::uint8_t> out,
                           Transport transport, const AnswerOptions& options) noexcept;
 
+/// REFUSED for a client outside the query ACL: header and question echoed,
+/// OPT when the query had one; malformed queries get FORMERR or nothing.
+AnswerResult refuse_query(std::span<const std::uint8_t> query, std::span<std::uint8_t> out, Transport transport,
+                          const AnswerOptions& options) noexcept;
+
 }  // namespace enumd::server

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "enumd/server/acl.hpp"
 #include "enumd/server/answer.hpp"
 #include "enumd/server/stats.hpp"
 #include "enumd/zones/store.hpp"
@@ -37,6 +38,7 @@ struct ServerConfig {
     TcpLimits tcp;
     std::string stats_listen;  ///< "127.0.0.1:9153", empty = off
     std::string control_path;  ///< unix socket for enumctl, empty = off
+    Acl query_acl;             ///< who may query; empty = everyone (an authoritative server)
 };
 
 class Server {
