@@ -20,6 +20,7 @@ No third-party modules needed.
 """
 
 import argparse
+import ipaddress
 import json
 import os
 import random
@@ -163,13 +164,13 @@ class GppZone:
             seen.add((mcc, mnc.zfill(3)))
             i = len(self.plmns)
             epdg4 = ["10.%d.%d.%d" % (i // 250, i % 250, k + 1) for k in range(2)]
-            epdg6 = ["2001:db8:%x::%x" % (i, k + 1) for k in range(2)]
+            epdg6 = [str(ipaddress.IPv6Address("2001:db8:%x::%x" % (i, k + 1))) for k in range(2)]
             pool = []
             for k in range(rng.randint(2, 4)):
                 pool.append({"host": "pcscf%d" % (k + 1), "priority": 10 if k < 2 else 20,
                              "weight": rng.choice([10, 20, 50]),
                              "v4": "10.%d.%d.%d" % (100 + i // 250, i % 250, k + 1),
-                             "v6": "2001:db8:1:%x::%x" % (i, k + 1)})
+                             "v6": str(ipaddress.IPv6Address("2001:db8:1:%x::%x" % (i, k + 1)))})
             self.plmns.append({"mcc": mcc, "mnc": mnc, "epdg4": epdg4, "epdg6": epdg6, "pool": pool})
 
     @staticmethod
