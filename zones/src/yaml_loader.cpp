@@ -1,7 +1,7 @@
 #include "enumd/zones/yaml_loader.hpp"
 
 #include <arpa/inet.h>
-#include <yaml-cpp/yaml.h>
+#include <yaml-cpp/exceptions.h>
 
 #include <algorithm>
 #include <cctype>
@@ -21,6 +21,7 @@
 #include "enumd/zones/rdata_text.hpp"
 #include "enumd/zones/rfc1035.hpp"
 #include "enumd/zones/validate.hpp"
+#include "yaml_tree.hpp"
 
 namespace enumd::zones {
 namespace {
@@ -71,9 +72,9 @@ public:
         std::error_code ec;
         fs::path canon = fs::weakly_canonical(fs::path(path), ec);
         stack_.push_back(ec ? path : canon.string());
-        std::optional<YAML::Node> root = parse_file(path, SourceLoc{path, 0, 0});
-        if (!root) return std::nullopt;
-        return load_root(*root, path);
+        std::optional<ytree::Document> doc = parse_file(path, SourceLoc{path, 0, 0});
+        if (!doc) return std::nullopt;
+        return load_root(doc->root(), path);
     }
 
     std::optional<Zone> load_text(const std::string& text, const std::string& name) {
@@ -81,30 +82,30 @@ public:
         fs::path canon = fs::weakly_canonical(fs::path(name), ec);
         stack_.push_back(ec ? name : canon.string());
         file_ = name;
-        YAML::Node root;
+        ytree::Document doc;
         try {
-            root = YAML::Load(text);
+            doc = ytree::Document::parse(text);
         } catch (const YAML::ParserException& e) {
             syntax_error(name, e);
             return std::nullopt;
         }
-        return load_root(root, name);
+        return load_root(doc.root(), name);
     }
 
 private:
     // ---- diagnostics and scalar helpers ------------------------------------------------
 
-    SourceLoc loc(const YAML::Node& n) const {
-        YAML::Mark m = n.Mark();
+    SourceLoc loc(const ytree::Node& n) const {
+        ytree::Mark m = n.mark();
         return SourceLoc{file_, m.line >= 0 ? m.line + 1 : 0, m.column >= 0 ? m.column + 1 : 0};
     }
-    void error(const YAML::Node& n, std::string msg) { d_.error(loc(n), std::move(msg)); }
+    void error(const ytree::Node& n, std::string msg) { d_.error(loc(n), std::move(msg)); }
 
     void syntax_error(const std::string& file, const YAML::ParserException& e) {
         d_.error(SourceLoc{file, e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg);
     }
 
-    std::optional<YAML::Node> parse_file(const std::string& path, const SourceLoc& from) {
+    std::optional<ytree::Document> parse_file(const std::string& path, const SourceLoc& from) {
         std::ifstream in(path);
         if (!in) {
             d_.error(from, "cannot read '" + path + "'");
@@ -114,7 +115,7 @@ private:
         ss << in.rdbuf();
         file_ = path;
         try {
-            return YAML::Load(ss.str());
+            return ytree::Document::parse(ss.str());
         } catch (const YAML::ParserException& e) {
             syntax_error(path, e);
             return std::nullopt;
@@ -122,33 +123,38 @@ private:
     }
 
     /// Unknown and repeated keys are errors: a misspelt key must not be ignored.
-    bool check_map(const YAML::Node& n, std::string_view what, const std::vector<std::string_view>& allowed) {
+    bool check_map(const ytree::Node& n, std::string_view what, const std::vector<std::string_view>& allowed) {
         if (!n.IsMap()) {
             error(n, std::string(what) + " must be a mapping (key: value), not " + kind(n));
             return false;
         }
-        std::set<std::string> seen;
-        for (auto it = n.begin(); it != n.end(); ++it) {
-            const YAML::Node& k = it->first;
-            std::string key = k.IsScalar() ? k.Scalar() : std::string("?");
-            if (!seen.insert(key).second) error(k, "key '" + key + "' appears twice in " + std::string(what));
+        const auto& pairs = n.map();
+        for (std::size_t i = 0; i < pairs.size(); ++i) {
+            const ytree::Node& k = pairs[i].first;
+            std::string_view key = k.IsScalar() ? std::string_view(k.Scalar()) : std::string_view("?");
+            for (std::size_t j = 0; j < i; ++j) {
+                if (pairs[j].first.IsScalar() && pairs[j].first.Scalar() == key) {
+                    error(k, "key '" + std::string(key) + "' appears twice in " + std::string(what));
+                    break;
+                }
+            }
             if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
-                error(k, "unknown key '" + key + "' in " + std::string(what) + "; known keys: " + join(allowed));
+                error(k, "unknown key '" + std::string(key) + "' in " + std::string(what) + "; known keys: " + join(allowed));
         }
         return true;
     }
 
-    static std::string kind(const YAML::Node& n) {
+    static std::string kind(const ytree::Node& n) {
         switch (n.Type()) {
-            case YAML::NodeType::Map: return "a mapping";
-            case YAML::NodeType::Sequence: return "a list";
-            case YAML::NodeType::Null: return "empty";
-            case YAML::NodeType::Scalar: return "'" + n.Scalar() + "'";
+            case ytree::Kind::Map: return "a mapping";
+            case ytree::Kind::Sequence: return "a list";
+            case ytree::Kind::Null: return "empty";
+            case ytree::Kind::Scalar: return "'" + n.Scalar() + "'";
             default: return "undefined";
         }
     }
 
-    std::optional<std::string> get_string(const YAML::Node& n, std::string_view what) {
+    std::optional<std::string> get_string(const ytree::Node& n, std::string_view what) {
         if (!n.IsScalar()) {
             error(n, std::string(what) + " must be text, not " + kind(n));
             return std::nullopt;
@@ -156,7 +162,7 @@ private:
         return n.Scalar();
     }
 
-    std::optional<std::uint64_t> get_uint(const YAML::Node& n, std::string_view what, std::uint64_t max) {
+    std::optional<std::uint64_t> get_uint(const ytree::Node& n, std::string_view what, std::uint64_t max) {
         std::string range = " must be an integer from 0 to " + std::to_string(max);
         if (!n.IsScalar() || n.Scalar().empty()) {
             error(n, std::string(what) + range + ", not " + kind(n));
@@ -179,14 +185,14 @@ private:
         return v;
     }
 
-    std::optional<std::uint32_t> get_ttl(const YAML::Node& n) {
+    std::optional<std::uint32_t> get_ttl(const ytree::Node& n) {
         auto v = get_uint(n, "ttl", kMaxTtl);
         if (!v) return std::nullopt;
         return static_cast<std::uint32_t>(*v);
     }
 
     /// TTL from `n[key]` when present, else `fallback`.
-    std::uint32_t ttl_or(const YAML::Node& parent, std::uint32_t fallback) {
+    std::uint32_t ttl_or(const ytree::Node& parent, std::uint32_t fallback) {
         if (!parent.IsMap() || !parent["ttl"]) return fallback;
         return get_ttl(parent["ttl"]).value_or(fallback);
     }
@@ -194,7 +200,7 @@ private:
     /// A domain name: letters, digits, '-' and '_' per label (RFC 1035 §2.3.1
     /// plus '_' for service labels, RFC 2782), '*' only as the leftmost label
     /// when `wildcard` is allowed; 63/255 octets.
-    std::optional<dns::Name> get_name(const YAML::Node& n, std::string_view what, bool wildcard = false) {
+    std::optional<dns::Name> get_name(const ytree::Node& n, std::string_view what, bool wildcard = false) {
         auto text = get_string(n, what);
         if (!text) return std::nullopt;
         const std::string& t = *text;
@@ -231,17 +237,17 @@ private:
         return *name;
     }
 
-    static std::vector<YAML::Node> list_or_one(const YAML::Node& n) {
-        std::vector<YAML::Node> out;
+    static std::vector<ytree::Node> list_or_one(const ytree::Node& n) {
+        std::vector<ytree::Node> out;
         if (n.IsSequence()) {
-            for (const auto& e : n) out.push_back(e);
+            out = n.seq();
         } else if (n.IsDefined() && !n.IsNull()) {
             out.push_back(n);
         }
         return out;
     }
 
-    bool expect_list(const YAML::Node& n, std::string_view what) {
+    bool expect_list(const ytree::Node& n, std::string_view what) {
         if (n.IsSequence() || n.IsNull()) return true;
         error(n, std::string(what) + " must be a list, not " + kind(n));
         return false;
@@ -253,7 +259,7 @@ private:
     }
 
     /// A or AAAA rdata from an address text.
-    std::optional<std::pair<RrType, std::vector<std::uint8_t>>> address(const YAML::Node& n) {
+    std::optional<std::pair<RrType, std::vector<std::uint8_t>>> address(const ytree::Node& n) {
         auto text = get_string(n, "address");
         if (!text) return std::nullopt;
         std::uint8_t buf[16];
@@ -264,7 +270,7 @@ private:
         return std::nullopt;
     }
 
-    void add_address(const dns::Name& host, const YAML::Node& n, std::uint32_t ttl) {
+    void add_address(const dns::Name& host, const ytree::Node& n, std::uint32_t ttl) {
         auto a = address(n);
         if (!a) return;
         std::string key = wire_key(host) + '\0' + std::string(a->second.begin(), a->second.end());
@@ -274,7 +280,7 @@ private:
 
     // ---- files ---------------------------------------------------------------------------
 
-    std::optional<Zone> load_root(const YAML::Node& root, const std::string& path) {
+    std::optional<Zone> load_root(const ytree::Node& root, const std::string& path) {
         SourceLoc start{path, 1, 1};
         if (!root.IsMap()) {
             d_.error(start, root.IsNull() ? "the zone file is empty" : "a zone file must be a mapping with 'origin', 'soa', 'ns' ...");
@@ -289,7 +295,6 @@ private:
         if (!origin_text) return std::nullopt;
         std::string ot = *origin_text;
         if (ot.empty() || ot.back() != '.') ot += '.';
-        YAML::Node on(ot);
         auto origin = dns::Name::from_text(ot);
         if (!origin) {
             error(root["origin"], "origin '" + *origin_text + "': " + origin.error());
@@ -325,21 +330,21 @@ private:
         return z;
     }
 
-    void content(const YAML::Node& root) {
+    void content(const ytree::Node& root) {
         if (root["include"]) includes(root["include"]);
         if (root["numbers"] && expect_list(root["numbers"], "numbers"))
-            for (const auto& e : root["numbers"]) number(e);
+            for (const auto& e : root["numbers"].seq()) number(e);
         if (root["records"] && expect_list(root["records"], "records"))
-            for (const auto& e : root["records"]) generic(e);
+            for (const auto& e : root["records"].seq()) generic(e);
         if (root["plmns"] && expect_list(root["plmns"], "plmns"))
-            for (const auto& e : root["plmns"]) plmn(e);
+            for (const auto& e : root["plmns"].seq()) plmn(e);
         if (root["sip_pools"] && expect_list(root["sip_pools"], "sip_pools"))
-            for (const auto& e : root["sip_pools"]) sip_pool(e);
+            for (const auto& e : root["sip_pools"].seq()) sip_pool(e);
         if (root["sip_domains"] && expect_list(root["sip_domains"], "sip_domains"))
-            for (const auto& e : root["sip_domains"]) sip_domain(e);
+            for (const auto& e : root["sip_domains"].seq()) sip_domain(e);
     }
 
-    void includes(const YAML::Node& list) {
+    void includes(const ytree::Node& list) {
         std::string here = file_;
         for (const auto& n : list_or_one(list)) {
             auto rel = get_string(n, "include");
@@ -353,18 +358,19 @@ private:
                 continue;
             }
             SourceLoc from = loc(n);
-            auto root = parse_file(p.string(), from);
-            if (root) {
+            auto doc = parse_file(p.string(), from);
+            if (doc) {
+                ytree::Node root = doc->root();
                 stack_.push_back(key);
-                if (root->IsNull()) {
+                if (root.IsNull()) {
                     // An empty fragment is fine.
-                } else if (check_map(*root, "an included file", kContentKeys)) {
-                    for (auto it = root->begin(); it != root->end(); ++it) {
-                        std::string k = it->first.IsScalar() ? it->first.Scalar() : "";
-                        if (k == "origin" || k == "ttl" || k == "soa" || k == "ns")
-                            error(it->first, "'" + k + "' may only appear in the top-level zone file, not in an included file");
+                } else if (check_map(root, "an included file", kContentKeys)) {
+                    for (const auto& [k, v] : root.map()) {
+                        const std::string& name = k.Scalar();
+                        if (name == "origin" || name == "ttl" || name == "soa" || name == "ns")
+                            error(k, "'" + name + "' may only appear in the top-level zone file, not in an included file");
                     }
-                    content(*root);
+                    content(root);
                 }
                 stack_.pop_back();
             }
@@ -374,7 +380,7 @@ private:
 
     // ---- soa ---------------------------------------------------------------------------
 
-    void soa(const YAML::Node& n) {
+    void soa(const ytree::Node& n) {
         if (!check_map(n, "soa", {"mname", "rname", "serial", "refresh", "retry", "expire", "minimum", "ttl"})) return;
         Soa s{dns::Name{}, dns::Name{}, 1, 7200, 3600, 1209600, 300};
         bool ok = true;
@@ -385,13 +391,12 @@ private:
             ok = false;
         }
         if (n["rname"]) {
-            YAML::Node rn = n["rname"];
+            ytree::Node rn = n["rname"];
             if (rn.IsScalar() && rn.Scalar().find('@') != std::string::npos) {
                 // hostmaster@example.net → hostmaster.example.net. (RFC 1035 §3.3.13 mailbox as a name)
                 std::string t = rn.Scalar();
                 t[t.find('@')] = '.';
                 if (t.back() != '.') t += '.';
-                rn = YAML::Node(t);
                 auto m = dns::Name::from_text(t);
                 if (m) s.rname = *m; else { error(n["rname"], "soa rname: " + m.error()); ok = false; }
             } else if (auto m = get_name(rn, "soa rname")) {
@@ -428,20 +433,20 @@ private:
 
     // ---- numbers -----------------------------------------------------------------------
 
-    void number(const YAML::Node& e) {
+    void number(const ytree::Node& e) {
         if (!check_map(e, "a number entry", {"number", "naptr", "ttl"})) return;
         if (!e["number"]) {
             error(e, "number entry without 'number'");
             return;
         }
-        const YAML::Node& nn = e["number"];
+        const ytree::Node& nn = e["number"];
         auto text = get_string(nn, "number");
         if (!text) return;
         NumberText num;
         if (auto bad = parse_number(*text, num)) {
             SourceLoc l = loc(nn);
             // A quoted scalar's mark is its opening quote.
-            bool quoted = nn.Tag() == "!";
+            bool quoted = nn.Quoted();
             if (l.column > 0 && text->find('\n') == std::string::npos)
                 l.column += static_cast<int>(bad->offset) + (quoted ? 1 : 0);
             d_.error(l, bad->message);
@@ -477,7 +482,7 @@ private:
     }
 
     /// One NAPTR entry: a URI string, a mapping with `uri`, or the full fields.
-    std::optional<std::pair<std::uint32_t, std::vector<std::uint8_t>>> naptr_entry(const YAML::Node& n, std::uint32_t ttl) {
+    std::optional<std::pair<std::uint32_t, std::vector<std::uint8_t>>> naptr_entry(const ytree::Node& n, std::uint32_t ttl) {
         Naptr x;
         std::optional<std::string> uri;
         if (n.IsScalar()) {
@@ -552,7 +557,7 @@ private:
 
     // ---- generic records ---------------------------------------------------------------
 
-    void generic(const YAML::Node& e) {
+    void generic(const ytree::Node& e) {
         if (!check_map(e, "a record", {"name", "type", "ttl", "data"})) return;
         bool ok = true;
         std::optional<dns::Name> owner;
@@ -588,7 +593,7 @@ private:
 
     // ---- 3GPP --------------------------------------------------------------------------
 
-    void plmn(const YAML::Node& e) {
+    void plmn(const ytree::Node& e) {
         if (!check_map(e, "a plmn entry", {"mcc", "mnc", "name", "epdg", "ims", "ttl"})) return;
         if (!e["mcc"] || !e["mnc"]) {
             error(e, "a plmn entry needs 'mcc' and 'mnc'");
@@ -618,7 +623,7 @@ private:
             for (const auto& a : list_or_one(e["epdg"])) add_address(epdg, a, ttl);
         }
         if (e["ims"]) {
-            const YAML::Node& ims = e["ims"];
+            const ytree::Node& ims = e["ims"];
             if (!check_map(ims, "ims", {"pcscf", "icscf", "scscf", "sip_domain", "ttl"})) return;
             dns::Name domain = ims_domain(p);
             std::uint32_t ims_ttl = ttl_or(ims, ttl);
@@ -642,7 +647,7 @@ private:
         }
     }
 
-    void sip_pool(const YAML::Node& e) {
+    void sip_pool(const ytree::Node& e) {
         if (!check_map(e, "a sip_pools entry", {"name", "transports", "members", "ttl"})) return;
         if (!e["name"]) {
             error(e, "a sip_pools entry needs 'name'");
@@ -653,7 +658,7 @@ private:
         define_pool(*name, e, "sip pool", ttl_or(e, ttl_), true);
     }
 
-    void define_pool(const dns::Name& name, const YAML::Node& e, std::string_view what, std::uint32_t ttl, bool named) {
+    void define_pool(const dns::Name& name, const ytree::Node& e, std::string_view what, std::uint32_t ttl, bool named) {
         if (named) {
             if (!e.IsMap()) return;
         } else if (!check_map(e, std::string(what), {"transports", "members", "ttl"})) {
@@ -689,7 +694,7 @@ private:
             return;
         }
         if (!expect_list(e["members"], "members")) return;
-        for (const auto& m : e["members"]) {
+        for (const auto& m : e["members"].seq()) {
             if (!check_map(m, "a pool member", {"host", "priority", "weight", "port", "addresses"})) continue;
             if (!m["host"]) {
                 error(m, "a pool member needs 'host'");
@@ -723,7 +728,7 @@ private:
         }
     }
 
-    void sip_domain(const YAML::Node& e) {
+    void sip_domain(const ytree::Node& e) {
         if (!check_map(e, "a sip_domains entry", {"domain", "pool", "order", "ttl"})) return;
         if (!e["domain"] || !e["pool"]) {
             error(e, "a sip_domains entry needs 'domain' and 'pool'");
