@@ -156,6 +156,7 @@ ParsedResponse parse_response(std::span<const std::uint8_t> packet, std::uint16_
         }
         if (!moved) break;
     }
+    out.chain_end = current;
     for (const auto& v : answers) {
         if (v.type != qtype || !v.owner.equals(current)) continue;
         if (auto rr = to_rr(v)) a.records.push_back(std::move(*rr));
@@ -372,6 +373,21 @@ asio::awaitable<Exchange> tcp_exchange(const ServerAddress& server, const std::v
 }  // namespace
 
 asio::awaitable<Answer> StubResolver::query(dns::Name qname, dns::RrType qtype) {
+    // An authoritative server answers a CNAME into another zone with the
+    // CNAME alone: chase it ourselves (at most 8 links, like the answer parser).
+    dns::Name name = qname;
+    Answer a;
+    for (int hop = 0; hop < 8; ++hop) {
+        dns::Name end = name;
+        a = co_await query_once(name, qtype, end);
+        if (a.status != LookupStatus::NoData || end.equals(name)) break;
+        if (opts_.log) opts_.log("resolver: " + name.to_text() + " is a CNAME for " + end.to_text() + ", following");
+        name = end;
+    }
+    co_return a;
+}
+
+asio::awaitable<Answer> StubResolver::query_once(dns::Name qname, dns::RrType qtype, dns::Name& chain_end) {
     std::string key = qname.lowercased().to_text() + "/" + dns::to_text(qtype);
     if (opts_.cache) {
         if (auto hit = cache_get(key)) co_return *hit;
@@ -415,7 +431,10 @@ asio::awaitable<Answer> StubResolver::query(dns::Name qname, dns::RrType qtype) 
                 if (opts_.log) opts_.log("resolver: " + server.to_string() + " answered " + resp.answer.detail + ", trying next");
                 continue;
             }
-            if (opts_.cache) cache_put(key, resp.answer);
+            chain_end = resp.chain_end;
+            // A CNAME whose target lies outside the answer is not cached here
+            // (the chase above caches the target's answer).
+            if (opts_.cache && resp.chain_end.equals(qname)) cache_put(key, resp.answer);
             co_return resp.answer;
         }
     }

@@ -47,6 +47,8 @@ struct ParsedResponse {
     bool matches = false;
     bool truncated = false;
     Answer answer;
+    /// Where the CNAME chain in the answer ends (the query name if none).
+    dns::Name chain_end;
 };
 ParsedResponse parse_response(std::span<const std::uint8_t> packet, std::uint16_t id, const dns::Name& qname,
                               dns::RrType qtype);
@@ -96,6 +98,7 @@ public:
     void clear_cache();
 
 private:
+    boost::asio::awaitable<Answer> query_once(dns::Name qname, dns::RrType qtype, dns::Name& chain_end);
     std::optional<Answer> cache_get(const std::string& key);
     void cache_put(const std::string& key, const Answer& a);
     std::uint16_t random_u16();
