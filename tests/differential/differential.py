@@ -337,13 +337,27 @@ def main():
     ap.add_argument("--additional", choices=["note", "strict"], default="note")
     ap.add_argument("--keep", action="store_true", help="keep the work directory (server logs)")
     ap.add_argument("--list", action="store_true", help="print the query list and exit")
+    ap.add_argument("--zone", action="append", metavar="ORIGIN=FILE",
+                    help="serve these zone files instead of tests/differential/zones (repeatable)")
+    ap.add_argument("--query-file", help="also send 'name type' lines from this file (e.g. a dnsperf input)")
+    ap.add_argument("--sample", type=int, default=2000, help="lines taken from --query-file (seeded sample)")
     ap.add_argument("--perturb", action="store_true",
                     help="self-check: serve B from altered copies of the zones (a changed TTL, a changed "
                          "NAPTR, a removed record); the run must then report differences")
     args = ap.parse_args()
 
-    zone_paths = [(o, os.path.join(HERE, "zones", f)) for o, f in ZONES]
-    queries = build_queries(zone_paths, args.seed)
+    if args.zone:
+        zone_paths = [(z.split("=", 1)[0], os.path.abspath(z.split("=", 1)[1])) for z in args.zone]
+        # large zones: owners and their neighbours would be too many; sample the file instead
+        queries = [] if args.query_file else build_queries(zone_paths, args.seed)
+    else:
+        zone_paths = [(o, os.path.join(HERE, "zones", f)) for o, f in ZONES]
+        queries = build_queries(zone_paths, args.seed)
+    if args.query_file:
+        with open(args.query_file) as f:
+            lines = [tuple(line.split()[:2]) for line in f if line.strip()]
+        rng = random.Random(args.seed)
+        queries += rng.sample(lines, min(args.sample, len(lines)))
     if args.list:
         for q in queries:
             print("%s %s" % q)
