@@ -2,7 +2,7 @@
 """The client library and enumq against a real DNS server on loopback.
 
 The server under test is switchable with RESOLVER_TEST_SERVER:
-  enumd  - $BUILD_DIR/bin/enumd --listen 127.0.0.1:PORT --zone FILE...
+  enumd  - $ENUMD_BIN (default $BUILD_DIR/bin/enumd) --listen 127.0.0.1:PORT --zone ORIGIN=FILE...
   knot   - knotd with a minimal temporary configuration
   auto   - (default) enumd when $BUILD_DIR/bin/enumd exists, else knot
 Both serve the zone files in tests/data/resolver/. The server is started as
@@ -28,6 +28,7 @@ DATA = os.path.join(SOURCE_DIR, "tests/data/resolver")
 ZONES = [("e164.arpa", "e164.arpa.zone"), ("3gppnetwork.org", "3gppnetwork.org.zone"), ("example.net", "example.net.zone")]
 ENUMQ = os.path.join(BUILD_DIR, "bin/enumq")
 C_CLIENT = os.path.join(BUILD_DIR, "bin/enumd_c_api_client")
+ENUMD = os.environ.get("ENUMD_BIN", os.path.join(BUILD_DIR, "bin/enumd"))
 
 failures = []
 
@@ -101,9 +102,9 @@ zone:
 
 
 def start_enumd(port, workdir):
-    cmd = [os.path.join(BUILD_DIR, "bin/enumd"), "--listen", f"127.0.0.1:{port}"]
-    for _, fname in ZONES:
-        cmd += ["--zone", os.path.join(DATA, fname)]
+    cmd = [ENUMD, "--listen", f"127.0.0.1:{port}", "--threads", "1"]
+    for origin, fname in ZONES:
+        cmd += ["--zone", f"{origin}={os.path.join(DATA, fname)}"]
     return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=open(os.path.join(workdir, "enumd.log"), "w"))
 
 
@@ -270,7 +271,7 @@ def run_checks(server):
 def main():
     which = os.environ.get("RESOLVER_TEST_SERVER", "auto")
     if which == "auto":
-        which = "enumd" if os.path.exists(os.path.join(BUILD_DIR, "bin/enumd")) else "knot"
+        which = "enumd" if os.path.exists(ENUMD) else "knot"
     if not os.path.exists(ENUMQ):
         print(f"enumq not built at {ENUMQ}")
         return 1
