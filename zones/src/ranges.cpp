@@ -1,6 +1,7 @@
 #include "enumd/zones/ranges.hpp"
 
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -24,17 +25,38 @@ void add_copies(std::vector<Record>& out, const PrefixRange& range, const dns::N
 
 }  // namespace
 
-void expand_ranges(std::vector<Record>& records, const std::vector<PrefixRange>& ranges, Diagnostics& diags) {
-    if (ranges.empty()) return;
-    std::unordered_map<std::string, std::size_t> range_at;  // node key → index into ranges
-    for (std::size_t i = 0; i < ranges.size(); ++i) range_at.emplace(key_of(ranges[i].node), i);
+namespace {
 
-    std::unordered_set<std::string> has_records;  // owners with records of their own
-    std::vector<dns::Name> explicit_owners;
+template <typename Container>
+void expand(Container& records, const std::vector<PrefixRange>& ranges, Diagnostics& diags) {
+    if (ranges.empty()) return;
+    // Range nodes by lowercased wire name. Lookups use string_views into an
+    // owner's own wire form: an ancestor's wire is a suffix of it.
+    std::vector<std::string> range_keys;
+    range_keys.reserve(ranges.size());
+    for (const auto& rg : ranges) range_keys.push_back(key_of(rg.node));
+    std::unordered_map<std::string_view, std::size_t> range_at;
+    for (std::size_t i = 0; i < ranges.size(); ++i) range_at.emplace(range_keys[i], i);
+
+    // Pass 1: owners at or below some range (only they matter; everything
+    // else, usually most of a zone, is left alone).
+    std::unordered_set<std::string> has_records;  // in-range owners with records of their own
+    std::vector<dns::Name> walk;                   // names to walk up from
     for (const auto& r : records) {
-        if (has_records.insert(key_of(r.owner)).second) explicit_owners.push_back(r.owner);
+        dns::Name low = r.owner.lowercased();
+        auto w = low.wire();
+        std::string_view wire(reinterpret_cast<const char*>(w.data()), w.size());
+        std::size_t off = 0;
+        while (true) {
+            if (range_at.count(wire.substr(off)) != 0) {
+                if (has_records.emplace(wire).second) walk.push_back(r.owner);
+                break;
+            }
+            if (off >= wire.size() || wire[off] == 0) break;
+            off += 1 + static_cast<unsigned char>(wire[off]);
+        }
     }
-    for (const auto& rg : ranges) explicit_owners.push_back(rg.node);
+    for (const auto& rg : ranges) walk.push_back(rg.node);
 
     std::vector<Record> out;
     // 1. The range's own wildcard.
@@ -57,32 +79,28 @@ void expand_ranges(std::vector<Record>& records, const std::vector<PrefixRange>&
     constexpr std::size_t npos = static_cast<std::size_t>(-1);
     std::unordered_map<std::string, std::size_t> inner;
     std::vector<dns::Name> chain;
-    for (const auto& owner : explicit_owners) {
+    for (const auto& owner : walk) {
         // Chain from the owner up to the shallowest not-yet-visited ancestor.
         chain.clear();
         dns::Name n = owner;
         std::size_t above = npos;  // innermost range strictly above chain.back()
-        bool known = false;
         while (true) {
             auto it = inner.find(key_of(n));
             if (it != inner.end()) {
                 above = it->second;
-                known = true;
                 break;
             }
             chain.push_back(n);
             if (n.is_root()) break;
             n = n.parent();
         }
-        (void)known;
         // Walk down from the top of the chain.
         for (std::size_t k = chain.size(); k-- > 0;) {
             const dns::Name& name = chain[k];
             std::string key = key_of(name);
             auto own = range_at.find(key);
             bool is_range = own != range_at.end();
-            bool is_star = name.is_wildcard();
-            if (above != npos && !is_star) {
+            if (above != npos && !name.is_wildcard()) {
                 const PrefixRange& rg = ranges[above];
                 if (!is_range) {
                     auto star = name.prepend("*");
@@ -95,7 +113,13 @@ void expand_ranges(std::vector<Record>& records, const std::vector<PrefixRange>&
             above = below;
         }
     }
-    records.insert(records.end(), std::make_move_iterator(out.begin()), std::make_move_iterator(out.end()));
+    for (auto& r : out) records.push_back(std::move(r));
+}
+
+}  // namespace
+
+void expand_ranges(std::vector<Record>& records, const std::vector<PrefixRange>& ranges, Diagnostics& diags) {
+    expand(records, ranges, diags);
 }
 
 }  // namespace enumd::zones

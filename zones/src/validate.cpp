@@ -53,7 +53,7 @@ public:
             return recs[a].type < recs[b].type;
         });
         for (std::size_t i : order_) {
-            if (unique_keys_.empty() || unique_keys_.back() != keys_[i]) unique_keys_.push_back(keys_[i]);
+            if (unique_keys_.empty() || keys_[unique_keys_.back()] != keys_[i]) unique_keys_.push_back(i);
         }
         per_record();
         collect_names();
@@ -256,11 +256,13 @@ private:
             dns::Name parent = r.owner.parent();
             std::string pk = parent.to_lookup_key();
             std::string sk = r.owner.to_lookup_key();
-            auto it = std::upper_bound(unique_keys_.begin(), unique_keys_.end(), pk);
-            for (; it != unique_keys_.end() && it->compare(0, pk.size(), pk) == 0; ++it) {
-                if (it->compare(0, sk.size(), sk) == 0) continue;  // inside the wildcard's own subtree
+            auto it = std::upper_bound(unique_keys_.begin(), unique_keys_.end(), pk,
+                                       [&](const std::string& k, std::size_t idx) { return k < keys_[idx]; });
+            for (; it != unique_keys_.end() && keys_[*it].compare(0, pk.size(), pk) == 0; ++it) {
+                const std::string& key = keys_[*it];
+                if (key.compare(0, sk.size(), sk) == 0) continue;  // inside the wildcard's own subtree
                 auto below = dns::Name::from_lookup_key(
-                    std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(it->data()), it->size()));
+                    std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(key.data()), key.size()));
                 if (!below) break;
                 dns::Name child = below->parent(below->label_count() - parent.label_count() - 1);
                 warning(r.loc, "wildcard " + r.owner.to_text() + " is shadowed: " + below->to_text() +
@@ -276,7 +278,7 @@ private:
     Diagnostics& diags_;
     std::vector<std::string> keys_;
     std::vector<std::size_t> order_;
-    std::vector<std::string> unique_keys_;
+    std::vector<std::size_t> unique_keys_;  ///< one record index per owner, in canonical order
     std::unordered_set<std::string> seen_;
     std::unordered_map<std::string, std::vector<std::string>> naptr_cache_;
     std::unordered_set<std::string> cname_owners_;
