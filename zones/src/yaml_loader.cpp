@@ -85,7 +85,7 @@ public:
         ytree::Document doc;
         try {
             doc = ytree::Document::parse(text);
-        } catch (const YAML::ParserException& e) {
+        } catch (const YAML::Exception& e) {
             syntax_error(name, e);
             return std::nullopt;
         }
@@ -101,7 +101,7 @@ private:
     }
     void error(const ytree::Node& n, std::string msg) { d_.error(loc(n), std::move(msg)); }
 
-    void syntax_error(const std::string& file, const YAML::ParserException& e) {
+    void syntax_error(const std::string& file, const YAML::Exception& e) {
         d_.error(SourceLoc{file, e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg);
     }
 
@@ -116,7 +116,7 @@ private:
         file_ = path;
         try {
             return ytree::Document::parse(ss.str());
-        } catch (const YAML::ParserException& e) {
+        } catch (const YAML::Exception& e) {
             syntax_error(path, e);
             return std::nullopt;
         }

@@ -2,6 +2,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <optional>
 #include <string>
 
 #include "enumd/zones/naptr.hpp"
@@ -408,4 +410,48 @@ TEST_CASE("load_zone_files picks the reader by extension and refuses an origin t
     CHECK(is_yaml_path("x.yaml"));
     CHECK(is_yaml_path("x.yml"));
     CHECK_FALSE(is_yaml_path("x.zone"));
+}
+
+TEST_CASE("Mutated zone files never crash the loader: every problem is a diagnostic", "[yaml][robustness]") {
+    std::ifstream in(std::string(ENUMD_SOURCE_DIR) + "/zones/examples/lab.yaml");
+    std::string lab((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    REQUIRE(lab.size() > 1000);
+    // Without its include (text input resolves includes against the working directory).
+    auto inc = lab.find("include:");
+    REQUIRE(inc != std::string::npos);
+    lab.erase(inc, lab.find("\n\n", inc) - inc);
+    {
+        Diagnostics clean;
+        auto z = load_yaml_zone_text(lab, "m.yaml", clean);
+        REQUIRE(z.has_value());
+        validate_zone(*z, clean);
+        REQUIRE_FALSE(clean.has_errors());
+    }
+    // Bytes that matter to YAML and to our fields.
+    const std::string alphabet = ":-[]{},'\"*&!|>#\n\t +01A\\";
+    std::uint32_t state = 20261123;
+    auto next = [&]() {
+        state = state * 1664525U + 1013904223U;  // deterministic LCG: the same cases every run
+        return state >> 8;
+    };
+    int with_errors = 0;
+    for (int i = 0; i < 1500; ++i) {
+        std::string text = lab;
+        int edits = 1 + static_cast<int>(next() % 4);
+        for (int e = 0; e < edits; ++e) {
+            std::size_t pos = next() % text.size();
+            switch (next() % 3) {
+                case 0: text[pos] = alphabet[next() % alphabet.size()]; break;
+                case 1: text.erase(pos, 1 + next() % 8); break;
+                default: text.insert(pos, 1, alphabet[next() % alphabet.size()]); break;
+            }
+        }
+        Diagnostics d;
+        std::optional<Zone> z;
+        REQUIRE_NOTHROW(z = load_yaml_zone_text(text, "m.yaml", d));
+        if (z) REQUIRE_NOTHROW(validate_zone(*z, d));
+        for (const auto& item : d.items) REQUIRE(item.loc.file == "m.yaml");
+        with_errors += d.has_errors() ? 1 : 0;
+    }
+    CHECK(with_errors > 300);  // the mutations do break things, and they are reported
 }
