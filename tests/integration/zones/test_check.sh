@@ -1,7 +1,7 @@
 #!/bin/bash
 # enumctl check and compile on the example zones and on bad files: exit
 # codes and the exact file:line:col diagnostics each bad file declares in its
-# "# expect: LINE:COL: severity: text" comments.
+# "# expect: LINE:COL: severity: text" comments ("; expect:" in RFC 1035 files).
 set -u
 : "${BUILD_DIR:?}" "${SOURCE_DIR:?}"
 ENUMCTL="$BUILD_DIR/bin/enumctl"
@@ -21,18 +21,19 @@ done
 "$ENUMCTL" check "$SOURCE_DIR/zones/examples/lab.yaml" >"$TMP/out" 2>&1
 grep -q '^zone e164.arpa.: 24 records (7 generated), serial auto$' "$TMP/out" && ok || bad "lab summary: $(cat "$TMP/out")"
 
-# 2. Every bad file: the declared diagnostics appear, exit 1 for errors, 0 for warnings only.
-for f in "$CASES"/*.yaml; do
+# 2. Every bad file (YAML, and one RFC 1035 file: same validation, file:line):
+# the declared diagnostics appear, exit 1 for errors, 0 for warnings only.
+for f in "$CASES"/*.yaml "$CASES"/*.zone; do
     "$ENUMCTL" check "$f" >"$TMP/out" 2>"$TMP/err"
     rc=$?
-    if grep -q '# expect: .*: error:' "$f"; then want=1; else want=0; fi
+    if grep -qE '^[#;] expect: .*: error:' "$f"; then want=1; else want=0; fi
     [ "$rc" = "$want" ] && ok || bad "check $f exited $rc, expected $want"
     while IFS= read -r line; do
-        expect="$f:${line#\# expect: }"
+        expect="$f:${line#? expect: }"
         grep -qF -- "$expect" "$TMP/err" && ok || { bad "check $f: missing '$expect'"; sed 's/^/    /' "$TMP/err"; }
-    done < <(grep '^# expect: ' "$f")
+    done < <(grep -E '^[#;] expect: ' "$f")
     # Nothing reported without a declaration: count errors and warnings.
-    declared=$(grep -c '^# expect: ' "$f")
+    declared=$(grep -cE '^[#;] expect: ' "$f")
     reported=$(grep -c -E ': (error|warning): ' "$TMP/err")
     [ "$declared" = "$reported" ] && ok || { bad "check $f: $reported diagnostics, $declared declared"; sed 's/^/    /' "$TMP/err"; }
 done
