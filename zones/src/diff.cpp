@@ -1,39 +1,51 @@
 #include "enumd/zones/diff.hpp"
 
 #include <algorithm>
-#include <map>
 
 #include "enumd/zones/rdata_text.hpp"
 
 namespace enumd::zones {
 namespace {
 
-struct RrsetKeyLess {
-    bool operator()(const std::pair<dns::Name, dns::RrType>& a, const std::pair<dns::Name, dns::RrType>& b) const {
-        int c = a.first.canonical_compare(b.first);
-        if (c != 0) return c < 0;
-        return static_cast<std::uint16_t>(a.second) < static_cast<std::uint16_t>(b.second);
-    }
+/// RRsets with their sort key: the owner's lookup key (whose byte order is
+/// the canonical name order, name.hpp) and the type.
+struct KeyedRrset {
+    std::string key;
+    std::uint16_t type = 0;
+    Rrset set;
 };
-using RrsetMap = std::map<std::pair<dns::Name, dns::RrType>, Rrset, RrsetKeyLess>;
 
-RrsetMap rrset_map(const Zone& zone) {
-    RrsetMap m;
-    for (const auto& r : zone.records) {
-        auto key = std::make_pair(r.owner, r.type);
-        auto it = m.find(key);
-        if (it == m.end()) {
-            it = m.emplace(key, Rrset{r.owner, r.type, r.ttl, {}, true}).first;
-        }
-        it->second.generated = it->second.generated && r.generated;
-        it->second.ttl = std::min(it->second.ttl, r.ttl);
-        it->second.rdatas.push_back(r.rdata);
+bool key_less(const KeyedRrset& a, const KeyedRrset& b) {
+    return a.key != b.key ? a.key < b.key : a.type < b.type;
+}
+
+/// One sort of all records, then one pass that groups them: a million-record
+/// zone diffs in seconds, where a map of names compared label by label did not.
+std::vector<KeyedRrset> keyed_rrsets(const Zone& zone) {
+    struct Entry {
+        std::string key;
+        const Record* rec;
+    };
+    std::vector<Entry> entries;
+    entries.reserve(zone.records.size());
+    for (const auto& r : zone.records) entries.push_back({r.owner.to_lookup_key(), &r});
+    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+        if (a.key != b.key) return a.key < b.key;
+        if (a.rec->type != b.rec->type) return a.rec->type < b.rec->type;
+        return a.rec->rdata < b.rec->rdata;
+    });
+    std::vector<KeyedRrset> out;
+    for (const auto& e : entries) {
+        const Record& r = *e.rec;
+        auto type = static_cast<std::uint16_t>(r.type);
+        if (out.empty() || out.back().key != e.key || out.back().type != type)
+            out.push_back({e.key, type, Rrset{r.owner, r.type, r.ttl, {}, true}});
+        Rrset& set = out.back().set;
+        set.ttl = std::min(set.ttl, r.ttl);
+        set.generated = set.generated && r.generated;
+        if (set.rdatas.empty() || set.rdatas.back() != r.rdata) set.rdatas.push_back(r.rdata);
     }
-    for (auto& [key, set] : m) {
-        std::sort(set.rdatas.begin(), set.rdatas.end());
-        set.rdatas.erase(std::unique(set.rdatas.begin(), set.rdatas.end()), set.rdatas.end());
-    }
-    return m;
+    return out;
 }
 
 bool same(const Rrset& a, const Rrset& b) { return a.ttl == b.ttl && a.rdatas == b.rdatas; }
@@ -64,7 +76,7 @@ const Zone* find_zone(const std::vector<Zone>& zones, const dns::Name& origin) {
 
 std::vector<Rrset> rrsets_of(const Zone& zone) {
     std::vector<Rrset> out;
-    for (auto& [key, set] : rrset_map(zone)) out.push_back(std::move(set));
+    for (auto& k : keyed_rrsets(zone)) out.push_back(std::move(k.set));
     return out;
 }
 
@@ -76,25 +88,24 @@ std::vector<ZoneDiff> diff_zones(const std::vector<Zone>& before, const std::vec
             out.push_back(whole(old_zone, ZoneDiff::Kind::Removed));
             continue;
         }
-        RrsetMap a = rrset_map(old_zone);
-        RrsetMap b = rrset_map(*new_zone);
+        auto a = keyed_rrsets(old_zone);
+        auto b = keyed_rrsets(*new_zone);
         ZoneDiff d{old_zone.origin, ZoneDiff::Kind::Changed, {}};
         // Merge walk over both canonical orders.
-        auto ia = a.begin();
-        auto ib = b.begin();
-        RrsetKeyLess less;
-        while (ia != a.end() || ib != b.end()) {
-            if (ib == b.end() || (ia != a.end() && less(ia->first, ib->first))) {
-                d.changes.push_back({RrsetChange::Kind::Removed, ia->second, std::nullopt});
-                ++ia;
-            } else if (ia == a.end() || less(ib->first, ia->first)) {
-                d.changes.push_back({RrsetChange::Kind::Added, std::nullopt, ib->second});
-                ++ib;
+        std::size_t i = 0;
+        std::size_t j = 0;
+        while (i < a.size() || j < b.size()) {
+            if (j == b.size() || (i < a.size() && key_less(a[i], b[j]))) {
+                d.changes.push_back({RrsetChange::Kind::Removed, std::move(a[i].set), std::nullopt});
+                ++i;
+            } else if (i == a.size() || key_less(b[j], a[i])) {
+                d.changes.push_back({RrsetChange::Kind::Added, std::nullopt, std::move(b[j].set)});
+                ++j;
             } else {
-                if (!same(ia->second, ib->second))
-                    d.changes.push_back({RrsetChange::Kind::Changed, ia->second, ib->second});
-                ++ia;
-                ++ib;
+                if (!same(a[i].set, b[j].set))
+                    d.changes.push_back({RrsetChange::Kind::Changed, std::move(a[i].set), std::move(b[j].set)});
+                ++i;
+                ++j;
             }
         }
         if (!d.changes.empty()) out.push_back(std::move(d));

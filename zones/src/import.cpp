@@ -132,10 +132,17 @@ RangePlan plan_ranges(const Zone& zone, const NodeMap& nodes) {
             if (q != nullptr && has_descendant(nodes, it) && it->second.content == *content_at(nodes, q->wildcard))
                 plan.dropped.insert(it->first);
         }
-        // Expand the guess with the compiler's rules and compare.
+        // Expand the guess with the compiler's rules and compare, inside the
+        // ranges' subtrees only (the expansion never writes elsewhere): the
+        // nodes whose keys start with a range's key.
+        std::set<std::string> inside;
+        for (const auto& [rk, c] : in_plan)
+            for (auto it = nodes.lower_bound(rk); it != nodes.end() && it->first.compare(0, rk.size(), rk) == 0; ++it)
+                inside.insert(it->first);
         std::vector<Record> typed;
-        for (const auto& r : zone.records)
-            if (plan.dropped.count(r.owner.to_lookup_key()) == 0) typed.push_back(r);
+        for (const auto& key : inside)
+            if (plan.dropped.count(key) == 0)
+                for (const Record* r : nodes.at(key).records) typed.push_back(*r);
         std::vector<PrefixRange> ranges;
         for (const auto& [key, c] : in_plan) {
             PrefixRange pr{c->node, {}, {}};
@@ -146,12 +153,12 @@ RangePlan plan_ranges(const Zone& zone, const NodeMap& nodes) {
         expand_ranges(typed, ranges, scratch);
         NodeMap expanded = nodes_of(typed);
         std::set<std::string> mismatched;
-        for (const auto& [key, n] : nodes) {
+        for (const auto& key : inside) {
             auto e = expanded.find(key);
-            if (e == expanded.end() || e->second.content != n.content) mismatched.insert(key);
+            if (e == expanded.end() || e->second.content != nodes.at(key).content) mismatched.insert(key);
         }
         for (const auto& [key, n] : expanded)
-            if (nodes.count(key) == 0) mismatched.insert(key);
+            if (inside.count(key) == 0) mismatched.insert(key);
         if (mismatched.empty() && !scratch.has_errors()) break;
         std::size_t before = forced.size();
         for (const auto& key : mismatched) {

@@ -105,7 +105,12 @@ struct Parser {
             diags.error(from.file.empty() ? SourceLoc{path, 0, 0} : from, "cannot open zone file '" + path + "'");
             return;
         }
-        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::string text;
+        in.seekg(0, std::ios::end);
+        text.resize(static_cast<std::size_t>(std::max<std::streamoff>(in.tellg(), 0)));
+        in.seekg(0, std::ios::beg);
+        in.read(text.data(), static_cast<std::streamsize>(text.size()));
+        text.resize(static_cast<std::size_t>(in.gcount()));
         untab(text);
         // Line starts, to turn a byte offset into a 1-based line number.
         std::vector<std::size_t> line_starts{0};
