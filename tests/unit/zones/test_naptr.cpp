@@ -168,3 +168,15 @@ TEST_CASE("NAPTR fields survive the wire form", "[naptr]") {
     CHECK_FALSE(encode_naptr(n).ok());
     CHECK_FALSE(decode_naptr(std::vector<std::uint8_t>{0, 1, 0}).has_value());
 }
+
+TEST_CASE("Escaped delimiters belong to the pattern or the replacement", "[naptr]") {
+    auto r = parse_subst_expr("!^\\!x(.*)$!sip:a\\!b\\1@x!");
+    REQUIRE(r.ok());
+    CHECK(r->pattern == "^\\!x(.*)$");
+    CHECK(r->replacement == "sip:a\\!b\\1@x");
+    CHECK(r->groups == 1);
+    // An alphanumeric delimiter escaped inside the pattern is that letter (not a PCRE2 escape).
+    auto a = parse_subst_expr("x^a\\x(b)$x\\1x");
+    REQUIRE(a.ok());
+    CHECK(a->pattern == "^a\\x(b)$");
+}

@@ -455,3 +455,20 @@ TEST_CASE("Mutated zone files never crash the loader: every problem is a diagnos
     }
     CHECK(with_errors > 300);  // the mutations do break things, and they are reported
 }
+
+TEST_CASE("YAML anchors, aliases and the {digits} placeholder work in numbers", "[yaml]") {
+    Loaded l = load_text(kHeader +
+                         "numbers:\n"
+                         "  - {number: '+61355500911', naptr: &pool ['sip:1@a.example', {uri: 'sip:{digits}@b.example', order: 20}]}\n"
+                         "  - {number: '+61355500912', naptr: *pool}\n");
+    INFO(l.all());
+    REQUIRE(l.zone.has_value());
+    CHECK(l.diags.items.empty());
+    CHECK(lines_of(*l.zone) ==
+          "e164.arpa. 3600 SOA ns1.example.net. hostmaster.example.net. 1 7200 3600 1209600 300\n"
+          "e164.arpa. 3600 NS ns1.example.net.\n"
+          "1.1.9.0.0.5.5.5.3.1.6.e164.arpa. 3600 NAPTR 10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:1@a.example!\" .\n"
+          "1.1.9.0.0.5.5.5.3.1.6.e164.arpa. 3600 NAPTR 20 100 \"u\" \"E2U+sip\" \"!^\\\\+(.*)$!sip:\\\\1@b.example!\" .\n"
+          "2.1.9.0.0.5.5.5.3.1.6.e164.arpa. 3600 NAPTR 10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:1@a.example!\" .\n"
+          "2.1.9.0.0.5.5.5.3.1.6.e164.arpa. 3600 NAPTR 20 100 \"u\" \"E2U+sip\" \"!^\\\\+(.*)$!sip:\\\\1@b.example!\" .\n");
+}
