@@ -54,7 +54,7 @@ case "${1:-}" in
         build build -DENUMD_FUZZ=ON
         (cd build && ctest --output-on-failure -j "$JOBS")
         # The same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
-        build build-asan -DENUMD_SANITIZE=ON -DENUMD_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug
+        build build-asan -DENUMD_SANITIZE=ON -DENUMD_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
         (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
             ctest --output-on-failure -j "$JOBS")
         ;;

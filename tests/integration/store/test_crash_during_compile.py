@@ -37,7 +37,7 @@ def main():
         small = os.path.join(tmp, "small.zone")
         big = os.path.join(tmp, "big.zone")
         write_zone(small, 1000, 1, "old.example.net")
-        write_zone(big, 200000, 2, "new.example.net")
+        write_zone(big, 100000, 2, "new.example.net")
         out = subprocess.run([ENUMCTL, "compile", "--db", db, small], capture_output=True, text=True)
         c.check(out.returncode == 0, f"initial compile failed: {out.stdout}{out.stderr}")
         # Time a full compile of the big zone once (in a scratch copy) to aim the kills.
@@ -46,8 +46,8 @@ def main():
         t0 = time.monotonic()
         subprocess.run([ENUMCTL, "compile", "--db", scratch, big], capture_output=True, text=True)
         full = time.monotonic() - t0
-        print(f"full compile of 200,000 numbers: {full:.2f} s")
-        for fraction in (0.2, 0.5, 0.75, 0.9, 0.97):
+        print(f"full compile of 100,000 numbers: {full:.2f} s")
+        for fraction in (0.3, 0.6, 0.9):
             p = subprocess.Popen([ENUMCTL, "compile", "--db", db, big], stdout=subprocess.DEVNULL,
                                  stderr=subprocess.DEVNULL)
             time.sleep(full * fraction)
@@ -67,7 +67,7 @@ def main():
             r = srv.query("0.0.0.0.0.0.0.0.3.1.6.e164.arpa.", "NAPTR")
             c.check(r.rcode() == 0 and "old.example.net" in r.answer[0][0].to_text(),
                     f"enumd --db after crashes: {r.answer}")
-            r = srv.query("9.9.9.9.9.1.0.0.3.1.6.e164.arpa.", "NAPTR")
+            r = srv.query("9.9.9.9.9.0.0.0.3.1.6.e164.arpa.", "NAPTR")
             c.check(r.rcode() == 3, "a number only in the killed compile must not exist")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
