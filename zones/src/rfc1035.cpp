@@ -73,6 +73,13 @@ std::size_t next_significant(const std::string& text, std::size_t pos) {
     return pos;
 }
 
+/// Moves the stream past the line holding `start`; false at the end of the text.
+bool skip_line(FILE* fp, const std::string& text, std::size_t start) {
+    std::size_t eol = text.find('\n', start);
+    if (eol == std::string::npos) return false;
+    return std::fseek(fp, static_cast<long>(eol + 1), SEEK_SET) == 0;
+}
+
 /// Splits a directive line into whitespace-separated words, stopping at a comment.
 std::vector<std::string> words_of_line(const std::string& text, std::size_t pos) {
     std::size_t end = text.find('\n', pos);
@@ -142,21 +149,31 @@ struct Parser {
             std::size_t start = next_significant(text, pos < 0 ? text.size() : static_cast<std::size_t>(pos));
             if (start >= text.size()) break;
             SourceLoc loc{path, line_of(start), 0};
-            // $ORIGIN and $INCLUDE are ours: ldns takes a relative $ORIGIN as
-            // absolute (RFC 1035 §5.1 makes it relative to the current origin)
-            // and only reports $INCLUDE. $TTL is left to ldns.
+            // Directives are ours: ldns takes a relative $ORIGIN as absolute
+            // (RFC 1035 §5.1 makes it relative to the current origin), only
+            // reports $INCLUDE, and reads "$TTL forever" as 0.
             if (text[start] == '$') {
                 auto words = words_of_line(text, start);
                 std::string directive = words.empty() ? std::string() : words[0];
                 for (char& c : directive) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-                if (directive == "$ORIGIN" || directive == "$INCLUDE") {
+                if (directive == "$ORIGIN" || directive == "$INCLUDE" || directive == "$TTL") {
                     if (directive == "$ORIGIN")
                         set_origin(words, cur_origin, loc);
+                    else if (directive == "$TTL")
+                        set_ttl(words, ttl, loc);
                     else
                         include(words, cur_origin, ttl, loc, path, depth);
-                    std::size_t eol = text.find('\n', start);
-                    if (eol == std::string::npos) break;
-                    std::fseek(fp.get(), static_cast<long>(eol + 1), SEEK_SET);
+                    if (!skip_line(fp.get(), text, start)) break;
+                    continue;
+                }
+                {
+                    if (directive == "$GENERATE")
+                        diags.error(loc, "$GENERATE is a BIND extension that is not read here; write the "
+                                         "records out, or use a number range (\"+61...*\") in the YAML format");
+                    else
+                        diags.error(loc, "unknown directive '" + words[0] + "' (RFC 1035 §5.1 has $ORIGIN and "
+                                         "$INCLUDE; $TTL is RFC 2308)");
+                    if (!skip_line(fp.get(), text, start)) break;
                     continue;
                 }
             }
@@ -165,8 +182,8 @@ struct Parser {
             RrPtr rr(raw);
             if (st == LDNS_STATUS_OK) {
                 add(rr.get(), loc);
-            } else if (st == LDNS_STATUS_SYNTAX_EMPTY || st == LDNS_STATUS_SYNTAX_TTL) {
-                // Blank line, comment, or a $TTL that ldns applied itself.
+            } else if (st == LDNS_STATUS_SYNTAX_EMPTY) {
+                // Blank line or comment.
             } else {
                 diags.error(loc, std::string("cannot parse record: ") + ldns_get_errorstr_by_id(st));
             }
@@ -207,6 +224,21 @@ struct Parser {
         if (name == nullptr) return;
         if (cur_origin != nullptr) ldns_rdf_deep_free(cur_origin);
         cur_origin = name;
+    }
+
+    /// RFC 2308 §4: "$TTL <TTL>", a number of seconds or BIND's units (1h30m).
+    void set_ttl(const std::vector<std::string>& words, std::uint32_t& ttl, const SourceLoc& loc) {
+        if (words.size() != 2) {
+            diags.error(loc, "$TTL needs exactly one TTL");
+            return;
+        }
+        const char* end = nullptr;
+        std::uint32_t v = ldns_str2period(words[1].c_str(), &end);
+        if (end == nullptr || *end != '\0' || words[1].empty() || !std::isdigit(static_cast<unsigned char>(words[1][0]))) {
+            diags.error(loc, "$TTL '" + words[1] + "' is not a TTL (seconds, or units such as 1h30m)");
+            return;
+        }
+        ttl = v;
     }
 
     /// RFC 1035 §5.1: "$INCLUDE <file-name> [<domain-name>]". A relative file

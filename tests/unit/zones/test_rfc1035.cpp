@@ -112,19 +112,26 @@ TEST_CASE("parse errors are reported as file:line errors, all of them, and good 
                                                  "b IN A 192.0.2.1\n"              // line 6
                                                  "c IN NAPTR 10 \"u\" \"x\"\n"     // line 7: too few fields
                                                  "d IN BOGUSTYPE 1\n"              // line 8
-                                                 "e IN AAAA 2001:db8::1\n");       // line 9
+                                                 "e IN AAAA 2001:db8::1\n"        // line 9
+                                                 "$GENERATE 1-9 $ A 192.0.2.$\n"   // line 10: BIND only
+                                                 "$FOO bar\n"                      // line 11
+                                                 "$TTL forever\n"                  // line 12
+                                                 "f IN A 192.0.2.6\n");
     Diagnostics diags;
     auto zones = load_rfc1035(path, std::nullopt, diags);
     REQUIRE(zones.size() == 1);
-    CHECK(diags.error_count() == 3);
+    CHECK(diags.error_count() == 6);
     std::vector<int> lines;
     for (const auto& d : diags.items) {
         CHECK(d.loc.file == path);
         lines.push_back(d.loc.line);
         CHECK(d.to_text().rfind(path + ":" + std::to_string(d.loc.line) + ": error: ", 0) == 0);
     }
-    CHECK(lines == std::vector<int>{5, 7, 8});
+    CHECK(lines == std::vector<int>{5, 7, 8, 10, 11, 12});
+    CHECK(diags.items.at(3).message.find("$GENERATE is a BIND extension") != std::string::npos);
+    CHECK(diags.items.at(4).message.find("unknown directive '$FOO'") != std::string::npos);
     CHECK(find(zones[0], "b.e164.arpa.", RrType::A) != nullptr);
+    CHECK(find(zones[0], "f.e164.arpa.", RrType::A) != nullptr);
     CHECK(find(zones[0], "e.e164.arpa.", RrType::AAAA) != nullptr);
 }
 
@@ -187,6 +194,33 @@ TEST_CASE("$ORIGIN is absolute or relative to the current origin (RFC 1035 5.1)"
             REQUIRE(diags.error_count() == 1);
             CHECK(diags.items[0].loc.line == 5);
             CHECK(diags.items[0].message.find(c.message) != std::string::npos);
+        }
+    }
+}
+
+TEST_CASE("$TTL takes seconds or units and sets the TTL of records without one (RFC 2308 4)", "[rfc1035]") {
+    struct Case {
+        const char* ttl_text;
+        std::uint32_t ttl;  // of "x IN A" after the directive; 0 when the directive is an error
+    };
+    const Case cases[] = {{"60", 60}, {"1h", 3600}, {"1h30m", 5400}, {"1W", 604800}, {"forever", 0}, {"5x", 0}};
+    for (const auto& c : cases) {
+        INFO(c.ttl_text);
+        TempDir dir;
+        std::string path = dir.write("t.zone", kHead + "$TTL " + c.ttl_text + "\nx IN A 192.0.2.1\n");
+        Diagnostics diags;
+        auto zones = load_rfc1035(path, std::nullopt, diags);
+        INFO(all_diags(diags));
+        REQUIRE(zones.size() == 1);
+        const Record* x = find(zones[0], "x.e164.arpa.", RrType::A);
+        REQUIRE(x != nullptr);
+        if (c.ttl != 0) {
+            CHECK_FALSE(diags.has_errors());
+            CHECK(x->ttl == c.ttl);
+        } else {
+            REQUIRE(diags.error_count() == 1);
+            CHECK(diags.items[0].loc.line == 5);
+            CHECK(x->ttl == 3600);  // the previous $TTL stays
         }
     }
 }
