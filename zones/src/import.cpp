@@ -89,8 +89,9 @@ RangePlan plan_ranges(const Zone& zone, const NodeMap& nodes) {
         Name p = node.name.parent();
         auto digits = digits_from_owner(p, zone.origin);
         if (!digits || digits->empty() || digits->size() > kMaxE164Digits) continue;
-        bool only_naptr = std::all_of(node.records.begin(), node.records.end(),
-                                      [](const Record* r) { return r->type == RrType::NAPTR; });
+        bool only_naptr = std::all_of(node.records.begin(), node.records.end(), [](const Record* r) {
+            return r->type == RrType::NAPTR && decode_naptr(r->rdata).has_value();
+        });
         if (!only_naptr) continue;
         cands.push_back({p, node.name, p.to_lookup_key()});
     }
