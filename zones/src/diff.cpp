@@ -48,7 +48,9 @@ std::vector<KeyedRrset> keyed_rrsets(const Zone& zone) {
     return out;
 }
 
-bool same(const Rrset& a, const Rrset& b) { return a.ttl == b.ttl && a.rdatas == b.rdatas; }
+bool same(const Rrset& a, const Rrset& b) {
+    return a.ttl == b.ttl && a.rdatas == b.rdatas;
+}
 
 ZoneDiff whole(const Zone& zone, ZoneDiff::Kind kind) {
     ZoneDiff d{zone.origin, kind, {}};
@@ -119,9 +121,15 @@ DiffCounts count_changes(const ZoneDiff& diff) {
     DiffCounts n;
     for (const auto& c : diff.changes) {
         switch (c.kind) {
-        case RrsetChange::Kind::Added: ++n.added; break;
-        case RrsetChange::Kind::Removed: ++n.removed; break;
-        case RrsetChange::Kind::Changed: ++n.changed; break;
+            case RrsetChange::Kind::Added:
+                ++n.added;
+                break;
+            case RrsetChange::Kind::Removed:
+                ++n.removed;
+                break;
+            case RrsetChange::Kind::Changed:
+                ++n.changed;
+                break;
         }
     }
     return n;
@@ -149,36 +157,36 @@ std::string diff_to_text(const std::vector<ZoneDiff>& diffs) {
                 out += '\n';
             };
             switch (c.kind) {
-            case RrsetChange::Kind::Added:
-                out += "+ " + title + " (added, TTL " + std::to_string(c.after->ttl) + gen + ")\n";
-                for (const auto& r : c.after->rdatas) line('+', r);
-                break;
-            case RrsetChange::Kind::Removed:
-                out += "- " + title + " (removed, TTL " + std::to_string(c.before->ttl) + gen + ")\n";
-                for (const auto& r : c.before->rdatas) line('-', r);
-                break;
-            case RrsetChange::Kind::Changed: {
-                out += "~ " + title + " (changed, TTL " + std::to_string(c.before->ttl);
-                if (c.before->ttl != c.after->ttl) out += " -> " + std::to_string(c.after->ttl);
-                out += gen + ")\n";
-                const auto& old_r = c.before->rdatas;
-                const auto& new_r = c.after->rdatas;
-                // Both sorted: one merge walk shows removed, added and kept records in order.
-                std::size_t i = 0;
-                std::size_t j = 0;
-                while (i < old_r.size() || j < new_r.size()) {
-                    if (j == new_r.size() || (i < old_r.size() && old_r[i] < new_r[j])) {
-                        line('-', old_r[i++]);
-                    } else if (i == old_r.size() || new_r[j] < old_r[i]) {
-                        line('+', new_r[j++]);
-                    } else {
-                        line(' ', old_r[i]);
-                        ++i;
-                        ++j;
+                case RrsetChange::Kind::Added:
+                    out += "+ " + title + " (added, TTL " + std::to_string(c.after->ttl) + gen + ")\n";
+                    for (const auto& r : c.after->rdatas) line('+', r);
+                    break;
+                case RrsetChange::Kind::Removed:
+                    out += "- " + title + " (removed, TTL " + std::to_string(c.before->ttl) + gen + ")\n";
+                    for (const auto& r : c.before->rdatas) line('-', r);
+                    break;
+                case RrsetChange::Kind::Changed: {
+                    out += "~ " + title + " (changed, TTL " + std::to_string(c.before->ttl);
+                    if (c.before->ttl != c.after->ttl) out += " -> " + std::to_string(c.after->ttl);
+                    out += gen + ")\n";
+                    const auto& old_r = c.before->rdatas;
+                    const auto& new_r = c.after->rdatas;
+                    // Both sorted: one merge walk shows removed, added and kept records in order.
+                    std::size_t i = 0;
+                    std::size_t j = 0;
+                    while (i < old_r.size() || j < new_r.size()) {
+                        if (j == new_r.size() || (i < old_r.size() && old_r[i] < new_r[j])) {
+                            line('-', old_r[i++]);
+                        } else if (i == old_r.size() || new_r[j] < old_r[i]) {
+                            line('+', new_r[j++]);
+                        } else {
+                            line(' ', old_r[i]);
+                            ++i;
+                            ++j;
+                        }
                     }
+                    break;
                 }
-                break;
-            }
             }
         }
     }

@@ -65,8 +65,7 @@ std::string export_rfc1035(const Zone& zone, const ExportOptions& options) {
         }
     }
     std::string out;
-    if (options.header)
-        out += "; zone " + zone.origin.to_text() + ", " + std::to_string(records.size()) + " records\n";
+    if (options.header) out += "; zone " + zone.origin.to_text() + ", " + std::to_string(records.size()) + " records\n";
     out += "$ORIGIN " + zone.origin.to_text() + "\n";
     out += "$TTL " + std::to_string(default_ttl) + "\n";
     for (const auto& r : records) {

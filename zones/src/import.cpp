@@ -69,9 +69,9 @@ struct RangePlan {
 };
 
 struct Candidate {
-    Name node;       ///< P
-    Name wildcard;   ///< *.P
-    std::string key; ///< P's lookup key
+    Name node;        ///< P
+    Name wildcard;    ///< *.P
+    std::string key;  ///< P's lookup key
 };
 
 /// Guess, expand, compare, demote. A guess takes every wildcard *.P over
@@ -95,8 +95,9 @@ RangePlan plan_ranges(const Zone& zone, const NodeMap& nodes) {
         if (!only_naptr) continue;
         cands.push_back({p, node.name, p.to_lookup_key()});
     }
-    std::stable_sort(cands.begin(), cands.end(),
-                     [](const Candidate& a, const Candidate& b) { return a.node.label_count() < b.node.label_count(); });
+    std::stable_sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) {
+        return a.node.label_count() < b.node.label_count();
+    });
 
     std::set<std::string> forced;  // demoted: raw wildcards
     RangePlan plan;
@@ -371,7 +372,8 @@ dns::Result<std::string> zone_to_yaml(const Zone& zone, const ImportOptions& opt
             std::uint32_t ttl = e.naptrs.front()->ttl;
             for (const Record* r : e.naptrs) ttl = std::min(ttl, r->ttl);
             std::vector<const Record*> sorted = e.naptrs;
-            std::sort(sorted.begin(), sorted.end(), [](const Record* a, const Record* b) { return a->rdata < b->rdata; });
+            std::sort(sorted.begin(), sorted.end(),
+                      [](const Record* a, const Record* b) { return a->rdata < b->rdata; });
             sorted.erase(std::unique(sorted.begin(), sorted.end(),
                                      [](const Record* a, const Record* b) { return a->rdata == b->rdata; }),
                          sorted.end());
@@ -438,9 +440,8 @@ dns::Result<std::string> import_zone(const Zone& zone, const ImportOptions& opti
         bool numbers;
         bool ranges;
     };
-    const Attempt attempts[] = {{"friendly", true, true},
-                                {"friendly without ranges", true, false},
-                                {"generic", false, false}};
+    const Attempt attempts[] = {
+        {"friendly", true, true}, {"friendly without ranges", true, false}, {"generic", false, false}};
     std::string last_problem;
     for (const auto& a : attempts) {
         if ((a.ranges && !options.ranges) || (a.numbers && !options.numbers)) continue;
@@ -451,8 +452,8 @@ dns::Result<std::string> import_zone(const Zone& zone, const ImportOptions& opti
         auto yaml = zone_to_yaml(zone, o, &rep);
         if (!yaml) return yaml;
         Diagnostics diags;
-        auto back = load_yaml_zone_text(*yaml, options.source_name.empty() ? "import.yaml" : options.source_name + ".yaml",
-                                        diags);
+        auto back = load_yaml_zone_text(
+            *yaml, options.source_name.empty() ? "import.yaml" : options.source_name + ".yaml", diags);
         if (!back || diags.has_errors()) {
             last_problem.clear();
             for (const auto& d : diags.items)
@@ -468,8 +469,8 @@ dns::Result<std::string> import_zone(const Zone& zone, const ImportOptions& opti
         if (report != nullptr) *report = rep;
         return yaml;
     }
-    return dns::make_error("the YAML form of " + zone.origin.to_text() +
-                           " does not load back to the same RRsets:\n" + last_problem);
+    return dns::make_error("the YAML form of " + zone.origin.to_text() + " does not load back to the same RRsets:\n" +
+                           last_problem);
 }
 
 }  // namespace enumd::zones

@@ -168,11 +168,13 @@ struct Parser {
                 }
                 {
                     if (directive == "$GENERATE")
-                        diags.error(loc, "$GENERATE is a BIND extension that is not read here; write the "
-                                         "records out, or use a number range (\"+61...*\") in the YAML format");
+                        diags.error(loc,
+                                    "$GENERATE is a BIND extension that is not read here; write the "
+                                    "records out, or use a number range (\"+61...*\") in the YAML format");
                     else
-                        diags.error(loc, "unknown directive '" + words[0] + "' (RFC 1035 §5.1 has $ORIGIN and "
-                                         "$INCLUDE; $TTL is RFC 2308)");
+                        diags.error(loc, "unknown directive '" + words[0] +
+                                             "' (RFC 1035 §5.1 has $ORIGIN and "
+                                             "$INCLUDE; $TTL is RFC 2308)");
                     if (!skip_line(fp.get(), text, start)) break;
                     continue;
                 }
@@ -206,7 +208,8 @@ struct Parser {
         if (!ldns_dname_str_absolute(text.c_str())) {
             if (cur_origin == nullptr || ldns_dname_cat(name, cur_origin) != LDNS_STATUS_OK) {
                 ldns_rdf_deep_free(name);
-                diags.error(loc, std::string(what) + " '" + text + "' is relative and there is no origin to complete it");
+                diags.error(loc,
+                            std::string(what) + " '" + text + "' is relative and there is no origin to complete it");
                 return nullptr;
             }
         }
@@ -234,7 +237,8 @@ struct Parser {
         }
         const char* end = nullptr;
         std::uint32_t v = ldns_str2period(words[1].c_str(), &end);
-        if (end == nullptr || *end != '\0' || words[1].empty() || !std::isdigit(static_cast<unsigned char>(words[1][0]))) {
+        if (end == nullptr || *end != '\0' || words[1].empty() ||
+            !std::isdigit(static_cast<unsigned char>(words[1][0]))) {
             diags.error(loc, "$TTL '" + words[1] + "' is not a TTL (seconds, or units such as 1h30m)");
             return;
         }
@@ -244,8 +248,8 @@ struct Parser {
     /// RFC 1035 §5.1: "$INCLUDE <file-name> [<domain-name>]". A relative file
     /// name is taken relative to the including file's directory; the
     /// optional domain name is the origin inside the included file only.
-    void include(const std::vector<std::string>& words, ldns_rdf* cur_origin, std::uint32_t ttl,
-                 const SourceLoc& loc, const std::string& path, int depth) {
+    void include(const std::vector<std::string>& words, ldns_rdf* cur_origin, std::uint32_t ttl, const SourceLoc& loc,
+                 const std::string& path, int depth) {
         if (words.size() < 2 || words.size() > 3) {
             diags.error(loc, "$INCLUDE needs a file name and at most an origin");
             return;
@@ -307,8 +311,7 @@ struct Parser {
 
 }  // namespace
 
-std::vector<Zone> load_rfc1035(const std::string& path, const std::optional<dns::Name>& origin,
-                               Diagnostics& diags) {
+std::vector<Zone> load_rfc1035(const std::string& path, const std::optional<dns::Name>& origin, Diagnostics& diags) {
     std::vector<Record> records;
     Parser parser{diags, records, {}};
     ldns_rdf* origin_rdf = nullptr;
@@ -331,8 +334,8 @@ std::vector<Zone> load_rfc1035(const std::string& path, const std::optional<dns:
                 diags.error(r.loc, "second SOA record at " + r.owner.to_text() + " (the zone's SOA is at " +
                                        soa->owner.to_text() + ", " + soa->loc.to_text() + ")");
             else if (r.rdata != soa->rdata)
-                diags.error(r.loc, "second SOA record for " + r.owner.to_text() + " (first at " +
-                                       soa->loc.to_text() + ")");
+                diags.error(r.loc,
+                            "second SOA record for " + r.owner.to_text() + " (first at " + soa->loc.to_text() + ")");
             continue;
         }
         soa = &r;

@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "enumd/zones/diff.hpp"
@@ -62,8 +61,7 @@ TEST_CASE("changes are reported RRset by RRset: added, removed, changed records 
     };
     const Case cases[] = {
         {"a new number",
-         [](Zone& z) { z.records.push_back(R("5.4.3.2.0.5.5.5.2.1.6.e164.arpa.", RrType::NAPTR, 300, kS3)); }, 1, 0,
-         0,
+         [](Zone& z) { z.records.push_back(R("5.4.3.2.0.5.5.5.2.1.6.e164.arpa.", RrType::NAPTR, 300, kS3)); }, 1, 0, 0,
          "zone e164.arpa.: 1 RRset added, 0 removed, 0 changed\n"
          "+ 5.4.3.2.0.5.5.5.2.1.6.e164.arpa. NAPTR (added, TTL 300)\n"
          "+     10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:info@server3.example.net!\" .\n"},
@@ -78,11 +76,7 @@ TEST_CASE("changes are reported RRset by RRset: added, removed, changed records 
          "      10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:info@server1.example.net!\" .\n"
          "-     10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:info@server2.example.net!\" .\n"
          "+     10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:info@server3.example.net!\" .\n"},
-        {"a TTL change only",
-         [](Zone& z) {
-             z.records[1].ttl = 86400;
-         },
-         0, 0, 1,
+        {"a TTL change only", [](Zone& z) { z.records[1].ttl = 86400; }, 0, 0, 1,
          "zone e164.arpa.: 0 RRsets added, 0 removed, 1 changed\n"
          "~ e164.arpa. NS (changed, TTL 3600 -> 86400)\n"
          "      ns1.example.net.\n"},

@@ -1,11 +1,11 @@
-#include <catch2/catch.hpp>
+#include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <string>
 #include <tuple>
-#include <unistd.h>
 
 #include "enumd/zones/export.hpp"
 #include "enumd/zones/rdata_text.hpp"
@@ -73,8 +73,8 @@ TEST_CASE("export writes $ORIGIN, $TTL, the SOA first, then canonical order, one
     Zone z;
     z.origin = origin;
     z.records = {
-        R("*.2.0.5.5.5.2.1.6.e164.arpa.", RrType::NAPTR, 3600,
-          "100 100 \"u\" \"E2U+sip\" \"!(^.*$)!sip:+\\\\1@x!\" .", origin),
+        R("*.2.0.5.5.5.2.1.6.e164.arpa.", RrType::NAPTR, 3600, "100 100 \"u\" \"E2U+sip\" \"!(^.*$)!sip:+\\\\1@x!\" .",
+          origin),
         R("e164.arpa.", RrType::NS, 3600, "ns1.example.net.", origin),
         R("2.0.5.5.5.2.1.6.e164.arpa.", RrType::TXT, 60, "\"range\"", origin),
         R("e164.arpa.", RrType::SOA, 3600, "ns1.example.net. h.example.net. 1 2 3 4 5", origin),

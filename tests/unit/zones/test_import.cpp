@@ -1,9 +1,9 @@
-#include <catch2/catch.hpp>
+#include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 
 #include "enumd/zones/diff.hpp"
 #include "enumd/zones/import.hpp"
@@ -59,17 +59,14 @@ TEST_CASE("NAPTRs are written in the friendliest form that regenerates them exac
         const char* expected;  // a line of the YAML
     };
     const Case cases[] = {
-        {R"(10 100 "u" "E2U+sip" "!^.*$!sip:info@server1.example.net!" .)",
-         "    naptr: sip:info@server1.example.net"},
+        {R"(10 100 "u" "E2U+sip" "!^.*$!sip:info@server1.example.net!" .)", "    naptr: sip:info@server1.example.net"},
         {R"(20 100 "u" "E2U+sip" "!^.*$!sip:info@server1.example.net!" .)",
          "    naptr: {uri: sip:info@server1.example.net, order: 20}"},
         {R"(10 200 "u" "E2U+sip" "!^.*$!sip:info@server1.example.net!" .)",
          "    naptr: {uri: sip:info@server1.example.net, preference: 200}"},
         {R"(10 100 "u" "E2U+pstn:tel" "!^.*$!tel:+61355500911!" .)", "    naptr: tel:+61355500911"},
-        {R"(10 100 "u" "E2U+email:mailto" "!^.*$!mailto:info@example.net!" .)",
-         "    naptr: mailto:info@example.net"},
-        {R"(10 100 "u" "E2U+sip:custom" "!^.*$!sip:a@x!" .)",
-         "    naptr: {uri: sip:a@x, service: \"E2U+sip:custom\"}"},
+        {R"(10 100 "u" "E2U+email:mailto" "!^.*$!mailto:info@example.net!" .)", "    naptr: mailto:info@example.net"},
+        {R"(10 100 "u" "E2U+sip:custom" "!^.*$!sip:a@x!" .)", "    naptr: {uri: sip:a@x, service: \"E2U+sip:custom\"}"},
         {R"(10 100 "u" "E2U+sip" "!^(.*)$!sip:\\1@server2.example.net!" .)",
          "    naptr: sip:{number}@server2.example.net"},
         {R"(10 100 "u" "E2U+sip" "!^\\+(.*)$!sip:\\1@server2.example.net!" .)",
@@ -114,7 +111,8 @@ TEST_CASE("owners that are not numbers, and non-NAPTR data at numbers, become ge
              "  - {name: \"@\", type: TXT, data: '\"lab\"'}",
              "  - {name: www, type: A, data: ['192.0.2.1', '192.0.2.2']}",
              "  - {name: 1.1.9.0.0.5.5.5.3.1.6, type: TXT, data: '\"also a number\"'}",
-             "  - {name: 1.2.3.4.5.6.7.8.9.0.1.2.3.4.5.6, type: NAPTR, data: '10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:a@x!\" .'}",
+             "  - {name: 1.2.3.4.5.6.7.8.9.0.1.2.3.4.5.6, type: NAPTR, data: '10 100 \"u\" \"E2U+sip\" "
+             "\"!^.*$!sip:a@x!\" .'}",
              "  - {name: \"*.9\", type: TXT, ttl: 60, data: '\"a wildcard of TXT is no range\"'}",
              "  - number: \"+61355500911\"\n    naptr: sip:a@x",
          }) {
@@ -136,11 +134,18 @@ TEST_CASE("a wildcard becomes a range only when the names below it carry the ran
         std::vector<std::string> absent;
     };
     const Case cases[] = {
-        {"a lone wildcard", "*.1.0.5.5.5.2.1.6 IN NAPTR " + range, 1, 0, 0,
+        {"a lone wildcard",
+         "*.1.0.5.5.5.2.1.6 IN NAPTR " + range,
+         1,
+         0,
+         0,
          {"  - number: \"+61255501*\"\n    naptr: {uri: \"sip:{number}@server2.example.net\", order: 100}\n"},
          {"records:"}},
         {"the seed's trap: an exception without the expansion stays raw",
-         "*.2.0.5.5.5.2.1.6 IN NAPTR " + range + "5.4.3.2.0.5.5.5.2.1.6 IN NAPTR " + exception, 0, 1, 0,
+         "*.2.0.5.5.5.2.1.6 IN NAPTR " + range + "5.4.3.2.0.5.5.5.2.1.6 IN NAPTR " + exception,
+         0,
+         1,
+         0,
          {"name: \"*.2.0.5.5.5.2.1.6\", type: NAPTR", "  - number: \"+61255502345\"\n"},
          {"+61255502*"}},
         {"the compiler's expansion of a range with an exception",
@@ -148,21 +153,30 @@ TEST_CASE("a wildcard becomes a range only when the names below it carry the ran
              "*.3.2.0.5.5.5.2.1.6 IN NAPTR " + range + "4.3.2.0.5.5.5.2.1.6 IN NAPTR " + range +
              "*.4.3.2.0.5.5.5.2.1.6 IN NAPTR " + range + "5.4.3.2.0.5.5.5.2.1.6 IN NAPTR " + exception +
              "*.5.4.3.2.0.5.5.5.2.1.6 IN NAPTR " + range,
-         1, 0, 5, {"  - number: \"+61255502*\"\n", "  - number: \"+61255502345\"\n"},
+         1,
+         0,
+         5,
+         {"  - number: \"+61255502*\"\n", "  - number: \"+61255502345\"\n"},
          {"records:", "+612555023\"", "+6125550234\""}},
         // The lone *.5.4.3.2.0.5.5.5.2.1.6 is a range of its own (nothing below it).
         {"an expansion with one copy missing stays raw",
          "*.2.0.5.5.5.2.1.6 IN NAPTR " + range + "3.2.0.5.5.5.2.1.6 IN NAPTR " + range +
              "*.3.2.0.5.5.5.2.1.6 IN NAPTR " + range + "4.3.2.0.5.5.5.2.1.6 IN NAPTR " + range +
              "5.4.3.2.0.5.5.5.2.1.6 IN NAPTR " + exception + "*.5.4.3.2.0.5.5.5.2.1.6 IN NAPTR " + range,
-         1, 2, 0,
+         1,
+         2,
+         0,
          {"name: \"*.2.0.5.5.5.2.1.6\", type: NAPTR", "name: \"*.3.2.0.5.5.5.2.1.6\", type: NAPTR",
           "  - number: \"+612555023\"\n", "  - number: \"+61255502345*\"\n"},
          {"+61255502*"}},
         {"a range beside a raw trap: each wildcard decided on its own",
          "*.1.0.5.5.5.2.1.6 IN NAPTR " + range + "*.2.0.5.5.5.2.1.6 IN NAPTR " + range +
              "5.4.3.2.0.5.5.5.2.1.6 IN NAPTR " + exception,
-         1, 1, 0, {"  - number: \"+61255501*\"\n", "name: \"*.2.0.5.5.5.2.1.6\", type: NAPTR"}, {"+61255502*"}},
+         1,
+         1,
+         0,
+         {"  - number: \"+61255501*\"\n", "name: \"*.2.0.5.5.5.2.1.6\", type: NAPTR"},
+         {"+61255502*"}},
     };
     for (const auto& c : cases) {
         INFO(c.what);
@@ -212,8 +226,9 @@ TEST_CASE("nested ranges compiled from YAML import back as the ranges that were 
 }
 
 TEST_CASE("import_zone checks its YAML by loading it back, and says which form it kept", "[import]") {
-    Zone z = zone_from_text("1.1.9.0.0.5.5.5.3.1.6 IN NAPTR 10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:a@x!\" .\n"
-                            "*.1.0.5.5.5.2.1.6 IN NAPTR 10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:b@x!\" .\n");
+    Zone z = zone_from_text(
+        "1.1.9.0.0.5.5.5.3.1.6 IN NAPTR 10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:a@x!\" .\n"
+        "*.1.0.5.5.5.2.1.6 IN NAPTR 10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:b@x!\" .\n");
     ImportOptions options;
     options.source_name = "lab.zone";
     ImportReport rep;

@@ -1,9 +1,9 @@
-#include <catch2/catch.hpp>
+#include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 
 #include "enumd/zones/rdata_text.hpp"
 #include "enumd/zones/rfc1035.hpp"
@@ -108,14 +108,14 @@ TEST_CASE("a zone file loads with origin, TTLs, SOA and line numbers", "[rfc1035
 TEST_CASE("parse errors are reported as file:line errors, all of them, and good lines still load", "[rfc1035]") {
     TempDir dir;
     std::string path = dir.write("bad.zone", kHead +
-                                                 "a IN A 192.0.2.300\n"            // line 5
-                                                 "b IN A 192.0.2.1\n"              // line 6
-                                                 "c IN NAPTR 10 \"u\" \"x\"\n"     // line 7: too few fields
-                                                 "d IN BOGUSTYPE 1\n"              // line 8
+                                                 "a IN A 192.0.2.300\n"           // line 5
+                                                 "b IN A 192.0.2.1\n"             // line 6
+                                                 "c IN NAPTR 10 \"u\" \"x\"\n"    // line 7: too few fields
+                                                 "d IN BOGUSTYPE 1\n"             // line 8
                                                  "e IN AAAA 2001:db8::1\n"        // line 9
-                                                 "$GENERATE 1-9 $ A 192.0.2.$\n"   // line 10: BIND only
-                                                 "$FOO bar\n"                      // line 11
-                                                 "$TTL forever\n"                  // line 12
+                                                 "$GENERATE 1-9 $ A 192.0.2.$\n"  // line 10: BIND only
+                                                 "$FOO bar\n"                     // line 11
+                                                 "$TTL forever\n"                 // line 12
                                                  "f IN A 192.0.2.6\n");
     Diagnostics diags;
     auto zones = load_rfc1035(path, std::nullopt, diags);
@@ -172,12 +172,9 @@ TEST_CASE("$ORIGIN is absolute or relative to the current origin (RFC 1035 5.1)"
         const char* message;
     };
     const Case cases[] = {
-        {"$ORIGIN 6.e164.arpa.\n", "x.6.e164.arpa.", ""},
-        {"$ORIGIN 6\n", "x.6.e164.arpa.", ""},
-        {"$origin 6\n$ORIGIN 1\n", "x.1.6.e164.arpa.", ""},
-        {"$ORIGIN 6 ; a comment\n", "x.6.e164.arpa.", ""},
-        {"$ORIGIN\n", "", "$ORIGIN needs exactly one domain name"},
-        {"$ORIGIN a..b\n", "", "is not a domain name"},
+        {"$ORIGIN 6.e164.arpa.\n", "x.6.e164.arpa.", ""},           {"$ORIGIN 6\n", "x.6.e164.arpa.", ""},
+        {"$origin 6\n$ORIGIN 1\n", "x.1.6.e164.arpa.", ""},         {"$ORIGIN 6 ; a comment\n", "x.6.e164.arpa.", ""},
+        {"$ORIGIN\n", "", "$ORIGIN needs exactly one domain name"}, {"$ORIGIN a..b\n", "", "is not a domain name"},
     };
     for (const auto& c : cases) {
         INFO(c.directives);
@@ -270,13 +267,13 @@ TEST_CASE("$INCLUDE problems are errors at the directive's line: missing file, l
 
 TEST_CASE("NAPTR fields survive: tabs after quoted strings (ldns #157), back-references, quotes", "[rfc1035]") {
     struct Case {
-        const char* line;   // as written in the zone file (after the owner)
-        const char* text;   // as rdata_to_text prints it back
-        std::string regexp; // the regexp octets on the wire
+        const char* line;    // as written in the zone file (after the owner)
+        const char* text;    // as rdata_to_text prints it back
+        std::string regexp;  // the regexp octets on the wire
     };
     const Case cases[] = {
-        {"IN NAPTR 10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:a@x!\"\t.",
-         "10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:a@x!\" .", "!^.*$!sip:a@x!"},
+        {"IN NAPTR 10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:a@x!\"\t.", "10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:a@x!\" .",
+         "!^.*$!sip:a@x!"},
         {"IN\tNAPTR\t10\t100\t\"u\"\t\"E2U+sip\"\t\"!^.*$!sip:a@x!\"\t.\t; tabs everywhere",
          "10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:a@x!\" .", "!^.*$!sip:a@x!"},
         {"IN NAPTR 10 100 \"u\" \"E2U+sip\" \"!(^.*$)!sip:+\\\\1@x!\" .",

@@ -33,12 +33,12 @@ struct ImportOptions {
 };
 
 struct ImportReport {
-    std::size_t numbers = 0;          ///< number entries written
-    std::size_t ranges = 0;           ///< prefix ranges recognised
-    std::size_t raw_wildcards = 0;    ///< wildcards kept as records (expansion did not match)
-    std::size_t generated = 0;        ///< records left out because a range regenerates them
-    std::size_t naptr_shorthands = 0; ///< NAPTRs written as a URI (string or mapping)
-    std::size_t generic_records = 0;  ///< records written in the generic form
+    std::size_t numbers = 0;           ///< number entries written
+    std::size_t ranges = 0;            ///< prefix ranges recognised
+    std::size_t raw_wildcards = 0;     ///< wildcards kept as records (expansion did not match)
+    std::size_t generated = 0;         ///< records left out because a range regenerates them
+    std::size_t naptr_shorthands = 0;  ///< NAPTRs written as a URI (string or mapping)
+    std::size_t generic_records = 0;   ///< records written in the generic form
     /// Which attempt `import_zone` kept: "friendly", "friendly without ranges", "generic".
     std::string form;
 };

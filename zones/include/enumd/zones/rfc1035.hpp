@@ -22,8 +22,7 @@ namespace enumd::zones {
 /// SOA, $INCLUDE loops) go to `diags`; the returned vector holds the zone
 /// (one per file) even when there are errors, so callers can report
 /// everything at once, and is empty only when nothing could be read.
-std::vector<Zone> load_rfc1035(const std::string& path, const std::optional<dns::Name>& origin,
-                               Diagnostics& diags);
+std::vector<Zone> load_rfc1035(const std::string& path, const std::optional<dns::Name>& origin, Diagnostics& diags);
 
 /// True when `path` is taken for an RFC 1035 zone file rather than YAML:
 /// every name not ending in .yaml or .yml. Used by the CLI to pick a reader.
