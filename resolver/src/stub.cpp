@@ -350,8 +350,11 @@ asio::awaitable<Exchange> tcp_exchange(const ServerAddress& server, const std::v
     co_await sock->async_connect(tcp::endpoint(server.address, server.port), asio::redirect_error(asio::use_awaitable, ec));
     std::vector<std::uint8_t> framed;
     if (!ec) {
-        framed = {static_cast<std::uint8_t>(query.size() >> 8), static_cast<std::uint8_t>(query.size())};
-        framed.insert(framed.end(), query.begin(), query.end());
+        // RFC 7766 §8: two-octet length prefix.
+        framed.resize(query.size() + 2);
+        framed[0] = static_cast<std::uint8_t>(query.size() >> 8);
+        framed[1] = static_cast<std::uint8_t>(query.size());
+        std::copy(query.begin(), query.end(), framed.begin() + 2);
         co_await asio::async_write(*sock, asio::buffer(framed), asio::redirect_error(asio::use_awaitable, ec));
     }
     std::array<std::uint8_t, 2> len{};
