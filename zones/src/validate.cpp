@@ -156,6 +156,26 @@ private:
             if (a.type == b.type && a.rdata == b.rdata)
                 error(b.loc, "duplicate record " + rr_text(b) + " (first at " + a.loc.to_text() + ")");
         }
+        // RFC 2181 §5.2: an RRset has one TTL; the store serves the lowest.
+        for (std::size_t a = 0; a < g.size();) {
+            std::size_t b = a;
+            std::uint32_t lo = recs[g[a]].ttl;
+            std::uint32_t hi = lo;
+            const Record* odd = nullptr;
+            while (b < g.size() && recs[g[b]].type == recs[g[a]].type) {
+                const Record& r = recs[g[b]];
+                if (r.ttl != recs[g[a]].ttl && odd == nullptr) odd = &r;
+                lo = std::min(lo, r.ttl);
+                hi = std::max(hi, r.ttl);
+                ++b;
+            }
+            if (odd != nullptr && !odd->generated)
+                warning(odd->loc, "the " + dns::to_text(odd->type) + " records at " + odd->owner.to_text() +
+                                      " have different TTLs (" + std::to_string(lo) + " to " + std::to_string(hi) +
+                                      "): an RRset has one TTL (RFC 2181 §5.2), so " + std::to_string(lo) +
+                                      " is served for all of them");
+            a = b;
+        }
         // CNAME and other data (RFC 1034 §3.6.2, RFC 2181 §10.1).
         const Record* cname = nullptr;
         const Record* other = nullptr;

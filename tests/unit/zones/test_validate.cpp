@@ -82,7 +82,7 @@ TEST_CASE("Zone-level errors name the record and the rule", "[validate][errors]"
               "answered: only NS, DS and glue belong at a zone cut (RFC 1034 §4.2.1)"}},
             {"records:\n"
              "  - {name: www, type: A, data: 192.0.2.1}\n"
-             "  - {name: WWW, type: A, data: 192.0.2.1, ttl: 60}\n",
+             "  - {name: WWW, type: A, data: 192.0.2.1}\n",
              {"t.yaml:6:32: error: duplicate record WWW.example.net. A 192.0.2.1 (first at t.yaml:5:32)"}},
             {"records:\n  - {name: '@', type: NAPTR, data: '10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:\\\\2@b!\" .'}\n",
              {"t.yaml:5:36: error: NAPTR regexp back-reference \\2 refers to group 2 but the pattern '^.*$' has 0 groups "
@@ -168,4 +168,15 @@ TEST_CASE("The example zones pass check without errors", "[validate][examples]")
         CHECK(zones.size() == 1);
         CHECK_FALSE(d.has_errors());
     }
+}
+
+TEST_CASE("Different TTLs inside one RRset are a warning", "[validate][warnings]") {
+    auto d = check(kHeader +
+                   "records:\n"
+                   "  - {name: www, type: A, data: 192.0.2.1, ttl: 300}\n"
+                   "  - {name: www, type: A, data: 192.0.2.2, ttl: 60}\n"
+                   "  - {name: www, type: AAAA, data: '2001:db8::1', ttl: 60}\n");
+    CHECK(texts(d) == std::vector<std::string>{
+                          "t.yaml:6:32: warning: the A records at www.example.net. have different TTLs (60 to 300): an "
+                          "RRset has one TTL (RFC 2181 §5.2), so 60 is served for all of them"});
 }
