@@ -354,17 +354,23 @@ def compile_benchmark(enumctl, zonedir, meta, workdir):
     cmd = [enumctl, "compile", "--db", db, src, gpp]
     log("compile: " + " ".join(cmd))
     t0 = time.monotonic()
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
-    dt = time.monotonic() - t0
-    if p.returncode != 0:
-        log("compile FAILED (%d): %s" % (p.returncode, (p.stderr or p.stdout)[-1000:]))
-        return None, None
+    with open(os.path.join(workdir, "compile.log"), "w+") as out:
+        p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
+        _, status, ru1 = os.wait4(p.pid, 0)  # this child's own rusage: CPU and peak RSS
+        p.returncode = os.waitstatus_to_exitcode(status)
+        dt = time.monotonic() - t0
+        cpu = ru1.ru_utime + ru1.ru_stime  # robust against a busy machine, unlike wall time
+        if p.returncode != 0:
+            out.seek(0)
+            log("compile FAILED (%d): %s" % (p.returncode, out.read()[-1000:]))
+            return None, None
     size = sum(os.path.getsize(os.path.join(root, f)) for root, _, files in os.walk(db) for f in files)
     records = meta["enum_records"] + meta["gpp_records"]
-    res = {"source": os.path.basename(src), "seconds": dt, "records": records,
-           "records_per_s": records / dt, "db_bytes": size}
-    log("compile: %d records in %.2f s = %.0f records/s, database %.1f MB"
-        % (records, dt, records / dt, size / 1e6))
+    res = {"source": os.path.basename(src), "seconds": dt, "cpu_seconds": cpu, "records": records,
+           "records_per_s": records / dt, "records_per_cpu_s": records / cpu if cpu else None, "db_bytes": size,
+           "max_rss_mb": ru1.ru_maxrss / 1024}
+    log("compile: %d records in %.2f s (%.2f s CPU) = %.0f records/s (%.0f per CPU second), database %.1f MB"
+        % (records, dt, cpu, records / dt, records / cpu if cpu else 0, size / 1e6))
     return res, db
 
 
@@ -381,7 +387,10 @@ def phase(servers, args, zonedir, cpus_server, cpus_perf, threads, rounds, label
             res[s.name]["error"] = "no first answer"
             continue
         res[s.name]["first_answer_s"] = t
-        log("%s [%s]: first answer after %.2f s (port %d)" % (s.name, label, t, s.port))
+        # CPU the server spent until then (a busy machine stretches wall time, not this)
+        res[s.name]["load_cpu_s"] = cpu_seconds(s.refresh_pids())
+        log("%s [%s]: first answer after %.2f s, %.2f s CPU (port %d)"
+            % (s.name, label, t, res[s.name]["load_cpu_s"], s.port))
         bad = check_expected(s, os.path.join(zonedir, "expected.txt"))
         if bad:
             log("%s: WRONG ANSWERS:\n  %s" % (s.name, "\n  ".join(bad)))
@@ -410,7 +419,8 @@ def phase(servers, args, zonedir, cpus_server, cpus_perf, threads, rounds, label
     return res
 
 
-METRICS = [("first_answer_s", "first answer s", "%.2f"), ("qps", "qps", "%.0f"),
+METRICS = [("first_answer_s", "first answer s", "%.2f"), ("load_cpu_s", "CPU to 1st ans s", "%.2f"),
+           ("qps", "qps", "%.0f"),
            ("cpu_us_per_q", "CPU us/query", "%.2f"), ("pss_mb", "PSS MB", "%.1f"), ("rss_mb", "RSS MB", "%.1f"),
            ("lat_avg_us", "latency avg us", "%.0f"), ("lat_sd_us", "latency sd us", "%.0f"),
            ("lost", "lost queries", "%d")]
@@ -504,11 +514,14 @@ def main():
         db, Enumd.db = Enumd.db, None
         e = Enumd(args.workdir, zones, free_port(args.base_port))
         t = e.wait_first_answer(e.start("0", 1), args.load_timeout)
+        cpu = cpu_seconds(e.refresh_pids()) if e.proc and e.proc.poll() is None else None
         e.stop()
         Enumd.db = db
         results["enumd_zone_files_first_answer_s"] = t
-        log("enumd from zone files (%s): first answer after %s s"
-            % ("YAML" if zones[0][2] else "RFC 1035", "%.2f" % t if t is not None else "never"))
+        results["enumd_zone_files_load_cpu_s"] = cpu
+        log("enumd from zone files (%s): first answer after %s s, %s s CPU"
+            % ("YAML" if zones[0][2] else "RFC 1035", "%.2f" % t if t is not None else "never",
+               "%.2f" % cpu if cpu is not None else "?"))
 
     classes = {"enumd": Enumd, "knot": Knot, "nsd": Nsd}
     port = args.base_port
@@ -529,11 +542,14 @@ def main():
           % (meta["numbers"], meta["ranges"], meta["enum_records"] + meta["gpp_records"], args.seconds, args.rounds))
     if results.get("compile"):
         c = results["compile"]
-        print("enumctl compile (%s): %.2f s, %.0f records/s, database %.1f MB"
-              % (c["source"], c["seconds"], c["records_per_s"], c["db_bytes"] / 1e6))
+        print("enumctl compile (%s): %.2f s wall, %.2f s CPU, %.0f records/s (%.0f per CPU second), "
+              "database %.1f MB, max RSS %.0f MB" % (c["source"], c["seconds"], c["cpu_seconds"], c["records_per_s"],
+                                                     c["records_per_cpu_s"] or 0, c["db_bytes"] / 1e6,
+                                                     c["max_rss_mb"]))
     if results.get("enumd_zone_files_first_answer_s") is not None:
-        print("enumd first answer when started from the zone files: %.2f s (from the compiled database: below)"
-              % results["enumd_zone_files_first_answer_s"])
+        print("enumd first answer when started from the zone files: %.2f s, %.2f s CPU (from the compiled "
+              "database: below)" % (results["enumd_zone_files_first_answer_s"],
+                                   results["enumd_zone_files_load_cpu_s"] or 0))
     print(table(results["one_core"], "server 1 core"))
     if "both_cores" in results:
         print()
