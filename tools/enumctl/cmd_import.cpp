@@ -93,10 +93,10 @@ int cmd_import(int argc, char** argv) {
     }
     std::fprintf(stderr,
                  "imported %s from %s: %zu records; %zu numbers and ranges (%zu ranges), %zu NAPTR shorthands, "
-                 "%zu generated records left to the range expansion, %zu raw wildcards, %zu generic records "
-                 "(form: %s)\n",
+                 "%zu PLMN blocks, %zu generated records left to the range expansion, %zu raw wildcards, "
+                 "%zu generic records (form: %s)\n",
                  zone.origin.to_text().c_str(), file.c_str(), zone.records.size(), report.numbers, report.ranges,
-                 report.naptr_shorthands, report.generated, report.raw_wildcards, report.generic_records,
+                 report.naptr_shorthands, report.plmns, report.generated, report.raw_wildcards, report.generic_records,
                  report.form.c_str());
     return 0;
 }

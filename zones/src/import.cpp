@@ -11,6 +11,7 @@
 #include "enumd/zones/e164.hpp"
 #include "enumd/zones/export.hpp"
 #include "enumd/zones/naptr.hpp"
+#include "enumd/zones/plmn.hpp"
 #include "enumd/zones/ranges.hpp"
 #include "enumd/zones/rdata_text.hpp"
 #include "enumd/zones/yaml_loader.hpp"
@@ -266,6 +267,34 @@ void emit_data(YAML::Emitter& out, const std::string& s) {
         out << YAML::DoubleQuoted << s;
 }
 
+/// The PLMN of an ePDG name epdg.epc.mncXXX.mccYYY.pub.3gppnetwork.org.
+/// (TS 23.003 §19.4.2.9); the MNC as the name spells it, three digits.
+std::optional<Plmn> plmn_of_epdg(const Name& owner) {
+    if (owner.label_count() != 7) return std::nullopt;
+    auto lower = [](std::string_view v) {
+        std::string s(v);
+        for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return s;
+    };
+    auto digits3 = [](std::string_view v) {
+        return v.size() == 3 && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    std::string mnc = lower(owner.label(2));
+    std::string mcc = lower(owner.label(3));
+    if (lower(owner.label(0)) != "epdg" || lower(owner.label(1)) != "epc" || mnc.rfind("mnc", 0) != 0 ||
+        mcc.rfind("mcc", 0) != 0 || lower(owner.label(4)) != "pub" || lower(owner.label(5)) != "3gppnetwork" ||
+        lower(owner.label(6)) != "org")
+        return std::nullopt;
+    Plmn p{mcc.substr(3), mnc.substr(3)};
+    if (!digits3(p.mcc) || !digits3(p.mnc) || check_plmn(p.mcc, p.mnc)) return std::nullopt;
+    return p;
+}
+
+struct PlmnEntry {
+    Plmn plmn;
+    std::vector<const Record*> addresses;  ///< A/AAAA of the ePDG name, one TTL
+};
+
 struct NumberEntry {
     std::string digits;
     bool prefix = false;
@@ -301,6 +330,7 @@ dns::Result<std::string> zone_to_yaml(const Zone& zone, const ImportOptions& opt
     const Record* soa = nullptr;
     std::vector<const Record*> apex_ns;
     std::vector<NumberEntry> numbers;
+    std::vector<PlmnEntry> plmns;
     std::vector<const Record*> generic;
     for (const auto& [key, node] : nodes) {
         if (plan.dropped.count(key) != 0) {
@@ -312,6 +342,18 @@ dns::Result<std::string> zone_to_yaml(const Zone& zone, const ImportOptions& opt
                 rep.generated += node.records.size();
             }
             continue;
+        }
+        // An ePDG name holding only A/AAAA of one TTL: a PLMN block's `epdg`.
+        if (options.numbers && !node.name.equals(zone.origin)) {
+            if (auto p = plmn_of_epdg(node.name)) {
+                bool addresses = std::all_of(node.records.begin(), node.records.end(), [&](const Record* r) {
+                    return (r->type == RrType::A || r->type == RrType::AAAA) && r->ttl == node.records.front()->ttl;
+                });
+                if (addresses) {
+                    plmns.push_back({*p, node.records});
+                    continue;
+                }
+            }
         }
         std::optional<std::string> digits;
         if (options.numbers && !node.name.is_wildcard() && node.name.label_count() > zone.origin.label_count())
@@ -389,6 +431,27 @@ dns::Result<std::string> zone_to_yaml(const Zone& zone, const ImportOptions& opt
                 out << YAML::EndSeq;
             }
             out << YAML::EndMap;
+        }
+        out << YAML::EndSeq;
+    }
+    if (!plmns.empty()) {
+        std::sort(plmns.begin(), plmns.end(), [](const PlmnEntry& a, const PlmnEntry& b) {
+            return std::tie(a.plmn.mcc, a.plmn.mnc) < std::tie(b.plmn.mcc, b.plmn.mnc);
+        });
+        out << YAML::Key << "plmns" << YAML::Value << YAML::BeginSeq;
+        for (const auto& p : plmns) {
+            ++rep.plmns;
+            std::vector<const Record*> addrs = p.addresses;
+            std::sort(addrs.begin(), addrs.end(), [](const Record* a, const Record* b) {
+                return std::tie(a->type, a->rdata) < std::tie(b->type, b->rdata);
+            });
+            out << YAML::BeginMap;
+            out << YAML::Key << "mcc" << YAML::Value << YAML::DoubleQuoted << p.plmn.mcc;
+            out << YAML::Key << "mnc" << YAML::Value << YAML::DoubleQuoted << p.plmn.mnc;
+            if (addrs.front()->ttl != zone_ttl) out << YAML::Key << "ttl" << YAML::Value << addrs.front()->ttl;
+            out << YAML::Key << "epdg" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+            for (const Record* r : addrs) out << YAML::DoubleQuoted << rdata_to_text(r->type, r->rdata);
+            out << YAML::EndSeq << YAML::EndMap;
         }
         out << YAML::EndSeq;
     }

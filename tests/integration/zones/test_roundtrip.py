@@ -76,7 +76,7 @@ def main(work):
                      "{uri: sip:info@server2.example.net, order: 20}", "{uri: sip:info@server3.example.net, preference: 200}",
                      # the seed's raw wildcard under which an exception sits stays raw: a range would change answers
                      'name: "*.2.0.5.5.5.2.1.6", type: NAPTR'],
-        "3gpp.zone": ["name: epdg.epc.mnc001.mcc505.pub, type: A", "type: SRV"],
+        "3gpp.zone": ['  - mcc: "505"\n    mnc: "001"\n    epdg: ["192.0.2.11", "2001:db8:505:1::11"]\n', "type: SRV"],
     }
     origins = {"lab.zone": "e164.arpa.", "3gpp.zone": "3gppnetwork.org."}
     for name, origin in origins.items():

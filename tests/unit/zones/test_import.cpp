@@ -23,11 +23,12 @@ std::string diag_text(const Diagnostics& d) {
 }
 
 /// A zone from RFC 1035 text (through a temporary file, as enumctl reads it).
-Zone zone_from_text(const std::string& body) {
+Zone zone_from_text(const std::string& body, const char* origin = "e164.arpa.") {
     std::string tmpl = (std::filesystem::temp_directory_path() / "enumd-import-XXXXXX").string();
     REQUIRE(mkdtemp(tmpl.data()) != nullptr);
     std::string path = tmpl + "/z.zone";
-    std::ofstream(path) << "$ORIGIN e164.arpa.\n$TTL 3600\n"
+    std::ofstream(path) << "$ORIGIN " << origin
+                        << "\n$TTL 3600\n"
                            "@ IN SOA ns1.example.net. hostmaster.example.net. 7 7200 3600 1209600 300\n"
                            "@ IN NS ns1.example.net.\n"
                         << body;
@@ -250,4 +251,37 @@ TEST_CASE("import_zone checks its YAML by loading it back, and says which form i
     CHECK(rep.form == "generic");
     CHECK(yaml->find("numbers:") == std::string::npos);
     require_round_trip(z, *yaml);
+}
+
+TEST_CASE("ePDG names holding only addresses become PLMN blocks", "[import]") {
+    struct Case {
+        const char* what;
+        const char* body;
+        std::size_t plmns;
+        const char* fragment;
+    };
+    const Case cases[] = {
+        {"A and AAAA", "epdg.epc.mnc001.mcc505.pub IN A 192.0.2.11\nepdg.epc.mnc001.mcc505.pub IN AAAA 2001:db8::11\n",
+         1, "plmns:\n  - mcc: \"505\"\n    mnc: \"001\"\n    epdg: [\"192.0.2.11\", \"2001:db8::11\"]\n"},
+        {"a TTL of its own", "epdg.epc.mnc002.mcc505.pub 60 IN A 192.0.2.12\n", 1,
+         "  - mcc: \"505\"\n    mnc: \"002\"\n    ttl: 60\n    epdg: [\"192.0.2.12\"]\n"},
+        {"other data at the name",
+         "epdg.epc.mnc003.mcc505.pub IN A 192.0.2.13\nepdg.epc.mnc003.mcc505.pub IN TXT \"x\"\n", 0,
+         "{name: epdg.epc.mnc003.mcc505.pub, type: A, data: '192.0.2.13'}"},
+        {"two TTLs", "epdg.epc.mnc003.mcc505.pub 60 IN A 192.0.2.13\nepdg.epc.mnc003.mcc505.pub IN AAAA 2001:db8::13\n",
+         0, "{name: epdg.epc.mnc003.mcc505.pub, type: A, ttl: 60, data: '192.0.2.13'}"},
+        {"not an ePDG name", "epdg.epc.mnc01.mcc505.pub IN A 192.0.2.14\n", 0,
+         "{name: epdg.epc.mnc01.mcc505.pub, type: A, data: '192.0.2.14'}"},
+    };
+    for (const auto& c : cases) {
+        INFO(c.what);
+        Zone z = zone_from_text(c.body, "3gppnetwork.org.");
+        ImportReport rep;
+        auto yaml = zone_to_yaml(z, ImportOptions{}, &rep);
+        REQUIRE(yaml.ok());
+        INFO(*yaml);
+        CHECK(rep.plmns == c.plmns);
+        CHECK(yaml->find(c.fragment) != std::string::npos);
+        require_round_trip(z, *yaml);
+    }
 }

@@ -11,6 +11,9 @@
 ///    names below it carry exactly what the compiler's range expansion would
 ///    generate (ranges.hpp); otherwise it stays a raw wildcard record, with
 ///    its plain RFC 4592 meaning;
+///  - an ePDG name (epdg.epc.mncXXX.mccYYY.pub.3gppnetwork.org) holding only
+///    A/AAAA becomes a `plmns` entry with `epdg` addresses (MNC as the name
+///    spells it, three digits);
 ///  - everything else is a generic record (`records`: name, type, data as
 ///    RFC 1035 text).
 /// Import never changes what the zone answers: `import_zone` loads the YAML
@@ -38,6 +41,7 @@ struct ImportReport {
     std::size_t raw_wildcards = 0;     ///< wildcards kept as records (expansion did not match)
     std::size_t generated = 0;         ///< records left out because a range regenerates them
     std::size_t naptr_shorthands = 0;  ///< NAPTRs written as a URI (string or mapping)
+    std::size_t plmns = 0;             ///< ePDG names written as `plmns` blocks
     std::size_t generic_records = 0;   ///< records written in the generic form
     /// Which attempt `import_zone` kept: "friendly", "friendly without ranges", "generic".
     std::string form;
