@@ -24,6 +24,23 @@ const char* to_string(EnumOutcome o) noexcept {
 
 namespace {
 
+/// Compiled substitution expressions, per thread: the same few regexps come
+/// back in every answer, and PCRE2 compile + JIT costs far more than the
+/// match on a 16-character string. Bounded: cleared when full.
+const dns::Result<SubstExpr>& compiled(const std::string& regexp, const RegexLimits& limits) {
+    constexpr std::size_t kMaxEntries = 512;
+    thread_local std::map<std::string, std::unique_ptr<dns::Result<SubstExpr>>> cache;
+    std::string key = regexp;
+    key += '\0';
+    key += std::to_string(limits.match_limit) + "/" + std::to_string(limits.depth_limit) + "/" +
+           std::to_string(limits.heap_limit_kib) + "/" + std::to_string(limits.max_parses);
+    auto it = cache.find(key);
+    if (it != cache.end()) return *it->second;
+    if (cache.size() >= kMaxEntries) cache.clear();
+    auto entry = std::make_unique<dns::Result<SubstExpr>>(SubstExpr::parse(regexp, limits));
+    return *cache.emplace(std::move(key), std::move(entry)).first->second;
+}
+
 std::string service_text(const Enumservice& es) {
     std::string s = es.type;
     for (const auto& st : es.subtypes) s += ":" + st;
@@ -72,7 +89,7 @@ NaptrSetResult process_naptr_set(const std::vector<NaptrRecord>& records, const 
                 skip("terminal rule without a regexp yields no URI");
                 continue;
             }
-            auto expr = SubstExpr::parse(rr.regexp, options.regex_limits);
+            const auto& expr = compiled(rr.regexp, options.regex_limits);
             if (!expr) {
                 skip("bad regexp: " + expr.error());
                 continue;
@@ -101,7 +118,7 @@ NaptrSetResult process_naptr_set(const std::vector<NaptrRecord>& records, const 
             }
             step.kind = NaptrStep::Kind::NextKey;
             if (!rr.regexp.empty()) {
-                auto expr = SubstExpr::parse(rr.regexp, options.regex_limits);
+                const auto& expr = compiled(rr.regexp, options.regex_limits);
                 if (!expr) {
                     skip("bad regexp: " + expr.error());
                     continue;

@@ -323,13 +323,20 @@ int record_parse(pcre2_callout_block* cb, void* data) {
 Result<PosixRegex::Match> PosixRegex::search(std::string_view subject) const {
     Match m;
     m.group_count = impl_->groups;
-    pcre2_match_context* mctx = pcre2_match_context_create(nullptr);
-    pcre2_match_data* md = pcre2_match_data_create_from_pattern(impl_->code, nullptr);
-    if (mctx == nullptr || md == nullptr) {
-        if (mctx != nullptr) pcre2_match_context_free(mctx);
-        if (md != nullptr) pcre2_match_data_free(md);
-        return make_error("out of memory");
-    }
+    // One match context and match data per thread, reused: the subject is
+    // a few characters, so allocation would dominate the match.
+    struct Scratch {
+        pcre2_match_context* mctx = pcre2_match_context_create(nullptr);
+        pcre2_match_data* md = pcre2_match_data_create(11, nullptr);  // \0-\9 + the callout group
+        ~Scratch() {
+            if (mctx != nullptr) pcre2_match_context_free(mctx);
+            if (md != nullptr) pcre2_match_data_free(md);
+        }
+    };
+    thread_local Scratch scratch;
+    pcre2_match_context* mctx = scratch.mctx;
+    pcre2_match_data* md = scratch.md;
+    if (mctx == nullptr || md == nullptr) return make_error("out of memory");
     pcre2_set_match_limit(mctx, impl_->limits.match_limit);
     pcre2_set_depth_limit(mctx, impl_->limits.depth_limit);
     pcre2_set_heap_limit(mctx, impl_->limits.heap_limit_kib);
@@ -373,8 +380,7 @@ Result<PosixRegex::Match> PosixRegex::search(std::string_view subject) const {
         }
         break;
     }
-    pcre2_match_data_free(md);
-    pcre2_match_context_free(mctx);
+    pcre2_set_callout(mctx, nullptr, nullptr);
     if (!error.empty()) return make_error(error);
     return m;
 }
