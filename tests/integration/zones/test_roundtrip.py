@@ -134,6 +134,29 @@ def main(work):
                 r = enumctl("diff", "--db", db, src)
                 check(r.returncode == 0, "enumctl diff --db DIR lab.yaml: no difference", r.stdout + r.stderr)
 
+    # 3b. A database with several zones: export needs --zone; diff --zone compares one.
+    lab_yaml, gpp_yaml = os.path.join(EXAMPLES, "lab.yaml"), os.path.join(EXAMPLES, "3gpp.yaml")
+    if os.path.exists(lab_yaml) and os.path.exists(gpp_yaml):
+        db2 = os.path.join(work, "db2")
+        r = enumctl("compile", "--db", db2, lab_yaml, gpp_yaml)
+        if check(r.returncode == 0, "enumctl compile --db of lab.yaml and 3gpp.yaml exits 0", r.stderr):
+            r = enumctl("export", "--db", db2)
+            check(r.returncode == 2 and "--zone" in r.stderr and "3gppnetwork.org." in r.stderr
+                  and "e164.arpa." in r.stderr, "export of a two-zone database without --zone exits 2 and lists them",
+                  r.stderr)
+            r = enumctl("export", "--db", db2, "--zone", "3gppnetwork.org.")
+            check(r.returncode == 0 and "$ORIGIN 3gppnetwork.org." in r.stdout,
+                  "export --db --zone 3gppnetwork.org. writes that zone", r.stderr)
+            r = enumctl("diff", "--zone", "3gppnetwork.org", "--db", db2, gpp_yaml)
+            check(r.returncode == 0, "diff --zone 3gppnetwork.org --db DIR 3gpp.yaml: no difference",
+                  r.stdout + r.stderr)
+            r = enumctl("diff", "--db", db2, lab_yaml)
+            check(r.returncode == 1 and "zone 3gppnetwork.org. (zone removed)" in r.stdout,
+                  "diff of the two-zone database against lab.yaml alone shows 3gppnetwork.org. removed", r.stdout)
+            r = enumctl("export", "--db", db2, "--zone", "nowhere.example.")
+            check(r.returncode == 1 and "nowhere.example." in r.stderr, "export of a zone not in the database fails",
+                  r.stderr)
+
     # 5. The exported files load in BIND and NSD.
     for path, origin in exported:
         other_servers_load(path, origin)
