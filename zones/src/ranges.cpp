@@ -41,6 +41,7 @@ void expand(Container& records, const std::vector<PrefixRange>& ranges, Diagnost
     // Pass 1: owners at or below some range (only they matter; everything
     // else, usually most of a zone, is left alone).
     std::unordered_set<std::string> has_records;  // in-range owners with records of their own
+    std::unordered_set<std::string> cuts;         // in-range owners with NS: delegated away
     std::vector<dns::Name> walk;                   // names to walk up from
     for (const auto& r : records) {
         dns::Name low = r.owner.lowercased();
@@ -50,6 +51,7 @@ void expand(Container& records, const std::vector<PrefixRange>& ranges, Diagnost
         while (true) {
             if (range_at.count(wire.substr(off)) != 0) {
                 if (has_records.emplace(wire).second) walk.push_back(r.owner);
+                if (r.type == dns::RrType::NS && off > 0) cuts.emplace(wire);
                 break;
             }
             if (off >= wire.size() || wire[off] == 0) break;
@@ -100,6 +102,13 @@ void expand(Container& records, const std::vector<PrefixRange>& ranges, Diagnost
             std::string key = key_of(name);
             auto own = range_at.find(key);
             bool is_range = own != range_at.end();
+            // A delegation inside a range: the names at and below the cut
+            // belong to the child zone, which routes them itself.
+            if (above != npos && cuts.count(key) != 0) {
+                inner.emplace(std::move(key), npos);
+                above = npos;
+                continue;
+            }
             if (above != npos && !name.is_wildcard()) {
                 const PrefixRange& rg = ranges[above];
                 if (!is_range) {

@@ -7,6 +7,7 @@
 
 #include "enumd/zones/rdata_text.hpp"
 #include "enumd/zones/ranges.hpp"
+#include "enumd/zones/validate.hpp"
 #include "enumd/zones/yaml_loader.hpp"
 
 using enumd::dns::Name;
@@ -124,4 +125,23 @@ TEST_CASE("Generated records carry the range's TTL and source location", "[range
     REQUIRE(it != z.records.end());
     CHECK(it->ttl == 60);
     CHECK(it->loc.to_text() == "t.yaml:5:44");
+}
+
+TEST_CASE("A delegation inside a range is left to the child zone", "[ranges]") {
+    Zone z = load(
+        "numbers:\n"
+        "  - {number: \"+61255502*\", naptr: \"sip:range@x.example\"}\n"
+        "records:\n"
+        "  - {name: 9.9.2.0.5.5.5.2.1.6, type: NS, data: ns.other.example.}\n");
+    const std::string rd = "NAPTR 10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:range@x.example!\" .";
+    std::vector<std::string> expected = {
+        "*.2.0.5.5.5.2.1.6.e164.arpa. " + rd,
+        "9.2.0.5.5.5.2.1.6.e164.arpa. " + rd,
+        "*.9.2.0.5.5.5.2.1.6.e164.arpa. " + rd,
+    };
+    std::sort(expected.begin(), expected.end());
+    CHECK(lines(z, true) == expected);
+    Diagnostics d;
+    validate_zone(z, d);
+    CHECK(d.items.empty());
 }

@@ -11,6 +11,8 @@
 ///     range) gets a `*` child carrying the innermost enclosing range's records;
 ///  3. each such name without records of its own (empty non-terminal, or a
 ///     nested range's node) also carries those records at the name itself.
+/// A delegation (NS) inside a range ends it: nothing is generated at or
+/// below the cut, which the child zone answers.
 
 #include <vector>
 
