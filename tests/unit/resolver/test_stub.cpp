@@ -13,6 +13,10 @@
 #include <set>
 #include <thread>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+
 #include "enumd/dns/wire.hpp"
 #include "enumd/resolver/stub.hpp"
 
@@ -273,4 +277,80 @@ TEST_CASE("servers come from resolv.conf unless given explicitly, and the choice
     CHECK(parse_server("[::1]:5353")->port == 5353);
     CHECK_FALSE(parse_server("localhost:53").ok());
     CHECK_FALSE(parse_server("127.0.0.1:0").ok());
+}
+
+TEST_CASE("the async API keeps many lookups in flight on one io_context", "[stub][async]") {
+    // The server answers nothing until it holds all N queries: the lookups
+    // can only finish if they were all outstanding at the same time.
+    constexpr int kN = 20;
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    socklen_t alen = sizeof a;
+    getsockname(fd, reinterpret_cast<sockaddr*>(&a), &alen);
+    std::uint16_t port = ntohs(a.sin_port);
+    std::thread server([fd] {
+        struct Pending {
+            std::vector<std::uint8_t> reply;
+            sockaddr_in from;
+        };
+        std::vector<Pending> pending;
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        std::vector<std::uint8_t> buf(4096);
+        while (static_cast<int>(pending.size()) < kN && std::chrono::steady_clock::now() < deadline) {
+            pollfd p{fd, POLLIN, 0};
+            if (poll(&p, 1, 50) <= 0) continue;
+            Pending pd{};
+            socklen_t fl = sizeof pd.from;
+            auto n = recvfrom(fd, buf.data(), buf.size(), 0, reinterpret_cast<sockaddr*>(&pd.from), &fl);
+            dns::QueryView qv;
+            if (n <= 0 || dns::parse_query(std::span<const std::uint8_t>(buf.data(), static_cast<std::size_t>(n)), qv) !=
+                              dns::QueryParse::Ok) {
+                continue;
+            }
+            std::vector<std::uint8_t> out(1024);
+            dns::MessageWriter w(out, out.size());
+            w.set_header(qv.header.id, dns::flags::QR | dns::flags::AA);
+            w.add_question(qv.question.qname, qv.question.qtype, 1);
+            NaptrRecord r;
+            r.order = 10;
+            r.preference = 10;
+            r.flags = "u";
+            r.services = "E2U+sip";
+            r.regexp = "!^(.*)$!sip:\\1@example.net!";
+            auto rd = to_rdata(r);
+            w.add_record(dns::Section::Answer, qv.question.qname, dns::RrType::NAPTR, 1, 60, rd);
+            out.resize(w.size());
+            pd.reply = std::move(out);
+            pending.push_back(std::move(pd));
+        }
+        for (const auto& pd : pending) {
+            sendto(fd, pd.reply.data(), pd.reply.size(), 0, reinterpret_cast<const sockaddr*>(&pd.from), sizeof pd.from);
+        }
+    });
+    StubOptions o;
+    o.servers = {*parse_server("127.0.0.1:" + std::to_string(port))};
+    o.timeout = std::chrono::milliseconds(3000);
+    o.attempts = 1;
+    StubResolver r(o);
+    boost::asio::io_context io;
+    std::vector<std::future<EnumResult>> results;
+    EnumOptions eo;
+    eo.service = *ServiceFilter::parse("E2U+sip");
+    for (int i = 0; i < kN; ++i) {
+        results.push_back(boost::asio::co_spawn(io, enum_lookup(r, "+6135550" + std::to_string(1000 + i), eo),
+                                                boost::asio::use_future));
+    }
+    io.run();
+    server.join();
+    close(fd);
+    for (int i = 0; i < kN; ++i) {
+        auto res = results[static_cast<std::size_t>(i)].get();
+        INFO(i);
+        CHECK(res.outcome == EnumOutcome::Ok);
+        REQUIRE(res.targets.size() == 1);
+        CHECK(res.targets[0].uri == "sip:+6135550" + std::to_string(1000 + i) + "@example.net");
+    }
 }
