@@ -19,6 +19,12 @@ std::optional<NumberError> parse_number(std::string_view text, NumberText& out) 
     if (i < text.size() && text[i] == '+') ++i;
     for (; i < text.size(); ++i) {
         char c = text[i];
+        // "+44 (0)20 7946 0000": the bracketed national trunk prefix is not
+        // part of the international number (ITU-T E.123 §2.7).
+        if (c == '(' && !out.digits.empty() && text.substr(i, 3) == "(0)") {
+            i += 2;
+            continue;
+        }
         if (c >= '0' && c <= '9') {
             if (out.digits.size() == kMaxE164Digits)
                 return NumberError{i, "number '" + std::string(text) + "' has more than 15 digits (ITU-T E.164 allows at most 15)"};

@@ -35,7 +35,9 @@ struct NumberError {
 };
 
 /// Parses a number as people write it: an optional leading '+', digits, and
-/// the separators space, '-', '.', '(' and ')'; a trailing '*' makes it a
+/// the separators space, '-', '.', '(' and ')' — a bracketed trunk prefix
+/// "(0)" after the country code is dropped ("+44 (0)20 ..." is +4420...,
+/// ITU-T E.123 §2.7); a trailing '*' makes it a
 /// prefix range. Refuses letters and other characters (pointing at the first
 /// one), an empty number, more than 15 digits, and a '*' anywhere but last.
 /// A prefix may be empty only as "+*" / "*" (the whole zone).
