@@ -8,8 +8,11 @@
 // Common: --server ADDR (repeatable; default /etc/resolv.conf), --timeout MS,
 // --json, --csv (epdg), --no-cache, -v (query trace).
 //
-// Exit codes: 0 ok, 1 usage or bad input, 2 NXDOMAIN, 3 no usable record,
-// 4 timeout, 5 server failure (SERVFAIL/REFUSED/malformed).
+//   enumq snaptr --apn internet --mcc 505 --mnc 01 --app-service x-3gpp-pgw --app-protocol x-s5-gtp
+//   enumq imsi 5055710000001 [--mnc-length 2|3] [--known-plmn 505-571]
+//
+// Exit codes: 0 ok, 1 usage or bad input, 2 NXDOMAIN, 3 no usable record
+// (imsi: ambiguous), 4 timeout, 5 server failure (SERVFAIL/REFUSED/malformed).
 
 #include <cstdio>
 #include <cstring>
@@ -44,6 +47,8 @@ void usage() {
         "  enumq sip URI            | enumq --sip URI\n"
         "  enumq epdg --mcc MCC --mnc MNC[,MNC...] | enumq --epdg MCC-MNC [MCC-MNC...]\n"
         "  enumq --epdg-country MCC --mnc MNC[,MNC...] [--visited]\n"
+        "  enumq snaptr DOMAIN|--apn APN-NI --mcc MCC --mnc MNC --app-service S [--app-protocol P]\n"
+        "  enumq imsi IMSI [--mnc-length 2|3] [--known-plmn MCC-MNC]...   (offline: PLMN readings and names)\n"
         "common: --server ADDR[:PORT] (repeatable; default: /etc/resolv.conf), --timeout MS, --json, --csv,\n"
         "        --no-cache, -v\n"
         "exit: 0 ok, 1 usage, 2 NXDOMAIN, 3 no usable record, 4 timeout, 5 server failure\n",
@@ -63,6 +68,9 @@ struct Args {
     std::optional<std::uint64_t> seed;
     unsigned timeout_ms = 800;
     unsigned long draws = 0;
+    std::string app_service, app_protocol, apn;
+    int mnc_length = 0;
+    std::vector<std::string> known_plmns;
 };
 
 std::vector<std::string> split_commas(const std::string& s) {
@@ -116,6 +124,26 @@ bool parse_args(int argc, char** argv, Args& a) {
                 std::fprintf(stderr, "enumq: --draws at most 10000000\n");
                 return false;
             }
+        } else if (arg == "--app-service") {
+            auto v = value();
+            if (!v) return false;
+            a.app_service = *v;
+        } else if (arg == "--app-protocol") {
+            auto v = value();
+            if (!v) return false;
+            a.app_protocol = *v;
+        } else if (arg == "--apn") {
+            auto v = value();
+            if (!v) return false;
+            a.apn = *v;
+        } else if (arg == "--mnc-length") {
+            auto v = value();
+            if (!v) return false;
+            a.mnc_length = std::stoi(*v);
+        } else if (arg == "--known-plmn") {
+            auto v = value();
+            if (!v) return false;
+            a.known_plmns.push_back(*v);
         } else if (arg == "--mcc") {
             auto v = value();
             if (!v) return false;
@@ -154,7 +182,7 @@ bool parse_args(int argc, char** argv, Args& a) {
         } else if (arg.starts_with("--")) {
             std::fprintf(stderr, "enumq: unknown option %s\n", arg.c_str());
             return false;
-        } else if (a.command.empty() && a.positional.empty() && (arg == "enum" || arg == "sip" || arg == "epdg")) {
+        } else if (a.command.empty() && a.positional.empty() && (arg == "enum" || arg == "sip" || arg == "epdg" || arg == "snaptr" || arg == "imsi")) {
             a.command = arg;
         } else {
             a.positional.push_back(arg);
@@ -488,6 +516,147 @@ int run_epdg(const Args& a, StubResolver& r) {
     return any ? kExitOk : worst;
 }
 
+int run_snaptr(const Args& a, StubResolver& r) {
+    std::string domain;
+    if (!a.apn.empty()) {
+        if (a.mcc.empty() || a.mncs.size() != 1) {
+            std::fprintf(stderr, "enumq: --apn needs --mcc and one --mnc\n");
+            return kExitUsage;
+        }
+        auto p = Plmn::make(a.mcc, a.mncs[0]);
+        if (!p) {
+            std::fprintf(stderr, "enumq: %s\n", p.error().c_str());
+            return kExitUsage;
+        }
+        auto f = apn_fqdn(a.apn, *p);
+        if (!f) {
+            std::fprintf(stderr, "enumq: %s\n", f.error().c_str());
+            return kExitUsage;
+        }
+        domain = *f;
+    } else if (a.positional.size() == 1) {
+        domain = a.positional[0];
+    }
+    if (domain.empty() || a.app_service.empty()) {
+        usage();
+        return kExitUsage;
+    }
+    if (domain.back() != '.') domain += '.';
+    auto name = dns::Name::from_text(domain);
+    if (!name) {
+        std::fprintf(stderr, "enumq: %s\n", name.error().c_str());
+        return kExitUsage;
+    }
+    SnaptrOptions o;
+    o.app_service = a.app_service;
+    o.app_protocol = a.app_protocol;
+    o.seed = a.seed;
+    auto res = r.snaptr_blocking(*name, o);
+    if (a.json) {
+        enumq::Json j;
+        j.begin_object();
+        j.key("domain").str(domain);
+        j.key("outcome").str(to_string(res.outcome));
+        j.key("servers").str(r.describe_servers());
+        j.key("targets").begin_array();
+        for (const auto& t : res.targets) {
+            j.begin_object();
+            j.key("host").str(t.host);
+            j.key("port").integer(t.port);
+            j.key("address").str(t.address);
+            j.key("service").str(t.service);
+            j.key("order").integer(t.order);
+            j.key("preference").integer(t.preference);
+            j.end_object();
+        }
+        j.end_array();
+        j.key("trace").begin_array();
+        for (const auto& l : res.trace) j.str(l);
+        j.end_array();
+        j.end_object();
+        std::cout << j.text() << "\n";
+        return exit_for(res.outcome);
+    }
+    std::cout << ";; DNS servers: " << r.describe_servers() << "\n";
+    for (const auto& l : res.trace) std::cout << ";; " << l << "\n";
+    std::cout << "Outcome: " << to_string(res.outcome) << "\n";
+    int n = 1;
+    for (const auto& t : res.targets) {
+        std::cout << "  " << n++ << ". " << t.host << (t.port != 0 ? ":" + std::to_string(t.port) : std::string()) << " -> "
+                  << t.address << "  (" << t.service << ", order " << t.order << ")\n";
+    }
+    return exit_for(res.outcome);
+}
+
+int run_imsi(const Args& a) {
+    if (a.positional.size() != 1) {
+        usage();
+        return kExitUsage;
+    }
+    auto table = MncLengthTable::builtin();
+    for (const auto& k : a.known_plmns) {
+        auto p = Plmn::parse(k);
+        if (!p) {
+            std::fprintf(stderr, "enumq: %s\n", p.error().c_str());
+            return kExitUsage;
+        }
+        table.add_plmn(*p);
+    }
+    std::vector<Plmn> readings;
+    std::string basis;
+    bool ambiguous = false;
+    if (a.mnc_length != 0) {
+        auto p = imsi_to_plmn(a.positional[0], a.mnc_length);
+        if (!p) {
+            std::fprintf(stderr, "enumq: %s\n", p.error().c_str());
+            return kExitUsage;
+        }
+        readings.push_back(*p);
+        basis = "given MNC length";
+    } else {
+        auto r = imsi_to_plmn(a.positional[0], table);
+        if (!r) {
+            std::fprintf(stderr, "enumq: %s\n", r.error().c_str());
+            return kExitUsage;
+        }
+        ambiguous = r->ambiguous();
+        if (r->plmn) {
+            readings.push_back(*r->plmn);
+            basis = r->basis == ImsiPlmn::Basis::PlmnOverride ? "known PLMN" : "MCC table";
+        } else {
+            readings = {r->two, r->three};
+            basis = "ambiguous: the IMSI alone does not give the MNC length";
+        }
+    }
+    if (a.json) {
+        enumq::Json j;
+        j.begin_object();
+        j.key("imsi").str(a.positional[0]);
+        j.key("ambiguous").boolean(ambiguous);
+        j.key("basis").str(basis);
+        j.key("plmns").begin_array();
+        for (const auto& p : readings) {
+            j.begin_object();
+            j.key("plmn").str(p.to_string());
+            j.key("mcc").str(p.mcc());
+            j.key("mnc").str(p.mnc());
+            j.key("epdg").str(epdg_fqdn(p));
+            j.key("ims_domain").str(ims_domain(p));
+            j.key("apn_operator_identifier").str(apn_operator_identifier(p));
+            j.end_object();
+        }
+        j.end_array();
+        j.end_object();
+        std::cout << j.text() << "\n";
+    } else {
+        std::cout << "IMSI " << a.positional[0] << ": " << basis << "\n";
+        for (const auto& p : readings) {
+            std::cout << "  PLMN " << p.to_string() << "  ePDG " << epdg_fqdn(p) << "  IMS " << ims_domain(p) << "\n";
+        }
+    }
+    return ambiguous ? kExitNoRecord : kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -497,6 +666,7 @@ int main(int argc, char** argv) {
             usage();
             return kExitUsage;
         }
+        if (a.command == "imsi") return run_imsi(a);
         std::string error;
         auto r = make_resolver(a, error);
         if (!r) {
@@ -509,6 +679,7 @@ int main(int argc, char** argv) {
         }
         if (a.command == "sip") return run_sip(a, *r);
         if (a.command == "epdg") return run_epdg(a, *r);
+        if (a.command == "snaptr") return run_snaptr(a, *r);
         return run_enum(a, *r);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "enumq: %s\n", e.what());

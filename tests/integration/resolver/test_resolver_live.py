@@ -258,6 +258,24 @@ def run_checks(server):
     rc, _, out = enumq("epdg", "--mcc", "505", "--mnc", "01", *S, expect_json=False)
     check(rc == 0 and f"DNS servers: {server} (explicit)" in out.stdout and "203.0.113.1" in out.stdout, "ePDG human table")
 
+    # --- S-NAPTR (RFC 3958 / TS 29.303) ------------------------------------------------
+    rc, d, _ = enumq("snaptr", "--apn", "internet", "--mcc", "505", "--mnc", "01", "--app-service", "x-3gpp-pgw",
+                     "--app-protocol", "x-s8-gtp", *S, "--json")
+    check(rc == 0 and [(t["address"], t["port"]) for t in d["targets"]] == [("10.5.0.1", 0), ("10.5.0.2", 2123)],
+          "S-NAPTR x-3gpp-pgw:x-s8-gtp: 'a' then 's' records")
+    rc, d, _ = enumq("snaptr", "internet.apn.epc.mnc001.mcc505.3gppnetwork.org", "--app-service", "x-3gpp-pgw",
+                     "--app-protocol", "x-gn", *S, "--json")
+    check(rc == 0 and [t["address"] for t in d["targets"]] == ["10.5.0.3"], "S-NAPTR non-terminal followed")
+    rc, d, _ = enumq("snaptr", "internet.apn.epc.mnc001.mcc505.3gppnetwork.org", "--app-service", "x-3gpp-mme", *S, "--json")
+    check(rc == 3 and not d["targets"], "S-NAPTR: no matching app-service, exit 3")
+
+    # --- IMSI (offline) -------------------------------------------------------------
+    rc, d, _ = enumq("imsi", "5055710000001", "--json")
+    check(rc == 3 and d["ambiguous"] and [p["plmn"] for p in d["plmns"]] == ["505-57", "505-571"],
+          "IMSI 5055710000001 reported ambiguous: 505-57 or 505-571")
+    rc, d, _ = enumq("imsi", "5055710000001", "--known-plmn", "505-57", "--json")
+    check(rc == 0 and [p["epdg"] for p in d["plmns"]] == ["epdg.epc.mnc057.mcc505.pub.3gppnetwork.org"], "IMSI with a known PLMN")
+
     # --- The C API, from a C program -----------------------------------------------
     if os.path.exists(C_CLIENT):
         out = subprocess.run([C_CLIENT, server], capture_output=True, text=True, timeout=60)
