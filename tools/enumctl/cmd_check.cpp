@@ -3,7 +3,10 @@
 /// stderr and a summary per zone on stdout. Exit 0 (warnings allowed),
 /// 1 on errors, 2 on usage errors.
 
+#include <algorithm>
 #include <cstdio>
+#include <map>
+#include <tuple>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -42,6 +45,14 @@ int cmd_check(int argc, char** argv) {
     }
     zones::Diagnostics diags;
     auto zones = zones::load_zone_files(files, diags);
+    // Reading order: by file (as first met), then line and column.
+    std::map<std::string, std::size_t> file_rank;
+    for (const auto& d : diags.items) file_rank.emplace(d.loc.file, file_rank.size());
+    std::stable_sort(diags.items.begin(), diags.items.end(), [&](const auto& a, const auto& b) {
+        auto ka = std::tuple(file_rank[a.loc.file], a.loc.line, a.loc.column);
+        auto kb = std::tuple(file_rank[b.loc.file], b.loc.line, b.loc.column);
+        return ka < kb;
+    });
     std::size_t warnings = 0;
     for (const auto& d : diags.items) {
         if (d.severity == zones::Diagnostic::Severity::Warning) ++warnings;

@@ -38,6 +38,11 @@ for f in "$CASES"/*.yaml "$CASES"/*.zone; do
     [ "$declared" = "$reported" ] && ok || { bad "check $f: $reported diagnostics, $declared declared"; sed 's/^/    /' "$TMP/err"; }
 done
 
+# Diagnostics come in reading order (by line, then column).
+"$ENUMCTL" check "$CASES/bad_records.yaml" 2>"$TMP/err" >/dev/null
+grep -oE '^[^:]+:[0-9]+:[0-9]+' "$TMP/err" | awk -F: '{print $2 * 1000 + $3}' >"$TMP/pos"
+sort -n -c "$TMP/pos" 2>/dev/null && [ -s "$TMP/pos" ] && ok || bad "diagnostics not in reading order: $(cat "$TMP/err")"
+
 # 3. All files at once: every error of every file is reported in one run.
 "$ENUMCTL" check "$CASES"/*.yaml >"$TMP/out" 2>"$TMP/err"
 [ $? = 1 ] && ok || bad "check of all bad files should exit 1"
