@@ -230,6 +230,7 @@ struct PosixRegex::Impl {
     RegexLimits limits;
     int groups = 0;
     bool jit = false;
+    bool backrefs = false;  ///< the ERE uses \1-\9 (the DFA matcher cannot)
     ~Impl() {
         if (code != nullptr) pcre2_code_free(code);
     }
@@ -270,6 +271,9 @@ Result<PosixRegex> PosixRegex::compile(std::string_view ere, bool icase, RegexLi
     pcre2_pattern_info(impl->code, PCRE2_INFO_CAPTURECOUNT, &cap);
     if (cap > 9) return make_error("more than 9 groups: only \\1-\\9 can be referenced (RFC 3402 §3.2)");
     impl->groups = static_cast<int>(cap);
+    std::uint32_t backref_max = 0;
+    pcre2_pattern_info(impl->code, PCRE2_INFO_BACKREFMAX, &backref_max);
+    impl->backrefs = backref_max > 0;
     impl->jit = pcre2_jit_compile(impl->code, PCRE2_JIT_COMPLETE) == 0;
     return PosixRegex(std::move(impl));
 }
@@ -282,6 +286,8 @@ struct Candidate {
 };
 
 struct CalloutState {
+    enum class Mode { Record, Target, Pass } mode = Mode::Record;
+    std::size_t target_end = 0;  ///< Mode::Target: accept only a match ending here
     std::vector<Candidate> parses;
     std::uint32_t max_parses = 0;
     bool overflow = false;
@@ -299,6 +305,8 @@ bool posix_better(const Candidate& a, const Candidate& b) { return a.eo[0] > b.e
 
 int record_parse(pcre2_callout_block* cb, void* data) {
     auto* st = static_cast<CalloutState*>(data);
+    if (st->mode == CalloutState::Mode::Pass) return 0;
+    if (st->mode == CalloutState::Mode::Target) return cb->current_position == st->target_end ? 0 : 1;
     if (st->parses.size() >= st->max_parses) {
         st->overflow = true;
         return PCRE2_ERROR_CALLOUT;  // abandon the match: too many parses
@@ -345,27 +353,56 @@ Result<PosixRegex::Match> PosixRegex::search(std::string_view subject) const {
     pcre2_set_callout(mctx, record_parse, &st);
 
     std::string error;
+    auto describe = [&](int rc) {
+        if (st.overflow) return "regexp has too many ways to match (limit " + std::to_string(st.max_parses) + ")";
+        if (rc == PCRE2_ERROR_MATCHLIMIT) return std::string("regexp hit the PCRE2 match limit");
+        if (rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_DFA_RECURSE) return std::string("regexp hit the PCRE2 depth limit");
+        if (rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_DFA_WSSIZE) return std::string("regexp hit the PCRE2 heap limit");
+        std::array<PCRE2_UCHAR, 256> buf{};
+        pcre2_get_error_message(rc, buf.data(), buf.size());
+        return std::string("regexp match failed: ") + reinterpret_cast<const char*>(buf.data());
+    };
+    auto subj = reinterpret_cast<PCRE2_SPTR>(subject.data());
     // Leftmost: the first start position with any match wins.
     for (std::size_t start = 0; start <= subject.size(); ++start) {
-        st.parses.clear();
-        int rc = pcre2_match(impl_->code, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), start,
-                             PCRE2_ANCHORED, md, mctx);
-        if (rc != PCRE2_ERROR_NOMATCH) {
-            if (st.overflow) {
-                error = "regexp has too many ways to match (limit " + std::to_string(st.max_parses) + ")";
-            } else if (rc == PCRE2_ERROR_MATCHLIMIT) {
-                error = "regexp hit the PCRE2 match limit";
-            } else if (rc == PCRE2_ERROR_DEPTHLIMIT) {
-                error = "regexp hit the PCRE2 depth limit";
-            } else if (rc == PCRE2_ERROR_HEAPLIMIT) {
-                error = "regexp hit the PCRE2 heap limit";
-            } else if (rc < 0) {
-                std::array<PCRE2_UCHAR, 256> buf{};
-                pcre2_get_error_message(rc, buf.data(), buf.size());
-                error = std::string("regexp match failed: ") + reinterpret_cast<const char*>(buf.data());
-            } else {
-                error = "regexp callout did not run";
+        if (!impl_->backrefs) {
+            // Longest: the DFA matcher finds every match at this start,
+            // longest first (pcre2matching(3)); then the backtracking
+            // matcher, told to accept only a match ending there, gives the
+            // first parse in priority order with its groups.
+            std::array<int, 1000> ws{};
+            st.mode = CalloutState::Mode::Pass;
+            int rc = pcre2_dfa_match(impl_->code, subj, subject.size(), start, PCRE2_ANCHORED, md, mctx, ws.data(),
+                                     ws.size());
+            if (rc == PCRE2_ERROR_NOMATCH) continue;
+            if (rc < 0) {
+                error = describe(rc);
+                break;
             }
+            st.target_end = pcre2_get_ovector_pointer(md)[1];
+            st.mode = CalloutState::Mode::Target;
+            rc = pcre2_match(impl_->code, subj, subject.size(), start, PCRE2_ANCHORED, md, mctx);
+            if (rc < 0) {
+                error = rc == PCRE2_ERROR_NOMATCH ? "regexp engines disagree (internal error)" : describe(rc);
+                break;
+            }
+            const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(md);
+            std::uint32_t pairs = std::min<std::uint32_t>(pcre2_get_ovector_count(md), 10);
+            m.matched = true;
+            for (std::uint32_t g = 0; g < pairs && static_cast<int>(g) <= impl_->groups; ++g) {
+                if (ov[2 * g] != PCRE2_UNSET && static_cast<int>(g) < rc) {
+                    m.so[g] = static_cast<std::ptrdiff_t>(ov[2 * g]);
+                    m.eo[g] = static_cast<std::ptrdiff_t>(ov[2 * g + 1]);
+                }
+            }
+            break;
+        }
+        // Back-references: the DFA matcher cannot do them; enumerate parses.
+        st.mode = CalloutState::Mode::Record;
+        st.parses.clear();
+        int rc = pcre2_match(impl_->code, subj, subject.size(), start, PCRE2_ANCHORED, md, mctx);
+        if (rc != PCRE2_ERROR_NOMATCH) {
+            error = rc < 0 || st.overflow ? describe(rc) : "regexp callout did not run";
             break;
         }
         if (st.parses.empty()) continue;
