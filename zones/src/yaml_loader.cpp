@@ -106,6 +106,11 @@ private:
     }
 
     std::optional<ytree::Document> parse_file(const std::string& path, const SourceLoc& from) {
+        std::error_code ec;
+        if (fs::is_directory(path, ec)) {
+            d_.error(from, "'" + path + "' is a directory, not a zone file");
+            return std::nullopt;
+        }
         std::ifstream in(path);
         if (!in) {
             d_.error(from, "cannot read '" + path + "'");
@@ -817,6 +822,11 @@ std::vector<Zone> load_zone_files(const std::vector<std::string>& paths, Diagnos
     std::map<std::string, SourceLoc> origins;
     for (const auto& path : paths) {
         std::vector<Zone> got;
+        std::error_code ec;
+        if (std::filesystem::is_directory(path, ec)) {
+            diags.error(SourceLoc{path, 0, 0}, "'" + path + "' is a directory, not a zone file");
+            continue;
+        }
         if (is_yaml_path(path)) {
             if (auto z = load_yaml_zone(path, diags)) got.push_back(std::move(*z));
         } else {

@@ -52,6 +52,12 @@ total=$(( $(cat "$CASES"/*.yaml | grep -c '^# expect: ') + 1 ))
 grep -qF "$CASES/warn_only.yaml:4:9: error: zone e164.arpa. is also defined at $CASES/bad_naptr.yaml:8:9" "$TMP/err" \
     && ok || bad "origin defined twice not reported: $(cat "$TMP/err")"
 
+# Missing files and directories are diagnostics (exit 1), not crashes.
+"$ENUMCTL" check "$TMP/missing.yaml" "$CASES" >/dev/null 2>"$TMP/err"
+[ $? = 1 ] && ok || bad "check of a missing file and a directory should exit 1"
+grep -qF "$TMP/missing.yaml: error: cannot read '$TMP/missing.yaml'" "$TMP/err" && ok || bad "missing file: $(cat "$TMP/err")"
+grep -qF "$CASES: error: '$CASES' is a directory, not a zone file" "$TMP/err" && ok || bad "directory: $(cat "$TMP/err")"
+
 # 4. Usage errors exit 2.
 "$ENUMCTL" check >/dev/null 2>&1; [ $? = 2 ] && ok || bad "check without files should exit 2"
 "$ENUMCTL" compile "$SOURCE_DIR/zones/examples/lab.yaml" >/dev/null 2>&1; [ $? = 2 ] && ok || bad "compile without --db should exit 2"
