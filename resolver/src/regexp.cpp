@@ -64,7 +64,9 @@ std::optional<std::string> parse_interval(std::string_view ere, std::size_t& i, 
 
 }  // namespace
 
-Result<std::string> translate_ere(std::string_view ere) {
+namespace {
+
+Result<std::string> translate_ere_impl(std::string_view ere, bool mark_repeated_groups) {
     std::string out;
     out.reserve(ere.size() * 2);
     std::vector<std::size_t> open;  // output offsets of unclosed '('
@@ -73,9 +75,21 @@ Result<std::string> translate_ere(std::string_view ere) {
     constexpr auto kNone = std::string::npos;
     std::size_t atom = kNone;
     bool after_quantifier = false;
+    int groups = 0;
+    std::vector<int> open_group;  // group numbers of unclosed '('
+    int atom_group = 0;           // the group the last atom is, or 0
 
     auto quantify = [&](const std::string& q) -> std::optional<std::string> {
         if (atom == kNone) return "repetition operator with nothing to repeat";
+        if (mark_repeated_groups && atom_group != 0 && !after_quantifier) {
+            // "(X)*" → "(?C<100+g>)(?:(X)(?C<g+1>))*": a callout notes where
+            // the loop starts, and after each iteration of group g another
+            // may refuse an empty iteration (see record_parse()).
+            std::string entry = "(?C" + std::to_string(100 + atom_group) + ")";
+            out.insert(atom, entry + "(?:");
+            atom += entry.size();
+            out += "(?C" + std::to_string(atom_group + 1) + "))";
+        }
         if (after_quantifier) {
             // ERE "a*?" is (a*)? and "a*+" is (a*)+; in PCRE they would be
             // lazy/possessive. Wrap the quantified atom in a group first.
@@ -89,6 +103,8 @@ Result<std::string> translate_ere(std::string_view ere) {
 
     for (std::size_t i = 0; i < ere.size();) {
         char c = ere[i];
+        bool is_quantifier = c == '*' || c == '+' || c == '?' || c == '{';
+        if (!is_quantifier) atom_group = 0;
         switch (c) {
         case '\\': {
             if (i + 1 >= ere.size()) return make_error("trailing backslash");
@@ -156,6 +172,7 @@ Result<std::string> translate_ere(std::string_view ere) {
                 return make_error("repetition operator at the start of a group");
             }
             open.push_back(out.size());
+            open_group.push_back(++groups);
             out += '(';
             atom = kNone;
             after_quantifier = false;
@@ -165,10 +182,12 @@ Result<std::string> translate_ere(std::string_view ere) {
             if (open.empty()) return make_error("unmatched ')'");
             atom = open.back();
             open.pop_back();
+            atom_group = open_group.back();
+            open_group.pop_back();
             out += ')';
             after_quantifier = false;
             ++i;
-            break;
+            continue;
         case '|':
             out += '|';
             atom = kNone;
@@ -191,6 +210,7 @@ Result<std::string> translate_ere(std::string_view ere) {
                 i = j;
             } else {
                 atom = out.size();
+                atom_group = 0;
                 after_quantifier = false;
                 out += "\\{";
                 ++i;
@@ -222,6 +242,10 @@ Result<std::string> translate_ere(std::string_view ere) {
     return out;
 }
 
+}  // namespace
+
+Result<std::string> translate_ere(std::string_view ere) { return translate_ere_impl(ere, false); }
+
 // ---------------------------------------------------------------------------
 
 struct PosixRegex::Impl {
@@ -246,7 +270,7 @@ const std::string& PosixRegex::translated() const noexcept { return impl_->trans
 bool PosixRegex::jit() const noexcept { return impl_->jit; }
 
 Result<PosixRegex> PosixRegex::compile(std::string_view ere, bool icase, RegexLimits limits) {
-    auto tr = translate_ere(ere);
+    auto tr = translate_ere_impl(ere, true);
     if (!tr) return make_error(tr.error());
     auto impl = std::make_unique<Impl>();
     impl->translated = *tr;
@@ -288,6 +312,8 @@ struct Candidate {
 struct CalloutState {
     enum class Mode { Record, Target, Pass } mode = Mode::Record;
     std::size_t target_end = 0;  ///< Mode::Target: accept only a match ending here
+    bool refuse_empty_iterations = true;
+    std::size_t loop_entry[10] = {};  ///< where the loop of repeated group g was entered
     std::vector<Candidate> parses;
     std::uint32_t max_parses = 0;
     bool overflow = false;
@@ -306,6 +332,20 @@ bool posix_better(const Candidate& a, const Candidate& b) { return a.eo[0] > b.e
 int record_parse(pcre2_callout_block* cb, void* data) {
     auto* st = static_cast<CalloutState*>(data);
     if (st->mode == CalloutState::Mode::Pass) return 0;
+    if (cb->callout_number >= 100) {
+        st->loop_entry[(cb->callout_number - 100) % 10] = cb->current_position;
+        return 0;
+    }
+    if (cb->callout_number >= 2) {
+        // After an iteration of repeated group g: glibc takes an empty
+        // iteration only as the loop's first one; after non-empty ones it
+        // stops (PCRE2 records one more, empty, iteration). Refuse those;
+        // search() retries without refusing if that leaves no match.
+        std::uint32_t g = cb->callout_number - 1;
+        bool empty = g < cb->capture_top && cb->offset_vector[2 * g] == cb->offset_vector[2 * g + 1];
+        bool first = cb->current_position == st->loop_entry[g % 10];
+        return st->refuse_empty_iterations && empty && !first ? 1 : 0;
+    }
     if (st->mode == CalloutState::Mode::Target) return cb->current_position == st->target_end ? 0 : 1;
     if (st->parses.size() >= st->max_parses) {
         st->overflow = true;
@@ -381,7 +421,12 @@ Result<PosixRegex::Match> PosixRegex::search(std::string_view subject) const {
             }
             st.target_end = pcre2_get_ovector_pointer(md)[1];
             st.mode = CalloutState::Mode::Target;
+            st.refuse_empty_iterations = true;
             rc = pcre2_match(impl_->code, subj, subject.size(), start, PCRE2_ANCHORED, md, mctx);
+            if (rc == PCRE2_ERROR_NOMATCH) {
+                st.refuse_empty_iterations = false;
+                rc = pcre2_match(impl_->code, subj, subject.size(), start, PCRE2_ANCHORED, md, mctx);
+            }
             if (rc < 0) {
                 error = rc == PCRE2_ERROR_NOMATCH ? "regexp engines disagree (internal error)" : describe(rc);
                 break;
@@ -400,7 +445,12 @@ Result<PosixRegex::Match> PosixRegex::search(std::string_view subject) const {
         // Back-references: the DFA matcher cannot do them; enumerate parses.
         st.mode = CalloutState::Mode::Record;
         st.parses.clear();
+        st.refuse_empty_iterations = true;
         int rc = pcre2_match(impl_->code, subj, subject.size(), start, PCRE2_ANCHORED, md, mctx);
+        if (rc == PCRE2_ERROR_NOMATCH && st.parses.empty() && !st.overflow) {
+            st.refuse_empty_iterations = false;
+            rc = pcre2_match(impl_->code, subj, subject.size(), start, PCRE2_ANCHORED, md, mctx);
+        }
         if (rc != PCRE2_ERROR_NOMATCH) {
             error = rc < 0 || st.overflow ? describe(rc) : "regexp callout did not run";
             break;

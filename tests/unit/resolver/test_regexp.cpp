@@ -2,6 +2,8 @@
 #include <catch2/catch.hpp>
 #include <regex.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <random>
 
 #include <string>
@@ -242,19 +244,16 @@ std::string random_ere(std::mt19937& rng, int depth) {
 
 }  // namespace
 
-TEST_CASE("random EREs find the same leftmost-longest match as glibc regexec (differential)", "[regexp][posix][differential]") {
+TEST_CASE("random EREs match exactly as glibc regexec does, groups included (differential)", "[regexp][posix][differential]") {
+    // 3,000 random EREs (alternation, nested and repeated groups, intervals,
+    // anchors) on 4 subjects each: the whole match and every group must be
+    // what glibc's regcomp/regexec (REG_EXTENDED) report.
     std::mt19937 rng(20261123);
-    int compared = 0, group_compared = 0, group_differs_in_repeats = 0;
+    int compared = 0, matched = 0;
     for (int i = 0; i < 3000; ++i) {
         std::string ere = random_ere(rng, 0);
         if (rng() % 3 == 0) ere = "^" + ere;
         if (rng() % 3 == 0) ere += "$";
-        // A group under a repetition operator: its last iteration is where
-        // glibc and PCRE2 can differ (an extra empty iteration), see below.
-        bool repeated_group = false;
-        for (std::size_t p = 0; p + 1 < ere.size(); ++p) {
-            if (ere[p] == ')' && std::string("*+?{").find(ere[p + 1]) != std::string::npos) repeated_group = true;
-        }
         for (int k = 0; k < 4; ++k) {
             std::string subject = "+";
             int len = static_cast<int>(rng() % 8);
@@ -262,20 +261,11 @@ TEST_CASE("random EREs find the same leftmost-longest match as glibc regexec (di
             INFO("ere " << ere << " on " << subject);
             auto ref = glibc_search(ere, subject, false);
             auto got = ours(ere, subject, false);
-            REQUIRE(got.matched == ref.matched);
-            if (got.matched) CHECK(got.groups[0] == ref.groups[0]);  // the whole match: always identical
+            CHECK(got.str() == ref.str());
             ++compared;
-            if (!repeated_group) {
-                CHECK(got.str() == ref.str());  // and every group when no group is repeated
-                ++group_compared;
-            } else if (got.str() != ref.str()) {
-                ++group_differs_in_repeats;
-            }
+            matched += ref.matched ? 1 : 0;
         }
     }
-    WARN("differential: " << compared << " matches identical to glibc; all groups identical in " << group_compared
-                          << " cases without repeated groups; " << group_differs_in_repeats
-                          << " cases with a repeated group assign that group differently (PCRE2 keeps a final empty "
-                             "iteration, glibc does not)");
+    WARN("differential: " << compared << " searches (" << matched << " matching) identical to glibc, groups included");
     CHECK(compared == 12000);
 }

@@ -3,13 +3,14 @@
 /// leftmost-longest semantics on PCRE2.
 ///
 /// POSIX (IEEE 1003.1 §9.1) requires the longest of the leftmost matches,
-/// (subexpressions are assigned as glibc does, see regexp.cpp);
+/// then the subexpressions (glibc assigns them a little differently);
 /// PCRE is leftmost-first ("^(1|12)" on "123": POSIX matches "12", PCRE "1").
-/// We translate the ERE into PCRE2 syntax and, at each start position, let
-/// PCRE2 enumerate every way the pattern can match (a callout at the end of
-/// the pattern records the match and forces backtracking), then pick the
-/// POSIX winner. Expressions come from the network, so PCRE2's match, depth
-/// and heap limits bound the work: a pathological record fails with an
+/// We translate the ERE into PCRE2 syntax; at each start position PCRE2's
+/// DFA matcher finds the longest match, then the backtracking matcher,
+/// restricted by a callout to matches ending there, gives the groups as
+/// glibc assigns them (tests compare with glibc regexec). Expressions come
+/// from the network, so PCRE2's match, depth and heap limits bound the
+/// work: a pathological record fails with an
 /// error instead of hanging the caller.
 
 #include <cstdint>
