@@ -252,7 +252,8 @@ asio::awaitable<std::vector<EnumTarget>> expand(Ctx& ctx, dns::Name key, std::st
         std::vector<EnumTarget> tier_targets;
         for (const auto& s : tier) {
             const auto& rr = records[s.index];
-            auto& verdict = ctx.result.records[verdict_index[s.index]];
+            // By index, not by reference: nested lookups append to records.
+            const std::size_t verdict_at = verdict_index[s.index];
             if (s.kind == NaptrStep::Kind::Uri) {
                 EnumTarget t{s.value, rr.order, rr.preference, set.shares[s.index], s.npdi, s.service};
                 // RFC 4694 §4: npdi means the number was already looked up:
@@ -279,15 +280,18 @@ asio::awaitable<std::vector<EnumTarget>> expand(Ctx& ctx, dns::Name key, std::st
             auto next = dns::Name::from_text(s.value);
             if (!next) continue;
             if (depth + 1 > ctx.opts.max_nonterminal_depth) {
-                verdict.skipped = "non-terminal chain longer than " + std::to_string(ctx.opts.max_nonterminal_depth);
+                ctx.result.records[verdict_at].skipped =
+                    "non-terminal chain longer than " + std::to_string(ctx.opts.max_nonterminal_depth);
                 continue;
             }
             if (ctx.visited.count(next->lowercased().to_text()) != 0) {
-                verdict.skipped = "non-terminal loop: " + s.value + " already visited";
+                ctx.result.records[verdict_at].skipped = "non-terminal loop: " + s.value + " already visited";
                 continue;
             }
             auto more = co_await expand(ctx, *next, aus, depth + 1);
-            if (more.empty()) verdict.skipped = "non-terminal key " + s.value + " gave no usable record";
+            if (more.empty()) {
+                ctx.result.records[verdict_at].skipped = "non-terminal key " + s.value + " gave no usable record";
+            }
             tier_targets.insert(tier_targets.end(), more.begin(), more.end());
         }
         bool any = !tier_targets.empty();

@@ -130,9 +130,10 @@ void load_config_file(const std::string& path, Config& cfg, zones::Diagnostics& 
     }
     Checker c{path, diags};
     c.keys(root,
-           {"listen", "threads", "database", "zones", "watch", "answer", "tcp", "statistics", "control", "logging", "acl"},
+           {"listen", "threads", "database", "zones", "keys", "watch", "answer", "tcp", "statistics", "control", "logging", "acl"},
            "the configuration");
     if (!root.IsMap()) return;
+    if (auto n = root["keys"]) xfr::parse_keys(n, path, cfg.xfr, diags);  // before zones: they name keys
     if (auto n = root["listen"]) {
         YAML::Node list = n;
         if (n.IsScalar()) {
@@ -170,7 +171,7 @@ void load_config_file(const std::string& path, Config& cfg, zones::Diagnostics& 
             if (item.IsScalar()) {
                 spec.file = item.as<std::string>();
             } else {
-                c.keys(item, {"file", "origin"}, "a zone entry");
+                c.keys(item, {"file", "origin", "transfer", "notify"}, "a zone entry");
                 if (!item.IsMap()) continue;
                 if (!item["file"]) {
                     diags.error(loc_of(path, item), "a zone entry needs 'file'");
@@ -191,6 +192,8 @@ void load_config_file(const std::string& path, Config& cfg, zones::Diagnostics& 
                 auto slash = path.rfind('/');
                 if (slash != std::string::npos) spec.file = path.substr(0, slash + 1) + spec.file;
             }
+            if (item.IsMap() && (item["transfer"] || item["notify"]))
+                xfr::parse_zone_policy(item, path, spec.file, spec.origin, cfg.xfr, diags);
             cfg.zones.push_back(spec);
         }
     }

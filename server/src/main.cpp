@@ -40,6 +40,10 @@ void usage(FILE* f) {
         "  --watch                reload when a zone file changes\n"
         "  --allow-query CIDR     only these clients may query (repeatable; default everyone), others REFUSED\n"
         "  --no-naptr-additional  no RFC 3403 additional-section processing for NAPTR\n"
+        "  --allow-transfer CIDR  who may AXFR/IXFR every zone (repeatable; default nobody)\n"
+        "  --tsig-key NAME:ALG:SECRET  a TSIG key (e.g. xfr.:hmac-sha256:BASE64), repeatable\n"
+        "  --transfer-key NAME    transfers must be signed with this key (repeatable)\n"
+        "  --notify ADDR:PORT     secondary to NOTIFY when a zone's serial changes (repeatable)\n"
         "  SIGHUP reloads; SIGINT/SIGTERM stop.\n",
         f);
 }
@@ -119,6 +123,33 @@ int main(int argc, char** argv) {
                 return 2;
             }
             cfg.server.query_acl.add(*e);
+        } else if (a == "--allow-transfer") {
+            std::string v = value();
+            auto e = Acl::parse_entry(v);
+            if (!e) {
+                std::fprintf(stderr, "enumd: --allow-transfer %s: not an address[/prefix]\n", v.c_str());
+                return 2;
+            }
+            cfg.xfr.defaults.allow.add(*e);
+            cfg.xfr.defaults.allow_set = true;
+        } else if (a == "--tsig-key") {
+            std::string v = value();
+            auto k = xfr::parse_key_text(v);
+            if (!k) {
+                std::fprintf(stderr, "enumd: --tsig-key %s: expected NAME:ALGORITHM:BASE64-SECRET\n", v.c_str());
+                return 2;
+            }
+            cfg.xfr.keys.push_back(*k);
+        } else if (a == "--transfer-key") {
+            cfg.xfr.defaults.keys.push_back(value());
+        } else if (a == "--notify") {
+            std::string v = value();
+            auto ep = parse_endpoint(v);
+            if (!ep) {
+                std::fprintf(stderr, "enumd: --notify %s: not an address[:port]\n", v.c_str());
+                return 2;
+            }
+            cfg.xfr.defaults.notify.push_back(*ep);
         } else if (a == "--watch") {
             cfg.watch = true;
         } else if (a == "--no-naptr-additional") {
@@ -175,6 +206,16 @@ int main(int argc, char** argv) {
         return 1;
     }
     zones::Store& store = **store_r;
+    // Zone transfers out and NOTIFY (xfr.hpp); outlives the server below.
+    for (const auto& k : cfg.xfr.defaults.keys) {
+        if (cfg.xfr.key(k) == nullptr) {
+            std::fprintf(stderr, "enumd: --transfer-key %s: no such --tsig-key\n", k.c_str());
+            cleanup();
+            return 2;
+        }
+    }
+    xfr::Service xfr_service(cfg.xfr, store);
+    cfg.server.xfr = &xfr_service;
 
     // Compile the zone files; refuse to start on errors (the old data, if
     // any, stays in the database untouched).
@@ -192,6 +233,7 @@ int main(int argc, char** argv) {
         opts.prune_others = true;
         auto report = store.write(loaded, opts);
         if (!report) throw std::runtime_error(report.error());
+        xfr_service.zones_written(*report);
         double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         std::string summary;
         for (const auto& z : report->zones) {

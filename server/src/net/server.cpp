@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "enumd/server/log.hpp"
+#include "enumd/server/xfr.hpp"
 
 namespace enumd::server {
 
@@ -74,6 +75,7 @@ struct Worker {
     ThreadStats* stats = nullptr;
     const AnswerOptions* options = nullptr;
     const Acl* acl = nullptr;
+    xfr::Service* xfr = nullptr;
     std::vector<std::unique_ptr<UdpListener>> udp;
     std::thread thread;
 
@@ -82,6 +84,8 @@ struct Worker {
                        const sockaddr* peer) noexcept {
         std::uint64_t t0 = now_ns();
         AnswerResult r;
+        // Transfers and NOTIFY have their own access control (xfr.hpp).
+        if (xfr != nullptr && xfr::classify(q) != xfr::Kind::None) return xfr->handle_datagram(q, out, peer);
         if (!acl->allows(peer)) {
             r = refuse_query(q, out, t, *options);
             stats->record(r, t, now_ns() - t0);
@@ -262,6 +266,20 @@ awaitable<void> Server::Impl::session(std::shared_ptr<TcpConn> c) {
         co_await asio::async_read(c->sock, asio::buffer(c->in.data(), n), asio::redirect_error(use_awaitable, ec));
         if (ec) break;
         c->timer.cancel();
+        if (auto kind = cfg.xfr != nullptr ? xfr::classify({c->in.data(), n}) : xfr::Kind::None;
+            kind == xfr::Kind::Axfr || kind == xfr::Kind::Ixfr) {
+            // A transfer streams message by message; the worker serves others between writes.
+            std::unique_ptr<xfr::Stream> stream = cfg.xfr->start_transfer({c->in.data(), n}, c->peer.data());
+            std::size_t m = 0;
+            while (stream && !ec && (m = stream->next({c->out.data() + 2, 65535})) != 0) {
+                c->out[0] = static_cast<std::uint8_t>(m >> 8);
+                c->out[1] = static_cast<std::uint8_t>(m);
+                co_await asio::async_write(c->sock, asio::buffer(c->out.data(), m + 2),
+                                           asio::redirect_error(use_awaitable, ec));
+            }
+            if (ec) break;
+            continue;
+        }
         std::size_t size =
             c->worker.handle({c->in.data(), n}, {c->out.data() + 2, 65535}, Transport::Tcp, c->peer.data());
         if (size == 0) continue;
@@ -316,7 +334,8 @@ std::string Server::Impl::zones_text() {
     for (const auto& z : admin_reader->zones()) {
         out += z.origin.to_text() + " serial=" + std::to_string(z.meta.serial) +
                " records=" + std::to_string(z.meta.records) + " nodes=" + std::to_string(z.meta.nodes) +
-               " compiled_at=" + std::to_string(z.meta.compiled_at) + " source=" + z.meta.source + "\n";
+               " compiled_at=" + std::to_string(z.meta.compiled_at) + " source=" + z.meta.source +
+               (cfg.xfr != nullptr ? cfg.xfr->zone_status(z.origin, z.meta.source) : std::string()) + "\n";
     }
     admin_reader->release();
     return out;
@@ -386,6 +405,7 @@ void Server::start() {
         w->stats = &m.stats.thread(i);
         w->options = &m.cfg.answer;
         w->acl = &m.cfg.query_acl;
+        w->xfr = m.cfg.xfr;
         for (const auto& ep : m.cfg.listen) w->udp.push_back(std::make_unique<UdpListener>(*w, ep));
         m.workers.push_back(std::move(w));
     }

@@ -8,6 +8,7 @@
 
 #include "enumd/dns/name.hpp"
 #include "enumd/server/server.hpp"
+#include "enumd/server/xfr.hpp"
 #include "enumd/zones/model.hpp"
 
 namespace enumd::server {
@@ -24,6 +25,7 @@ struct Config {
     bool watch = false;    ///< poll zone files and reload on change
     std::string log_level = "info";
     bool log_json = false;
+    xfr::Settings xfr;     ///< TSIG keys, per-zone transfer ACLs and NOTIFY targets
 };
 
 /// Parses "127.0.0.1:5353", "[::1]:5353", "::1" (port 53 default).

@@ -19,6 +19,10 @@
 
 namespace enumd::server {
 
+namespace xfr {
+class Service;
+}
+
 struct Endpoint {
     std::string address;  ///< "127.0.0.1", "::1"
     unsigned short port = 53;
@@ -39,6 +43,7 @@ struct ServerConfig {
     std::string stats_listen;  ///< "127.0.0.1:9153", empty = off
     std::string control_path;  ///< unix socket for enumctl, empty = off
     Acl query_acl;             ///< who may query; empty = everyone (an authoritative server)
+    xfr::Service* xfr = nullptr;  ///< zone transfers and NOTIFY (xfr.hpp); null = NOTIMP/REFUSED
 };
 
 class Server {
