@@ -4,10 +4,12 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <map>
+#include <string_view>
 #include <unordered_set>
 
 namespace enumd::zones {
@@ -165,9 +167,123 @@ int delete_prefix(MDB_txn* txn, MDB_dbi dbi, const std::string& prefix) {
     return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
+// ---- journal (IXFR): key = u16 BE length + origin key + u64 BE sequence
+
+std::string journal_prefix(const std::string& origin_key) {
+    std::string p;
+    p.push_back(static_cast<char>(origin_key.size() >> 8));
+    p.push_back(static_cast<char>(origin_key.size() & 0xFF));
+    p += origin_key;
+    return p;
+}
+
+/// Appends one journal record: u8 owner length, owner wire, u16 type, u32 ttl, u16 rdlen, rdata (LE).
+void put_journal_record(std::string& out, const dns::Name& owner, std::uint16_t type, std::uint32_t ttl,
+                        std::span<const std::uint8_t> rdata) {
+    out.push_back(static_cast<char>(owner.wire_size()));
+    out.append(reinterpret_cast<const char*>(owner.wire().data()), owner.wire_size());
+    put_le(out, type);
+    put_le(out, ttl);
+    put_le(out, static_cast<std::uint16_t>(rdata.size()));
+    out.append(reinterpret_cast<const char*>(rdata.data()), rdata.size());
+}
+
+bool span_less(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) noexcept {
+    return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end());
+}
+
+/// Collects the record-level difference between two versions of a zone.
+struct JournalBuilder {
+    std::string removed;
+    std::string added;
+    std::uint32_t n_removed = 0;
+    std::uint32_t n_added = 0;
+    std::size_t limit = 0;
+    bool overflow = false;
+
+    void remove(const dns::Name& owner, std::uint16_t type, std::uint32_t ttl, std::span<const std::uint8_t> rd) {
+        if (++n_removed + n_added > limit) overflow = true;
+        if (!overflow) put_journal_record(removed, owner, type, ttl, rd);
+    }
+    void add(const dns::Name& owner, std::uint16_t type, std::uint32_t ttl, std::span<const std::uint8_t> rd) {
+        if (n_removed + ++n_added > limit) overflow = true;
+        if (!overflow) put_journal_record(added, owner, type, ttl, rd);
+    }
+    /// One owner: every RRset except the SOA (handled by the caller).
+    void node(const dns::Name& owner, const NodeView* old_node, const BuildNode* new_node) {
+        std::map<std::uint16_t, std::pair<std::optional<RrsetView>, const BuildRrset*>> types;
+        if (old_node != nullptr) {
+            std::size_t off = 0;
+            RrsetView rs;
+            while (old_node->next(off, rs)) types[static_cast<std::uint16_t>(rs.type)].first = rs;
+        }
+        if (new_node != nullptr) {
+            for (const auto& [type, rs] : new_node->rrsets) types[type].second = &rs;
+        }
+        for (const auto& [type, pair] : types) {
+            if (type == static_cast<std::uint16_t>(dns::RrType::SOA)) continue;
+            const auto& [o, n] = pair;
+            std::vector<std::span<const std::uint8_t>> olds;
+            if (o) {
+                std::size_t off = 0;
+                std::span<const std::uint8_t> rd;
+                while (o->next(off, rd)) olds.push_back(rd);
+            }
+            std::vector<std::span<const std::uint8_t>> news;
+            if (n != nullptr) {
+                for (const auto* rd : n->rdatas) news.emplace_back(rd->data(), rd->size());
+            }
+            // A TTL change replaces the whole RRset (RFC 1995 carries records, not TTL edits).
+            bool ttl_changed = o && n != nullptr && o->ttl != n->ttl;
+            std::size_t i = 0;
+            std::size_t j = 0;
+            while (i < olds.size() || j < news.size()) {
+                bool same = !ttl_changed && i < olds.size() && j < news.size() &&
+                            std::equal(olds[i].begin(), olds[i].end(), news[j].begin(), news[j].end());
+                if (same) {
+                    ++i;
+                    ++j;
+                } else if (j >= news.size() || (i < olds.size() && (ttl_changed || span_less(olds[i], news[j])))) {
+                    remove(owner, type, o->ttl, olds[i++]);
+                } else {
+                    add(owner, type, n->ttl, news[j++]);
+                }
+            }
+        }
+    }
+};
+
 }  // namespace
 
 // ------------------------------------------------------------------ views
+
+std::uint32_t JournalView::from_serial() const noexcept { return valid() ? get_le<std::uint32_t>(blob_.data()) : 0; }
+std::uint32_t JournalView::to_serial() const noexcept { return valid() ? get_le<std::uint32_t>(blob_.data() + 4) : 0; }
+std::uint32_t JournalView::removed_count() const noexcept {
+    return valid() ? get_le<std::uint32_t>(blob_.data() + 8) : 0;
+}
+std::uint32_t JournalView::added_count() const noexcept {
+    return valid() ? get_le<std::uint32_t>(blob_.data() + 12) : 0;
+}
+
+bool JournalView::next(std::size_t& offset, JournalRecord& out) const noexcept {
+    if (offset == 0) offset = 16;
+    if (offset + 1 > blob_.size()) return false;
+    std::size_t nlen = blob_[offset];
+    if (offset + 1 + nlen + 8 > blob_.size()) return false;
+    auto name = dns::Name::from_uncompressed(blob_.subspan(offset + 1, nlen));
+    if (!name) return false;
+    const std::uint8_t* p = blob_.data() + offset + 1 + nlen;
+    out.owner = *name;
+    out.type = static_cast<dns::RrType>(get_le<std::uint16_t>(p));
+    out.ttl = get_le<std::uint32_t>(p + 2);
+    std::size_t rdlen = get_le<std::uint16_t>(p + 6);
+    std::size_t start = offset + 1 + nlen + 8;
+    if (start + rdlen > blob_.size()) return false;
+    out.rdata = blob_.subspan(start, rdlen);
+    offset = start + rdlen;
+    return true;
+}
 
 bool RrsetView::next(std::size_t& offset, std::span<const std::uint8_t>& rdata) const noexcept {
     if (offset + 2 > body.size()) return false;
@@ -235,6 +351,10 @@ dns::Result<std::unique_ptr<Store>> Store::open(const std::string& path, const O
     s->zones_dbi_ = d;
     if ((rc = mdb_dbi_open(txn.get(), "nodes", create, &d)) != 0) return make_error(lmdb_error("nodes", rc));
     s->nodes_dbi_ = d;
+    // Databases compiled before the journal existed have none: IXFR falls back to AXFR.
+    if (mdb_dbi_open(txn.get(), "journal", create, &d) == 0) s->journal_dbi_ = d;
+    s->journal_depth_ = options.journal_depth;
+    s->journal_max_records_ = options.journal_max_records;
     if ((rc = txn.commit()) != 0) return make_error(lmdb_error("mdb_txn_commit", rc));
     return s;
 }
@@ -370,6 +490,99 @@ dns::Result<WriteReport> Store::write(const std::vector<Zone>& zones, const Writ
             soa_new = encode_soa(*soa);
         }
 
+        // IXFR journal: the record difference old → new, in this same transaction.
+        if (journal_dbi_ != 0) {
+            std::string jprefix = journal_prefix(origin_key);
+            bool newer = old && static_cast<std::int32_t>(soa->serial - old->serial) > 0;
+            if (!old || (!newer && (changed || soa->serial != old->serial))) {
+                // New zone, or a serial that did not move forward: the history no longer chains.
+                if ((rc = delete_prefix(t, journal_dbi_, jprefix)) != 0) return make_error(lmdb_error("journal", rc));
+            } else if (newer && journal_depth_ > 0) {
+                JournalBuilder jb;
+                jb.limit = journal_max_records_;
+                std::vector<std::uint8_t> old_soa;
+                std::string oprefix = id_prefix(old->id);
+                MDB_cursor* oc = nullptr;
+                if ((rc = mdb_cursor_open(t, nodes_dbi_, &oc)) != 0) return make_error(lmdb_error("journal", rc));
+                MDB_val ok = val(oprefix);
+                MDB_val ov;
+                int orc = mdb_cursor_get(oc, &ok, &ov, MDB_SET_RANGE);
+                auto old_valid = [&] {
+                    return orc == 0 && ok.mv_size >= 4 && std::memcmp(ok.mv_data, oprefix.data(), 4) == 0;
+                };
+                auto nit = nodes.begin();
+                std::string full;
+                while (!jb.overflow && (old_valid() || nit != nodes.end())) {
+                    std::string_view okey;
+                    if (old_valid()) okey = std::string_view(static_cast<const char*>(ok.mv_data) + 4, ok.mv_size - 4);
+                    int cmp = !old_valid() ? 1 : nit == nodes.end() ? -1 : okey.compare(nit->first);
+                    full = origin_key;
+                    full += cmp <= 0 ? std::string(okey) : nit->first;
+                    auto owner = dns::Name::from_lookup_key(as_span(full));
+                    NodeView onode(as_span(ov));
+                    if (cmp <= 0 && okey.empty()) {
+                        if (auto o = onode.find(dns::RrType::SOA)) {
+                            std::size_t off = 0;
+                            std::span<const std::uint8_t> rd;
+                            if (o->next(off, rd)) old_soa.assign(rd.begin(), rd.end());
+                        }
+                    }
+                    if (owner) jb.node(*owner, cmp <= 0 ? &onode : nullptr, cmp >= 0 ? &nit->second : nullptr);
+                    if (cmp <= 0) orc = mdb_cursor_get(oc, &ok, &ov, MDB_NEXT);
+                    if (cmp >= 0) ++nit;
+                }
+                mdb_cursor_close(oc);
+                if (jb.overflow || old_soa.empty()) {
+                    if ((rc = delete_prefix(t, journal_dbi_, jprefix)) != 0) return make_error(lmdb_error("journal", rc));
+                } else {
+                    const std::vector<std::uint8_t>& new_soa = zone.auto_serial ? soa_new : *soa_rdata;
+                    std::uint32_t soa_ttl = nodes[""].rrsets[static_cast<std::uint16_t>(dns::RrType::SOA)].ttl;
+                    std::string entry;
+                    put_le(entry, old->serial);
+                    put_le(entry, soa->serial);
+                    put_le(entry, jb.n_removed + 1);
+                    put_le(entry, jb.n_added + 1);
+                    std::uint32_t old_soa_ttl = soa_ttl;
+                    {
+                        MDB_val ak = val(oprefix);
+                        MDB_val av;
+                        if (mdb_get(t, nodes_dbi_, &ak, &av) == 0) {
+                            if (auto o = NodeView(as_span(av)).find(dns::RrType::SOA)) old_soa_ttl = o->ttl;
+                        }
+                    }
+                    put_journal_record(entry, zone.origin, static_cast<std::uint16_t>(dns::RrType::SOA), old_soa_ttl,
+                                       {old_soa.data(), old_soa.size()});
+                    entry += jb.removed;
+                    put_journal_record(entry, zone.origin, static_cast<std::uint16_t>(dns::RrType::SOA), soa_ttl,
+                                       {new_soa.data(), new_soa.size()});
+                    entry += jb.added;
+                    std::uint64_t seq = read_u64(kGenerationKey, 0) + 1;
+                    std::string jk = jprefix;
+                    for (int sh = 56; sh >= 0; sh -= 8) jk.push_back(static_cast<char>(seq >> sh));
+                    MDB_val mk = val(jk);
+                    MDB_val mv = val(entry);
+                    if ((rc = mdb_put(t, journal_dbi_, &mk, &mv, 0)) != 0) return make_error(lmdb_error("journal", rc));
+                    // Keep the newest journal_depth_ entries (keys sort by sequence).
+                    std::vector<std::string> keys;
+                    MDB_cursor* jc = nullptr;
+                    if ((rc = mdb_cursor_open(t, journal_dbi_, &jc)) != 0) return make_error(lmdb_error("journal", rc));
+                    MDB_val k2 = val(jprefix);
+                    MDB_val v2;
+                    for (int r2 = mdb_cursor_get(jc, &k2, &v2, MDB_SET_RANGE); r2 == 0;
+                         r2 = mdb_cursor_get(jc, &k2, &v2, MDB_NEXT)) {
+                        if (k2.mv_size != jprefix.size() + 8 || std::memcmp(k2.mv_data, jprefix.data(), jprefix.size()) != 0)
+                            break;
+                        keys.emplace_back(static_cast<const char*>(k2.mv_data), k2.mv_size);
+                    }
+                    mdb_cursor_close(jc);
+                    for (std::size_t i = 0; i + journal_depth_ < keys.size(); ++i) {
+                        MDB_val dk = val(keys[i]);
+                        mdb_del(t, journal_dbi_, &dk, nullptr);
+                    }
+                }
+            }
+        }
+
         // Fresh id per write: keys are appended after every existing key (MDB_APPEND),
         // then the old id's range is deleted, all inside this one transaction.
         std::uint32_t id = static_cast<std::uint32_t>(next_id++);
@@ -419,11 +632,15 @@ dns::Result<WriteReport> Store::write(const std::vector<Zone>& zones, const Writ
         for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
             std::string key(static_cast<const char*>(k.mv_data), k.mv_size);
             ZoneMeta m;
-            if (written_origins.count(key) == 0 && decode_meta(as_span(v), m)) stale.emplace_back(key, m);
+            bool kept = false;
+            for (const auto& keep : options.keep) kept = kept || keep.to_lookup_key() == key;
+            if (written_origins.count(key) == 0 && !kept && decode_meta(as_span(v), m)) stale.emplace_back(key, m);
         }
         mdb_cursor_close(cur);
         for (const auto& [key, m] : stale) {
             if ((rc = delete_prefix(t, nodes_dbi_, id_prefix(m.id))) != 0) return make_error(lmdb_error("prune", rc));
+            if (journal_dbi_ != 0 && (rc = delete_prefix(t, journal_dbi_, journal_prefix(key))) != 0)
+                return make_error(lmdb_error("prune journal", rc));
             MDB_val mk = val(key);
             mdb_del(t, zones_dbi_, &mk, nullptr);
             auto n = dns::Name::from_lookup_key(as_span(key));
@@ -451,6 +668,8 @@ dns::Result<WriteReport> Store::remove(const std::vector<dns::Name>& origins) {
         ZoneMeta m;
         if (!decode_meta(as_span(v), m)) continue;
         if ((rc = delete_prefix(txn.get(), nodes_dbi_, id_prefix(m.id))) != 0) return make_error(lmdb_error("remove", rc));
+        if (journal_dbi_ != 0 && (rc = delete_prefix(txn.get(), journal_dbi_, journal_prefix(key))) != 0)
+            return make_error(lmdb_error("remove journal", rc));
         mdb_del(txn.get(), zones_dbi_, &k, nullptr);
         report.removed.push_back(o);
     }
@@ -471,6 +690,7 @@ dns::Result<std::unique_ptr<Reader>> Store::reader() {
     r->nodes_dbi_ = nodes_dbi_;
     r->zones_dbi_ = zones_dbi_;
     r->meta_dbi_ = meta_dbi_;
+    r->journal_dbi_ = journal_dbi_;
     int rc = mdb_txn_begin(env_, nullptr, MDB_RDONLY, &r->txn_);
     if (rc != 0) return make_error(lmdb_error("mdb_txn_begin (read)", rc));
     rc = mdb_cursor_open(r->txn_, nodes_dbi_, &r->cursor_);
@@ -528,6 +748,7 @@ Reader::Reader(Reader&& o) noexcept
       nodes_dbi_(o.nodes_dbi_),
       zones_dbi_(o.zones_dbi_),
       meta_dbi_(o.meta_dbi_),
+      journal_dbi_(o.journal_dbi_),
       generation_(o.generation_),
       zones_(std::move(o.zones_)) {
     o.txn_ = nullptr;
@@ -695,6 +916,91 @@ void Reader::walk(const ZoneInfo& zone, bool (*cb)(void*, const dns::Name&, Node
         if (!cb(ctx, *name, NodeView(as_span(v)))) break;
     }
     mdb_cursor_close(cur);
+}
+
+}  // namespace enumd::zones
+
+namespace enumd::zones {
+
+Reader::NodeIterator::~NodeIterator() {
+    if (cursor_ != nullptr) mdb_cursor_close(cursor_);
+}
+
+Reader::NodeIterator::NodeIterator(NodeIterator&& o) noexcept
+    : cursor_(o.cursor_), id_(o.id_), origin_key_(std::move(o.origin_key_)), started_(o.started_), done_(o.done_) {
+    o.cursor_ = nullptr;
+}
+
+Reader::NodeIterator& Reader::NodeIterator::operator=(NodeIterator&& o) noexcept {
+    if (this != &o) {
+        if (cursor_ != nullptr) mdb_cursor_close(cursor_);
+        cursor_ = o.cursor_;
+        id_ = o.id_;
+        origin_key_ = std::move(o.origin_key_);
+        started_ = o.started_;
+        done_ = o.done_;
+        o.cursor_ = nullptr;
+    }
+    return *this;
+}
+
+bool Reader::NodeIterator::next(dns::Name& owner, NodeView& node) noexcept {
+    if (cursor_ == nullptr || done_) return false;
+    std::string prefix = id_prefix(id_);
+    MDB_val k;
+    MDB_val v;
+    int rc = 0;
+    if (!started_) {
+        k = val(prefix);
+        rc = mdb_cursor_get(cursor_, &k, &v, MDB_SET_RANGE);
+        started_ = true;
+    } else {
+        rc = mdb_cursor_get(cursor_, &k, &v, MDB_NEXT);
+    }
+    for (; rc == 0; rc = mdb_cursor_get(cursor_, &k, &v, MDB_NEXT)) {
+        if (k.mv_size < 4 || std::memcmp(k.mv_data, prefix.data(), 4) != 0) break;
+        std::array<std::uint8_t, 4 + dns::kMaxLookupKey> full{};
+        std::size_t olen = origin_key_.size();
+        if (olen + k.mv_size - 4 > full.size()) continue;
+        std::memcpy(full.data(), origin_key_.data(), olen);
+        std::memcpy(full.data() + olen, static_cast<const char*>(k.mv_data) + 4, k.mv_size - 4);
+        auto name = dns::Name::from_lookup_key({full.data(), olen + k.mv_size - 4});
+        if (!name) continue;
+        owner = *name;
+        node = NodeView(as_span(v));
+        return true;
+    }
+    done_ = true;
+    return false;
+}
+
+Reader::NodeIterator Reader::iterate(const ZoneInfo& zone) {
+    NodeIterator it;
+    if (mdb_cursor_open(txn_, nodes_dbi_, &it.cursor_) != 0) it.cursor_ = nullptr;
+    it.id_ = zone.meta.id;
+    it.origin_key_ = zone.origin_key;
+    return it;
+}
+
+std::optional<JournalView> Reader::journal(const ZoneInfo& zone, std::uint32_t from_serial) noexcept {
+    if (journal_dbi_ == 0) return std::nullopt;
+    try {
+        std::string prefix = journal_prefix(zone.origin_key);
+        MDB_cursor* cur = nullptr;
+        if (mdb_cursor_open(txn_, journal_dbi_, &cur) != 0) return std::nullopt;
+        MDB_val k = val(prefix);
+        MDB_val v;
+        std::optional<JournalView> found;
+        for (int rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+            if (k.mv_size != prefix.size() + 8 || std::memcmp(k.mv_data, prefix.data(), prefix.size()) != 0) break;
+            JournalView j(as_span(v));
+            if (j.valid() && j.from_serial() == from_serial) found = j;  // the newest wins
+        }
+        mdb_cursor_close(cur);
+        return found;
+    } catch (...) {
+        return std::nullopt;
+    }
 }
 
 }  // namespace enumd::zones

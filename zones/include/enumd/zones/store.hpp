@@ -10,6 +10,9 @@
 ///  - "nodes": u32 zone id (big-endian) + owner lookup key relative to the
 ///             origin → packed node (see NodeView). Empty non-terminals are
 ///             stored as nodes without RRsets.
+///  - "journal": u16 length (BE) + origin lookup key + u64 sequence (BE) →
+///             the difference between two versions (JournalView), written in
+///             the same transaction as the new version; bounded per zone.
 ///
 /// One compile is one write transaction: readers see the whole old set of
 /// zones or the whole new set, never a mix; a kill -9 mid-compile leaves the
@@ -89,6 +92,36 @@ struct ZoneInfo {
 struct WriteOptions {
     /// Remove zones from the database that are not in this write.
     bool prune_others = false;
+    /// Zones never pruned by `prune_others` (e.g. secondary zones filled by transfers).
+    std::vector<dns::Name> keep;
+};
+
+/// One record of a journal entry (uncompressed wire owner and rdata).
+struct JournalRecord {
+    dns::Name owner;
+    dns::RrType type = dns::RrType::A;
+    std::uint32_t ttl = 0;
+    std::span<const std::uint8_t> rdata;
+};
+
+/// A journal entry: the difference between two consecutive compiled
+/// versions of a zone (RFC 1995 §4 order: old SOA, deletions, new SOA,
+/// additions). Views into the read transaction that produced it.
+class JournalView {
+public:
+    JournalView() = default;
+    explicit JournalView(std::span<const std::uint8_t> blob) noexcept : blob_(blob) {}
+    [[nodiscard]] bool valid() const noexcept { return blob_.size() >= 16; }
+    [[nodiscard]] std::uint32_t from_serial() const noexcept;
+    [[nodiscard]] std::uint32_t to_serial() const noexcept;
+    [[nodiscard]] std::uint32_t removed_count() const noexcept;  ///< includes the old SOA
+    [[nodiscard]] std::uint32_t added_count() const noexcept;    ///< includes the new SOA
+    /// Iterates removed records then added ones: `offset` starts at 0; the
+    /// first removed_count() records are the removed ones.
+    bool next(std::size_t& offset, JournalRecord& out) const noexcept;
+
+private:
+    std::span<const std::uint8_t> blob_;
 };
 
 struct WriteReport {
@@ -151,6 +184,34 @@ public:
     template <typename F>
     void for_each_node(const ZoneInfo& zone, F&& f);
 
+    /// A resumable walk over a zone's nodes in canonical order inside this
+    /// reader's snapshot (AXFR streams message by message). Valid until the
+    /// reader is released or refreshed.
+    class NodeIterator {
+    public:
+        NodeIterator() = default;
+        ~NodeIterator();
+        NodeIterator(const NodeIterator&) = delete;
+        NodeIterator& operator=(const NodeIterator&) = delete;
+        NodeIterator(NodeIterator&& o) noexcept;
+        NodeIterator& operator=(NodeIterator&& o) noexcept;
+        /// The next node; false at the end of the zone or on an LMDB error.
+        bool next(dns::Name& owner, NodeView& node) noexcept;
+
+    private:
+        friend class Reader;
+        MDB_cursor* cursor_ = nullptr;
+        std::uint32_t id_ = 0;
+        std::string origin_key_;
+        bool started_ = false;
+        bool done_ = false;
+    };
+    [[nodiscard]] NodeIterator iterate(const ZoneInfo& zone);
+
+    /// The journal entry of `zone` that starts at `from_serial`, if kept
+    /// (IXFR, RFC 1995). Entries chain: follow to_serial() to the next one.
+    [[nodiscard]] std::optional<JournalView> journal(const ZoneInfo& zone, std::uint32_t from_serial) noexcept;
+
 private:
     friend class Store;
     Reader() = default;
@@ -163,6 +224,7 @@ private:
     unsigned nodes_dbi_ = 0;
     unsigned zones_dbi_ = 0;
     unsigned meta_dbi_ = 0;
+    unsigned journal_dbi_ = 0;
     std::uint64_t generation_ = ~0ULL;
     std::vector<ZoneInfo> zones_;  // longest origin first
 };
@@ -179,6 +241,11 @@ public:
         bool read_only = false;
         std::size_t map_size = std::size_t{16} << 30;  ///< 16 GiB of address space, sparse
         unsigned max_readers = 256;
+        /// Journal entries kept per zone for IXFR (0 = no journal).
+        unsigned journal_depth = 16;
+        /// A difference larger than this many records is not journaled
+        /// (a full transfer is cheaper); the zone's journal is cleared.
+        std::size_t journal_max_records = 200000;
     };
     /// Opens (creating when writable) the environment in directory `path`.
     static dns::Result<std::unique_ptr<Store>> open(const std::string& path, const Options& options);
@@ -209,6 +276,9 @@ private:
     unsigned nodes_dbi_ = 0;
     unsigned zones_dbi_ = 0;
     unsigned meta_dbi_ = 0;
+    unsigned journal_dbi_ = 0;
+    unsigned journal_depth_ = 16;
+    std::size_t journal_max_records_ = 200000;
     std::string path_;
 };
 
