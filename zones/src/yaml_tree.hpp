@@ -6,6 +6,10 @@
 /// fraction of the memory) and keeps what diagnostics need: the mark of
 /// every node and whether a scalar was quoted. Syntax errors are thrown as
 /// YAML::ParserException (with its mark), as YAML::Load does.
+///
+/// Built with ENUMD_HAVE_LIBYAML (and linked with libyaml, pkg-config
+/// yaml-0.1), the events come from libyaml instead: same tree, same marks,
+/// about 4x faster scanning.
 
 #include <deque>
 #include <string>
@@ -78,6 +82,7 @@ public:
 
 private:
     friend class Builder;
+    void finish();  ///< an empty document has a Null root
     std::deque<NodeData> nodes_;
     Node root_;
 };
