@@ -5,10 +5,10 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <map>
-#include <tuple>
 #include <cstring>
+#include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "commands.hpp"
@@ -27,10 +27,11 @@ int cmd_check(int argc, char** argv) {
         } else if (std::strcmp(argv[i], "-p") == 0 || std::strcmp(argv[i], "--print") == 0) {
             print = true;
         } else if (std::strcmp(argv[i], "-h") == 0 || std::strcmp(argv[i], "--help") == 0) {
-            std::puts("usage: enumctl check [-q] [-p] FILE...\n"
-                      "Validates zone files (.yaml/.yml: the YAML format; anything else: RFC 1035).\n"
-                      "Prints all errors and warnings; exit 1 when there is an error.\n"
-                      "  -q  no per-zone summary    -p  print the records the zone compiles to (';g' marks generated)");
+            std::puts(
+                "usage: enumctl check [-q] [-p] FILE...\n"
+                "Validates zone files (.yaml/.yml: the YAML format; anything else: RFC 1035).\n"
+                "Prints all errors and warnings; exit 1 when there is an error.\n"
+                "  -q  no per-zone summary    -p  print the records the zone compiles to (';g' marks generated)");
             return 0;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             std::fprintf(stderr, "enumctl check: unknown option '%s'\n", argv[i]);
@@ -69,7 +70,8 @@ int cmd_check(int argc, char** argv) {
     if (print) {
         for (const auto& z : zones) {
             for (const auto& r : z.records)
-                std::printf("%s%s\n", zones::record_to_text(r.owner, r.ttl, r.type, r.rdata).c_str(), r.generated ? " ;g" : "");
+                std::printf("%s%s\n", zones::record_to_text(r.owner, r.ttl, r.type, r.rdata).c_str(),
+                            r.generated ? " ;g" : "");
         }
     }
     std::size_t errors = diags.error_count();

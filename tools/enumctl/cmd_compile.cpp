@@ -4,9 +4,9 @@
 /// serial, and the records-per-second figure.
 
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <string>
 #include <vector>
 

@@ -6,9 +6,13 @@
 namespace enumd::zones {
 namespace {
 
-bool is_digit_label(std::string_view l) { return l.size() == 1 && l[0] >= '0' && l[0] <= '9'; }
+bool is_digit_label(std::string_view l) {
+    return l.size() == 1 && l[0] >= '0' && l[0] <= '9';
+}
 
-bool is_separator(char c) { return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '\t'; }
+bool is_separator(char c) {
+    return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '\t';
+}
 
 }  // namespace
 
@@ -27,7 +31,8 @@ std::optional<NumberError> parse_number(std::string_view text, NumberText& out) 
         }
         if (c >= '0' && c <= '9') {
             if (out.digits.size() == kMaxE164Digits)
-                return NumberError{i, "number '" + std::string(text) + "' has more than 15 digits (ITU-T E.164 allows at most 15)"};
+                return NumberError{
+                    i, "number '" + std::string(text) + "' has more than 15 digits (ITU-T E.164 allows at most 15)"};
             out.digits.push_back(c);
         } else if (c == '*') {
             std::size_t rest = i + 1;
@@ -88,7 +93,8 @@ dns::Result<dns::Name> owner_from_digits(std::string_view digits, const dns::Nam
     dns::Name n = origin;
     for (std::size_t i = implied.size(); i < digits.size(); ++i) {
         auto r = n.prepend(std::string_view(&digits[i], 1));
-        if (!r) return dns::make_error("number " + format_number(digits) + " under " + origin.to_text() + ": " + r.error());
+        if (!r)
+            return dns::make_error("number " + format_number(digits) + " under " + origin.to_text() + ": " + r.error());
         n = *r;
     }
     return n;

@@ -32,7 +32,9 @@ std::string lower(std::string_view s) {
     return o;
 }
 
-bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+bool is_alnum(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0;
+}
 
 /// The URI scheme (RFC 3986 §3.1: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )), or "".
 std::string scheme_of(std::string_view uri) {
@@ -58,7 +60,8 @@ int count_groups(std::string_view ere) {
             if (j < ere.size() && ere[j] == '^') ++j;
             if (j < ere.size() && ere[j] == ']') ++j;  // a leading ']' is literal
             while (j < ere.size() && ere[j] != ']') {
-                if (ere[j] == '[' && j + 1 < ere.size() && (ere[j + 1] == ':' || ere[j + 1] == '.' || ere[j + 1] == '=')) {
+                if (ere[j] == '[' && j + 1 < ere.size() &&
+                    (ere[j + 1] == ':' || ere[j + 1] == '.' || ere[j + 1] == '=')) {
                     auto close = ere.find(std::string{ere[j + 1], ']'}, j + 2);
                     j = close == std::string_view::npos ? ere.size() : close + 2;
                     continue;
@@ -205,15 +208,15 @@ dns::Result<SubstExpr> parse_subst_expr(std::string_view re) {
             return dns::make_error(std::string("regexp has an unescaped delimiter '") + d +
                                    "' after its third delimiter; escape it as '\\" + d + "'");
         if (f != 'i')
-            return dns::make_error(std::string("regexp flag '") + f + "' is not allowed: the only flag is 'i' (RFC 3402 §3.2)");
+            return dns::make_error(std::string("regexp flag '") + f +
+                                   "' is not allowed: the only flag is 'i' (RFC 3402 §3.2)");
         out.case_insensitive = true;
     }
     if (out.pattern.empty()) return dns::make_error("regexp has an empty pattern");
     out.groups = count_groups(out.pattern);
     for (std::size_t k = 0; k < out.replacement.size(); ++k) {
         if (out.replacement[k] != '\\') continue;
-        if (k + 1 >= out.replacement.size())
-            return dns::make_error("regexp replacement ends with a lone '\\'");
+        if (k + 1 >= out.replacement.size()) return dns::make_error("regexp replacement ends with a lone '\\'");
         char n = out.replacement[k + 1];
         if (n >= '1' && n <= '9' && n - '0' > out.groups)
             return dns::make_error(std::string("regexp back-reference \\") + n + " refers to group " + n +
@@ -267,11 +270,11 @@ std::optional<std::string> check_enumservice(std::string_view s) {
         std::string what = sep == '+' ? "type" : "subtype";
         if (len == 0) {
             if (j < s.size())
-                return "service '" + std::string(s) + "': character '" + std::string(1, s[j]) + "' is not allowed in an enumservice " + what + " (letters, digits, '-')";
+                return "service '" + std::string(s) + "': character '" + std::string(1, s[j]) +
+                       "' is not allowed in an enumservice " + what + " (letters, digits, '-')";
             return "service '" + std::string(s) + "' has an empty enumservice " + what;
         }
-        if (len > 32)
-            return "service '" + std::string(s) + "': enumservice " + what + " longer than 32 characters";
+        if (len > 32) return "service '" + std::string(s) + "': enumservice " + what + " longer than 32 characters";
         i = j;
     }
     return std::nullopt;
@@ -287,11 +290,13 @@ std::vector<std::string> check_naptr(const Naptr& n) {
         if (u == 'S' || u == 'A' || u == 'U' || u == 'P') {
             ++terminal;
         } else {
-            problems.push_back(std::string("NAPTR flag '") + f + "' is unknown: use \"u\", \"s\", \"a\", \"p\" or \"\" (RFC 3404 §4.3)");
+            problems.push_back(std::string("NAPTR flag '") + f +
+                               "' is unknown: use \"u\", \"s\", \"a\", \"p\" or \"\" (RFC 3404 §4.3)");
         }
     }
     if (terminal > 1)
-        problems.push_back("NAPTR flags \"" + n.flags + "\" combine S, A, U and P, which are mutually exclusive (RFC 3404 §4.3)");
+        problems.push_back("NAPTR flags \"" + n.flags +
+                           "\" combine S, A, U and P, which are mutually exclusive (RFC 3404 §4.3)");
     if (!n.regexp.empty() && !n.replacement.is_root())
         problems.push_back("NAPTR has both a regexp and a replacement (" + n.replacement.to_text() +
                            "); use one of them, the other must be \"\" or '.' (RFC 3403 §4.1)");

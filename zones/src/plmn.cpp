@@ -12,15 +12,20 @@ bool all_digits(std::string_view s) {
 
 }  // namespace
 
-std::string Plmn::mnc3() const { return mnc.size() == 2 ? "0" + mnc : mnc; }
+std::string Plmn::mnc3() const {
+    return mnc.size() == 2 ? "0" + mnc : mnc;
+}
 
-std::string Plmn::label_pair() const { return "mnc" + mnc3() + ".mcc" + mcc; }
+std::string Plmn::label_pair() const {
+    return "mnc" + mnc3() + ".mcc" + mcc;
+}
 
 std::optional<std::string> check_plmn(std::string_view mcc, std::string_view mnc) {
     if (mcc.size() != 3 || !all_digits(mcc))
         return "MCC '" + std::string(mcc) + "' must be exactly 3 digits (ITU-T E.212)";
     if ((mnc.size() != 2 && mnc.size() != 3) || !all_digits(mnc))
-        return "MNC '" + std::string(mnc) + "' must be 2 or 3 digits (ITU-T E.212); quote it so YAML keeps leading zeros";
+        return "MNC '" + std::string(mnc) +
+               "' must be 2 or 3 digits (ITU-T E.212); quote it so YAML keeps leading zeros";
     return std::nullopt;
 }
 
@@ -28,6 +33,8 @@ dns::Name epdg_name(const Plmn& plmn) {
     return *dns::Name::from_text("epdg.epc." + plmn.label_pair() + ".pub.3gppnetwork.org.");
 }
 
-dns::Name ims_domain(const Plmn& plmn) { return *dns::Name::from_text("ims." + plmn.label_pair() + ".3gppnetwork.org."); }
+dns::Name ims_domain(const Plmn& plmn) {
+    return *dns::Name::from_text("ims." + plmn.label_pair() + ".3gppnetwork.org.");
+}
 
 }  // namespace enumd::zones

@@ -42,7 +42,7 @@ void expand(Container& records, const std::vector<PrefixRange>& ranges, Diagnost
     // else, usually most of a zone, is left alone).
     std::unordered_set<std::string> has_records;  // in-range owners with records of their own
     std::unordered_set<std::string> cuts;         // in-range owners with NS: delegated away
-    std::vector<dns::Name> walk;                   // names to walk up from
+    std::vector<dns::Name> walk;                  // names to walk up from
     for (const auto& r : records) {
         dns::Name low = r.owner.lowercased();
         auto w = low.wire();

@@ -27,10 +27,17 @@ std::string wire_key(const dns::Name& n) {
 std::optional<dns::Name> target_of(const Record& r) {
     std::size_t off = 0;
     switch (r.type) {
-        case RrType::NS: off = 0; break;
-        case RrType::MX: off = 2; break;
-        case RrType::SRV: off = 6; break;
-        default: return std::nullopt;
+        case RrType::NS:
+            off = 0;
+            break;
+        case RrType::MX:
+            off = 2;
+            break;
+        case RrType::SRV:
+            off = 6;
+            break;
+        default:
+            return std::nullopt;
     }
     if (r.rdata.size() <= off) return std::nullopt;
     auto n = dns::Name::from_uncompressed(std::span<const std::uint8_t>(r.rdata).subspan(off));
@@ -39,7 +46,7 @@ std::optional<dns::Name> target_of(const Record& r) {
 }
 
 class Validator {
-public:
+   public:
     Validator(const Zone& z, Diagnostics& d) : zone_(z), diags_(d) {}
 
     void run() {
@@ -64,7 +71,7 @@ public:
         wildcards();
     }
 
-private:
+   private:
     void error(const SourceLoc& loc, std::string msg) {
         if (seen_.insert(loc.to_text() + "E" + msg).second) diags_.error(loc, std::move(msg));
     }
@@ -87,7 +94,8 @@ private:
                 error(r.loc, "TTL " + std::to_string(r.ttl) + " of " + r.owner.to_text() + " " + dns::to_text(r.type) +
                                  " is above 2147483647 (RFC 2181 §8)");
             if (r.type == RrType::SOA && !r.owner.equals(zone_.origin))
-                error(r.loc, "SOA record at " + r.owner.to_text() + ", which is not the zone apex " + zone_.origin.to_text());
+                error(r.loc,
+                      "SOA record at " + r.owner.to_text() + ", which is not the zone apex " + zone_.origin.to_text());
             if (r.type == RrType::NAPTR) check_naptr_record(r);
             if (public_enum && !r.generated && r.owner.label_count() > kE164.label_count()) {
                 // The label right below e164.arpa is the first digit of the country code.
@@ -99,9 +107,11 @@ private:
                         if (l.size() != 1 || l[0] < '0' || l[0] > '9') break;
                         digits += l;
                     }
-                    warning(r.loc, "number +" + digits + " under e164.arpa starts with 0: no country code does, "
-                                   "so this looks like a national or international dial prefix (such as 0011 or 00) "
-                                   "written before the country code");
+                    warning(r.loc,
+                            "number +" + digits +
+                                " under e164.arpa starts with 0: no country code does, "
+                                "so this looks like a national or international dial prefix (such as 0011 or 00) "
+                                "written before the country code");
                 }
             }
         }
@@ -113,7 +123,8 @@ private:
             error(r.loc, "NAPTR rdata at " + r.owner.to_text() + " is malformed");
             return;
         }
-        std::string ck = n->flags + '\0' + n->service + '\0' + n->regexp + '\0' + (n->replacement.is_root() ? "." : "x");
+        std::string ck =
+            n->flags + '\0' + n->service + '\0' + n->regexp + '\0' + (n->replacement.is_root() ? "." : "x");
         auto it = naptr_cache_.find(ck);
         if (it == naptr_cache_.end()) it = naptr_cache_.emplace(ck, check_naptr(*n)).first;
         for (const auto& p : it->second) error(r.loc, p + " (at " + r.owner.to_text() + ")");
@@ -190,10 +201,10 @@ private:
             }
         }
         if (cname != nullptr && other != nullptr)
-            error(cname->loc, "CNAME at " + cname->owner.to_text() + " beside other data (" + dns::to_text(other->type) +
-                                  " at " + other->loc.to_text() + "): a CNAME owner can have no other records (RFC 2181 §10.1)");
-        if (cnames > 1)
-            error(cname->loc, "more than one CNAME at " + cname->owner.to_text() + " (RFC 2181 §10.1)");
+            error(cname->loc, "CNAME at " + cname->owner.to_text() + " beside other data (" +
+                                  dns::to_text(other->type) + " at " + other->loc.to_text() +
+                                  "): a CNAME owner can have no other records (RFC 2181 §10.1)");
+        if (cnames > 1) error(cname->loc, "more than one CNAME at " + cname->owner.to_text() + " (RFC 2181 §10.1)");
         // NAPTR preferences that look like weights (RFC 3403 §4.1: preference
         // orders records of equal order; it does not share load).
         std::map<std::uint16_t, std::vector<std::pair<std::uint16_t, const Record*>>> by_order;
@@ -205,14 +216,14 @@ private:
             by_order[n->order].emplace_back(n->preference, &r);
         }
         for (auto& [ord, list] : by_order) {
-            std::sort(list.begin(), list.end(),
-                      [](const auto& a, const auto& b) { return a.first < b.first; });
+            std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
             if (list.front().first == list.back().first) continue;
             std::string prefs;
             for (const auto& [p, r] : list) prefs += (prefs.empty() ? "" : "/") + std::to_string(p);
             warning(list.back().second->loc,
                     "NAPTRs at " + list.front().second->owner.to_text() + " with order " + std::to_string(ord) +
-                        " have preferences " + prefs + ": preference is an order, not a weight — clients use preference " +
+                        " have preferences " + prefs +
+                        ": preference is an order, not a weight — clients use preference " +
                         std::to_string(list.front().first) +
                         " and try the others only if it fails (RFC 3403 §4.1); use equal preferences to share load");
         }
@@ -227,7 +238,8 @@ private:
             if (r.type == RrType::NS) ++ns;
         }
         if (soa == 0) error(zone_.loc, "zone " + zone_.origin.to_text() + " has no SOA record");
-        if (soa > 1) error(zone_.loc, "zone " + zone_.origin.to_text() + " has " + std::to_string(soa) + " SOA records");
+        if (soa > 1)
+            error(zone_.loc, "zone " + zone_.origin.to_text() + " has " + std::to_string(soa) + " SOA records");
         if (ns == 0) error(zone_.loc, "zone " + zone_.origin.to_text() + " has no NS records at its apex");
     }
 
@@ -247,9 +259,10 @@ private:
             while (n.label_count() > zone_.origin.label_count()) {
                 if (cuts_.count(wire_key(n)) != 0) {
                     if (!glue_ok)
-                        error(r.loc, dns::to_text(r.type) + " record at " + r.owner.to_text() +
-                                         " is hidden under the delegation at " + n.to_text() +
-                                         ": only glue addresses of NS targets belong below a zone cut (RFC 1034 §4.2.1)");
+                        error(r.loc,
+                              dns::to_text(r.type) + " record at " + r.owner.to_text() +
+                                  " is hidden under the delegation at " + n.to_text() +
+                                  ": only glue addresses of NS targets belong below a zone cut (RFC 1034 §4.2.1)");
                     break;
                 }
                 n = n.parent();
@@ -308,6 +321,8 @@ private:
 
 }  // namespace
 
-void validate_zone(const Zone& zone, Diagnostics& diags) { Validator(zone, diags).run(); }
+void validate_zone(const Zone& zone, Diagnostics& diags) {
+    Validator(zone, diags).run();
+}
 
 }  // namespace enumd::zones

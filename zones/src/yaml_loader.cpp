@@ -60,12 +60,12 @@ const TransportInfo& info(Transport t) {
 }
 
 const std::vector<std::string_view> kTopKeys = {"origin",  "ttl",     "soa",   "ns",        "include",
-                                                              "numbers", "records", "plmns", "sip_pools", "sip_domains"};
+                                                "numbers", "records", "plmns", "sip_pools", "sip_domains"};
 const std::vector<std::string_view> kContentKeys = {"include", "numbers",   "records",
-                                                                  "plmns",   "sip_pools", "sip_domains"};
+                                                    "plmns",   "sip_pools", "sip_domains"};
 
 class Loader {
-public:
+   public:
     explicit Loader(Diagnostics& d) : d_(d) {}
 
     std::optional<Zone> load_path(const std::string& path) {
@@ -92,7 +92,7 @@ public:
         return load_root(doc.root(), name);
     }
 
-private:
+   private:
     // ---- diagnostics and scalar helpers ------------------------------------------------
 
     SourceLoc loc(const ytree::Node& n) const {
@@ -144,18 +144,24 @@ private:
                 }
             }
             if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
-                error(k, "unknown key '" + std::string(key) + "' in " + std::string(what) + "; known keys: " + join(allowed));
+                error(k, "unknown key '" + std::string(key) + "' in " + std::string(what) +
+                             "; known keys: " + join(allowed));
         }
         return true;
     }
 
     static std::string kind(const ytree::Node& n) {
         switch (n.Type()) {
-            case ytree::Kind::Map: return "a mapping";
-            case ytree::Kind::Sequence: return "a list";
-            case ytree::Kind::Null: return "empty";
-            case ytree::Kind::Scalar: return "'" + n.Scalar() + "'";
-            default: return "undefined";
+            case ytree::Kind::Map:
+                return "a mapping";
+            case ytree::Kind::Sequence:
+                return "a list";
+            case ytree::Kind::Null:
+                return "empty";
+            case ytree::Kind::Scalar:
+                return "'" + n.Scalar() + "'";
+            default:
+                return "undefined";
         }
     }
 
@@ -217,7 +223,8 @@ private:
                 std::string_view label(t.data() + start, (dot == std::string::npos ? t.size() : dot) - start);
                 if (label == "*") {
                     if (!wildcard || index != 0) {
-                        error(n, std::string(what) + " '" + t + "': '*' is only allowed as the leftmost label of a record name");
+                        error(n, std::string(what) + " '" + t +
+                                     "': '*' is only allowed as the leftmost label of a record name");
                         return std::nullopt;
                     }
                 } else {
@@ -268,7 +275,8 @@ private:
         auto text = get_string(n, "address");
         if (!text) return std::nullopt;
         std::uint8_t buf[16];
-        if (inet_pton(AF_INET, text->c_str(), buf) == 1) return std::pair{RrType::A, std::vector<std::uint8_t>(buf, buf + 4)};
+        if (inet_pton(AF_INET, text->c_str(), buf) == 1)
+            return std::pair{RrType::A, std::vector<std::uint8_t>(buf, buf + 4)};
         if (inet_pton(AF_INET6, text->c_str(), buf) == 1)
             return std::pair{RrType::AAAA, std::vector<std::uint8_t>(buf, buf + 16)};
         error(n, "'" + *text + "' is not an IPv4 or IPv6 address");
@@ -288,7 +296,8 @@ private:
     std::optional<Zone> load_root(const ytree::Node& root, const std::string& path) {
         SourceLoc start{path, 1, 1};
         if (!root.IsMap()) {
-            d_.error(start, root.IsNull() ? "the zone file is empty" : "a zone file must be a mapping with 'origin', 'soa', 'ns' ...");
+            d_.error(start, root.IsNull() ? "the zone file is empty"
+                                          : "a zone file must be a mapping with 'origin', 'soa', 'ns' ...");
             return std::nullopt;
         }
         check_map(root, "the zone file", kTopKeys);
@@ -373,7 +382,8 @@ private:
                     for (const auto& [k, v] : root.map()) {
                         const std::string& name = k.Scalar();
                         if (name == "origin" || name == "ttl" || name == "soa" || name == "ns")
-                            error(k, "'" + name + "' may only appear in the top-level zone file, not in an included file");
+                            error(k,
+                                  "'" + name + "' may only appear in the top-level zone file, not in an included file");
                     }
                     content(root);
                 }
@@ -390,7 +400,10 @@ private:
         Soa s{dns::Name{}, dns::Name{}, 1, 7200, 3600, 1209600, 300};
         bool ok = true;
         if (n["mname"]) {
-            if (auto m = get_name(n["mname"], "soa mname")) s.mname = *m; else ok = false;
+            if (auto m = get_name(n["mname"], "soa mname"))
+                s.mname = *m;
+            else
+                ok = false;
         } else {
             error(n, "soa needs 'mname' (the primary server's name)");
             ok = false;
@@ -403,7 +416,12 @@ private:
                 t[t.find('@')] = '.';
                 if (t.back() != '.') t += '.';
                 auto m = dns::Name::from_text(t);
-                if (m) s.rname = *m; else { error(n["rname"], "soa rname: " + m.error()); ok = false; }
+                if (m)
+                    s.rname = *m;
+                else {
+                    error(n["rname"], "soa rname: " + m.error());
+                    ok = false;
+                }
             } else if (auto m = get_name(rn, "soa rname")) {
                 s.rname = *m;
             } else {
@@ -430,7 +448,10 @@ private:
         for (F f : {F{"refresh", &s.refresh}, F{"retry", &s.retry}, F{"expire", &s.expire}, F{"minimum", &s.minimum}}) {
             if (!n[f.key]) continue;
             auto v = get_uint(n[f.key], std::string("soa ") + f.key, kMaxTtl);
-            if (v) *f.field = static_cast<std::uint32_t>(*v); else ok = false;
+            if (v)
+                *f.field = static_cast<std::uint32_t>(*v);
+            else
+                ok = false;
         }
         std::uint32_t ttl = ttl_or(n, ttl_);
         if (ok) add(origin_, RrType::SOA, ttl, encode_soa(s), loc(n));
@@ -487,7 +508,8 @@ private:
     }
 
     /// One NAPTR entry: a URI string, a mapping with `uri`, or the full fields.
-    std::optional<std::pair<std::uint32_t, std::vector<std::uint8_t>>> naptr_entry(const ytree::Node& n, std::uint32_t ttl) {
+    std::optional<std::pair<std::uint32_t, std::vector<std::uint8_t>>> naptr_entry(const ytree::Node& n,
+                                                                                   std::uint32_t ttl) {
         Naptr x;
         std::optional<std::string> uri;
         if (n.IsScalar()) {
@@ -505,29 +527,51 @@ private:
                     ok = false;
                 }
                 if (n["replacement"]) {
-                    error(n["replacement"], "a naptr entry with 'uri' has no 'replacement' (RFC 3403 §4.1: regexp and replacement exclude each other)");
+                    error(n["replacement"],
+                          "a naptr entry with 'uri' has no 'replacement' (RFC 3403 §4.1: regexp and replacement "
+                          "exclude each other)");
                     ok = false;
                 }
             }
             if (n["order"]) {
-                if (auto v = get_uint(n["order"], "order", 65535)) x.order = static_cast<std::uint16_t>(*v); else ok = false;
+                if (auto v = get_uint(n["order"], "order", 65535))
+                    x.order = static_cast<std::uint16_t>(*v);
+                else
+                    ok = false;
             }
             if (n["preference"]) {
-                if (auto v = get_uint(n["preference"], "preference", 65535)) x.preference = static_cast<std::uint16_t>(*v); else ok = false;
+                if (auto v = get_uint(n["preference"], "preference", 65535))
+                    x.preference = static_cast<std::uint16_t>(*v);
+                else
+                    ok = false;
             }
             if (n["flags"]) {
-                if (n["flags"].IsNull()) x.flags.clear();
-                else if (auto v = get_string(n["flags"], "flags")) x.flags = *v; else ok = false;
+                if (n["flags"].IsNull())
+                    x.flags.clear();
+                else if (auto v = get_string(n["flags"], "flags"))
+                    x.flags = *v;
+                else
+                    ok = false;
             }
             if (n["service"]) {
-                if (auto v = get_string(n["service"], "service")) x.service = *v; else ok = false;
+                if (auto v = get_string(n["service"], "service"))
+                    x.service = *v;
+                else
+                    ok = false;
             }
             if (n["regexp"] && !uri) {
-                if (n["regexp"].IsNull()) x.regexp.clear();
-                else if (auto v = get_string(n["regexp"], "regexp")) x.regexp = *v; else ok = false;
+                if (n["regexp"].IsNull())
+                    x.regexp.clear();
+                else if (auto v = get_string(n["regexp"], "regexp"))
+                    x.regexp = *v;
+                else
+                    ok = false;
             }
             if (n["replacement"] && !uri) {
-                if (auto v = get_name(n["replacement"], "replacement")) x.replacement = *v; else ok = false;
+                if (auto v = get_name(n["replacement"], "replacement"))
+                    x.replacement = *v;
+                else
+                    ok = false;
             }
             if (!uri && !n["service"]) {
                 error(n, "a naptr entry needs 'uri' (the shorthand) or 'service' with 'regexp' or 'replacement'");
@@ -546,7 +590,8 @@ private:
             if (x.service.empty()) {
                 auto svc = service_for_uri(*uri);
                 if (!svc) {
-                    error(n.IsMap() ? n["uri"] : n, "no enumservice is known for the scheme of '" + *uri + "'; give 'service' (e.g. E2U+sip)");
+                    error(n.IsMap() ? n["uri"] : n,
+                          "no enumservice is known for the scheme of '" + *uri + "'; give 'service' (e.g. E2U+sip)");
                     return std::nullopt;
                 }
                 x.service = *svc;
@@ -566,22 +611,34 @@ private:
         if (!check_map(e, "a record", {"name", "type", "ttl", "data"})) return;
         bool ok = true;
         std::optional<dns::Name> owner;
-        if (e["name"]) owner = get_name(e["name"], "record name", true); else error(e, "record without 'name'");
+        if (e["name"])
+            owner = get_name(e["name"], "record name", true);
+        else
+            error(e, "record without 'name'");
         RrType type = RrType::A;
         bool have_type = false;
         if (e["type"]) {
             auto t = get_string(e["type"], "type");
             if (t) {
                 auto parsed = dns::rr_type_from_text(*t);
-                if (!parsed) error(e["type"], "unknown record type '" + *t + "'");
-                else if (dns::is_meta_type(*parsed)) error(e["type"], "type " + *t + " is a meta type and cannot be stored in a zone");
-                else if (*parsed == RrType::SOA) error(e["type"], "write the SOA in the 'soa' block");
-                else { type = *parsed; have_type = true; }
+                if (!parsed)
+                    error(e["type"], "unknown record type '" + *t + "'");
+                else if (dns::is_meta_type(*parsed))
+                    error(e["type"], "type " + *t + " is a meta type and cannot be stored in a zone");
+                else if (*parsed == RrType::SOA)
+                    error(e["type"], "write the SOA in the 'soa' block");
+                else {
+                    type = *parsed;
+                    have_type = true;
+                }
             }
         } else {
             error(e, "record without 'type'");
         }
-        if (!e["data"]) { error(e, "record without 'data'"); ok = false; }
+        if (!e["data"]) {
+            error(e, "record without 'data'");
+            ok = false;
+        }
         std::uint32_t ttl = ttl_or(e, ttl_);
         if (!owner || !have_type || !ok) return;
         for (const auto& d : list_or_one(e["data"])) {
@@ -615,10 +672,11 @@ private:
         auto [it, fresh] = plmns_seen_.emplace(p.label_pair(), std::pair{p, loc(e["mnc"])});
         if (!fresh) {
             const Plmn& q = it->second.first;
-            error(e["mnc"], "PLMN " + p.to_text() + " is spelled " + p.label_pair() + " in names, like PLMN " + q.to_text() +
-                                " at " + it->second.second.to_text() +
-                                (q.mnc == p.mnc ? " (the same PLMN twice)" : " (\"" + q.mnc + "\" and \"" + p.mnc +
-                                 "\" are different MNCs but both pad to mnc" + p.mnc3() + ")"));
+            error(e["mnc"], "PLMN " + p.to_text() + " is spelled " + p.label_pair() + " in names, like PLMN " +
+                                q.to_text() + " at " + it->second.second.to_text() +
+                                (q.mnc == p.mnc ? " (the same PLMN twice)"
+                                                : " (\"" + q.mnc + "\" and \"" + p.mnc +
+                                                      "\" are different MNCs but both pad to mnc" + p.mnc3() + ")"));
             return;
         }
         std::uint32_t ttl = ttl_or(e, ttl_);
@@ -641,11 +699,13 @@ private:
                 auto role = get_string(ims["sip_domain"], "sip_domain");
                 if (role) {
                     if (*role != "pcscf" && *role != "icscf" && *role != "scscf") {
-                        error(ims["sip_domain"], "sip_domain names a role of this block: pcscf, icscf or scscf, not '" + *role + "'");
+                        error(ims["sip_domain"],
+                              "sip_domain names a role of this block: pcscf, icscf or scscf, not '" + *role + "'");
                     } else if (!ims[*role]) {
                         error(ims["sip_domain"], "sip_domain '" + *role + "' has no pool in this ims block");
                     } else {
-                        domains_.push_back(DomainRef{domain, *domain.prepend(*role), 10, ims_ttl, loc(ims["sip_domain"])});
+                        domains_.push_back(
+                            DomainRef{domain, *domain.prepend(*role), 10, ims_ttl, loc(ims["sip_domain"])});
                     }
                 }
             }
@@ -663,7 +723,8 @@ private:
         define_pool(*name, e, "sip pool", ttl_or(e, ttl_), true);
     }
 
-    void define_pool(const dns::Name& name, const ytree::Node& e, std::string_view what, std::uint32_t ttl, bool named) {
+    void define_pool(const dns::Name& name, const ytree::Node& e, std::string_view what, std::uint32_t ttl,
+                     bool named) {
         if (named) {
             if (!e.IsMap()) return;
         } else if (!check_map(e, std::string(what), {"transports", "members", "ttl"})) {
@@ -710,9 +771,12 @@ private:
             std::uint16_t prio = 10;
             std::uint16_t weight = 100;
             std::optional<std::uint16_t> port;
-            if (m["priority"]) if (auto v = get_uint(m["priority"], "priority", 65535)) prio = static_cast<std::uint16_t>(*v);
-            if (m["weight"]) if (auto v = get_uint(m["weight"], "weight", 65535)) weight = static_cast<std::uint16_t>(*v);
-            if (m["port"]) if (auto v = get_uint(m["port"], "port", 65535)) port = static_cast<std::uint16_t>(*v);
+            if (m["priority"])
+                if (auto v = get_uint(m["priority"], "priority", 65535)) prio = static_cast<std::uint16_t>(*v);
+            if (m["weight"])
+                if (auto v = get_uint(m["weight"], "weight", 65535)) weight = static_cast<std::uint16_t>(*v);
+            if (m["port"])
+                if (auto v = get_uint(m["port"], "port", 65535)) port = static_cast<std::uint16_t>(*v);
             for (Transport t : transports) {
                 auto owner = dns::Name::from_text(std::string(info(t).srv), &name);
                 if (!owner) {
@@ -720,9 +784,9 @@ private:
                     break;
                 }
                 std::uint16_t pt = port.value_or(info(t).port);
-                std::vector<std::uint8_t> rd{static_cast<std::uint8_t>(prio >> 8), static_cast<std::uint8_t>(prio),
+                std::vector<std::uint8_t> rd{static_cast<std::uint8_t>(prio >> 8),   static_cast<std::uint8_t>(prio),
                                              static_cast<std::uint8_t>(weight >> 8), static_cast<std::uint8_t>(weight),
-                                             static_cast<std::uint8_t>(pt >> 8), static_cast<std::uint8_t>(pt)};
+                                             static_cast<std::uint8_t>(pt >> 8),     static_cast<std::uint8_t>(pt)};
                 auto w = host->wire();
                 rd.insert(rd.end(), w.begin(), w.end());
                 add(*owner, RrType::SRV, ttl, std::move(rd), loc(m), true);
@@ -742,7 +806,8 @@ private:
         auto domain = get_name(e["domain"], "domain");
         auto pool = get_name(e["pool"], "pool");
         std::uint16_t order = 10;
-        if (e["order"]) if (auto v = get_uint(e["order"], "order", 65535)) order = static_cast<std::uint16_t>(*v);
+        if (e["order"])
+            if (auto v = get_uint(e["order"], "order", 65535)) order = static_cast<std::uint16_t>(*v);
         if (!domain || !pool) return;
         domains_.push_back(DomainRef{*domain, *pool, order, ttl_or(e, ttl_), loc(e["pool"])});
     }
@@ -811,7 +876,9 @@ bool is_yaml_path(const std::string& path) {
     return ends(".yaml") || ends(".yml");
 }
 
-std::optional<Zone> load_yaml_zone(const std::string& path, Diagnostics& diags) { return Loader(diags).load_path(path); }
+std::optional<Zone> load_yaml_zone(const std::string& path, Diagnostics& diags) {
+    return Loader(diags).load_path(path);
+}
 
 std::optional<Zone> load_yaml_zone_text(const std::string& text, const std::string& file_name, Diagnostics& diags) {
     return Loader(diags).load_text(text, file_name);

@@ -20,12 +20,24 @@ const std::vector<std::pair<Node, Node>> kNoPairs;
 
 }  // namespace
 
-Kind Node::Type() const noexcept { return d_ == nullptr ? Kind::Undefined : d_->kind; }
-const std::string& Node::Scalar() const noexcept { return d_ == nullptr ? kEmpty : d_->scalar; }
-bool Node::Quoted() const noexcept { return d_ != nullptr && d_->quoted; }
-Mark Node::mark() const noexcept { return d_ == nullptr ? Mark{} : d_->mark; }
-const std::vector<Node>& Node::seq() const noexcept { return d_ == nullptr ? kNoItems : d_->seq; }
-const std::vector<std::pair<Node, Node>>& Node::map() const noexcept { return d_ == nullptr ? kNoPairs : d_->map; }
+Kind Node::Type() const noexcept {
+    return d_ == nullptr ? Kind::Undefined : d_->kind;
+}
+const std::string& Node::Scalar() const noexcept {
+    return d_ == nullptr ? kEmpty : d_->scalar;
+}
+bool Node::Quoted() const noexcept {
+    return d_ != nullptr && d_->quoted;
+}
+Mark Node::mark() const noexcept {
+    return d_ == nullptr ? Mark{} : d_->mark;
+}
+const std::vector<Node>& Node::seq() const noexcept {
+    return d_ == nullptr ? kNoItems : d_->seq;
+}
+const std::vector<std::pair<Node, Node>>& Node::map() const noexcept {
+    return d_ == nullptr ? kNoPairs : d_->map;
+}
 
 Node Node::operator[](std::string_view key) const noexcept {
     if (d_ == nullptr) return Node{};
@@ -38,7 +50,7 @@ Node Node::operator[](std::string_view key) const noexcept {
 /// Turns parser events into nodes: a stack of open collections, each
 /// mapping alternating between waiting for a key and for its value.
 class Builder : public YAML::EventHandler {
-public:
+   public:
     explicit Builder(Document& doc) : doc_(doc) {}
 
     void OnDocumentStart(const YAML::Mark& /*mark*/) override {}
@@ -80,7 +92,7 @@ public:
         return it->second;
     }
 
-private:
+   private:
     struct Open {
         NodeData* node;
         bool have_key;
@@ -178,10 +190,18 @@ Document Document::parse(const std::string& text) {
         }
         YAML::Mark mk = mark_of(ev.start_mark);
         switch (ev.type) {
-            case YAML_DOCUMENT_START_EVENT: ++documents; break;
-            case YAML_DOCUMENT_END_EVENT: done = true; break;  // the first document; a zone file has one
-            case YAML_STREAM_END_EVENT: done = true; break;
-            case YAML_ALIAS_EVENT: b.OnAlias(mk, anchor_of(ev.data.alias.anchor)); break;
+            case YAML_DOCUMENT_START_EVENT:
+                ++documents;
+                break;
+            case YAML_DOCUMENT_END_EVENT:
+                done = true;
+                break;  // the first document; a zone file has one
+            case YAML_STREAM_END_EVENT:
+                done = true;
+                break;
+            case YAML_ALIAS_EVENT:
+                b.OnAlias(mk, anchor_of(ev.data.alias.anchor));
+                break;
             case YAML_SCALAR_EVENT: {
                 std::string value(reinterpret_cast<const char*>(ev.data.scalar.value), ev.data.scalar.length);
                 bool plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
@@ -197,12 +217,17 @@ Document Document::parse(const std::string& text) {
             case YAML_SEQUENCE_START_EVENT:
                 b.OnSequenceStart(mk, "", anchor_of(ev.data.sequence_start.anchor), YAML::EmitterStyle::Default);
                 break;
-            case YAML_SEQUENCE_END_EVENT: b.OnSequenceEnd(); break;
+            case YAML_SEQUENCE_END_EVENT:
+                b.OnSequenceEnd();
+                break;
             case YAML_MAPPING_START_EVENT:
                 b.OnMapStart(mk, "", anchor_of(ev.data.mapping_start.anchor), YAML::EmitterStyle::Default);
                 break;
-            case YAML_MAPPING_END_EVENT: b.OnMapEnd(); break;
-            default: break;
+            case YAML_MAPPING_END_EVENT:
+                b.OnMapEnd();
+                break;
+            default:
+                break;
         }
         yaml_event_delete(&ev);
     }

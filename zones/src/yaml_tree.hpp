@@ -32,7 +32,7 @@ enum class Kind { Undefined, Null, Scalar, Sequence, Map };
 /// A handle to a node of a Document (or an undefined node). Cheap to copy;
 /// valid while its Document lives.
 class Node {
-public:
+   public:
     Node() = default;
     explicit Node(const NodeData* d) : d_(d) {}
     [[nodiscard]] Kind Type() const noexcept;
@@ -54,7 +54,7 @@ public:
     /// Key/value pairs of a mapping in document order (empty for other kinds).
     [[nodiscard]] const std::vector<std::pair<Node, Node>>& map() const noexcept;
 
-private:
+   private:
     const NodeData* d_ = nullptr;
 };
 
@@ -69,7 +69,7 @@ struct NodeData {
 
 /// A parsed document: the arena and its root (Null for an empty document).
 class Document {
-public:
+   public:
     Document() = default;
     Document(Document&&) = default;
     Document& operator=(Document&&) = default;
@@ -80,7 +80,7 @@ public:
     /// Parses the first document of `text`; throws YAML::ParserException.
     static Document parse(const std::string& text);
 
-private:
+   private:
     friend class Builder;
     void finish();  ///< an empty document has a Null root
     std::deque<NodeData> nodes_;

@@ -6,7 +6,9 @@ using enumd::dns::Name;
 using namespace enumd::zones;
 
 namespace {
-Name name(const char* t) { return *Name::from_text(t); }
+Name name(const char* t) {
+    return *Name::from_text(t);
+}
 }  // namespace
 
 TEST_CASE("Numbers as people write them normalise to the same digits", "[e164]") {
@@ -16,16 +18,11 @@ TEST_CASE("Numbers as people write them normalise to the same digits", "[e164]")
         bool prefix;
     };
     const Case cases[] = {
-        {"+61 3 5550 0911", "61355500911", false},
-        {"+61355500911", "61355500911", false},
-        {"61-3-5550-0911", "61355500911", false},
-        {"+61 (3) 5550.0911", "61355500911", false},
-        {"+44 (0)20 7946 0000", "442079460000", false},
-        {"+61 (0)3 5550 0911", "61355500911", false},
-        {"(03) 5550 0911", "0355500911", false},
-        {"+61255502*", "61255502", true},
-        {"+61 2 5550 2 *", "61255502", true},
-        {"+*", "", true},
+        {"+61 3 5550 0911", "61355500911", false},      {"+61355500911", "61355500911", false},
+        {"61-3-5550-0911", "61355500911", false},       {"+61 (3) 5550.0911", "61355500911", false},
+        {"+44 (0)20 7946 0000", "442079460000", false}, {"+61 (0)3 5550 0911", "61355500911", false},
+        {"(03) 5550 0911", "0355500911", false},        {"+61255502*", "61255502", true},
+        {"+61 2 5550 2 *", "61255502", true},           {"+*", "", true},
         {"123456789012345", "123456789012345", false},
     };
     for (const auto& c : cases) {

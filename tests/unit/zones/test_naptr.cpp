@@ -11,14 +11,10 @@ TEST_CASE("The URI scheme picks the enumservice", "[naptr]") {
         const char* service;
     };
     const Case cases[] = {
-        {"sip:info@server1.example.net", "E2U+sip"},
-        {"SIPS:info@server1.example.net", "E2U+sip"},
-        {"tel:+61355500911", "E2U+pstn:tel"},
-        {"mailto:info@example.net", "E2U+email:mailto"},
-        {"http://example.net/", "E2U+web:http"},
-        {"https://example.net/", "E2U+web:https"},
-        {"h323:user@example.net", "E2U+h323"},
-        {"xmpp:user@example.net", "E2U+xmpp"},
+        {"sip:info@server1.example.net", "E2U+sip"}, {"SIPS:info@server1.example.net", "E2U+sip"},
+        {"tel:+61355500911", "E2U+pstn:tel"},        {"mailto:info@example.net", "E2U+email:mailto"},
+        {"http://example.net/", "E2U+web:http"},     {"https://example.net/", "E2U+web:https"},
+        {"h323:user@example.net", "E2U+h323"},       {"xmpp:user@example.net", "E2U+xmpp"},
     };
     for (const auto& c : cases) {
         INFO(c.uri);

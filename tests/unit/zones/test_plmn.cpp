@@ -34,10 +34,8 @@ TEST_CASE("MCC and MNC digits are checked", "[plmn]") {
         const char* message;
     };
     const Case cases[] = {
-        {"50", "01", "MCC '50' must be exactly 3 digits"},
-        {"5o5", "01", "MCC '5o5' must be exactly 3 digits"},
-        {"505", "1", "MNC '1' must be 2 or 3 digits"},
-        {"505", "0001", "MNC '0001' must be 2 or 3 digits"},
+        {"50", "01", "MCC '50' must be exactly 3 digits"}, {"5o5", "01", "MCC '5o5' must be exactly 3 digits"},
+        {"505", "1", "MNC '1' must be 2 or 3 digits"},     {"505", "0001", "MNC '0001' must be 2 or 3 digits"},
         {"505", "0a", "MNC '0a' must be 2 or 3 digits"},
     };
     for (const auto& c : cases) {

@@ -1,12 +1,11 @@
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <set>
 #include <string>
 #include <vector>
 
-#include "enumd/zones/rdata_text.hpp"
 #include "enumd/zones/ranges.hpp"
+#include "enumd/zones/rdata_text.hpp"
 #include "enumd/zones/validate.hpp"
 #include "enumd/zones/yaml_loader.hpp"
 
@@ -50,12 +49,9 @@ TEST_CASE("An exception inside a range keeps the range for every other number (t
         "  - {number: \"+61255502345\", naptr: {uri: \"sip:info@server3.example.net\", order: 50}}\n");
     const std::string range = "NAPTR 100 100 \"u\" \"E2U+sip\" \"!^(.*)$!sip:\\\\1@server2.example.net!\" .";
     std::vector<std::string> expected = {
-        "*.2.0.5.5.5.2.1.6.e164.arpa. " + range,
-        "*.3.2.0.5.5.5.2.1.6.e164.arpa. " + range,
-        "*.4.3.2.0.5.5.5.2.1.6.e164.arpa. " + range,
-        "*.5.4.3.2.0.5.5.5.2.1.6.e164.arpa. " + range,
-        "3.2.0.5.5.5.2.1.6.e164.arpa. " + range,
-        "4.3.2.0.5.5.5.2.1.6.e164.arpa. " + range,
+        "*.2.0.5.5.5.2.1.6.e164.arpa. " + range,     "*.3.2.0.5.5.5.2.1.6.e164.arpa. " + range,
+        "*.4.3.2.0.5.5.5.2.1.6.e164.arpa. " + range, "*.5.4.3.2.0.5.5.5.2.1.6.e164.arpa. " + range,
+        "3.2.0.5.5.5.2.1.6.e164.arpa. " + range,     "4.3.2.0.5.5.5.2.1.6.e164.arpa. " + range,
     };
     std::sort(expected.begin(), expected.end());
     CHECK(lines(z, true) == expected);
@@ -67,16 +63,16 @@ TEST_CASE("An exception inside a range keeps the range for every other number (t
             at_exception.push_back(rdata_to_text(r.type, r.rdata));
         }
     }
-    CHECK(at_exception == std::vector<std::string>{"50 100 \"u\" \"E2U+sip\" \"!^.*$!sip:info@server3.example.net!\" ."});
+    CHECK(at_exception ==
+          std::vector<std::string>{"50 100 \"u\" \"E2U+sip\" \"!^.*$!sip:info@server3.example.net!\" ."});
     // The range node itself stays an empty non-terminal, as in the seed's BIND zone.
     for (const auto& r : z.records) CHECK_FALSE(r.owner == *Name::from_text("2.0.5.5.5.2.1.6.e164.arpa."));
 }
 
 TEST_CASE("A range without exceptions is one wildcard", "[ranges]") {
     Zone z = load("numbers:\n  - {number: \"+61255501*\", naptr: \"sip:info@server1.example.net\"}\n");
-    CHECK(lines(z, true) ==
-          std::vector<std::string>{"*.1.0.5.5.5.2.1.6.e164.arpa. NAPTR 10 100 \"u\" \"E2U+sip\" "
-                                   "\"!^.*$!sip:info@server1.example.net!\" ."});
+    CHECK(lines(z, true) == std::vector<std::string>{"*.1.0.5.5.5.2.1.6.e164.arpa. NAPTR 10 100 \"u\" \"E2U+sip\" "
+                                                     "\"!^.*$!sip:info@server1.example.net!\" ."});
 }
 
 TEST_CASE("Nested ranges: the innermost range wins, the outer one fills the names between", "[ranges]") {
@@ -115,7 +111,8 @@ TEST_CASE("Ranges leave raw wildcards alone and refuse to define the same wildca
     expand_ranges(records, {range}, d);
     REQUIRE(d.items.size() == 1);
     CHECK(d.items[0].to_text() ==
-          "t:2:3: error: the range and a raw wildcard record *.1.6.e164.arpa. both define the same names; keep one of them");
+          "t:2:3: error: the range and a raw wildcard record *.1.6.e164.arpa. both define the same names; keep one of "
+          "them");
     CHECK(records.size() == 1);
 }
 

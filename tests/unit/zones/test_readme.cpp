@@ -2,7 +2,6 @@
 // format reference cannot drift from the loader (CoreDNS boots its README
 // examples the same way).
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <iterator>
 #include <string>

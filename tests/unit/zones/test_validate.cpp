@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -52,22 +51,27 @@ void run(const std::vector<Case>& cases, const std::string& header) {
 }  // namespace
 
 TEST_CASE("Zone-level errors name the record and the rule", "[validate][errors]") {
-    run({
+    run(
+        {
             {"records:\n"
              "  - {name: www, type: CNAME, data: host}\n"
              "  - {name: www, type: A, data: 192.0.2.1}\n",
-             {"t.yaml:5:36: error: CNAME at www.example.net. beside other data (A at t.yaml:6:32): a CNAME owner can have "
+             {"t.yaml:5:36: error: CNAME at www.example.net. beside other data (A at t.yaml:6:32): a CNAME owner can "
+              "have "
               "no other records (RFC 2181 §10.1)"}},
             {"records:\n"
              "  - {name: alias, type: CNAME, data: host}\n"
              "  - {name: _sip._udp, type: SRV, data: 10 10 5060 alias}\n"
              "  - {name: '@', type: MX, data: 10 alias}\n"
              "  - {name: sub, type: NS, data: alias}\n",
-             {"t.yaml:6:40: error: SRV target alias.example.net. of _sip._udp.example.net. is a CNAME in this zone; it must "
+             {"t.yaml:6:40: error: SRV target alias.example.net. of _sip._udp.example.net. is a CNAME in this zone; it "
+              "must "
               "name the host itself (RFC 2181 §10.3, RFC 2782)",
-              "t.yaml:7:33: error: MX target alias.example.net. of example.net. is a CNAME in this zone; it must name the "
+              "t.yaml:7:33: error: MX target alias.example.net. of example.net. is a CNAME in this zone; it must name "
+              "the "
               "host itself (RFC 2181 §10.3, RFC 2782)",
-              "t.yaml:8:33: error: NS target alias.example.net. of sub.example.net. is a CNAME in this zone; it must name "
+              "t.yaml:8:33: error: NS target alias.example.net. of sub.example.net. is a CNAME in this zone; it must "
+              "name "
               "the host itself (RFC 2181 §10.3, RFC 2782)"}},
             {"records:\n  - {name: www.example.com., type: A, data: 192.0.2.1}\n",
              {"t.yaml:5:45: error: owner www.example.com. is outside the zone example.net."}},
@@ -76,16 +80,19 @@ TEST_CASE("Zone-level errors name the record and the rule", "[validate][errors]"
              "  - {name: ns.sub, type: A, data: 192.0.2.53}\n"
              "  - {name: www.sub, type: TXT, data: hidden}\n"
              "  - {name: sub, type: TXT, data: beside}\n",
-             {"t.yaml:7:38: error: TXT record at www.sub.example.net. is hidden under the delegation at sub.example.net.: "
+             {"t.yaml:7:38: error: TXT record at www.sub.example.net. is hidden under the delegation at "
+              "sub.example.net.: "
               "only glue addresses of NS targets belong below a zone cut (RFC 1034 §4.2.1)",
-              "t.yaml:8:34: error: TXT record at sub.example.net. sits beside a delegation (NS) there and would never be "
+              "t.yaml:8:34: error: TXT record at sub.example.net. sits beside a delegation (NS) there and would never "
+              "be "
               "answered: only NS, DS and glue belong at a zone cut (RFC 1034 §4.2.1)"}},
             {"records:\n"
              "  - {name: www, type: A, data: 192.0.2.1}\n"
              "  - {name: WWW, type: A, data: 192.0.2.1}\n",
              {"t.yaml:6:32: error: duplicate record WWW.example.net. A 192.0.2.1 (first at t.yaml:5:32)"}},
             {"records:\n  - {name: '@', type: NAPTR, data: '10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:\\\\2@b!\" .'}\n",
-             {"t.yaml:5:36: error: NAPTR regexp back-reference \\2 refers to group 2 but the pattern '^.*$' has 0 groups "
+             {"t.yaml:5:36: error: NAPTR regexp back-reference \\2 refers to group 2 but the pattern '^.*$' has 0 "
+              "groups "
               "(at example.net.)"}},
         },
         kHeader);
@@ -96,8 +103,14 @@ TEST_CASE("The model is validated whatever format it came from", "[validate][err
     z.origin = *Name::from_text("example.net.");
     z.loc = SourceLoc{"z.zone", 1, 0};
     Soa soa{*Name::from_text("ns1.example.net."), *Name::from_text("h.example.net."), 1, 2, 3, 4, 5};
-    z.records.push_back(Record{*Name::from_text("www.example.net."), RrType::SOA, 60, encode_soa(soa), SourceLoc{"z.zone", 3, 0}, false});
-    z.records.push_back(Record{*Name::from_text("www.example.net."), RrType::A, 0x80000000U, {192, 0, 2, 1}, SourceLoc{"z.zone", 4, 0}, false});
+    z.records.push_back(Record{*Name::from_text("www.example.net."), RrType::SOA, 60, encode_soa(soa),
+                               SourceLoc{"z.zone", 3, 0}, false});
+    z.records.push_back(Record{*Name::from_text("www.example.net."),
+                               RrType::A,
+                               0x80000000U,
+                               {192, 0, 2, 1},
+                               SourceLoc{"z.zone", 4, 0},
+                               false});
     Diagnostics d;
     validate_zone(z, d);
     CHECK(texts(d) == std::vector<std::string>{
@@ -109,16 +122,18 @@ TEST_CASE("The model is validated whatever format it came from", "[validate][err
 }
 
 TEST_CASE("A raw wildcard shadowed by names below its parent is a warning", "[validate][warnings]") {
-    auto d = check(kEnumHeader +
-                   "records:\n"
-                   "  - {name: '*.2.0.5.5.5.2.1.6', type: NAPTR, data: '100 100 \"u\" \"E2U+sip\" \"!^.*$!sip:a@b!\" .'}\n"
-                   "  - {name: '5.4.3.2.0.5.5.5.2.1.6', type: NAPTR, data: '50 100 \"u\" \"E2U+sip\" \"!^.*$!sip:c@d!\" .'}\n");
-    CHECK(texts(d) ==
-          std::vector<std::string>{
-              "t.yaml:5:52: warning: wildcard *.2.0.5.5.5.2.1.6.e164.arpa. is shadowed: 5.4.3.2.0.5.5.5.2.1.6.e164.arpa. "
-              "exists below 2.0.5.5.5.2.1.6.e164.arpa., so names under 3.2.0.5.5.5.2.1.6.e164.arpa. do not match the "
-              "wildcard and get NXDOMAIN (RFC 4592 §2.2.1); for a number range write it as a prefix in `numbers` "
-              "(\"+...*\"), which keeps the prefix meaning"});
+    auto d = check(
+        kEnumHeader +
+        "records:\n"
+        "  - {name: '*.2.0.5.5.5.2.1.6', type: NAPTR, data: '100 100 \"u\" \"E2U+sip\" \"!^.*$!sip:a@b!\" .'}\n"
+        "  - {name: '5.4.3.2.0.5.5.5.2.1.6', type: NAPTR, data: '50 100 \"u\" \"E2U+sip\" \"!^.*$!sip:c@d!\" .'}\n");
+    CHECK(
+        texts(d) ==
+        std::vector<std::string>{
+            "t.yaml:5:52: warning: wildcard *.2.0.5.5.5.2.1.6.e164.arpa. is shadowed: 5.4.3.2.0.5.5.5.2.1.6.e164.arpa. "
+            "exists below 2.0.5.5.5.2.1.6.e164.arpa., so names under 3.2.0.5.5.5.2.1.6.e164.arpa. do not match the "
+            "wildcard and get NXDOMAIN (RFC 4592 §2.2.1); for a number range write it as a prefix in `numbers` "
+            "(\"+...*\"), which keeps the prefix meaning"});
     CHECK_FALSE(d.has_errors());
     // The same routes written as a prefix range: no warning.
     auto ok = check(kEnumHeader +
@@ -130,10 +145,11 @@ TEST_CASE("A raw wildcard shadowed by names below its parent is a warning", "[va
 
 TEST_CASE("A dial prefix where the country code belongs is a warning under e164.arpa", "[validate][warnings]") {
     auto d = check(kEnumHeader + "numbers:\n  - {number: '0011 61 3 5550 0911', naptr: 'sip:a@b.example'}\n");
-    CHECK(texts(d) == std::vector<std::string>{
-                          "t.yaml:5:44: warning: number +001161355500911 under e164.arpa starts with 0: no country code "
-                          "does, so this looks like a national or international dial prefix (such as 0011 or 00) written "
-                          "before the country code"});
+    CHECK(texts(d) ==
+          std::vector<std::string>{
+              "t.yaml:5:44: warning: number +001161355500911 under e164.arpa starts with 0: no country code "
+              "does, so this looks like a national or international dial prefix (such as 0011 or 00) written "
+              "before the country code"});
     // A private ENUM tree has no such rule.
     auto p = check(
         "origin: enum.example.net.\nsoa: {mname: ns1.example.org., rname: h.example.net.}\nns: [ns1.example.org.]\n"
@@ -142,21 +158,23 @@ TEST_CASE("A dial prefix where the country code belongs is a warning under e164.
 }
 
 TEST_CASE("NAPTR preferences used like weights are a warning", "[validate][warnings]") {
-    auto d = check(kEnumHeader +
-                   "numbers:\n"
-                   "  - number: '+61355500913'\n"
-                   "    naptr:\n"
-                   "      - {uri: 'sip:1@a.example', preference: 100}\n"
-                   "      - {uri: 'sip:2@a.example', preference: 100}\n"
-                   "      - {uri: 'sip:3@a.example', preference: 200}\n"
-                   "  - number: '+61355500912'\n"
-                   "    naptr: ['sip:1@a.example', 'sip:2@a.example']\n"
-                   "  - number: '+61355500914'\n"
-                   "    naptr: [{uri: 'sip:1@a.example', order: 10}, {uri: 'sip:2@a.example', order: 20, preference: 50}]\n");
-    CHECK(texts(d) == std::vector<std::string>{
-                          "t.yaml:9:9: warning: NAPTRs at 3.1.9.0.0.5.5.5.3.1.6.e164.arpa. with order 10 have preferences "
-                          "100/100/200: preference is an order, not a weight — clients use preference 100 and try the "
-                          "others only if it fails (RFC 3403 §4.1); use equal preferences to share load"});
+    auto d = check(
+        kEnumHeader +
+        "numbers:\n"
+        "  - number: '+61355500913'\n"
+        "    naptr:\n"
+        "      - {uri: 'sip:1@a.example', preference: 100}\n"
+        "      - {uri: 'sip:2@a.example', preference: 100}\n"
+        "      - {uri: 'sip:3@a.example', preference: 200}\n"
+        "  - number: '+61355500912'\n"
+        "    naptr: ['sip:1@a.example', 'sip:2@a.example']\n"
+        "  - number: '+61355500914'\n"
+        "    naptr: [{uri: 'sip:1@a.example', order: 10}, {uri: 'sip:2@a.example', order: 20, preference: 50}]\n");
+    CHECK(texts(d) ==
+          std::vector<std::string>{
+              "t.yaml:9:9: warning: NAPTRs at 3.1.9.0.0.5.5.5.3.1.6.e164.arpa. with order 10 have preferences "
+              "100/100/200: preference is an order, not a weight — clients use preference 100 and try the "
+              "others only if it fails (RFC 3403 §4.1); use equal preferences to share load"});
 }
 
 TEST_CASE("The example zones pass check without errors", "[validate][examples]") {

@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -115,9 +114,12 @@ TEST_CASE("The lab numbers load into the owners and NAPTRs the seed's BIND zone 
     CHECK(lines_of(*l.zone) ==
           "e164.arpa. 3600 SOA ns1.example.net. hostmaster.example.net. 1 7200 3600 1209600 300\n"
           "e164.arpa. 3600 NS ns1.example.net.\n"
-          "1.1.9.0.0.5.5.5.3.1.6.e164.arpa. 3600 NAPTR 10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:info@server1.example.net!\" .\n"
-          "4.1.9.0.0.5.5.5.3.1.6.e164.arpa. 3600 NAPTR 10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:info@server1.example.net!\" .\n"
-          "4.1.9.0.0.5.5.5.3.1.6.e164.arpa. 60 NAPTR 20 100 \"u\" \"E2U+sip\" \"!^.*$!sip:info@server2.example.net!\" .\n");
+          "1.1.9.0.0.5.5.5.3.1.6.e164.arpa. 3600 NAPTR 10 100 \"u\" \"E2U+sip\" "
+          "\"!^.*$!sip:info@server1.example.net!\" .\n"
+          "4.1.9.0.0.5.5.5.3.1.6.e164.arpa. 3600 NAPTR 10 100 \"u\" \"E2U+sip\" "
+          "\"!^.*$!sip:info@server1.example.net!\" .\n"
+          "4.1.9.0.0.5.5.5.3.1.6.e164.arpa. 60 NAPTR 20 100 \"u\" \"E2U+sip\" \"!^.*$!sip:info@server2.example.net!\" "
+          ".\n");
     CHECK_FALSE(l.zone->auto_serial);
 }
 
@@ -129,7 +131,8 @@ TEST_CASE("The full NAPTR form, generic records and serial auto load as written"
         "numbers:\n"
         "  - number: \"+61255502000\"\n"
         "    naptr:\n"
-        "      - {order: 100, preference: 10, flags: u, service: E2U+sip, regexp: '!(^.*$)!sip:\\1@server2.example.net!'}\n"
+        "      - {order: 100, preference: 10, flags: u, service: E2U+sip, regexp: "
+        "'!(^.*$)!sip:\\1@server2.example.net!'}\n"
         "      - {order: 200, flags: '', service: E2U+sip, replacement: sip.example.net.}\n"
         "records:\n"
         "  - {name: www, type: AAAA, data: ['2001:db8::1', '2001:db8::2'], ttl: 5}\n");
@@ -141,7 +144,8 @@ TEST_CASE("The full NAPTR form, generic records and serial auto load as written"
     CHECK(lines_of(*l.zone) ==
           "1.6.e164.arpa. 3600 SOA ns1.example.net. hostmaster.example.net. 1 7200 3600 1209600 300\n"
           "1.6.e164.arpa. 3600 NS ns1.example.net.\n"
-          "0.0.0.2.0.5.5.5.2.1.6.e164.arpa. 3600 NAPTR 100 10 \"u\" \"E2U+sip\" \"!(^.*$)!sip:\\\\1@server2.example.net!\" .\n"
+          "0.0.0.2.0.5.5.5.2.1.6.e164.arpa. 3600 NAPTR 100 10 \"u\" \"E2U+sip\" "
+          "\"!(^.*$)!sip:\\\\1@server2.example.net!\" .\n"
           "0.0.0.2.0.5.5.5.2.1.6.e164.arpa. 3600 NAPTR 200 100 \"\" \"E2U+sip\" \"\" sip.example.net.\n"
           "www.1.6.e164.arpa. 5 AAAA 2001:db8::1\n"
           "www.1.6.e164.arpa. 5 AAAA 2001:db8::2\n");
@@ -172,13 +176,19 @@ TEST_CASE("A PLMN block generates ePDG, IMS pool SRV/A and RFC 3263 NAPTRs", "[y
           "3gppnetwork.org. 300 NS ns1.example.net.\n"
           "epdg.epc.mnc001.mcc505.pub.3gppnetwork.org. 300 A 192.0.2.11 ;g\n"
           "epdg.epc.mnc001.mcc505.pub.3gppnetwork.org. 300 AAAA 2001:db8::11 ;g\n"
-          "_sip._udp.scscf.ims.mnc001.mcc505.3gppnetwork.org. 300 SRV 10 60 5060 scscf1.ims.mnc001.mcc505.3gppnetwork.org. ;g\n"
-          "_sips._tcp.scscf.ims.mnc001.mcc505.3gppnetwork.org. 300 SRV 10 60 5061 scscf1.ims.mnc001.mcc505.3gppnetwork.org. ;g\n"
+          "_sip._udp.scscf.ims.mnc001.mcc505.3gppnetwork.org. 300 SRV 10 60 5060 "
+          "scscf1.ims.mnc001.mcc505.3gppnetwork.org. ;g\n"
+          "_sips._tcp.scscf.ims.mnc001.mcc505.3gppnetwork.org. 300 SRV 10 60 5061 "
+          "scscf1.ims.mnc001.mcc505.3gppnetwork.org. ;g\n"
           "scscf1.ims.mnc001.mcc505.3gppnetwork.org. 300 A 192.0.2.41 ;g\n"
-          "_sip._udp.scscf.ims.mnc001.mcc505.3gppnetwork.org. 300 SRV 20 40 5070 scscf2.ims.mnc001.mcc505.3gppnetwork.org. ;g\n"
-          "_sips._tcp.scscf.ims.mnc001.mcc505.3gppnetwork.org. 300 SRV 20 40 5070 scscf2.ims.mnc001.mcc505.3gppnetwork.org. ;g\n"
-          "ims.mnc001.mcc505.3gppnetwork.org. 300 NAPTR 10 10 \"s\" \"SIP+D2U\" \"\" _sip._udp.scscf.ims.mnc001.mcc505.3gppnetwork.org. ;g\n"
-          "ims.mnc001.mcc505.3gppnetwork.org. 300 NAPTR 10 20 \"s\" \"SIPS+D2T\" \"\" _sips._tcp.scscf.ims.mnc001.mcc505.3gppnetwork.org. ;g\n");
+          "_sip._udp.scscf.ims.mnc001.mcc505.3gppnetwork.org. 300 SRV 20 40 5070 "
+          "scscf2.ims.mnc001.mcc505.3gppnetwork.org. ;g\n"
+          "_sips._tcp.scscf.ims.mnc001.mcc505.3gppnetwork.org. 300 SRV 20 40 5070 "
+          "scscf2.ims.mnc001.mcc505.3gppnetwork.org. ;g\n"
+          "ims.mnc001.mcc505.3gppnetwork.org. 300 NAPTR 10 10 \"s\" \"SIP+D2U\" \"\" "
+          "_sip._udp.scscf.ims.mnc001.mcc505.3gppnetwork.org. ;g\n"
+          "ims.mnc001.mcc505.3gppnetwork.org. 300 NAPTR 10 20 \"s\" \"SIPS+D2T\" \"\" "
+          "_sips._tcp.scscf.ims.mnc001.mcc505.3gppnetwork.org. ;g\n");
 }
 
 TEST_CASE("sip_pools and sip_domains work without a PLMN and share host addresses", "[yaml][3gpp]") {
@@ -216,12 +226,13 @@ TEST_CASE("YAML syntax and schema errors point at file:line:column", "[yaml][err
         {"ttl: abc\n", "t.yaml:4:6: error: ", "ttl must be an integer from 0 to 2147483647, not 'abc'"},
         {"ttl: 2147483648\n", "t.yaml:4:6: error: ", "ttl 2147483648 is out of range (RFC 2181 §8)"},
         {"numbers: {a: 1}\n", "t.yaml:4:10: error: ", "numbers must be a list, not a mapping"},
-        {"numbers:\n  - {number: \"+61355500911\", naptr: sip:a@b.example, colour: red}\n", "t.yaml:5:54: error: ",
-         "unknown key 'colour' in a number entry; known keys: number, naptr, ttl"},
-        {"numbers:\n  - {number: [1], naptr: sip:a@b.example}\n", "t.yaml:5:14: error: ", "number must be text, not a list"},
+        {"numbers:\n  - {number: \"+61355500911\", naptr: sip:a@b.example, colour: red}\n",
+         "t.yaml:5:54: error: ", "unknown key 'colour' in a number entry; known keys: number, naptr, ttl"},
+        {"numbers:\n  - {number: [1], naptr: sip:a@b.example}\n",
+         "t.yaml:5:14: error: ", "number must be text, not a list"},
         {"numbers:\n  - {number: \"+61355500911\"}\n", "t.yaml:5:5: error: ", "number +61355500911 has no 'naptr'"},
-        {"records:\n  - {name: www, type: A, data: 192.0.2.1, data: 192.0.2.2}\n", "t.yaml:5:43: error: ",
-         "key 'data' appears twice in a record"},
+        {"records:\n  - {name: www, type: A, data: 192.0.2.1, data: 192.0.2.2}\n",
+         "t.yaml:5:43: error: ", "key 'data' appears twice in a record"},
         {"soa: {mname: x}\n", "t.yaml:4:1: error: ", "key 'soa' appears twice in the zone file"},
     });
 }
@@ -243,17 +254,18 @@ TEST_CASE("A zone file needs origin, soa and ns", "[yaml][errors]") {
 
 TEST_CASE("Numbers with letters, too many digits, outside the zone or twice are errors", "[yaml][errors]") {
     check_cases({
-        {"numbers:\n  - {number: \"+61 3 5550 09A1\", naptr: sip:a@b.example}\n", "t.yaml:5:28: error: ",
-         "letter 'A' in number '+61 3 5550 09A1'"},
-        {"numbers:\n  - {number: +1234567890123456, naptr: sip:a@b.example}\n", "t.yaml:5:30: error: ",
-         "has more than 15 digits"},
+        {"numbers:\n  - {number: \"+61 3 5550 09A1\", naptr: sip:a@b.example}\n",
+         "t.yaml:5:28: error: ", "letter 'A' in number '+61 3 5550 09A1'"},
+        {"numbers:\n  - {number: +1234567890123456, naptr: sip:a@b.example}\n",
+         "t.yaml:5:30: error: ", "has more than 15 digits"},
         {"numbers:\n  - {number: \"+61 3 5550 0911\", naptr: sip:a@b.example}\n"
          "  - {number: \"+61355500911\", naptr: sip:c@d.example}\n",
          "t.yaml:6:14: error: ", "number +61355500911 is defined twice (first at t.yaml:5:14)"},
     });
-    check_cases({{"numbers:\n  - {number: \"+44 20 7946 0000\", naptr: sip:a@b.example}\n", "t.yaml:5:14: error: ",
-                  "number +442079460000 is outside zone 1.6.e164.arpa. (its numbers start with +61)"}},
-                "origin: 1.6.e164.arpa.\nsoa: {mname: ns1.example.net., rname: h.example.net.}\nns: [ns1.example.net.]\n");
+    check_cases(
+        {{"numbers:\n  - {number: \"+44 20 7946 0000\", naptr: sip:a@b.example}\n",
+          "t.yaml:5:14: error: ", "number +442079460000 is outside zone 1.6.e164.arpa. (its numbers start with +61)"}},
+        "origin: 1.6.e164.arpa.\nsoa: {mname: ns1.example.net., rname: h.example.net.}\nns: [ns1.example.net.]\n");
 }
 
 TEST_CASE("Names longer than 63/255 octets or with odd characters are errors", "[yaml][errors]") {
@@ -261,14 +273,14 @@ TEST_CASE("Names longer than 63/255 octets or with odd characters are errors", "
     std::string long_name;
     for (int i = 0; i < 5; ++i) long_name += std::string(60, 'b') + ".";
     check_cases({
-        {"records:\n  - {name: " + label64 + ", type: A, data: 192.0.2.1}\n", "t.yaml:5:12: error: ",
-         "label longer than 63 octets"},
-        {"records:\n  - {name: " + long_name + ", type: A, data: 192.0.2.1}\n", "t.yaml:5:12: error: ",
-         "longer than 255 octets"},
-        {"records:\n  - {name: \"foo bar\", type: A, data: 192.0.2.1}\n", "t.yaml:5:12: error: ",
-         "record name 'foo bar' contains ' ': labels are letters, digits, '-' and '_'"},
-        {"records:\n  - {name: \"a.*.b\", type: A, data: 192.0.2.1}\n", "t.yaml:5:12: error: ",
-         "'*' is only allowed as the leftmost label"},
+        {"records:\n  - {name: " + label64 + ", type: A, data: 192.0.2.1}\n",
+         "t.yaml:5:12: error: ", "label longer than 63 octets"},
+        {"records:\n  - {name: " + long_name + ", type: A, data: 192.0.2.1}\n",
+         "t.yaml:5:12: error: ", "longer than 255 octets"},
+        {"records:\n  - {name: \"foo bar\", type: A, data: 192.0.2.1}\n",
+         "t.yaml:5:12: error: ", "record name 'foo bar' contains ' ': labels are letters, digits, '-' and '_'"},
+        {"records:\n  - {name: \"a.*.b\", type: A, data: 192.0.2.1}\n",
+         "t.yaml:5:12: error: ", "'*' is only allowed as the leftmost label"},
     });
     check_cases({{"ns: [\"ns 1.example.net.\"]\n", "t.yaml:3:6: error: ", "ns 'ns 1.example.net.' contains ' '"}},
                 "origin: e164.arpa.\nsoa: {mname: ns1.example.net., rname: hostmaster.example.net.}\n");
@@ -276,8 +288,8 @@ TEST_CASE("Names longer than 63/255 octets or with odd characters are errors", "
 
 TEST_CASE("Generic records must have a known type and data ldns can parse", "[yaml][errors]") {
     check_cases({
-        {"records:\n  - {name: www, type: A, data: 300.1.1.1}\n", "t.yaml:5:32: error: ",
-         "cannot parse A data '300.1.1.1'"},
+        {"records:\n  - {name: www, type: A, data: 300.1.1.1}\n",
+         "t.yaml:5:32: error: ", "cannot parse A data '300.1.1.1'"},
         {"records:\n  - {name: www, type: FOO, data: x}\n", "t.yaml:5:23: error: ", "unknown record type 'FOO'"},
         {"records:\n  - {name: www, type: AXFR, data: x}\n", "t.yaml:5:23: error: ", "meta type"},
         {"records:\n  - {name: www, type: SOA, data: x}\n", "t.yaml:5:23: error: ", "write the SOA in the 'soa' block"},
@@ -288,29 +300,32 @@ TEST_CASE("Generic records must have a known type and data ldns can parse", "[ya
 TEST_CASE("NAPTR entries are checked where they are written", "[yaml][errors][naptr]") {
     const std::string n = "numbers:\n  - number: \"+61355500911\"\n    naptr:\n      - ";  // entries on line 7, col 9
     check_cases({
-        {n + "{uri: \"sip:a@b.example\", regexp: \"!^.*$!sip:a@b!\"}\n", "t.yaml:7:42: error: ",
-         "either 'uri' or 'regexp', not both"},
-        {n + "gopher://example.net/\n", "t.yaml:7:9: error: ", "no enumservice is known for the scheme of 'gopher://example.net/'"},
+        {n + "{uri: \"sip:a@b.example\", regexp: \"!^.*$!sip:a@b!\"}\n",
+         "t.yaml:7:42: error: ", "either 'uri' or 'regexp', not both"},
+        {n + "gopher://example.net/\n",
+         "t.yaml:7:9: error: ", "no enumservice is known for the scheme of 'gopher://example.net/'"},
         {n + "server1.example.net\n", "t.yaml:7:9: error: ", "is not a URI"},
         {n + "{order: 10}\n", "t.yaml:7:9: error: ", "a naptr entry needs 'uri'"},
-        {n + "{uri: \"sip:a@b.example\", order: 70000}\n", "t.yaml:7:41: error: ", "order 70000 is out of range: it must be an integer from 0 to 65535"},
+        {n + "{uri: \"sip:a@b.example\", order: 70000}\n",
+         "t.yaml:7:41: error: ", "order 70000 is out of range: it must be an integer from 0 to 65535"},
         {n + "{service: E2U+sip, regexp: \"1^.*$1sip:a@b1\"}\n", "t.yaml:7:9: error: ",
          "regexp delimiter '1' is not allowed: it may not be a digit, the flag 'i' or '\\' (RFC 3402 §3.2)"},
-        {n + "{service: E2U+sip, regexp: \"!^.*$!sip:a@b\"}\n", "t.yaml:7:9: error: ", "regexp delimiter '!' not closed"},
-        {n + "{service: E2U+sip, regexp: \"!^.*$!sip:a@b!g\"}\n", "t.yaml:7:9: error: ",
-         "regexp flag 'g' is not allowed: the only flag is 'i'"},
-        {n + "{service: E2U+sip, regexp: \"!^.*$!sip:\\\\1@b!\"}\n", "t.yaml:7:9: error: ",
-         "back-reference \\1 refers to group 1 but the pattern '^.*$' has 0 groups"},
-        {n + "{service: E2U+sip, regexp: \"!^(.*$!sip:a@b!\"}\n", "t.yaml:7:9: error: ",
-         "does not compile: missing closing parenthesis"},
-        {n + "{service: E2U+sip, regexp: \"!^.*$!sip:a@b!\", replacement: x.example.}\n", "t.yaml:7:9: error: ",
-         "NAPTR has both a regexp and a replacement (x.example.)"},
-        {n + "{service: E2U+sip, flags: x, regexp: \"!^.*$!sip:a@b!\"}\n", "t.yaml:7:9: error: ",
-         "NAPTR flag 'x' is unknown"},
-        {n + "{service: \"E2U+sip:\", regexp: \"!^.*$!sip:a@b!\"}\n", "t.yaml:7:9: error: ",
-         "NAPTR service 'E2U+sip:' has an empty enumservice subtype"},
-        {n + "{uri: \"sip:a@b.example\", service: \"E2U+s p\"}\n", "t.yaml:7:9: error: ",
-         "character ' ' is not allowed in an enumservice"},
+        {n + "{service: E2U+sip, regexp: \"!^.*$!sip:a@b\"}\n",
+         "t.yaml:7:9: error: ", "regexp delimiter '!' not closed"},
+        {n + "{service: E2U+sip, regexp: \"!^.*$!sip:a@b!g\"}\n",
+         "t.yaml:7:9: error: ", "regexp flag 'g' is not allowed: the only flag is 'i'"},
+        {n + "{service: E2U+sip, regexp: \"!^.*$!sip:\\\\1@b!\"}\n",
+         "t.yaml:7:9: error: ", "back-reference \\1 refers to group 1 but the pattern '^.*$' has 0 groups"},
+        {n + "{service: E2U+sip, regexp: \"!^(.*$!sip:a@b!\"}\n",
+         "t.yaml:7:9: error: ", "does not compile: missing closing parenthesis"},
+        {n + "{service: E2U+sip, regexp: \"!^.*$!sip:a@b!\", replacement: x.example.}\n",
+         "t.yaml:7:9: error: ", "NAPTR has both a regexp and a replacement (x.example.)"},
+        {n + "{service: E2U+sip, flags: x, regexp: \"!^.*$!sip:a@b!\"}\n",
+         "t.yaml:7:9: error: ", "NAPTR flag 'x' is unknown"},
+        {n + "{service: \"E2U+sip:\", regexp: \"!^.*$!sip:a@b!\"}\n",
+         "t.yaml:7:9: error: ", "NAPTR service 'E2U+sip:' has an empty enumservice subtype"},
+        {n + "{uri: \"sip:a@b.example\", service: \"E2U+s p\"}\n",
+         "t.yaml:7:9: error: ", "character ' ' is not allowed in an enumservice"},
     });
 }
 
@@ -319,29 +334,33 @@ TEST_CASE("PLMN and SIP blocks report bad codes, clashes and missing pools", "[y
         "origin: 3gppnetwork.org.\nsoa: {mname: ns1.example.net., rname: h.example.net.}\nns: [ns1.example.net.]\n";
     check_cases(
         {
-            {"plmns:\n  - {mcc: \"50\", mnc: \"01\", epdg: 192.0.2.1}\n", "t.yaml:5:11: error: ",
-             "MCC '50' must be exactly 3 digits"},
-            {"plmns:\n  - {mcc: \"505\", mnc: \"1\", epdg: 192.0.2.1}\n", "t.yaml:5:23: error: ",
-             "MNC '1' must be 2 or 3 digits"},
-            {"plmns:\n  - {mcc: \"505\", mnc: \"01\", epdg: 192.0.2.1}\n  - {mcc: \"505\", mnc: \"001\", epdg: 192.0.2.2}\n",
+            {"plmns:\n  - {mcc: \"50\", mnc: \"01\", epdg: 192.0.2.1}\n",
+             "t.yaml:5:11: error: ", "MCC '50' must be exactly 3 digits"},
+            {"plmns:\n  - {mcc: \"505\", mnc: \"1\", epdg: 192.0.2.1}\n",
+             "t.yaml:5:23: error: ", "MNC '1' must be 2 or 3 digits"},
+            {"plmns:\n  - {mcc: \"505\", mnc: \"01\", epdg: 192.0.2.1}\n  - {mcc: \"505\", mnc: \"001\", epdg: "
+             "192.0.2.2}\n",
              "t.yaml:6:23: error: ",
              "PLMN 505-001 is spelled mnc001.mcc505 in names, like PLMN 505-01 at t.yaml:5:23 (\"01\" and \"001\" are "
              "different MNCs but both pad to mnc001)"},
-            {"plmns:\n  - {mcc: \"505\", mnc: \"01\", epdg: 192.0.2.300}\n", "t.yaml:5:35: error: ",
-             "'192.0.2.300' is not an IPv4 or IPv6 address"},
-            {"plmns:\n  - {mcc: \"505\", mnc: \"01\", ims: {sip_domain: scscf}}\n", "t.yaml:5:47: error: ",
-             "sip_domain 'scscf' has no pool in this ims block"},
-            {"sip_domains:\n  - {domain: sip, pool: nowhere}\n", "t.yaml:5:25: error: ",
-             "pool nowhere.3gppnetwork.org. is not defined"},
-            {"sip_pools:\n  - {name: p, transports: [udp, sctp], members: [{host: a}]}\n", "t.yaml:5:33: error: ",
-             "transport 'sctp' is not one of udp, tcp, tls"},
-            {"sip_pools:\n  - {name: p, members: []}\n", "t.yaml:5:5: error: ", "pool p.3gppnetwork.org. has no members"},
+            {"plmns:\n  - {mcc: \"505\", mnc: \"01\", epdg: 192.0.2.300}\n",
+             "t.yaml:5:35: error: ", "'192.0.2.300' is not an IPv4 or IPv6 address"},
+            {"plmns:\n  - {mcc: \"505\", mnc: \"01\", ims: {sip_domain: scscf}}\n",
+             "t.yaml:5:47: error: ", "sip_domain 'scscf' has no pool in this ims block"},
+            {"sip_domains:\n  - {domain: sip, pool: nowhere}\n",
+             "t.yaml:5:25: error: ", "pool nowhere.3gppnetwork.org. is not defined"},
+            {"sip_pools:\n  - {name: p, transports: [udp, sctp], members: [{host: a}]}\n",
+             "t.yaml:5:33: error: ", "transport 'sctp' is not one of udp, tcp, tls"},
+            {"sip_pools:\n  - {name: p, members: []}\n",
+             "t.yaml:5:5: error: ", "pool p.3gppnetwork.org. has no members"},
         },
         h);
     // Names a PLMN block generates must be inside the zone.
     check_cases({{"plmns:\n  - {mcc: \"505\", mnc: \"01\", epdg: 192.0.2.1, ims: {scscf: {members: [{host: s.x.}]}}}\n",
-                  "t.yaml:5:", "owner _sip._udp.scscf.ims.mnc001.mcc505.3gppnetwork.org. is outside the zone pub.3gppnetwork.org."}},
-                "origin: pub.3gppnetwork.org.\nsoa: {mname: ns1.example.net., rname: h.example.net.}\nns: [ns1.example.net.]\n");
+                  "t.yaml:5:",
+                  "owner _sip._udp.scscf.ims.mnc001.mcc505.3gppnetwork.org. is outside the zone pub.3gppnetwork.org."}},
+                "origin: pub.3gppnetwork.org.\nsoa: {mname: ns1.example.net., rname: h.example.net.}\nns: "
+                "[ns1.example.net.]\n");
 }
 
 TEST_CASE("Includes: relative paths, loops, missing files and top-level keys", "[yaml][includes]") {
@@ -369,13 +388,16 @@ TEST_CASE("Includes: relative paths, loops, missing files and top-level keys", "
     Diagnostics dl;
     (void)load_yaml_zone(looped, dl);
     REQUIRE(dl.items.size() == 1);
-    CHECK(dl.items[0].to_text().rfind((dir.path / "loop2.yaml").string() + ":1:11: error: include loop: 'loop.yaml' is already being read", 0) == 0);
+    CHECK(dl.items[0].to_text().rfind(
+              (dir.path / "loop2.yaml").string() + ":1:11: error: include loop: 'loop.yaml' is already being read",
+              0) == 0);
 
     std::string missing = dir.write("missing.yaml", kHeader + "include: nothere.yaml\n");
     Diagnostics dm;
     (void)load_yaml_zone(missing, dm);
     REQUIRE(dm.items.size() == 1);
-    CHECK(dm.items[0].to_text() == missing + ":4:10: error: cannot read '" + (dir.path / "nothere.yaml").string() + "'");
+    CHECK(dm.items[0].to_text() ==
+          missing + ":4:10: error: cannot read '" + (dir.path / "nothere.yaml").string() + "'");
 
     std::string fragment = dir.write("frag.yaml", kHeader + "include: f2.yaml\n");
     dir.write("f2.yaml", "origin: example.net.\nfoo: 1\n");
@@ -385,7 +407,9 @@ TEST_CASE("Includes: relative paths, loops, missing files and top-level keys", "
     bool origin_error = false;
     bool foo_error = false;
     for (const auto& i : df.items) {
-        origin_error |= i.to_text() == f2 + ":1:1: error: 'origin' may only appear in the top-level zone file, not in an included file";
+        origin_error |=
+            i.to_text() ==
+            f2 + ":1:1: error: 'origin' may only appear in the top-level zone file, not in an included file";
         foo_error |= i.to_text().rfind(f2 + ":2:1: error: unknown key 'foo' in an included file", 0) == 0;
     }
     CHECK(origin_error);
@@ -444,9 +468,15 @@ TEST_CASE("Mutated zone files never crash the loader: every problem is a diagnos
         for (int e = 0; e < edits; ++e) {
             std::size_t pos = next() % text.size();
             switch (next() % 3) {
-                case 0: text[pos] = alphabet[next() % alphabet.size()]; break;
-                case 1: text.erase(pos, 1 + next() % 8); break;
-                default: text.insert(pos, 1, alphabet[next() % alphabet.size()]); break;
+                case 0:
+                    text[pos] = alphabet[next() % alphabet.size()];
+                    break;
+                case 1:
+                    text.erase(pos, 1 + next() % 8);
+                    break;
+                default:
+                    text.insert(pos, 1, alphabet[next() % alphabet.size()]);
+                    break;
             }
         }
         Diagnostics d;
@@ -460,18 +490,21 @@ TEST_CASE("Mutated zone files never crash the loader: every problem is a diagnos
 }
 
 TEST_CASE("YAML anchors, aliases and the {digits} placeholder work in numbers", "[yaml]") {
-    Loaded l = load_text(kHeader +
-                         "numbers:\n"
-                         "  - {number: '+61355500911', naptr: &pool ['sip:1@a.example', {uri: 'sip:{digits}@b.example', order: 20}]}\n"
-                         "  - {number: '+61355500912', naptr: *pool}\n");
+    Loaded l = load_text(
+        kHeader +
+        "numbers:\n"
+        "  - {number: '+61355500911', naptr: &pool ['sip:1@a.example', {uri: 'sip:{digits}@b.example', order: 20}]}\n"
+        "  - {number: '+61355500912', naptr: *pool}\n");
     INFO(l.all());
     REQUIRE(l.zone.has_value());
     CHECK(l.diags.items.empty());
-    CHECK(lines_of(*l.zone) ==
-          "e164.arpa. 3600 SOA ns1.example.net. hostmaster.example.net. 1 7200 3600 1209600 300\n"
-          "e164.arpa. 3600 NS ns1.example.net.\n"
-          "1.1.9.0.0.5.5.5.3.1.6.e164.arpa. 3600 NAPTR 10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:1@a.example!\" .\n"
-          "1.1.9.0.0.5.5.5.3.1.6.e164.arpa. 3600 NAPTR 20 100 \"u\" \"E2U+sip\" \"!^\\\\+(.*)$!sip:\\\\1@b.example!\" .\n"
-          "2.1.9.0.0.5.5.5.3.1.6.e164.arpa. 3600 NAPTR 10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:1@a.example!\" .\n"
-          "2.1.9.0.0.5.5.5.3.1.6.e164.arpa. 3600 NAPTR 20 100 \"u\" \"E2U+sip\" \"!^\\\\+(.*)$!sip:\\\\1@b.example!\" .\n");
+    CHECK(
+        lines_of(*l.zone) ==
+        "e164.arpa. 3600 SOA ns1.example.net. hostmaster.example.net. 1 7200 3600 1209600 300\n"
+        "e164.arpa. 3600 NS ns1.example.net.\n"
+        "1.1.9.0.0.5.5.5.3.1.6.e164.arpa. 3600 NAPTR 10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:1@a.example!\" .\n"
+        "1.1.9.0.0.5.5.5.3.1.6.e164.arpa. 3600 NAPTR 20 100 \"u\" \"E2U+sip\" \"!^\\\\+(.*)$!sip:\\\\1@b.example!\" .\n"
+        "2.1.9.0.0.5.5.5.3.1.6.e164.arpa. 3600 NAPTR 10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:1@a.example!\" .\n"
+        "2.1.9.0.0.5.5.5.3.1.6.e164.arpa. 3600 NAPTR 20 100 \"u\" \"E2U+sip\" \"!^\\\\+(.*)$!sip:\\\\1@b.example!\" "
+        ".\n");
 }

@@ -47,10 +47,10 @@ dns::Result<std::string> regexp_for_uri(std::string_view uri);
 /// A parsed RFC 3402 substitution expression.
 struct SubstExpr {
     char delimiter = '!';
-    std::string pattern;       ///< the ERE, as written (escaped delimiters kept)
-    std::string replacement;   ///< the repl part, as written
+    std::string pattern;      ///< the ERE, as written (escaped delimiters kept)
+    std::string replacement;  ///< the repl part, as written
     bool case_insensitive = false;
-    int groups = 0;            ///< capture groups in the pattern
+    int groups = 0;  ///< capture groups in the pattern
 };
 
 /// Parses and checks an RFC 3402 §3.2 substitution expression: the
