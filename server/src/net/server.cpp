@@ -85,7 +85,9 @@ struct Worker {
         std::uint64_t t0 = now_ns();
         AnswerResult r;
         // Transfers and NOTIFY have their own access control (xfr.hpp).
-        if (xfr != nullptr && xfr::classify(q) != xfr::Kind::None) return xfr->handle_datagram(q, out, peer);
+        if (xfr != nullptr && xfr::classify(q) != xfr::Kind::None) {
+            if (auto n = xfr->handle_datagram(q, out, peer, t, *options)) return *n;
+        }
         if (!acl->allows(peer)) {
             r = refuse_query(q, out, t, *options);
             stats->record(r, t, now_ns() - t0);

@@ -315,6 +315,7 @@ Kind classify(std::span<const std::uint8_t> msg) noexcept {
     unsigned opcode = (msg[2] >> 3) & 0x0F;
     if (opcode == static_cast<unsigned>(dns::Opcode::NOTIFY)) return Kind::Notify;
     if (opcode != 0 || msg[4] != 0 || msg[5] != 1) return Kind::None;
+    const bool has_additional = msg[10] != 0 || msg[11] != 0;
     std::size_t p = dns::kHeaderSize;
     while (p < msg.size() && msg[p] != 0) {
         if ((msg[p] & 0xC0) != 0) return Kind::None;  // no compression in a question of a query
@@ -324,6 +325,7 @@ Kind classify(std::span<const std::uint8_t> msg) noexcept {
     unsigned qtype = (static_cast<unsigned>(msg[p + 1]) << 8) | msg[p + 2];
     if (qtype == static_cast<unsigned>(RrType::AXFR)) return Kind::Axfr;
     if (qtype == static_cast<unsigned>(RrType::IXFR)) return Kind::Ixfr;
+    if (qtype == static_cast<unsigned>(RrType::SOA) && has_additional) return Kind::Soa;
     return Kind::None;
 }
 
@@ -340,23 +342,50 @@ std::unique_ptr<Stream> Service::start_transfer(std::span<const std::uint8_t> qu
     return open(query, peer, false);
 }
 
-std::size_t Service::handle_datagram(std::span<const std::uint8_t> query, std::span<std::uint8_t> out,
-                                     const sockaddr* peer) {
+std::optional<std::size_t> Service::handle_datagram(std::span<const std::uint8_t> query, std::span<std::uint8_t> out,
+                                                    const sockaddr* peer, Transport transport,
+                                                    const AnswerOptions& options) {
     Kind kind = classify(query);
     dns::QueryView q;
     dns::QueryParse parsed = dns::parse_query(query, q);
     if (parsed == dns::QueryParse::Drop) return 0;
     std::vector<std::uint8_t> msg;
-    if (kind == Kind::Notify) {
+    if (kind == Kind::Soa) {
+        if (parsed != dns::QueryParse::Ok) return std::nullopt;
+        tsig::Verified v = tsig::verify_request(query, settings_.keys, unix_now());
+        using S = tsig::Verified::Status;
+        if (v.status == S::Unsigned || v.status == S::FormErr) return std::nullopt;
+        if (v.status != S::Ok) {
+            msg = simple_response(query, q, true, static_cast<std::uint8_t>(dns::Rcode::NOTAUTH), v, 512);
+        } else {
+            // RFC 8945 §5.3: a signed query gets a signed answer.
+            auto rd = store_.reader();
+            if (!rd || !(*rd)->refresh()) return std::nullopt;
+            tsig::Signer signer(*v.key, v.mac);
+            std::size_t room = out.size() > signer.overhead() ? out.size() - signer.overhead() : 0;
+            // The query as answer_query should see it: without the TSIG record.
+            std::vector<std::uint8_t> bare(query.begin(), query.begin() + static_cast<std::ptrdiff_t>(v.tsig_offset));
+            std::uint16_t ar = static_cast<std::uint16_t>(((bare[10] << 8) | bare[11]) - 1);
+            bare[10] = static_cast<std::uint8_t>(ar >> 8);
+            bare[11] = static_cast<std::uint8_t>(ar);
+            AnswerResult r = answer_query(**rd, bare, out.first(room), transport, options);
+            (*rd)->release();
+            if (r.size == 0) return 0;
+            std::size_t n = signer.sign(out, r.size, unix_now());
+            return n == 0 ? r.size : n;
+        }
+    } else if (kind == Kind::Notify) {
         // Secondary zones are not served yet: a NOTIFY is refused (RFC 1996 §4.7 leaves the rcode to us).
         if (!q.has_question) return 0;
         msg = simple_response(query, q, false, static_cast<std::uint8_t>(dns::Rcode::REFUSED), tsig::Verified{}, 512);
     } else if (kind == Kind::Axfr) {
+        if (transport == Transport::Tcp) return std::nullopt;
         // RFC 5936 §4.2: AXFR is a TCP protocol.
         msg = simple_response(query, q, parsed == dns::QueryParse::Ok, static_cast<std::uint8_t>(dns::Rcode::FORMERR),
                               tsig::Verified{}, 512);
     } else if (kind == Kind::Ixfr) {
         // RFC 1995 §2: over UDP the reply is the current SOA; the client then uses TCP.
+        if (transport == Transport::Tcp) return std::nullopt;  // streamed by the TCP session
         auto stream = open(query, peer, true);
         if (!stream) return 0;
         return stream->next(out.first(std::min<std::size_t>(out.size(), 4096)));

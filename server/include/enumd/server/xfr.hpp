@@ -63,7 +63,13 @@ std::optional<tsig::Key> parse_key_text(const std::string& text);
 
 /// What kind of message a query is, read from the header and question
 /// without a full parse (cheap enough for every packet).
-enum class Kind : std::uint8_t { None, Axfr, Ixfr, Notify };
+enum class Kind : std::uint8_t {
+    None,
+    Axfr,
+    Ixfr,
+    Notify,
+    Soa,  ///< SOA query with additional records: maybe TSIG-signed (refresh checks)
+};
 Kind classify(std::span<const std::uint8_t> msg) noexcept;
 
 /// One transfer's responses, produced message by message.
@@ -86,10 +92,14 @@ public:
     /// AXFR/IXFR over TCP: a stream of responses (a single REFUSED,
     /// NOTAUTH or FORMERR message when the request is not served).
     std::unique_ptr<Stream> start_transfer(std::span<const std::uint8_t> query, const sockaddr* peer);
-    /// AXFR/IXFR over UDP (RFC 1995 §2: IXFR answers the SOA; AXFR is
-    /// FORMERR, RFC 5936 §4.2) and NOTIFY. Returns the response size, 0 = none.
-    std::size_t handle_datagram(std::span<const std::uint8_t> query, std::span<std::uint8_t> out,
-                                const sockaddr* peer);
+    /// Single-message cases: AXFR/IXFR over UDP (RFC 1995 §2: IXFR answers
+    /// the SOA; AXFR is FORMERR, RFC 5936 §4.2), NOTIFY, and TSIG-signed SOA
+    /// queries (a secondary's refresh check, answered and signed). Returns
+    /// the response size (0 = drop), or nothing when the normal query path
+    /// should answer (an unsigned SOA query).
+    std::optional<std::size_t> handle_datagram(std::span<const std::uint8_t> query, std::span<std::uint8_t> out,
+                                               const sockaddr* peer, Transport transport,
+                                               const AnswerOptions& options);
 
     /// After a compile: NOTIFY the secondaries of zones whose serial changed.
     void zones_written(const zones::WriteReport& report);
