@@ -313,7 +313,7 @@ asio::awaitable<EnumResult> enum_lookup(DnsLookup& dns, std::string number, Enum
     }
     result.aus = application_unique_string(*digits);
     if (options.suffixes.empty()) options.suffixes.push_back(default_enum_suffix());
-    Ctx ctx{dns, options, Rng(options.seed ? *options.seed : std::random_device{}()), result, {}, false, false, false, true, {}};
+    Ctx ctx{dns, options, Rng(options.seed ? *options.seed : fresh_seed()), result, {}, false, false, false, true, {}};
     for (const auto& suffix : options.suffixes) {
         auto domain = enum_domain(*digits, suffix);
         if (!domain) {

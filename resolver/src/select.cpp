@@ -4,6 +4,11 @@
 
 namespace enumd::resolver {
 
+std::uint64_t fresh_seed() {
+    thread_local Rng seeder(std::random_device{}());
+    return seeder();
+}
+
 std::vector<std::size_t> rfc2782_order(std::span<const std::uint16_t> weights, Rng& rng) {
     // RFC 2782 p.3-4: "arrange all SRV RRs (that have not been ordered yet)
     // in any order, except that all those with weight 0 are placed at the

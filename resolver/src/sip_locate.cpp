@@ -235,7 +235,7 @@ asio::awaitable<SipLocateResult> locate_sip_server(DnsLookup& dns, std::string u
         res.error = uri.error();
         co_return res;
     }
-    Rng rng(options.seed ? *options.seed : std::random_device{}());
+    Rng rng(options.seed ? *options.seed : fresh_seed());
     auto supported = [&](SipTransport t) {
         return std::find(options.transports.begin(), options.transports.end(), t) != options.transports.end();
     };
@@ -431,7 +431,7 @@ asio::awaitable<void> snaptr_expand(DnsLookup& dns, const dns::Name& domain, con
 
 asio::awaitable<SnaptrResult> snaptr_resolve(DnsLookup& dns, dns::Name domain, SnaptrOptions options) {
     SnaptrResult res;
-    Rng rng(options.seed ? *options.seed : std::random_device{}());
+    Rng rng(options.seed ? *options.seed : fresh_seed());
     Tally tally;
     std::set<std::string> visited;
     co_await snaptr_expand(dns, domain, options, rng, res, tally, visited, 0);

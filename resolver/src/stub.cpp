@@ -446,9 +446,13 @@ asio::awaitable<Answer> StubResolver::query_once(dns::Name qname, dns::RrType qt
 
 namespace {
 
+/// Runs `aw` to completion on this thread. The io_context is kept per
+/// thread: creating one (an epoll instance, an eventfd) costs more than a
+/// cached lookup. Not for use from inside a handler of that same context.
 template <typename T>
 T run_blocking(asio::awaitable<T> aw) {
-    asio::io_context io;
+    thread_local asio::io_context io;
+    io.restart();
     auto fut = asio::co_spawn(io, std::move(aw), asio::use_future);
     io.run();
     return fut.get();

@@ -11,6 +11,11 @@ namespace enumd::resolver {
 
 using Rng = std::mt19937_64;
 
+/// A seed for a per-lookup Rng when the caller gave none: drawn from a
+/// per-thread generator seeded once from std::random_device (constructing a
+/// random_device per lookup cost a third of a cached lookup).
+std::uint64_t fresh_seed();
+
 /// RFC 2782 "Usage rules": the order in which to try records of ONE
 /// priority. Repeatedly: put the zero-weight records first, sum the
 /// weights, draw r uniformly in [0, sum] inclusive, pick the first record
