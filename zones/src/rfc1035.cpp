@@ -91,9 +91,18 @@ std::vector<std::string> words_of_line(const std::string& text, std::size_t pos)
     return words;
 }
 
+/// The origin used while the file has none of its own: ldns would otherwise
+/// take "@" for the root and "ns1" for "ns1.", and a BIND file whose origin
+/// lives in named.conf would silently become a zone for ".". Names that end
+/// up below this reserved name (RFC 6761 §6.4) were relative; they are errors.
+constexpr const char* kNoOrigin = "origin-unknown.invalid.";
+
 struct Parser {
     Diagnostics& diags;
     std::vector<Record>& records;
+    std::optional<dns::Name> no_origin;  ///< kNoOrigin when the caller gave no origin
+
+    bool relative(const dns::Name& n) const { return no_origin && n.is_subdomain_of(*no_origin); }
     std::vector<std::string> include_stack;
 
     /// Reads one file with the given starting origin and default TTL.
@@ -274,8 +283,10 @@ struct Parser {
         }
         const ldns_rdf* owner_rdf = ldns_rr_owner(rr);
         auto owner = dns::Name::from_uncompressed({ldns_rdf_data(owner_rdf), ldns_rdf_size(owner_rdf)});
-        if (!owner) {
-            diags.error(loc, "owner name is relative and there is no $ORIGIN");
+        if (!owner || relative(*owner)) {
+            diags.error(loc,
+                        "owner name is relative and there is no $ORIGIN; give the zone's origin (enumctl "
+                        "import --origin ORIGIN) or add $ORIGIN to the file");
             return;
         }
         auto type = static_cast<dns::RrType>(ldns_rr_get_type(rr));
@@ -298,8 +309,9 @@ struct Parser {
         // Names inside rdata must be absolute too (a relative NS target with no origin).
         for (std::size_t i = 0; i < ldns_rr_rd_count(rr); ++i) {
             const ldns_rdf* f = ldns_rr_rdf(rr, i);
-            if (ldns_rdf_get_type(f) == LDNS_RDF_TYPE_DNAME && ldns_rdf_size(f) > 0 &&
-                ldns_rdf_data(f)[ldns_rdf_size(f) - 1] != 0) {
+            if (ldns_rdf_get_type(f) != LDNS_RDF_TYPE_DNAME || ldns_rdf_size(f) == 0) continue;
+            auto n = dns::Name::from_uncompressed({ldns_rdf_data(f), ldns_rdf_size(f)});
+            if (!n || relative(*n)) {
                 diags.error(loc, "a name in the record data is relative and there is no $ORIGIN");
                 return;
             }
@@ -313,11 +325,16 @@ struct Parser {
 
 std::vector<Zone> load_rfc1035(const std::string& path, const std::optional<dns::Name>& origin, Diagnostics& diags) {
     std::vector<Record> records;
-    Parser parser{diags, records, {}};
-    ldns_rdf* origin_rdf = nullptr;
+    Parser parser{diags, records, std::nullopt, {}};
+    dns::Name start_origin;
     if (origin) {
-        origin_rdf = ldns_dname_new_frm_data(static_cast<std::uint16_t>(origin->wire_size()), origin->wire().data());
+        start_origin = *origin;
+    } else {
+        parser.no_origin = *dns::Name::from_text(kNoOrigin);
+        start_origin = *parser.no_origin;
     }
+    ldns_rdf* origin_rdf =
+        ldns_dname_new_frm_data(static_cast<std::uint16_t>(start_origin.wire_size()), start_origin.wire().data());
     std::size_t errors_before = diags.error_count();
     // 3600 s when the file has no $TTL and a record no TTL (ldns' default, BIND's too).
     parser.parse_file(path, origin_rdf, 3600, SourceLoc{}, 0);

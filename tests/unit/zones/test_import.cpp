@@ -285,3 +285,17 @@ TEST_CASE("ePDG names holding only addresses become PLMN blocks", "[import]") {
         require_round_trip(z, *yaml);
     }
 }
+
+TEST_CASE("numbers under a country zone carry the digits its origin implies", "[import]") {
+    Zone z = zone_from_text(
+        "1.1.9.0.0.5.5.5.3 IN NAPTR 10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:a@x!\" .\n"
+        "*.2.0.5.5.5.2 IN NAPTR 10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:b@x!\" .\n",
+        "1.6.e164.arpa.");
+    ImportReport rep;
+    auto yaml = import_zone(z, ImportOptions{}, &rep);
+    REQUIRE(yaml.ok());
+    INFO(*yaml);
+    CHECK(rep.form == "friendly");
+    CHECK(yaml->find("  - number: \"+61255502*\"\n    naptr: sip:b@x\n") != std::string::npos);
+    CHECK(yaml->find("  - number: \"+61355500911\"\n    naptr: sip:a@x\n") != std::string::npos);
+}

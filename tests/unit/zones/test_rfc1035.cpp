@@ -222,6 +222,29 @@ TEST_CASE("$TTL takes seconds or units and sets the TTL of records without one (
     }
 }
 
+TEST_CASE("an origin given by the caller completes relative names of a file without $ORIGIN", "[rfc1035]") {
+    TempDir dir;
+    std::string path = dir.write("rel.zone",
+                                 "@ 300 IN SOA ns1.example.net. hostmaster.example.net. 1 7200 3600 1209600 300\n"
+                                 "@ 300 IN NS ns1\n"
+                                 "1.1.9 300 IN NAPTR 10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:a@x!\" .\n");
+    Diagnostics diags;
+    auto zones = load_rfc1035(path, N("0.0.5.5.5.3.1.6.e164.arpa."), diags);
+    INFO(all_diags(diags));
+    CHECK_FALSE(diags.has_errors());
+    REQUIRE(zones.size() == 1);
+    CHECK(zones[0].origin == N("0.0.5.5.5.3.1.6.e164.arpa."));
+    CHECK(find(zones[0], "1.1.9.0.0.5.5.5.3.1.6.e164.arpa.", RrType::NAPTR) != nullptr);
+    const Record* ns = find(zones[0], "0.0.5.5.5.3.1.6.e164.arpa.", RrType::NS);
+    REQUIRE(ns != nullptr);
+    CHECK(rdata_to_text(RrType::NS, ns->rdata) == "ns1.0.0.5.5.5.3.1.6.e164.arpa.");
+
+    // Without the origin, the relative names cannot be placed.
+    Diagnostics without;
+    (void)load_rfc1035(path, std::nullopt, without);
+    CHECK(without.has_errors());
+}
+
 TEST_CASE("$INCLUDE reads a file relative to the including one, with its own origin, lines per file", "[rfc1035]") {
     TempDir dir;
     dir.write("sub/ranges.zone",
