@@ -10,11 +10,12 @@ the zones: every owner, each of its ancestors down from the origin, children
 below it (nonexistent names, names under wildcards), case variations, `*`
 queried literally, the RFC 4592 §2.2.1 query list, out-of-zone names and
 seeded random nonexistent names, each with several types. Each query goes out
-over UDP and TCP, with and without EDNS(0) (and some with RD=1).
+over UDP and TCP, with and without EDNS(0) (and some with RD=1); a few names
+also with EDNS version 1 (BADVERS), the DO bit, and a 512-octet EDNS buffer.
 
 Compared, per query: timeout or not, rcode (extended included), the header
 flags QR AA TC RD RA AD CD and the opcode, the question as echoed (case
-included), OPT present or not and its version, and the answer and authority
+included), OPT present or not, its version and DO bit, and the answer and authority
 sections as sets of RRsets (owner, class, type, TTL, rdata in canonical form;
 order-insensitive). When the response is truncated (TC=1) only the header is
 compared: the RFCs leave what a truncated answer carries to the server.
@@ -278,6 +279,9 @@ def compare(a_label, ra, b_label, rb, qname, strict_additional):
             diffs.append("    question: %s echoed %s, asked %s" % (label, got, qname))
     if (ra.edns >= 0) != (rb.edns >= 0) or (ra.edns >= 0 and ra.edns != rb.edns):
         diffs.append("    EDNS: %s version %d, %s version %d (-1 = no OPT)" % (a_label, ra.edns, b_label, rb.edns))
+    elif ra.edns >= 0 and (ra.ednsflags & dns.flags.DO) != (rb.ednsflags & dns.flags.DO):
+        diffs.append("    EDNS DO bit (RFC 3225 §3: copied into the response): %s %s, %s %s"
+                     % (a_label, bool(ra.ednsflags & dns.flags.DO), b_label, bool(rb.ednsflags & dns.flags.DO)))
     elif ra.edns >= 0 and ra.payload != rb.payload:
         notes.append("    EDNS payload: %s %d, %s %d" % (a_label, ra.payload, b_label, rb.payload))
     if (ra.flags & dns.flags.TC) and (rb.flags & dns.flags.TC):
@@ -291,8 +295,23 @@ def compare(a_label, ra, b_label, rb, qname, strict_additional):
     return diffs, notes
 
 
-def ask(port, qname, qtype, transport, edns, rd):
-    q = dns.message.make_query(qname, qtype, use_edns=0 if edns else None, payload=1232)
+# EDNS corner cases (RFC 6891) for a few names: unknown version -> BADVERS,
+# DO bit set on a server without DNSSEC data, a 512-octet buffer (TC for big RRsets).
+EDNS_VARIANTS = [("EDNS version 1", {"edns_version": 1}),
+                 ("EDNS DO=1", {"use_edns": 0, "payload": 1232, "want_dnssec": True}),
+                 ("EDNS payload 512", {"use_edns": 0, "payload": 512})]
+EDNS_NAMES = [("host1.example.", "A"), ("big.misc.test.", "TXT"), ("1.1.9.0.0.5.5.5.3.1.6.e164.arpa.", "NAPTR"),
+              ("nx.misc.test.", "A"), ("deleg.misc.test.", "NS"), ("nothere.invalid.", "A")]
+
+
+def ask(port, qname, qtype, transport, edns, rd, edns_kw=None):
+    if edns_kw is not None and "edns_version" in edns_kw:
+        q = dns.message.make_query(qname, qtype)
+        q.use_edns(edns_kw["edns_version"], payload=1232)  # make_query takes use_edns=1 as True (version 0)
+    elif edns_kw is not None:
+        q = dns.message.make_query(qname, qtype, **edns_kw)
+    else:
+        q = dns.message.make_query(qname, qtype, use_edns=0 if edns else None, payload=1232)
     q.flags = dns.flags.RD if rd else 0
     for attempt in range(2):
         try:
@@ -395,6 +414,21 @@ def main():
                 if notes:
                     n_note += 1
                     log("note %s\n%s" % (where, "\n".join(notes)))
+        if not args.zone:
+            for qname, qtype in EDNS_NAMES:
+                for what, kw in EDNS_VARIANTS:
+                    for transport in ("udp", "tcp"):
+                        ra = ask(sa.port, qname, qtype, transport, True, False, kw)
+                        rb = ask(sb.port, qname, qtype, transport, True, False, kw)
+                        n_sent += 1
+                        diffs, notes = compare(a_label, ra, b_label, rb, qname, args.additional == "strict")
+                        where = "%s %s over %s %s" % (qname, qtype, transport.upper(), what)
+                        if diffs:
+                            n_diff += 1
+                            log("DIFFERENCE %s\n%s" % (where, "\n".join(diffs)))
+                        if notes:
+                            n_note += 1
+                            log("note %s\n%s" % (where, "\n".join(notes)))
     finally:
         sa.stop()
         sb.stop()
