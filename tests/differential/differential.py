@@ -223,6 +223,10 @@ def build_queries(zone_paths, seed):
     # servers differ: not sent) and an unknown type (NODATA)
     add("*.WC.misc.test.", "A")
     add("host.misc.test.", "TYPE65280")
+    # DS lives on the parent side of a cut (RFC 4035 §3.1.4.1): not a referral
+    add("deleg.misc.test.", "DS")
+    add("subdel.example.", "DS")
+    add("x.deleg.misc.test.", "DS")
     add("host1.example.", "TYPE65280")
     return out
 
