@@ -344,7 +344,7 @@ dns::Result<std::string> zone_to_yaml(const Zone& zone, const ImportOptions& opt
             continue;
         }
         // An ePDG name holding only A/AAAA of one TTL: a PLMN block's `epdg`.
-        if (options.numbers && !node.name.equals(zone.origin)) {
+        if (options.plmns && !node.name.equals(zone.origin)) {
             if (auto p = plmn_of_epdg(node.name)) {
                 bool addresses = std::all_of(node.records.begin(), node.records.end(), [&](const Record* r) {
                     return (r->type == RrType::A || r->type == RrType::AAAA) && r->ttl == node.records.front()->ttl;
@@ -502,15 +502,20 @@ dns::Result<std::string> import_zone(const Zone& zone, const ImportOptions& opti
         const char* form;
         bool numbers;
         bool ranges;
+        bool plmns;
     };
-    const Attempt attempts[] = {
-        {"friendly", true, true}, {"friendly without ranges", true, false}, {"generic", false, false}};
+    // From the friendliest to the plainest; the first that loads back equal wins.
+    const Attempt attempts[] = {{"friendly", true, true, true},
+                                {"friendly without ranges", true, false, true},
+                                {"friendly without ranges and PLMN blocks", true, false, false},
+                                {"generic", false, false, false}};
     std::string last_problem;
     for (const auto& a : attempts) {
-        if ((a.ranges && !options.ranges) || (a.numbers && !options.numbers)) continue;
+        if ((a.ranges && !options.ranges) || (a.numbers && !options.numbers) || (a.plmns && !options.plmns)) continue;
         ImportOptions o = options;
         o.numbers = a.numbers;
         o.ranges = a.ranges;
+        o.plmns = a.plmns;
         ImportReport rep;
         auto yaml = zone_to_yaml(zone, o, &rep);
         if (!yaml) return yaml;

@@ -245,6 +245,11 @@ TEST_CASE("import_zone checks its YAML by loading it back, and says which form i
     CHECK(rep.form == "friendly without ranges");
     CHECK(yaml->find("name: \"*.1.0.5.5.5.2.1.6\"") != std::string::npos);
 
+    options.plmns = false;
+    yaml = import_zone(z, options, &rep);
+    REQUIRE(yaml.ok());
+    CHECK(rep.form == "friendly without ranges and PLMN blocks");
+
     options.numbers = false;
     yaml = import_zone(z, options, &rep);
     REQUIRE(yaml.ok());

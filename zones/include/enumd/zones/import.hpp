@@ -31,6 +31,7 @@ namespace enumd::zones {
 struct ImportOptions {
     bool numbers = true;  ///< digit owners as `numbers` with NAPTR shorthands
     bool ranges = true;   ///< wildcards as prefix ranges where the expansion matches
+    bool plmns = true;    ///< ePDG names as `plmns` blocks
     /// A comment at the top ("# imported from lab.zone by enumctl import").
     std::string source_name;
 };
@@ -43,7 +44,8 @@ struct ImportReport {
     std::size_t naptr_shorthands = 0;  ///< NAPTRs written as a URI (string or mapping)
     std::size_t plmns = 0;             ///< ePDG names written as `plmns` blocks
     std::size_t generic_records = 0;   ///< records written in the generic form
-    /// Which attempt `import_zone` kept: "friendly", "friendly without ranges", "generic".
+    /// Which attempt `import_zone` kept: "friendly", "friendly without ranges",
+    /// "friendly without ranges and PLMN blocks", "generic".
     std::string form;
 };
 
@@ -52,8 +54,10 @@ dns::Result<std::string> zone_to_yaml(const Zone& zone, const ImportOptions& opt
 
 /// zone_to_yaml with the round-trip check: the YAML is loaded back
 /// (load_yaml_zone_text) and its RRsets compared with `zone`'s; the first of
-/// friendly forms, friendly without ranges, and all-generic that gives the
+/// friendly forms, without ranges, without ranges and PLMN blocks, and
+/// all-generic that gives the
 /// same RRsets is returned. Fails, with the difference, when none does.
+/// Options that are off stay off in every attempt.
 dns::Result<std::string> import_zone(const Zone& zone, const ImportOptions& options, ImportReport* report = nullptr);
 
 }  // namespace enumd::zones
