@@ -170,6 +170,9 @@ void load_config_file(const std::string& path, Config& cfg, zones::Diagnostics& 
             ZoneSpec spec;
             if (item.IsScalar()) {
                 spec.file = item.as<std::string>();
+            } else if (item.IsMap() && item["primary"]) {
+                xfr::parse_secondary(item, path, cfg.xfr, diags);  // enumd as a secondary (xfr.hpp)
+                continue;
             } else {
                 c.keys(item, {"file", "origin", "transfer", "notify"}, "a zone entry");
                 if (!item.IsMap()) continue;

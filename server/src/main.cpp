@@ -44,6 +44,7 @@ void usage(FILE* f) {
         "  --tsig-key NAME:ALG:SECRET  a TSIG key (e.g. xfr.:hmac-sha256:BASE64), repeatable\n"
         "  --transfer-key NAME    transfers must be signed with this key (repeatable)\n"
         "  --notify ADDR:PORT     secondary to NOTIFY when a zone's serial changes (repeatable)\n"
+        "  --secondary ORIGIN=ADDR:PORT[/KEY]  serve ORIGIN as a secondary of that primary (repeatable)\n"
         "  SIGHUP reloads; SIGINT/SIGTERM stop.\n",
         f);
 }
@@ -142,6 +143,14 @@ int main(int argc, char** argv) {
             cfg.xfr.keys.push_back(*k);
         } else if (a == "--transfer-key") {
             cfg.xfr.defaults.keys.push_back(value());
+        } else if (a == "--secondary") {
+            std::string v = value();
+            auto z = xfr::parse_secondary_text(v);
+            if (!z) {
+                std::fprintf(stderr, "enumd: --secondary %s: expected ORIGIN=ADDR:PORT[/KEY]\n", v.c_str());
+                return 2;
+            }
+            cfg.xfr.secondaries.push_back(*z);
         } else if (a == "--notify") {
             std::string v = value();
             auto ep = parse_endpoint(v);
@@ -177,7 +186,7 @@ int main(int argc, char** argv) {
                   : cfg.log_level == "error" ? LogLevel::Error
                                              : LogLevel::Info);
 
-    if (cfg.zones.empty() && cfg.database.empty()) {
+    if (cfg.zones.empty() && cfg.database.empty() && cfg.xfr.secondaries.empty()) {
         std::fputs("enumd: nothing to serve: give --zone FILE, --db DIR or a config with zones\n", stderr);
         usage(stderr);
         return 2;
@@ -231,6 +240,7 @@ int main(int argc, char** argv) {
         if (d.has_errors()) throw std::runtime_error(join_diagnostics(d));
         zones::WriteOptions opts;
         opts.prune_others = true;
+        for (const auto& s : cfg.xfr.secondaries) opts.keep.push_back(s.origin);  // filled by transfers
         auto report = store.write(loaded, opts);
         if (!report) throw std::runtime_error(report.error());
         xfr_service.zones_written(*report);
@@ -264,6 +274,7 @@ int main(int argc, char** argv) {
         return 1;
     }
 
+    xfr_service.start();  // secondary zones: refresh timers, first SOA check now
     std::atomic<bool> stopping{false};
     std::mutex watch_mutex;
     std::condition_variable watch_cv;

@@ -3,6 +3,7 @@
 #include <ldns/ldns.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstdio>
 #include <filesystem>
@@ -116,17 +117,22 @@ struct Parser {
             diags.error(from, "$INCLUDE loop: '" + path + "' is already being read");
             return;
         }
-        std::ifstream in(path, std::ios::binary);
-        if (!in) {
-            diags.error(from.file.empty() ? SourceLoc{path, 0, 0} : from, "cannot open zone file '" + path + "'");
+        SourceLoc where = from.file.empty() ? SourceLoc{path, 0, 0} : from;
+        // A directory opens as a stream on Linux, and its "size" is huge.
+        if (std::filesystem::is_directory(path, ec)) {
+            diags.error(where, "zone file '" + path + "' is a directory");
             return;
         }
+        std::ifstream in(path, std::ios::binary);
+        if (!in) {
+            diags.error(where, "cannot open zone file '" + path + "'");
+            return;
+        }
+        // Read in chunks: the size of a pipe or special file is not known in advance.
         std::string text;
-        in.seekg(0, std::ios::end);
-        text.resize(static_cast<std::size_t>(std::max<std::streamoff>(in.tellg(), 0)));
-        in.seekg(0, std::ios::beg);
-        in.read(text.data(), static_cast<std::streamsize>(text.size()));
-        text.resize(static_cast<std::size_t>(in.gcount()));
+        std::array<char, 65536> chunk{};
+        while (in.read(chunk.data(), chunk.size()) || in.gcount() > 0)
+            text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
         untab(text);
         // Line starts, to turn a byte offset into a 1-based line number.
         std::vector<std::size_t> line_starts{0};

@@ -5,6 +5,7 @@
 #include "enumd/dns/wire.hpp"
 #include "enumd/server/log.hpp"
 #include "enumd/server/notify.hpp"
+#include "secondary.hpp"
 
 namespace enumd::server::xfr {
 
@@ -330,11 +331,17 @@ Kind classify(std::span<const std::uint8_t> msg) noexcept {
 }
 
 Service::Service(Settings settings, zones::Store& store)
-    : settings_(std::move(settings)), store_(store), notifier_(std::make_unique<Notifier>(settings_)) {}
+    : settings_(std::move(settings)),
+      store_(store),
+      notifier_(std::make_unique<Notifier>(settings_)),
+      secondaries_(std::make_unique<Secondaries>(settings_, store_, *this)) {}
 
 Service::~Service() { stop(); }
 
+void Service::start() { secondaries_->start(); }
+
 void Service::stop() {
+    if (secondaries_) secondaries_->stop();
     if (notifier_) notifier_->stop();
 }
 
@@ -375,9 +382,23 @@ std::optional<std::size_t> Service::handle_datagram(std::span<const std::uint8_t
             return n == 0 ? r.size : n;
         }
     } else if (kind == Kind::Notify) {
-        // Secondary zones are not served yet: a NOTIFY is refused (RFC 1996 §4.7 leaves the rcode to us).
         if (!q.has_question) return 0;
-        msg = simple_response(query, q, false, static_cast<std::uint8_t>(dns::Rcode::REFUSED), tsig::Verified{}, 512);
+        tsig::Verified v = tsig::verify_request(query, settings_.keys, unix_now());
+        using S = tsig::Verified::Status;
+        std::uint8_t rcode = static_cast<std::uint8_t>(dns::Rcode::NOERROR);
+        if (v.status == S::BadKey || v.status == S::BadSig || v.status == S::BadTime) {
+            rcode = static_cast<std::uint8_t>(dns::Rcode::NOTAUTH);
+        } else if (!secondaries_->is_secondary(q.question.qname)) {
+            // RFC 1996 §3.10-ish: not a zone we are secondary for.
+            rcode = static_cast<std::uint8_t>(dns::Rcode::NOTAUTH);
+        } else if (!secondaries_->notify(q.question.qname, peer, v.status == S::Ok ? v.key : nullptr)) {
+            rcode = static_cast<std::uint8_t>(dns::Rcode::REFUSED);  // not from a primary, or not signed as required
+        }
+        if (rcode != 0)
+            log(LogLevel::Warn, "zone " + q.question.qname.to_text(), "NOTIFY refused",
+                {{"rcode", dns::to_text(static_cast<dns::Rcode>(rcode))}});
+        msg = simple_response(query, q, false, rcode, v.status == S::FormErr ? tsig::Verified{} : v, 512,
+                              rcode == 0 ? dns::flags::AA : 0);
     } else if (kind == Kind::Axfr) {
         if (transport == Transport::Tcp) return std::nullopt;
         // RFC 5936 §4.2: AXFR is a TCP protocol.
@@ -510,6 +531,7 @@ void Service::zones_written(const zones::WriteReport& report) {
 }
 
 std::string Service::zone_status(const dns::Name& origin, const std::string& source) const {
+    if (secondaries_->is_secondary(origin)) return secondaries_->status(origin);
     const ZonePolicy& pol = settings_.policy(origin, source);
     std::string s = " role=primary";
     s += pol.allow_set || !pol.keys.empty() ? " transfer=allowed" : " transfer=refused";

@@ -52,6 +52,59 @@ std::optional<tsig::Key> parse_key_text(const std::string& text) {
     return tsig::Key{*name, *alg, *secret};
 }
 
+std::optional<SecondaryZone> parse_secondary_text(const std::string& text) {
+    auto eq = text.find('=');
+    if (eq == std::string::npos) return std::nullopt;
+    auto origin = dns::Name::from_text(text.substr(0, eq));
+    std::string rest = text.substr(eq + 1);
+    std::string key;
+    if (auto slash = rest.find('/'); slash != std::string::npos) {
+        key = rest.substr(slash + 1);
+        rest = rest.substr(0, slash);
+    }
+    auto ep = parse_endpoint(rest);
+    if (!origin || !ep) return std::nullopt;
+    return SecondaryZone{*origin, {*ep}, key};
+}
+
+void parse_secondary(const YAML::Node& entry, const std::string& file, Settings& out, zones::Diagnostics& diags) {
+    check_keys(entry, {"origin", "primary", "key", "transfer", "notify"}, "a secondary zone entry", file, diags);
+    SecondaryZone z;
+    auto o = entry["origin"];
+    if (!o) {
+        diags.error(loc_of(file, entry), "a secondary zone entry (with 'primary') needs 'origin'");
+        return;
+    }
+    auto origin = scalar(o, "origin", file, diags);
+    if (!origin) return;
+    auto n = dns::Name::from_text(*origin);
+    if (!n) {
+        diags.error(loc_of(file, o), "origin: " + n.error());
+        return;
+    }
+    z.origin = *n;
+    YAML::Node list = entry["primary"];
+    auto add = [&](const YAML::Node& item) {
+        auto s = scalar(item, "primary", file, diags);
+        if (!s) return;
+        auto ep = parse_endpoint(*s);
+        if (!ep) diags.error(loc_of(file, item), "'" + *s + "' is not an address[:port]");
+        else z.primaries.push_back(*ep);
+    };
+    if (list.IsSequence()) {
+        for (const auto& item : list) add(item);
+    } else {
+        add(list);
+    }
+    if (auto k = entry["key"]) {
+        auto s = scalar(k, "key", file, diags);
+        if (s && out.key(*s) == nullptr) diags.error(loc_of(file, k), "key '" + *s + "' is not defined in keys");
+        else if (s) z.key = *s;
+    }
+    if (entry["transfer"] || entry["notify"]) parse_zone_policy(entry, file, "", z.origin, out, diags);
+    out.secondaries.push_back(std::move(z));
+}
+
 void parse_keys(const YAML::Node& node, const std::string& file, Settings& out, zones::Diagnostics& diags) {
     if (!node.IsSequence()) {
         diags.error(loc_of(file, node), "keys must be a list of {name, algorithm, secret}");

@@ -271,6 +271,21 @@ TEST_CASE("$INCLUDE reads a file relative to the including one, with its own ori
     CHECK(after->loc.line == 7);
 }
 
+TEST_CASE("a missing file or a directory is an error, not a crash", "[rfc1035]") {
+    TempDir dir;
+    std::filesystem::create_directories(dir.path / "sub");
+    for (const auto& [path, message] : {std::pair{(dir.path / "missing.zone").string(), "cannot open"},
+                                        std::pair{(dir.path / "sub").string(), "is a directory"}}) {
+        INFO(path);
+        Diagnostics diags;
+        auto zones = load_rfc1035(path, std::nullopt, diags);
+        CHECK(zones.empty());
+        REQUIRE(diags.error_count() == 1);
+        CHECK(diags.items[0].loc.file == path);
+        CHECK(diags.items[0].message.find(message) != std::string::npos);
+    }
+}
+
 TEST_CASE("$INCLUDE problems are errors at the directive's line: missing file, loop", "[rfc1035]") {
     TempDir dir;
     dir.write("loop.zone", "$INCLUDE main.zone\n");

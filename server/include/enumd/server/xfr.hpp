@@ -41,8 +41,16 @@ struct ZonePolicy {
     std::vector<Endpoint> notify;      ///< secondaries told about new serials
 };
 
+/// A zone this server is a secondary for (RFC 1034 §4.3.5, RFC 1996).
+struct SecondaryZone {
+    dns::Name origin;
+    std::vector<Endpoint> primaries;  ///< tried in order
+    std::string key;                  ///< TSIG key name for SOA checks and transfers; empty = unsigned
+};
+
 struct Settings {
     std::vector<tsig::Key> keys;
+    std::vector<SecondaryZone> secondaries;
     std::vector<ZonePolicy> zones;
     ZonePolicy defaults;  ///< --allow-transfer / --notify on the command line
     /// Octets per transfer message (RFC 5936 §2.2: as many records as fit).
@@ -58,6 +66,10 @@ void parse_keys(const YAML::Node& node, const std::string& file, Settings& out, 
 /// `notify: [addr:port…]` into a policy for `zone_file` / `origin`.
 void parse_zone_policy(const YAML::Node& entry, const std::string& file, const std::string& zone_file,
                        const std::optional<dns::Name>& origin, Settings& out, zones::Diagnostics& diags);
+/// Parses a zone entry with `primary:` (a secondary zone); `origin:` is required.
+void parse_secondary(const YAML::Node& entry, const std::string& file, Settings& out, zones::Diagnostics& diags);
+/// "ORIGIN=ADDR:PORT[/KEY]" (command line --secondary).
+std::optional<SecondaryZone> parse_secondary_text(const std::string& text);
 /// "NAME:ALGORITHM:BASE64" (command line --tsig-key).
 std::optional<tsig::Key> parse_key_text(const std::string& text);
 
@@ -81,6 +93,7 @@ public:
 };
 
 class Notifier;
+class Secondaries;
 
 class Service {
 public:
@@ -103,7 +116,9 @@ public:
 
     /// After a compile: NOTIFY the secondaries of zones whose serial changed.
     void zones_written(const zones::WriteReport& report);
-    /// Stops background work (NOTIFY retries).
+    /// Starts the refresh timers of secondary zones (after the server listens).
+    void start();
+    /// Stops background work (NOTIFY retries, refreshes).
     void stop();
 
     /// Counters for logs and `enumctl zones`.
@@ -116,6 +131,7 @@ private:
     Settings settings_;
     zones::Store& store_;
     std::unique_ptr<Notifier> notifier_;
+    std::unique_ptr<Secondaries> secondaries_;
 };
 
 }  // namespace enumd::server::xfr
