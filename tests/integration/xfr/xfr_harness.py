@@ -144,6 +144,8 @@ class Knot(Proc):
             conf += ["    key: xfr."]
         if notify_port:
             conf += ["remote:" if not primary_port else "", "  - id: secondary", f"    address: 127.0.0.1@{notify_port}"]
+            if key_secret:
+                conf += ["    key: xfr."]
         conf += ["template:", "  - id: default", f"    storage: {self.dir}", "    zonefile-sync: -1",
                  "    journal-content: changes", "    semantic-checks: off"]
         conf += ["zone:"]
@@ -151,7 +153,7 @@ class Knot(Proc):
             conf += [f"  - domain: {z}", "    master: primary", "    acl: from_primary",
                      "    zonefile-load: none"]
         for z, path in (primary_zones or {}).items():
-            conf += [f"  - domain: {z}", f"    file: {path}", "    zonefile-load: difference-no-serial",
+            conf += [f"  - domain: {z}", f"    file: {path}", "    zonefile-load: whole",
                      "    acl: to_secondary"]
             if notify_port:
                 conf += ["    notify: secondary"]
@@ -187,6 +189,8 @@ def axfr_rrsets(port, zone, keyring=None, keyname=None, timeout=30):
 
 
 def query_rrset(port, owner, rdtype, tcp=False):
+    if isinstance(rdtype, str):
+        rdtype = dns.rdatatype.from_text(rdtype)
     q = dns.message.make_query(owner, rdtype)
     q.flags &= ~dns.flags.RD
     r = (dns.query.tcp if tcp else dns.query.udp)(q, "127.0.0.1", port=port, timeout=2)
