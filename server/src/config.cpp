@@ -130,7 +130,7 @@ void load_config_file(const std::string& path, Config& cfg, zones::Diagnostics& 
     }
     Checker c{path, diags};
     c.keys(root,
-           {"listen", "threads", "database", "zones", "keys", "watch", "answer", "tcp", "statistics", "control", "logging", "acl"},
+           {"listen", "threads", "database", "zones", "keys", "watch", "answer", "tcp", "statistics", "control", "logging", "acl", "recursion"},
            "the configuration");
     if (!root.IsMap()) return;
     if (auto n = root["keys"]) xfr::parse_keys(n, path, cfg.xfr, diags);  // before zones: they name keys
@@ -247,6 +247,115 @@ void load_config_file(const std::string& path, Config& cfg, zones::Diagnostics& 
                 auto e = Acl::parse_entry(*s);
                 if (!e) diags.error(loc_of(path, item), "'" + *s + "' is not an address[/prefix] such as 10.0.0.0/8 or ::1");
                 else cfg.server.query_acl.add(*e);
+            }
+        }
+    }
+    if (auto n = root["recursion"]) {
+        c.keys(n, {"enabled", "allow", "forwarders", "forward_zones", "stub_zones", "root_hints", "iteration_port",
+                   "cache", "qname_minimisation", "timeout_ms", "total_time_ms", "max_cname_chain", "max_referrals",
+                   "max_outstanding_per_client"},
+               "recursion");
+        if (n.IsMap()) {
+            RecursorConfig& rc = cfg.server.recursion;
+            rc.enabled = true;
+            if (auto v = n["enabled"]) {
+                if (auto b = c.boolean(v, "enabled")) rc.enabled = *b;
+            }
+            auto upstreams = [&](const YAML::Node& list, const char* what) {
+                std::vector<Upstream> out;
+                if (!list.IsSequence()) {
+                    diags.error(loc_of(path, list), std::string(what) + " must be a list of address[:port]");
+                    return out;
+                }
+                for (const auto& item : list) {
+                    auto s = c.string(item, what);
+                    if (!s) continue;
+                    auto ep = parse_endpoint(*s);
+                    if (!ep) diags.error(loc_of(path, item), "'" + *s + "' is not an address[:port]");
+                    else out.push_back({ep->address, ep->port});
+                }
+                return out;
+            };
+            auto zone_list = [&](const YAML::Node& list, const char* what,
+                                 std::vector<std::pair<dns::Name, std::vector<Upstream>>>& out) {
+                if (!list.IsSequence()) {
+                    diags.error(loc_of(path, list), std::string(what) + " must be a list of {zone, servers}");
+                    return;
+                }
+                for (const auto& item : list) {
+                    c.keys(item, {"zone", "servers"}, what);
+                    if (!item.IsMap() || !item["zone"] || !item["servers"]) {
+                        diags.error(loc_of(path, item), std::string(what) + " entries need 'zone' and 'servers'");
+                        continue;
+                    }
+                    auto z = dns::Name::from_text(item["zone"].as<std::string>());
+                    if (!z) {
+                        diags.error(loc_of(path, item["zone"]), "zone: " + z.error());
+                        continue;
+                    }
+                    out.emplace_back(*z, upstreams(item["servers"], "servers"));
+                }
+            };
+            if (auto v = n["allow"]) {
+                if (!v.IsSequence()) diags.error(loc_of(path, v), "recursion allow must be a list of address[/prefix]");
+                for (const auto& item : v) {
+                    auto s = c.string(item, "allow entry");
+                    if (!s) continue;
+                    auto e = Acl::parse_entry(*s);
+                    if (!e) diags.error(loc_of(path, item), "'" + *s + "' is not an address[/prefix]");
+                    else rc.allow.add(*e);
+                }
+            }
+            if (auto v = n["forwarders"]) rc.forwarders = upstreams(v, "forwarders");
+            if (auto v = n["forward_zones"]) zone_list(v, "forward_zones", rc.forward_zones);
+            if (auto v = n["stub_zones"]) zone_list(v, "stub_zones", rc.stub_zones);
+            if (auto v = n["root_hints"]) {
+                if (auto s = c.string(v, "root_hints")) rc.root_hints = *s;
+            }
+            if (auto v = n["iteration_port"]) {
+                if (auto i = c.integer(v, 1, 65535, "iteration_port")) rc.iteration_port = static_cast<unsigned short>(*i);
+            }
+            if (auto v = n["qname_minimisation"]) {
+                if (auto b = c.boolean(v, "qname_minimisation")) rc.qname_minimisation = *b;
+            }
+            if (auto v = n["timeout_ms"]) {
+                if (auto i = c.integer(v, 10, 60000, "timeout_ms")) rc.timeout = std::chrono::milliseconds(*i);
+            }
+            if (auto v = n["total_time_ms"]) {
+                if (auto i = c.integer(v, 100, 120000, "total_time_ms")) rc.total_time = std::chrono::milliseconds(*i);
+            }
+            if (auto v = n["max_cname_chain"]) {
+                if (auto i = c.integer(v, 1, 64, "max_cname_chain")) rc.max_cname_chain = static_cast<unsigned>(*i);
+            }
+            if (auto v = n["max_referrals"]) {
+                if (auto i = c.integer(v, 1, 100, "max_referrals")) rc.max_referrals = static_cast<unsigned>(*i);
+            }
+            if (auto v = n["max_outstanding_per_client"]) {
+                if (auto i = c.integer(v, 1, 100000, "max_outstanding_per_client"))
+                    rc.max_outstanding_per_client = static_cast<unsigned>(*i);
+            }
+            if (auto v = n["cache"]) {
+                c.keys(v, {"max_entries", "max_ttl", "max_negative_ttl", "serve_stale", "stale_ttl", "max_stale"}, "cache");
+                if (v.IsMap()) {
+                    if (auto x = v["max_entries"]) {
+                        if (auto i = c.integer(x, 0, 100000000, "max_entries")) rc.cache_max_entries = static_cast<std::size_t>(*i);
+                    }
+                    if (auto x = v["max_ttl"]) {
+                        if (auto i = c.integer(x, 0, 604800, "max_ttl")) rc.max_ttl = static_cast<std::uint32_t>(*i);
+                    }
+                    if (auto x = v["max_negative_ttl"]) {
+                        if (auto i = c.integer(x, 0, 86400, "max_negative_ttl")) rc.max_negative_ttl = static_cast<std::uint32_t>(*i);
+                    }
+                    if (auto x = v["serve_stale"]) {
+                        if (auto b = c.boolean(x, "serve_stale")) rc.serve_stale = *b;
+                    }
+                    if (auto x = v["stale_ttl"]) {
+                        if (auto i = c.integer(x, 1, 86400, "stale_ttl")) rc.stale_ttl = static_cast<std::uint32_t>(*i);
+                    }
+                    if (auto x = v["max_stale"]) {
+                        if (auto i = c.integer(x, 0, 604800, "max_stale")) rc.max_stale = static_cast<std::uint32_t>(*i);
+                    }
+                }
             }
         }
     }

@@ -39,6 +39,10 @@ void usage(FILE* f) {
         "  --control PATH         unix socket for `enumctl reload|stats|zones`\n"
         "  --watch                reload when a zone file changes\n"
         "  --allow-query CIDR     only these clients may query (repeatable; default everyone), others REFUSED\n"
+        "  --recursion            resolve names outside our zones (iterating from the root hints)\n"
+        "  --forward ADDR[:PORT]  forward names outside our zones to this resolver (repeatable; implies --recursion)\n"
+        "  --root-hints FILE      root hints for iteration (implies --recursion)\n"
+        "  --allow-recursion CIDR who may recurse (repeatable; default 127.0.0.0/8 and ::1 only)\n"
         "  --no-naptr-additional  no RFC 3403 additional-section processing for NAPTR\n"
         "  --allow-transfer CIDR  who may AXFR/IXFR every zone (repeatable; default nobody)\n"
         "  --tsig-key NAME:ALG:SECRET  a TSIG key (e.g. xfr.:hmac-sha256:BASE64), repeatable\n"
@@ -124,6 +128,28 @@ int main(int argc, char** argv) {
                 return 2;
             }
             cfg.server.query_acl.add(*e);
+        } else if (a == "--recursion") {
+            cfg.server.recursion.enabled = true;
+        } else if (a == "--forward") {
+            std::string v = value();
+            auto ep = parse_endpoint(v);
+            if (!ep) {
+                std::fprintf(stderr, "enumd: --forward %s: not an address[:port]\n", v.c_str());
+                return 2;
+            }
+            cfg.server.recursion.enabled = true;
+            cfg.server.recursion.forwarders.push_back({ep->address, ep->port});
+        } else if (a == "--root-hints") {
+            cfg.server.recursion.enabled = true;
+            cfg.server.recursion.root_hints = value();
+        } else if (a == "--allow-recursion") {
+            std::string v = value();
+            auto e = Acl::parse_entry(v);
+            if (!e) {
+                std::fprintf(stderr, "enumd: --allow-recursion %s: not an address[/prefix]\n", v.c_str());
+                return 2;
+            }
+            cfg.server.recursion.allow.add(*e);
         } else if (a == "--allow-transfer") {
             std::string v = value();
             auto e = Acl::parse_entry(v);
@@ -180,6 +206,11 @@ int main(int argc, char** argv) {
     }
     if (!cli_listen.empty()) cfg.server.listen = cli_listen;
     if (cfg.server.listen.empty() && !listen_given) cfg.server.listen.push_back({"127.0.0.1", 53});
+    if (cfg.server.recursion.enabled && cfg.server.recursion.allow.empty()) {
+        // Never an open resolver: loopback only unless configured otherwise.
+        cfg.server.recursion.allow.add(*Acl::parse_entry("127.0.0.0/8"));
+        cfg.server.recursion.allow.add(*Acl::parse_entry("::1"));
+    }
     set_log_json(cfg.log_json);
     set_log_level(cfg.log_level == "debug" ? LogLevel::Debug
                   : cfg.log_level == "warn" ? LogLevel::Warn

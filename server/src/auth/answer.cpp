@@ -263,7 +263,11 @@ AnswerResult answer_query(zones::Reader& reader, std::span<const std::uint8_t> q
         return done(AnswerKind::NotImp, dns::Rcode::NOTIMP);
 
     const zones::ZoneInfo* zone = reader.find_zone(q.question.qname);
-    if (zone == nullptr) return done(AnswerKind::Refused, dns::Rcode::REFUSED);
+    if (zone == nullptr) {
+        AnswerResult r = done(AnswerKind::Refused, dns::Rcode::REFUSED);
+        r.not_ours = true;
+        return r;
+    }
 
     Responder rsp{reader, opt, w, false, SeenSet{}};
     w.set_flags(static_cast<std::uint16_t>(w.flags() | dns::flags::AA));

@@ -1,5 +1,6 @@
 #include "enumd/server/server.hpp"
 
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -33,6 +34,18 @@ constexpr std::size_t kBatch = 32;        // datagrams per recvmmsg/sendmmsg
 constexpr std::size_t kMaxUdpIn = 4096;    // larger queries are not DNS queries we answer
 constexpr std::size_t kMaxUdpOut = 4096;   // our EDNS buffer is capped at this
 constexpr int kDrainRounds = 16;           // batches per wake-up before yielding to other work
+/// handle() result: the query went to the recursor, which answers later.
+constexpr std::size_t kRecursing = static_cast<std::size_t>(-1);
+
+std::string peer_address(const sockaddr* sa) {
+    char buf[INET6_ADDRSTRLEN] = "?";
+    if (sa->sa_family == AF_INET) {
+        inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(sa)->sin_addr, buf, sizeof buf);
+    } else if (sa->sa_family == AF_INET6) {
+        inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr, buf, sizeof buf);
+    }
+    return buf;
+}
 
 std::uint64_t now_ns() noexcept {
     timespec ts{};
@@ -76,6 +89,7 @@ struct Worker {
     const AnswerOptions* options = nullptr;
     const Acl* acl = nullptr;
     xfr::Service* xfr = nullptr;
+    Recursor* recursor = nullptr;  ///< null when recursion is off
     std::vector<std::unique_ptr<UdpListener>> udp;
     std::thread thread;
 
@@ -99,6 +113,11 @@ struct Worker {
         }
         r = answer_query(*reader, q, out, t, *options);
         reader->release();
+        // Local zones always win; the rest goes to the recursor for clients in
+        // its ACL (never an open resolver). RA only where recursion is offered.
+        bool may_recurse = recursor != nullptr && recursor->config().allow.allows(peer);
+        if (r.not_ours && may_recurse) return kRecursing;
+        if (may_recurse && r.size >= 4) out[3] = static_cast<std::uint8_t>(out[3] | 0x80);
         stats->record(r, t, now_ns() - t0);
         return r.size;
     }
@@ -147,7 +166,21 @@ void UdpListener::drain() noexcept {
             if ((in_[idx].msg_hdr.msg_flags & MSG_TRUNC) != 0) continue;  // oversize: not a query we answer
             std::span<const std::uint8_t> q(inbuf_.data() + idx * kMaxUdpIn, in_[idx].msg_len);
             std::span<std::uint8_t> out(outbuf_.data() + idx * kMaxUdpOut, kMaxUdpOut);
-            std::size_t size = worker_.handle(q, out, Transport::Udp, reinterpret_cast<const sockaddr*>(&peers_[idx]));
+            const auto* peer = reinterpret_cast<const sockaddr*>(&peers_[idx]);
+            std::size_t size = worker_.handle(q, out, Transport::Udp, peer);
+            if (size == kRecursing) {
+                // The recursor replies from its own thread with sendto on this socket.
+                sockaddr_storage to = peers_[idx];
+                socklen_t tolen = in_[idx].msg_hdr.msg_namelen;
+                worker_.recursor->submit(std::vector<std::uint8_t>(q.begin(), q.end()), peer_address(peer),
+                                         worker_.options->edns_buffer,
+                                         [fd, to, tolen](std::vector<std::uint8_t> resp) {
+                                             if (resp.empty()) return;
+                                             ::sendto(fd, resp.data(), resp.size(), MSG_DONTWAIT,
+                                                      reinterpret_cast<const sockaddr*>(&to), tolen);
+                                         });
+                continue;
+            }
             if (size == 0) continue;
             out_iov_[k] = {out.data(), size};
             out_[k].msg_hdr = {};
@@ -199,6 +232,7 @@ struct Server::Impl {
     std::unique_ptr<tcp::acceptor> http;
     std::unique_ptr<asio::local::stream_protocol::acceptor> control;
     std::unique_ptr<zones::Reader> admin_reader;
+    std::unique_ptr<Recursor> recursor;
     std::mutex reload_mutex;
     std::mutex clients_mutex;
     std::unordered_map<std::string, unsigned> clients;
@@ -284,6 +318,30 @@ awaitable<void> Server::Impl::session(std::shared_ptr<TcpConn> c) {
         }
         std::size_t size =
             c->worker.handle({c->in.data(), n}, {c->out.data() + 2, 65535}, Transport::Tcp, c->peer.data());
+        if (size == kRecursing) {
+            // Wait on a timer that the recursor's reply cancels (posted to this worker).
+            struct Pending {
+                explicit Pending(asio::io_context& io) : timer(io) {}
+                asio::steady_timer timer;
+                std::vector<std::uint8_t> response;
+                bool done = false;
+            };
+            auto pending = std::make_shared<Pending>(c->worker.io);
+            pending->timer.expires_after(std::chrono::hours(1));
+            asio::io_context* io = &c->worker.io;
+            c->worker.recursor->submit(std::vector<std::uint8_t>(c->in.begin(), c->in.begin() + static_cast<std::ptrdiff_t>(n)),
+                                       c->client, 65535, [pending, io](std::vector<std::uint8_t> resp) {
+                                           asio::post(*io, [pending, r = std::move(resp)]() mutable {
+                                               pending->response = std::move(r);
+                                               pending->done = true;
+                                               pending->timer.cancel();
+                                           });
+                                       });
+            if (!pending->done) co_await pending->timer.async_wait(asio::redirect_error(use_awaitable, ec));
+            if (pending->response.empty()) continue;
+            size = pending->response.size();
+            std::memcpy(c->out.data() + 2, pending->response.data(), size);
+        }
         if (size == 0) continue;
         c->out[0] = static_cast<std::uint8_t>(size >> 8);
         c->out[1] = static_cast<std::uint8_t>(size);
@@ -317,7 +375,7 @@ awaitable<void> Server::Impl::http_loop() {
         std::string body;
         std::string status = "200 OK";
         if (method == "GET" && (path == "/metrics" || path == "/")) {
-            body = stats.prometheus();
+            body = stats.prometheus() + (recursor ? recursor->prometheus() : std::string());
         } else {
             status = "404 Not Found";
             body = "not found\n";
@@ -361,7 +419,7 @@ awaitable<void> Server::Impl::control_loop() {
         if (cmd == "reload") {
             reply = reload();
         } else if (cmd == "stats") {
-            reply = stats.prometheus();
+            reply = stats.prometheus() + (recursor ? recursor->prometheus() : std::string());
         } else if (cmd == "zones") {
             reply = zones_text();
         } else {
@@ -399,6 +457,10 @@ void Server::start() {
     Impl& m = *impl_;
     if (m.cfg.answer.edns_buffer > kMaxUdpOut) m.cfg.answer.edns_buffer = kMaxUdpOut;
     if (m.cfg.answer.edns_buffer < 512) m.cfg.answer.edns_buffer = 512;
+    if (m.cfg.recursion.enabled) {
+        m.recursor = std::make_unique<Recursor>(m.cfg.recursion);
+        m.recursor->start();
+    }
     for (unsigned i = 0; i < m.cfg.threads; ++i) {
         auto w = std::make_unique<Worker>();
         auto r = m.store.reader();
@@ -408,6 +470,7 @@ void Server::start() {
         w->options = &m.cfg.answer;
         w->acl = &m.cfg.query_acl;
         w->xfr = m.cfg.xfr;
+        w->recursor = m.recursor.get();
         for (const auto& ep : m.cfg.listen) w->udp.push_back(std::make_unique<UdpListener>(*w, ep));
         m.workers.push_back(std::move(w));
     }
@@ -473,6 +536,7 @@ void Server::stop() {
     if (!impl_ || !impl_->running) return;
     Impl& m = *impl_;
     m.running = false;
+    if (m.recursor) m.recursor->stop();  // first: its replies use the workers' sockets
     for (auto& w : m.workers) w->io.stop();
     m.admin.stop();
     for (auto& w : m.workers) {

@@ -44,6 +44,7 @@ struct AnswerResult {
     dns::RrType qtype = dns::RrType::A;
     std::uint8_t rcode = 0;
     bool truncated = false;
+    bool not_ours = false;  ///< REFUSED because the name is in none of our zones (recursion may take it)
 };
 
 /// Builds the response to `query` into `out` (at least 65535 octets for TCP,

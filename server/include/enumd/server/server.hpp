@@ -14,6 +14,7 @@
 
 #include "enumd/server/acl.hpp"
 #include "enumd/server/answer.hpp"
+#include "enumd/server/recursor.hpp"
 #include "enumd/server/stats.hpp"
 #include "enumd/zones/store.hpp"
 
@@ -44,6 +45,7 @@ struct ServerConfig {
     std::string control_path;  ///< unix socket for enumctl, empty = off
     Acl query_acl;             ///< who may query; empty = everyone (an authoritative server)
     xfr::Service* xfr = nullptr;  ///< zone transfers and NOTIFY (xfr.hpp); null = NOTIMP/REFUSED
+    RecursorConfig recursion;  ///< names outside our zones, for allowed clients only
 };
 
 class Server {
