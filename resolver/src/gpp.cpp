@@ -55,6 +55,45 @@ MncLengthTable MncLengthTable::builtin() {
     return t;
 }
 
+Result<bool> MncLengthTable::load(std::string_view text) {
+    std::size_t line_no = 0;
+    while (!text.empty()) {
+        auto nl = text.find('\n');
+        std::string line(text.substr(0, nl));
+        text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+        ++line_no;
+        if (auto hash = line.find('#'); hash != std::string::npos) line.resize(hash);
+        std::vector<std::string> words;
+        std::string w;
+        for (char c : line + " ") {
+            if (c == ' ' || c == '\t' || c == '\r') {
+                if (!w.empty()) words.push_back(w);
+                w.clear();
+            } else {
+                w += c;
+            }
+        }
+        auto fail = [&](const std::string& why) { return make_error("line " + std::to_string(line_no) + ": " + why); };
+        if (words.empty()) continue;
+        if (words.size() == 1) {
+            auto p = Plmn::parse(words[0]);
+            if (!p) return fail(p.error());
+            add_plmn(*p);
+        } else if (words.size() == 2 && words[0].size() == 3 && all_digits(words[0])) {
+            if (words[1] == "2" || words[1] == "3") {
+                set_mcc(words[0], words[1][0] - '0');
+            } else if (words[1] == "mixed") {
+                mark_mixed(words[0]);
+            } else {
+                return fail("MNC length must be 2, 3 or mixed, not '" + words[1] + "'");
+            }
+        } else {
+            return fail("expected \"MCC 2|3|mixed\" or \"MCC-MNC\"");
+        }
+    }
+    return true;
+}
+
 std::optional<int> MncLengthTable::mcc_length(const std::string& mcc) const {
     auto it = mcc_.find(mcc);
     if (it == mcc_.end()) return std::nullopt;

@@ -16,6 +16,8 @@
 
 #include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <iostream>
 #include <map>
 #include <random>
@@ -48,7 +50,7 @@ void usage() {
         "  enumq epdg --mcc MCC --mnc MNC[,MNC...] | enumq --epdg MCC-MNC [MCC-MNC...]\n"
         "  enumq --epdg-country MCC --mnc MNC[,MNC...] [--visited]\n"
         "  enumq snaptr DOMAIN|--apn APN-NI --mcc MCC --mnc MNC --app-service S [--app-protocol P]\n"
-        "  enumq imsi IMSI [--mnc-length 2|3] [--known-plmn MCC-MNC]...   (offline: PLMN readings and names)\n"
+        "  enumq imsi IMSI [--mnc-length 2|3] [--known-plmn MCC-MNC]... [--mnc-table FILE]  (offline)\n"
         "common: --server ADDR[:PORT] (repeatable; default: /etc/resolv.conf), --timeout MS, --json, --csv,\n"
         "        --no-cache, -v\n"
         "exit: 0 ok, 1 usage, 2 NXDOMAIN, 3 no usable record, 4 timeout, 5 server failure\n",
@@ -71,6 +73,7 @@ struct Args {
     std::string app_service, app_protocol, apn;
     int mnc_length = 0;
     std::vector<std::string> known_plmns;
+    std::string mnc_table;
 };
 
 std::vector<std::string> split_commas(const std::string& s) {
@@ -140,6 +143,10 @@ bool parse_args(int argc, char** argv, Args& a) {
             auto v = value();
             if (!v) return false;
             a.mnc_length = std::stoi(*v);
+        } else if (arg == "--mnc-table") {
+            auto v = value();
+            if (!v) return false;
+            a.mnc_table = *v;
         } else if (arg == "--known-plmn") {
             auto v = value();
             if (!v) return false;
@@ -594,6 +601,18 @@ int run_imsi(const Args& a) {
         return kExitUsage;
     }
     auto table = MncLengthTable::builtin();
+    if (!a.mnc_table.empty()) {
+        std::ifstream in(a.mnc_table);
+        if (!in) {
+            std::fprintf(stderr, "enumq: cannot read %s\n", a.mnc_table.c_str());
+            return kExitUsage;
+        }
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (auto r = table.load(text); !r) {
+            std::fprintf(stderr, "enumq: %s:%s\n", a.mnc_table.c_str(), r.error().substr(5).c_str());
+            return kExitUsage;
+        }
+    }
     for (const auto& k : a.known_plmns) {
         auto p = Plmn::parse(k);
         if (!p) {

@@ -74,3 +74,15 @@ TEST_CASE("an IMSI alone is ambiguous about the MNC length unless configuration 
     CHECK_FALSE(imsi_to_plmn("50557x0000001", 2).ok());
     CHECK_FALSE(imsi_to_plmn("5055710000001", 4).ok());
 }
+
+TEST_CASE("MNC length configuration loads from text and reports bad lines", "[gpp][imsi]") {
+    auto t = MncLengthTable::builtin();
+    REQUIRE(t.load("# operators\n505 2\n405 mixed   # India\n 234-015 \n").ok());
+    CHECK(*imsi_to_plmn("5055710000001", t)->plmn == P("505", "57"));
+    CHECK(*imsi_to_plmn("234015123456789", t)->plmn == P("234", "015"));
+    CHECK(imsi_to_plmn("405854123456789", t)->ambiguous());
+    auto bad = t.load("505 2\n505 4\n");
+    REQUIRE_FALSE(bad.ok());
+    CHECK(bad.error().rfind("line 2:", 0) == 0);
+    CHECK_FALSE(t.load("50-1\n").ok());
+}

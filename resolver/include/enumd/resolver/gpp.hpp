@@ -51,6 +51,11 @@ public:
     /// starting with its digits belongs to it.
     void add_plmn(const Plmn& plmn) { plmns_.push_back(plmn); }
     void mark_mixed(const std::string& mcc) { mcc_[mcc] = 0; }
+    /// Adds configuration from text, one entry a line ("#" starts a comment):
+    ///   "505 2" / "310 3" / "405 mixed"  — MNC length for a whole MCC
+    ///   "505-571"                         — a PLMN as written
+    /// Errors name the line ("line 3: ...").
+    dns::Result<bool> load(std::string_view text);
     /// 2 or 3 when known, 0 when the MCC mixes lengths, nothing when unlisted.
     [[nodiscard]] std::optional<int> mcc_length(const std::string& mcc) const;
     [[nodiscard]] const std::vector<Plmn>& plmns() const noexcept { return plmns_; }
