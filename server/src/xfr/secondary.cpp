@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <ctime>
+#include <map>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -81,7 +82,7 @@ std::string time_text(std::int64_t unix_seconds) {
     return buf;
 }
 
-/// An SOA or AXFR query for `origin`, signed when `key` is set.
+/// An SOA query for `origin`, signed when `key` is set.
 std::vector<std::uint8_t> make_query(std::uint16_t id, const dns::Name& origin, dns::RrType type, const tsig::Key* key,
                                      std::vector<std::uint8_t>& mac) {
     std::vector<std::uint8_t> buf(4096);
@@ -240,13 +241,48 @@ struct Secondaries::Impl {
         return out;
     }
 
-    /// AXFR in (RFC 5936 §2.2): the whole zone or nothing.
-    std::optional<zones::Zone> axfr(const State& z, const Endpoint& ep, std::string& why) {
+    /// Our current SOA (for the IXFR request), from the database.
+    std::optional<zones::Record> current_soa(const State& z) {
+        auto rd = store.reader();
+        if (!rd || !(*rd)->refresh()) return std::nullopt;
+        std::optional<zones::Record> out;
+        for (const auto& info : (*rd)->zones()) {
+            if (!(info.origin == z.cfg.origin)) continue;
+            if (auto apex = (*rd)->get(info, info.origin)) {
+                if (auto soa = apex->find(dns::RrType::SOA)) {
+                    std::size_t off = 0;
+                    std::span<const std::uint8_t> rdata;
+                    if (soa->next(off, rdata)) {
+                        zones::Record r;
+                        r.owner = z.cfg.origin;
+                        r.type = dns::RrType::SOA;
+                        r.ttl = soa->ttl;
+                        r.rdata.assign(rdata.begin(), rdata.end());
+                        out = std::move(r);
+                    }
+                }
+            }
+        }
+        (*rd)->release();
+        return out;
+    }
+
+    enum class Outcome { Zone, UpToDate, Failed, IxfrUnusable };
+
+    /// AXFR (RFC 5936 §2.2) or IXFR (RFC 1995 §4) in: the whole new zone or nothing.
+    /// IXFR differences are applied to the stored version in memory, then the
+    /// result is written like a compile (one transaction).
+    Outcome transfer(const State& z, const Endpoint& ep, bool incremental, zones::Zone& zone, std::string& why) {
+        std::optional<zones::Record> ours;
+        if (incremental) {
+            ours = current_soa(z);
+            if (!ours) incremental = false;
+        }
         sockaddr_storage ss{};
         socklen_t len = 0;
-        if (!to_sockaddr(ep, ss, len)) return std::nullopt;
+        if (!to_sockaddr(ep, ss, len)) return Outcome::Failed;
         int fd = ::socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd < 0) return std::nullopt;
+        if (fd < 0) return Outcome::Failed;
         timeval tv{kTcpTimeoutS, 0};
         ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
         ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
@@ -256,24 +292,49 @@ struct Secondaries::Impl {
         } closer{fd};
         if (::connect(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) {
             why = std::string("cannot connect: ") + std::strerror(errno);
-            return std::nullopt;
+            return Outcome::Failed;
         }
         auto id = static_cast<std::uint16_t>(rng());
         std::vector<std::uint8_t> mac;
-        auto q = make_query(id, z.cfg.origin, dns::RrType::AXFR, z.key, mac);
+        std::vector<std::uint8_t> q(4096);
+        {
+            dns::MessageWriter w(q, 4096);
+            w.set_header(id, 0);
+            w.add_question(z.cfg.origin, incremental ? dns::RrType::IXFR : dns::RrType::AXFR, 1);
+            // RFC 1995 §3: the client's SOA in the authority section.
+            if (incremental) w.add_record(dns::Section::Authority, z.cfg.origin, dns::RrType::SOA, 1, ours->ttl, ours->rdata);
+            std::size_t size = w.size();
+            if (z.key != nullptr) {
+                tsig::Signer signer(*z.key, {});
+                std::size_t n = signer.sign(q, size, static_cast<std::uint64_t>(std::time(nullptr)));
+                if (n != 0) size = n;
+                mac = signer.mac();
+            }
+            q.resize(size);
+        }
         std::vector<std::uint8_t> framed = {static_cast<std::uint8_t>(q.size() >> 8), static_cast<std::uint8_t>(q.size())};
         framed.insert(framed.end(), q.begin(), q.end());
         if (::send(fd, framed.data(), framed.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(framed.size())) {
-            why = "cannot send the AXFR query";
-            return std::nullopt;
+            why = "cannot send the transfer query";
+            return Outcome::Failed;
         }
         std::optional<tsig::ResponseVerifier> verifier;
         if (z.key != nullptr) verifier.emplace(*z.key, mac);
-        zones::Zone zone;
-        zone.origin = z.cfg.origin;
-        zone.auto_serial = false;
-        zone.loc.file = "primary " + ep.to_text();
-        std::optional<std::uint32_t> first_serial;
+
+        // What the stream turns out to be (RFC 1995 §4: one SOA, AXFR form or IXFR form).
+        enum class Form { Unknown, Axfr, Ixfr } form = Form::Unknown;
+        enum class Part { Del, Add } part = Part::Del;
+        std::uint32_t final_serial = 0;
+        std::uint32_t diff_to = 0;
+        bool first_diff = true;
+        zones::Record final_soa;
+        std::vector<zones::Record> records;  // AXFR form
+        struct Change {
+            bool add;
+            zones::Record rec;
+        };
+        std::vector<Change> changes;  // IXFR form
+        std::size_t seen = 0;
         bool last_signed = true;
         std::vector<std::uint8_t> msg(65535);
         std::vector<std::uint8_t> rdbuf(65535);
@@ -281,79 +342,167 @@ struct Secondaries::Impl {
             std::uint8_t lenb[2];
             if (!read_full(fd, lenb, 2)) {
                 why = "transfer interrupted (connection closed or timed out)";
-                return std::nullopt;
+                return Outcome::Failed;
             }
             std::size_t n = static_cast<std::size_t>((lenb[0] << 8) | lenb[1]);
             msg.resize(n);
             if (n < 12 || !read_full(fd, msg.data(), n)) {
                 why = "transfer interrupted mid-message";
-                return std::nullopt;
+                return Outcome::Failed;
             }
             dns::Header h;
             if (!dns::read_header(msg, h) || h.id != id || !h.qr()) {
                 why = "unexpected message in the transfer";
-                return std::nullopt;
+                return Outcome::Failed;
             }
             if (verifier) {
                 std::string e;
                 if (!verifier->verify(msg, static_cast<std::uint64_t>(std::time(nullptr)), last_signed, e)) {
                     why = "TSIG: " + e;
-                    return std::nullopt;
+                    return Outcome::Failed;
                 }
             }
             if (h.rcode() != 0) {
                 why = "transfer refused: " + dns::to_text(static_cast<dns::Rcode>(h.rcode()));
-                return std::nullopt;
+                return incremental && h.rcode() == static_cast<std::uint8_t>(dns::Rcode::NOTIMP) ? Outcome::IxfrUnusable
+                                                                                                : Outcome::Failed;
             }
             dns::WireReader r(msg, dns::kHeaderSize);
             for (unsigned i = 0; i < h.qdcount; ++i) {
                 dns::Question question;
                 if (!r.read_question(question)) {
                     why = "malformed question in the transfer";
-                    return std::nullopt;
+                    return Outcome::Failed;
                 }
             }
+            bool ended = false;
             for (unsigned i = 0; i < h.ancount; ++i) {
                 dns::RecordView rv;
                 if (!r.read_record(rv)) {
                     why = "malformed record in the transfer";
-                    return std::nullopt;
+                    return Outcome::Failed;
                 }
                 auto rdlen = dns::decompress_rdata(msg, rv, rdbuf);
                 if (!rdlen) {
                     why = "malformed rdata in the transfer";
-                    return std::nullopt;
+                    return Outcome::Failed;
                 }
-                std::span<const std::uint8_t> rdata(rdbuf.data(), *rdlen);
-                bool is_apex_soa = rv.type == dns::RrType::SOA && rv.owner == z.cfg.origin;
-                if (!first_serial) {
-                    if (!is_apex_soa || rdata.size() < 20) {
-                        why = "transfer does not start with the zone's SOA";
-                        return std::nullopt;
-                    }
-                    first_serial = get32(rdata.data() + rdata.size() - 20);
-                } else if (is_apex_soa) {
-                    // RFC 5936 §2.2: the closing SOA ends the transfer.
-                    if (i + 1 != h.ancount || (verifier && !last_signed)) {
-                        why = "records after the closing SOA, or an unsigned last message";
-                        return std::nullopt;
-                    }
-                    return zone;
-                }
-                if (rv.type == dns::RrType::SOA && !is_apex_soa) continue;
-                if (zone.records.size() >= kMaxTransferRecords) {
-                    why = "zone too large";
-                    return std::nullopt;
+                if (ended || ++seen > kMaxTransferRecords) {
+                    why = ended ? "records after the closing SOA" : "zone too large";
+                    return Outcome::Failed;
                 }
                 zones::Record rec;
                 rec.owner = rv.owner;
                 rec.type = rv.type;
                 rec.ttl = rv.ttl;
-                rec.rdata.assign(rdata.begin(), rdata.end());
-                rec.loc.file = zone.loc.file;
-                zone.records.push_back(std::move(rec));
+                rec.rdata.assign(rdbuf.begin(), rdbuf.begin() + static_cast<std::ptrdiff_t>(*rdlen));
+                rec.loc.file = "primary " + ep.to_text();
+                const bool apex_soa = rec.type == dns::RrType::SOA && rec.owner == z.cfg.origin && rec.rdata.size() >= 20;
+                const std::uint32_t serial = apex_soa ? get32(rec.rdata.data() + rec.rdata.size() - 20) : 0;
+                if (seen == 1) {
+                    if (!apex_soa) {
+                        why = "transfer does not start with the zone's SOA";
+                        return Outcome::Failed;
+                    }
+                    final_serial = serial;
+                    final_soa = rec;
+                    records.push_back(std::move(rec));
+                    continue;
+                }
+                if (form == Form::Unknown) {
+                    // RFC 1995 §4: a second SOA (not the closing one) starts the IXFR form.
+                    if (apex_soa && incremental && serial != final_serial) {
+                        form = Form::Ixfr;
+                        part = Part::Del;
+                        if (serial != get32(ours->rdata.data() + ours->rdata.size() - 20)) {
+                            why = "IXFR does not start at our serial";
+                            return Outcome::IxfrUnusable;
+                        }
+                        continue;
+                    }
+                    form = Form::Axfr;
+                }
+                if (form == Form::Axfr) {
+                    if (apex_soa) {
+                        ended = true;  // RFC 5936 §2.2: the closing SOA
+                        continue;
+                    }
+                    if (rec.type != dns::RrType::SOA) records.push_back(std::move(rec));
+                    continue;
+                }
+                // IXFR form: SOA(old) deletions SOA(new) additions, per version; the closing SOA ends it.
+                if (apex_soa) {
+                    if (part == Part::Del) {
+                        part = Part::Add;
+                        diff_to = serial;
+                        first_diff = false;
+                    } else if (diff_to == final_serial) {
+                        ended = true;
+                    } else {
+                        part = Part::Del;
+                    }
+                    continue;
+                }
+                changes.push_back({part == Part::Add, std::move(rec)});
+            }
+            (void)first_diff;
+            if (ended) {
+                if (verifier && !last_signed) {
+                    why = "the last message is not signed";
+                    return Outcome::Failed;
+                }
+                break;
+            }
+            if (seen == 1 && form == Form::Unknown) {
+                // A lone SOA: up to date (RFC 1995 §4), or a server that wants us to use AXFR.
+                if (incremental && !serial_lt(get32(ours->rdata.data() + ours->rdata.size() - 20), final_serial))
+                    return Outcome::UpToDate;
+                if (incremental) {
+                    why = "IXFR answered with a newer SOA only";
+                    return Outcome::IxfrUnusable;
+                }
             }
         }
+        zone.origin = z.cfg.origin;
+        zone.auto_serial = false;
+        zone.loc.file = "primary " + ep.to_text();
+        if (form != Form::Ixfr) {
+            zone.records = std::move(records);
+            return Outcome::Zone;
+        }
+        // Apply the differences to the stored version.
+        auto base = store.load_zone(z.cfg.origin);
+        if (!base) {
+            why = "cannot read the stored zone: " + base.error();
+            return Outcome::IxfrUnusable;
+        }
+        auto key_of = [](const zones::Record& r) {
+            std::string k = r.owner.to_lookup_key();
+            k.push_back('\0');
+            k.append(reinterpret_cast<const char*>(&r.type), sizeof r.type);
+            k.append(reinterpret_cast<const char*>(r.rdata.data()), r.rdata.size());
+            return k;
+        };
+        std::map<std::string, zones::Record> current;
+        for (auto& r : base->records) {
+            if (r.type == dns::RrType::SOA && r.owner == z.cfg.origin) continue;
+            current.emplace(key_of(r), std::move(r));
+        }
+        for (auto& c : changes) {
+            std::string k = key_of(c.rec);
+            if (c.add) {
+                current[k] = std::move(c.rec);
+            } else if (current.erase(k) == 0) {
+                why = "IXFR deletes a record we do not have";
+                return Outcome::IxfrUnusable;
+            }
+        }
+        zone.records.push_back(final_soa);
+        for (auto& [k, r] : current) {
+            r.loc.file = zone.loc.file;
+            zone.records.push_back(std::move(r));
+        }
+        return Outcome::Zone;
     }
 
     void refresh(State& z) {
@@ -369,12 +518,40 @@ struct Secondaries::Impl {
                 return;
             }
             auto t0 = Clock::now();
-            auto zone = axfr(z, ep, why);
-            if (!zone) {
-                log(LogLevel::Warn, "zone " + z.cfg.origin.to_text(), "AXFR in failed, old data keeps serving",
-                    {{"primary", ep.to_text()}, {"reason", why}});
-                continue;
+            // IXFR when we hold a version (RFC 1995), AXFR when we do not or IXFR cannot be used.
+            bool incremental = z.serial.has_value();
+            std::optional<zones::Zone> zone;
+            bool up_to_date = false;
+            for (int attempt = 0; attempt < 2 && !zone; ++attempt) {
+                zones::Zone got;
+                Outcome o = transfer(z, ep, incremental, got, why);
+                const char* kind = incremental ? "IXFR" : "AXFR";
+                if (o == Outcome::Zone) {
+                    zone = std::move(got);
+                    log(LogLevel::Info, "zone " + z.cfg.origin.to_text(), std::string(kind) + " in received",
+                        {{"primary", ep.to_text()}});
+                } else if (o == Outcome::UpToDate) {
+                    up_to_date = true;
+                    break;
+                } else if (o == Outcome::IxfrUnusable && incremental) {
+                    log(LogLevel::Info, "zone " + z.cfg.origin.to_text(), "IXFR in not usable, trying AXFR",
+                        {{"primary", ep.to_text()}, {"reason", why}});
+                    incremental = false;
+                } else {
+                    log(LogLevel::Warn, "zone " + z.cfg.origin.to_text(),
+                        std::string(kind) + " in failed, old data keeps serving",
+                        {{"primary", ep.to_text()}, {"reason", why}});
+                    break;
+                }
             }
+            if (up_to_date) {
+                std::lock_guard<std::mutex> g(mutex);
+                z.last_ok = Clock::now();
+                z.result = "up to date with " + ep.to_text();
+                schedule(z, z.soa.refresh);
+                return;
+            }
+            if (!zone) continue;
             std::size_t records = zone->records.size();
             auto report = store.write({*zone}, zones::WriteOptions{});
             if (!report) {
@@ -387,7 +564,7 @@ struct Secondaries::Impl {
             for (const auto& r : zone->records) {
                 if (r.type == dns::RrType::SOA && r.owner == z.cfg.origin) soa = soa_fields(r.rdata);
             }
-            log(LogLevel::Info, "zone " + z.cfg.origin.to_text(), "AXFR in",
+            log(LogLevel::Info, "zone " + z.cfg.origin.to_text(), "transfer in stored",
                 {{"primary", ep.to_text()}, {"serial", std::to_string(soa.serial)},
                  {"records", std::to_string(records)}, {"seconds", std::to_string(secs)}});
             {

@@ -153,7 +153,7 @@ class Knot(Proc):
             conf += [f"  - domain: {z}", "    master: primary", "    acl: from_primary",
                      "    zonefile-load: none"]
         for z, path in (primary_zones or {}).items():
-            conf += [f"  - domain: {z}", f"    file: {path}", "    zonefile-load: whole",
+            conf += [f"  - domain: {z}", f"    file: {path}", "    zonefile-load: difference",
                      "    acl: to_secondary"]
             if notify_port:
                 conf += ["    notify: secondary"]
