@@ -581,7 +581,8 @@ struct Secondaries::Impl {
         }
         std::lock_guard<std::mutex> g(mutex);
         z.result = "failed: " + why;
-        schedule(z, z.soa.retry);
+        // A zone with no data yet is retried soon; one with data on its SOA retry timer.
+        schedule(z, z.serial ? z.soa.retry : std::min<std::uint32_t>(z.soa.retry, 10));
         // RFC 1034 §4.3.5: past expire the zone is no longer served.
         if (z.serial && Clock::now() - z.last_ok > std::chrono::seconds(z.soa.expire)) {
             auto removed = store.remove({z.cfg.origin});
