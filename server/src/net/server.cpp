@@ -310,8 +310,17 @@ awaitable<void> Server::Impl::session(std::shared_ptr<TcpConn> c) {
             while (stream && !ec && (m = stream->next({c->out.data() + 2, 65535})) != 0) {
                 c->out[0] = static_cast<std::uint8_t>(m >> 8);
                 c->out[1] = static_cast<std::uint8_t>(m);
+                // A reader that stops reading is cut off: it would pin the LMDB snapshot.
+                c->timer.expires_after(std::max<std::chrono::milliseconds>(cfg.tcp.idle_timeout, std::chrono::seconds(30)));
+                c->timer.async_wait([c](const boost::system::error_code& e) {
+                    if (!e) {
+                        boost::system::error_code ignored;
+                        c->sock.close(ignored);
+                    }
+                });
                 co_await asio::async_write(c->sock, asio::buffer(c->out.data(), m + 2),
                                            asio::redirect_error(use_awaitable, ec));
+                c->timer.cancel();
             }
             if (ec) break;
             continue;
