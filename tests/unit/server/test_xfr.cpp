@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "enumd/dns/wire.hpp"
+#include "enumd/server/log.hpp"
 #include "enumd/server/xfr.hpp"
 #include "enumd/zones/rdata_text.hpp"
 #include "enumd/zones/store.hpp"
@@ -17,6 +18,12 @@ using namespace enumd;
 using namespace enumd::server;
 
 namespace {
+
+// Transfer logs are for operators; keep the test output to failures.
+const bool quiet_logs = [] {
+    set_log_level(LogLevel::Error);
+    return true;
+}();
 
 dns::Name N(const std::string& s) { return *dns::Name::from_text(s); }
 
