@@ -5,6 +5,7 @@ packet:     real queries and responses made with dnspython (EDNS, several types,
             compression pointers, NAPTR/SRV/SOA rdata), plus hand-made malformed ones.
 name_text:  presentation-format names, escapes, relative names with an origin after '\\n'.
 rdata_text: first octet = index into the type table of fuzz_rdata_text.cpp, then rdata text.
+answer:     option octet + a query for the zones of tests/differential (fuzz_answer.cpp).
 Libfuzzer adds what it finds to these directories when run with them as corpus.
 """
 
@@ -21,6 +22,16 @@ RDATA_TYPES = ["A", "NS", "CNAME", "SOA", "PTR", "MX", "TXT", "AAAA", "SRV", "NA
                "SSHFP", "TLSA", "URI", "LOC", "SPF", "SVCB", "HTTPS"]
 
 
+_ids = iter(range(0x1000, 0x10000))
+
+
+def make_query(*args, **kw):
+    """dns.message.make_query with a deterministic ID, so reruns write the same files."""
+    q = dns.message.make_query(*args, **kw)
+    q.id = next(_ids)
+    return q
+
+
 def put(target, content):
     d = os.path.join(HERE, "corpus", target)
     os.makedirs(d, exist_ok=True)
@@ -34,10 +45,10 @@ def packets():
           ("_sip._udp.ims.mnc001.mcc505.3gppnetwork.org.", "SRV", True), ("example.", "SOA", True),
           ("*.example.", "TXT", False), ("MiXeD.CaSe.Example.", "AAAA", True), (".", "NS", False)]
     for name, qtype, edns in qs:
-        q = dns.message.make_query(name, qtype, use_edns=0 if edns else None, payload=1232)
+        q = make_query(name, qtype, use_edns=0 if edns else None, payload=1232)
         put("packet", q.to_wire())
     # responses with compression in owners and rdata
-    q = dns.message.make_query("1.1.9.0.0.5.5.5.3.1.6.e164.arpa.", "NAPTR", use_edns=0)
+    q = make_query("1.1.9.0.0.5.5.5.3.1.6.e164.arpa.", "NAPTR", use_edns=0)
     r = dns.message.make_response(q)
     r.flags |= dns.flags.AA
     r.answer.append(dns.rrset.from_text("1.1.9.0.0.5.5.5.3.1.6.e164.arpa.", 3600, "IN", "NAPTR",
@@ -46,13 +57,13 @@ def packets():
     r.authority.append(dns.rrset.from_text("e164.arpa.", 3600, "IN", "NS", "ns1.e164.arpa.", "ns2.example.net."))
     r.additional.append(dns.rrset.from_text("ns1.e164.arpa.", 3600, "IN", "A", "192.0.2.1"))
     put("packet", r.to_wire())
-    q = dns.message.make_query("nx.example.", "A")
+    q = make_query("nx.example.", "A")
     r = dns.message.make_response(q)
     r.set_rcode(3)
     r.authority.append(dns.rrset.from_text("example.", 300, "IN", "SOA",
                                            "ns.example.com. hostmaster.example.com. 1 7200 3600 1209600 300"))
     put("packet", r.to_wire())
-    q = dns.message.make_query("_sip._udp.example.", "SRV")
+    q = make_query("_sip._udp.example.", "SRV")
     r = dns.message.make_response(q)
     r.answer.append(dns.rrset.from_text("_sip._udp.example.", 60, "IN", "SRV", "10 60 5060 host.example.",
                                         "20 40 5061 host2.example."))
@@ -102,9 +113,28 @@ def rdatas():
             put("rdata_text", bytes([i]) + text.encode())
 
 
+def answers():
+    """Option octet (bit 0 TCP, bit 1 no NAPTR additional) + a query for fuzz_answer."""
+    qs = [("host3.example.", "MX"), ("sub.*.example.", "MX"), ("host.subdel.example.", "A"), ("ghost.*.example.", "MX"),
+          ("_ssh._tcp.host1.example.", "SRV"), ("1.1.9.0.0.5.5.5.3.1.6.e164.arpa.", "NAPTR"),
+          ("6.4.3.2.0.5.5.5.2.1.6.e164.arpa.", "NAPTR"), ("0.0.0.1.0.5.5.5.2.1.6.e164.arpa.", "NAPTR"),
+          ("www.misc.test.", "A"), ("loop1.misc.test.", "A"), ("towild.misc.test.", "TXT"), ("sip.misc.test.", "NAPTR"),
+          ("x.deleg.misc.test.", "A"), ("deleg.misc.test.", "DS"), ("big.misc.test.", "TXT"), ("b.c.ent.misc.test.", "A"),
+          ("MiXeD.cAsE.misc.test.", "A"), ("nothere.invalid.", "A"), ("misc.test.", "ANY"), ("misc.test.", "SOA")]
+    for i, (name, qtype) in enumerate(qs):
+        for opt in (0, 1, 2):
+            edns = (i + opt) % 2 == 0
+            q = make_query(name, qtype, use_edns=0 if edns else None, payload=1232 if i % 3 else 512)
+            put("answer", bytes([opt]) + q.to_wire())
+    q = make_query("host1.example.", "A")
+    q.use_edns(1, payload=1232)
+    put("answer", b"\0" + q.to_wire())
+
+
 if __name__ == "__main__":
+    answers()
     packets()
     names()
     rdatas()
-    for t in ("packet", "name_text", "rdata_text"):
+    for t in ("packet", "name_text", "rdata_text", "answer"):
         print(t, len(os.listdir(os.path.join(HERE, "corpus", t))))
