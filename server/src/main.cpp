@@ -217,7 +217,7 @@ int main(int argc, char** argv) {
                   : cfg.log_level == "error" ? LogLevel::Error
                                              : LogLevel::Info);
 
-    if (cfg.zones.empty() && cfg.database.empty() && cfg.xfr.secondaries.empty()) {
+    if (cfg.zones.empty() && cfg.database.empty() && cfg.xfr.secondaries.empty() && !cfg.server.recursion.enabled) {
         std::fputs("enumd: nothing to serve: give --zone FILE, --db DIR or a config with zones\n", stderr);
         usage(stderr);
         return 2;

@@ -169,6 +169,15 @@ int delete_prefix(MDB_txn* txn, MDB_dbi dbi, const std::string& prefix) {
 
 // ---- journal (IXFR): key = u16 BE length + origin key + u64 BE sequence
 
+/// Key of a zone in the "zones" database: one tag byte before the origin's
+/// lookup key, because the root zone's lookup key is empty and LMDB refuses
+/// empty keys.
+std::string zone_db_key(const std::string& origin_key) { return "Z" + origin_key; }
+std::string origin_key_of(const MDB_val& k) {
+    if (k.mv_size == 0) return {};
+    return {static_cast<const char*>(k.mv_data) + 1, k.mv_size - 1};
+}
+
 std::string journal_prefix(const std::string& origin_key) {
     std::string p;
     p.push_back(static_cast<char>(origin_key.size() >> 8));
@@ -389,8 +398,9 @@ dns::Result<WriteReport> Store::write(const std::vector<Zone>& zones, const Writ
         std::string origin_key = zone.origin.to_lookup_key();
         written_origins.insert(origin_key);
         std::optional<ZoneMeta> old;
+        const std::string zkey = zone_db_key(origin_key);
         {
-            MDB_val k = val(origin_key);
+            MDB_val k = val(zkey);
             MDB_val v;
             if (mdb_get(t, zones_dbi_, &k, &v) == 0) {
                 ZoneMeta m;
@@ -617,7 +627,7 @@ dns::Result<WriteReport> Store::write(const std::vector<Zone>& zones, const Writ
                                .count();
         meta.source = zone.loc.file;
         std::string mv = encode_meta(meta);
-        MDB_val mk = val(origin_key);
+        MDB_val mk = val(zkey);
         MDB_val mval = val(mv);
         if ((rc = mdb_put(t, zones_dbi_, &mk, &mval, 0)) != 0) return make_error(lmdb_error("writing zone", rc));
         report.zones.push_back({zone.origin, meta.serial, changed, records, nodes.size()});
@@ -630,7 +640,7 @@ dns::Result<WriteReport> Store::write(const std::vector<Zone>& zones, const Writ
         MDB_val k;
         MDB_val v;
         for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-            std::string key(static_cast<const char*>(k.mv_data), k.mv_size);
+            std::string key = origin_key_of(k);
             ZoneMeta m;
             bool kept = false;
             for (const auto& keep : options.keep) kept = kept || keep.to_lookup_key() == key;
@@ -641,7 +651,8 @@ dns::Result<WriteReport> Store::write(const std::vector<Zone>& zones, const Writ
             if ((rc = delete_prefix(t, nodes_dbi_, id_prefix(m.id))) != 0) return make_error(lmdb_error("prune", rc));
             if (journal_dbi_ != 0 && (rc = delete_prefix(t, journal_dbi_, journal_prefix(key))) != 0)
                 return make_error(lmdb_error("prune journal", rc));
-            MDB_val mk = val(key);
+            std::string zkey = zone_db_key(key);
+            MDB_val mk = val(zkey);
             mdb_del(t, zones_dbi_, &mk, nullptr);
             auto n = dns::Name::from_lookup_key(as_span(key));
             if (n) report.removed.push_back(*n);
@@ -662,7 +673,8 @@ dns::Result<WriteReport> Store::remove(const std::vector<dns::Name>& origins) {
     WriteReport report;
     for (const auto& o : origins) {
         std::string key = o.to_lookup_key();
-        MDB_val k = val(key);
+        std::string zkey = zone_db_key(key);
+        MDB_val k = val(zkey);
         MDB_val v;
         if (mdb_get(txn.get(), zones_dbi_, &k, &v) != 0) continue;
         ZoneMeta m;
@@ -789,10 +801,10 @@ bool Reader::load_zones() noexcept {
         MDB_val v;
         for (int rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
             ZoneInfo zi;
-            auto name = dns::Name::from_lookup_key(as_span(k));
+            zi.origin_key = origin_key_of(k);
+            auto name = dns::Name::from_lookup_key(as_span(zi.origin_key));
             if (!name || !decode_meta(as_span(v), zi.meta)) continue;
             zi.origin = *name;
-            zi.origin_key.assign(static_cast<const char*>(k.mv_data), k.mv_size);
             zs.push_back(std::move(zi));
         }
         mdb_cursor_close(cur);

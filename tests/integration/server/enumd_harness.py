@@ -54,21 +54,25 @@ class Enumd:
         self.started = time.monotonic()
         self.first_answer = None
         deadline = time.monotonic() + 20
+        probe_timeout = 0.2
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"enumd exited with {self.proc.returncode}:\n{self.logs()}")
             try:
                 q = dns.message.make_query("probe.invalid.", "A")
-                dns.query.udp(q, self.host, port=self.port, timeout=0.2)
+                dns.query.udp(q, self.host, port=self.port, timeout=probe_timeout)
                 self.first_answer = time.monotonic() - self.started
                 return
             except Exception:
+                # A recursive enumd may spend its whole time budget on the probe.
+                probe_timeout = min(probe_timeout * 2, 3.0)
                 time.sleep(0.05)
         self.stop()
         raise RuntimeError("enumd did not answer within 20 s:\n" + self.logs())
 
     def logs(self):
-        self.log.flush()
+        if not self.log.closed:
+            self.log.flush()
         with open(self.log_path) as f:
             return f.read()
 

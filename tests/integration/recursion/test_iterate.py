@@ -1,0 +1,172 @@
+#!/usr/bin/python3
+"""Recursion in a lab hierarchy on loopback: enumd instances as root
+(127.0.0.11), TLD (127.0.0.12) and leaf (127.0.0.13); a recursive enumd
+iterates from hints, caches positive and negative answers, never caches
+out-of-bailiwick data, serves stale data when upstreams die, forwards,
+keeps its local zones first, and refuses clients outside its ACL."""
+import os
+import shutil
+import sys
+import tempfile
+import time
+
+import dns.flags
+import dns.message
+import dns.query
+import dns.rcode
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "server"))
+from enumd_harness import SOURCE_DIR, Checker, Enumd, free_port  # noqa: E402
+
+DATA = os.path.join(SOURCE_DIR, "tests", "data", "recursion")
+c = Checker()
+
+
+def z(name):
+    return os.path.join(DATA, name)
+
+
+def common_port():
+    for _ in range(50):
+        p = free_port("127.0.0.11")
+        try:
+            for h in ("127.0.0.12", "127.0.0.13"):
+                import socket
+                with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+                    s.bind((h, p))
+            return p
+        except OSError:
+            continue
+    raise RuntimeError("no common free port")
+
+
+def q(srv, name, rdtype, source=None, tcp=False):
+    m = dns.message.make_query(name, rdtype)  # RD set by default
+    if tcp:
+        return dns.query.tcp(m, srv.host, port=srv.port, timeout=10, source=source)
+    return dns.query.udp(m, srv.host, port=srv.port, timeout=10, source=source)
+
+
+def addrs(r):
+    return sorted(rr.to_text() for rrset in r.answer for rr in rrset if rrset.rdtype == 1)
+
+
+def main():
+    port = common_port()
+    tmp = tempfile.mkdtemp(prefix="enumd-recursion-")
+    try:
+        cfg = os.path.join(tmp, "recursive.yaml")
+        with open(cfg, "w") as f:
+            f.write(f"""listen: ["127.0.0.1:{{PORT}}"]
+threads: 2
+zones: [{z('local-override.zone')}]
+recursion:
+  allow: [127.0.0.1/32]
+  root_hints: {z('root.hints')}
+  iteration_port: {port}
+  timeout_ms: 400
+  total_time_ms: 3000
+  cache: {{serve_stale: true, stale_ttl: 30, max_negative_ttl: 60}}
+""")
+        root = Enumd(["--zone", z("root.zone")], host="127.0.0.11", port=port)
+        tld = Enumd(["--zone", z("test.zone"), "--zone", z("other.zone")], host="127.0.0.12", port=port)
+        leaf = Enumd(["--zone", z("example.test.zone"), "--zone", z("override.test.zone")], host="127.0.0.13", port=port)
+        rport = free_port()
+        with open(cfg) as f:
+            text = f.read().replace("{PORT}", str(rport))
+        with open(cfg, "w") as f:
+            f.write(text)
+        rec = Enumd(["--config", cfg], port=rport, listen=False, stats=True)
+        try:
+            # 1. Iteration from the hints: answer, RA set, not authoritative.
+            r = q(rec, "www.example.test.", "A")
+            c.check(r.rcode() == 0 and addrs(r) == ["192.0.2.80"], f"iterated answer: {r}")
+            c.check(bool(r.flags & dns.flags.RA) and not (r.flags & dns.flags.AA), "RA set, AA clear on recursion")
+            r = q(rec, "alias.example.test.", "A", tcp=True)
+            c.check(addrs(r) == ["192.0.2.80"] and len(r.answer) == 2, f"CNAME chain over TCP: {r.answer}")
+            # 2. Negative answer with the SOA (RFC 2308), then cached.
+            r = q(rec, "nx.example.test.", "A")
+            c.check(r.rcode() == dns.rcode.NXDOMAIN and r.authority and r.authority[0].rdtype == 6,
+                    f"NXDOMAIN with SOA: {r}")
+            r = q(rec, "www.example.test.", "AAAA")
+            c.check(r.rcode() == 0 and not r.answer and r.authority, "NODATA with SOA")
+            # 3. Local zones win over recursion.
+            r = q(rec, "host.override.test.", "A")
+            c.check(addrs(r) == ["10.0.0.1"] and bool(r.flags & dns.flags.AA), f"local zone first: {r.answer}")
+            # 4. Out-of-bailiwick additional data is not cached: mail.other. stays unresolvable.
+            r = q(rec, "mx.test.", "MX")
+            c.check(r.rcode() == 0 and r.answer, "MX answer from the TLD")
+            r = q(rec, "mail.other.", "A")
+            c.check(r.rcode() == dns.rcode.NXDOMAIN and "6.6.6.6" not in addrs(r),
+                    f"out-of-bailiwick record leaked into the cache: {r}")
+            # 5. The ACL: 127.0.0.2 is loopback but not allowed to recurse.
+            r = q(rec, "www.example.test.", "A", source="127.0.0.2")
+            c.check(r.rcode() == dns.rcode.REFUSED and not r.answer and not (r.flags & dns.flags.RA),
+                    f"outside the recursion ACL: {dns.rcode.to_text(r.rcode())}")
+            r = q(rec, "host.override.test.", "A", source="127.0.0.2")
+            c.check(addrs(r) == ["10.0.0.1"] and not (r.flags & dns.flags.RA), "local zones still answer everyone")
+            # 6. Cache: the whole hierarchy goes away; cached data still answers.
+            r = q(rec, "short.example.test.", "A")
+            c.check(addrs(r) == ["192.0.2.81"] and r.answer[0].ttl <= 2, "short-TTL record")
+            leaf.stop()
+            tld.stop()
+            root.stop()
+            r = q(rec, "www.example.test.", "A")
+            c.check(addrs(r) == ["192.0.2.80"] and r.answer[0].ttl <= 3600, "cached answer with servers gone")
+            r = q(rec, "nx.example.test.", "A")
+            c.check(r.rcode() == dns.rcode.NXDOMAIN, "negative answer cached")
+            # 7. Expiry + serve-stale (RFC 8767): the 2 s record answers with the stale TTL.
+            time.sleep(3)
+            r = q(rec, "short.example.test.", "A")
+            c.check(addrs(r) == ["192.0.2.81"] and r.answer[0].ttl == 30, f"serve-stale: {r.answer}")
+            r = q(rec, "never.example.test.", "A")
+            c.check(r.rcode() == dns.rcode.SERVFAIL, f"uncached name with dead upstreams: {dns.rcode.to_text(r.rcode())}")
+            import urllib.request
+            body = urllib.request.urlopen(f"http://127.0.0.1:{rec.stats_port}/metrics", timeout=3).read().decode()
+            c.check("enumd_recursion_stale_answers_total 1" in body and "enumd_recursion_cache_hits_total" in body,
+                    "recursion counters in /metrics")
+        finally:
+            for s in (rec, leaf, tld, root):
+                s.stop()
+
+        # 8. Forwarding: a forwarder (here the leaf itself) answers for everything.
+        leaf = Enumd(["--zone", z("example.test.zone")], host="127.0.0.13", port=port)
+        try:
+            fwd = Enumd(["--forward", f"127.0.0.13:{port}"])
+            try:
+                r = q(fwd, "www.example.test.", "A")
+                c.check(addrs(r) == ["192.0.2.80"] and bool(r.flags & dns.flags.RA), f"forwarded: {r}")
+                r = q(fwd, "nothing.example.test.", "A")
+                c.check(r.rcode() == dns.rcode.NXDOMAIN and r.authority, "forwarded NXDOMAIN with SOA")
+            finally:
+                fwd.stop()
+            # Per-domain forwarding: only example.test. goes to the leaf; the rest iterates (dead root → SERVFAIL).
+            cfg2 = os.path.join(tmp, "fwd.yaml")
+            p2 = free_port()
+            with open(cfg2, "w") as f:
+                f.write(f"""listen: ["127.0.0.1:{p2}"]
+zones: [{z('local-override.zone')}]
+recursion:
+  root_hints: {z('root.hints')}
+  iteration_port: {port}
+  timeout_ms: 200
+  total_time_ms: 800
+  forward_zones: [{{zone: example.test., servers: ["127.0.0.13:{port}"]}}]
+""")
+            fz = Enumd(["--config", cfg2], port=p2, listen=False)
+            try:
+                r = q(fz, "www.example.test.", "A")
+                c.check(addrs(r) == ["192.0.2.80"], f"per-domain forwarder: {r}")
+                r = q(fz, "www.elsewhere.test.", "A")
+                c.check(r.rcode() == dns.rcode.SERVFAIL, "names outside the forward zone iterate (root is down)")
+            finally:
+                fz.stop()
+        finally:
+            leaf.stop()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return c.done()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
