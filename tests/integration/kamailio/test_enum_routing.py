@@ -17,7 +17,8 @@ the host's network; traffic stays inside them):
   sip ns  10.199.53.2:5060 Kamailio (Debian package, enum module),
                            /etc/netns/<ns>/resolv.conf -> 10.199.53.1
           10.199.53.5:5060 listener A (sip.lab.test)
-          10.199.53.6:5062 listener B (elsewhere.test via SRV _sip._udp)
+          10.199.53.6:5062 listener B (elsewhere.test and voice.elsewhere.test,
+                           via SRV _sip._udp)
           10.199.53.6:5060 decoy (reached only if Kamailio skipped the SRV)
           10.199.53.7      the test's UAC
 
@@ -441,9 +442,10 @@ def main():
         r = dns_query(NS_SIP, DNS_ADDR, 53, "2.1.9.0.0.5.5.5.3.1.6.e164.arpa.", "NAPTR", source=KAM_ADDR)
         check(texts(r, 35) == ['10 100 "u" "E2U+sip" "!^.*$!sip:info@sip.lab.test!" .']
               and bool(r.flags & dns.flags.AA), f"edge enumd answers the ENUM NAPTR authoritatively: {r.answer}")
-        r = dns_query(NS_SIP, DNS_ADDR, 53, "sip.elsewhere.test.", "A", source=KAM_ADDR)
-        check(texts(r, 1) == [LISTENER_B] and bool(r.flags & dns.flags.RA) and not r.flags & dns.flags.AA,
-              f"sip.elsewhere.test. resolves through recursion for Kamailio's address: {r.answer}")
+        # (A name Kamailio will not ask, so its own lookups below all miss enumd's cache.)
+        r = dns_query(NS_SIP, DNS_ADDR, 53, "ns.elsewhere.test.", "A", source=KAM_ADDR)
+        check(texts(r, 1) == ["127.0.0.1"] and bool(r.flags & dns.flags.RA) and not r.flags & dns.flags.AA,
+              f"ns.elsewhere.test. resolves through recursion for Kamailio's address: {r.answer}")
         r = dns_query(NS_SIP, DNS_ADDR, 53, "_sip._udp.elsewhere.test.", "SRV", source=LISTENER_A)
         check(r.rcode() == dns.rcode.REFUSED and not r.answer,
               f"a client outside the recursion ACL is refused: {dns.rcode.to_text(r.rcode())}")
@@ -484,8 +486,8 @@ def main():
              f"sip:+61355500914@{KAM_ADDR}", la, "sip:61355500914@sip.lab.test", 486),
             ("+61355500913 -> sip:info@elsewhere.test: ENUM answered locally, SRV and A through recursion",
              f"sip:+61355500913@{KAM_ADDR}", lb, "sip:info@elsewhere.test", 486),
-            ("sip:bob@elsewhere.test (no ENUM): SRV and A through recursion",
-             "sip:bob@elsewhere.test", lb, "sip:bob@elsewhere.test", 486),
+            ("sip:bob@voice.elsewhere.test (no ENUM): SRV and A through recursion",
+             "sip:bob@voice.elsewhere.test", lb, "sip:bob@voice.elsewhere.test", 486),
             ("+61355500999 (no NAPTR, NXDOMAIN) -> Kamailio answers 404",
              f"sip:+61355500999@{KAM_ADDR}", None, None, 404),
             ("+61355500915 (only E2U+email:mailto) -> no SIP route, 404",
@@ -512,9 +514,13 @@ def main():
                 if other is not target:
                     check(not other.invites(call_id), f"{what}: nothing reached listener {other.name_}")
 
+        # Kamailio had to look up four names outside enumd's zones: SRV
+        # _sip._udp.elsewhere.test, A sip.elsewhere.test, SRV
+        # _sip._udp.voice.elsewhere.test, A pbx.elsewhere.test; none was in
+        # enumd's cache, so each is a recursion and an upstream query.
         after = metrics(stats_port)
         for k in ("enumd_recursion_queries_total", "enumd_recursion_upstream_queries_total"):
-            check(after.get(k, 0) > before.get(k, 0),
+            check(after.get(k, 0) - before.get(k, 0) >= 4,
                   f"Kamailio's elsewhere.test lookups went through enumd's recursion: {k} "
                   f"{before.get(k)} -> {after.get(k)}")
         stray = decoy.all_call_ids() - {None}
