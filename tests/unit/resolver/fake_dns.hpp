@@ -36,7 +36,8 @@ inline Rr srv_rr(const std::string& owner, std::uint16_t prio, std::uint16_t wei
     std::vector<std::uint8_t> d = {static_cast<std::uint8_t>(prio >> 8), static_cast<std::uint8_t>(prio),
                                    static_cast<std::uint8_t>(weight >> 8), static_cast<std::uint8_t>(weight),
                                    static_cast<std::uint8_t>(port >> 8), static_cast<std::uint8_t>(port)};
-    auto w = N(target).wire();
+    auto target_name = N(target);
+    auto w = target_name.wire();
     d.insert(d.end(), w.begin(), w.end());
     return Rr{N(owner), dns::RrType::SRV, 3600, d};
 }
