@@ -346,8 +346,9 @@ dns::Result<std::string> zone_to_yaml(const Zone& zone, const ImportOptions& opt
         // An ePDG name holding only A/AAAA of one TTL: a PLMN block's `epdg`.
         if (options.plmns && !node.name.equals(zone.origin)) {
             if (auto p = plmn_of_epdg(node.name)) {
-                bool addresses = std::all_of(node.records.begin(), node.records.end(), [&](const Record* r) {
-                    return (r->type == RrType::A || r->type == RrType::AAAA) && r->ttl == node.records.front()->ttl;
+                // Capture the binding by name: clang before 16 cannot capture structured bindings.
+                bool addresses = std::all_of(node.records.begin(), node.records.end(), [&, &n = node](const Record* r) {
+                    return (r->type == RrType::A || r->type == RrType::AAAA) && r->ttl == n.records.front()->ttl;
                 });
                 if (addresses) {
                     plmns.push_back({*p, node.records});

@@ -189,7 +189,8 @@ AnswerResult finish(MessageWriter& w, const dns::QueryView& q, AnswerKind kind, 
     if (with_opt) {
         w.release(kOptSize);
         // RFC 6891 §6.1.3: the upper 8 bits of a 12-bit rcode travel in the OPT TTL.
-        w.add_opt(opt.edns_buffer, static_cast<std::uint8_t>(rcode >> 4), 0, false);
+        // RFC 3225 §3: the DO bit of the query is copied into the response.
+        w.add_opt(opt.edns_buffer, static_cast<std::uint8_t>(rcode >> 4), 0, q.edns && q.edns->do_bit);
     }
     AnswerResult r;
     r.kind = kind;
@@ -278,7 +279,11 @@ AnswerResult answer_query(zones::Reader& reader, std::span<const std::uint8_t> q
     for (unsigned link = 0;; ++link) {
         Lookup l = reader.lookup(*zone, name);
         NodeView node;
-        if (l.kind == Lookup::Kind::Delegation) {
+        // RFC 4035 §3.1.4.1: DS at a delegation point is answered by the parent.
+        bool ds_at_cut = l.kind == Lookup::Kind::Delegation && qtype == RrType::DS && l.node_name == name;
+        if (ds_at_cut) {
+            l.kind = Lookup::Kind::Exact;
+        } else if (l.kind == Lookup::Kind::Delegation) {
             if (w.count(Section::Answer) == 0)
                 w.set_flags(static_cast<std::uint16_t>(w.flags() & ~dns::flags::AA));  // referral: not authoritative
             rsp.referral(l.node_name, l.node, *zone);

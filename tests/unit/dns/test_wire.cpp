@@ -113,3 +113,24 @@ TEST_CASE("rdata targets are found for the types that carry one", "[wire]") {
     CHECK(*got == t);
     CHECK_FALSE(rdata_target(RrType::A, std::vector<std::uint8_t>{1, 2, 3, 4}).has_value());
 }
+
+TEST_CASE("a name is never compressed against itself while being written", "[wire]") {
+    // Regression (found by fuzz_packet): writing 5.5.5.3.1.6.e164.arpa. after
+    // 5.5.3.1.6.e164.arpa. once produced a pointer into the half-written name.
+    std::array<std::uint8_t, 512> buf{};
+    MessageWriter w(buf, buf.size());
+    Name a = N("5.5.3.1.6.e164.arpa.");
+    Name b = N("5.5.5.3.1.6.e164.arpa.");
+    REQUIRE(w.add_question(a, RrType::NAPTR, 1));
+    REQUIRE(w.add_record(Section::Answer, b, RrType::A, 1, 60, std::vector<std::uint8_t>{1, 2, 3, 4}));
+    REQUIRE(w.add_record(Section::Answer, a, RrType::A, 1, 60, std::vector<std::uint8_t>{5, 6, 7, 8}));
+    std::span<const std::uint8_t> msg = w.data();
+    WireReader r(msg, kHeaderSize);
+    Question q;
+    REQUIRE(r.read_question(q));
+    RecordView rr;
+    REQUIRE(r.read_record(rr));
+    CHECK(rr.owner == b);
+    REQUIRE(r.read_record(rr));
+    CHECK(rr.owner == a);
+}
