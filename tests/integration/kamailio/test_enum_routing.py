@@ -139,9 +139,9 @@ def ensure_kamailio():
             out = f"{' '.join(step)} timed out after 240 s"
         if shutil.which("kamailio") and modules_present():
             return True
-    log(f"FAIL Kamailio is not installed and `apt-get install -y kamailio` did not install it "
-        f"(no route to the Debian mirror?). This test needs the kamailio package with the modules "
-        f"{', '.join(NEEDED_MODULES)} in {KAMAILIO_MODULES}. Last output:\n{out[-3000:]}")
+    check(False, f"Kamailio is not installed and `apt-get install -y kamailio` did not install it "
+          f"(no route to the Debian mirror?). This test needs the kamailio package with the modules "
+          f"{', '.join(NEEDED_MODULES)} in {KAMAILIO_MODULES}. Last output:\n{out[-3000:]}")
     return False
 
 
@@ -403,11 +403,9 @@ def wait_for(pred, timeout):
 # ------------------------------------------------------------------ main ---
 
 def main():
-    if os.geteuid() != 0:
-        log("FAIL this test needs root (network namespaces); ctest runs it as root")
+    if not check(os.geteuid() == 0, "running as root (network namespaces need it)"):
         return 1
-    if not os.access(ENUMD, os.X_OK):
-        log(f"FAIL {ENUMD} not built (make enumd)")
+    if not check(os.access(ENUMD, os.X_OK), f"{ENUMD} is built (make enumd)"):
         return 1
     if not shutil.which("ip"):
         run(["apt-get", "install", "-y", "iproute2"], timeout=240, check_rc=False)
