@@ -128,8 +128,9 @@ def ensure_kamailio():
         return True
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     out = ""
-    for step in (["apt-get", "install", "-y", "kamailio"], ["apt-get", "update"],
-                 ["apt-get", "install", "-y", "kamailio"]):
+    # Other tests may hold the dpkg lock under `ctest -j`: wait for it.
+    apt = ["apt-get", "-o", "DPkg::Lock::Timeout=120"]
+    for step in (apt + ["install", "-y", "kamailio"], apt + ["update"], apt + ["install", "-y", "kamailio"]):
         log("installing Kamailio: " + " ".join(step))
         try:
             r = subprocess.run(step, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
