@@ -9,22 +9,27 @@ Kamailio" and "IMS DNS Failing").
 The lab lives in two network namespaces this script creates (nothing touches
 the host's network; traffic stays inside them):
 
-  dns ns  10.199.53.1:53   enumd "edge": e164.arpa. + lab.test. authoritative,
-                           forwards the rest to the upstream, recursion only
-                           for 10.199.53.2 (Kamailio)
+  dns ns  10.199.53.1:53   enumd "edge" (tests/data/kamailio/edge.yaml):
+                           e164.arpa. + lab.test. authoritative; recursion,
+                           only for 10.199.53.2 (Kamailio), by forwarding:
+                           3gppnetwork.org. to the GRX enumd, the rest to the
+                           upstream enumd
           127.0.0.1:5353   enumd "upstream": elsewhere.test. authoritative
+          127.0.0.2:5353   enumd "grx": mnc001.mcc001.3gppnetwork.org.
      | veth 10.199.53.0/30
   sip ns  10.199.53.2:5060 Kamailio (Debian package, enum module),
                            /etc/netns/<ns>/resolv.conf -> 10.199.53.1
           10.199.53.5:5060 listener A (sip.lab.test)
           10.199.53.6:5062 listener B (elsewhere.test and voice.elsewhere.test,
                            via SRV _sip._udp)
+          10.199.53.6:5064 listener ims (ims.mnc001.mcc001.3gppnetwork.org via SRV)
           10.199.53.6:5060 decoy (reached only if Kamailio skipped the SRV)
           10.199.53.7      the test's UAC
 
 Cases: INVITEs to E.164 numbers are rewritten by enum_query() to the URI from
-the zone and reach the listener that DNS names; a domain outside enumd's zones
-(elsewhere.test, SRV + A) resolves through enumd's recursion; numbers without
+the zone and reach the listener that DNS names; domains outside enumd's zones
+(elsewhere.test, and the IMS domain through its per-domain forwarder; SRV + A)
+resolve through enumd's recursion; numbers without
 an E2U+sip record get Kamailio's 404. Needs root, iproute2 and the kamailio
 package (installed with apt-get when missing; the test fails, not skips, when
 it cannot be installed). Every wait is bounded; everything started is stopped
@@ -64,7 +69,9 @@ KAM_ADDR = "10.199.53.2"      # Kamailio, the only client allowed to recurse
 LISTENER_A = "10.199.53.5"    # sip.lab.test.
 LISTENER_B = "10.199.53.6"    # sip.elsewhere.test. (SRV port 5062)
 UAC_ADDR = "10.199.53.7"      # the test's user agent
-UPSTREAM = ("127.0.0.1", 5353)  # inside the dns namespace
+UPSTREAM = ("127.0.0.1", 5353)  # inside the dns namespace: elsewhere.test.
+GRX = ("127.0.0.2", 5353)       # inside the dns namespace: 3gppnetwork.org. zones
+STATS_PORT = 9153               # edge.yaml statistics
 
 PREFIX = "enumd-kam-"
 TAG = str(os.getpid())
@@ -428,13 +435,11 @@ def main():
         lab.start("enumd-upstream", NS_DNS, [ENUMD, "--listen", f"{UPSTREAM[0]}:{UPSTREAM[1]}", "--threads", "1",
                                              "--zone", os.path.join(DATA, "elsewhere.test.zone")])
         wait_dns(lab, "enumd-upstream", NS_DNS, UPSTREAM[0], UPSTREAM[1], "elsewhere.test.", "SOA")
-        stats_port = 9153
-        lab.start("enumd-edge", NS_DNS, [ENUMD, "--listen", f"{DNS_ADDR}:53", "--threads", "2",
-                                         "--zone", os.path.join(DATA, "e164.arpa.zone"),
-                                         "--zone", os.path.join(DATA, "lab.test.zone"),
-                                         "--forward", f"{UPSTREAM[0]}:{UPSTREAM[1]}",
-                                         "--allow-recursion", f"{KAM_ADDR}/32",
-                                         "--stats-listen", f"{DNS_ADDR}:{stats_port}"])
+        lab.start("enumd-grx", NS_DNS, [ENUMD, "--listen", f"{GRX[0]}:{GRX[1]}", "--threads", "1",
+                                        "--zone", os.path.join(DATA, "mnc001.mcc001.3gppnetwork.org.zone")])
+        wait_dns(lab, "enumd-grx", NS_DNS, GRX[0], GRX[1], "mnc001.mcc001.3gppnetwork.org.", "SOA")
+        stats_port = STATS_PORT
+        lab.start("enumd-edge", NS_DNS, [ENUMD, "--config", os.path.join(DATA, "edge.yaml")])
         wait_dns(lab, "enumd-edge", NS_DNS, DNS_ADDR, 53, "e164.arpa.", "SOA")
 
         # 2. What Kamailio will ask, asked from Kamailio's address first.
@@ -452,10 +457,10 @@ def main():
 
         # 3. The SIP side: listeners, then Kamailio (config checked first).
         listeners = [Listener("A", LISTENER_A, 5060), Listener("B", LISTENER_B, 5062),
-                     Listener("decoy", LISTENER_B, 5060)]
+                     Listener("ims", LISTENER_B, 5064), Listener("decoy", LISTENER_B, 5060)]
         for lst in listeners:
             lst.start()
-        la, lb, decoy = listeners
+        la, lb, lims, decoy = listeners
         cfg = os.path.join(DATA, "kamailio.cfg")
         r = run(["ip", "netns", "exec", NS_SIP, "kamailio", "-c", "-f", cfg], check_rc=False)
         if not check(r.returncode == 0, "kamailio -c accepts tests/data/kamailio/kamailio.cfg"):
@@ -487,6 +492,9 @@ def main():
              f"sip:+61355500913@{KAM_ADDR}", lb, "sip:info@elsewhere.test", 486),
             ("sip:bob@voice.elsewhere.test (no ENUM): SRV and A through recursion",
              "sip:bob@voice.elsewhere.test", lb, "sip:bob@voice.elsewhere.test", 486),
+            ("+61355500916 -> sip:+61355500916@ims.mnc001.mcc001.3gppnetwork.org: SRV and A through the "
+             "per-domain forwarder (the seed's IMS DNS case)",
+             f"sip:+61355500916@{KAM_ADDR}", lims, "sip:+61355500916@ims.mnc001.mcc001.3gppnetwork.org", 486),
             ("+61355500999 (no NAPTR, NXDOMAIN) -> Kamailio answers 404",
              f"sip:+61355500999@{KAM_ADDR}", None, None, 404),
             ("+61355500915 (only E2U+email:mailto) -> no SIP route, 404",
@@ -513,14 +521,15 @@ def main():
                 if other is not target:
                     check(not other.invites(call_id), f"{what}: nothing reached listener {other.name_}")
 
-        # Kamailio had to look up four names outside enumd's zones: SRV
+        # Kamailio had to look up six names outside enumd's zones: SRV
         # _sip._udp.elsewhere.test, A sip.elsewhere.test, SRV
-        # _sip._udp.voice.elsewhere.test, A pbx.elsewhere.test; none was in
-        # enumd's cache, so each is a recursion and an upstream query.
+        # _sip._udp.voice.elsewhere.test, A pbx.elsewhere.test, SRV
+        # _sip._udp.ims.mnc001..., A scscf1.ims.mnc001...; none was in enumd's
+        # cache, so each is a recursion and an upstream query.
         after = metrics(stats_port)
         for k in ("enumd_recursion_queries_total", "enumd_recursion_upstream_queries_total"):
-            check(after.get(k, 0) - before.get(k, 0) >= 4,
-                  f"Kamailio's elsewhere.test lookups went through enumd's recursion: {k} "
+            check(after.get(k, 0) - before.get(k, 0) >= 6,
+                  f"Kamailio's lookups outside enumd's zones went through its recursion: {k} "
                   f"{before.get(k)} -> {after.get(k)}")
         stray = decoy.all_call_ids() - {None}
         check(not stray, f"the decoy (A record port 5060, SRV skipped) received nothing: {stray}")
