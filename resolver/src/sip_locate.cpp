@@ -110,7 +110,13 @@ Result<SipUri> parse_sip_uri(std::string_view text) {
         auto semi = params.find(';');
         auto p = lower(params.substr(0, semi));
         params = semi == std::string_view::npos ? std::string_view{} : params.substr(semi + 1);
-        if (p.starts_with("transport=")) {
+        if (p.starts_with("maddr=") && p.size() > 6) {
+            // RFC 3263 §4: the TARGET is the maddr parameter when present.
+            std::string m = p.substr(6);
+            if (m.size() > 2 && m.front() == '[' && m.back() == ']') m = m.substr(1, m.size() - 2);
+            u.host = m;
+            u.numeric = is_ip(u.host);
+        } else if (p.starts_with("transport=")) {
             auto v = p.substr(10);
             if (v == "udp") {
                 u.transport = SipTransport::Udp;

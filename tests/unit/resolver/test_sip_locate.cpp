@@ -59,6 +59,8 @@ TEST_CASE("SIP URIs parse into host, port and transport", "[sip][uri]") {
         {"sips:bob@example.net;transport=tcp", true, "example.net", 0, "tls", true},
         {"sip:[2001:db8::1]:5062;lr", true, "2001:db8::1", 5062, "", false},
         {"SIP:a;b=c@10.0.0.1?subject=x", true, "10.0.0.1", 0, "", false},
+        {"sip:alice@example.net;maddr=192.0.2.9;transport=tcp", true, "192.0.2.9", 0, "tcp", false},
+        {"sip:alice@example.net;MADDR=proxy.example.org", true, "proxy.example.org", 0, "", false},
         {"sip:alice@example.net:0", false, "", 0, "", false},
         {"sip:alice@example.net:99999", false, "", 0, "", false},
         {"sip:alice@", false, "", 0, "", false},

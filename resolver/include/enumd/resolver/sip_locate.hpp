@@ -24,7 +24,7 @@ const char* to_string(SipTransport t) noexcept;
 struct SipUri {
     bool sips = false;
     std::string user;
-    std::string host;       ///< without brackets for IPv6
+    std::string host;       ///< the TARGET: maddr if present, else the host (RFC 3263 §4); no brackets
     bool numeric = false;   ///< host is an IPv4 or IPv6 literal
     std::optional<std::uint16_t> port;
     std::optional<SipTransport> transport;  ///< the transport= parameter
