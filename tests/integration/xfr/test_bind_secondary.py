@@ -12,7 +12,7 @@ import time
 
 import dns.tsig
 
-from xfr_harness import (LAB, SECRET, Enumd, Proc, axfr_rrsets, compare_servers, free_port, soa_serial, tmpdir,
+from xfr_harness import (sanitizer_reports, LAB, SECRET, Enumd, Proc, axfr_rrsets, compare_servers, free_port, soa_serial, tmpdir,
                          wait_for)
 
 NAMED = shutil.which("named") or "/usr/sbin/named"
@@ -112,8 +112,8 @@ zone "e164.arpa" {{
                 if p is not None:
                     print(f"--- {n} log (tail)\n" + "\n".join(p.logs().splitlines()[-30:]))
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{len(failures)} failure(s)")
-    return 1 if failures else 0
+    print(f"{len(failures)} failure(s), {len(sanitizer_reports)} sanitizer report(s)")
+    return 1 if failures or sanitizer_reports else 0
 
 
 if __name__ == "__main__":

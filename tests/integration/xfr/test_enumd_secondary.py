@@ -24,7 +24,7 @@ import dns.query
 import dns.rcode
 import dns.rdatatype
 
-from xfr_harness import (LAB, SECRET, Enumd, Knot, Proc, axfr_rrsets, compare_servers, free_port, query_rrset,
+from xfr_harness import (sanitizer_reports, LAB, SECRET, Enumd, Knot, Proc, axfr_rrsets, compare_servers, free_port, query_rrset,
                          soa_serial, tmpdir, wait_for)
 import dns.tsig
 
@@ -151,8 +151,8 @@ zones:
                 if p is not None:
                     print(f"--- {nme} log (tail)\n" + "\n".join(p.logs().splitlines()[-40:]))
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{len(failures)} failure(s)")
-    return 1 if failures else 0
+    print(f"{len(failures)} failure(s), {len(sanitizer_reports)} sanitizer report(s)")
+    return 1 if failures or sanitizer_reports else 0
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import sys
 
 import dns.tsig
 
-from xfr_harness import (LAB, SECRET, Enumd, axfr_rrsets, compare_servers, free_port, soa_serial, tmpdir, wait_for)
+from xfr_harness import (sanitizer_reports, LAB, SECRET, Enumd, axfr_rrsets, compare_servers, free_port, soa_serial, tmpdir, wait_for)
 
 ZONE = "e164.arpa."
 KEY = dns.tsig.Key("xfr.", SECRET, "hmac-sha256")
@@ -111,8 +111,8 @@ zones:
                 if p is not None:
                     print(f"--- {n} log (tail)\n" + "\n".join(p.logs().splitlines()[-25:]))
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{len(failures)} failure(s)")
-    return 1 if failures else 0
+    print(f"{len(failures)} failure(s), {len(sanitizer_reports)} sanitizer report(s)")
+    return 1 if failures or sanitizer_reports else 0
 
 
 if __name__ == "__main__":

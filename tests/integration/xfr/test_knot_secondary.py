@@ -21,7 +21,7 @@ import dns.rcode
 import dns.rdatatype
 import dns.tsig
 
-from xfr_harness import (LAB, SECRET, WRONG_SECRET, Enumd, Knot, axfr_rrsets, compare_servers, free_port,
+from xfr_harness import (sanitizer_reports, LAB, SECRET, WRONG_SECRET, Enumd, Knot, axfr_rrsets, compare_servers, free_port,
                          soa_serial, tmpdir, wait_for)
 
 ZONE = "e164.arpa."
@@ -150,8 +150,8 @@ zones:
                 if p is not None:
                     print(f"--- {n} log (tail)\n" + "\n".join(p.logs().splitlines()[-40:]))
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{len(failures)} failure(s)")
-    return 1 if failures else 0
+    print(f"{len(failures)} failure(s), {len(sanitizer_reports)} sanitizer report(s)")
+    return 1 if failures or sanitizer_reports else 0
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ import dns.message
 import dns.query
 import dns.rdatatype
 
-from xfr_harness import ENUMD, SOURCE_DIR, Proc, free_port, soa_serial, tmpdir, wait_for
+from xfr_harness import sanitizer_reports, ENUMD, SOURCE_DIR, Proc, free_port, soa_serial, tmpdir, wait_for
 
 failures = []
 
@@ -113,8 +113,8 @@ def main():
             if failures:
                 print(enumd.logs()[-3000:])
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{len(failures)} failure(s)")
-    return 1 if failures else 0
+    print(f"{len(failures)} failure(s), {len(sanitizer_reports)} sanitizer report(s)")
+    return 1 if failures or sanitizer_reports else 0
 
 
 if __name__ == "__main__":

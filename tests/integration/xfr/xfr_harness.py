@@ -27,8 +27,13 @@ WRONG_SECRET = base64.b64encode(b"not-the-secret-the-primary-uses").decode()
 LAB = os.path.join(SOURCE_DIR, "tests", "data", "server", "lab.zone")
 
 
+# Sanitizer reports found in the logs of stopped processes (ASan/UBSan builds).
+sanitizer_reports = []
+
+
 class Proc:
-    """A child process with a log file, stopped by PID."""
+    """A child process with a log file, stopped by PID; a sanitizer report in
+    its log is recorded in sanitizer_reports (tests fail on it)."""
 
     def __init__(self, cmd, log_path, cwd=None):
         self.log_path = log_path
@@ -53,6 +58,13 @@ class Proc:
                 self.proc.kill()
                 self.proc.wait()
         self.log.close()
+        text = self.logs()
+        for marker in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"):
+            if marker in text:
+                at = text.index(marker)
+                sanitizer_reports.append(text[max(0, at - 200):at + 3000])
+                print(f"SANITIZER REPORT in {self.log_path}:\n" + text[max(0, at - 200):at + 3000])
+                break
 
 
 def wait_for(pred, timeout, what, step=0.1):
