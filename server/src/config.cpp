@@ -253,7 +253,7 @@ void load_config_file(const std::string& path, Config& cfg, zones::Diagnostics& 
     if (auto n = root["recursion"]) {
         c.keys(n, {"enabled", "allow", "forwarders", "forward_zones", "stub_zones", "root_hints", "iteration_port",
                    "cache", "qname_minimisation", "timeout_ms", "total_time_ms", "max_cname_chain", "max_referrals",
-                   "max_outstanding_per_client"},
+                   "max_outstanding_per_client", "prefetch"},
                "recursion");
         if (n.IsMap()) {
             RecursorConfig& rc = cfg.server.recursion;
@@ -314,6 +314,9 @@ void load_config_file(const std::string& path, Config& cfg, zones::Diagnostics& 
             }
             if (auto v = n["iteration_port"]) {
                 if (auto i = c.integer(v, 1, 65535, "iteration_port")) rc.iteration_port = static_cast<unsigned short>(*i);
+            }
+            if (auto v = n["prefetch"]) {
+                if (auto b = c.boolean(v, "prefetch")) rc.prefetch = *b;
             }
             if (auto v = n["qname_minimisation"]) {
                 if (auto b = c.boolean(v, "qname_minimisation")) rc.qname_minimisation = *b;

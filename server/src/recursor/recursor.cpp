@@ -127,7 +127,7 @@ struct Recursor::Impl {
 
     // Counters are read from other threads (Prometheus): atomics.
     std::atomic<std::uint64_t> n_queries{0}, n_hits{0}, n_misses{0}, n_upstream{0}, n_servfail{0}, n_busy{0},
-        n_stale{0}, n_evictions{0}, n_entries{0}, n_scrubbed{0};
+        n_stale{0}, n_evictions{0}, n_entries{0}, n_scrubbed{0}, n_prefetch{0};
 
     // ---- cache (recursor thread only)
     struct Entry {
@@ -141,6 +141,7 @@ struct Recursor::Impl {
     std::unordered_map<std::string, Entry> cache;
     std::list<std::string> lru;
     std::unordered_map<std::string, unsigned> outstanding;
+    std::unordered_map<std::string, bool> prefetching;  // one refresh per RRset at a time
 
     explicit Impl(RecursorConfig c) : cfg(std::move(c)) {}
 
@@ -517,6 +518,27 @@ struct Recursor::Impl {
         co_return addrs;
     }
 
+    /// Background refresh of one RRset; the digest puts it in the cache.
+    awaitable<void> prefetch(Name name, RrType qtype) {
+        const std::string key = key_of(name, qtype);
+        if (!prefetching.emplace(key, true).second) co_return;
+        n_prefetch.fetch_add(1, std::memory_order_relaxed);
+        auto deadline = Clock::now() + cfg.total_time;
+        try {
+            std::optional<Msg> m;
+            Name zone;
+            if (const auto* fw = forwarders_for(name)) {
+                m = co_await ask(*fw, name, qtype, true, deadline);
+            } else {
+                m = co_await iterate(name, qtype, zone, deadline, 0);
+            }
+            if (m) digest(*m, name, qtype, zone);
+        } catch (const std::exception&) {
+            // a failed prefetch leaves the cached data as it was
+        }
+        prefetching.erase(key);
+    }
+
     awaitable<Result> resolve(Name qname, RrType qtype, Clock::time_point deadline, unsigned depth) {
         Result res;
         res.rcode = kNoError;
@@ -527,6 +549,11 @@ struct Recursor::Impl {
             if ((e = get(cur, qtype, false, &s)) != nullptr && !e->negative) {
                 n_hits.fetch_add(1, std::memory_order_relaxed);
                 res.answer.push_back(s);
+                if (cfg.prefetch) {
+                    auto original = std::chrono::duration_cast<std::chrono::seconds>(e->expires - e->stored).count();
+                    if (original >= 10 && static_cast<long long>(s.ttl) * 10 < original)
+                        asio::co_spawn(io, prefetch(cur, qtype), asio::detached);
+                }
                 co_return res;
             }
             if (e != nullptr && e->negative) {
@@ -646,9 +673,12 @@ struct Recursor::Impl {
             log(LogLevel::Warn, "recursor", "internal error", {{"qname", q.question.qname.to_text()}, {"what", e.what()}});
         }
         if (r.rcode == kServFail) n_servfail.fetch_add(1, std::memory_order_relaxed);
+        // 65535 means TCP (no UDP payload rules); over UDP the client's EDNS size or 512.
         std::size_t limit = max_response;
-        if (q.edns) limit = std::min<std::size_t>(std::max<std::size_t>(q.edns->udp_size, 512), max_response);
-        else limit = std::min<std::size_t>(512, max_response);
+        if (max_response < 65535) {
+            if (q.edns) limit = std::min<std::size_t>(std::max<std::size_t>(q.edns->udp_size, 512), max_response);
+            else limit = std::min<std::size_t>(512, max_response);
+        }
         reply(build_response(query, q, r, limit));
         auto it = outstanding.find(client);
         if (it != outstanding.end() && --it->second == 0) outstanding.erase(it);
@@ -717,7 +747,7 @@ RecursorStats Recursor::stats() const {
     constexpr auto rel = std::memory_order_relaxed;
     return {m.n_queries.load(rel), m.n_hits.load(rel),    m.n_misses.load(rel),    m.n_upstream.load(rel),
             m.n_servfail.load(rel), m.n_busy.load(rel),   m.n_stale.load(rel),     m.n_evictions.load(rel),
-            m.n_entries.load(rel), m.n_scrubbed.load(rel)};
+            m.n_entries.load(rel), m.n_scrubbed.load(rel), m.n_prefetch.load(rel)};
 }
 
 std::string Recursor::prometheus() const {
@@ -733,6 +763,7 @@ std::string Recursor::prometheus() const {
     o << "# TYPE enumd_recursion_stale_answers_total counter\nenumd_recursion_stale_answers_total " << s.stale_answers << "\n";
     o << "# TYPE enumd_recursion_cache_evictions_total counter\nenumd_recursion_cache_evictions_total " << s.evictions << "\n";
     o << "# TYPE enumd_recursion_cache_entries gauge\nenumd_recursion_cache_entries " << s.entries << "\n";
+    o << "# TYPE enumd_recursion_prefetches_total counter\nenumd_recursion_prefetches_total " << s.prefetches << "\n";
     o << "# TYPE enumd_recursion_scrubbed_records_total counter\nenumd_recursion_scrubbed_records_total " << s.scrubbed
       << "\n";
     return o.str();

@@ -84,6 +84,19 @@ recursion:
             c.check(bool(r.flags & dns.flags.RA) and not (r.flags & dns.flags.AA), "RA set, AA clear on recursion")
             r = q(rec, "alias.example.test.", "A", tcp=True)
             c.check(addrs(r) == ["192.0.2.80"] and len(r.answer) == 2, f"CNAME chain over TCP: {r.answer}")
+            # 1b. The same with QNAME minimisation (RFC 9156) on a second resolver.
+            cfgmin = os.path.join(tmp, "minimised.yaml")
+            pmin = free_port()
+            with open(cfgmin, "w") as f:
+                f.write(text.replace(str(rport), str(pmin)).replace("recursion:\n", "recursion:\n  qname_minimisation: true\n"))
+            recmin = Enumd(["--config", cfgmin], port=pmin, listen=False)
+            try:
+                r = q(recmin, "www.example.test.", "A")
+                c.check(addrs(r) == ["192.0.2.80"], f"minimised iteration: {r}")
+                r = q(recmin, "nx.deeper.example.test.", "A")
+                c.check(r.rcode() == dns.rcode.NXDOMAIN, f"minimised NXDOMAIN: {dns.rcode.to_text(r.rcode())}")
+            finally:
+                recmin.stop()
             # 2. Negative answer with the SOA (RFC 2308), then cached.
             r = q(rec, "nx.example.test.", "A")
             c.check(r.rcode() == dns.rcode.NXDOMAIN and r.authority and r.authority[0].rdtype == 6,

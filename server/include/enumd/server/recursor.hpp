@@ -48,6 +48,9 @@ struct RecursorConfig {
     std::uint32_t stale_ttl = 30;            ///< TTL given to stale answers (RFC 8767 §4)
     std::uint32_t max_stale = 86400;         ///< how long past expiry data may be served
     bool qname_minimisation = false;         ///< RFC 9156 (iteration only)
+    /// Refresh a popular RRset in the background when a hit finds less than
+    /// 10 % of its TTL left (Unbound's prefetch), so it never expires in use.
+    bool prefetch = false;
     std::chrono::milliseconds timeout{1500}; ///< per upstream try
     std::chrono::milliseconds total_time{8000};  ///< per client query
     unsigned max_cname_chain = 12;
@@ -57,7 +60,7 @@ struct RecursorConfig {
 
 struct RecursorStats {
     std::uint64_t queries = 0, cache_hits = 0, cache_misses = 0, upstream_queries = 0, servfail = 0,
-                  refused_busy = 0, stale_answers = 0, evictions = 0, entries = 0, scrubbed = 0;
+                  refused_busy = 0, stale_answers = 0, evictions = 0, entries = 0, scrubbed = 0, prefetches = 0;
 };
 
 class Recursor {
@@ -73,7 +76,8 @@ public:
     void start();
     void stop();
     [[nodiscard]] const RecursorConfig& config() const noexcept;
-    /// Queues a client query (raw message). `client` keys the per-client limit.
+    /// Queues a client query (raw message). `client` keys the per-client limit;
+    /// `max_response` is our UDP buffer size, or 65535 for TCP.
     void submit(std::vector<std::uint8_t> query, std::string client, std::uint16_t max_response, Reply reply);
     /// Snapshot of the counters (thread-safe).
     [[nodiscard]] RecursorStats stats() const;
