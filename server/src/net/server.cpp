@@ -406,6 +406,7 @@ std::string Server::Impl::zones_text() {
                " compiled_at=" + std::to_string(z.meta.compiled_at) + " source=" + z.meta.source +
                (cfg.xfr != nullptr ? cfg.xfr->zone_status(z.origin, z.meta.source) : std::string()) + "\n";
     }
+    if (cfg.xfr != nullptr) out += cfg.xfr->missing_zones_text(admin_reader->zones());
     admin_reader->release();
     return out;
 }
