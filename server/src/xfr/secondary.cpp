@@ -579,6 +579,8 @@ struct Secondaries::Impl {
             service.zones_written(*report);  // NOTIFY further secondaries
             return;
         }
+        log(LogLevel::Warn, "zone " + z.cfg.origin.to_text(), "refresh failed, old data (if any) keeps serving",
+            {{"reason", why}});
         std::lock_guard<std::mutex> g(mutex);
         z.result = "failed: " + why;
         // A zone with no data yet is retried soon; one with data on its SOA retry timer.

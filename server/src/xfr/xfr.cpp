@@ -530,6 +530,16 @@ void Service::zones_written(const zones::WriteReport& report) {
     (*rd)->release();
 }
 
+std::string Service::missing_zones_text(const std::vector<zones::ZoneInfo>& present) const {
+    std::string out;
+    for (const auto& z : settings_.secondaries) {
+        bool found = false;
+        for (const auto& p : present) found = found || p.origin == z.origin;
+        if (!found) out += z.origin.to_text() + " serial=none" + secondaries_->status(z.origin) + "\n";
+    }
+    return out;
+}
+
 std::string Service::zone_status(const dns::Name& origin, const std::string& source) const {
     if (secondaries_->is_secondary(origin)) return secondaries_->status(origin);
     const ZonePolicy& pol = settings_.policy(origin, source);

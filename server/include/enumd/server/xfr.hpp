@@ -121,6 +121,8 @@ public:
     /// Stops background work (NOTIFY retries, refreshes).
     void stop();
 
+    /// `enumctl zones` lines for secondary zones not (yet, or no longer) in the database.
+    [[nodiscard]] std::string missing_zones_text(const std::vector<zones::ZoneInfo>& present) const;
     /// Counters for logs and `enumctl zones`.
     [[nodiscard]] std::string zone_status(const dns::Name& origin, const std::string& source) const;
 
