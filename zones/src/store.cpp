@@ -630,7 +630,8 @@ dns::Result<WriteReport> Store::write(const std::vector<Zone>& zones, const Writ
         MDB_val mk = val(zkey);
         MDB_val mval = val(mv);
         if ((rc = mdb_put(t, zones_dbi_, &mk, &mval, 0)) != 0) return make_error(lmdb_error("writing zone", rc));
-        report.zones.push_back({zone.origin, meta.serial, changed, records, nodes.size()});
+        report.zones.push_back({zone.origin, meta.serial, changed, records, nodes.size(),
+                                old ? std::optional<std::uint32_t>(old->serial) : std::nullopt});
     }
 
     if (options.prune_others) {

@@ -517,7 +517,8 @@ void Service::zones_written(const zones::WriteReport& report) {
     auto rd = store_.reader();
     if (!rd || !(*rd)->refresh()) return;
     for (const auto& z : report.zones) {
-        if (!z.changed) continue;
+        // RFC 1996 §3.7: NOTIFY when the zone changed — content or serial.
+        if (!z.changed && z.previous_serial == z.serial) continue;
         std::string source;
         for (const auto& info : (*rd)->zones()) {
             if (info.origin == z.origin) source = info.meta.source;

@@ -73,6 +73,9 @@ zones:
             (2, ("1.1.9.0.0.5.5.5.3.1.6",), '6.6.6.6.0.5.5.5.3.1.6 IN NAPTR 10 100 "u" "E2U+sip" "!^.*$!sip:six@x.example.net!" .\n'),
             (3, ("1.1.9.0.0.5.5.5.3.1.6", "*.2.0.5.5.5.2.1.6"),
              '6.6.6.6.0.5.5.5.3.1.6 600 IN NAPTR 10 100 "u" "E2U+sip" "!^.*$!sip:six@x.example.net!" .\n'),
+            # Only the serial changes: still NOTIFYed and transferred.
+            (4, ("1.1.9.0.0.5.5.5.3.1.6", "*.2.0.5.5.5.2.1.6"),
+             '6.6.6.6.0.5.5.5.3.1.6 600 IN NAPTR 10 100 "u" "E2U+sip" "!^.*$!sip:six@x.example.net!" .\n'),
         ]
         for serial, drop, extra in steps:
             write_zone(zone_path, serial, drop, extra)
@@ -82,23 +85,24 @@ zones:
             diffs = compare_servers(expected, primary.port, sport)
             check(not diffs, f"serial {serial}: the secondary serves the primary's {len(expected)} RRsets" +
                   (f": {diffs[:3]}" if diffs else ""))
-        check(secondary.logs().count('event="IXFR in received"') >= 2, "both changes arrived by IXFR")
-        check(primary.logs().count('event="IXFR out" from=') >= 2, "the primary answered from its journal")
+        check(secondary.logs().count('event="IXFR in received"') >= 3, "all three changes arrived by IXFR")
+        check(primary.logs().count('event="IXFR out" from=') >= 3, "the primary answered from its journal")
 
         # Two versions while the secondary is down: one IXFR spanning both at restart.
         secondary.stop()
-        write_zone(zone_path, 4, ("2.1.9.0.0.5.5.5.3.1.6",), "")
-        primary.reload()
-        write_zone(zone_path, 5, ("2.1.9.0.0.5.5.5.3.1.6", "3.1.9.0.0.5.5.5.3.1.6"), "")
+        write_zone(zone_path, 5, ("2.1.9.0.0.5.5.5.3.1.6",), "")
         primary.reload()
         wait_for(lambda: soa_serial(primary.port, ZONE) == 5, 10, "the primary to compile serial 5")
+        write_zone(zone_path, 6, ("2.1.9.0.0.5.5.5.3.1.6", "3.1.9.0.0.5.5.5.3.1.6"), "")
+        primary.reload()
+        wait_for(lambda: soa_serial(primary.port, ZONE) == 6, 10, "the primary to compile serial 6")
         secondary = Enumd(tmp, secondary_config, name="secondary2", port=sport)
-        wait_for(lambda: soa_serial(sport, ZONE) == 5, 20, "the restarted secondary to catch up to serial 5")
-        check('event="IXFR in received"' in secondary.logs() and 'IXFR out" from="3" serial="5"' in primary.logs(),
-              "the restarted secondary caught up 3 → 5 with one IXFR over two journal entries")
+        wait_for(lambda: soa_serial(sport, ZONE) == 6, 20, "the restarted secondary to catch up to serial 6")
+        check('event="IXFR in received"' in secondary.logs() and 'IXFR out" from="4" serial="6"' in primary.logs(),
+              "the restarted secondary caught up 4 → 6 with one IXFR over two journal entries")
         expected = axfr_rrsets(primary.port, ZONE, keyring=KEY, keyname="xfr.")
         diffs = compare_servers(expected, primary.port, sport)
-        check(not diffs, f"serial 5: the secondary serves the primary's {len(expected)} RRsets")
+        check(not diffs, f"serial 6: the secondary serves the primary's {len(expected)} RRsets")
     except AssertionError as e:
         failures.append(str(e))
         print("FAIL", e)

@@ -131,6 +131,7 @@ struct WriteReport {
         bool changed = false;
         std::uint64_t records = 0;
         std::uint64_t nodes = 0;
+        std::optional<std::uint32_t> previous_serial;  ///< serial before this write, if the zone existed
     };
     std::vector<PerZone> zones;
     std::vector<dns::Name> removed;
