@@ -254,6 +254,14 @@ int main(int argc, char** argv) {
             return 2;
         }
     }
+    for (const auto& s : cfg.xfr.secondaries) {
+        if (!s.key.empty() && cfg.xfr.key(s.key) == nullptr) {
+            std::fprintf(stderr, "enumd: secondary zone %s: no TSIG key named %s\n", s.origin.to_text().c_str(),
+                         s.key.c_str());
+            cleanup();
+            return 2;
+        }
+    }
     xfr::Service xfr_service(cfg.xfr, store);
     cfg.server.xfr = &xfr_service;
 
