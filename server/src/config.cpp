@@ -135,9 +135,12 @@ void load_config_file(const std::string& path, Config& cfg, zones::Diagnostics& 
     if (!root.IsMap()) return;
     if (auto n = root["keys"]) xfr::parse_keys(n, path, cfg.xfr, diags);  // before zones: they name keys
     if (auto n = root["listen"]) {
-        YAML::Node list = n;
-        if (n.IsScalar()) {
-            list = YAML::Node(YAML::NodeType::Sequence);
+        // A single address or a list. (yaml-cpp Nodes are references: assigning
+        // to a copy would overwrite the document, so collect into a vector.)
+        std::vector<YAML::Node> list;
+        if (n.IsSequence()) {
+            for (const auto& item : n) list.push_back(item);
+        } else {
             list.push_back(n);
         }
         cfg.server.listen.clear();

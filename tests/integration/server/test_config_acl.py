@@ -58,6 +58,18 @@ def main():
                    f"{path}:6:15: error: '10.0.0.0/33' is not an address"]:
         c.check(needle in err, f"config error missing: {needle!r} in {err!r}")
 
+    # A single listen address (not a list) is accepted.
+    port1 = free_port()
+    d1 = tempfile.mkdtemp(prefix="enumd-cfg1-")
+    try:
+        p1 = os.path.join(d1, "enumd.yaml")
+        with open(p1, "w") as f:
+            f.write(f"listen: 127.0.0.1:{port1}\nthreads: 1\nzones: [{LAB}]\n")
+        with Enumd(["--config", p1], port=port1, listen=False) as one:
+            c.check(one.query("1.1.9.0.0.5.5.5.3.1.6.e164.arpa.", "NAPTR").rcode() == 0, "scalar listen works")
+    finally:
+        shutil.rmtree(d1, ignore_errors=True)
+
     # A zone with an error keeps enumd from starting, with file:line.
     d = tempfile.mkdtemp(prefix="enumd-badzone-")
     try:
