@@ -99,6 +99,8 @@ class Enumd:
         self.proc.send_signal(sig)
 
     def stop(self):
+        if os.environ.get("ENUMD_TEST_SHOW_LOG"):
+            print(self.logs())
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
