@@ -174,6 +174,26 @@ recursion:
                 c.check(r.rcode() == dns.rcode.SERVFAIL, "names outside the forward zone iterate (root is down)")
             finally:
                 fz.stop()
+            # Stub zone: iterate below example.test. starting at the leaf (RD clear), root still down.
+            cfg3 = os.path.join(tmp, "stub.yaml")
+            p3 = free_port()
+            with open(cfg3, "w") as f:
+                f.write(f"""listen: ["127.0.0.1:{p3}"]
+recursion:
+  root_hints: {z('root.hints')}
+  iteration_port: {port}
+  timeout_ms: 200
+  total_time_ms: 800
+  stub_zones: [{{zone: example.test., servers: ["127.0.0.13:{port}"]}}]
+""")
+            st = Enumd(["--config", cfg3], port=p3, listen=False)
+            try:
+                r = q(st, "alias.example.test.", "A")
+                c.check(addrs(r) == ["192.0.2.80"], f"stub zone: {r}")
+                r = q(st, "nothing.example.test.", "A")
+                c.check(r.rcode() == dns.rcode.NXDOMAIN, "stub zone NXDOMAIN")
+            finally:
+                st.stop()
         finally:
             leaf.stop()
     finally:
