@@ -17,12 +17,6 @@ namespace {
 
 using dns::RrType;
 
-std::string wire_key(const dns::Name& n) {
-    const dns::Name lower_name = n.lowercased();  // keep the Name alive: wire() is a view
-    auto w = lower_name.wire();
-    return std::string(w.begin(), w.end());
-}
-
 /// Target name inside SRV / MX / NS rdata.
 std::optional<dns::Name> target_of(const Record& r) {
     std::size_t off = 0;
@@ -132,10 +126,10 @@ class Validator {
 
     void collect_names() {
         for (const auto& r : zone_.records) {
-            if (r.type == RrType::CNAME) cname_owners_.insert(wire_key(r.owner));
-            if (r.type == RrType::NS && !r.owner.equals(zone_.origin)) cuts_.insert(wire_key(r.owner));
+            if (r.type == RrType::CNAME) cname_owners_.insert(r.owner.to_lookup_key());
+            if (r.type == RrType::NS && !r.owner.equals(zone_.origin)) cuts_.insert(r.owner.to_lookup_key());
             if (r.type == RrType::NS) {
-                if (auto t = target_of(r)) ns_targets_.insert(wire_key(*t));
+                if (auto t = target_of(r)) ns_targets_.insert(t->to_lookup_key());
             }
         }
     }
@@ -247,8 +241,9 @@ class Validator {
         if (cuts_.empty()) return;
         for (const auto& r : zone_.records) {
             if (!r.owner.is_subdomain_of(zone_.origin) || r.owner.equals(zone_.origin)) continue;
-            bool glue_ok = (r.type == RrType::A || r.type == RrType::AAAA) && ns_targets_.count(wire_key(r.owner)) != 0;
-            if (cuts_.count(wire_key(r.owner)) != 0) {
+            bool glue_ok = (r.type == RrType::A || r.type == RrType::AAAA) &&
+                           ns_targets_.count(r.owner.to_lookup_key()) != 0;
+            if (cuts_.count(r.owner.to_lookup_key()) != 0) {
                 if (r.type != RrType::NS && r.type != RrType::DS && !glue_ok)
                     error(r.loc, dns::to_text(r.type) + " record at " + r.owner.to_text() +
                                      " sits beside a delegation (NS) there and would never be answered: "
@@ -257,7 +252,7 @@ class Validator {
             }
             dns::Name n = r.owner.parent();
             while (n.label_count() > zone_.origin.label_count()) {
-                if (cuts_.count(wire_key(n)) != 0) {
+                if (cuts_.count(n.to_lookup_key()) != 0) {
                     if (!glue_ok)
                         error(r.loc,
                               dns::to_text(r.type) + " record at " + r.owner.to_text() +
@@ -275,7 +270,7 @@ class Validator {
         for (const auto& r : zone_.records) {
             auto t = target_of(r);
             if (!t || !t->is_subdomain_of(zone_.origin)) continue;
-            if (cname_owners_.count(wire_key(*t)) != 0)
+            if (cname_owners_.count(t->to_lookup_key()) != 0)
                 error(r.loc, dns::to_text(r.type) + " target " + t->to_text() + " of " + r.owner.to_text() +
                                  " is a CNAME in this zone; it must name the host itself (RFC 2181 §10.3, RFC 2782)");
         }
@@ -285,7 +280,7 @@ class Validator {
         std::unordered_set<std::string> done;
         for (const auto& r : zone_.records) {
             if (r.generated || !r.owner.is_wildcard()) continue;
-            if (!done.insert(wire_key(r.owner)).second) continue;
+            if (!done.insert(r.owner.to_lookup_key()).second) continue;
             dns::Name parent = r.owner.parent();
             std::string pk = parent.to_lookup_key();
             std::string sk = r.owner.to_lookup_key();

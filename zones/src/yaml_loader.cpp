@@ -29,12 +29,6 @@ namespace {
 namespace fs = std::filesystem;
 using dns::RrType;
 
-std::string wire_key(const dns::Name& n) {
-    const dns::Name lower_name = n.lowercased();  // keep the Name alive: wire() is a view
-    auto w = lower_name.wire();
-    return std::string(w.begin(), w.end());
-}
-
 std::string join(const std::vector<std::string_view>& keys) {
     std::string s;
     for (auto k : keys) s += (s.empty() ? "" : ", ") + std::string(k);
@@ -286,7 +280,7 @@ class Loader {
     void add_address(const dns::Name& host, const ytree::Node& n, std::uint32_t ttl) {
         auto a = address(n);
         if (!a) return;
-        std::string key = wire_key(host) + '\0' + std::string(a->second.begin(), a->second.end());
+        std::string key = host.to_lookup_key() + '\0' + std::string(a->second.begin(), a->second.end());
         if (!addresses_.insert(key).second) return;  // a host shared by pools: one record
         add(host, a->first, ttl, std::move(a->second), loc(n), true);
     }
@@ -750,7 +744,7 @@ class Loader {
             transports = {Transport::Udp, Transport::Tcp};
         }
         ttl = ttl_or(e, ttl);
-        auto [it, fresh] = pools_.emplace(wire_key(name), Pool{name, transports, loc(e)});
+        auto [it, fresh] = pools_.emplace(name.to_lookup_key(), Pool{name, transports, loc(e)});
         if (!fresh) {
             error(e, "pool " + name.to_text() + " is defined twice (first at " + it->second.loc.to_text() + ")");
             return;
@@ -815,7 +809,7 @@ class Loader {
     /// RFC 3263 §4.1 NAPTRs, once every pool is known (pools may come from includes).
     void resolve_domains() {
         for (const auto& d : domains_) {
-            auto it = pools_.find(wire_key(d.pool));
+            auto it = pools_.find(d.pool.to_lookup_key());
             if (it == pools_.end()) {
                 d_.error(d.loc, "pool " + d.pool.to_text() + " is not defined in sip_pools or a plmn ims block");
                 continue;
