@@ -4,6 +4,8 @@
 /// batches), TCP per RFC 7766 with coroutines, a loopback HTTP endpoint for
 /// Prometheus and a unix control socket for `enumctl`.
 
+#include <sys/socket.h>
+
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -29,6 +31,9 @@ struct Endpoint {
     unsigned short port = 53;
     [[nodiscard]] std::string to_text() const;
 };
+
+/// The socket address of `ep`; false when the address is not an IP literal.
+bool to_sockaddr(const Endpoint& ep, sockaddr_storage& ss, socklen_t& len);
 
 struct TcpLimits {
     std::chrono::milliseconds idle_timeout{10000};  ///< RFC 7766 §6.2.3: seconds, not minutes
