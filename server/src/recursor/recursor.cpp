@@ -71,7 +71,7 @@ bool parse_msg(std::span<const std::uint8_t> pkt, Msg& m) {
     for (int i = 0; i < h.qdcount; ++i) {
         if (!r.read_question(q)) return false;
     }
-    std::array<std::uint8_t, 65535> buf{};
+    std::array<std::uint8_t, 65535> buf;  // scratch for one record's rdata, no need to zero it
     auto section = [&](int count, std::vector<RRset>& out) {
         for (int i = 0; i < count; ++i) {
             dns::RecordView rv;
