@@ -28,7 +28,10 @@ install() {
 build() {
     dir=$1
     shift
-    cmake -S . -B "$dir" "$@" >/dev/null
+    launcher=""
+    if command -v ccache >/dev/null 2>&1; then launcher="-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache"; fi
+    # shellcheck disable=SC2086
+    cmake -S . -B "$dir" $launcher "$@" >/dev/null
     cmake --build "$dir" -j "$JOBS"
 }
 
@@ -51,10 +54,10 @@ case "${1:-}" in
     test)
         # shellcheck disable=SC2086
         install $BUILD_DEPS $TEST_DEPS
-        build build -DENUMD_FUZZ=ON
+        build build -DENUMD_FUZZ=ON -DENUMD_WERROR=ON
         (cd build && ctest --output-on-failure -j "$JOBS")
         # The same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
-        build build-asan -DENUMD_SANITIZE=ON -DENUMD_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
+        build build-asan -DENUMD_SANITIZE=ON -DENUMD_FUZZ=ON -DENUMD_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
         (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
             ctest --output-on-failure -j "$JOBS")
         ;;
