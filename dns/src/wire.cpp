@@ -1,5 +1,7 @@
 #include "enumd/dns/wire.hpp"
 
+#include "enumd/dns/rdata.hpp"
+
 #include <cstring>
 
 namespace enumd::dns {
@@ -76,52 +78,97 @@ bool read_header(std::span<const std::uint8_t> packet, Header& h) noexcept {
            r.read_u16(h.nscount) && r.read_u16(h.arcount);
 }
 
-QueryParse parse_query(std::span<const std::uint8_t> packet, QueryView& out) noexcept {
-    // Checks in the order NSD uses: short or QR=1 → drop; then opcode; then counts.
-    if (!read_header(packet, out.header)) return QueryParse::Drop;
-    if (out.header.qr()) return QueryParse::Drop;
+MessageParse parse_message(std::span<const std::uint8_t> packet, MessageView& out) noexcept {
+    out.packet = packet;
     out.edns.reset();
     out.has_question = false;
+    out.records_ok = false;
+    out.question_end = 0;
+    out.section_offset = {};
+    out.end = 0;
+    out.tsig_offset = 0;
+    out.tsig_last = false;
+    if (!read_header(packet, out.header)) return MessageParse::Short;
     WireReader r(packet, kHeaderSize);
-    if (out.header.qdcount == 1) {
-        if (!r.read_question(out.question)) return QueryParse::FormErr;
+    if (out.header.qdcount > 0) {
+        if (!r.read_question(out.question)) return MessageParse::FormErr;
         out.has_question = true;
-        out.question_end = r.position();
+        if (out.header.qdcount > 1) {
+            Question other;
+            for (std::size_t i = 1; i < out.header.qdcount; ++i) {
+                if (!r.read_question(other)) return MessageParse::FormErr;
+            }
+        }
+    }
+    out.question_end = r.position();
+    const std::size_t counts[3] = {out.header.ancount, out.header.nscount, out.header.arcount};
+    const std::size_t total = counts[0] + counts[1] + counts[2];
+    std::size_t index = 0;
+    bool bad_version = false;
+    bool bad_opt = false;  // the walk goes on so that the record structure (TSIG) is known
+    RecordView rr;
+    for (int s = 0; s < 3; ++s) {
+        out.section_offset[static_cast<std::size_t>(s)] = r.position();
+        for (std::size_t i = 0; i < counts[s]; ++i, ++index) {
+            const std::size_t start = r.position();
+            if (!r.read_record(rr)) return MessageParse::FormErr;
+            if (rr.type == RrType::TSIG && out.tsig_offset == 0) {
+                out.tsig_offset = start;
+                out.tsig_last = index + 1 == total && s == 2;  // RFC 8945 §5.2
+                continue;
+            }
+            if (rr.type != RrType::OPT) continue;
+            // RFC 6891 §6.1.1: one OPT, in the additional section, owned by the root.
+            if (s != 2 || out.edns || !rr.owner.is_root()) {
+                bad_opt = true;
+                continue;
+            }
+            // Options must be well-formed TLVs inside RDLEN.
+            std::size_t p = 0;
+            bool malformed = false;
+            for (EdnsOption o; next_edns_option(rr.rdata, p, o, malformed);) {
+            }
+            if (malformed) {
+                bad_opt = true;
+                continue;
+            }
+            Edns e;
+            e.udp_size = rr.rrclass < kMaxUdpPlain ? static_cast<std::uint16_t>(kMaxUdpPlain) : rr.rrclass;  // §6.2.3
+            e.ext_rcode = static_cast<std::uint8_t>(rr.ttl >> 24);
+            e.version = static_cast<std::uint8_t>((rr.ttl >> 16) & 0xFF);
+            e.do_bit = (rr.ttl & 0x8000) != 0;
+            out.edns = e;
+            if (e.version != 0) bad_version = true;
+        }
+    }
+    out.end = r.position();
+    out.records_ok = true;
+    if (bad_opt) return MessageParse::FormErr;
+    return bad_version ? MessageParse::BadVers : MessageParse::Ok;
+}
+
+QueryParse parse_query(std::span<const std::uint8_t> packet, QueryView& out) noexcept {
+    // Checks in the order NSD uses: short or QR=1 → drop; then opcode; then counts.
+    MessageParse m = parse_message(packet, out);
+    if (m == MessageParse::Short || out.header.qr()) return QueryParse::Drop;
+    if (out.header.qdcount != 1) {
+        out.has_question = false;
+    } else if (!out.has_question) {
+        return QueryParse::FormErr;
     }
     if (out.header.opcode() != Opcode::QUERY) return QueryParse::NotImp;
     // RFC 9619: a QUERY carries exactly one question.
     if (out.header.qdcount != 1) return QueryParse::FormErr;
-    // Answer and authority of a query are skipped; the additional section is
-    // scanned for OPT (RFC 6891 §6.1.1: at most one, owner must be root).
-    RecordView rr;
-    std::size_t others = static_cast<std::size_t>(out.header.ancount) + out.header.nscount;
-    for (std::size_t i = 0; i < others; ++i) {
-        if (!r.read_record(rr)) return QueryParse::FormErr;
-    }
-    bool bad_version = false;
-    for (std::size_t i = 0; i < out.header.arcount; ++i) {
-        if (!r.read_record(rr)) return QueryParse::FormErr;
-        if (rr.type != RrType::OPT) continue;
-        if (out.edns || !rr.owner.is_root()) return QueryParse::FormErr;
-        // Options must be well-formed TLVs inside RDLEN.
-        std::size_t p = 0;
-        while (p < rr.rdata.size()) {
-            if (rr.rdata.size() - p < 4) return QueryParse::FormErr;
-            std::size_t olen = static_cast<std::size_t>((rr.rdata[p + 2] << 8) | rr.rdata[p + 3]);
-            p += 4;
-            if (rr.rdata.size() - p < olen) return QueryParse::FormErr;
-            p += olen;
-        }
-        Edns e;
-        e.udp_size = rr.rrclass < 512 ? 512 : rr.rrclass;  // RFC 6891 §6.2.3
-        e.ext_rcode = static_cast<std::uint8_t>(rr.ttl >> 24);
-        e.version = static_cast<std::uint8_t>((rr.ttl >> 16) & 0xFF);
-        e.do_bit = (rr.ttl & 0x8000) != 0;
-        out.edns = e;
-        if (e.version != 0) bad_version = true;
-    }
-    if (bad_version) return QueryParse::BadVers;
+    if (m == MessageParse::FormErr) return QueryParse::FormErr;
+    if (m == MessageParse::BadVers) return QueryParse::BadVers;
     return QueryParse::Ok;
+}
+
+ResponseParse parse_response(std::span<const std::uint8_t> packet, MessageView& out) noexcept {
+    MessageParse m = parse_message(packet, out);
+    if (m == MessageParse::Short || !out.header.qr()) return ResponseParse::NotResponse;
+    if (m == MessageParse::FormErr) return ResponseParse::Malformed;
+    return ResponseParse::Ok;
 }
 
 // ---------------------------------------------------------------- writing
@@ -348,9 +395,9 @@ bool MessageWriter::add_record(Section s, const Name& owner, RrType type, std::u
 
 bool MessageWriter::add_opt(std::uint16_t udp_size, std::uint8_t ext_rcode, std::uint8_t version,
                             bool do_bit) noexcept {
-    std::uint8_t rec[11] = {0,
+    std::uint8_t rec[kOptRecordSize] = {0,
                             0,
-                            41,
+                            static_cast<std::uint8_t>(RrType::OPT),
                             static_cast<std::uint8_t>(udp_size >> 8),
                             static_cast<std::uint8_t>(udp_size),
                             ext_rcode,
@@ -367,77 +414,6 @@ bool MessageWriter::add_opt(std::uint16_t udp_size, std::uint8_t ext_rcode, std:
     ++counts_[2];
     sync_counts();
     return true;
-}
-
-// ---------------------------------------------------------------- rdata names
-
-RdataNames rdata_names(RrType type) noexcept {
-    switch (type) {
-        case RrType::NS:
-        case RrType::CNAME:
-        case RrType::PTR: return {1, 0, true, false};
-        case RrType::SOA: return {2, 0, true, false};
-        case RrType::MX: return {1, 2, true, false};
-        case RrType::DNAME: return {1, 0, false, false};
-        case RrType::SRV: return {1, 6, false, false};   // RFC 2782: no compression
-        case RrType::NAPTR: return {1, 4, false, true};  // RFC 3403 §4.1: no compression
-        default: return {};
-    }
-}
-
-std::optional<Name> rdata_target(RrType type, std::span<const std::uint8_t> rdata) noexcept {
-    RdataNames rn = rdata_names(type);
-    if (rn.count == 0 || type == RrType::SOA) return std::nullopt;
-    std::size_t p = rn.fixed_prefix;
-    if (rn.after_strings) {
-        for (int i = 0; i < 3; ++i) {
-            if (p >= rdata.size()) return std::nullopt;
-            p += 1 + rdata[p];
-        }
-    }
-    if (p >= rdata.size()) return std::nullopt;
-    auto n = Name::from_uncompressed(rdata.subspan(p));
-    if (!n) return std::nullopt;
-    return *n;
-}
-
-std::optional<std::size_t> decompress_rdata(std::span<const std::uint8_t> packet, const RecordView& rr,
-                                            std::span<std::uint8_t> out) noexcept {
-    RdataNames rn = rdata_names(rr.type);
-    if (rn.count == 0) {
-        if (out.size() < rr.rdata.size()) return std::nullopt;
-        std::memcpy(out.data(), rr.rdata.data(), rr.rdata.size());
-        return rr.rdata.size();
-    }
-    std::size_t in = 0;
-    std::size_t o = 0;
-    std::size_t prefix = rn.fixed_prefix;
-    if (rn.after_strings) {
-        std::size_t p = prefix;
-        for (int i = 0; i < 3; ++i) {
-            if (p >= rr.rdata.size()) return std::nullopt;
-            p += 1 + rr.rdata[p];
-        }
-        prefix = p;
-    }
-    if (rr.rdata.size() < prefix || out.size() < prefix) return std::nullopt;
-    std::memcpy(out.data(), rr.rdata.data(), prefix);
-    in = prefix;
-    o = prefix;
-    for (std::uint8_t k = 0; k < rn.count; ++k) {
-        std::size_t off = rr.rdata_offset + in;
-        std::size_t start = off;
-        auto n = Name::from_wire(packet, off);
-        if (!n || off > rr.rdata_offset + rr.rdata.size()) return std::nullopt;
-        if (out.size() - o < n->wire_size()) return std::nullopt;
-        std::memcpy(out.data() + o, n->wire().data(), n->wire_size());
-        o += n->wire_size();
-        in += off - start;
-    }
-    std::size_t rest = rr.rdata.size() - in;
-    if (out.size() - o < rest) return std::nullopt;
-    std::memcpy(out.data() + o, rr.rdata.data() + in, rest);
-    return o + rest;
 }
 
 }  // namespace enumd::dns

@@ -3,18 +3,19 @@
 #include <array>
 #include <cstring>
 
+#include "enumd/dns/rdata.hpp"
+#include "enumd/dns/response.hpp"
+
 namespace enumd::server {
 namespace {
 
-using dns::MessageWriter;
 using dns::Name;
+using dns::ResponseWriter;
 using dns::RrType;
 using dns::Section;
 using zones::Lookup;
 using zones::NodeView;
 using zones::RrsetView;
-
-constexpr std::size_t kOptSize = 11;
 
 /// Remembers which (name, type) RRsets went into the additional section so
 /// that a target shared by several records is added once.
@@ -41,7 +42,7 @@ private:
 struct Responder {
     zones::Reader& reader;
     const AnswerOptions& opt;
-    MessageWriter& w;
+    ResponseWriter& w;
     bool truncated = false;
     SeenSet seen;
 
@@ -70,11 +71,10 @@ struct Responder {
         if (!soa) return;
         std::size_t off = 0;
         std::span<const std::uint8_t> rdata;
-        if (!soa->next(off, rdata) || rdata.size() < 20) return;
-        const std::uint8_t* m = rdata.data() + rdata.size() - 4;
-        std::uint32_t minimum = (static_cast<std::uint32_t>(m[0]) << 24) | (static_cast<std::uint32_t>(m[1]) << 16) |
-                                (static_cast<std::uint32_t>(m[2]) << 8) | m[3];
-        std::uint32_t ttl = soa->ttl < minimum ? soa->ttl : minimum;
+        if (!soa->next(off, rdata)) return;
+        auto timers = dns::soa_timers(rdata);
+        if (!timers) return;
+        std::uint32_t ttl = soa->ttl < timers->minimum ? soa->ttl : timers->minimum;
         if (!add_rrset(Section::Authority, zone.origin, *soa, ttl)) truncated = true;
     }
 
@@ -116,18 +116,16 @@ struct Responder {
                 if (!opt.naptr_additional) return;
                 // RFC 3403 §4: "s" → SRV of the replacement (+ its targets' addresses); "a" → A/AAAA.
                 while (rs.next(off, rdata)) {
-                    if (rdata.size() < 5) continue;
-                    std::size_t flen = rdata[4];
-                    if (5 + flen > rdata.size()) continue;
+                    auto naptr = dns::read_naptr(rdata);
+                    if (!naptr) continue;
                     bool s_flag = false;
                     bool a_flag = false;
-                    for (std::size_t i = 0; i < flen; ++i) {
-                        char c = static_cast<char>(rdata[5 + i]);
+                    for (std::uint8_t c : naptr->flags) {
                         s_flag = s_flag || c == 's' || c == 'S';
                         a_flag = a_flag || c == 'a' || c == 'A';
                     }
                     if (!s_flag && !a_flag) continue;
-                    auto target = dns::rdata_target(RrType::NAPTR, rdata);
+                    auto target = Name::from_uncompressed(naptr->replacement);
                     if (!target || target->is_root()) continue;
                     if (s_flag) add_srv_with_addresses(*target);
                     if (a_flag) add_addresses(*target);
@@ -171,33 +169,16 @@ struct Responder {
     }
 };
 
-void start_response(MessageWriter& w, const dns::Header& qh) noexcept {
-    std::uint16_t fl = dns::flags::QR | static_cast<std::uint16_t>(qh.flags & (0x7800 | dns::flags::RD));
-    fl |= static_cast<std::uint16_t>(qh.flags & dns::flags::CD);
-    w.set_header(qh.id, fl);
-}
-
-bool echo_question(MessageWriter& w, std::span<const std::uint8_t> query, const dns::QueryView& q) noexcept {
-    std::span<const std::uint8_t> raw = query.subspan(dns::kHeaderSize, q.question_end - dns::kHeaderSize);
-    if (raw.size() == q.question.qname.wire_size() + 4) return w.add_question_raw(raw, q.question.qname);
-    return w.add_question(q.question.qname, q.question.qtype, q.question.qclass);
-}
-
-AnswerResult finish(MessageWriter& w, const dns::QueryView& q, AnswerKind kind, std::uint8_t rcode, bool with_opt,
+AnswerResult finish(ResponseWriter& w, AnswerKind kind, std::uint8_t rcode, bool with_opt,
                     const AnswerOptions& opt) noexcept {
-    w.set_rcode(static_cast<std::uint8_t>(rcode & 0x0F));
-    if (with_opt) {
-        w.release(kOptSize);
-        // RFC 6891 §6.1.3: the upper 8 bits of a 12-bit rcode travel in the OPT TTL.
-        // RFC 3225 §3: the DO bit of the query is copied into the response.
-        w.add_opt(opt.edns_buffer, static_cast<std::uint8_t>(rcode >> 4), 0, q.edns && q.edns->do_bit);
-    }
+    const dns::QueryView& q = w.query();
     AnswerResult r;
+    // RFC 3225 §3: the DO bit of the query is copied into the response.
+    r.size = with_opt ? w.finish(rcode, dns::OptOut{opt.edns_buffer, q.edns && q.edns->do_bit}) : w.finish(rcode);
     r.kind = kind;
-    r.size = w.size();
     r.qtype = q.question.qtype;
     r.rcode = rcode;
-    r.truncated = (w.flags() & dns::flags::TC) != 0;
+    r.truncated = w.has_flag(dns::flags::TC);
     return r;
 }
 
@@ -208,53 +189,51 @@ AnswerResult refuse_query(std::span<const std::uint8_t> query, std::span<std::ui
     dns::QueryView q;
     dns::QueryParse parsed = dns::parse_query(query, q);
     if (parsed == dns::QueryParse::Drop) return {};
-    MessageWriter w(out, transport == Transport::Udp ? 512 : 65535);
-    start_response(w, q.header);
-    if (q.has_question) echo_question(w, query, q);
+    ResponseWriter w(out, transport == Transport::Udp ? dns::kMaxUdpPlain : dns::kMaxMessage, q);
+    if (q.has_question) w.echo_question();
     if (parsed != dns::QueryParse::Ok)
-        return finish(w, q, AnswerKind::FormErr, static_cast<std::uint8_t>(dns::Rcode::FORMERR), false, opt);
-    if (q.edns) w.reserve(kOptSize);
-    return finish(w, q, AnswerKind::Refused, static_cast<std::uint8_t>(dns::Rcode::REFUSED), q.edns.has_value(), opt);
+        return finish(w, AnswerKind::FormErr, static_cast<std::uint8_t>(dns::Rcode::FORMERR), false, opt);
+    if (q.edns) w.reserve_opt();
+    return finish(w, AnswerKind::Refused, static_cast<std::uint8_t>(dns::Rcode::REFUSED), q.edns.has_value(), opt);
 }
 
 AnswerResult answer_query(zones::Reader& reader, std::span<const std::uint8_t> query, std::span<std::uint8_t> out,
                           Transport transport, const AnswerOptions& opt) noexcept {
     dns::QueryView q;
     dns::QueryParse parsed = dns::parse_query(query, q);
+    return answer_query(reader, q, parsed, out, transport, opt);
+}
+
+AnswerResult answer_query(zones::Reader& reader, const dns::QueryView& q, dns::QueryParse parsed,
+                          std::span<std::uint8_t> out, Transport transport, const AnswerOptions& opt) noexcept {
     if (parsed == dns::QueryParse::Drop) return {};
 
-    std::size_t limit = 65535;
-    if (transport == Transport::Udp) {
-        limit = 512;
-        if (q.edns) limit = q.edns->udp_size < opt.edns_buffer ? q.edns->udp_size : opt.edns_buffer;
-        if (limit < 512) limit = 512;
-    }
-    MessageWriter w(out, limit);
-    start_response(w, q.header);
+    std::size_t limit = transport == Transport::Udp ? dns::udp_response_limit(q, opt.edns_buffer) : dns::kMaxMessage;
+    ResponseWriter w(out, limit, q);
 
     switch (parsed) {
         case dns::QueryParse::FormErr: {
-            if (q.has_question) echo_question(w, query, q);
-            return finish(w, q, AnswerKind::FormErr, static_cast<std::uint8_t>(dns::Rcode::FORMERR), false, opt);
+            if (q.has_question) w.echo_question();
+            return finish(w, AnswerKind::FormErr, static_cast<std::uint8_t>(dns::Rcode::FORMERR), false, opt);
         }
         case dns::QueryParse::NotImp: {
-            if (q.has_question) echo_question(w, query, q);
-            return finish(w, q, AnswerKind::NotImp, static_cast<std::uint8_t>(dns::Rcode::NOTIMP), false, opt);
+            if (q.has_question) w.echo_question();
+            return finish(w, AnswerKind::NotImp, static_cast<std::uint8_t>(dns::Rcode::NOTIMP), false, opt);
         }
         case dns::QueryParse::BadVers: {
-            w.reserve(kOptSize);
-            echo_question(w, query, q);
-            return finish(w, q, AnswerKind::BadVers, static_cast<std::uint8_t>(dns::Rcode::BADVERS), true, opt);
+            w.reserve_opt();
+            w.echo_question();
+            return finish(w, AnswerKind::BadVers, static_cast<std::uint8_t>(dns::Rcode::BADVERS), true, opt);
         }
         default: break;
     }
 
     const bool edns = q.edns.has_value();
-    if (edns) w.reserve(kOptSize);
-    if (!echo_question(w, query, q)) return {};
+    if (edns) w.reserve_opt();
+    if (!w.echo_question()) return {};
 
     auto done = [&](AnswerKind kind, dns::Rcode rcode) {
-        return finish(w, q, kind, static_cast<std::uint8_t>(rcode), edns, opt);
+        return finish(w, kind, static_cast<std::uint8_t>(rcode), edns, opt);
     };
 
     const RrType qtype = q.question.qtype;
@@ -271,7 +250,7 @@ AnswerResult answer_query(zones::Reader& reader, std::span<const std::uint8_t> q
     }
 
     Responder rsp{reader, opt, w, false, SeenSet{}};
-    w.set_flags(static_cast<std::uint16_t>(w.flags() | dns::flags::AA));
+    w.set_flag(dns::flags::AA);
     Name name = q.question.qname;
     AnswerKind kind = AnswerKind::Answer;
     dns::Rcode rcode = dns::Rcode::NOERROR;
@@ -285,7 +264,7 @@ AnswerResult answer_query(zones::Reader& reader, std::span<const std::uint8_t> q
             l.kind = Lookup::Kind::Exact;
         } else if (l.kind == Lookup::Kind::Delegation) {
             if (w.count(Section::Answer) == 0)
-                w.set_flags(static_cast<std::uint16_t>(w.flags() & ~dns::flags::AA));  // referral: not authoritative
+                w.clear_flag(dns::flags::AA);  // referral: not authoritative
             rsp.referral(l.node_name, l.node, *zone);
             kind = AnswerKind::Referral;
             break;
@@ -356,9 +335,7 @@ AnswerResult answer_query(zones::Reader& reader, std::span<const std::uint8_t> q
         break;
     }
 
-    if (rsp.truncated) {
-        w.set_flags(static_cast<std::uint16_t>(w.flags() | dns::flags::TC));
-    }
+    if (rsp.truncated) w.set_flag(dns::flags::TC);
     if (kind == AnswerKind::Answer && w.count(Section::Answer) == 0 && !rsp.truncated) kind = AnswerKind::NoData;
     return done(kind, rcode);
 }

@@ -2,6 +2,9 @@
 
 #include <ctime>
 
+#include "enumd/dns/rdata.hpp"
+#include "enumd/dns/response.hpp"
+#include "enumd/dns/serial.hpp"
 #include "enumd/dns/wire.hpp"
 #include "enumd/server/log.hpp"
 #include "enumd/server/notify.hpp"
@@ -9,24 +12,17 @@
 
 namespace enumd::server::xfr {
 
-using dns::MessageWriter;
 using dns::Name;
+using dns::ResponseWriter;
 using dns::RrType;
 using dns::Section;
 
 namespace {
 
-constexpr std::size_t kOptSize = 11;
+/// Transfer responses copy ID, opcode and RD from the request, not CD.
+constexpr dns::Echo kTransferEcho{true, false};
 
 std::uint64_t unix_now() { return static_cast<std::uint64_t>(std::time(nullptr)); }
-
-std::uint32_t get32(const std::uint8_t* p) {
-    return (static_cast<std::uint32_t>(p[0]) << 24) | (static_cast<std::uint32_t>(p[1]) << 16) |
-           (static_cast<std::uint32_t>(p[2]) << 8) | p[3];
-}
-
-/// RFC 1982 serial arithmetic: a < b.
-bool serial_lt(std::uint32_t a, std::uint32_t b) { return a != b && static_cast<std::int32_t>(a - b) < 0; }
 
 struct Record {
     Name owner;
@@ -70,6 +66,7 @@ public:
           q_(std::move(q)),
           question_(std::move(question)),
           message_size_(message_size) {
+        q_.packet = {};  // the request buffer does not outlive the call; question_ holds the question
         if (key != nullptr) signer_.emplace(*key, std::move(request_mac));
     }
     ~TransferStream() override {
@@ -84,13 +81,16 @@ public:
         auto soa = apex->find(RrType::SOA);
         if (!soa) return false;
         std::size_t off = 0;
-        if (!soa->next(off, soa_.rdata) || soa_.rdata.size() < 20) return false;
+        if (!soa->next(off, soa_.rdata)) return false;
+        auto timers = dns::soa_timers(soa_.rdata);
+        if (!timers) return false;
+        serial_ = timers->serial;
         soa_.owner = zone_.origin;
         soa_.type = RrType::SOA;
         soa_.ttl = soa->ttl;
         return true;
     }
-    [[nodiscard]] std::uint32_t serial() const { return get32(soa_.rdata.data() + soa_.rdata.size() - 20); }
+    [[nodiscard]] std::uint32_t serial() const { return serial_; }
 
     void plan_axfr() {
         plan_.push_back({Item::Kind::Soa, {}, 0, false});
@@ -113,7 +113,7 @@ public:
         // Bounded: the store keeps a few entries per zone.
         for (int hops = 0; at != current && hops < 1024; ++hops) {
             auto j = reader_->journal(zone_, at);
-            if (!j || !serial_lt(at, j->to_serial())) return false;
+            if (!j || !dns::serial_lt(at, j->to_serial())) return false;
             chain.push_back(*j);
             at = j->to_serial();
         }
@@ -127,10 +127,9 @@ public:
     std::size_t next(std::span<std::uint8_t> out) override {
         if (finished_) return 0;
         const bool edns = q_.edns.has_value();
-        MessageWriter w(out, std::min<std::size_t>(message_size_, dns::kMaxMessage));
-        std::uint16_t fl = dns::flags::QR | dns::flags::AA | static_cast<std::uint16_t>(q_.header.flags & dns::flags::RD);
-        w.set_header(q_.header.id, fl);
-        if (edns) w.reserve(kOptSize);
+        ResponseWriter w(out, std::min<std::size_t>(message_size_, dns::kMaxMessage), q_, kTransferEcho);
+        w.set_flag(dns::flags::AA);
+        if (edns) w.reserve_opt();
         if (signer_) w.reserve(signer_->overhead());
         // RFC 5936 §2.2.1: the question in the first message; later ones may omit it.
         if (first_) w.add_question_raw(question_, q_.question.qname);
@@ -154,11 +153,7 @@ public:
             have_cur_ = false;
             ++added;
         }
-        if (edns) {
-            w.release(kOptSize);
-            w.add_opt(dns::kDefaultEdnsSize, 0, 0, false);
-        }
-        std::size_t size = w.size();
+        std::size_t size = edns ? w.finish(0, dns::OptOut{}) : w.size();
         if (signer_) {
             if (signer_) w.release(signer_->overhead());
             size = signer_->sign(out, size, unix_now());
@@ -241,6 +236,7 @@ private:
     std::size_t message_size_;
     std::optional<tsig::Signer> signer_;
     Record soa_;
+    std::uint32_t serial_ = 0;
     std::vector<Item> plan_;
     std::size_t idx_ = 0;
     Record cur_;
@@ -259,21 +255,12 @@ private:
 
 /// A one-message response with `rcode`, question echoed, OPT when asked,
 /// TSIG as RFC 8945 §5.3 says for the verification outcome.
-std::vector<std::uint8_t> simple_response(std::span<const std::uint8_t> query, const dns::QueryView& q, bool parsed,
-                                          std::uint8_t rcode, const tsig::Verified& v, std::size_t limit,
-                                          std::uint16_t extra_flags = 0) {
+std::vector<std::uint8_t> simple_response(const dns::QueryView& q, bool parsed, std::uint8_t rcode,
+                                          const tsig::Verified& v, std::size_t limit, std::uint16_t extra_flags = 0) {
     std::vector<std::uint8_t> out(dns::kMaxMessage);
-    MessageWriter w(out, limit);
-    std::uint16_t fl = dns::flags::QR | static_cast<std::uint16_t>(q.header.flags & (0x7800 | dns::flags::RD)) |
-                       extra_flags;
-    w.set_header(q.header.id, fl);
-    if (q.has_question) {
-        std::span<const std::uint8_t> raw = query.subspan(dns::kHeaderSize, q.question_end - dns::kHeaderSize);
-        w.add_question_raw(raw, q.question.qname);
-    }
-    w.set_rcode(rcode);
-    if (parsed && q.edns) w.add_opt(dns::kDefaultEdnsSize, 0, 0, false);
-    std::size_t size = w.size();
+    ResponseWriter w(out, limit, q, kTransferEcho);
+    w.set_flag(extra_flags);
+    std::size_t size = w.error(static_cast<dns::Rcode>(rcode), parsed);
     using S = tsig::Verified::Status;
     if (v.status == S::BadKey || v.status == S::BadSig) {
         std::size_t n = tsig::append_unsigned(out, size, v.key_name, v.algorithm, unix_now(),
@@ -312,21 +299,22 @@ const tsig::Key* Settings::key(const std::string& name) const noexcept {
 
 Kind classify(std::span<const std::uint8_t> msg) noexcept {
     if (msg.size() < dns::kHeaderSize) return Kind::None;
-    if ((msg[2] & 0x80) != 0) return Kind::None;  // responses are not ours to handle
-    unsigned opcode = (msg[2] >> 3) & 0x0F;
-    if (opcode == static_cast<unsigned>(dns::Opcode::NOTIFY)) return Kind::Notify;
-    if (opcode != 0 || msg[4] != 0 || msg[5] != 1) return Kind::None;
-    const bool has_additional = msg[10] != 0 || msg[11] != 0;
+    if (dns::header::has(msg, dns::flags::QR)) return Kind::None;  // responses are not ours to handle
+    const dns::Opcode opcode = dns::header::opcode(msg);
+    if (opcode == dns::Opcode::NOTIFY) return Kind::Notify;
+    if (opcode != dns::Opcode::QUERY || dns::header::count(msg, dns::header::kQdcount) != 1) return Kind::None;
+    const bool has_additional = dns::header::count(msg, dns::header::kArcount) != 0;
+    // The question's QTYPE without a full parse (cheap enough for every packet).
     std::size_t p = dns::kHeaderSize;
     while (p < msg.size() && msg[p] != 0) {
         if ((msg[p] & 0xC0) != 0) return Kind::None;  // no compression in a question of a query
         p += 1 + msg[p];
     }
     if (p + 3 > msg.size()) return Kind::None;
-    unsigned qtype = (static_cast<unsigned>(msg[p + 1]) << 8) | msg[p + 2];
-    if (qtype == static_cast<unsigned>(RrType::AXFR)) return Kind::Axfr;
-    if (qtype == static_cast<unsigned>(RrType::IXFR)) return Kind::Ixfr;
-    if (qtype == static_cast<unsigned>(RrType::SOA) && has_additional) return Kind::Soa;
+    const auto qtype = static_cast<RrType>(dns::load_u16(msg.data() + p + 1));
+    if (qtype == RrType::AXFR) return Kind::Axfr;
+    if (qtype == RrType::IXFR) return Kind::Ixfr;
+    if (qtype == RrType::SOA && has_additional) return Kind::Soa;
     return Kind::None;
 }
 
@@ -346,7 +334,9 @@ void Service::stop() {
 }
 
 std::unique_ptr<Stream> Service::start_transfer(std::span<const std::uint8_t> query, const sockaddr* peer) {
-    return open(query, peer, false);
+    dns::QueryView q;
+    dns::QueryParse parsed = dns::parse_query(query, q);
+    return open(q, parsed, peer, false);
 }
 
 std::optional<std::size_t> Service::handle_datagram(std::span<const std::uint8_t> query, std::span<std::uint8_t> out,
@@ -359,23 +349,20 @@ std::optional<std::size_t> Service::handle_datagram(std::span<const std::uint8_t
     std::vector<std::uint8_t> msg;
     if (kind == Kind::Soa) {
         if (parsed != dns::QueryParse::Ok) return std::nullopt;
-        tsig::Verified v = tsig::verify_request(query, settings_.keys, unix_now());
+        // Parsed once: the TSIG is verified and the question answered from the same view.
+        tsig::Verified v = tsig::verify_request(q, settings_.keys, unix_now());
         using S = tsig::Verified::Status;
         if (v.status == S::Unsigned || v.status == S::FormErr) return std::nullopt;
         if (v.status != S::Ok) {
-            msg = simple_response(query, q, true, static_cast<std::uint8_t>(dns::Rcode::NOTAUTH), v, 512);
+            msg = simple_response(q, true, static_cast<std::uint8_t>(dns::Rcode::NOTAUTH), v, dns::kMaxUdpPlain);
         } else {
             // RFC 8945 §5.3: a signed query gets a signed answer.
             auto rd = store_.reader();
             if (!rd || !(*rd)->refresh()) return std::nullopt;
             tsig::Signer signer(*v.key, v.mac);
             std::size_t room = out.size() > signer.overhead() ? out.size() - signer.overhead() : 0;
-            // The query as answer_query should see it: without the TSIG record.
-            std::vector<std::uint8_t> bare(query.begin(), query.begin() + static_cast<std::ptrdiff_t>(v.tsig_offset));
-            std::uint16_t ar = static_cast<std::uint16_t>(((bare[10] << 8) | bare[11]) - 1);
-            bare[10] = static_cast<std::uint8_t>(ar >> 8);
-            bare[11] = static_cast<std::uint8_t>(ar);
-            AnswerResult r = answer_query(**rd, bare, out.first(room), transport, options);
+            // The answer reads only the question and EDNS: the TSIG record does not disturb it.
+            AnswerResult r = answer_query(**rd, q, parsed, out.first(room), transport, options);
             (*rd)->release();
             if (r.size == 0) return 0;
             std::size_t n = signer.sign(out, r.size, unix_now());
@@ -383,7 +370,7 @@ std::optional<std::size_t> Service::handle_datagram(std::span<const std::uint8_t
         }
     } else if (kind == Kind::Notify) {
         if (!q.has_question) return 0;
-        tsig::Verified v = tsig::verify_request(query, settings_.keys, unix_now());
+        tsig::Verified v = tsig::verify_request(q, settings_.keys, unix_now());
         using S = tsig::Verified::Status;
         std::uint8_t rcode = static_cast<std::uint8_t>(dns::Rcode::NOERROR);
         if (v.status == S::BadKey || v.status == S::BadSig || v.status == S::BadTime) {
@@ -397,17 +384,17 @@ std::optional<std::size_t> Service::handle_datagram(std::span<const std::uint8_t
         if (rcode != 0)
             log(LogLevel::Warn, "zone " + q.question.qname.to_text(), "NOTIFY refused",
                 {{"rcode", dns::to_text(static_cast<dns::Rcode>(rcode))}});
-        msg = simple_response(query, q, false, rcode, v.status == S::FormErr ? tsig::Verified{} : v, 512,
+        msg = simple_response(q, false, rcode, v.status == S::FormErr ? tsig::Verified{} : v, dns::kMaxUdpPlain,
                               rcode == 0 ? dns::flags::AA : 0);
     } else if (kind == Kind::Axfr) {
         if (transport == Transport::Tcp) return std::nullopt;
         // RFC 5936 §4.2: AXFR is a TCP protocol.
-        msg = simple_response(query, q, parsed == dns::QueryParse::Ok, static_cast<std::uint8_t>(dns::Rcode::FORMERR),
-                              tsig::Verified{}, 512);
+        msg = simple_response(q, parsed == dns::QueryParse::Ok, static_cast<std::uint8_t>(dns::Rcode::FORMERR),
+                              tsig::Verified{}, dns::kMaxUdpPlain);
     } else if (kind == Kind::Ixfr) {
         // RFC 1995 §2: over UDP the reply is the current SOA; the client then uses TCP.
         if (transport == Transport::Tcp) return std::nullopt;  // streamed by the TCP session
-        auto stream = open(query, peer, true);
+        auto stream = open(q, parsed, peer, true);
         if (!stream) return 0;
         return stream->next(out.first(std::min<std::size_t>(out.size(), 4096)));
     } else {
@@ -418,18 +405,17 @@ std::optional<std::size_t> Service::handle_datagram(std::span<const std::uint8_t
     return msg.size();
 }
 
-std::unique_ptr<Stream> Service::open(std::span<const std::uint8_t> query, const sockaddr* peer, bool udp) {
-    dns::QueryView q;
-    dns::QueryParse parsed = dns::parse_query(query, q);
+std::unique_ptr<Stream> Service::open(const dns::QueryView& q, dns::QueryParse parsed, const sockaddr* peer,
+                                      bool udp) {
     tsig::Verified none;
     if (parsed == dns::QueryParse::Drop) return nullptr;
     auto one = [&](std::uint8_t rcode, const tsig::Verified& v) {
         return std::make_unique<OneMessage>(
-            simple_response(query, q, parsed == dns::QueryParse::Ok, rcode, v, dns::kMaxMessage));
+            simple_response(q, parsed == dns::QueryParse::Ok, rcode, v, dns::kMaxMessage));
     };
     if (parsed != dns::QueryParse::Ok) return one(static_cast<std::uint8_t>(dns::Rcode::FORMERR), none);
 
-    tsig::Verified v = tsig::verify_request(query, settings_.keys, unix_now());
+    tsig::Verified v = tsig::verify_request(q, settings_.keys, unix_now());
     using S = tsig::Verified::Status;
     switch (v.status) {
         case S::FormErr: return one(static_cast<std::uint8_t>(dns::Rcode::FORMERR), none);
@@ -470,7 +456,8 @@ std::unique_ptr<Stream> Service::open(std::span<const std::uint8_t> query, const
         return one(static_cast<std::uint8_t>(dns::Rcode::REFUSED), v);
     }
 
-    std::vector<std::uint8_t> question(query.begin() + dns::kHeaderSize, query.begin() + static_cast<std::ptrdiff_t>(q.question_end));
+    std::span<const std::uint8_t> asked = q.question_bytes();
+    std::vector<std::uint8_t> question(asked.begin(), asked.end());
     zones::ZoneInfo zi = *zone;
     auto stream = std::make_unique<TransferStream>(std::move(reader), zi, q, std::move(question),
                                                    v.status == S::Ok ? v.key : nullptr, v.mac, settings_.message_size);
@@ -483,16 +470,17 @@ std::unique_ptr<Stream> Service::open(std::span<const std::uint8_t> query, const
         return stream;
     }
     // IXFR: the client's SOA is the first authority record (RFC 1995 §3).
-    dns::WireReader r(query, q.question_end);
     std::optional<std::uint32_t> client;
     if (q.header.ancount == 0 && q.header.nscount >= 1) {
+        auto authority = q.records(Section::Authority);
         dns::RecordView rr;
-        if (r.read_record(rr) && rr.type == RrType::SOA && rr.rdata.size() >= 22)
-            client = get32(rr.rdata.data() + rr.rdata.size() - 20);
+        if (authority.next(rr) && rr.type == RrType::SOA) {
+            if (auto timers = dns::soa_timers(rr.rdata)) client = timers->serial;
+        }
     }
     if (!client) return one(static_cast<std::uint8_t>(dns::Rcode::FORMERR), v);
-    stream->set_limit(udp ? 512 : settings_.message_size);
-    if (udp || !serial_lt(*client, current)) {
+    stream->set_limit(udp ? dns::kMaxUdpPlain : settings_.message_size);
+    if (udp || !dns::serial_lt(*client, current)) {
         stream->plan_soa_only();
         log(LogLevel::Info, "zone " + zi.origin.to_text(), "IXFR out, up to date", {{"serial", std::to_string(current)}});
         return stream;

@@ -16,7 +16,30 @@ namespace enumd::dns {
 
 inline constexpr std::size_t kHeaderSize = 12;
 inline constexpr std::size_t kMaxMessage = 65535;
+/// RFC 1035 §4.2.1: a UDP message without EDNS carries at most 512 octets.
+inline constexpr std::size_t kMaxUdpPlain = 512;
 inline constexpr std::uint16_t kDefaultEdnsSize = 1232;  // DNS flag day 2020
+/// An OPT record without options: root owner (1), TYPE, CLASS, TTL, RDLEN (RFC 6891 §6.1.2).
+inline constexpr std::size_t kOptRecordSize = 11;
+/// TYPE, CLASS, TTL and RDLENGTH after a record's owner (RFC 1035 §4.1.3).
+inline constexpr std::size_t kRecordFixedSize = 10;
+
+/// Big-endian loads and stores (network order, RFC 1035 §2.3.2); callers check bounds.
+[[nodiscard]] inline constexpr std::uint16_t load_u16(const std::uint8_t* p) noexcept {
+    return static_cast<std::uint16_t>((p[0] << 8) | p[1]);
+}
+[[nodiscard]] inline constexpr std::uint32_t load_u32(const std::uint8_t* p) noexcept {
+    return (static_cast<std::uint32_t>(p[0]) << 24) | (static_cast<std::uint32_t>(p[1]) << 16) |
+           (static_cast<std::uint32_t>(p[2]) << 8) | p[3];
+}
+inline constexpr void store_u16(std::uint8_t* p, std::uint16_t v) noexcept {
+    p[0] = static_cast<std::uint8_t>(v >> 8);
+    p[1] = static_cast<std::uint8_t>(v);
+}
+inline constexpr void store_u32(std::uint8_t* p, std::uint32_t v) noexcept {
+    store_u16(p, static_cast<std::uint16_t>(v >> 16));
+    store_u16(p + 2, static_cast<std::uint16_t>(v));
+}
 
 /// Header flag bits (RFC 1035 §4.1.1, RFC 4035 §3.2).
 namespace flags {
@@ -27,7 +50,48 @@ inline constexpr std::uint16_t RD = 0x0100;
 inline constexpr std::uint16_t RA = 0x0080;
 inline constexpr std::uint16_t AD = 0x0020;
 inline constexpr std::uint16_t CD = 0x0010;
+inline constexpr std::uint16_t OPCODE = 0x7800;  ///< the opcode field (bits 11-14)
+inline constexpr std::uint16_t RCODE = 0x000F;   ///< the low 4 bits of the rcode
 }  // namespace flags
+
+/// In-place access to the header of a message already in a buffer (dnsdist-style:
+/// the packet stays where it is). Each returns 0 / does nothing on a runt.
+namespace header {
+[[nodiscard]] inline std::uint16_t id(std::span<const std::uint8_t> msg) noexcept {
+    return msg.size() >= 2 ? load_u16(msg.data()) : 0;
+}
+[[nodiscard]] inline std::uint16_t flags(std::span<const std::uint8_t> msg) noexcept {
+    return msg.size() >= 4 ? load_u16(msg.data() + 2) : 0;
+}
+[[nodiscard]] inline std::uint8_t rcode(std::span<const std::uint8_t> msg) noexcept {
+    return static_cast<std::uint8_t>(flags(msg) & flags::RCODE);
+}
+[[nodiscard]] inline Opcode opcode(std::span<const std::uint8_t> msg) noexcept {
+    return static_cast<Opcode>((flags(msg) & flags::OPCODE) >> 11);
+}
+[[nodiscard]] inline bool has(std::span<const std::uint8_t> msg, std::uint16_t bit) noexcept {
+    return (flags(msg) & bit) != 0;
+}
+inline void set(std::span<std::uint8_t> msg, std::uint16_t bit) noexcept {
+    if (msg.size() >= 4) store_u16(msg.data() + 2, static_cast<std::uint16_t>(load_u16(msg.data() + 2) | bit));
+}
+inline void set_id(std::span<std::uint8_t> msg, std::uint16_t v) noexcept {
+    if (msg.size() >= 2) store_u16(msg.data(), v);
+}
+/// QDCOUNT, ANCOUNT, NSCOUNT, ARCOUNT (index 0..3).
+[[nodiscard]] inline std::uint16_t count(std::span<const std::uint8_t> msg, int which) noexcept {
+    std::size_t at = 4 + 2 * static_cast<std::size_t>(which);
+    return msg.size() >= at + 2 ? load_u16(msg.data() + at) : 0;
+}
+inline void set_count(std::span<std::uint8_t> msg, int which, std::uint16_t v) noexcept {
+    std::size_t at = 4 + 2 * static_cast<std::size_t>(which);
+    if (msg.size() >= at + 2) store_u16(msg.data() + at, v);
+}
+inline constexpr int kQdcount = 0;
+inline constexpr int kAncount = 1;
+inline constexpr int kNscount = 2;
+inline constexpr int kArcount = 3;
+}  // namespace header
 
 struct Header {
     std::uint16_t id = 0;
@@ -38,8 +102,8 @@ struct Header {
     std::uint16_t arcount = 0;
 
     [[nodiscard]] bool qr() const noexcept { return (flags & flags::QR) != 0; }
-    [[nodiscard]] Opcode opcode() const noexcept { return static_cast<Opcode>((flags >> 11) & 0xF); }
-    [[nodiscard]] std::uint8_t rcode() const noexcept { return static_cast<std::uint8_t>(flags & 0xF); }
+    [[nodiscard]] Opcode opcode() const noexcept { return static_cast<Opcode>((flags & flags::OPCODE) >> 11); }
+    [[nodiscard]] std::uint8_t rcode() const noexcept { return static_cast<std::uint8_t>(flags & flags::RCODE); }
     [[nodiscard]] bool has(std::uint16_t bit) const noexcept { return (flags & bit) != 0; }
 };
 
@@ -90,6 +154,68 @@ private:
 
 bool read_header(std::span<const std::uint8_t> packet, Header& h) noexcept;
 
+enum class Section : std::uint8_t { Answer = 0, Authority = 1, Additional = 2 };
+
+/// A parsed message, query or response, read in place (nothing copied but
+/// the first question): header, the first question, EDNS, where each
+/// section starts and where a TSIG sits. One walk over every record.
+struct MessageView {
+    std::span<const std::uint8_t> packet;
+    Header header;
+    Question question;             ///< the first question, when has_question
+    std::optional<Edns> edns;      ///< from the OPT in the additional section
+    std::size_t question_end = 0;  ///< offset just past the question section
+    bool has_question = false;
+    /// Every question and record parsed within the message. When false, the
+    /// fields below describe the records before the malformed one.
+    bool records_ok = false;
+    std::array<std::size_t, 3> section_offset{};  ///< first record of answer, authority, additional
+    std::size_t end = 0;                          ///< just past the last record
+    /// Where the first TSIG record starts (0 = none) and whether it is the
+    /// last record, in the additional section (RFC 8945 §5.2), as it must be.
+    std::size_t tsig_offset = 0;
+    bool tsig_last = false;
+
+    /// Iterates the records of one section (only meaningful when records_ok).
+    class Records {
+    public:
+        Records(std::span<const std::uint8_t> packet, std::size_t offset, std::size_t count) noexcept
+            : reader_(packet, offset), left_(count) {}
+        bool next(RecordView& rr) noexcept { return left_ > 0 && (--left_, reader_.read_record(rr)); }
+        [[nodiscard]] std::size_t position() const noexcept { return reader_.position(); }
+
+    private:
+        WireReader reader_;
+        std::size_t left_;
+    };
+    [[nodiscard]] Records records(Section s) const noexcept {
+        std::size_t count = s == Section::Answer ? header.ancount
+                            : s == Section::Authority ? header.nscount
+                                                      : header.arcount;
+        return Records(packet, section_offset[static_cast<int>(s)], count);
+    }
+    /// The question section as received (for an echo).
+    [[nodiscard]] std::span<const std::uint8_t> question_bytes() const noexcept {
+        return question_end > kHeaderSize ? packet.subspan(kHeaderSize, question_end - kHeaderSize)
+                                          : std::span<const std::uint8_t>();
+    }
+};
+/// A query is a message (the name says which side reads it).
+using QueryView = MessageView;
+
+/// What the message walk found.
+enum class MessageParse {
+    Ok,
+    Short,       ///< shorter than a header
+    FormErr,     ///< a question, record or OPT is malformed, or an OPT sits outside the additional section
+    BadVers,     ///< EDNS version > 0 (RFC 6891 §6.1.3)
+};
+
+/// Walks the whole message once: header, QDCOUNT questions, every record.
+/// RFC 6891 §6.1.1: at most one OPT, owned by the root, in the additional
+/// section (an OPT elsewhere is FORMERR), options well-formed TLVs.
+MessageParse parse_message(std::span<const std::uint8_t> packet, MessageView& out) noexcept;
+
 /// What a query parse found, in the order a server must check it.
 enum class QueryParse {
     Ok,
@@ -99,20 +225,20 @@ enum class QueryParse {
     BadVers,       ///< EDNS version > 0: answer BADVERS (RFC 6891 §6.1.3)
 };
 
-/// A parsed query: header, the single question, EDNS if present.
-struct QueryView {
-    Header header;
-    Question question;
-    std::optional<Edns> edns;
-    std::size_t question_end = 0;  ///< offset just past the question
-    bool has_question = false;
-};
-
-/// Parses a query per RFC 1035/6891. QDCOUNT must be 1 (RFC 9619 for
-/// QUERY); more than one OPT or an OPT not at the root is FORMERR.
+/// Parses a query per RFC 1035/6891 (NSD's order: runt or QR=1 → drop;
+/// malformed question → FORMERR; opcode other than QUERY → NOTIMP; QDCOUNT
+/// other than 1 → FORMERR (RFC 9619); malformed records or OPT → FORMERR;
+/// EDNS version → BADVERS). The view is filled either way.
 QueryParse parse_query(std::span<const std::uint8_t> packet, QueryView& out) noexcept;
 
-enum class Section : std::uint8_t { Answer = 0, Authority = 1, Additional = 2 };
+/// What a response parse found (the client side: stub, recursor, secondary).
+enum class ResponseParse {
+    Ok,
+    NotResponse,  ///< runt or QR=0
+    Malformed,    ///< a question or record does not parse, or an OPT is misplaced
+};
+/// Parses a response; the caller matches ID and question (RFC 5452 §9.1).
+ResponseParse parse_response(std::span<const std::uint8_t> packet, MessageView& out) noexcept;
 
 /// Builds a response in a caller-provided buffer. `limit` is the largest
 /// message allowed (UDP payload size or 65535 for TCP). Every add either

@@ -52,6 +52,11 @@ struct AnswerResult {
 AnswerResult answer_query(zones::Reader& reader, std::span<const std::uint8_t> query, std::span<std::uint8_t> out,
                           Transport transport, const AnswerOptions& options) noexcept;
 
+/// The same for a query the caller has parsed already (the transfer path's
+/// signed SOA query: parsed once, verified and answered from one view).
+AnswerResult answer_query(zones::Reader& reader, const dns::QueryView& query, dns::QueryParse parsed,
+                          std::span<std::uint8_t> out, Transport transport, const AnswerOptions& options) noexcept;
+
 /// REFUSED for a client outside the query ACL: header and question echoed,
 /// OPT when the query had one; malformed queries get FORMERR or nothing.
 AnswerResult refuse_query(std::span<const std::uint8_t> query, std::span<std::uint8_t> out, Transport transport,

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "enumd/dns/name.hpp"
+#include "enumd/dns/wire.hpp"
 #include "enumd/server/acl.hpp"
 #include "enumd/server/server.hpp"
 #include "enumd/server/tsig.hpp"
@@ -129,7 +130,7 @@ public:
     [[nodiscard]] const Settings& settings() const noexcept { return settings_; }
 
 private:
-    std::unique_ptr<Stream> open(std::span<const std::uint8_t> query, const sockaddr* peer, bool udp);
+    std::unique_ptr<Stream> open(const dns::QueryView& q, dns::QueryParse parsed, const sockaddr* peer, bool udp);
     Settings settings_;
     zones::Store& store_;
     std::unique_ptr<Notifier> notifier_;

@@ -4,10 +4,10 @@
 #include <vector>
 
 #include "enumd/dns/wire.hpp"
-#include "enumd/server/tsig.hpp"
+#include "enumd/dns/tsig.hpp"
 
 using namespace enumd;
-using namespace enumd::server;
+using namespace enumd::dns;
 
 namespace {
 
@@ -134,4 +134,50 @@ TEST_CASE("base64 secrets decode as BIND and Knot write them", "[tsig]") {
     }
     CHECK(tsig::algorithm_from_text("HMAC-SHA256") == tsig::Algorithm::HmacSha256);
     CHECK(tsig::algorithm_from_text("hmac-md5") == std::nullopt);
+}
+
+TEST_CASE("the accepted clock skew is capped at our fudge, whatever the request claims", "[tsig]") {
+    // Issue 12 item 10: a request signed 40,000 s ago with fudge 65535 used to verify.
+    const std::uint64_t now = 1700000000;
+    tsig::Key k = key("xfr.", "0123456789abcdef0123456789abcdef");
+    using S = tsig::Verified::Status;
+    struct Case {
+        const char* what;
+        std::int64_t offset;   // signing time relative to now
+        std::uint16_t fudge;   // in the request
+        std::uint16_t ours;    // the configured maximum
+        S want;
+    };
+    for (const auto& c : std::vector<Case>{
+             {"40,000 s ago, request fudge 65535", -40000, 65535, tsig::kFudge, S::BadTime},
+             {"60,000 s ahead, request fudge 65535", 60000, 65535, tsig::kFudge, S::BadTime},
+             {"299 s ago, request fudge 65535", -299, 65535, tsig::kFudge, S::Ok},
+             {"301 s ago, request fudge 65535", -301, 65535, tsig::kFudge, S::BadTime},
+             {"100 s ago, request fudge 60: the request's own window", -100, 60, tsig::kFudge, S::BadTime},
+             {"100 s ago, configured fudge 120", -100, 300, 120, S::Ok},
+             {"200 s ago, configured fudge 120", -200, 300, 120, S::BadTime},
+         }) {
+        INFO(c.what);
+        auto q = query(0x1234);
+        std::size_t size = q.size();
+        q.resize(4096);
+        tsig::Signer s(k, {}, c.fudge);
+        std::size_t n = s.sign(q, size, static_cast<std::uint64_t>(static_cast<std::int64_t>(now) + c.offset));
+        REQUIRE(n > 0);
+        q.resize(n);
+        CHECK(tsig::verify_request(q, {k}, now, c.ours).status == c.want);
+    }
+}
+
+TEST_CASE("a parsed request verifies from the parse, without a second walk", "[tsig]") {
+    const std::uint64_t now = 1700000000;
+    tsig::Key k = key("xfr.", "0123456789abcdef0123456789abcdef");
+    auto q = signed_query(k, now);
+    dns::MessageView m;
+    REQUIRE(dns::parse_query(q, m) == dns::QueryParse::Ok);
+    CHECK(m.tsig_offset > 0);
+    CHECK(m.tsig_last);
+    auto v = tsig::verify_request(m, {k}, now);
+    CHECK(v.status == tsig::Verified::Status::Ok);
+    CHECK(v.tsig_offset == m.tsig_offset);
 }

@@ -1,4 +1,4 @@
-#include "enumd/server/tsig.hpp"
+#include "enumd/dns/tsig.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -10,7 +10,7 @@
 #include "enumd/dns/types.hpp"
 #include "enumd/dns/wire.hpp"
 
-namespace enumd::server::tsig {
+namespace enumd::dns::tsig {
 namespace {
 
 constexpr std::uint16_t kClassAny = 255;
@@ -41,10 +41,9 @@ void put48(std::vector<std::uint8_t>& v, std::uint64_t x) {
 }
 void put_bytes(std::vector<std::uint8_t>& v, std::span<const std::uint8_t> b) { v.insert(v.end(), b.begin(), b.end()); }
 
-std::uint16_t get16(const std::uint8_t* p) { return static_cast<std::uint16_t>((p[0] << 8) | p[1]); }
 
 /// RFC 8945 §4.3.3: the TSIG variables in canonical form (names lower-cased, uncompressed).
-void put_variables(std::vector<std::uint8_t>& d, const dns::Name& key_name, const dns::Name& alg, std::uint64_t time,
+void put_variables(std::vector<std::uint8_t>& d, const Name& key_name, const Name& alg, std::uint64_t time,
                    std::uint16_t fudge, std::uint16_t error, std::span<const std::uint8_t> other) {
     put_bytes(d, key_name.lowercased().wire());
     put16(d, kClassAny);
@@ -68,8 +67,8 @@ std::vector<std::uint8_t> hmac(const Key& key, const std::vector<std::uint8_t>& 
 
 /// The parsed TSIG record at the end of a message.
 struct Parsed {
-    dns::Name key_name;
-    dns::Name algorithm;
+    Name key_name;
+    Name algorithm;
     std::uint64_t time = 0;
     std::uint16_t fudge = 0;
     std::span<const std::uint8_t> mac;
@@ -81,60 +80,61 @@ struct Parsed {
 
 enum class Find { None, Found, Bad };
 
+/// The TSIG record the message walk found (RFC 8945 §4.2 layout).
+Find find_tsig(const MessageView& m, Parsed& out) {
+    if (!m.records_ok) return Find::Bad;
+    if (m.tsig_offset == 0) return Find::None;
+    // RFC 8945 §5.2: the TSIG must be the last record, in the additional section.
+    if (!m.tsig_last) return Find::Bad;
+    std::span<const std::uint8_t> msg = m.packet;
+    WireReader r(msg, m.tsig_offset);
+    RecordView rr;
+    if (!r.read_record(rr)) return Find::Bad;
+    out.offset = m.tsig_offset;
+    out.key_name = rr.owner;
+    std::size_t off = rr.rdata_offset;
+    auto alg = Name::from_wire(msg, off);
+    if (!alg) return Find::Bad;
+    out.algorithm = *alg;
+    std::size_t end = rr.rdata_offset + rr.rdata.size();
+    if (off + 10 > end) return Find::Bad;
+    const std::uint8_t* p = msg.data() + off;
+    out.time = (static_cast<std::uint64_t>(load_u16(p)) << 32) | load_u32(p + 2);
+    out.fudge = load_u16(p + 6);
+    std::size_t maclen = load_u16(p + 8);
+    off += 10;
+    if (off + maclen + 6 > end) return Find::Bad;
+    out.mac = msg.subspan(off, maclen);
+    off += maclen;
+    p = msg.data() + off;
+    out.original_id = load_u16(p);
+    out.error = load_u16(p + 2);
+    std::size_t olen = load_u16(p + 4);
+    off += 6;
+    if (off + olen != end) return Find::Bad;
+    out.other = msg.subspan(off, olen);
+    return Find::Found;
+}
+
 Find find_tsig(std::span<const std::uint8_t> msg, Parsed& out) {
-    dns::Header h;
-    if (!dns::read_header(msg, h)) return Find::Bad;
-    dns::WireReader r(msg, dns::kHeaderSize);
-    for (unsigned i = 0; i < h.qdcount; ++i) {
-        dns::Question q;
-        if (!r.read_question(q)) return Find::Bad;
-    }
-    std::size_t total = static_cast<std::size_t>(h.ancount) + h.nscount + h.arcount;
-    for (std::size_t i = 0; i < total; ++i) {
-        std::size_t start = r.position();
-        dns::RecordView rr;
-        if (!r.read_record(rr)) return Find::Bad;
-        if (rr.type != dns::RrType::TSIG) continue;
-        // RFC 8945 §5.2: the TSIG must be the last record, in the additional section.
-        if (i + 1 != total || h.arcount == 0) return Find::Bad;
-        out.offset = start;
-        out.key_name = rr.owner;
-        std::size_t off = rr.rdata_offset;
-        auto alg = dns::Name::from_wire(msg, off);
-        if (!alg) return Find::Bad;
-        out.algorithm = *alg;
-        std::size_t end = rr.rdata_offset + rr.rdata.size();
-        if (off + 10 > end) return Find::Bad;
-        const std::uint8_t* p = msg.data() + off;
-        out.time = (static_cast<std::uint64_t>(get16(p)) << 32) | (static_cast<std::uint64_t>(get16(p + 2)) << 16) |
-                   get16(p + 4);
-        out.fudge = get16(p + 6);
-        std::size_t maclen = get16(p + 8);
-        off += 10;
-        if (off + maclen + 6 > end) return Find::Bad;
-        out.mac = msg.subspan(off, maclen);
-        off += maclen;
-        p = msg.data() + off;
-        out.original_id = get16(p);
-        out.error = get16(p + 2);
-        std::size_t olen = get16(p + 4);
-        off += 6;
-        if (off + olen != end) return Find::Bad;
-        out.other = msg.subspan(off, olen);
-        return Find::Found;
-    }
-    return Find::None;
+    MessageView m;
+    parse_message(msg, m);
+    return find_tsig(m, out);
+}
+
+/// RFC 8945 §5.2.3: the time check, with the request's fudge capped by ours.
+bool time_ok(std::uint64_t now, std::uint64_t signed_at, std::uint16_t fudge, std::uint16_t max_fudge) {
+    std::uint64_t skew = now > signed_at ? now - signed_at : signed_at - now;
+    return skew <= std::min(fudge, max_fudge);
 }
 
 /// The message as it was before the TSIG was added: original ID, ARCOUNT - 1.
 void put_stripped(std::vector<std::uint8_t>& d, std::span<const std::uint8_t> msg, const Parsed& t) {
     std::size_t at = d.size();
     put_bytes(d, msg.first(t.offset));
-    d[at] = static_cast<std::uint8_t>(t.original_id >> 8);
-    d[at + 1] = static_cast<std::uint8_t>(t.original_id);
-    std::uint16_t ar = static_cast<std::uint16_t>(get16(&d[at + 10]) - 1);
-    d[at + 10] = static_cast<std::uint8_t>(ar >> 8);
-    d[at + 11] = static_cast<std::uint8_t>(ar);
+    std::span<std::uint8_t> h(d.data() + at, kHeaderSize);
+    header::set_id(h, t.original_id);
+    header::set_count(h, header::kArcount, static_cast<std::uint16_t>(header::count(h, header::kArcount) - 1));
 }
 
 bool mac_matches(std::span<const std::uint8_t> got, const std::vector<std::uint8_t>& want) {
@@ -145,13 +145,13 @@ bool mac_matches(std::span<const std::uint8_t> got, const std::vector<std::uint8
 }
 
 /// Appends a TSIG RR to buf; bumps ARCOUNT. 0 when it does not fit.
-std::size_t append_record(std::span<std::uint8_t> buf, std::size_t size, const dns::Name& key_name,
-                          const dns::Name& alg, std::uint64_t time, std::uint16_t fudge,
+std::size_t append_record(std::span<std::uint8_t> buf, std::size_t size, const Name& key_name,
+                          const Name& alg, std::uint64_t time, std::uint16_t fudge,
                           std::span<const std::uint8_t> mac, std::uint16_t original_id, std::uint16_t error,
                           std::span<const std::uint8_t> other) {
     std::vector<std::uint8_t> rr;
     put_bytes(rr, key_name.wire());
-    put16(rr, static_cast<std::uint16_t>(dns::RrType::TSIG));
+    put16(rr, static_cast<std::uint16_t>(RrType::TSIG));
     put16(rr, kClassAny);
     put32(rr, 0);
     std::vector<std::uint8_t> rdata;
@@ -166,11 +166,9 @@ std::size_t append_record(std::span<std::uint8_t> buf, std::size_t size, const d
     put_bytes(rdata, other);
     put16(rr, static_cast<std::uint16_t>(rdata.size()));
     put_bytes(rr, rdata);
-    if (size + rr.size() > buf.size() || size + rr.size() > dns::kMaxMessage || size < dns::kHeaderSize) return 0;
+    if (size + rr.size() > buf.size() || size + rr.size() > kMaxMessage || size < kHeaderSize) return 0;
     std::copy(rr.begin(), rr.end(), buf.begin() + static_cast<std::ptrdiff_t>(size));
-    std::uint16_t ar = static_cast<std::uint16_t>(get16(&buf[10]) + 1);
-    buf[10] = static_cast<std::uint8_t>(ar >> 8);
-    buf[11] = static_cast<std::uint8_t>(ar);
+    header::set_count(buf, header::kArcount, static_cast<std::uint16_t>(header::count(buf, header::kArcount) + 1));
     return size + rr.size();
 }
 
@@ -197,7 +195,7 @@ std::string to_text(Algorithm a) {
     return "hmac-sha256";
 }
 
-dns::Name algorithm_name(Algorithm a) { return *dns::Name::from_text(to_text(a) + "."); }
+Name algorithm_name(Algorithm a) { return *Name::from_text(to_text(a) + "."); }
 
 std::optional<std::vector<std::uint8_t>> base64_decode(std::string_view text) {
     std::string t;
@@ -220,10 +218,19 @@ std::optional<std::vector<std::uint8_t>> base64_decode(std::string_view text) {
     return out;
 }
 
-Verified verify_request(std::span<const std::uint8_t> msg, const std::vector<Key>& keys, std::uint64_t now) {
+Verified verify_request(std::span<const std::uint8_t> msg, const std::vector<Key>& keys, std::uint64_t now,
+                        std::uint16_t max_fudge) {
+    MessageView m;
+    parse_message(msg, m);
+    return verify_request(m, keys, now, max_fudge);
+}
+
+Verified verify_request(const MessageView& m, const std::vector<Key>& keys, std::uint64_t now,
+                        std::uint16_t max_fudge) {
     Verified v;
     Parsed t;
-    switch (find_tsig(msg, t)) {
+    std::span<const std::uint8_t> msg = m.packet;
+    switch (find_tsig(m, t)) {
         case Find::None: return v;
         case Find::Bad: v.status = Verified::Status::FormErr; return v;
         case Find::Found: break;
@@ -249,13 +256,14 @@ Verified verify_request(std::span<const std::uint8_t> msg, const std::vector<Key
         return v;
     }
     v.mac.assign(t.mac.begin(), t.mac.end());
-    // RFC 8945 §5.2.3: time is checked after the MAC.
-    std::uint64_t skew = now > t.time ? now - t.time : t.time - now;
-    v.status = skew > t.fudge ? Verified::Status::BadTime : Verified::Status::Ok;
+    // RFC 8945 §5.2.3: time is checked after the MAC, within the request's
+    // fudge but never more than ours (a replayed request names its own).
+    v.status = time_ok(now, t.time, t.fudge, max_fudge) ? Verified::Status::Ok : Verified::Status::BadTime;
     return v;
 }
 
-Signer::Signer(const Key& key, std::vector<std::uint8_t> request_mac) : key_(key), mac_(std::move(request_mac)) {}
+Signer::Signer(const Key& key, std::vector<std::uint8_t> request_mac, std::uint16_t fudge)
+    : key_(key), mac_(std::move(request_mac)), fudge_(fudge) {}
 
 std::size_t Signer::overhead() const noexcept {
     return key_.name.wire_size() + 10 + algorithm_name(key_.algorithm).wire_size() + 16 + mac_size(key_.algorithm) +
@@ -264,8 +272,8 @@ std::size_t Signer::overhead() const noexcept {
 
 std::size_t Signer::sign(std::span<std::uint8_t> buf, std::size_t size, std::uint64_t now, Error error,
                          std::uint64_t other_time) {
-    if (size < dns::kHeaderSize) return 0;
-    dns::Name alg = algorithm_name(key_.algorithm);
+    if (size < kHeaderSize) return 0;
+    Name alg = algorithm_name(key_.algorithm);
     std::vector<std::uint8_t> other;
     if (error == Error::BADTIME) put48(other, other_time);  // RFC 8945 §5.2.3: our time
     std::vector<std::uint8_t> d;
@@ -275,15 +283,15 @@ std::size_t Signer::sign(std::span<std::uint8_t> buf, std::size_t size, std::uin
     }
     put_bytes(d, std::span<const std::uint8_t>(buf.data(), size));
     if (first_) {
-        put_variables(d, key_.name, alg, now, kFudge, static_cast<std::uint16_t>(error), other);
+        put_variables(d, key_.name, alg, now, fudge_, static_cast<std::uint16_t>(error), other);
     } else {
         // RFC 8945 §5.3.1: later messages of a stream cover only the timers.
         put48(d, now);
-        put16(d, kFudge);
+        put16(d, fudge_);
     }
     std::vector<std::uint8_t> mac = hmac(key_, d);
-    std::uint16_t id = get16(buf.data());
-    std::size_t n = append_record(buf, size, key_.name, alg, now, kFudge, mac, id, static_cast<std::uint16_t>(error),
+    std::uint16_t id = load_u16(buf.data());
+    std::size_t n = append_record(buf, size, key_.name, alg, now, fudge_, mac, id, static_cast<std::uint16_t>(error),
                                   other);
     if (n == 0) return 0;
     mac_ = std::move(mac);
@@ -291,15 +299,15 @@ std::size_t Signer::sign(std::span<std::uint8_t> buf, std::size_t size, std::uin
     return n;
 }
 
-std::size_t append_unsigned(std::span<std::uint8_t> buf, std::size_t size, const dns::Name& key_name,
-                            const dns::Name& algorithm, std::uint64_t now, Error error) {
-    if (size < dns::kHeaderSize) return 0;
-    return append_record(buf, size, key_name, algorithm, now, kFudge, {}, get16(buf.data()),
+std::size_t append_unsigned(std::span<std::uint8_t> buf, std::size_t size, const Name& key_name,
+                            const Name& algorithm, std::uint64_t now, Error error) {
+    if (size < kHeaderSize) return 0;
+    return append_record(buf, size, key_name, algorithm, now, kFudge, {}, load_u16(buf.data()),
                          static_cast<std::uint16_t>(error), {});
 }
 
-ResponseVerifier::ResponseVerifier(const Key& key, std::vector<std::uint8_t> request_mac)
-    : key_(key), prior_mac_(std::move(request_mac)) {}
+ResponseVerifier::ResponseVerifier(const Key& key, std::vector<std::uint8_t> request_mac, std::uint16_t max_fudge)
+    : key_(key), prior_mac_(std::move(request_mac)), max_fudge_(max_fudge) {}
 
 bool ResponseVerifier::verify(std::span<const std::uint8_t> msg, std::uint64_t now, bool& signed_out,
                               std::string& why) {
@@ -346,8 +354,7 @@ bool ResponseVerifier::verify(std::span<const std::uint8_t> msg, std::uint64_t n
         why = "bad TSIG signature (BADSIG)";
         return false;
     }
-    std::uint64_t skew = now > t.time ? now - t.time : t.time - now;
-    if (skew > t.fudge) {
+    if (!time_ok(now, t.time, t.fudge, max_fudge_)) {
         why = "TSIG time outside the fudge window (BADTIME)";
         return false;
     }
@@ -357,4 +364,4 @@ bool ResponseVerifier::verify(std::span<const std::uint8_t> msg, std::uint64_t n
     return true;
 }
 
-}  // namespace enumd::server::tsig
+}  // namespace enumd::dns::tsig
