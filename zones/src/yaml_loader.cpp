@@ -21,6 +21,7 @@
 #include "enumd/zones/rdata_text.hpp"
 #include "enumd/zones/rfc1035.hpp"
 #include "enumd/zones/validate.hpp"
+#include "yaml_source.hpp"
 #include "yaml_tree.hpp"
 
 namespace enumd::zones {
@@ -60,21 +61,17 @@ const std::vector<std::string_view> kContentKeys = {"include", "numbers",   "rec
 
 class Loader {
    public:
-    explicit Loader(Diagnostics& d) : d_(d) {}
+    Loader(Diagnostics& d, const YamlLoadOptions& options) : d_(d), files_(options, d) {}
 
     std::optional<Zone> load_path(const std::string& path) {
-        std::error_code ec;
-        fs::path canon = fs::weakly_canonical(fs::path(path), ec);
-        stack_.push_back(ec ? path : canon.string());
+        files_.start(path);
         std::optional<ytree::Document> doc = parse_file(path, SourceLoc{path, 0, 0});
         if (!doc) return std::nullopt;
         return load_root(doc->root(), path);
     }
 
     std::optional<Zone> load_text(const std::string& text, const std::string& name) {
-        std::error_code ec;
-        fs::path canon = fs::weakly_canonical(fs::path(name), ec);
-        stack_.push_back(ec ? name : canon.string());
+        files_.start(name);
         file_ = name;
         ytree::Document doc;
         try {
@@ -357,34 +354,37 @@ class Loader {
         for (const auto& n : list_or_one(list)) {
             auto rel = get_string(n, "include");
             if (!rel) continue;
-            fs::path p = fs::path(*rel).is_absolute() ? fs::path(*rel) : fs::path(here).parent_path() / *rel;
-            std::error_code ec;
-            fs::path canon = fs::weakly_canonical(p, ec);
-            std::string key = ec ? p.string() : canon.string();
-            if (std::find(stack_.begin(), stack_.end(), key) != stack_.end()) {
-                error(n, "include loop: '" + *rel + "' is already being read (" + key + ")");
-                continue;
+            auto file = files_.enter(*rel, here, loc(n));
+            if (!file) continue;
+            file_ = file->path;
+            try {
+                ytree::Document doc = ytree::Document::parse(file->text);
+                included(doc.root());
+            } catch (const YAML::Exception& e) {
+                // yaml-cpp's messages are fixed sentences: the file's text is not quoted.
+                syntax_error(file_, e);
             }
-            SourceLoc from = loc(n);
-            auto doc = parse_file(p.string(), from);
-            if (doc) {
-                ytree::Node root = doc->root();
-                stack_.push_back(key);
-                if (root.IsNull()) {
-                    // An empty fragment is fine.
-                } else if (check_map(root, "an included file", kContentKeys)) {
-                    for (const auto& [k, v] : root.map()) {
-                        const std::string& name = k.Scalar();
-                        if (name == "origin" || name == "ttl" || name == "soa" || name == "ns")
-                            error(k,
-                                  "'" + name + "' may only appear in the top-level zone file, not in an included file");
-                    }
-                    content(root);
-                }
-                stack_.pop_back();
-            }
+            files_.leave();
             file_ = here;
         }
+    }
+
+    void included(const ytree::Node& root) {
+        if (root.IsNull()) return;  // An empty fragment is fine.
+        if (!root.IsMap()) {
+            // Not quoted: a file that is not a mapping may be any file at all
+            // (a password file reads as one long plain scalar).
+            error(root, "an included file must be a mapping of " + join(kContentKeys) + ", not " +
+                            (root.IsSequence() ? "a list" : "text"));
+            return;
+        }
+        check_map(root, "an included file", kContentKeys);
+        for (const auto& [k, v] : root.map()) {
+            const std::string& name = k.Scalar();
+            if (name == "origin" || name == "ttl" || name == "soa" || name == "ns")
+                error(k, "'" + name + "' may only appear in the top-level zone file, not in an included file");
+        }
+        content(root);
     }
 
     // ---- soa ---------------------------------------------------------------------------
@@ -845,8 +845,8 @@ class Loader {
     };
 
     Diagnostics& d_;
+    yaml::SourceFiles files_;
     std::string file_;
-    std::vector<std::string> stack_;
     dns::Name origin_;
     bool have_origin_ = false;
     SourceLoc zone_loc_;
@@ -870,12 +870,13 @@ bool is_yaml_path(const std::string& path) {
     return ends(".yaml") || ends(".yml");
 }
 
-std::optional<Zone> load_yaml_zone(const std::string& path, Diagnostics& diags) {
-    return Loader(diags).load_path(path);
+std::optional<Zone> load_yaml_zone(const std::string& path, Diagnostics& diags, const YamlLoadOptions& options) {
+    return Loader(diags, options).load_path(path);
 }
 
-std::optional<Zone> load_yaml_zone_text(const std::string& text, const std::string& file_name, Diagnostics& diags) {
-    return Loader(diags).load_text(text, file_name);
+std::optional<Zone> load_yaml_zone_text(const std::string& text, const std::string& file_name, Diagnostics& diags,
+                                        const YamlLoadOptions& options) {
+    return Loader(diags, options).load_text(text, file_name);
 }
 
 std::vector<Zone> load_zone_files(const std::vector<std::string>& paths, Diagnostics& diags) {

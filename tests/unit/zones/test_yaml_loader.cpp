@@ -1,3 +1,5 @@
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -414,6 +416,170 @@ TEST_CASE("Includes: relative paths, loops, missing files and top-level keys", "
     }
     CHECK(origin_error);
     CHECK(foo_error);
+}
+
+namespace {
+
+// What a file outside the zone's directory holds; no diagnostic may show it.
+const std::string kSecret = "SECRET-0xC0FFEE";
+
+struct IncludeCase {
+    std::string what;
+    std::string include;  // as written in zone.yaml
+    std::string part;     // in the one error, at zone.yaml:4:10
+};
+
+/// Loads <dir>/zone/zone.yaml = header + "include: <include>"; the include
+/// must be refused with `part`, nothing of kSecret shown, no record added.
+void check_refused(const TempDir& dir, const IncludeCase& c, const YamlLoadOptions& options = {}) {
+    std::string top = dir.write("zone/zone.yaml", kHeader + "include: " + c.include + "\n");
+    Diagnostics d;
+    auto z = load_yaml_zone(top, d, options);
+    std::string all;
+    for (const auto& i : d.items) all += i.to_text() + "\n";
+    INFO(c.what << "\n" << all);
+    REQUIRE(z.has_value());
+    CHECK(z->records.size() == 2);  // SOA and NS only
+    REQUIRE(d.items.size() == 1);
+    CHECK(d.items[0].to_text().rfind(top + ":4:10: error: ", 0) == 0);
+    CHECK(d.items[0].message.find(c.part) != std::string::npos);
+    CHECK(all.find(kSecret) == std::string::npos);
+    CHECK(all.find("root:x:0:0") == std::string::npos);
+}
+
+}  // namespace
+
+TEST_CASE("An include that leads out of the zone's directory is refused before it is read", "[yaml][includes]") {
+    TempDir dir;
+    // A valid fragment one level up: were it read, its number would load.
+    dir.write("secret.yaml", "numbers:\n  - {number: '+61355500911', naptr: 'sip:" + kSecret + "@x.example'}\n");
+    std::filesystem::create_directories(dir.path / "zone");
+    std::filesystem::create_symlink(dir.path / "secret.yaml", dir.path / "zone/link.yaml");
+    std::filesystem::create_directory_symlink(dir.path, dir.path / "zone/up");
+    std::filesystem::create_symlink("/dev/zero", dir.path / "zone/zero.yaml");
+    const std::vector<IncludeCase> cases = {
+        {"an absolute path", "/etc/passwd", "is outside"},
+        {"../ out of the directory", "../secret.yaml", "is outside"},
+        {"../ through a subdirectory", "sub/../../secret.yaml", "is outside"},
+        {"the absolute path of the same file", (dir.path / "secret.yaml").string(), "is outside"},
+        {"a symlink to a file outside", "link.yaml", "is outside"},
+        {"a symlinked directory that leads out", "up/secret.yaml", "is outside"},
+        {"a device", "/dev/zero", "is outside"},
+        {"a symlink to a device", "zero.yaml", "is outside"},
+        // Outside and missing reads as outside: includes cannot probe for files.
+        {"a missing file outside", "../nothere.yaml", "is outside"},
+    };
+    for (const auto& c : cases) check_refused(dir, c);
+}
+
+TEST_CASE("Only regular files of bounded size are included", "[yaml][includes]") {
+    TempDir dir;
+    YamlLoadOptions everywhere;
+    everywhere.include_root = "/";
+    // With the whole file system as root, the other rules still hold.
+    check_refused(dir, {"a device", "/dev/zero", "is not a regular file"}, everywhere);
+    std::filesystem::create_directories(dir.path / "zone");
+    REQUIRE(::mkfifo((dir.path / "zone/fifo.yaml").c_str(), 0600) == 0);
+    check_refused(dir, {"a FIFO (opening it must not wait for a writer)", "fifo.yaml", "is not a regular file"});
+    check_refused(dir, {"a directory", "'.'", "is a directory"});
+
+    // The default bound is checked from the size, before reading: a sparse file.
+    std::string big = dir.write("zone/big.yaml", "");
+    std::filesystem::resize_file(big, kMaxIncludeBytes + 1);
+    check_refused(dir, {"one byte over the default bound", "big.yaml", "is larger than the 67108864 bytes"});
+
+    // At the bound it loads, one byte over it does not.
+    YamlLoadOptions small;
+    small.max_include_bytes = 100;
+    std::string fragment = "records:\n  - {name: www, type: A, data: 192.0.2.1}\n";
+    fragment += "#" + std::string(100 - fragment.size() - 2, 'x') + "\n";
+    REQUIRE(fragment.size() == 100);
+    dir.write("zone/fits.yaml", fragment);
+    dir.write("zone/over.yaml", fragment + "\n");
+    check_refused(dir, {"one byte over a configured bound", "over.yaml", "is larger than the 100 bytes"}, small);
+    std::string top = dir.write("zone/zone.yaml", kHeader + "include: fits.yaml\n");
+    Diagnostics d;
+    auto z = load_yaml_zone(top, d, small);
+    REQUIRE(z.has_value());
+    CHECK(d.items.empty());
+    CHECK(z->records.size() == 3);
+}
+
+TEST_CASE("A diagnostic never quotes an included file that is not a mapping of zone entries", "[yaml][includes]") {
+    struct Case {
+        std::string what;
+        std::string text;
+        std::string part;  // of the one error
+    };
+    const std::vector<Case> cases = {
+        {"a password file (one plain scalar)",
+         "root:x:0:0:" + kSecret + ":/root:/bin/bash\ndaemon:x:1:1::/usr/sbin:/usr/sbin/nologin\n",
+         "an included file must be a mapping of include, numbers, records, plmns, sip_pools, sip_domains, not text"},
+        {"broken YAML", kSecret + ": [unclosed\n", "YAML syntax error"},
+        {"broken YAML after a first document", kSecret + "\n...\n]{\n", "YAML syntax error"},
+        {"a list", "- " + kSecret + "\n- x\n", "must be a mapping of include, numbers, records, plmns, sip_pools, "
+                                              "sip_domains, not a list"},
+        {"a quoted scalar", "\"" + kSecret + "\"\n", "not text"},
+    };
+    for (const auto& c : cases) {
+        TempDir dir;
+        std::string top = dir.write("zone.yaml", kHeader + "include: part.yaml\n");
+        std::string part = dir.write("part.yaml", c.text);
+        Diagnostics d;
+        auto z = load_yaml_zone(top, d);
+        std::string all;
+        for (const auto& i : d.items) all += i.to_text() + "\n";
+        INFO(c.what << "\n" << all);
+        REQUIRE(z.has_value());
+        REQUIRE(d.items.size() == 1);
+        CHECK(d.items[0].loc.file == part);
+        CHECK(d.items[0].message.find(c.part) != std::string::npos);
+        CHECK(all.find(kSecret) == std::string::npos);
+        CHECK(all.find("root:x") == std::string::npos);
+    }
+}
+
+TEST_CASE("An include root option widens where includes may come from; a file is included once", "[yaml][includes]") {
+    TempDir dir;
+    dir.write("shared/www.yaml", "records:\n  - {name: www, type: A, data: 192.0.2.1}\n");
+    std::string top = dir.write("zone/zone.yaml", kHeader + "include: [../shared/www.yaml]\n");
+    {
+        Diagnostics d;
+        (void)load_yaml_zone(top, d);
+        REQUIRE(d.items.size() == 1);
+        CHECK(d.items[0].message.find("is outside") != std::string::npos);
+    }
+    YamlLoadOptions opts;
+    opts.include_root = dir.path.string();
+    {
+        Diagnostics d;
+        auto z = load_yaml_zone(top, d, opts);
+        REQUIRE(z.has_value());
+        CHECK(d.items.empty());
+        CHECK(z->records.size() == 3);
+    }
+    // The same file twice (here through two spellings) is an error, not a second copy.
+    std::string twice = dir.write("zone/twice.yaml", kHeader + "include: [../shared/www.yaml, ../shared/./www.yaml]\n");
+    Diagnostics d;
+    auto z = load_yaml_zone(twice, d, opts);
+    REQUIRE(z.has_value());
+    REQUIRE(d.items.size() == 1);
+    CHECK(d.items[0].to_text().rfind(twice + ":4:31: error: '../shared/./www.yaml' is already included", 0) == 0);
+    CHECK(z->records.size() == 3);
+}
+
+TEST_CASE("With follow_includes off no include is read", "[yaml][includes]") {
+    TempDir dir;
+    dir.write("part.yaml", "records:\n  - {name: www, type: A, data: 192.0.2.1}\n");
+    std::string top = dir.write("zone.yaml", kHeader + "include: part.yaml\n");
+    YamlLoadOptions off;
+    off.follow_includes = false;
+    Diagnostics d;
+    auto z = load_yaml_zone(top, d, off);
+    REQUIRE(z.has_value());
+    REQUIRE(d.items.size() == 1);
+    CHECK(d.items[0].to_text() == top + ":4:10: error: include 'part.yaml': includes are not read here");
+    CHECK(z->records.size() == 2);
 }
 
 TEST_CASE("load_zone_files picks the reader by extension and refuses an origin twice", "[yaml]") {
