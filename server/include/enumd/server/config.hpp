@@ -2,6 +2,7 @@
 /// enumd's configuration: command line and `--config enumd.yaml`.
 /// Unknown keys and bad values are refused with file:line:column.
 
+#include <cstdio>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +36,16 @@ std::optional<ZoneSpec> parse_zone_spec(const std::string& text);
 
 /// Reads a YAML config file into `cfg`; problems go to `diags` with file:line.
 void load_config_file(const std::string& path, Config& cfg, zones::Diagnostics& diags);
+
+/// What main does after reading the command line.
+enum class CommandLine : std::uint8_t { Run, Help, Invalid };
+/// Reads `--config FILE` first, then the options, which override it; applies
+/// the defaults that depend on what was given. Problems are printed to stderr.
+CommandLine parse_command_line(const std::vector<std::string>& args, Config& cfg);
+/// The `enumd --help` text.
+void print_usage(std::FILE* f);
+/// Names that must refer to a defined TSIG key; the first problem, or empty.
+std::string check_key_references(const Config& cfg);
 
 /// Loads and validates zone files (YAML by extension, RFC 1035 otherwise).
 std::vector<zones::Zone> load_zones(const std::vector<ZoneSpec>& specs, zones::Diagnostics& diags);

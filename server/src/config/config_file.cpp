@@ -1,0 +1,151 @@
+// `--config enumd.yaml` (config.hpp): one parser per top-level key, run in the order of kSections.
+#include "config/sections.hpp"
+#include "enumd/server/config.hpp"
+
+namespace enumd::server {
+
+namespace config {
+
+void listen_section(const YAML::Node& n, YamlChecker& c, Config& cfg) {
+    // A single address or a list. (yaml-cpp Nodes are references: assigning
+    // to a copy would overwrite the document, so collect into a vector.)
+    std::vector<YAML::Node> list;
+    if (n.IsSequence()) {
+        for (const auto& item : n) list.push_back(item);
+    } else {
+        list.push_back(n);
+    }
+    cfg.server.listen.clear();
+    for (const auto& item : list) {
+        auto s = c.string(item, "listen address");
+        if (!s) continue;
+        auto ep = parse_endpoint(*s);
+        if (!ep) c.error(item, "'" + *s + "' is not an address[:port] (e.g. 127.0.0.1:53 or [::1]:53)");
+        else cfg.server.listen.push_back(*ep);
+    }
+}
+
+void answer_section(const YAML::Node& n, YamlChecker& c, Config& cfg) {
+    c.keys(n, {"naptr_additional", "edns_buffer", "max_cname_chain"}, "answer");
+    if (!n.IsMap()) return;
+    c.set(n, "naptr_additional", cfg.server.answer.naptr_additional);
+    c.set(n, "edns_buffer", 512, 4096, cfg.server.answer.edns_buffer);
+    c.set(n, "max_cname_chain", 1, 32, cfg.server.answer.max_cname_chain);
+}
+
+void tcp_section(const YAML::Node& n, YamlChecker& c, Config& cfg) {
+    c.keys(n, {"idle_timeout_ms", "max_connections", "max_per_client"}, "tcp");
+    if (!n.IsMap()) return;
+    c.set(n, "idle_timeout_ms", 100, 600000, cfg.server.tcp.idle_timeout);
+    c.set(n, "max_connections", 1, 1000000, cfg.server.tcp.max_connections);
+    c.set(n, "max_per_client", 1, 100000, cfg.server.tcp.max_per_client);
+}
+
+void statistics_section(const YAML::Node& n, YamlChecker& c, Config& cfg) {
+    c.keys(n, {"listen"}, "statistics");
+    if (!n.IsMap() || !n["listen"]) return;
+    if (auto s = c.string(n["listen"], "statistics listen")) {
+        if (!parse_endpoint(*s)) c.error(n["listen"], "'" + *s + "' is not an address:port");
+        else cfg.server.stats_listen = *s;
+    }
+}
+
+void acl_section(const YAML::Node& n, YamlChecker& c, Config& cfg) {
+    c.keys(n, {"query"}, "acl");
+    if (!n.IsMap() || !n["query"]) return;
+    if (!n["query"].IsSequence()) c.error(n["query"], "acl query must be a list of address[/prefix]");
+    for (const auto& item : n["query"]) {
+        auto s = c.string(item, "acl entry");
+        if (!s) continue;
+        auto e = Acl::parse_entry(*s);
+        if (!e) c.error(item, "'" + *s + "' is not an address[/prefix] such as 10.0.0.0/8 or ::1");
+        else cfg.server.query_acl.add(*e);
+    }
+}
+
+void logging_section(const YAML::Node& n, YamlChecker& c, Config& cfg) {
+    c.keys(n, {"level", "format"}, "logging");
+    if (!n.IsMap()) return;
+    if (auto v = n["level"]) {
+        auto s = v.as<std::string>();
+        if (s != "debug" && s != "info" && s != "warn" && s != "error")
+            c.error(v, "logging level must be debug, info, warn or error");
+        else cfg.log_level = s;
+    }
+    if (auto v = n["format"]) {
+        auto s = v.as<std::string>();
+        if (s != "text" && s != "json") c.error(v, "logging format must be text or json");
+        else cfg.log_json = s == "json";
+    }
+}
+
+namespace {
+
+void keys_section(const YAML::Node& n, YamlChecker& c, Config& cfg) { xfr::parse_keys(n, c.file, cfg.xfr, c.diags); }
+void threads_section(const YAML::Node& n, YamlChecker& c, Config& cfg) {
+    if (auto v = c.integer(n, 0, 1024, "threads")) cfg.server.threads = static_cast<unsigned>(*v);
+}
+void database_section(const YAML::Node& n, YamlChecker& c, Config& cfg) {
+    if (auto s = c.string(n, "database")) cfg.database = *s;
+}
+void watch_section(const YAML::Node& n, YamlChecker& c, Config& cfg) {
+    if (auto b = c.boolean(n, "watch")) cfg.watch = *b;
+}
+void control_section(const YAML::Node& n, YamlChecker& c, Config& cfg) {
+    if (auto s = c.string(n, "control")) cfg.server.control_path = *s;
+}
+
+struct Section {
+    const char* key;
+    void (*parse)(const YAML::Node&, YamlChecker&, Config&);
+};
+
+/// Every top-level key, in the order they are applied: keys before zones (zones name keys).
+constexpr Section kSections[] = {
+    {"keys", keys_section},         {"listen", listen_section},   {"threads", threads_section},
+    {"database", database_section}, {"watch", watch_section},     {"control", control_section},
+    {"zones", zones_section},       {"answer", answer_section},   {"tcp", tcp_section},
+    {"statistics", statistics_section}, {"acl", acl_section},     {"recursion", recursion_section},
+    {"logging", logging_section},
+};
+
+void unknown_keys(const YAML::Node& root, YamlChecker& c) {
+    if (!root.IsMap()) {
+        c.error(root, "the configuration must be a mapping");
+        return;
+    }
+    for (const auto& kv : root) {
+        auto key = kv.first.as<std::string>();
+        bool known = false;
+        std::string list;
+        for (const auto& s : kSections) {
+            known = known || key == s.key;
+            list += (list.empty() ? "" : ", ") + std::string(s.key);
+        }
+        if (!known) c.error(kv.first, "unknown key '" + key + "' in the configuration (known: " + list + ")");
+    }
+}
+
+}  // namespace
+}  // namespace config
+
+void load_config_file(const std::string& path, Config& cfg, zones::Diagnostics& diags) {
+    YAML::Node root;
+    try {
+        root = YAML::LoadFile(path);
+    } catch (const YAML::BadFile&) {
+        diags.error({path, 0, 0}, "cannot read configuration file");
+        return;
+    } catch (const YAML::ParserException& e) {
+        diags.error({path, e.mark.line + 1, e.mark.column + 1}, "YAML syntax: " + e.msg);
+        return;
+    }
+    config::YamlChecker c{path, diags};
+    config::unknown_keys(root, c);
+    if (!root.IsMap()) return;
+    for (const auto& s : config::kSections) {
+        if (auto n = root[s.key]) s.parse(n, c, cfg);
+    }
+}
+
+}  // namespace enumd::server

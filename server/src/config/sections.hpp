@@ -1,0 +1,18 @@
+#pragma once
+/// The parsers of the configuration file's top-level keys (config_file.cpp).
+
+#include "config/yaml_checker.hpp"
+#include "enumd/server/config.hpp"
+
+namespace enumd::server::config {
+
+void listen_section(const YAML::Node& n, YamlChecker& c, Config& cfg);
+void zones_section(const YAML::Node& n, YamlChecker& c, Config& cfg);
+void answer_section(const YAML::Node& n, YamlChecker& c, Config& cfg);
+void tcp_section(const YAML::Node& n, YamlChecker& c, Config& cfg);
+void statistics_section(const YAML::Node& n, YamlChecker& c, Config& cfg);
+void acl_section(const YAML::Node& n, YamlChecker& c, Config& cfg);
+void recursion_section(const YAML::Node& n, YamlChecker& c, Config& cfg);
+void logging_section(const YAML::Node& n, YamlChecker& c, Config& cfg);
+
+}  // namespace enumd::server::config

@@ -1,0 +1,28 @@
+#include "control/commands.hpp"
+
+#include "enumd/server/xfr.hpp"
+
+namespace enumd::server::control {
+
+std::string dispatch(const Commands& commands, const std::string& command) {
+    if (command == "reload") return commands.reload();
+    if (command == "stats") return commands.metrics();
+    if (command == "zones") return commands.zones();
+    return "error unknown command '" + command + "' (reload, stats, zones)\n";
+}
+
+std::string zones_text(zones::Reader* reader, const xfr::Service* xfr) {
+    std::string out;
+    if (reader == nullptr || !reader->refresh()) return "error cannot read database\n";
+    for (const auto& z : reader->zones()) {
+        out += z.origin.to_text() + " serial=" + std::to_string(z.meta.serial) +
+               " records=" + std::to_string(z.meta.records) + " nodes=" + std::to_string(z.meta.nodes) +
+               " compiled_at=" + std::to_string(z.meta.compiled_at) + " source=" + z.meta.source +
+               (xfr != nullptr ? xfr->zone_status(z.origin, z.meta.source) : std::string()) + "\n";
+    }
+    if (xfr != nullptr) out += xfr->missing_zones_text(reader->zones());
+    reader->release();
+    return out;
+}
+
+}  // namespace enumd::server::control

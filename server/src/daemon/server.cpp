@@ -1,0 +1,104 @@
+// Server (server.hpp): builds the workers, listeners and admin endpoints, starts and stops them.
+#include <boost/asio/executor_work_guard.hpp>
+
+#include "control/commands.hpp"
+#include "daemon/server_impl.hpp"
+#include "enumd/server/log.hpp"
+
+namespace enumd::server {
+
+namespace asio = boost::asio;
+
+Server::Server(ServerConfig config, zones::Store& store, ReloadFn reload) {
+    unsigned threads = config.threads != 0 ? config.threads : std::max(1U, std::thread::hardware_concurrency());
+    config.threads = threads;
+    stats_ = std::make_unique<Stats>(threads);
+    impl_ = std::make_unique<Impl>(std::move(config), store, std::move(reload), *stats_);
+}
+
+Server::~Server() { stop(); }
+
+std::string Server::Impl::metrics_text() const {
+    return stats.prometheus() + (recursor ? recursor->prometheus() : std::string());
+}
+
+/// One worker per thread, each with UDP sockets on every listen address; TCP acceptors hand out connections.
+void Server::Impl::start_workers() {
+    std::vector<net::Worker*> all;
+    for (unsigned i = 0; i < cfg.threads; ++i) {
+        auto r = store.reader();
+        if (!r) throw std::runtime_error(r.error());
+        auto w = std::make_unique<net::Worker>(
+            std::move(*r), query::PipelineParts{nullptr, &stats.thread(i), &cfg.answer, &cfg.query_acl, cfg.xfr,
+                                                recursor.get()});
+        for (const auto& ep : cfg.listen) w->udp.push_back(std::make_unique<net::UdpListener>(*w, ep));
+        all.push_back(w.get());
+        workers.push_back(std::move(w));
+    }
+    tcp = std::make_unique<net::TcpServer>(all, cfg.tcp, stats, cfg.xfr);
+    for (const auto& ep : cfg.listen) tcp->listen(ep);
+}
+
+/// The metrics endpoint and the control socket, on the admin thread.
+void Server::Impl::start_admin() {
+    if (!cfg.stats_listen.empty()) {
+        metrics = std::make_unique<http::MetricsServer>(admin, cfg.stats_listen, [this] { return metrics_text(); });
+        metrics->start();
+    }
+    if (!cfg.control_path.empty()) {
+        control::Commands commands{[this] { return reload(); }, [this] { return metrics_text(); },
+                                   [this] { return control::zones_text(admin_reader.get(), cfg.xfr); }};
+        control = std::make_unique<control::ControlServer>(
+            admin, cfg.control_path,
+            [commands](const std::string& command) { return control::dispatch(commands, command); });
+        control->start();
+    }
+    auto r = store.reader();
+    if (r) admin_reader = std::move(*r);
+}
+
+void Server::start() {
+    Impl& m = *impl_;
+    m.cfg.answer.edns_buffer = std::clamp<std::uint16_t>(m.cfg.answer.edns_buffer, 512, net::kMaxUdpOut);
+    if (m.cfg.recursion.enabled) {
+        m.recursor = std::make_unique<Recursor>(m.cfg.recursion);
+        m.recursor->start();
+    }
+    m.start_workers();
+    m.start_admin();
+    m.tcp->start();
+    for (auto& w : m.workers) {
+        for (auto& u : w->udp) u->arm();
+        net::Worker* wp = w.get();
+        w->thread = std::thread([wp] {
+            auto guard = asio::make_work_guard(wp->io);
+            wp->io.run();
+        });
+    }
+    m.admin_thread = std::thread([&m] {
+        auto guard = asio::make_work_guard(m.admin);
+        m.admin.run();
+    });
+    m.running = true;
+    std::string where;
+    for (const auto& ep : m.cfg.listen) where += (where.empty() ? "" : " ") + ep.to_text();
+    log(LogLevel::Info, "enumd", "listening",
+        {{"udp_tcp", where}, {"threads", std::to_string(m.cfg.threads)}, {"stats", m.cfg.stats_listen},
+         {"control", m.cfg.control_path}});
+}
+
+void Server::stop() {
+    if (!impl_ || !impl_->running) return;
+    Impl& m = *impl_;
+    m.running = false;
+    if (m.recursor) m.recursor->stop();  // first: its replies use the workers' sockets
+    for (auto& w : m.workers) w->io.stop();
+    m.admin.stop();
+    for (auto& w : m.workers) {
+        if (w->thread.joinable()) w->thread.join();
+    }
+    if (m.admin_thread.joinable()) m.admin_thread.join();
+    m.control.reset();  // removes the socket file
+}
+
+}  // namespace enumd::server

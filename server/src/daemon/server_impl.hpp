@@ -1,0 +1,45 @@
+#pragma once
+/// What a running Server holds (server.hpp): the workers and their sockets,
+/// the admin thread with the metrics and control endpoints, the recursor.
+
+#include <boost/asio/io_context.hpp>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "control/control_server.hpp"
+#include "enumd/server/server.hpp"
+#include "http/metrics_server.hpp"
+#include "net/tcp_server.hpp"
+#include "net/worker.hpp"
+
+namespace enumd::server {
+
+struct Server::Impl {
+    Impl(ServerConfig c, zones::Store& s, ReloadFn fn, Stats& st)
+        : cfg(std::move(c)), store(s), reload_fn(std::move(fn)), stats(st) {}
+
+    ServerConfig cfg;
+    zones::Store& store;
+    ReloadFn reload_fn;
+    Stats& stats;
+    std::unique_ptr<Recursor> recursor;
+    std::vector<std::unique_ptr<net::Worker>> workers;
+    std::unique_ptr<net::TcpServer> tcp;
+    boost::asio::io_context admin{1};  ///< metrics and control, off the query threads
+    std::thread admin_thread;
+    std::unique_ptr<http::MetricsServer> metrics;
+    std::unique_ptr<control::ControlServer> control;
+    std::unique_ptr<zones::Reader> admin_reader;
+    std::mutex reload_mutex;  ///< one reload at a time (SIGHUP, enumctl, --watch)
+    bool running = false;
+
+    void start_workers();
+    void start_admin();
+    /// Prometheus text for /metrics and `enumctl stats`.
+    [[nodiscard]] std::string metrics_text() const;
+    std::string reload();
+};
+
+}  // namespace enumd::server

@@ -1,0 +1,110 @@
+#include "net/udp_listener.hpp"
+
+#include <sys/socket.h>
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/v6_only.hpp>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+#include "net/endpoint.hpp"
+#include "net/worker.hpp"
+
+namespace enumd::server::net {
+
+namespace asio = boost::asio;
+using asio::ip::udp;
+
+UdpListener::UdpListener(Worker& w, const Endpoint& ep)
+    : worker_(w), sock_(w.io), inbuf_(kBatch * kMaxIn), outbuf_(kBatch * kMaxUdpOut) {
+    auto addr = asio::ip::make_address(ep.address);
+    udp::endpoint endpoint(addr, ep.port);
+    sock_.open(endpoint.protocol());
+    int one = 1;
+    // One socket per thread on the same address: the kernel spreads queries.
+    if (::setsockopt(sock_.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0)
+        throw std::runtime_error("SO_REUSEPORT: " + std::string(std::strerror(errno)));
+    if (addr.is_v6()) sock_.set_option(asio::ip::v6_only(true));
+    boost::system::error_code ec;
+    sock_.bind(endpoint, ec);
+    if (ec) throw std::runtime_error("cannot listen on udp " + ep.to_text() + ": " + ec.message());
+    sock_.non_blocking(true);
+}
+
+void UdpListener::arm() {
+    sock_.async_wait(udp::socket::wait_read, [this](const boost::system::error_code& ec) {
+        if (ec) return;
+        drain();
+        arm();
+    });
+}
+
+void UdpListener::hand_to_recursor(std::size_t idx, std::span<const std::uint8_t> q) {
+    // The recursor replies from its own thread with sendto on this socket.
+    const int fd = sock_.native_handle();
+    sockaddr_storage to = peers_[idx];
+    socklen_t tolen = in_[idx].msg_hdr.msg_namelen;
+    worker_.pipeline.recursor()->submit(
+        std::vector<std::uint8_t>(q.begin(), q.end()), peer_address(reinterpret_cast<const sockaddr*>(&to)),
+        worker_.pipeline.options().edns_buffer, [fd, to, tolen](std::vector<std::uint8_t> resp) {
+            if (resp.empty()) return;
+            ::sendto(fd, resp.data(), resp.size(), MSG_DONTWAIT, reinterpret_cast<const sockaddr*>(&to), tolen);
+        });
+}
+
+void UdpListener::drain() noexcept {
+    const int fd = sock_.native_handle();
+    for (int round = 0; round < kDrainRounds; ++round) {
+        for (std::size_t i = 0; i < kBatch; ++i) {
+            in_iov_[i] = {inbuf_.data() + i * kMaxIn, kMaxIn};
+            in_[i].msg_hdr = {};
+            in_[i].msg_hdr.msg_name = &peers_[i];
+            in_[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+            in_[i].msg_hdr.msg_iov = &in_iov_[i];
+            in_[i].msg_hdr.msg_iovlen = 1;
+        }
+        int n = ::recvmmsg(fd, in_.data(), kBatch, MSG_DONTWAIT, nullptr);
+        if (n <= 0) return;
+        std::size_t k = 0;
+        for (int i = 0; i < n; ++i) {
+            auto idx = static_cast<std::size_t>(i);
+            if ((in_[idx].msg_hdr.msg_flags & MSG_TRUNC) != 0) continue;  // oversize: not a query we answer
+            std::span<const std::uint8_t> q(inbuf_.data() + idx * kMaxIn, in_[idx].msg_len);
+            std::span<std::uint8_t> out(outbuf_.data() + idx * kMaxUdpOut, kMaxUdpOut);
+            const auto* peer = reinterpret_cast<const sockaddr*>(&peers_[idx]);
+            query::Handled h = worker_.pipeline.handle(q, out, Transport::Udp, peer);
+            if (h.next == query::Next::Recurse) {
+                try {
+                    hand_to_recursor(idx, q);
+                } catch (const std::exception&) {
+                    // Out of memory for the hand-off: drop it like a lost datagram, the client retries.
+                }
+                continue;
+            }
+            if (h.size == 0) continue;
+            out_iov_[k] = {out.data(), h.size};
+            out_[k].msg_hdr = {};
+            out_[k].msg_hdr.msg_name = &peers_[idx];
+            out_[k].msg_hdr.msg_namelen = in_[idx].msg_hdr.msg_namelen;
+            out_[k].msg_hdr.msg_iov = &out_iov_[k];
+            out_[k].msg_hdr.msg_iovlen = 1;
+            ++k;
+        }
+        std::size_t sent = 0;
+        while (sent < k) {
+            int s = ::sendmmsg(fd, out_.data() + sent, static_cast<unsigned>(k - sent), MSG_DONTWAIT);
+            if (s <= 0) {
+                if (s < 0 && errno == EINTR) continue;
+                // Socket buffer full or peer error: drop the rest (UDP), the client retries.
+                if (s < 0 && errno != EAGAIN && errno != EWOULDBLOCK) ++sent;  // skip the failing one
+                else break;
+                continue;
+            }
+            sent += static_cast<std::size_t>(s);
+        }
+        if (static_cast<std::size_t>(n) < kBatch) return;
+    }
+}
+
+}  // namespace enumd::server::net

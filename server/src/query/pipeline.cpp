@@ -1,0 +1,57 @@
+#include "query/pipeline.hpp"
+
+#include <ctime>
+
+#include "enumd/dns/wire.hpp"
+#include "enumd/server/xfr.hpp"
+
+namespace enumd::server::query {
+namespace {
+
+std::uint64_t now_ns() noexcept {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<std::uint64_t>(ts.tv_sec) * 1000000000ULL + static_cast<std::uint64_t>(ts.tv_nsec);
+}
+
+}  // namespace
+
+std::size_t servfail(std::span<const std::uint8_t> q, std::span<std::uint8_t> out) noexcept {
+    dns::Header h;
+    if (!dns::read_header(q, h) || h.qr()) return 0;
+    dns::MessageWriter w(out, 512);
+    w.set_header(h.id, static_cast<std::uint16_t>(dns::flags::QR | (h.flags & (0x7800 | dns::flags::RD)) | 2));
+    return w.size();
+}
+
+Handled Pipeline::handle(std::span<const std::uint8_t> q, std::span<std::uint8_t> out, Transport t,
+                         const sockaddr* peer) noexcept {
+    const std::uint64_t t0 = now_ns();
+    // 1. Transfers, NOTIFY and signed SOA queries have their own access control (xfr.hpp).
+    if (p_.xfr != nullptr && xfr::classify(q) != xfr::Kind::None) {
+        if (auto n = p_.xfr->handle_datagram(q, out, peer, t, *p_.options)) return {Next::Send, *n};
+    }
+    // 2. The query ACL.
+    if (!p_.acl->allows(peer)) {
+        AnswerResult r = refuse_query(q, out, t, *p_.options);
+        p_.stats->record(r, t, now_ns() - t0);
+        return {Next::Send, r.size};
+    }
+    // 3. The authoritative answer from one fresh read snapshot.
+    if (!p_.reader->refresh()) {
+        p_.stats->servfail_internal.fetch_add(1, std::memory_order_relaxed);
+        return {Next::Send, servfail(q, out)};
+    }
+    AnswerResult r = answer_query(*p_.reader, q, out, t, *p_.options);
+    p_.reader->release();
+    // 4. Local zones always win; the rest goes to the recursor for clients in
+    // its ACL (never an open resolver). RA only where recursion is offered.
+    const bool may_recurse = p_.recursor != nullptr && p_.recursor->config().allow.allows(peer);
+    if (r.not_ours && may_recurse) return {Next::Recurse, 0};
+    if (may_recurse && r.size >= 4) out[3] = static_cast<std::uint8_t>(out[3] | 0x80);
+    // 5. Counters.
+    p_.stats->record(r, t, now_ns() - t0);
+    return {Next::Send, r.size};
+}
+
+}  // namespace enumd::server::query

@@ -1,0 +1,69 @@
+#pragma once
+/// One query through enumd, whatever transport brought it (net/udp_listener.cpp,
+/// net/tcp_session.cpp). The steps, in order:
+///   1. transfer / NOTIFY / signed-SOA dispatch (xfr.hpp; its own access control)
+///   2. the query ACL (query/acl.cpp) → REFUSED
+///   3. the authoritative answer from our zones (auth/answer.cpp)
+///   4. names outside our zones → the recursor, for clients in its ACL
+///   5. the counters (stats/stats.cpp)
+/// Runs on the hot path: no allocation, no exceptions.
+
+#include <sys/socket.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "enumd/server/acl.hpp"
+#include "enumd/server/answer.hpp"
+#include "enumd/server/recursor.hpp"
+#include "enumd/server/stats.hpp"
+#include "enumd/zones/store.hpp"
+
+namespace enumd::server {
+namespace xfr {
+class Service;
+}
+
+namespace query {
+
+/// What the transport does with the query.
+enum class Next : std::uint8_t {
+    Send,     ///< `size` bytes of the response are in `out` (0 = drop)
+    Recurse,  ///< hand the query to the recursor, which replies later
+};
+
+struct Handled {
+    Next next = Next::Send;
+    std::size_t size = 0;
+};
+
+/// What a worker thread's pipeline uses; all pointers outlive it.
+struct PipelineParts {
+    zones::Reader* reader = nullptr;
+    ThreadStats* stats = nullptr;
+    const AnswerOptions* options = nullptr;
+    const Acl* acl = nullptr;
+    xfr::Service* xfr = nullptr;   ///< null = no transfers
+    Recursor* recursor = nullptr;  ///< null when recursion is off
+};
+
+class Pipeline {
+public:
+    explicit Pipeline(PipelineParts parts) noexcept : p_(parts) {}
+    /// The response to `q` in `out` (at least 4096 octets; 65535 for TCP).
+    Handled handle(std::span<const std::uint8_t> q, std::span<std::uint8_t> out, Transport t,
+                   const sockaddr* peer) noexcept;
+    [[nodiscard]] Recursor* recursor() const noexcept { return p_.recursor; }
+    [[nodiscard]] const AnswerOptions& options() const noexcept { return *p_.options; }
+    [[nodiscard]] xfr::Service* xfr() const noexcept { return p_.xfr; }
+
+private:
+    PipelineParts p_;
+};
+
+/// SERVFAIL for a query we could not answer (database unreadable); 0 = drop.
+std::size_t servfail(std::span<const std::uint8_t> q, std::span<std::uint8_t> out) noexcept;
+
+}  // namespace query
+}  // namespace enumd::server
