@@ -2,8 +2,6 @@
 """Recursor against a scripted upstream (dnspython on 127.0.0.31): EDNS
 fallback for an old server, TC → TCP, random IDs and source ports, the cache
 bound with LRU eviction, and prefetch before expiry."""
-import os
-import socket
 import socketserver
 import struct
 import sys
@@ -17,8 +15,7 @@ import dns.query
 import dns.rcode
 import dns.rrset
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "server"))
-from enumd_harness import Checker, Enumd, free_port  # noqa: E402
+from enumd_testlib import Checker, Enumd, free_port
 
 c = Checker()
 UP = "127.0.0.31"
@@ -81,20 +78,14 @@ def main():
     tcp = socketserver.ThreadingTCPServer((UP, port), Tcp)
     for s in (udp, tcp):
         threading.Thread(target=s.serve_forever, daemon=True).start()
-    import tempfile
-    d = tempfile.mkdtemp(prefix="enumd-upstreams-")
-    cfg = os.path.join(d, "enumd.yaml")
-    rport = free_port()
-    with open(cfg, "w") as f:
-        f.write(f"""listen: ["127.0.0.1:{rport}"]
+    srv = Enumd(config=lambda rport, _: f"""listen: ["127.0.0.1:{rport}"]
 threads: 2
 recursion:
   forwarders: ["{UP}:{port}"]
   prefetch: true
   timeout_ms: 500
   cache: {{max_entries: 4}}
-""")
-    srv = Enumd(["--config", cfg], port=rport, listen=False, stats=True)
+""", threads=None, stats=True)
     try:
         t_pref = time.monotonic()
         r = srv.query("pref.test.", "A", edns=0)

@@ -17,10 +17,9 @@ import dns.query
 import dns.rcode
 import dns.rdatatype
 
-sys.path.insert(0, os.path.dirname(__file__))
-from enumd_harness import SOURCE_DIR, Checker, Enumd  # noqa: E402
+from enumd_testlib import DATA_DIR, Checker, Enumd
 
-DATA = os.path.join(SOURCE_DIR, "tests", "data", "server")
+DATA = os.path.join(DATA_DIR, "server")
 c = Checker()
 
 

@@ -13,12 +13,11 @@ import dns.message
 import dns.query
 import dns.rcode
 
-sys.path.insert(0, os.path.dirname(__file__))
-from enumd_harness import ENUMD, SOURCE_DIR, Checker, Enumd, free_port  # noqa: E402
+from enumd_testlib import DATA_DIR, ENUMD, Checker, Enumd, free_port
 
 c = Checker()
-LAB = os.path.join(SOURCE_DIR, "tests", "data", "server", "lab.zone")
-EXAMPLE = os.path.join(SOURCE_DIR, "tests", "data", "server", "example.zone")
+LAB = os.path.join(DATA_DIR, "server", "lab.zone")
+EXAMPLE = os.path.join(DATA_DIR, "server", "example.zone")
 
 
 def have_ipv6_loopback():
@@ -59,16 +58,8 @@ def main():
         c.check(needle in err, f"config error missing: {needle!r} in {err!r}")
 
     # A single listen address (not a list) is accepted.
-    port1 = free_port()
-    d1 = tempfile.mkdtemp(prefix="enumd-cfg1-")
-    try:
-        p1 = os.path.join(d1, "enumd.yaml")
-        with open(p1, "w") as f:
-            f.write(f"listen: 127.0.0.1:{port1}\nthreads: 1\nzones: [{LAB}]\n")
-        with Enumd(["--config", p1], port=port1, listen=False) as one:
-            c.check(one.query("1.1.9.0.0.5.5.5.3.1.6.e164.arpa.", "NAPTR").rcode() == 0, "scalar listen works")
-    finally:
-        shutil.rmtree(d1, ignore_errors=True)
+    with Enumd(config=lambda port, _: f"listen: 127.0.0.1:{port}\nthreads: 1\nzones: [{LAB}]\n", threads=None) as one:
+        c.check(one.query("1.1.9.0.0.5.5.5.3.1.6.e164.arpa.", "NAPTR").rcode() == 0, "scalar listen works")
 
     # A zone with an error keeps enumd from starting, with file:line.
     d = tempfile.mkdtemp(prefix="enumd-badzone-")
@@ -85,58 +76,54 @@ def main():
         shutil.rmtree(d, ignore_errors=True)
 
     # ACL: only 127.0.0.1 may query; 127.0.0.2 is loopback but outside it.
-    port = free_port()
-    cfg = tempfile.mkdtemp(prefix="enumd-acl-")
-    try:
-        path = os.path.join(cfg, "enumd.yaml")
+    def acl_config(port, _control):
         listen = [f'"127.0.0.1:{port}"'] + ([f'"[::1]:{port}"'] if have_ipv6_loopback() else [])
-        with open(path, "w") as f:
-            f.write(f"listen: [{', '.join(listen)}]\nthreads: 1\nzones: [{LAB}, {EXAMPLE}]\n"
-                    "acl: {query: [127.0.0.1/32, \"::1\"]}\nlogging: {level: warn}\n")
-        with Enumd(["--config", path], port=port, listen=False) as srv:
-            q = dns.message.make_query("1.1.9.0.0.5.5.5.3.1.6.e164.arpa.", "NAPTR")
-            r = dns.query.udp(q, "127.0.0.1", port=port, timeout=2)
-            c.check(r.rcode() == 0 and r.answer, "allowed client gets the answer")
-            r = dns.query.udp(q, "127.0.0.1", port=port, timeout=2, source="127.0.0.2")
-            c.check(r.rcode() == dns.rcode.REFUSED and not r.answer, f"client outside the ACL: {dns.rcode.to_text(r.rcode())}")
-            r = dns.query.tcp(q, "127.0.0.1", port=port, timeout=2, source="127.0.0.2")
-            c.check(r.rcode() == dns.rcode.REFUSED, "TCP client outside the ACL must be REFUSED")
-            if have_ipv6_loopback():
-                r = dns.query.udp(q, "::1", port=port, timeout=2)
-                c.check(r.rcode() == 0 and r.answer, "IPv6 listener answers")
-                r = dns.query.tcp(q, "::1", port=port, timeout=2)
-                c.check(r.rcode() == 0 and r.answer, "IPv6 TCP listener answers")
-            else:
-                print("note: no IPv6 loopback here, IPv6 listener not tested")
+        return (f"listen: [{', '.join(listen)}]\nthreads: 1\nzones: [{LAB}, {EXAMPLE}]\n"
+                "acl: {query: [127.0.0.1/32, \"::1\"]}\nlogging: {level: warn}\n")
 
-            # The same answers through dig and kdig.
-            def dig(*args):
-                p = subprocess.run(["dig", "@127.0.0.1", "-p", str(port), "+norec", *args],
-                                   capture_output=True, text=True, timeout=20)
-                return p.stdout
-            for transport in ([], ["+tcp"]):
-                for edns in (["+edns=0"], ["+noedns"]):
-                    out = dig(*transport, *edns, "NAPTR", "2.1.9.0.0.5.5.5.3.1.6.e164.arpa")
-                    label = " ".join(transport + edns)
-                    c.check("status: NOERROR" in out and "flags: qr aa;" in out and out.count("IN NAPTR\t10 100") == 2,
-                            f"dig {label}: 50/50 pair\n{out}")
-                    c.check(("; EDNS: version: 0, flags:; udp: 1232" in out) == (edns == ["+edns=0"]),
-                            f"dig {label}: OPT echo\n{out}")
-            out = dig("A", "nope.e164.arpa")
-            c.check("status: NXDOMAIN" in out and "e164.arpa.\t\t300\tIN\tSOA" in out, f"dig NXDOMAIN\n{out}")
-            out = dig("+bufsize=512", "TXT", "big.example")
-            c.check("flags: qr aa tc;" in out or "Truncated, retrying in TCP" in out, f"dig TC\n{out}")
-            if shutil.which("kdig"):
-                out = subprocess.run(["kdig", "@127.0.0.1", "-p", str(port), "+tcp", "NAPTR",
-                                      "0.0.0.2.0.5.5.5.2.1.6.e164.arpa"], capture_output=True, text=True,
-                                     timeout=20).stdout
-                c.check("status: NOERROR" in out and "0.0.0.2.0.5.5.5.2.1.6.e164.arpa." in out and "NAPTR" in out,
-                        f"kdig wildcard\n{out}")
-                out = subprocess.run(["kdig", "@127.0.0.1", "-p", str(port), "+edns=1", "A", "host1.example"],
-                                     capture_output=True, text=True, timeout=20).stdout
-                c.check("BADVERS" in out, f"kdig +edns=1\n{out}")
-    finally:
-        shutil.rmtree(cfg, ignore_errors=True)
+    with Enumd(config=acl_config, threads=None) as srv:
+        port = srv.port
+        q = dns.message.make_query("1.1.9.0.0.5.5.5.3.1.6.e164.arpa.", "NAPTR")
+        r = dns.query.udp(q, "127.0.0.1", port=port, timeout=2)
+        c.check(r.rcode() == 0 and r.answer, "allowed client gets the answer")
+        r = dns.query.udp(q, "127.0.0.1", port=port, timeout=2, source="127.0.0.2")
+        c.check(r.rcode() == dns.rcode.REFUSED and not r.answer, f"client outside the ACL: {dns.rcode.to_text(r.rcode())}")
+        r = dns.query.tcp(q, "127.0.0.1", port=port, timeout=2, source="127.0.0.2")
+        c.check(r.rcode() == dns.rcode.REFUSED, "TCP client outside the ACL must be REFUSED")
+        if have_ipv6_loopback():
+            r = dns.query.udp(q, "::1", port=port, timeout=2)
+            c.check(r.rcode() == 0 and r.answer, "IPv6 listener answers")
+            r = dns.query.tcp(q, "::1", port=port, timeout=2)
+            c.check(r.rcode() == 0 and r.answer, "IPv6 TCP listener answers")
+        else:
+            print("note: no IPv6 loopback here, IPv6 listener not tested")
+
+        # The same answers through dig and kdig.
+        def dig(*args):
+            p = subprocess.run(["dig", "@127.0.0.1", "-p", str(port), "+norec", *args],
+                               capture_output=True, text=True, timeout=20)
+            return p.stdout
+        for transport in ([], ["+tcp"]):
+            for edns in (["+edns=0"], ["+noedns"]):
+                out = dig(*transport, *edns, "NAPTR", "2.1.9.0.0.5.5.5.3.1.6.e164.arpa")
+                label = " ".join(transport + edns)
+                c.check("status: NOERROR" in out and "flags: qr aa;" in out and out.count("IN NAPTR\t10 100") == 2,
+                        f"dig {label}: 50/50 pair\n{out}")
+                c.check(("; EDNS: version: 0, flags:; udp: 1232" in out) == (edns == ["+edns=0"]),
+                        f"dig {label}: OPT echo\n{out}")
+        out = dig("A", "nope.e164.arpa")
+        c.check("status: NXDOMAIN" in out and "e164.arpa.\t\t300\tIN\tSOA" in out, f"dig NXDOMAIN\n{out}")
+        out = dig("+bufsize=512", "TXT", "big.example")
+        c.check("flags: qr aa tc;" in out or "Truncated, retrying in TCP" in out, f"dig TC\n{out}")
+        if shutil.which("kdig"):
+            out = subprocess.run(["kdig", "@127.0.0.1", "-p", str(port), "+tcp", "NAPTR",
+                                  "0.0.0.2.0.5.5.5.2.1.6.e164.arpa"], capture_output=True, text=True,
+                                 timeout=20).stdout
+            c.check("status: NOERROR" in out and "0.0.0.2.0.5.5.5.2.1.6.e164.arpa." in out and "NAPTR" in out,
+                    f"kdig wildcard\n{out}")
+            out = subprocess.run(["kdig", "@127.0.0.1", "-p", str(port), "+edns=1", "A", "host1.example"],
+                                 capture_output=True, text=True, timeout=20).stdout
+            c.check("BADVERS" in out, f"kdig +edns=1\n{out}")
     return c.done()
 
 

@@ -14,22 +14,12 @@ import time
 import dns.message
 import dns.rcode
 
-sys.path.insert(0, os.path.dirname(__file__))
-from enumd_harness import ENUMCTL, SOURCE_DIR, Checker, Enumd  # noqa: E402
+from enumd_testlib import DATA_DIR, ENUMCTL, Checker, Enumd, wait_until
 
 c = Checker()
-LAB = os.path.join(SOURCE_DIR, "tests", "data", "server", "lab.zone")
+LAB = os.path.join(DATA_DIR, "server", "lab.zone")
 NEW_NAME = "7.1.9.0.0.5.5.5.3.1.6.e164.arpa."
 NEW_RECORD = '7.1.9.0.0.5.5.5.3.1.6 IN NAPTR 10 100 "u" "E2U+sip" "!^.*$!sip:info@new.example.net!" .\n'
-
-
-def wait_for(pred, seconds=10.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if pred():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def rcode_of(srv, name):
@@ -81,7 +71,7 @@ def main():
             with open(zone, "a") as f:
                 f.write(NEW_RECORD)
             srv.signal(signal.SIGHUP)
-            c.check(wait_for(lambda: rcode_of(srv, NEW_NAME) == dns.rcode.NOERROR), "SIGHUP reload did not take")
+            c.check(wait_until(lambda: rcode_of(srv, NEW_NAME) == dns.rcode.NOERROR, 10), "SIGHUP reload did not take")
 
             # 2. A broken edit is refused with file:line and the old data keeps serving.
             with open(zone, "a") as f:
@@ -98,7 +88,7 @@ def main():
                 lines = [ln for ln in f if not ln.startswith("broken.number") and not ln.startswith("7.1.9")]
             with open(zone, "w") as f:
                 f.writelines(lines)
-            c.check(wait_for(lambda: rcode_of(srv, NEW_NAME) == dns.rcode.NXDOMAIN), "--watch did not reload")
+            c.check(wait_until(lambda: rcode_of(srv, NEW_NAME) == dns.rcode.NXDOMAIN, 10), "--watch did not reload")
 
             # 4. enumctl reload answers ok with the serial.
             out = subprocess.run([ENUMCTL, "reload", "--control", srv.control], capture_output=True, text=True)

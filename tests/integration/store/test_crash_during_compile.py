@@ -9,8 +9,7 @@ import sys
 import tempfile
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "server"))
-from enumd_harness import ENUMCTL, Checker, Enumd  # noqa: E402
+from enumd_testlib import ENUMCTL, Checker, Enumd
 
 c = Checker()
 

@@ -14,10 +14,10 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from xfr_harness import ENUMD, Knot, Proc, free_port, soa_serial, tmpdir, wait_for  # noqa: E402
+from enumd_testlib import ENUMD, Knot, Proc, free_port, soa_serial, stop_all, wait_for
 
 
 def proc_stat(pid):
@@ -35,17 +35,17 @@ def proc_stat(pid):
 
 def main():
     db, origin = sys.argv[1], sys.argv[2]
-    tmp = tmpdir("enumd-xfr-bench-")
+    tmp = tempfile.mkdtemp(prefix="enumd-xfr-bench-")
     port = free_port()
     enumd = knot = None
     try:
         enumd = Proc([ENUMD, "--db", db, "--listen", f"127.0.0.1:{port}", "--threads", "1", "--allow-transfer",
-                      "127.0.0.1"], os.path.join(tmp, "enumd.log"))
+                      "127.0.0.1"], os.path.join(tmp, "enumd.log"), name="enumd")
         want = wait_for(lambda: soa_serial(port, origin), 60, "enumd to answer")
         time.sleep(0.5)
         cpu0, hwm0 = proc_stat(enumd.proc.pid)
         t0 = time.monotonic()
-        knot = Knot(tmp, [origin], primary_port=port)
+        knot = Knot(tmp, secondary_zones=[origin], primary_port=port, journal=True)
         # While Knot transfers, enumd (one worker thread) keeps answering queries.
         lat = []
         peak_anon = hwm0
@@ -74,9 +74,7 @@ def main():
             print(f"queries to enumd during the transfer: {len(lat)}, median {lat[len(lat) // 2] * 1000:.1f} ms, "
                   f"max {lat[-1] * 1000:.1f} ms")
     finally:
-        for p in (knot, enumd):
-            if p is not None:
-                p.stop()
+        stop_all(knot, enumd)
         shutil.rmtree(tmp, ignore_errors=True)
 
 

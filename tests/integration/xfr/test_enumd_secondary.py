@@ -14,8 +14,8 @@
 import os
 import shutil
 import signal
-import subprocess
 import sys
+import tempfile
 import time
 
 import dns.message
@@ -24,135 +24,91 @@ import dns.query
 import dns.rcode
 import dns.rdatatype
 
-from xfr_harness import (sanitizer_reports, LAB, SECRET, Enumd, Knot, Proc, axfr_rrsets, compare_servers, free_port, query_rrset,
-                         soa_serial, tmpdir, wait_for)
-import dns.tsig
+from enumd_testlib import Checker, Enumd, Knot, Proc, free_port, query_rrset, soa_serial, stop_and_report, wait_for
+from enumd_testlib.xfr import SECRET, ZONE, check_same_rrsets, enumd_secondary_config, write_lab_zone
 
-ZONE = "e164.arpa."
-KEY = dns.tsig.Key("xfr.", SECRET, "hmac-sha256")
 HERE = os.path.dirname(os.path.abspath(__file__))
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
-
-
-def lab_with_serial(path, serial, extra=""):
-    with open(LAB) as f:
-        text = f.read().replace("hostmaster.example.net. 1 ", f"hostmaster.example.net. {serial} ")
-    with open(path, "w") as f:
-        f.write(text + extra)
+c = Checker()
 
 
 def main():
-    tmp = tmpdir("enumd-xfr-secondary-")
+    tmp = tempfile.mkdtemp(prefix="enumd-xfr-secondary-")
     zone_path = os.path.join(tmp, "lab.zone")
-    lab_with_serial(zone_path, 1)
+    write_lab_zone(zone_path, 1)
     eport = free_port()
     fport = free_port()
     state = os.path.join(tmp, "fake.state")
     with open(state, "w") as f:
         f.write("1")
 
-    def config(port, control):
-        return f"""listen: ["127.0.0.1:{port}"]
-database: {tmp}/db
-control: {control}
-keys:
-  - name: xfr.
-    algorithm: hmac-sha256
-    secret: {SECRET}
-zones:
-  - origin: e164.arpa.
-    primary: 127.0.0.1:{knot.port}
-    key: xfr.
-  - origin: fake.test.
-    primary: 127.0.0.1:{fport}
-"""
-
     knot = enumd = fake = None
     try:
-        knot = Knot(tmp, [], name="knot-primary", key_secret=SECRET, notify_port=eport,
-                    primary_zones={ZONE: zone_path})
-        fake = Proc([sys.executable if False else "/usr/bin/python3", os.path.join(HERE, "fake_primary.py"), str(fport),
-                     state], os.path.join(tmp, "fake.log"))
+        knot = Knot(tmp, {ZONE: zone_path}, name="knot-primary", key_secret=SECRET, notify_port=eport, journal=True)
+        fake = Proc(["/usr/bin/python3", os.path.join(HERE, "fake_primary.py"), str(fport), state],
+                    os.path.join(tmp, "fake.log"), name="fake-primary")
         wait_for(lambda: "ready" in fake.logs(), 10, "the fake primary")
-        enumd = Enumd(tmp, config, port=eport)
+        config = enumd_secondary_config(f"{tmp}/db", {ZONE: (knot.port, True), "fake.test.": (fport, False)})
+        enumd = Enumd(config=config, workdir=tmp, port=eport)
         wait_for(lambda: soa_serial(enumd.port, ZONE) == 1, 20, "enumd to transfer serial 1 from Knot")
-        check(True, "enumd transferred the lab zone from Knot (TSIG) and serves serial 1")
-        expected = axfr_rrsets(knot.port, ZONE, keyring=KEY, keyname="xfr.")
-        diffs = compare_servers(expected, knot.port, enumd.port)
-        check(not diffs, f"enumd and Knot serve the same {len(expected)} RRsets" + (f": {diffs[:3]}" if diffs else ""))
+        c.check(True, "enumd transferred the lab zone from Knot (TSIG) and serves serial 1")
+        check_same_rrsets(c, knot.port, enumd.port, "enumd and Knot")
 
         # A change on the primary: Knot reloads, NOTIFYs enumd, enumd transfers.
-        lab_with_serial(zone_path, 2, '7.7.7.7.0.5.5.5.3.1.6 IN NAPTR 10 100 "u" "E2U+sip" "!^.*$!sip:seven@x.example.net!" .\n')
+        write_lab_zone(zone_path, 2, '7.7.7.7.0.5.5.5.3.1.6 IN NAPTR 10 100 "u" "E2U+sip" "!^.*$!sip:seven@x.example.net!" .\n')
         t0 = time.monotonic()
         r = knot.knotc("zone-reload", ZONE)
-        check(r.returncode == 0, f"knotc zone-reload: {r.stdout.strip()} {r.stderr.strip()}")
+        c.check(r.returncode == 0, f"knotc zone-reload: {r.stdout.strip()} {r.stderr.strip()}")
         wait_for(lambda: soa_serial(enumd.port, ZONE) == 2, 15, "enumd to serve serial 2 after Knot's NOTIFY")
         took = time.monotonic() - t0
-        check(took < 15, f"enumd served serial 2 {took:.2f} s after the change (NOTIFY, refresh timer 3600 s)")
-        check("NOTIFY received, refreshing" in enumd.logs(), "enumd logged the NOTIFY from Knot")
-        check('event="IXFR in received"' in enumd.logs(), "enumd refreshed by IXFR from Knot's journal")
-        expected = axfr_rrsets(knot.port, ZONE, keyring=KEY, keyname="xfr.")
-        diffs = compare_servers(expected, knot.port, enumd.port)
-        check(not diffs and ("7.7.7.7.0.5.5.5.3.1.6.e164.arpa.", dns.rdatatype.NAPTR) in expected,
-              f"after the change enumd and Knot serve the same {len(expected)} RRsets")
+        c.check(took < 15, f"enumd served serial 2 {took:.2f} s after the change (NOTIFY, refresh timer 3600 s)")
+        c.check("NOTIFY received, refreshing" in enumd.logs(), "enumd logged the NOTIFY from Knot")
+        c.check('event="IXFR in received"' in enumd.logs(), "enumd refreshed by IXFR from Knot's journal")
+        expected = check_same_rrsets(c, knot.port, enumd.port, "after the change enumd and Knot")
+        c.check(("7.7.7.7.0.5.5.5.3.1.6.e164.arpa.", dns.rdatatype.NAPTR) in expected, "the change has the added number")
 
         out = enumd.ctl("zones").stdout
         line = [l for l in out.splitlines() if l.startswith(ZONE)]
-        check(line and "role=secondary" in line[0] and "last_transfer=20" in line[0] and "next_refresh=20" in line[0],
-              f"enumctl zones: {line[0] if line else out!r}")
+        c.check(line and "role=secondary" in line[0] and "last_transfer=20" in line[0] and "next_refresh=20" in line[0],
+                f"enumctl zones: {line[0] if line else out!r}")
 
         # The fake primary: version 1 transfers; version 2 stalls after one message and is killed.
         wait_for(lambda: soa_serial(enumd.port, "fake.test.") == 1, 20, "enumd to transfer fake.test. serial 1")
         before, _ = query_rrset(enumd.port, "h7.fake.test.", "A")
-        check(before is not None and before[1] == ["192.0.2.7"], f"fake.test. version 1 served: {before}")
+        c.check(before is not None and before[1] == ["192.0.2.7"], f"fake.test. version 1 served: {before}")
         with open(state, "w") as f:
             f.write("2")
         n = dns.message.make_query("fake.test.", "SOA")
         n.set_opcode(dns.opcode.NOTIFY)
         n.flags |= dns.flags.AA
         resp = dns.query.udp(n, "127.0.0.1", port=enumd.port, timeout=2)
-        check(resp.rcode() == dns.rcode.NOERROR and resp.opcode() == dns.opcode.NOTIFY,
-              "NOTIFY from the primary's address is accepted")
+        c.check(resp.rcode() == dns.rcode.NOERROR and resp.opcode() == dns.opcode.NOTIFY,
+                "NOTIFY from the primary's address is accepted")
         wait_for(lambda: "stalling after the first message" in fake.logs(), 15, "the fake primary to start streaming")
         fake.stop(signal.SIGKILL)
         wait_for(lambda: "in failed, old data keeps serving" in enumd.logs(), 20, "enumd to notice the broken transfer")
         after, _ = query_rrset(enumd.port, "h7.fake.test.", "A")
-        check(soa_serial(enumd.port, "fake.test.") == 1 and after == before,
-              "after the primary died mid-transfer enumd still serves version 1 (serial 1, same data)")
+        c.check(soa_serial(enumd.port, "fake.test.") == 1 and after == before,
+                "after the primary died mid-transfer enumd still serves version 1 (serial 1, same data)")
 
         # A NOTIFY from an address that is not the zone's primary is refused.
         resp = dns.query.udp(n, "127.0.0.1", port=enumd.port, timeout=2, source="127.0.0.2")
-        check(resp.rcode() == dns.rcode.REFUSED, "NOTIFY from 127.0.0.2 (not a primary) is REFUSED")
+        c.check(resp.rcode() == dns.rcode.REFUSED, "NOTIFY from 127.0.0.2 (not a primary) is REFUSED")
 
         # Restart: the stored zones serve at once and nothing is transferred again.
         enumd.stop()
-        enumd = Enumd(tmp, config, port=eport, name="enumd2")
-        check(soa_serial(enumd.port, ZONE) == 2, "after a restart enumd serves serial 2 from its database at once")
+        enumd = Enumd(config=config, workdir=tmp, port=eport, name="enumd2")
+        c.check(soa_serial(enumd.port, ZONE) == 2, "after a restart enumd serves serial 2 from its database at once")
         time.sleep(1.5)
         logs = enumd.logs()
-        check('event="transfer in stored"' not in logs, "no transfer after the restart (serials unchanged)")
+        c.check('event="transfer in stored"' not in logs, "no transfer after the restart (serials unchanged)")
         out = enumd.ctl("zones").stdout
-        check("up to date with" in out, f"the restarted secondary checked the primary's SOA: {out.strip()}")
+        c.check("up to date with" in out, f"the restarted secondary checked the primary's SOA: {out.strip()}")
     except AssertionError as e:
-        failures.append(str(e))
-        print("FAIL", e)
+        c.fail(str(e))
     finally:
-        for p in (enumd, fake, knot):
-            if p is not None:
-                p.stop()
-        if failures:
-            for p, nme in ((enumd, "enumd"), (knot, "knot")):
-                if p is not None:
-                    print(f"--- {nme} log (tail)\n" + "\n".join(p.logs().splitlines()[-40:]))
+        stop_and_report(c, enumd, knot, fake)
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{len(failures)} failure(s), {len(sanitizer_reports)} sanitizer report(s)")
-    return 1 if failures or sanitizer_reports else 0
+    return c.done()
 
 
 if __name__ == "__main__":

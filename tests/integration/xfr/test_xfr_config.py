@@ -5,16 +5,12 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 
-from xfr_harness import ENUMD, LAB, SECRET, free_port, tmpdir
+from enumd_testlib import ENUMD, Checker, free_port
+from enumd_testlib.xfr import LAB, SECRET
 
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
+c = Checker()
 
 
 CASES = [
@@ -38,7 +34,7 @@ CASES = [
 
 
 def main():
-    tmp = tmpdir("enumd-xfr-config-")
+    tmp = tempfile.mkdtemp(prefix="enumd-xfr-config-")
     try:
         for what, body, where, text in CASES:
             cfg = os.path.join(tmp, "bad.yaml")
@@ -46,8 +42,8 @@ def main():
                 f.write(f'listen: ["127.0.0.1:{free_port()}"]\n' + body)
             p = subprocess.run([ENUMD, "--config", cfg], capture_output=True, text=True, timeout=30)
             err = p.stderr
-            check(p.returncode == 2 and f"{cfg}:{where}" in err and text in err,
-                  f"{what}: exit {p.returncode}, {err.strip().splitlines()[0] if err.strip() else '(no message)'}")
+            c.check(p.returncode == 2 and f"{cfg}:{where}" in err and text in err,
+                    f"{what}: exit {p.returncode}, {err.strip().splitlines()[0] if err.strip() else '(no message)'}")
         for args, text in [(["--tsig-key", "xfr.:hmac-sha256:###"], "--tsig-key"),
                            (["--allow-transfer", "10.0.0.0/99"], "--allow-transfer"),
                            (["--transfer-key", "nokey."], "no such --tsig-key"),
@@ -55,11 +51,10 @@ def main():
                            (["--notify", "x:y"], "--notify")]:
             p = subprocess.run([ENUMD, "--listen", f"127.0.0.1:{free_port()}", "--zone", LAB] + args,
                                capture_output=True, text=True, timeout=30)
-            check(p.returncode == 2 and text in p.stderr, f"{' '.join(args)}: exit {p.returncode}, {p.stderr.strip()}")
+            c.check(p.returncode == 2 and text in p.stderr, f"{' '.join(args)}: exit {p.returncode}, {p.stderr.strip()}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{len(failures)} failure(s)")
-    return 1 if failures else 0
+    return c.done()
 
 
 if __name__ == "__main__":

@@ -15,21 +15,16 @@ import socket
 import struct
 import subprocess
 import sys
+import tempfile
 import time
 
 import dns.message
 import dns.query
 import dns.rdatatype
 
-from xfr_harness import sanitizer_reports, ENUMD, SOURCE_DIR, Proc, free_port, soa_serial, tmpdir, wait_for
+from enumd_testlib import ENUMD, SOURCE_DIR, Checker, Proc, free_port, soa_serial, wait_for
 
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
+c = Checker()
 
 
 def anon_mb(pid):
@@ -41,7 +36,7 @@ def anon_mb(pid):
 
 
 def main():
-    tmp = tmpdir("enumd-xfr-stream-")
+    tmp = tempfile.mkdtemp(prefix="enumd-xfr-stream-")
     enumd = None
     stalled = None
     try:
@@ -53,7 +48,7 @@ def main():
         port = free_port()
         enumd = Proc([ENUMD, "--listen", f"127.0.0.1:{port}", "--threads", "1", "--zone",
                       os.path.join(tmp, "enum.zone"), "--db", os.path.join(tmp, "db"), "--allow-transfer", "127.0.0.1"],
-                     os.path.join(tmp, "enumd.log"))
+                     os.path.join(tmp, "enumd.log"), name="enumd")
         serial = wait_for(lambda: soa_serial(port, origin), 180, "enumd to compile and answer", step=0.2)
         anon_before = anon_mb(enumd.proc.pid)
 
@@ -74,8 +69,8 @@ def main():
             r = (dns.query.tcp if tcp else dns.query.udp)(m, "127.0.0.1", port=port, timeout=2)
             worst = max(worst, time.monotonic() - t0)
             answered += 1 if r.answer else 0
-        check(answered == 200, f"{answered}/200 UDP+TCP queries answered while a transfer is stalled")
-        check(worst < 1.0, f"slowest answer {worst * 1000:.1f} ms while a transfer is stalled")
+        c.check(answered == 200, f"{answered}/200 UDP+TCP queries answered while a transfer is stalled")
+        c.check(worst < 1.0, f"slowest answer {worst * 1000:.1f} ms while a transfer is stalled")
 
         # A normal AXFR alongside: the whole zone, SOA first and last.
         msgs = 0
@@ -85,36 +80,35 @@ def main():
             for rrset in m.answer:
                 for rd in rrset:
                     rrs.append((rrset.name, rrset.rdtype, rd))
-        check(rrs[0][1] == dns.rdatatype.SOA and rrs[-1][1] == dns.rdatatype.SOA, "SOA first and last")
-        check(sum(1 for r in rrs if r[1] == dns.rdatatype.SOA) == 2, "exactly two SOA records")
-        check(len(rrs) == records + 1, f"{len(rrs)} records = {records} in the zone file + closing SOA")
-        check(msgs > 50, f"streamed in {msgs} messages")
+        c.check(rrs[0][1] == dns.rdatatype.SOA and rrs[-1][1] == dns.rdatatype.SOA, "SOA first and last")
+        c.check(sum(1 for r in rrs if r[1] == dns.rdatatype.SOA) == 2, "exactly two SOA records")
+        c.check(len(rrs) == records + 1, f"{len(rrs)} records = {records} in the zone file + closing SOA")
+        c.check(msgs > 50, f"streamed in {msgs} messages")
         anon_after = anon_mb(enumd.proc.pid)
-        check(anon_after < anon_before + 64,
-              f"enumd anonymous memory {anon_before} MB before, {anon_after} MB after the transfers")
+        c.check(anon_after < anon_before + 64,
+                f"enumd anonymous memory {anon_before} MB before, {anon_after} MB after the transfers")
 
         # IXFR with dnspython (RFC 1995): current serial → one SOA; unknown serial → AXFR form.
         q = dns.message.make_query(origin, "IXFR")
         q.authority.append(dns.rrset.from_text(origin, 0, "IN", "SOA", f". . {serial} 0 0 0 0"))
         r = dns.query.tcp(q, "127.0.0.1", port=port, timeout=5)
-        check(len(r.answer) == 1 and r.answer[0].rdtype == dns.rdatatype.SOA, "IXFR at the current serial: one SOA")
+        c.check(len(r.answer) == 1 and r.answer[0].rdtype == dns.rdatatype.SOA, "IXFR at the current serial: one SOA")
         r = dns.query.udp(q, "127.0.0.1", port=port, timeout=5)
-        check(len(r.answer) == 1 and r.answer[0][0].serial == serial, "IXFR over UDP: the current SOA")
+        c.check(len(r.answer) == 1 and r.answer[0][0].serial == serial, "IXFR over UDP: the current SOA")
         n = 0
         for m in dns.query.xfr("127.0.0.1", origin, rdtype=dns.rdatatype.IXFR, serial=(serial - 5) % 2**32, port=port,
                                timeout=30, lifetime=120, relativize=False):
             n += sum(len(rrset) for rrset in m.answer)
-        check(n == records + 1, f"IXFR from an unknown serial falls back to the AXFR form ({n} records)")
+        c.check(n == records + 1, f"IXFR from an unknown serial falls back to the AXFR form ({n} records)")
     finally:
         if stalled is not None:
             stalled.close()
         if enumd is not None:
             enumd.stop()
-            if failures:
+            if c.failures:
                 print(enumd.logs()[-3000:])
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{len(failures)} failure(s), {len(sanitizer_reports)} sanitizer report(s)")
-    return 1 if failures or sanitizer_reports else 0
+    return c.done()
 
 
 if __name__ == "__main__":
