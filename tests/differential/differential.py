@@ -28,23 +28,17 @@ import argparse
 import os
 import random
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
-import time
 
 import dns.exception
 import dns.flags
 import dns.message
 import dns.name
-import dns.opcode
 import dns.query
-import dns.rcode
-import dns.rdataclass
-import dns.rdatatype
 import dns.zone
+
+from enumd_testlib import Enumd, Knot, Nsd, compare_responses, sanitizer_reports, stop_all
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ZONES = [("example.", "rfc4592.zone"), ("e164.arpa.", "lab.zone"), ("misc.test.", "misc.zone")]
@@ -68,98 +62,18 @@ def log(msg):
 
 # ------------------------------------------------------------------ servers
 
-def free_port():
-    while True:
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-        s.close()
-        t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        try:
-            t.bind(("127.0.0.1", port))
-            return port
-        except OSError:
-            continue
-        finally:
-            t.close()
-
-
-class Server:
-    def __init__(self, label, workdir, zones):
-        self.label = label
-        self.dir = os.path.join(workdir, label)
-        os.makedirs(self.dir)
-        self.zones = zones  # [(origin, absolute path)]
-        self.port = free_port()
-        self.proc = None
-        self.logf = None
-
-    def command(self):
-        raise NotImplementedError
-
-    def start(self):
-        self.logf = open(os.path.join(self.dir, "server.log"), "w")
-        cmd = self.command()
-        log("%s: %s" % (self.label, " ".join(cmd)))
-        self.proc = subprocess.Popen(cmd, stdout=self.logf, stderr=subprocess.STDOUT, cwd=self.dir)
-        deadline = time.monotonic() + 30
-        pending = [origin for origin, _ in self.zones]
-        while pending and time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                break
-            try:
-                q = dns.message.make_query(pending[0], "SOA")
-                r = dns.query.udp(q, "127.0.0.1", port=self.port, timeout=0.2)
-                if r.rcode() == dns.rcode.NOERROR and r.answer:
-                    pending.pop(0)
-                    continue
-            except (dns.exception.Timeout, OSError):
-                pass
-            time.sleep(0.05)
-        if pending:
-            self.stop()
-            with open(os.path.join(self.dir, "server.log")) as f:
-                sys.stdout.write(f.read()[-3000:])
-            raise RuntimeError("%s did not answer for %s within 30 s" % (self.label, pending[0]))
-        log("%s: serving on 127.0.0.1:%d" % (self.label, self.port))
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        if self.logf:
-            self.logf.close()
-
-
-class Knot(Server):
-    def command(self):
-        conf = os.path.join(self.dir, "knot.conf")
-        with open(conf, "w") as f:
-            f.write("server:\n    rundir: \"%s\"\n    listen: 127.0.0.1@%d\n" % (self.dir, self.port))
-            f.write("    udp-workers: 1\n    tcp-workers: 1\n    background-workers: 1\n")
-            f.write("log:\n  - target: stderr\n    any: notice\n")
-            f.write("database:\n    storage: \"%s/db\"\n" % self.dir)
-            f.write("control:\n    listen: \"%s/knot.sock\"\n" % self.dir)
-            f.write("template:\n  - id: default\n    storage: \"%s\"\n" % self.dir)
-            f.write("    zonefile-sync: -1\n    zonefile-load: whole\n    journal-content: none\n")
-            f.write("zone:\n")
-            for origin, path in self.zones:
-                f.write("  - domain: %s\n    file: \"%s\"\n" % (origin, path))
-        return ["/usr/sbin/knotd", "-c", conf]
-
-
-class Enumd(Server):
-    binary = None
-
-    def command(self):
-        cmd = [self.binary, "--listen", "127.0.0.1:%d" % self.port, "--threads", "1"]
-        for origin, path in self.zones:
-            cmd += ["--zone", "%s=%s" % (origin, path)]
-        return cmd
+def start_server(kind, label, workdir, zones, enumd_binary):
+    """One server on a free loopback port serving zones [(origin, path)], once it answers."""
+    if kind == "knot":
+        server = Knot(workdir, dict(zones), name=label)
+    elif kind == "nsd":
+        server = Nsd(workdir, dict(zones), name=label)
+    else:
+        server = Enumd([a for origin, path in zones for a in ("--zone", "%s=%s" % (origin, path))], threads=1,
+                       name=label, workdir=workdir, binary=enumd_binary)
+    log("%s: %s" % (label, " ".join(server.cmd)))
+    log("%s: serving on 127.0.0.1:%d" % (label, server.port))
+    return server
 
 
 # ------------------------------------------------------------------ queries
@@ -231,74 +145,6 @@ def build_queries(zone_paths, seed):
     return out
 
 
-# ------------------------------------------------------------------ comparing
-
-FLAG_NAMES = [("QR", dns.flags.QR), ("AA", dns.flags.AA), ("TC", dns.flags.TC), ("RD", dns.flags.RD),
-              ("RA", dns.flags.RA), ("AD", dns.flags.AD), ("CD", dns.flags.CD)]
-
-
-def flags_text(flags):
-    return " ".join(n for n, bit in FLAG_NAMES if flags & bit) or "-"
-
-
-def rrset_key(rrset):
-    """An RRset as a comparable value: owner (lower-case), class, type, TTL, canonical rdata."""
-    rdatas = frozenset(rd.to_digestable() for rd in rrset)
-    return (rrset.name.to_text().lower(), rrset.rdclass, rrset.rdtype, rrset.ttl, rdatas)
-
-
-def rrset_text(rrset):
-    return "\n".join("      " + line for line in rrset.to_text().splitlines())
-
-
-def section_diff(name, a_label, a_sec, b_label, b_sec):
-    out = []
-    a_map = {rrset_key(r): r for r in a_sec}
-    b_map = {rrset_key(r): r for r in b_sec}
-    for k in sorted(set(a_map) - set(b_map), key=str):
-        out.append("    %s only from %s:\n%s" % (name, a_label, rrset_text(a_map[k])))
-    for k in sorted(set(b_map) - set(a_map), key=str):
-        out.append("    %s only from %s:\n%s" % (name, b_label, rrset_text(b_map[k])))
-    return out
-
-
-def compare(a_label, ra, b_label, rb, qname, strict_additional):
-    """(differences, notes) between two responses (None = no answer)."""
-    if ra is None or rb is None:
-        if ra is None and rb is None:
-            return [], []
-        return ["    %s: %s, %s: %s" % (a_label, "no answer" if ra is None else "answered",
-                                        b_label, "no answer" if rb is None else "answered")], []
-    diffs, notes = [], []
-    if ra.rcode() != rb.rcode():
-        diffs.append("    rcode: %s %s, %s %s" % (a_label, dns.rcode.to_text(ra.rcode()),
-                                                  b_label, dns.rcode.to_text(rb.rcode())))
-    if ra.opcode() != rb.opcode():
-        diffs.append("    opcode: %s %s, %s %s" % (a_label, ra.opcode(), b_label, rb.opcode()))
-    if ra.flags & ~0x780F != rb.flags & ~0x780F:  # flag bits only (opcode and rcode compared above)
-        diffs.append("    flags: %s [%s], %s [%s]" % (a_label, flags_text(ra.flags), b_label, flags_text(rb.flags)))
-    for label, r in ((a_label, ra), (b_label, rb)):
-        if len(r.question) != 1 or r.question[0].name.to_text() != qname:
-            got = r.question[0].name.to_text() if r.question else "(none)"
-            diffs.append("    question: %s echoed %s, asked %s" % (label, got, qname))
-    if (ra.edns >= 0) != (rb.edns >= 0) or (ra.edns >= 0 and ra.edns != rb.edns):
-        diffs.append("    EDNS: %s version %d, %s version %d (-1 = no OPT)" % (a_label, ra.edns, b_label, rb.edns))
-    elif ra.edns >= 0 and (ra.ednsflags & dns.flags.DO) != (rb.ednsflags & dns.flags.DO):
-        diffs.append("    EDNS DO bit (RFC 3225 §3: copied into the response): %s %s, %s %s"
-                     % (a_label, bool(ra.ednsflags & dns.flags.DO), b_label, bool(rb.ednsflags & dns.flags.DO)))
-    elif ra.edns >= 0 and ra.payload != rb.payload:
-        notes.append("    EDNS payload: %s %d, %s %d" % (a_label, ra.payload, b_label, rb.payload))
-    if (ra.flags & dns.flags.TC) and (rb.flags & dns.flags.TC):
-        return diffs, notes  # RFC 2181 §9: what a truncated answer carries is the server's choice
-    diffs += section_diff("answer", a_label, ra.answer, b_label, rb.answer)
-    diffs += section_diff("authority", a_label, ra.authority, b_label, rb.authority)
-    add_a = [r for r in ra.additional if r.rdtype != dns.rdatatype.OPT]
-    add_b = [r for r in rb.additional if r.rdtype != dns.rdatatype.OPT]
-    extra = section_diff("additional", a_label, add_a, b_label, add_b)
-    (diffs if strict_additional else notes).extend(extra)
-    return diffs, notes
-
-
 # EDNS corner cases (RFC 6891) for a few names: unknown version -> BADVERS,
 # DO bit set on a server without DNSSEC data, a 512-octet buffer (TC for big RRsets).
 EDNS_VARIANTS = [("EDNS version 1", {"edns_version": 1}),
@@ -330,6 +176,24 @@ def ask(port, qname, qtype, transport, edns, rd, edns_kw=None):
     return None
 
 
+class Tally:
+    """Compares the two servers' responses to each query and counts (and prints) what differs."""
+
+    def __init__(self, a_label, b_label, strict_additional):
+        self.a_label, self.b_label, self.strict = a_label, b_label, strict_additional
+        self.sent = self.diffs = self.notes = 0
+
+    def compare(self, where, qname, ra, rb):
+        self.sent += 1
+        diffs, notes = compare_responses(self.a_label, ra, self.b_label, rb, qname, self.strict)
+        if diffs:
+            self.diffs += 1
+            log("DIFFERENCE %s\n%s" % (where, "\n".join(diffs)))
+        if notes:
+            self.notes += 1
+            log("note %s\n%s" % (where, "\n".join(notes)))
+
+
 PERTURBATIONS = {
     "lab.zone": ("server1.example.net!\" .\n; +61355500912", "server9.example.net!\" .\n; +61355500912"),
     "misc.zone": ("short  5     IN A", "short  6     IN A"),
@@ -353,8 +217,8 @@ def perturbed(zone_paths, workdir):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--a", default="knot", choices=["knot", "enumd"])
-    ap.add_argument("--b", default="enumd", choices=["knot", "enumd"])
+    ap.add_argument("--a", default="knot", choices=["knot", "enumd", "nsd"])
+    ap.add_argument("--b", default="enumd", choices=["knot", "enumd", "nsd"])
     ap.add_argument("--enumd", default=None, help="path of the enumd binary")
     ap.add_argument("--seed", type=int, default=4592)
     ap.add_argument("--additional", choices=["note", "strict"], default="note")
@@ -388,61 +252,44 @@ def main():
     if "enumd" in (args.a, args.b):
         if not args.enumd or not os.access(args.enumd, os.X_OK):
             sys.exit("differential: --enumd must name the enumd binary")
-        Enumd.binary = os.path.abspath(args.enumd)
-    if not os.access("/usr/sbin/knotd", os.X_OK):
-        sys.exit("differential: knotd missing (apt-get install knot)")
+    for kind, peer in (("knot", Knot), ("nsd", Nsd)):
+        if kind in (args.a, args.b) and not peer.available():
+            sys.exit("differential: %s missing (apt-get install %s)" % (peer.binary, kind))
 
     workdir = tempfile.mkdtemp(prefix="enumd-differential-")
-    kinds = {"knot": Knot, "enumd": Enumd}
+    enumd_binary = os.path.abspath(args.enumd) if args.enumd else None
     a_label = args.a + ("-a" if args.a == args.b else "")
     b_label = args.b + ("-b" if args.a == args.b else "")
-    sa = kinds[args.a](a_label, workdir, zone_paths)
-    sb = kinds[args.b](b_label, workdir, perturbed(zone_paths, workdir) if args.perturb else zone_paths)
-    n_diff = n_note = n_sent = 0
+    tally = Tally(a_label, b_label, args.additional == "strict")
+    sa = sb = None
     try:
-        sa.start()
-        sb.start()
+        sa = start_server(args.a, a_label, workdir, zone_paths, enumd_binary)
+        sb = start_server(args.b, b_label, workdir, perturbed(zone_paths, workdir) if args.perturb else zone_paths,
+                          enumd_binary)
         variants = [("udp", False), ("udp", True), ("tcp", False), ("tcp", True)]
         for i, (qname, qtype) in enumerate(queries):
             for transport, edns in variants:
                 rd = i % 5 == 0
-                ra = ask(sa.port, qname, qtype, transport, edns, rd)
-                rb = ask(sb.port, qname, qtype, transport, edns, rd)
-                n_sent += 1
-                diffs, notes = compare(a_label, ra, b_label, rb, qname, args.additional == "strict")
                 where = "%s %s over %s%s%s" % (qname, qtype, transport.upper(), " +EDNS" if edns else "",
                                                " RD=1" if rd else "")
-                if diffs:
-                    n_diff += 1
-                    log("DIFFERENCE %s\n%s" % (where, "\n".join(diffs)))
-                if notes:
-                    n_note += 1
-                    log("note %s\n%s" % (where, "\n".join(notes)))
+                tally.compare(where, qname, ask(sa.port, qname, qtype, transport, edns, rd),
+                              ask(sb.port, qname, qtype, transport, edns, rd))
         if not args.zone:
             for qname, qtype in EDNS_NAMES:
                 for what, kw in EDNS_VARIANTS:
                     for transport in ("udp", "tcp"):
-                        ra = ask(sa.port, qname, qtype, transport, True, False, kw)
-                        rb = ask(sb.port, qname, qtype, transport, True, False, kw)
-                        n_sent += 1
-                        diffs, notes = compare(a_label, ra, b_label, rb, qname, args.additional == "strict")
                         where = "%s %s over %s %s" % (qname, qtype, transport.upper(), what)
-                        if diffs:
-                            n_diff += 1
-                            log("DIFFERENCE %s\n%s" % (where, "\n".join(diffs)))
-                        if notes:
-                            n_note += 1
-                            log("note %s\n%s" % (where, "\n".join(notes)))
+                        tally.compare(where, qname, ask(sa.port, qname, qtype, transport, True, False, kw),
+                                      ask(sb.port, qname, qtype, transport, True, False, kw))
     finally:
-        sa.stop()
-        sb.stop()
-        if args.keep or n_diff:
+        stop_all(sa, sb)
+        if args.keep or tally.diffs:
             log("work directory kept: %s" % workdir)
         else:
             shutil.rmtree(workdir, ignore_errors=True)
     log("%d names x types, %d queries per server: %d with differences, %d with notes (%s vs %s)"
-        % (len(queries), n_sent, n_diff, n_note, a_label, b_label))
-    return 1 if n_diff else 0
+        % (len(queries), tally.sent, tally.diffs, tally.notes, a_label, b_label))
+    return 1 if tally.diffs or sanitizer_reports else 0
 
 
 if __name__ == "__main__":

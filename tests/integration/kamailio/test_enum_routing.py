@@ -55,10 +55,9 @@ import dns.message
 import dns.query
 import dns.rcode
 
-SOURCE_DIR = os.environ.get("SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", "..", ".."))
-BUILD_DIR = os.environ.get("BUILD_DIR", os.path.join(SOURCE_DIR, "build"))
-ENUMD = os.path.join(BUILD_DIR, "bin", "enumd")
-DATA = os.path.join(SOURCE_DIR, "tests", "data", "kamailio")
+from enumd_testlib import DATA_DIR, ENUMD, Checker, Proc, wait_until
+
+DATA = os.path.join(DATA_DIR, "kamailio")
 KAMAILIO_MODULES = "/usr/lib/x86_64-linux-gnu/kamailio/modules"
 NEEDED_MODULES = ("tm", "sl", "rr", "pv", "textops", "maxfwd", "enum", "xlog")
 
@@ -82,18 +81,11 @@ VETH_SIP = f"eks{TAG}"[:15]
 CLONE_NEWNET = 0x40000000
 _libc = ctypes.CDLL(None, use_errno=True)
 
-failures = []
+c = Checker()
 
 
 def log(msg):
     print(msg, flush=True)
-
-
-def check(ok, what):
-    log(("ok   " if ok else "FAIL ") + what)
-    if not ok:
-        failures.append(what)
-    return ok
 
 
 def run(cmd, timeout=30, check_rc=True):
@@ -146,9 +138,9 @@ def ensure_kamailio():
             out = f"{' '.join(step)} timed out after 240 s"
         if shutil.which("kamailio") and modules_present():
             return True
-    check(False, f"Kamailio is not installed and `apt-get install -y kamailio` did not install it "
-          f"(no route to the Debian mirror?). This test needs the kamailio package with the modules "
-          f"{', '.join(NEEDED_MODULES)} in {KAMAILIO_MODULES}. Last output:\n{out[-3000:]}")
+    c.check(False, f"Kamailio is not installed and `apt-get install -y kamailio` did not install it "
+            f"(no route to the Debian mirror?). This test needs the kamailio package with the modules "
+            f"{', '.join(NEEDED_MODULES)} in {KAMAILIO_MODULES}. Last output:\n{out[-3000:]}")
     return False
 
 
@@ -157,39 +149,26 @@ def ensure_kamailio():
 class Lab:
     def __init__(self):
         self.tmp = tempfile.mkdtemp(prefix="enumd-kamailio-")
-        self.procs = []      # (name, Popen, log path)
+        self.procs = []      # Proc, each named
         self.namespaces = []
 
     def start(self, name, ns, cmd):
-        path = os.path.join(self.tmp, name + ".log")
-        f = open(path, "w")
         # `ip netns exec` execs the command: the PID is the program's own.
-        p = subprocess.Popen(["ip", "netns", "exec", ns] + cmd, stdout=f, stderr=subprocess.STDOUT,
-                             stdin=subprocess.DEVNULL)
-        f.close()
-        self.procs.append((name, p, path))
+        p = Proc(["ip", "netns", "exec", ns] + cmd, os.path.join(self.tmp, name + ".log"), name=name,
+                 stdin=subprocess.DEVNULL)
+        self.procs.append(p)
         return p
 
     def log_of(self, name):
-        for n, _, path in self.procs:
-            if n == name:
-                with open(path, errors="replace") as f:
-                    return f.read()
-        return ""
+        return next((p.logs() for p in self.procs if p.name == name), "")
 
     def add_namespace(self, ns):
         run(["ip", "netns", "add", ns])
         self.namespaces.append(ns)
 
     def cleanup(self):
-        for name, p, _ in reversed(self.procs):
-            if p.poll() is None:
-                p.send_signal(signal.SIGTERM)
-                try:
-                    p.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    p.kill()
-                    p.wait(timeout=10)
+        for p in reversed(self.procs):
+            p.stop()
         for ns in self.namespaces:
             kill_namespace_processes(ns)
             run(["ip", "netns", "delete", ns], check_rc=False)
@@ -252,10 +231,10 @@ def dns_query(ns, server, port, qname, rdtype, source=None, timeout=2.0):
 
 def wait_dns(lab, name, ns, server, port, qname, rdtype, deadline_s=20):
     deadline = time.monotonic() + deadline_s
-    proc = next(p for n, p, _ in lab.procs if n == name)
+    proc = next(p for p in lab.procs if p.name == name)
     while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{name} exited with {proc.returncode}:\n{lab.log_of(name)}")
+        if not proc.alive():
+            raise RuntimeError(f"{name} exited with {proc.proc.returncode}:\n{lab.log_of(name)}")
         with contextlib.suppress(Exception):
             return dns_query(ns, server, port, qname, rdtype, timeout=0.5)
         time.sleep(0.1)
@@ -397,22 +376,12 @@ class Uac:
         self.sock.close()
 
 
-def wait_for(pred, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        v = pred()
-        if v:
-            return v
-        time.sleep(0.05)
-    return pred()
-
-
 # ------------------------------------------------------------------ main ---
 
 def main():
-    if not check(os.geteuid() == 0, "running as root (network namespaces need it)"):
+    if not c.check(os.geteuid() == 0, "running as root (network namespaces need it)"):
         return 1
-    if not check(os.access(ENUMD, os.X_OK), f"{ENUMD} is built (make enumd)"):
+    if not c.check(os.access(ENUMD, os.X_OK), f"{ENUMD} is built (make enumd)"):
         return 1
     if not shutil.which("ip"):
         run(["apt-get", "install", "-y", "iproute2"], timeout=240, check_rc=False)
@@ -443,15 +412,15 @@ def main():
 
         # 2. What Kamailio will ask, asked from Kamailio's address first.
         r = dns_query(NS_SIP, DNS_ADDR, 53, "2.1.9.0.0.5.5.5.3.1.6.e164.arpa.", "NAPTR", source=KAM_ADDR)
-        check(texts(r, 35) == ['10 100 "u" "E2U+sip" "!^.*$!sip:info@sip.lab.test!" .']
-              and bool(r.flags & dns.flags.AA), f"edge enumd answers the ENUM NAPTR authoritatively: {r.answer}")
+        c.check(texts(r, 35) == ['10 100 "u" "E2U+sip" "!^.*$!sip:info@sip.lab.test!" .']
+                and bool(r.flags & dns.flags.AA), f"edge enumd answers the ENUM NAPTR authoritatively: {r.answer}")
         # (A name Kamailio will not ask, so its own lookups below all miss enumd's cache.)
         r = dns_query(NS_SIP, DNS_ADDR, 53, "ns.elsewhere.test.", "A", source=KAM_ADDR)
-        check(texts(r, 1) == ["127.0.0.1"] and bool(r.flags & dns.flags.RA) and not r.flags & dns.flags.AA,
-              f"ns.elsewhere.test. resolves through recursion for Kamailio's address: {r.answer}")
+        c.check(texts(r, 1) == ["127.0.0.1"] and bool(r.flags & dns.flags.RA) and not r.flags & dns.flags.AA,
+                f"ns.elsewhere.test. resolves through recursion for Kamailio's address: {r.answer}")
         r = dns_query(NS_SIP, DNS_ADDR, 53, "_sip._udp.elsewhere.test.", "SRV", source=LISTENER_A)
-        check(r.rcode() == dns.rcode.REFUSED and not r.answer,
-              f"a client outside the recursion ACL is refused: {dns.rcode.to_text(r.rcode())}")
+        c.check(r.rcode() == dns.rcode.REFUSED and not r.answer,
+                f"a client outside the recursion ACL is refused: {dns.rcode.to_text(r.rcode())}")
         before = metrics(stats_port)
 
         # 3. The SIP side: listeners, then Kamailio (config checked first).
@@ -462,7 +431,7 @@ def main():
         la, lb, lims, decoy = listeners
         cfg = os.path.join(DATA, "kamailio.cfg")
         r = run(["ip", "netns", "exec", NS_SIP, "kamailio", "-c", "-f", cfg], check_rc=False)
-        if not check(r.returncode == 0, "kamailio -c accepts tests/data/kamailio/kamailio.cfg"):
+        if not c.check(r.returncode == 0, "kamailio -c accepts tests/data/kamailio/kamailio.cfg"):
             log(r.stdout)
             return 1
         rundir = os.path.join(lab.tmp, "kamailio-run")
@@ -472,13 +441,13 @@ def main():
         uac = Uac()
         ready = None
         deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and kam.poll() is None:
+        while time.monotonic() < deadline and kam.alive():
             ready = uac.request("OPTIONS", f"sip:{KAM_ADDR}", f"sip:{KAM_ADDR}", "ready-" + uuid.uuid4().hex,
                                 timeout=0.5)
             if ready:
                 break
-        if not check(ready is not None and ready[0].startswith("SIP/2.0 200"),
-                     f"Kamailio is up and answers OPTIONS: {ready and ready[0]}"):
+        if not c.check(ready is not None and ready[0].startswith("SIP/2.0 200"),
+                       f"Kamailio is up and answers OPTIONS: {ready and ready[0]}"):
             return 1
 
         # 4. INVITEs. (R-URI, expected listener, expected R-URI there or the expected final code)
@@ -507,18 +476,18 @@ def main():
             resp = uac.request("INVITE", ruri, ruri, call_id, timeout=10)
             took = time.monotonic() - t0
             code = int(resp[0].split()[1]) if resp else None
-            check(code == want_code, f"{what}: final response {resp and resp[0]} in {took:.2f} s")
+            c.check(code == want_code, f"{what}: final response {resp and resp[0]} in {took:.2f} s")
             if target is not None:
-                got = wait_for(lambda: target.invites(call_id), 5)
+                got = wait_until(lambda: target.invites(call_id), 5, step=0.05)
                 lines = sorted({g[0] for g in got})
-                check(lines == [f"INVITE {want_ruri} SIP/2.0"],
-                      f"{what}: listener {target.name_} received {lines}")
+                c.check(lines == [f"INVITE {want_ruri} SIP/2.0"],
+                        f"{what}: listener {target.name_} received {lines}")
                 if got:
                     rr = header(got[0][1], "record-route") or ""
-                    check(KAM_ADDR in rr, f"{what}: the INVITE came through Kamailio (Record-Route {rr})")
+                    c.check(KAM_ADDR in rr, f"{what}: the INVITE came through Kamailio (Record-Route {rr})")
             for other in listeners:
                 if other is not target:
-                    check(not other.invites(call_id), f"{what}: nothing reached listener {other.name_}")
+                    c.check(not other.invites(call_id), f"{what}: nothing reached listener {other.name_}")
 
         # Kamailio had to look up six names outside enumd's zones: SRV
         # _sip._udp.elsewhere.test, A sip.elsewhere.test, SRV
@@ -527,19 +496,18 @@ def main():
         # cache, so each is a recursion and an upstream query.
         after = metrics(stats_port)
         for k in ("enumd_recursion_queries_total", "enumd_recursion_upstream_queries_total"):
-            check(after.get(k, 0) - before.get(k, 0) >= 6,
-                  f"Kamailio's lookups outside enumd's zones went through its recursion: {k} "
-                  f"{before.get(k)} -> {after.get(k)}")
+            c.check(after.get(k, 0) - before.get(k, 0) >= 6,
+                    f"Kamailio's lookups outside enumd's zones went through its recursion: {k} "
+                    f"{before.get(k)} -> {after.get(k)}")
         stray = decoy.all_call_ids() - {None}
-        check(not stray, f"the decoy (A record port 5060, SRV skipped) received nothing: {stray}")
-        check(kam.poll() is None, "Kamailio is still running")
+        c.check(not stray, f"the decoy (A record port 5060, SRV skipped) received nothing: {stray}")
+        c.check(kam.alive(), "Kamailio is still running")
         completed = True
-        return 0 if not failures else 1
+        return 0 if not c.failures else 1
     finally:
-        if failures or not completed:
-            for name, _, _ in lab.procs:
-                text = lab.log_of(name)
-                log(f"----- {name} log (last 6000 characters) -----\n{text[-6000:]}")
+        if c.failures or not completed:
+            for p in lab.procs:
+                log(f"----- {p.name} log (last 6000 characters) -----\n{p.logs()[-6000:]}")
             for lst in listeners:
                 with lst.lock:
                     log(f"----- listener {lst.name_} received {len(lst.requests)} requests -----")
@@ -556,5 +524,4 @@ def main():
 
 if __name__ == "__main__":
     rc = main()
-    log("PASS" if rc == 0 else f"FAILED: {len(failures)} check(s)")
-    sys.exit(rc)
+    sys.exit(c.done() or rc)

@@ -22,24 +22,19 @@ bounded; servers are stopped by PID.
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 
 import dns.rdatatype
 import dns.zone
 
-SOURCE_DIR = os.environ.get("SOURCE_DIR") or os.path.abspath(os.path.join(os.path.dirname(__file__), "../../.."))
-BUILD_DIR = os.environ.get("BUILD_DIR") or os.path.join(SOURCE_DIR, "build")
-ENUMCTL = os.path.join(BUILD_DIR, "bin", "enumctl")
-ENUMD = os.path.join(BUILD_DIR, "bin", "enumd")
-KNOTD = "/usr/sbin/knotd"
+from enumd_testlib import DATA_DIR, ENUMCTL, ENUMD, SOURCE_DIR, Checker, Enumd, Knot, stop_all
+
 KDIG = shutil.which("kdig") or "/usr/bin/kdig"
 ORIGIN = "e164.arpa."
 LAB_YAML = os.path.join(SOURCE_DIR, "zones", "examples", "lab.yaml")
-LAB_ZONE_RAW = os.path.join(SOURCE_DIR, "tests", "data", "lab.zone")
+LAB_ZONE_RAW = os.path.join(DATA_DIR, "lab.zone")
 
 RANGE_NODE = "2.0.5.5.5.2.1.6." + ORIGIN      # +61255502*
 EXCEPTION = "5.4.3.2.0.5.5.5.2.1.6." + ORIGIN  # +61255502345
@@ -71,43 +66,12 @@ TRAP_CASES = [
     ("+61255502000", "range"),
 ]
 
-failures = []
-
-
-def log(msg):
-    print(msg, flush=True)
-
-
-def check(cond, msg, detail=""):
-    if cond:
-        log("ok   " + msg)
-    else:
-        log("FAIL " + msg + (f": {detail}" if detail else ""))
-        failures.append(msg)
-    return cond
+c = Checker()
 
 
 def qname_of(number):
     digits = number.lstrip("+")
     return ".".join(reversed(digits)) + "." + ORIGIN
-
-
-def free_port():
-    """A port free for both UDP and TCP on 127.0.0.1 (bounded tries)."""
-    for _ in range(50):
-        t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        t.bind(("127.0.0.1", 0))
-        port = t.getsockname()[1]
-        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        try:
-            u.bind(("127.0.0.1", port))
-        except OSError:
-            continue
-        finally:
-            t.close()
-            u.close()
-        return port
-    sys.exit("no free port on 127.0.0.1")
 
 
 def kdig(port, qname, qtype="NAPTR"):
@@ -128,68 +92,17 @@ def kdig(port, qname, qtype="NAPTR"):
     return msg["RCODE"], answer
 
 
-class Server:
-    def __init__(self, label, argv, workdir, port):
-        self.label, self.argv, self.workdir, self.port = label, argv, workdir, port
-        self.proc = None
-        self.logf = None
-
-    def start(self):
-        self.logf = open(os.path.join(self.workdir, self.label + ".log"), "w")
-        self.proc = subprocess.Popen(self.argv, stdout=self.logf, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                break
-            r = kdig(self.port, ORIGIN, "SOA")
-            if r is not None and r[0] == 0 and r[1]:
-                return True
-            time.sleep(0.2)
-        self.stop()
-        with open(os.path.join(self.workdir, self.label + ".log")) as f:
-            log(f"{self.label} did not come up on 127.0.0.1:{self.port}:\n{f.read()}")
-        return False
-
-    def stop(self):
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        self.proc = None
-        if self.logf:
-            self.logf.close()
-            self.logf = None
+def started(start):
+    """The server start() returns once it answers, or None when it did not come up (its log is printed)."""
+    try:
+        return start()
+    except RuntimeError as e:
+        print(e, flush=True)
+        return None
 
 
-def knot(workdir, label, zone_file):
-    """knotd in the foreground with a minimal configuration of its own."""
-    d = os.path.join(workdir, label)
-    os.makedirs(d)
-    port = free_port()
-    conf = os.path.join(d, "knot.conf")
-    with open(conf, "w") as f:
-        f.write(f"""server:
-    rundir: "{d}"
-    listen: 127.0.0.1@{port}
-log:
-  - target: stderr
-    any: warning
-database:
-    storage: "{d}"
-template:
-  - id: default
-    storage: "{d}"
-    zonefile-sync: -1
-    zonefile-load: whole
-    journal-content: none
-zone:
-  - domain: {ORIGIN}
-    file: "{zone_file}"
-""")
-    return Server(label, [KNOTD, "-c", conf], workdir, port)
+def serving(server, what):
+    return c.check(server is not None, what + (f" on 127.0.0.1:{server.port}" if server else ""))
 
 
 def expected_sets(zone_file):
@@ -214,7 +127,7 @@ def answers_route(result, qname, route, expected):
 
 
 def main():
-    for tool in (KNOTD, KDIG, ENUMCTL):
+    for tool in (Knot.binary, KDIG, ENUMCTL):
         if not os.access(tool, os.X_OK):
             sys.exit(f"missing {tool} (apt-get install knot knot-dnsutils; build enumctl)")
     workdir = tempfile.mkdtemp(prefix="enumd-knot-lab-")
@@ -223,27 +136,27 @@ def main():
         exported = os.path.join(workdir, "lab.zone")
         out = subprocess.run([ENUMCTL, "export", LAB_YAML, "-o", exported], capture_output=True, text=True,
                              timeout=60)
-        check(out.returncode == 0, f"enumctl export {LAB_YAML} exits 0", out.stderr.strip())
+        c.check(out.returncode == 0, f"enumctl export {LAB_YAML} exits 0", out.stderr.strip())
         if out.returncode != 0:
             return
         expected = expected_sets(exported)
-        check(expected["range"] != expected["exception"], "the range and the exception route differently")
+        c.check(expected["range"] != expected["exception"], "the range and the exception route differently")
 
         # 1. The exported zone on Knot: every number gets its intended route.
-        k = knot(workdir, "knot-export", exported)
+        k = started(lambda: Knot(workdir, {ORIGIN: exported}, name="knot-export"))
         servers.append(k)
-        if check(k.start(), f"knotd serves the exported lab zone on 127.0.0.1:{k.port}"):
+        if serving(k, "knotd serves the exported lab zone"):
             for number, route, why in CASES:
                 q = qname_of(number)
                 r = kdig(k.port, q)
-                check(answers_route(r, q, route, expected),
-                      f"Knot answers {number} with the {route} ({why})", f"got {r}, expected {expected[route]}")
+                c.check(answers_route(r, q, route, expected),
+                        f"Knot answers {number} with the {route} ({why})", f"got {r}, expected {expected[route]}")
 
         # 2. The trap: the seed's raw wildcards on the same server software.
         raw_expected = expected_sets(LAB_ZONE_RAW)
-        t = knot(workdir, "knot-raw", LAB_ZONE_RAW)
+        t = started(lambda: Knot(workdir, {ORIGIN: LAB_ZONE_RAW}, name="knot-raw"))
         servers.append(t)
-        if check(t.start(), f"knotd serves the raw-wildcard tests/data/lab.zone on 127.0.0.1:{t.port}"):
+        if serving(t, "knotd serves the raw-wildcard tests/data/lab.zone"):
             for number, outcome in TRAP_CASES:
                 q = qname_of(number)
                 r = kdig(t.port, q)
@@ -253,46 +166,39 @@ def main():
                     ok = r is not None and r[0] == 0 and not r[1]
                 else:
                     ok = answers_route(r, q, outcome, raw_expected)
-                check(ok, f"raw wildcards on Knot: {number} gets {outcome}", f"got {r}")
-        t.stop()
+                c.check(ok, f"raw wildcards on Knot: {number} gets {outcome}", f"got {r}")
+            t.stop()
 
         # 3. enumd serving the YAML must answer exactly as Knot does.
         if not os.access(ENUMD, os.X_OK):
-            log(f"SKIP enumd comparison: {ENUMD} does not exist yet")
+            print(f"SKIP enumd comparison: {ENUMD} does not exist yet")
             return
-        port = free_port()
-        e = Server("enumd", [ENUMD, "--listen", f"127.0.0.1:{port}", "--zone", LAB_YAML], workdir, port)
+        e = started(lambda: Enumd(["--zone", LAB_YAML], threads=None, name="enumd"))
         servers.append(e)
-        if not e.start():
-            check(False, f"enumd serves {LAB_YAML} on 127.0.0.1:{port}")
+        if not serving(e, f"enumd serves {LAB_YAML}") or k is None:
             return
         for number, route, why in CASES:
             q = qname_of(number)
-            a, b = kdig(k.port, q), kdig(port, q)
-            check(a == b and b is not None, f"enumd answers {number} as Knot does ({route})", f"knot={a} enumd={b}")
+            a, b = kdig(k.port, q), kdig(e.port, q)
+            c.check(a == b and b is not None, f"enumd answers {number} as Knot does ({route})", f"knot={a} enumd={b}")
         e.stop()
         # The raw-wildcard zone file: enumd is RFC-exact too, so it shows the same trap.
-        port = free_port()
-        e = Server("enumd-raw", [ENUMD, "--listen", f"127.0.0.1:{port}", "--zone", LAB_ZONE_RAW], workdir, port)
+        e = started(lambda: Enumd(["--zone", LAB_ZONE_RAW], threads=None, name="enumd-raw"))
         servers.append(e)
-        t = knot(workdir, "knot-raw-again", LAB_ZONE_RAW)
+        t = started(lambda: Knot(workdir, {ORIGIN: LAB_ZONE_RAW}, name="knot-raw-again"))
         servers.append(t)
-        if not (check(e.start(), f"enumd serves {LAB_ZONE_RAW} on 127.0.0.1:{port}") and t.start()):
+        if not (serving(e, f"enumd serves {LAB_ZONE_RAW}") and t is not None):
             return
         for number, outcome in TRAP_CASES:
             q = qname_of(number)
-            a, b = kdig(t.port, q), kdig(port, q)
-            check(a == b and b is not None, f"enumd answers {number} on the raw zone as Knot does ({outcome})",
-                  f"knot={a} enumd={b}")
+            a, b = kdig(t.port, q), kdig(e.port, q)
+            c.check(a == b and b is not None, f"enumd answers {number} on the raw zone as Knot does ({outcome})",
+                    f"knot={a} enumd={b}")
     finally:
-        for s in servers:
-            s.stop()
+        stop_all(*servers)
         shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
     main()
-    if failures:
-        log(f"{len(failures)} check(s) failed")
-        sys.exit(1)
-    log("all checks passed")
+    sys.exit(c.done())

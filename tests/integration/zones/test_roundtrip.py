@@ -19,35 +19,14 @@ import subprocess
 import sys
 import tempfile
 
-import dns.zone
+from enumd_testlib import DATA_DIR as DATA, ENUMCTL, SOURCE_DIR, Checker, zone_file_records
 
-SOURCE_DIR = os.environ.get("SOURCE_DIR") or os.path.abspath(os.path.join(os.path.dirname(__file__), "../../.."))
-BUILD_DIR = os.environ.get("BUILD_DIR") or os.path.join(SOURCE_DIR, "build")
-ENUMCTL = os.path.join(BUILD_DIR, "bin", "enumctl")
-DATA = os.path.join(SOURCE_DIR, "tests", "data")
 EXAMPLES = os.path.join(SOURCE_DIR, "zones", "examples")
-
-failures = []
-
-
-def check(cond, msg, detail=""):
-    print(("ok   " if cond else "FAIL ") + msg + ("" if cond or not detail else f": {detail}"), flush=True)
-    if not cond:
-        failures.append(msg)
-    return cond
+c = Checker()
 
 
 def enumctl(*args):
     return subprocess.run([ENUMCTL, *args], capture_output=True, text=True, timeout=120)
-
-
-def rr_set(path, origin):
-    """{(owner, type, ttl, rdata in canonical wire form)} of a zone file."""
-    z = dns.zone.from_file(path, origin=origin, relativize=False, check_origin=True)
-    out = set()
-    for name, ttl, rd in z.iterate_rdatas():
-        out.add((name.to_text().lower(), rd.rdtype, ttl, rd.to_digestable(z.origin)))
-    return out
 
 
 CHECKERS = [("named-checkzone", ["/usr/bin/named-checkzone", "-q"]), ("nsd-checkzone", ["/usr/sbin/nsd-checkzone"])]
@@ -60,13 +39,13 @@ def other_servers_load(path, origin):
             print(f"SKIP {label}: not installed")
             continue
         r = subprocess.run([*argv, origin.rstrip("."), path], capture_output=True, text=True, timeout=60)
-        check(r.returncode == 0, f"{label} loads the exported {os.path.basename(path)}", r.stdout + r.stderr)
+        c.check(r.returncode == 0, f"{label} loads the exported {os.path.basename(path)}", r.stdout + r.stderr)
 
 
 def same_rrsets(a, b, origin, what):
-    sa, sb = rr_set(a, origin), rr_set(b, origin)
+    sa, sb = zone_file_records(a, origin), zone_file_records(b, origin)
     detail = f"only in {a}: {sorted(sa - sb)[:5]} only in {b}: {sorted(sb - sa)[:5]}"
-    return check(sa == sb and len(sa) > 0, f"{what}: {len(sa)} records, same (owner, type, TTL, rdata)", detail)
+    return c.check(sa == sb and len(sa) > 0, f"{what}: {len(sa)} records, same (owner, type, TTL, rdata)", detail)
 
 
 def main(work):
@@ -84,18 +63,18 @@ def main(work):
         yaml_path = os.path.join(work, name + ".yaml")
         back = os.path.join(work, name + ".back")
         r = enumctl("import", src, "-o", yaml_path)
-        if not check(r.returncode == 0, f"enumctl import {name} exits 0", r.stderr):
+        if not c.check(r.returncode == 0, f"enumctl import {name} exits 0", r.stderr):
             continue
         text = open(yaml_path).read()
         for needle in friendly[name]:
-            check(needle in text, f"import of {name} writes {needle!r}", text)
+            c.check(needle in text, f"import of {name} writes {needle!r}", text)
         r = enumctl("export", yaml_path, "-o", back)
-        if check(r.returncode == 0, f"enumctl export of the imported {name} exits 0", r.stderr):
+        if c.check(r.returncode == 0, f"enumctl export of the imported {name} exits 0", r.stderr):
             exported.append((back, origin))
             same_rrsets(src, back, origin, f"{name} → import → export")
             r = enumctl("diff", src, back)
-            check(r.returncode == 0 and r.stdout == "", f"enumctl diff {name} and its round trip: no difference",
-                  r.stdout + r.stderr)
+            c.check(r.returncode == 0 and r.stdout == "", f"enumctl diff {name} and its round trip: no difference",
+                    r.stdout + r.stderr)
 
     # 2. YAML examples → RFC 1035 → YAML → RFC 1035.
     for name, origin in (("lab.yaml", "e164.arpa."), ("3gpp.yaml", "3gppnetwork.org.")):
@@ -108,54 +87,54 @@ def main(work):
         ok = True
         for step in steps:
             r = enumctl(*step)
-            ok = ok and check(r.returncode == 0, f"enumctl {' '.join(os.path.basename(s) for s in step)} exits 0",
-                              r.stderr)
+            ok = ok and c.check(r.returncode == 0, f"enumctl {' '.join(os.path.basename(s) for s in step)} exits 0",
+                                r.stderr)
         if not ok:
             continue
         exported.append((z1, origin))
         same_rrsets(z1, z2, origin, f"{name} → export → import → export")
         r = enumctl("diff", src, y2)
-        check(r.returncode == 0, f"enumctl diff {name} and its re-import: no difference", r.stdout + r.stderr)
+        c.check(r.returncode == 0, f"enumctl diff {name} and its re-import: no difference", r.stdout + r.stderr)
         if name == "lab.yaml":
             text = open(y2).read()
             for needle in ('number: "+61255502*"', "{number}", 'number: "+61255502345"'):
-                check(needle in text, f"re-import of the exported lab zone writes {needle!r} (the range, not its copies)",
-                      text)
-            check("3.2.0.5.5.5.2.1.6" not in text, "re-import leaves the expansion's copies to the range", text)
+                c.check(needle in text, f"re-import of the exported lab zone writes {needle!r} (the range, not its copies)",
+                        text)
+            c.check("3.2.0.5.5.5.2.1.6" not in text, "re-import leaves the expansion's copies to the range", text)
 
             # 3. compile → export --db.
             db = os.path.join(work, "db")
             r = enumctl("compile", "--db", db, src)
-            if check(r.returncode == 0, "enumctl compile --db of lab.yaml exits 0", r.stderr):
+            if c.check(r.returncode == 0, "enumctl compile --db of lab.yaml exits 0", r.stderr):
                 z3 = os.path.join(work, "lab.db.zone")
                 r = enumctl("export", "--db", db, "--zone", "e164.arpa.", "-o", z3)
-                if check(r.returncode == 0, "enumctl export --db --zone e164.arpa. exits 0", r.stderr):
+                if c.check(r.returncode == 0, "enumctl export --db --zone e164.arpa. exits 0", r.stderr):
                     same_rrsets(z1, z3, origin, "lab.yaml exported vs compiled and exported from LMDB")
                 r = enumctl("diff", "--db", db, src)
-                check(r.returncode == 0, "enumctl diff --db DIR lab.yaml: no difference", r.stdout + r.stderr)
+                c.check(r.returncode == 0, "enumctl diff --db DIR lab.yaml: no difference", r.stdout + r.stderr)
 
     # 3b. A database with several zones: export needs --zone; diff --zone compares one.
     lab_yaml, gpp_yaml = os.path.join(EXAMPLES, "lab.yaml"), os.path.join(EXAMPLES, "3gpp.yaml")
     if os.path.exists(lab_yaml) and os.path.exists(gpp_yaml):
         db2 = os.path.join(work, "db2")
         r = enumctl("compile", "--db", db2, lab_yaml, gpp_yaml)
-        if check(r.returncode == 0, "enumctl compile --db of lab.yaml and 3gpp.yaml exits 0", r.stderr):
+        if c.check(r.returncode == 0, "enumctl compile --db of lab.yaml and 3gpp.yaml exits 0", r.stderr):
             r = enumctl("export", "--db", db2)
-            check(r.returncode == 2 and "--zone" in r.stderr and "3gppnetwork.org." in r.stderr
-                  and "e164.arpa." in r.stderr, "export of a two-zone database without --zone exits 2 and lists them",
-                  r.stderr)
+            c.check(r.returncode == 2 and "--zone" in r.stderr and "3gppnetwork.org." in r.stderr
+                    and "e164.arpa." in r.stderr, "export of a two-zone database without --zone exits 2 and lists them",
+                    r.stderr)
             r = enumctl("export", "--db", db2, "--zone", "3gppnetwork.org.")
-            check(r.returncode == 0 and "$ORIGIN 3gppnetwork.org." in r.stdout,
-                  "export --db --zone 3gppnetwork.org. writes that zone", r.stderr)
+            c.check(r.returncode == 0 and "$ORIGIN 3gppnetwork.org." in r.stdout,
+                    "export --db --zone 3gppnetwork.org. writes that zone", r.stderr)
             r = enumctl("diff", "--zone", "3gppnetwork.org", "--db", db2, gpp_yaml)
-            check(r.returncode == 0, "diff --zone 3gppnetwork.org --db DIR 3gpp.yaml: no difference",
-                  r.stdout + r.stderr)
+            c.check(r.returncode == 0, "diff --zone 3gppnetwork.org --db DIR 3gpp.yaml: no difference",
+                    r.stdout + r.stderr)
             r = enumctl("diff", "--db", db2, lab_yaml)
-            check(r.returncode == 1 and "zone 3gppnetwork.org. (zone removed)" in r.stdout,
-                  "diff of the two-zone database against lab.yaml alone shows 3gppnetwork.org. removed", r.stdout)
+            c.check(r.returncode == 1 and "zone 3gppnetwork.org. (zone removed)" in r.stdout,
+                    "diff of the two-zone database against lab.yaml alone shows 3gppnetwork.org. removed", r.stdout)
             r = enumctl("export", "--db", db2, "--zone", "nowhere.example.")
-            check(r.returncode == 1 and "nowhere.example." in r.stderr, "export of a zone not in the database fails",
-                  r.stderr)
+            c.check(r.returncode == 1 and "nowhere.example." in r.stderr, "export of a zone not in the database fails",
+                    r.stderr)
 
     # 5. The exported files load in BIND and NSD.
     for path, origin in exported:
@@ -171,25 +150,25 @@ def main(work):
     with open(changed, "w") as f:
         f.write(text)
     r = enumctl("diff", lab, changed)
-    check(r.returncode == 1, "enumctl diff exits 1 when the zones differ", r.stdout + r.stderr)
+    c.check(r.returncode == 1, "enumctl diff exits 1 when the zones differ", r.stdout + r.stderr)
     for needle in ("zone e164.arpa.: 1 RRset added, 0 removed, 1 changed",
                    "~ 3.1.9.0.0.5.5.5.3.1.6.e164.arpa. NAPTR (changed, TTL 3600)",
                    "-     10 200 \"u\" \"E2U+sip\" \"!^.*$!sip:info@server3.example.net!\" .",
                    "+     10 200 \"u\" \"E2U+sip\" \"!^.*$!sip:info@server4.example.net!\" .",
                    "+ 7.4.3.2.0.5.5.5.2.1.6.e164.arpa. NAPTR (added, TTL 300)",
                    "+     10 100 \"u\" \"E2U+sip\" \"!(^.*$)!sip:+\\\\1@x.example.net!\" ."):
-        check(needle in r.stdout, f"diff output shows {needle!r}", r.stdout)
+        c.check(needle in r.stdout, f"diff output shows {needle!r}", r.stdout)
     r = enumctl("diff", lab, os.path.join(work, "missing.zone"))
-    check(r.returncode == 2, "enumctl diff exits 2 when an input cannot be read", r.stdout + r.stderr)
+    c.check(r.returncode == 2, "enumctl diff exits 2 when an input cannot be read", r.stdout + r.stderr)
     bad = os.path.join(work, "bad.zone")
     with open(bad, "w") as f:
         f.write(open(lab).read() + "broken IN A 192.0.2.300\n")
     r = enumctl("diff", lab, bad)
-    check(r.returncode == 2 and "bad.zone:" in r.stderr, "enumctl diff exits 2 with file:line on a bad zone",
-          r.stderr)
+    c.check(r.returncode == 2 and "bad.zone:" in r.stderr, "enumctl diff exits 2 with file:line on a bad zone",
+            r.stderr)
     r = enumctl("import", bad)
-    check(r.returncode == 1 and f"{bad}:" in r.stderr, "enumctl import exits 1 with file:line on a bad zone",
-          r.stderr)
+    c.check(r.returncode == 1 and f"{bad}:" in r.stderr, "enumctl import exits 1 with file:line on a bad zone",
+            r.stderr)
 
 
 if __name__ == "__main__":
@@ -200,7 +179,4 @@ if __name__ == "__main__":
         main(work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    if failures:
-        print(f"{len(failures)} check(s) failed")
-        sys.exit(1)
-    print("all checks passed")
+    sys.exit(c.done())

@@ -4,7 +4,7 @@
 # query over UDP and TCP, with and without EDNS. Each difference is printed.
 # Skips (exit 0) only while build/bin/enumd does not exist.
 set -eu
-: "${SOURCE_DIR:=$(cd "$(dirname "$0")/../../.." && pwd)}"
+: "${SOURCE_DIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${BUILD_DIR:=$SOURCE_DIR/build}"
 ENUMD="$BUILD_DIR/bin/enumd"
 if [ ! -x "$ENUMD" ]; then

@@ -3,7 +3,7 @@
 # on every query, and against altered copies of the zones (one TTL, one NAPTR,
 # one removed A record) it must report those differences and fail.
 set -u
-: "${SOURCE_DIR:=$(cd "$(dirname "$0")/../../.." && pwd)}"
+: "${SOURCE_DIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 HARNESS="$SOURCE_DIR/tests/differential/differential.py"
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
