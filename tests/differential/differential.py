@@ -41,7 +41,8 @@ import dns.zone
 from enumd_testlib import Enumd, Knot, Nsd, compare_responses, sanitizer_reports, stop_all
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ZONES = [("example.", "rfc4592.zone"), ("e164.arpa.", "lab.zone"), ("misc.test.", "misc.zone")]
+ZONES = [("example.", "rfc4592.zone"), ("e164.arpa.", "lab.zone"), ("misc.test.", "misc.zone"),
+         ("hard.test.", "hard.zone"), ("child.hard.test.", "hard-child.zone"), ("signed.hard.test.", "hard-signed.zone")]
 TYPES = ["A", "AAAA", "MX", "TXT", "NS", "SOA", "CNAME", "SRV", "NAPTR"]
 FEW_TYPES = ["A", "TXT", "NAPTR"]
 
@@ -141,6 +142,14 @@ def build_queries(zone_paths, seed):
     add("deleg.misc.test.", "DS")
     add("subdel.example.", "DS")
     add("x.deleg.misc.test.", "DS")
+    # …and when the child zone is served too, still by the parent (DS in it, or NODATA)
+    add("child.hard.test.", "DS")
+    add("signed.hard.test.", "DS")
+    add("www.child.hard.test.", "DS")
+    # through DNAMEs (RFC 6672), and the whole CNAME chain
+    for qn in ("a.dn.hard.test.", "b.dn.hard.test.", "x.y.dn.hard.test.", "x.out.hard.test.", "c1.hard.test."):
+        for t in ("A", "TXT", "CNAME", "DNAME"):
+            add(qn, t)
     add("host1.example.", "TYPE65280")
     return out
 
@@ -206,6 +215,9 @@ def perturbed(zone_paths, workdir):
     for origin, path in zone_paths:
         with open(path) as f:
             text = f.read()
+        if os.path.basename(path) not in PERTURBATIONS:
+            out.append((origin, path))  # zones without a perturbation are served unchanged
+            continue
         old, new = PERTURBATIONS[os.path.basename(path)]
         assert old in text, "perturbation of %s does not apply" % path
         copy = os.path.join(workdir, "perturbed-" + os.path.basename(path))

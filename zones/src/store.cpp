@@ -830,7 +830,10 @@ std::optional<NodeView> Reader::get(const ZoneInfo& zone, const dns::Name& name)
     std::array<std::uint8_t, 4 + dns::kMaxLookupKey> key{};
     std::array<std::uint8_t, dns::kMaxLookupKey> full{};
     std::size_t n = name.to_lookup_key(std::span<std::uint8_t, dns::kMaxLookupKey>(full));
-    if (n < zone.origin_key.size()) return std::nullopt;
+    // Only names at or below the origin: keys are label-terminated, so a byte
+    // prefix is a label-aligned suffix of the name (anything else is another zone's).
+    if (n < zone.origin_key.size() || std::memcmp(full.data(), zone.origin_key.data(), zone.origin_key.size()) != 0)
+        return std::nullopt;
     std::size_t rel = n - zone.origin_key.size();
     std::memcpy(key.data(), id_prefix(zone.meta.id).data(), 4);
     std::memcpy(key.data() + 4, full.data() + zone.origin_key.size(), rel);

@@ -39,6 +39,8 @@ private:
     std::size_t n_ = 0;
 };
 
+enum class DnameStep { Follow, Stop, TooLong };
+
 struct Responder {
     zones::Reader& reader;
     const AnswerOptions& opt;
@@ -143,6 +145,39 @@ struct Responder {
         }
     }
 
+    dns::Name next_name;  ///< where a synthesised CNAME points (apply_dname)
+
+    /// RFC 6672 §3.2 / §2.2: `qname` lies below a DNAME owned by its closest
+    /// encloser (`owner_labels` labels). Adds the DNAME RRset and the CNAME
+    /// synthesised from it (owner qname, TTL of the DNAME — RFC 6672 §3.3),
+    /// and leaves the substituted name in `next_name`.
+    DnameStep apply_dname(const Name& qname, std::size_t owner_labels, const RrsetView& dname) noexcept {
+        Name owner = qname.parent(qname.label_count() - owner_labels);
+        if (!add_rrset(Section::Answer, owner, dname)) {
+            truncated = true;
+            return DnameStep::Stop;
+        }
+        std::size_t off = 0;
+        std::span<const std::uint8_t> rdata;
+        if (!dname.next(off, rdata)) return DnameStep::Stop;
+        auto target = dns::rdata_target(RrType::DNAME, rdata);
+        if (!target) return DnameStep::Stop;
+        // The labels of qname above the owner, then the DNAME target.
+        std::size_t prefix = qname.wire_size() - owner.wire_size();
+        if (prefix + target->wire_size() > dns::kMaxNameLength) return DnameStep::TooLong;  // RFC 6672 §2.2
+        std::array<std::uint8_t, dns::kMaxNameLength> buf{};
+        std::memcpy(buf.data(), qname.wire().data(), prefix);
+        std::memcpy(buf.data() + prefix, target->wire().data(), target->wire_size());
+        auto next = Name::from_uncompressed(std::span<const std::uint8_t>(buf.data(), prefix + target->wire_size()));
+        if (!next) return DnameStep::Stop;
+        next_name = *next;
+        if (!w.add_record(Section::Answer, qname, RrType::CNAME, 1, dname.ttl, next_name.wire())) {
+            truncated = true;
+            return DnameStep::Stop;
+        }
+        return DnameStep::Follow;
+    }
+
     /// RFC 1034 §4.3.2 step 3b: a referral, NS in authority and glue.
     void referral(const Name& cut, const NodeView& cut_node, const zones::ZoneInfo& zone) noexcept {
         auto ns = cut_node.find(RrType::NS);
@@ -155,7 +190,9 @@ struct Responder {
         std::span<const std::uint8_t> rdata;
         while (ns->next(off, rdata)) {
             auto target = dns::rdata_target(RrType::NS, rdata);
-            if (!target) continue;
+            // Glue comes only from this zone's own data: a server name outside
+            // the zone has no address here (RFC 1034 §4.3.2 step 3b, RFC 9471).
+            if (!target || !target->is_subdomain_of(zone.origin)) continue;
             bool in_domain = target->is_subdomain_of(cut);
             auto node = reader.get(zone, *target);
             if (!node) continue;
@@ -243,13 +280,20 @@ AnswerResult answer_query(zones::Reader& reader, const dns::QueryView& q, dns::Q
         return done(AnswerKind::NotImp, dns::Rcode::NOTIMP);
 
     const zones::ZoneInfo* zone = reader.find_zone(q.question.qname);
+    if (zone != nullptr && qtype == RrType::DS && !zone->origin.is_root() &&
+        zone->origin.label_count() == q.question.qname.label_count()) {
+        // RFC 4035 §3.1.4.1: DS lives on the parent side of a cut. When the
+        // parent zone is served too, the parent answers (its DS RRset, or
+        // NODATA with its SOA); only without it does the child answer.
+        if (const zones::ZoneInfo* parent = reader.find_zone(zone->origin.parent(1))) zone = parent;
+    }
     if (zone == nullptr) {
         AnswerResult r = done(AnswerKind::Refused, dns::Rcode::REFUSED);
         r.not_ours = true;
         return r;
     }
 
-    Responder rsp{reader, opt, w, false, SeenSet{}};
+    Responder rsp{reader, opt, w, false, SeenSet{}, Name{}};
     w.set_flag(dns::flags::AA);
     Name name = q.question.qname;
     AnswerKind kind = AnswerKind::Answer;
@@ -268,6 +312,20 @@ AnswerResult answer_query(zones::Reader& reader, const dns::QueryView& q, dns::Q
             rsp.referral(l.node_name, l.node, *zone);
             kind = AnswerKind::Referral;
             break;
+        }
+        if (l.kind == Lookup::Kind::Nonexistent) {
+            if (auto dname = l.encloser.find(RrType::DNAME)) {
+                if (link >= opt.max_cname_chain) break;  // the synthesised CNAME is a link too
+                DnameStep step = rsp.apply_dname(name, l.encloser_labels, *dname);
+                // A CNAME question is answered by the synthesised CNAME itself.
+                if (step == DnameStep::Follow && qtype != RrType::CNAME &&
+                    rsp.next_name.is_subdomain_of(zone->origin)) {
+                    name = rsp.next_name;
+                    continue;
+                }
+                if (step == DnameStep::TooLong) rcode = dns::Rcode::YXDOMAIN;
+                break;
+            }
         }
         if (l.kind == Lookup::Kind::Exact) {
             node = l.node;
@@ -316,6 +374,9 @@ AnswerResult answer_query(zones::Reader& reader, const dns::QueryView& q, dns::Q
             break;
         }
         if (auto cname = node.find(RrType::CNAME)) {
+            // At most `max_cname_chain` CNAMEs: the record at the end of a chain
+            // of exactly that many links is still answered.
+            if (link >= opt.max_cname_chain) break;
             if (!rsp.add_rrset(Section::Answer, name, *cname)) {
                 rsp.truncated = true;
                 break;
@@ -326,7 +387,7 @@ AnswerResult answer_query(zones::Reader& reader, const dns::QueryView& q, dns::Q
             auto target = dns::rdata_target(RrType::CNAME, rdata);
             // Follow the chain only inside this zone, like Knot and NSD; the
             // client restarts the query for anything else (RFC 1034 §4.3.2 step 3a).
-            if (!target || !target->is_subdomain_of(zone->origin) || link + 1 >= opt.max_cname_chain) break;
+            if (!target || !target->is_subdomain_of(zone->origin)) break;
             name = *target;
             continue;
         }

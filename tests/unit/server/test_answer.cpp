@@ -57,12 +57,19 @@ struct Fixture {
     std::filesystem::path dir;
     std::unique_ptr<zones::Store> store;
     std::unique_ptr<zones::Reader> reader;
-    Fixture() {
+    Fixture() : Fixture(std::vector<zones::Zone>{lab_zone()}) {}
+    explicit Fixture(const std::vector<zones::Zone>& zs) {
         std::random_device rd;
         dir = std::filesystem::temp_directory_path() / ("enumd-answer-" + std::to_string(rd()));
         auto s = zones::Store::open(dir.string());
         REQUIRE(s.ok());
         store = std::move(*s);
+        REQUIRE(store->write(zs).ok());
+        auto r = store->reader();
+        REQUIRE(r.ok());
+        reader = std::move(*r);
+    }
+    static zones::Zone lab_zone() {
         zones::Zone z;
         z.origin = N("e164.arpa.");
         z.records = {
@@ -78,10 +85,7 @@ struct Fixture {
             rec("_sip._udp.sip.e164.arpa.", dns::RrType::SRV, "10 10 5060 proxy.sip.e164.arpa."),
             rec("proxy.sip.e164.arpa.", dns::RrType::A, "192.0.2.7"),
         };
-        REQUIRE(store->write({z}).ok());
-        auto r = store->reader();
-        REQUIRE(r.ok());
-        reader = std::move(*r);
+        return z;
     }
     ~Fixture() {
         reader.reset();
@@ -222,4 +226,161 @@ TEST_CASE("malformed queries never crash and get FORMERR or silence", "[answer]"
             CHECK(res.size <= 1232);
         }
     }
+}
+
+namespace {
+
+zones::Zone zone_of(const std::string& origin, std::vector<zones::Record> records) {
+    zones::Zone z;
+    z.origin = N(origin);
+    z.records = std::move(records);
+    return z;
+}
+
+Parsed ask(Fixture& f, const std::string& qname, dns::RrType t, std::array<std::uint8_t, 65535>& out) {
+    auto q = make_query(qname, t);
+    REQUIRE(f.reader->refresh());
+    auto res = server::answer_query(*f.reader, q, out, server::Transport::Udp, {});
+    f.reader->release();
+    REQUIRE(res.size > 0);
+    return parse({out.data(), res.size});
+}
+
+/// The name in CNAME/DNAME rdata, read from the message (it may be compressed).
+std::string target_of(std::span<const std::uint8_t> msg, const dns::RecordView& rv) {
+    std::size_t off = rv.rdata_offset;
+    auto t = dns::Name::from_wire(msg, off);
+    REQUIRE(t.ok());
+    return t->to_text();
+}
+
+// A zone for the answer-path cases found by the generative differential run
+// against Knot, NSD and BIND (issue 12 item 12).
+std::vector<zones::Zone> hard_zones() {
+    const char* soa = "ns1.hard.test. h.hard.test. 1 3600 600 86400 300";
+    std::vector<zones::Record> hard = {
+        rec("hard.test.", dns::RrType::SOA, soa),
+        rec("hard.test.", dns::RrType::NS, "ns1.hard.test."),
+        rec("hard.test.", dns::RrType::A, "192.0.2.1"),
+        rec("ns1.hard.test.", dns::RrType::A, "192.0.2.53"),
+        rec("d.hard.test.", dns::RrType::NS, "ns1.other."),
+        rec("child.hard.test.", dns::RrType::NS, "ns1.hard.test."),
+        rec("signed.hard.test.", dns::RrType::NS, "ns1.hard.test."),
+        rec("signed.hard.test.", dns::RrType::DS, "12345 8 1 49FD46E6C4B45C55D4AC69CBD3CD34AC1AFE51DE"),
+        rec("dn.hard.test.", dns::RrType::DNAME, "target.hard.test.", 600),
+        rec("a.target.hard.test.", dns::RrType::A, "192.0.2.9"),
+        rec("out.hard.test.", dns::RrType::DNAME, "elsewhere.example."),
+    };
+    for (int i = 1; i <= 9; ++i) {
+        std::string next = i == 9 ? "end.hard.test." : "c" + std::to_string(i + 1) + ".hard.test.";
+        hard.push_back(rec("c" + std::to_string(i) + ".hard.test.", dns::RrType::CNAME, next));
+    }
+    hard.push_back(rec("end.hard.test.", dns::RrType::A, "192.0.2.8"));
+    std::vector<zones::Record> child = {
+        rec("child.hard.test.", dns::RrType::SOA, "ns1.hard.test. h.hard.test. 5 3600 600 86400 60"),
+        rec("child.hard.test.", dns::RrType::NS, "ns1.hard.test."),
+        rec("www.child.hard.test.", dns::RrType::A, "192.0.2.77"),
+    };
+    std::vector<zones::Record> signed_child = {
+        rec("signed.hard.test.", dns::RrType::SOA, "ns1.hard.test. h.hard.test. 5 3600 600 86400 60"),
+        rec("signed.hard.test.", dns::RrType::NS, "ns1.hard.test."),
+    };
+    return {zone_of("hard.test.", hard), zone_of("child.hard.test.", child),
+            zone_of("signed.hard.test.", signed_child)};
+}
+
+}  // namespace
+
+TEST_CASE("a referral never invents glue for a server name outside the zone", "[answer]") {
+    Fixture f(hard_zones());
+    std::array<std::uint8_t, 65535> out{};
+    Parsed p = ask(f, "x.d.hard.test.", dns::RrType::A, out);
+    CHECK(p.h.rcode() == 0);
+    CHECK_FALSE(p.h.has(dns::flags::AA));
+    REQUIRE(p.authority.size() == 1);
+    CHECK(p.authority[0].type == dns::RrType::NS);
+    // Only the OPT: ns1.other. is not ours, so there is no address to give.
+    REQUIRE(p.additional.size() == 1);
+    CHECK(p.additional[0].type == dns::RrType::OPT);
+}
+
+TEST_CASE("DS at a cut whose child zone is also served comes from the parent", "[answer]") {
+    Fixture f(hard_zones());
+    std::array<std::uint8_t, 65535> out{};
+    // The parent holds a DS RRset: it is the answer (RFC 4035 §3.1.4.1).
+    Parsed p = ask(f, "signed.hard.test.", dns::RrType::DS, out);
+    CHECK(p.h.rcode() == 0);
+    CHECK(p.h.has(dns::flags::AA));
+    REQUIRE(p.answer.size() == 1);
+    CHECK(p.answer[0].type == dns::RrType::DS);
+    // No DS in the parent: NODATA with the parent's SOA, not the child's.
+    p = ask(f, "child.hard.test.", dns::RrType::DS, out);
+    CHECK(p.h.rcode() == 0);
+    CHECK(p.answer.empty());
+    REQUIRE(p.authority.size() == 1);
+    CHECK(p.authority[0].type == dns::RrType::SOA);
+    CHECK(p.authority[0].owner.to_text() == "hard.test.");
+    // Other types at the child apex are still the child's.
+    p = ask(f, "child.hard.test.", dns::RrType::SOA, out);
+    REQUIRE(p.answer.size() == 1);
+    CHECK(p.answer[0].owner.to_text() == "child.hard.test.");
+}
+
+TEST_CASE("a CNAME chain of max_cname_chain links ends in its record", "[answer]") {
+    Fixture f(hard_zones());
+    std::array<std::uint8_t, 65535> out{};
+    // c2 → … → c9 → end: 8 CNAMEs (the default limit) and the A.
+    Parsed p = ask(f, "c2.hard.test.", dns::RrType::A, out);
+    REQUIRE(p.answer.size() == 9);
+    CHECK(p.answer[7].type == dns::RrType::CNAME);
+    CHECK(p.answer[8].type == dns::RrType::A);
+    CHECK(p.answer[8].owner.to_text() == "end.hard.test.");
+    // One link more than the limit: the chain stops after 8 CNAMEs.
+    p = ask(f, "c1.hard.test.", dns::RrType::A, out);
+    CHECK(p.answer.size() == 8);
+    CHECK(p.answer.back().type == dns::RrType::CNAME);
+}
+
+TEST_CASE("DNAME is applied: DNAME, synthesised CNAME, then the target's records", "[answer]") {
+    Fixture f(hard_zones());
+    std::array<std::uint8_t, 65535> out{};
+    Parsed p = ask(f, "a.dn.hard.test.", dns::RrType::A, out);
+    CHECK(p.h.rcode() == 0);
+    CHECK(p.h.has(dns::flags::AA));
+    REQUIRE(p.answer.size() == 3);
+    CHECK(p.answer[0].type == dns::RrType::DNAME);
+    CHECK(p.answer[0].owner.to_text() == "dn.hard.test.");
+    CHECK(p.answer[1].type == dns::RrType::CNAME);
+    CHECK(p.answer[1].owner.to_text() == "a.dn.hard.test.");
+    CHECK(p.answer[1].ttl == 600);  // RFC 6672 §3.3: the DNAME's TTL
+    CHECK(target_of(out, p.answer[1]) == "a.target.hard.test.");
+    CHECK(p.answer[2].type == dns::RrType::A);
+    // The substituted name does not exist: NXDOMAIN after the DNAME and CNAME.
+    p = ask(f, "b.dn.hard.test.", dns::RrType::A, out);
+    CHECK(p.h.rcode() == 3);
+    CHECK(p.answer.size() == 2);
+    // A target outside the zone: DNAME and CNAME, the client goes on (RFC 1034 §4.3.2 step 3a).
+    p = ask(f, "x.out.hard.test.", dns::RrType::A, out);
+    CHECK(p.h.rcode() == 0);
+    REQUIRE(p.answer.size() == 2);
+    CHECK(target_of(out, p.answer[1]) == "x.elsewhere.example.");
+    // The DNAME owner itself is an ordinary name.
+    p = ask(f, "dn.hard.test.", dns::RrType::DNAME, out);
+    REQUIRE(p.answer.size() == 1);
+    CHECK(p.answer[0].type == dns::RrType::DNAME);
+}
+
+TEST_CASE("DNAME substitution longer than 255 octets is YXDOMAIN", "[answer]") {
+    std::string longtarget;
+    for (int i = 0; i < 3; ++i) longtarget += std::string(60, 'a' + i) + ".";
+    longtarget += "hard.test.";
+    auto zs = hard_zones();
+    zs[0].records.push_back(rec("long.hard.test.", dns::RrType::DNAME, longtarget));
+    Fixture f(zs);
+    std::array<std::uint8_t, 65535> out{};
+    std::string q = std::string(60, 'x') + "." + std::string(60, 'y') + ".long.hard.test.";
+    Parsed p = ask(f, q, dns::RrType::A, out);
+    CHECK(p.h.rcode() == 6);  // RFC 6672 §2.2
+    REQUIRE(p.answer.size() == 1);
+    CHECK(p.answer[0].type == dns::RrType::DNAME);
 }
