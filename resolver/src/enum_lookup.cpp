@@ -164,11 +164,28 @@ NaptrSetResult process_naptr_set(const std::vector<NaptrRecord>& records, const 
             for (auto k : idx) ordered.push_back(steps[k]);
             steps = std::move(ordered);
         } else {
-            // RFC 3403 §4.1: lowest PREFERENCE first; equal ones keep answer order.
-            std::stable_sort(steps.begin(), steps.end(), [&](const NaptrStep& a, const NaptrStep& b) {
+            // RFC 3403 §4.1: lowest PREFERENCE first. Records of equal ORDER and
+            // PREFERENCE are equally preferred ("the client MAY choose"), so
+            // each run of them is tried in uniformly random order: a zone that
+            // lists two servers at 10/10 gets a 50/50 split, not "first wins"
+            // (answer order is the server's, often fixed).
+            std::sort(steps.begin(), steps.end(), [&](const NaptrStep& a, const NaptrStep& b) {
                 return records[a.index].preference < records[b.index].preference;
             });
-            for (std::size_t k = 0; k < steps.size(); ++k) out.shares[steps[k].index] = k == 0 ? 1.0 : 0.0;
+            std::size_t leaders = 0;
+            for (std::size_t begin = 0; begin < steps.size();) {
+                std::size_t end = begin + 1;
+                while (end < steps.size() && records[steps[end].index].preference ==
+                                                 records[steps[begin].index].preference)
+                    ++end;
+                std::shuffle(steps.begin() + static_cast<std::ptrdiff_t>(begin),
+                             steps.begin() + static_cast<std::ptrdiff_t>(end), rng);
+                if (begin == 0) leaders = end;
+                begin = end;
+            }
+            // Expected share of first attempts: split evenly among the lowest preference.
+            for (std::size_t k = 0; k < steps.size(); ++k)
+                out.shares[steps[k].index] = k < leaders ? 1.0 / static_cast<double>(leaders) : 0.0;
         }
         out.tiers.push_back(std::move(steps));
     }
@@ -313,7 +330,8 @@ asio::awaitable<EnumResult> enum_lookup(DnsLookup& dns, std::string number, Enum
     }
     result.aus = application_unique_string(*digits);
     if (options.suffixes.empty()) options.suffixes.push_back(default_enum_suffix());
-    Ctx ctx{dns, options, Rng(options.seed ? *options.seed : fresh_seed()), result, {}, false, false, false, true, {}};
+    BudgetedLookup budgeted(dns, options.budget);
+    Ctx ctx{budgeted, options, Rng(options.seed ? *options.seed : fresh_seed()), result, {}, false, false, false, true, {}};
     for (const auto& suffix : options.suffixes) {
         auto domain = enum_domain(*digits, suffix);
         if (!domain) {
@@ -323,12 +341,17 @@ asio::awaitable<EnumResult> enum_lookup(DnsLookup& dns, std::string number, Enum
         ctx.visited.clear();
         ctx.suffix = suffix;
         auto targets = co_await expand(ctx, *domain, result.aus, 0);
+        if (budgeted.exhausted()) {
+            result.budget_exhausted = budgeted.reason();
+            result.trace.push_back(result.budget_exhausted);
+        }
         if (!targets.empty()) {
             result.domain = domain->to_text();
             result.targets = std::move(targets);
             result.outcome = EnumOutcome::Ok;
             co_return result;
         }
+        if (budgeted.exhausted()) break;  // the other suffixes would only be refused
     }
     if (ctx.saw_records) {
         result.outcome = EnumOutcome::NoUsable;

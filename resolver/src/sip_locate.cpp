@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "enumd/resolver/budget.hpp"
 #include "enumd/resolver/naptr.hpp"
 
 namespace enumd::resolver {
@@ -233,7 +234,8 @@ std::optional<SipTransport> naptr_transport(std::string_view service) {
 
 }  // namespace
 
-asio::awaitable<SipLocateResult> locate_sip_server(DnsLookup& dns, std::string uri_text, SipLocateOptions options) {
+asio::awaitable<SipLocateResult> locate_unbudgeted(DnsLookup& dns, std::string uri_text,
+                                                  const SipLocateOptions& options) {
     SipLocateResult res;
     auto uri = parse_sip_uri(uri_text);
     if (!uri) {
@@ -440,8 +442,17 @@ asio::awaitable<SnaptrResult> snaptr_resolve(DnsLookup& dns, dns::Name domain, S
     Rng rng(options.seed ? *options.seed : fresh_seed());
     Tally tally;
     std::set<std::string> visited;
-    co_await snaptr_expand(dns, domain, options, rng, res, tally, visited, 0);
+    BudgetedLookup budgeted(dns, options.budget);
+    co_await snaptr_expand(budgeted, domain, options, rng, res, tally, visited, 0);
     res.outcome = finish(!res.targets.empty(), tally);
+    if (budgeted.exhausted()) res.trace.push_back(budgeted.reason());
+    co_return res;
+}
+
+asio::awaitable<SipLocateResult> locate_sip_server(DnsLookup& dns, std::string uri_text, SipLocateOptions options) {
+    BudgetedLookup budgeted(dns, options.budget);
+    SipLocateResult res = co_await locate_unbudgeted(budgeted, std::move(uri_text), options);
+    if (budgeted.exhausted()) res.trace.push_back(budgeted.reason());
     co_return res;
 }
 

@@ -348,3 +348,113 @@ TEST_CASE("the same seed gives the same failover list", "[enum][weight]") {
     CHECK(uris(a) == uris(b));
     CHECK(a.targets.size() == 5);
 }
+
+TEST_CASE("records of equal order and preference split first picks 50/50 in RFC mode (chi-square)", "[enum][stats]") {
+    // The seed's lab zone: +61355500912 has two NAPTRs at 10/10 ("50/50 … the client picks either").
+    std::vector<NaptrRecord> set;
+    for (auto [pref, host] : std::vector<std::pair<std::uint16_t, std::string>>{{10, "server1"}, {10, "server2"}, {20, "server3"}}) {
+        NaptrRecord r;
+        r.order = 10;
+        r.preference = pref;
+        r.flags = "u";
+        r.services = "E2U+sip";
+        r.regexp = "!^.*$!sip:info@" + host + ".example.net!";
+        set.push_back(r);
+    }
+    auto o = sip_options();
+    REQUIRE_FALSE(o.preference_as_weight);
+    Rng rng(20261201);
+    std::vector<double> first(2, 0.0);
+    constexpr int kDraws = 100'000;
+    for (int i = 0; i < kDraws; ++i) {
+        auto res = process_naptr_set(set, "+61355500912", o, rng);
+        REQUIRE(res.tiers.size() == 1);
+        REQUIRE(res.tiers[0].size() == 3);
+        REQUIRE(res.tiers[0][0].index < 2);       // preference 20 is never tried first
+        REQUIRE(res.tiers[0][2].index == 2);      // …and always last
+        first[res.tiers[0][0].index] += 1;
+    }
+    double chi = chi_square(first, {0.5, 0.5});
+    INFO("first-pick counts " << first[0] << "/" << first[1]);
+    CHECK(chi < 10.83);  // df = 1, p = 0.001
+    auto res = process_naptr_set(set, "+61355500912", o, rng);
+    CHECK(res.shares == std::vector<double>{0.5, 0.5, 0.0});
+}
+
+TEST_CASE("a lookup without a seed does not always pick the first of two equal records", "[enum]") {
+    FakeDns dns;
+    dns.add(naptr_rr(kOwner, 10, 10, "u", "E2U+sip", "!^.*$!sip:info@server1.example.net!"));
+    dns.add(naptr_rr(kOwner, 10, 10, "u", "E2U+sip", "!^.*$!sip:info@server2.example.net!"));
+    auto o = sip_options();
+    o.seed.reset();  // as an application calls it: a fresh seed per lookup
+    int server1_first = 0;
+    constexpr int kLookups = 200;
+    for (int i = 0; i < kLookups; ++i) {
+        auto r = run(enum_lookup(dns, "+61355500912", o));
+        REQUIRE(r.targets.size() == 2);
+        if (r.targets[0].uri == "sip:info@server1.example.net") ++server1_first;
+    }
+    // Binomial(200, 0.5): outside [60, 140] with probability < 1e-8.
+    CHECK(server1_first > 60);
+    CHECK(server1_first < 140);
+}
+
+namespace {
+
+/// A hostile zone: every NAPTR query is answered with six non-terminal
+/// records, each pointing at a new, never-seen name one label deeper.
+class FanOutDns : public DnsLookup {
+public:
+    unsigned queries = 0;
+    boost::asio::awaitable<Answer> query(enumd::dns::Name qname, RrType qtype) override {
+        ++queries;
+        Answer a;
+        a.server = "fanout";
+        if (qtype != RrType::NAPTR || qname.label_count() > 40) {
+            a.status = LookupStatus::NxDomain;
+            co_return a;
+        }
+        a.status = LookupStatus::Ok;
+        for (int i = 0; i < 6; ++i) {
+            auto next = qname.prepend("n" + std::to_string(i));
+            a.records.push_back(naptr_rr(qname.to_text(), 10, static_cast<std::uint16_t>(i), "", "E2U+sip", "",
+                                         next->to_text()));
+        }
+        co_return a;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("non-terminal fan-out is bounded by the lookup's query budget", "[enum][budget]") {
+    FanOutDns dns;
+    auto o = sip_options();
+    REQUIRE(o.max_nonterminal_depth == 5);  // depth alone would allow 1 + 6 + … + 6^5 = 9,331 queries
+    auto r = run(enum_lookup(dns, "+61355500912", o));
+    CHECK(dns.queries <= o.budget.max_queries);
+    CHECK(r.outcome != EnumOutcome::Ok);
+    CHECK(r.budget_exhausted == "lookup budget of 64 queries exhausted");
+    CHECK(r.records.size() <= o.budget.max_records);
+    // A smaller budget is honoured exactly.
+    FanOutDns small;
+    o.budget.max_queries = 10;
+    auto r2 = run(enum_lookup(small, "+61355500912", o));
+    CHECK(small.queries == 10);
+    CHECK_FALSE(r2.budget_exhausted.empty());
+}
+
+TEST_CASE("records from answers count against the lookup's record budget", "[enum][budget]") {
+    FakeDns dns;
+    for (int i = 0; i < 50; ++i)
+        dns.add(naptr_rr(kOwner, 10, 10, "u", "E2U+sip", "!^.*$!sip:s" + std::to_string(i) + "@example.net!"));
+    auto o = sip_options();
+    o.budget.max_records = 20;
+    auto r = run(enum_lookup(dns, "+61355500912", o));
+    CHECK(r.outcome == EnumOutcome::Ok);
+    CHECK(r.targets.size() == 20);  // the first 20 records are still used
+    CHECK(r.budget_exhausted == "lookup budget of 20 records exhausted");
+    // An ordinary lookup is untouched by the default budget.
+    auto normal = run(enum_lookup(dns, "+61355500912", sip_options()));
+    CHECK(normal.targets.size() == 50);
+    CHECK(normal.budget_exhausted.empty());
+}

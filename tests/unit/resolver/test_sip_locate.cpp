@@ -252,14 +252,44 @@ TEST_CASE("S-NAPTR matches app-service:app-protocol and follows s, a and empty f
         CHECK(got == c.addresses);
         CHECK((r.outcome == LocateOutcome::Ok) == !c.addresses.empty());
     }
-    CHECK(run(snaptr_resolve(dns, N(d), SnaptrOptions{"x-3gpp-pgw", "x-s5-gtp", 5, false, 1})).targets.front().port == 2123);
+    CHECK(run(snaptr_resolve(dns, N(d), SnaptrOptions{"x-3gpp-pgw", "x-s5-gtp", 5, false, 1, {}})).targets.front().port == 2123);
 }
 
 TEST_CASE("S-NAPTR non-terminal loops stop", "[snaptr]") {
     FakeDns dns;
     dns.add(naptr_rr("a.example.", 10, 10, "", "", "", "b.example."));
     dns.add(naptr_rr("b.example.", 10, 10, "", "", "", "a.example."));
-    auto r = run(snaptr_resolve(dns, N("a.example."), SnaptrOptions{"x-3gpp-pgw", "", 5, false, 1}));
+    auto r = run(snaptr_resolve(dns, N("a.example."), SnaptrOptions{"x-3gpp-pgw", "", 5, false, 1, {}}));
     CHECK(r.targets.empty());
     CHECK(dns.queries.size() == 2);
+}
+
+TEST_CASE("RFC 3263 and S-NAPTR fan-out stops at the lookup's query budget", "[sip][snaptr][budget]") {
+    // A hostile domain: three NAPTR services, each SRV with 200 targets that
+    // each need A and AAAA — 1 + 3 + 3 × 200 × 2 = 1,204 queries unbounded.
+    const std::string d = "fan.example.net";
+    FakeDns dns;
+    for (auto [svc, srv] : std::vector<std::pair<std::string, std::string>>{
+             {"SIP+D2U", "_sip._udp." + d}, {"SIP+D2T", "_sip._tcp." + d}, {"SIPS+D2T", "_sips._tcp." + d}})
+        dns.add(naptr_rr(d, 10, 10, "s", svc, "", srv));
+    for (std::string srv : {"_sip._udp." + d, "_sip._tcp." + d, "_sips._tcp." + d})
+        for (int i = 0; i < 200; ++i) dns.add(srv_rr(srv, 10, 10, 5060, "h" + std::to_string(i) + "." + d));
+    auto o = opts();
+    auto r = run(locate_sip_server(dns, "sip:alice@" + d, o));
+    CHECK(dns.queries.size() <= o.budget.max_queries);
+    CHECK(dns.queries.size() == 64);
+    REQUIRE_FALSE(r.trace.empty());
+    CHECK(r.trace.back() == "lookup budget of 64 queries exhausted");
+
+    FakeDns sn;
+    sn.add(naptr_rr("pgw." + d, 10, 10, "s", "x-3gpp-pgw:x-s5-gtp", "", "_pgw._udp." + d));
+    for (int i = 0; i < 200; ++i) sn.add(srv_rr("_pgw._udp." + d, 10, 10, 2123, "p" + std::to_string(i) + "." + d));
+    SnaptrOptions so;
+    so.app_service = "x-3gpp-pgw";
+    so.seed = 7;
+    so.budget.max_queries = 16;
+    auto s = run(snaptr_resolve(sn, N("pgw." + d), so));
+    CHECK(sn.queries.size() == 16);
+    REQUIRE_FALSE(s.trace.empty());
+    CHECK(s.trace.back() == "lookup budget of 16 queries exhausted");
 }

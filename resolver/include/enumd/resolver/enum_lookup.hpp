@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "enumd/resolver/budget.hpp"
 #include "enumd/resolver/lookup.hpp"
 #include "enumd/resolver/naptr.hpp"
 #include "enumd/resolver/regexp.hpp"
@@ -37,6 +38,9 @@ struct EnumOptions {
     bool follow_tel = false;
     std::optional<std::uint64_t> seed;  ///< deterministic draws for tests
     RegexLimits regex_limits;
+    /// Total queries and records per lookup, across suffixes and
+    /// non-terminal/tel: chains (budget.hpp explains why depth is not enough).
+    LookupBudget budget;
 };
 
 /// A record seen during the lookup and what became of it.
@@ -52,8 +56,9 @@ struct EnumTarget {
     std::string uri;
     std::uint16_t order = 0;
     std::uint16_t preference = 0;
-    /// Expected share of first attempts within its tier (weight mode), or
-    /// 1.0 for the first entry of a tier and 0 for fallbacks (RFC mode).
+    /// Expected share of first attempts within its tier: proportional to
+    /// preference (weight mode), or split evenly among the records of the
+    /// lowest preference, 0 for fallbacks (RFC mode).
     double share = 0;
     bool npdi = false;  ///< RFC 4694: final, never looked up again
     std::string service;  ///< the enumservice that matched, e.g. "sip", "pstn:tel"
@@ -78,6 +83,9 @@ struct EnumResult {
     std::vector<NaptrVerdict> records;
     std::vector<EnumTarget> targets;  ///< the failover list, first to try first
     std::vector<std::string> trace;   ///< queries made, one line each
+    /// Set when the lookup budget stopped the lookup early ("lookup budget of
+    /// 64 queries exhausted"); targets found until then are still returned.
+    std::string budget_exhausted;
 };
 
 /// Pure processing of one NAPTR set: turns records into an ordered list

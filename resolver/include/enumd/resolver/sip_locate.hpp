@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "enumd/dns/result.hpp"
+#include "enumd/resolver/budget.hpp"
 #include "enumd/resolver/lookup.hpp"
 #include "enumd/resolver/select.hpp"
 
@@ -58,6 +59,7 @@ struct SipLocateOptions {
     std::vector<SipTransport> transports = {SipTransport::Udp, SipTransport::Tcp, SipTransport::Tls};
     bool ipv6 = true;  ///< also query AAAA
     std::optional<std::uint64_t> seed;
+    LookupBudget budget;  ///< total queries/records per call (budget.hpp)
 };
 
 struct SipLocateResult {
@@ -95,6 +97,7 @@ struct SnaptrOptions {
     unsigned max_nonterminal_depth = 5;
     bool ipv6 = true;
     std::optional<std::uint64_t> seed;
+    LookupBudget budget;  ///< total queries/records per call (budget.hpp)
 };
 
 struct SnaptrTarget {
