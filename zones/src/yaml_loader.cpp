@@ -67,6 +67,7 @@ class Loader {
         files_.start(path);
         std::optional<ytree::Document> doc = parse_file(path, SourceLoc{path, 0, 0});
         if (!doc) return std::nullopt;
+        report_nul(*doc);
         return load_root(doc->root(), path);
     }
 
@@ -80,6 +81,7 @@ class Loader {
             syntax_error(name, e);
             return std::nullopt;
         }
+        report_nul(doc);
         return load_root(doc.root(), name);
     }
 
@@ -91,6 +93,14 @@ class Loader {
         return SourceLoc{file_, m.line >= 0 ? m.line + 1 : 0, m.column >= 0 ? m.column + 1 : 0};
     }
     void error(const ytree::Node& n, std::string msg) { d_.error(loc(n), std::move(msg)); }
+
+    /// A NUL byte would cut names and record data short further on (C strings
+    /// in ldns and inet_pton): an error wherever a scalar holds one.
+    void report_nul(const ytree::Document& doc) {
+        for (ytree::Mark m : doc.nul_scalars())
+            d_.error(SourceLoc{file_, m.line + 1, m.column + 1},
+                     "text with a NUL byte (\\0): names, numbers and record data cannot hold one");
+    }
 
     void syntax_error(const std::string& file, const YAML::Exception& e) {
         d_.error(SourceLoc{file, e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg);
@@ -359,6 +369,7 @@ class Loader {
             file_ = file->path;
             try {
                 ytree::Document doc = ytree::Document::parse(file->text);
+                report_nul(doc);
                 included(doc.root());
             } catch (const YAML::Exception& e) {
                 // yaml-cpp's messages are fixed sentences: the file's text is not quoted.

@@ -68,6 +68,7 @@ class Builder : public YAML::EventHandler {
         NodeData& n = make(Kind::Scalar, mark, anchor);
         n.scalar = value;
         n.quoted = tag == "!";  // yaml-cpp tags non-plain scalars "!", plain ones "?"
+        if (value.find('\0') != std::string::npos) doc_.nul_scalars_.push_back(n.mark);
         add(n);
     }
     void OnSequenceStart(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t anchor,

@@ -76,6 +76,10 @@ class Document {
     Document(const Document&) = delete;
     Document& operator=(const Document&) = delete;
     [[nodiscard]] Node root() const noexcept { return root_; }
+    /// Where the scalars (keys included) that hold a NUL byte start, in
+    /// document order: a "\0" escape or a raw 0x00. Zone data is text and a
+    /// NUL would cut it short further on, so the loader refuses them.
+    [[nodiscard]] const std::vector<Mark>& nul_scalars() const noexcept { return nul_scalars_; }
 
     /// Parses the first document of `text`; throws YAML::ParserException.
     static Document parse(const std::string& text);
@@ -85,6 +89,7 @@ class Document {
     void finish();  ///< an empty document has a Null root
     std::deque<NodeData> nodes_;
     Node root_;
+    std::vector<Mark> nul_scalars_;
 };
 
 }  // namespace enumd::zones::ytree

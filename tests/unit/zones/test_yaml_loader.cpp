@@ -582,6 +582,20 @@ TEST_CASE("With follow_includes off no include is read", "[yaml][includes]") {
     CHECK(z->records.size() == 2);
 }
 
+TEST_CASE("A NUL byte in any text is an error at its line and column, not cut-short data", "[yaml][errors]") {
+    const std::string nul(1, '\0');
+    check_cases({
+        // A "\0" escape in record data (ldns would stop reading at it).
+        {"records:\n  - {name: www, type: TXT, data: \"\\\"abc\\0def\\\"\"}\n", "t.yaml:5:34: error: ",
+         "text with a NUL byte (\\0)"},
+        {"numbers:\n  - {number: \"+61355500911\", naptr: \"sip:a@b.example\\0evil\"}\n", "t.yaml:5:37: error: ",
+         "NUL byte"},
+        {"records:\n  - {name: \"w\\0ww\", type: A, data: 192.0.2.1}\n", "t.yaml:5:12: error: ", "NUL byte"},
+        // A raw 0x00 byte in a quoted scalar.
+        {"records:\n  - {name: www, type: TXT, data: '\"abc" + nul + "def\"'}\n", "t.yaml:5:", "NUL byte"},
+    });
+}
+
 TEST_CASE("load_zone_files picks the reader by extension and refuses an origin twice", "[yaml]") {
     TempDir dir;
     std::string a = dir.write("a.yaml", kHeader);
