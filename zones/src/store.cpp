@@ -397,292 +397,380 @@ Store::~Store() {
     if (env_ != nullptr) mdb_env_close(env_);
 }
 
+namespace {
+
+/// The databases of one Store, for the write helpers below.
+struct Dbis {
+    MDB_dbi meta = 0;
+    MDB_dbi zones = 0;
+    MDB_dbi nodes = 0;
+    MDB_dbi journal = 0;  ///< 0: a database compiled before the journal existed
+};
+
+/// How much IXFR history a zone keeps (Store::Options).
+struct JournalLimits {
+    std::size_t depth = 0;
+    std::size_t max_records = 0;
+};
+
+using Status = std::optional<dns::Error>;  ///< nothing, or why a write failed
+
+std::uint64_t read_u64(MDB_txn* t, MDB_dbi meta, const char* key, std::uint64_t def) {
+    MDB_val k{std::strlen(key), const_cast<char*>(key)};
+    MDB_val v;
+    if (mdb_get(t, meta, &k, &v) == 0 && v.mv_size == 8) return get_le<std::uint64_t>(as_span(v).data());
+    return def;
+}
+
+int write_u64(MDB_txn* t, MDB_dbi meta, const char* key, std::uint64_t value) {
+    MDB_val k{std::strlen(key), const_cast<char*>(key)};
+    MDB_val v{8, &value};
+    return mdb_put(t, meta, &k, &v, 0);
+}
+
+std::optional<ZoneMeta> read_zone_meta(MDB_txn* t, MDB_dbi zones, const std::string& zkey) {
+    MDB_val k = val(zkey);
+    MDB_val v;
+    ZoneMeta m;
+    if (mdb_get(t, zones, &k, &v) == 0 && decode_meta(as_span(v), m)) return m;
+    return std::nullopt;
+}
+
+/// A zone's records as the nodes to store: keyed by owner lookup key
+/// relative to the origin, flagged, hashed.
+struct BuiltZone {
+    std::map<std::string, BuildNode> nodes;
+    const std::vector<std::uint8_t>* soa_rdata = nullptr;  ///< the apex SOA
+    std::uint64_t records = 0;                             ///< after de-duplication
+    std::uint64_t hash = 0;                                ///< content, SOA serial excluded
+};
+
+/// Every ancestor of a node up to the apex exists: the empty non-terminals
+/// are stored as nodes without RRsets (RFC 4592 §2.2.2: they block wildcards).
+void add_empty_non_terminals(std::map<std::string, BuildNode>& nodes) {
+    std::vector<std::string> ents;
+    for (const auto& [key, node] : nodes) {
+        auto ks = as_span(key);
+        std::size_t labels = dns::key_label_count(ks);
+        for (std::size_t l = 1; l < labels; ++l) {
+            std::string anc = key.substr(0, dns::key_prefix_length(ks, l));
+            if (nodes.find(anc) == nodes.end()) ents.push_back(std::move(anc));
+        }
+    }
+    for (auto& e : ents) nodes[e];
+}
+
+/// Flags (apex, zone cuts, occlusion below cuts, wildcard children) in one
+/// pass in canonical order, and the content hash over the same pass.
+std::uint64_t flag_and_hash(std::map<std::string, BuildNode>& nodes) {
+    Fnv hash;
+    std::string cut;  // current zone cut key ("" = none)
+    bool in_cut = false;
+    for (auto& [key, node] : nodes) {
+        if (in_cut && (key.size() <= cut.size() || key.compare(0, cut.size(), cut) != 0)) in_cut = false;
+        if (key.empty()) {
+            node.flags |= node_flags::kApex;
+        } else if (in_cut) {
+            node.flags |= node_flags::kOccluded;
+        } else if (node.rrsets.count(static_cast<std::uint16_t>(dns::RrType::NS)) != 0) {
+            node.flags |= node_flags::kDelegation;
+            cut = key;
+            in_cut = true;
+        }
+        auto ks = as_span(key);
+        std::size_t labels = dns::key_label_count(ks);
+        if (labels > 0) {
+            std::size_t plen = dns::key_prefix_length(ks, labels - 1);
+            if (key.size() - plen == 2 && key[plen] == '*') nodes[key.substr(0, plen)].flags |= node_flags::kWildcardChild;
+        }
+        hash.add(key.data(), key.size() + 1);
+        for (const auto& [type, rs] : node.rrsets) {
+            hash.add(&type, 2);
+            hash.add(&rs.ttl, 4);
+            for (const Record* r : rs.records) {
+                const std::vector<std::uint8_t>* rd = &r->rdata;
+                if (type == static_cast<std::uint16_t>(dns::RrType::SOA) && rd->size() >= 20) {
+                    // The serial is excluded: auto-serial bumps it only when the rest changed.
+                    hash.add(rd->data(), rd->size() - 20);
+                    hash.add(rd->data() + rd->size() - 16, 16);
+                } else {
+                    hash.add(rd->data(), rd->size());
+                }
+            }
+        }
+    }
+    return hash.h;
+}
+
+/// Groups by relative key, then type; removes repeated records; adds the
+/// empty non-terminals; flags and hashes. Fails on an owner outside the zone
+/// or too long for a key, and on a zone without SOA.
+dns::Result<BuiltZone> build_zone(const Zone& zone, const std::string& origin_key) {
+    BuiltZone b;
+    for (const Record& r : zone.records) {
+        if (!r.owner.is_subdomain_of(zone.origin))
+            return make_error(r.loc.to_text() + ": owner " + r.owner.to_text() + " is outside zone " +
+                              zone.origin.to_text());
+        std::string key = r.owner.to_lookup_key().substr(origin_key.size());
+        if (key.size() + 4 > 511)
+            return make_error(r.loc.to_text() + ": owner " + r.owner.to_text() + " is too long to store");
+        b.nodes[key].rrsets[static_cast<std::uint16_t>(r.type)].records.push_back(&r);
+    }
+    for (auto& [key, node] : b.nodes) {
+        for (auto& [type, rs] : node.rrsets) {
+            b.records += finish_rrset(rs);
+            // The apex SOA given last wins (validation allows only one).
+            if (type == static_cast<std::uint16_t>(dns::RrType::SOA) && key.empty())
+                b.soa_rdata = &(*std::max_element(rs.records.begin(), rs.records.end(), std::less<>()))->rdata;
+        }
+    }
+    if (b.soa_rdata == nullptr) return make_error(zone.loc.to_text() + ": zone " + zone.origin.to_text() + " has no SOA");
+    b.nodes[""];  // apex always exists
+    add_empty_non_terminals(b.nodes);
+    b.hash = flag_and_hash(b.nodes);
+    return b;
+}
+
+/// The record difference between the stored version `old_id` and `nodes`,
+/// walking both in key order; `old_soa` gets the stored apex SOA rdata.
+int diff_with_stored(MDB_txn* t, MDB_dbi nodes_dbi, std::uint32_t old_id, const std::string& origin_key,
+                     const std::map<std::string, BuildNode>& nodes, JournalBuilder& jb,
+                     std::vector<std::uint8_t>& old_soa) {
+    std::string oprefix = id_prefix(old_id);
+    MDB_cursor* oc = nullptr;
+    if (int rc = mdb_cursor_open(t, nodes_dbi, &oc); rc != 0) return rc;
+    MDB_val ok = val(oprefix);
+    MDB_val ov;
+    int orc = mdb_cursor_get(oc, &ok, &ov, MDB_SET_RANGE);
+    auto old_valid = [&] { return orc == 0 && ok.mv_size >= 4 && std::memcmp(ok.mv_data, oprefix.data(), 4) == 0; };
+    auto nit = nodes.begin();
+    std::string full;
+    while (!jb.overflow && (old_valid() || nit != nodes.end())) {
+        std::string_view okey;
+        if (old_valid()) okey = std::string_view(static_cast<const char*>(ok.mv_data) + 4, ok.mv_size - 4);
+        int cmp = !old_valid() ? 1 : nit == nodes.end() ? -1 : okey.compare(nit->first);
+        full = origin_key;
+        full += cmp <= 0 ? std::string(okey) : nit->first;
+        auto owner = dns::Name::from_lookup_key(as_span(full));
+        NodeView onode(as_span(ov));
+        if (cmp <= 0 && okey.empty()) {
+            if (auto o = onode.find(dns::RrType::SOA)) {
+                std::size_t off = 0;
+                std::span<const std::uint8_t> rd;
+                if (o->next(off, rd)) old_soa.assign(rd.begin(), rd.end());
+            }
+        }
+        if (owner) jb.node(*owner, cmp <= 0 ? &onode : nullptr, cmp >= 0 ? &nit->second : nullptr);
+        if (cmp <= 0) orc = mdb_cursor_get(oc, &ok, &ov, MDB_NEXT);
+        if (cmp >= 0) ++nit;
+    }
+    mdb_cursor_close(oc);
+    return 0;
+}
+
+/// Keeps the newest `depth` journal entries of a zone (keys sort by sequence).
+int trim_journal(MDB_txn* t, MDB_dbi journal, const std::string& jprefix, std::size_t depth) {
+    std::vector<std::string> keys;
+    MDB_cursor* jc = nullptr;
+    if (int rc = mdb_cursor_open(t, journal, &jc); rc != 0) return rc;
+    MDB_val k2 = val(jprefix);
+    MDB_val v2;
+    for (int r2 = mdb_cursor_get(jc, &k2, &v2, MDB_SET_RANGE); r2 == 0; r2 = mdb_cursor_get(jc, &k2, &v2, MDB_NEXT)) {
+        if (k2.mv_size != jprefix.size() + 8 || std::memcmp(k2.mv_data, jprefix.data(), jprefix.size()) != 0) break;
+        keys.emplace_back(static_cast<const char*>(k2.mv_data), k2.mv_size);
+    }
+    mdb_cursor_close(jc);
+    for (std::size_t i = 0; i + depth < keys.size(); ++i) {
+        MDB_val dk = val(keys[i]);
+        mdb_del(t, journal, &dk, nullptr);
+    }
+    return 0;
+}
+
+/// IXFR journal: the record difference old → new, written in the same
+/// transaction as the new version (RFC 1995 §4 order); the history is
+/// dropped when it no longer chains or the difference is too big.
+int update_journal(MDB_txn* t, const Dbis& d, const JournalLimits& limits, const std::string& origin_key,
+                   const Zone& zone, const std::optional<ZoneMeta>& old, bool changed, const Soa& soa,
+                   const std::vector<std::uint8_t>& new_soa, const std::map<std::string, BuildNode>& nodes) {
+    std::string jprefix = journal_prefix(origin_key);
+    bool newer = old && static_cast<std::int32_t>(soa.serial - old->serial) > 0;
+    if (!old || (!newer && (changed || soa.serial != old->serial))) {
+        // New zone, or a serial that did not move forward: the history no longer chains.
+        return delete_prefix(t, d.journal, jprefix);
+    }
+    if (!newer || limits.depth == 0) return 0;
+    JournalBuilder jb;
+    jb.limit = limits.max_records;
+    std::vector<std::uint8_t> old_soa;
+    if (int rc = diff_with_stored(t, d.nodes, old->id, origin_key, nodes, jb, old_soa); rc != 0) return rc;
+    if (jb.overflow || old_soa.empty()) return delete_prefix(t, d.journal, jprefix);
+    std::uint32_t soa_ttl = nodes.at("").rrsets.at(static_cast<std::uint16_t>(dns::RrType::SOA)).ttl;
+    std::string entry;
+    put_le(entry, old->serial);
+    put_le(entry, soa.serial);
+    put_le(entry, jb.n_removed + 1);
+    put_le(entry, jb.n_added + 1);
+    std::uint32_t old_soa_ttl = soa_ttl;
+    {
+        std::string oprefix = id_prefix(old->id);
+        MDB_val ak = val(oprefix);
+        MDB_val av;
+        if (mdb_get(t, d.nodes, &ak, &av) == 0) {
+            if (auto o = NodeView(as_span(av)).find(dns::RrType::SOA)) old_soa_ttl = o->ttl;
+        }
+    }
+    put_journal_record(entry, zone.origin, static_cast<std::uint16_t>(dns::RrType::SOA), old_soa_ttl,
+                       {old_soa.data(), old_soa.size()});
+    entry += jb.removed;
+    put_journal_record(entry, zone.origin, static_cast<std::uint16_t>(dns::RrType::SOA), soa_ttl,
+                       {new_soa.data(), new_soa.size()});
+    entry += jb.added;
+    std::uint64_t seq = read_u64(t, d.meta, kGenerationKey, 0) + 1;
+    std::string jk = jprefix;
+    for (int sh = 56; sh >= 0; sh -= 8) jk.push_back(static_cast<char>(seq >> sh));
+    MDB_val mk = val(jk);
+    MDB_val mv = val(entry);
+    if (int rc = mdb_put(t, d.journal, &mk, &mv, 0); rc != 0) return rc;
+    return trim_journal(t, d.journal, jprefix, limits.depth);
+}
+
+/// Writes the nodes under a fresh zone id: its keys sort after every existing
+/// key, so each put is an append (MDB_APPEND).
+Status put_nodes(MDB_txn* t, MDB_dbi nodes_dbi, std::uint32_t id, const std::map<std::string, BuildNode>& nodes,
+                 const std::vector<std::uint8_t>* soa_override) {
+    std::string prefix = id_prefix(id);
+    MDB_cursor* cur = nullptr;
+    if (int rc = mdb_cursor_open(t, nodes_dbi, &cur); rc != 0) return make_error(lmdb_error("mdb_cursor_open", rc));
+    std::string k;
+    for (const auto& [key, node] : nodes) {
+        k = prefix;
+        k += key;
+        std::string v = pack_node(node, soa_override);
+        MDB_val mk = val(k);
+        MDB_val mv = val(v);
+        if (int rc = mdb_cursor_put(cur, &mk, &mv, MDB_APPEND); rc != 0) {
+            mdb_cursor_close(cur);
+            return make_error(lmdb_error("writing node", rc));
+        }
+    }
+    mdb_cursor_close(cur);
+    return std::nullopt;
+}
+
+/// One zone inside the write transaction: the new version under a fresh id
+/// (`next_id`), its journal entry, the old version's nodes deleted.
+dns::Result<WriteReport::PerZone> write_zone(MDB_txn* t, const Dbis& d, const JournalLimits& limits, const Zone& zone,
+                                             std::uint64_t& next_id) {
+    const std::string origin_key = zone.origin.to_lookup_key();
+    const std::string zkey = zone_db_key(origin_key);
+    std::optional<ZoneMeta> old = read_zone_meta(t, d.zones, zkey);
+    auto built = build_zone(zone, origin_key);
+    if (!built) return make_error(built.error());
+    auto& nodes = built->nodes;
+
+    auto soa = parse_soa(*built->soa_rdata);
+    if (!soa) return make_error(zone.loc.to_text() + ": malformed SOA in zone " + zone.origin.to_text());
+    bool changed = !old || old->content_hash != built->hash;
+    std::vector<std::uint8_t> soa_new;
+    if (zone.auto_serial) {
+        if (old && !changed) {
+            soa->serial = old->serial;
+        } else if (old) {
+            // RFC 1982 serial arithmetic: +1 wraps safely; never below the written value.
+            std::uint32_t bumped = old->serial + 1;
+            soa->serial = (static_cast<std::int32_t>(soa->serial - bumped) > 0) ? soa->serial : bumped;
+        }
+        soa_new = encode_soa(*soa);
+    }
+
+    if (d.journal != 0) {
+        const std::vector<std::uint8_t>& new_soa = zone.auto_serial ? soa_new : *built->soa_rdata;
+        if (int rc = update_journal(t, d, limits, origin_key, zone, old, changed, *soa, new_soa, nodes); rc != 0)
+            return make_error(lmdb_error("journal", rc));
+    }
+
+    // Fresh id per write, then the old id's range is deleted, all inside this one transaction.
+    auto id = static_cast<std::uint32_t>(next_id++);
+    if (auto e = put_nodes(t, d.nodes, id, nodes, zone.auto_serial ? &soa_new : nullptr)) return *e;
+    if (old) {
+        if (int rc = delete_prefix(t, d.nodes, id_prefix(old->id)); rc != 0)
+            return make_error(lmdb_error("deleting old zone data", rc));
+    }
+
+    ZoneMeta meta;
+    meta.id = id;
+    meta.serial = soa->serial;
+    meta.content_hash = built->hash;
+    meta.records = built->records;
+    meta.nodes = nodes.size();
+    meta.compiled_at =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    meta.source = zone.loc.file;
+    std::string mv = encode_meta(meta);
+    MDB_val mk = val(zkey);
+    MDB_val mval = val(mv);
+    if (int rc = mdb_put(t, d.zones, &mk, &mval, 0); rc != 0) return make_error(lmdb_error("writing zone", rc));
+    return WriteReport::PerZone{zone.origin, meta.serial, changed, built->records, nodes.size(),
+                                old ? std::optional<std::uint32_t>(old->serial) : std::nullopt};
+}
+
+/// Removes every zone that is neither written nor kept; their origins go to `removed`.
+Status prune_zones(MDB_txn* t, const Dbis& d, const std::vector<dns::Name>& keep,
+                   const std::unordered_set<std::string>& written_origins, std::vector<dns::Name>& removed) {
+    std::vector<std::pair<std::string, ZoneMeta>> stale;
+    MDB_cursor* cur = nullptr;
+    if (int rc = mdb_cursor_open(t, d.zones, &cur); rc != 0) return make_error(lmdb_error("mdb_cursor_open", rc));
+    MDB_val k;
+    MDB_val v;
+    for (int rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        std::string key = origin_key_of(k);
+        ZoneMeta m;
+        bool kept = false;
+        for (const auto& name : keep) kept = kept || name.to_lookup_key() == key;
+        if (written_origins.count(key) == 0 && !kept && decode_meta(as_span(v), m)) stale.emplace_back(key, m);
+    }
+    mdb_cursor_close(cur);
+    for (const auto& [key, m] : stale) {
+        if (int rc = delete_prefix(t, d.nodes, id_prefix(m.id)); rc != 0) return make_error(lmdb_error("prune", rc));
+        if (d.journal != 0) {
+            if (int rc = delete_prefix(t, d.journal, journal_prefix(key)); rc != 0)
+                return make_error(lmdb_error("prune journal", rc));
+        }
+        std::string zkey = zone_db_key(key);
+        MDB_val mk = val(zkey);
+        mdb_del(t, d.zones, &mk, nullptr);
+        auto n = dns::Name::from_lookup_key(as_span(key));
+        if (n) removed.push_back(*n);
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
 dns::Result<WriteReport> Store::write(const std::vector<Zone>& zones, const WriteOptions& options) {
     Txn txn;
     int rc = txn.begin(env_, 0);
     if (rc != 0) return make_error(lmdb_error("mdb_txn_begin", rc));
     MDB_txn* t = txn.get();
+    const Dbis d{meta_dbi_, zones_dbi_, nodes_dbi_, journal_dbi_};
+    const JournalLimits limits{journal_depth_, journal_max_records_};
 
-    auto read_u64 = [&](const char* key, std::uint64_t def) -> std::uint64_t {
-        MDB_val k{std::strlen(key), const_cast<char*>(key)};
-        MDB_val v;
-        if (mdb_get(t, meta_dbi_, &k, &v) == 0 && v.mv_size == 8) return get_le<std::uint64_t>(as_span(v).data());
-        return def;
-    };
-    auto write_u64 = [&](const char* key, std::uint64_t value) -> int {
-        MDB_val k{std::strlen(key), const_cast<char*>(key)};
-        MDB_val v{8, &value};
-        return mdb_put(t, meta_dbi_, &k, &v, 0);
-    };
-
-    std::uint64_t next_id = read_u64(kNextIdKey, 1);
+    std::uint64_t next_id = read_u64(t, d.meta, kNextIdKey, 1);
     WriteReport report;
     std::unordered_set<std::string> written_origins;
-
     for (const Zone& zone : zones) {
-        std::string origin_key = zone.origin.to_lookup_key();
-        written_origins.insert(origin_key);
-        std::optional<ZoneMeta> old;
-        const std::string zkey = zone_db_key(origin_key);
-        {
-            MDB_val k = val(zkey);
-            MDB_val v;
-            if (mdb_get(t, zones_dbi_, &k, &v) == 0) {
-                ZoneMeta m;
-                if (decode_meta(as_span(v), m)) old = m;
-            }
-        }
-
-        // Group by relative key; ENTs for every ancestor up to the apex.
-        std::map<std::string, BuildNode> nodes;
-        const std::vector<std::uint8_t>* soa_rdata = nullptr;
-        std::uint64_t records = 0;
-        for (const Record& r : zone.records) {
-            if (!r.owner.is_subdomain_of(zone.origin))
-                return make_error(r.loc.to_text() + ": owner " + r.owner.to_text() + " is outside zone " +
-                                  zone.origin.to_text());
-            std::string key = r.owner.to_lookup_key().substr(origin_key.size());
-            if (key.size() + 4 > 511)
-                return make_error(r.loc.to_text() + ": owner " + r.owner.to_text() + " is too long to store");
-            nodes[key].rrsets[static_cast<std::uint16_t>(r.type)].records.push_back(&r);
-        }
-        for (auto& [key, node] : nodes) {
-            for (auto& [type, rs] : node.rrsets) {
-                records += finish_rrset(rs);
-                // The apex SOA given last wins (validation allows only one).
-                if (type == static_cast<std::uint16_t>(dns::RrType::SOA) && key.empty())
-                    soa_rdata = &(*std::max_element(rs.records.begin(), rs.records.end(), std::less<>()))->rdata;
-            }
-        }
-        if (soa_rdata == nullptr) return make_error(zone.loc.to_text() + ": zone " + zone.origin.to_text() + " has no SOA");
-        nodes[""];  // apex always exists
-        {
-            std::vector<std::string> ents;
-            for (const auto& [key, node] : nodes) {
-                auto ks = as_span(key);
-                std::size_t labels = dns::key_label_count(ks);
-                for (std::size_t l = 1; l < labels; ++l) {
-                    std::string anc = key.substr(0, dns::key_prefix_length(ks, l));
-                    if (nodes.find(anc) == nodes.end()) ents.push_back(std::move(anc));
-                }
-            }
-            for (auto& e : ents) nodes[e];
-        }
-        // Flags: apex, zone cuts, occlusion below cuts, wildcard children. Hash content.
-        Fnv hash;
-        std::string cut;  // current zone cut key ("" = none)
-        bool in_cut = false;
-        for (auto& [key, node] : nodes) {
-            if (in_cut && (key.size() <= cut.size() || key.compare(0, cut.size(), cut) != 0)) in_cut = false;
-            if (key.empty()) {
-                node.flags |= node_flags::kApex;
-            } else if (in_cut) {
-                node.flags |= node_flags::kOccluded;
-            } else if (node.rrsets.count(static_cast<std::uint16_t>(dns::RrType::NS)) != 0) {
-                node.flags |= node_flags::kDelegation;
-                cut = key;
-                in_cut = true;
-            }
-            auto ks = as_span(key);
-            std::size_t labels = dns::key_label_count(ks);
-            if (labels > 0) {
-                std::size_t plen = dns::key_prefix_length(ks, labels - 1);
-                if (key.size() - plen == 2 && key[plen] == '*') nodes[key.substr(0, plen)].flags |= node_flags::kWildcardChild;
-            }
-            hash.add(key.data(), key.size() + 1);
-            for (const auto& [type, rs] : node.rrsets) {
-                hash.add(&type, 2);
-                hash.add(&rs.ttl, 4);
-                for (const Record* r : rs.records) {
-                    const std::vector<std::uint8_t>* rd = &r->rdata;
-                    if (type == static_cast<std::uint16_t>(dns::RrType::SOA) && rd->size() >= 20) {
-                        // The serial is excluded: auto-serial bumps it only when the rest changed.
-                        hash.add(rd->data(), rd->size() - 20);
-                        hash.add(rd->data() + rd->size() - 16, 16);
-                    } else {
-                        hash.add(rd->data(), rd->size());
-                    }
-                }
-            }
-        }
-
-        auto soa = parse_soa(*soa_rdata);
-        if (!soa) return make_error(zone.loc.to_text() + ": malformed SOA in zone " + zone.origin.to_text());
-        bool changed = !old || old->content_hash != hash.h;
-        std::vector<std::uint8_t> soa_new;
-        if (zone.auto_serial) {
-            if (old && !changed) {
-                soa->serial = old->serial;
-            } else if (old) {
-                // RFC 1982 serial arithmetic: +1 wraps safely; never below the written value.
-                std::uint32_t bumped = old->serial + 1;
-                soa->serial = (static_cast<std::int32_t>(soa->serial - bumped) > 0) ? soa->serial : bumped;
-            }
-            soa_new = encode_soa(*soa);
-        }
-
-        // IXFR journal: the record difference old → new, in this same transaction.
-        if (journal_dbi_ != 0) {
-            std::string jprefix = journal_prefix(origin_key);
-            bool newer = old && static_cast<std::int32_t>(soa->serial - old->serial) > 0;
-            if (!old || (!newer && (changed || soa->serial != old->serial))) {
-                // New zone, or a serial that did not move forward: the history no longer chains.
-                if ((rc = delete_prefix(t, journal_dbi_, jprefix)) != 0) return make_error(lmdb_error("journal", rc));
-            } else if (newer && journal_depth_ > 0) {
-                JournalBuilder jb;
-                jb.limit = journal_max_records_;
-                std::vector<std::uint8_t> old_soa;
-                std::string oprefix = id_prefix(old->id);
-                MDB_cursor* oc = nullptr;
-                if ((rc = mdb_cursor_open(t, nodes_dbi_, &oc)) != 0) return make_error(lmdb_error("journal", rc));
-                MDB_val ok = val(oprefix);
-                MDB_val ov;
-                int orc = mdb_cursor_get(oc, &ok, &ov, MDB_SET_RANGE);
-                auto old_valid = [&] {
-                    return orc == 0 && ok.mv_size >= 4 && std::memcmp(ok.mv_data, oprefix.data(), 4) == 0;
-                };
-                auto nit = nodes.begin();
-                std::string full;
-                while (!jb.overflow && (old_valid() || nit != nodes.end())) {
-                    std::string_view okey;
-                    if (old_valid()) okey = std::string_view(static_cast<const char*>(ok.mv_data) + 4, ok.mv_size - 4);
-                    int cmp = !old_valid() ? 1 : nit == nodes.end() ? -1 : okey.compare(nit->first);
-                    full = origin_key;
-                    full += cmp <= 0 ? std::string(okey) : nit->first;
-                    auto owner = dns::Name::from_lookup_key(as_span(full));
-                    NodeView onode(as_span(ov));
-                    if (cmp <= 0 && okey.empty()) {
-                        if (auto o = onode.find(dns::RrType::SOA)) {
-                            std::size_t off = 0;
-                            std::span<const std::uint8_t> rd;
-                            if (o->next(off, rd)) old_soa.assign(rd.begin(), rd.end());
-                        }
-                    }
-                    if (owner) jb.node(*owner, cmp <= 0 ? &onode : nullptr, cmp >= 0 ? &nit->second : nullptr);
-                    if (cmp <= 0) orc = mdb_cursor_get(oc, &ok, &ov, MDB_NEXT);
-                    if (cmp >= 0) ++nit;
-                }
-                mdb_cursor_close(oc);
-                if (jb.overflow || old_soa.empty()) {
-                    if ((rc = delete_prefix(t, journal_dbi_, jprefix)) != 0) return make_error(lmdb_error("journal", rc));
-                } else {
-                    const std::vector<std::uint8_t>& new_soa = zone.auto_serial ? soa_new : *soa_rdata;
-                    std::uint32_t soa_ttl = nodes[""].rrsets[static_cast<std::uint16_t>(dns::RrType::SOA)].ttl;
-                    std::string entry;
-                    put_le(entry, old->serial);
-                    put_le(entry, soa->serial);
-                    put_le(entry, jb.n_removed + 1);
-                    put_le(entry, jb.n_added + 1);
-                    std::uint32_t old_soa_ttl = soa_ttl;
-                    {
-                        MDB_val ak = val(oprefix);
-                        MDB_val av;
-                        if (mdb_get(t, nodes_dbi_, &ak, &av) == 0) {
-                            if (auto o = NodeView(as_span(av)).find(dns::RrType::SOA)) old_soa_ttl = o->ttl;
-                        }
-                    }
-                    put_journal_record(entry, zone.origin, static_cast<std::uint16_t>(dns::RrType::SOA), old_soa_ttl,
-                                       {old_soa.data(), old_soa.size()});
-                    entry += jb.removed;
-                    put_journal_record(entry, zone.origin, static_cast<std::uint16_t>(dns::RrType::SOA), soa_ttl,
-                                       {new_soa.data(), new_soa.size()});
-                    entry += jb.added;
-                    std::uint64_t seq = read_u64(kGenerationKey, 0) + 1;
-                    std::string jk = jprefix;
-                    for (int sh = 56; sh >= 0; sh -= 8) jk.push_back(static_cast<char>(seq >> sh));
-                    MDB_val mk = val(jk);
-                    MDB_val mv = val(entry);
-                    if ((rc = mdb_put(t, journal_dbi_, &mk, &mv, 0)) != 0) return make_error(lmdb_error("journal", rc));
-                    // Keep the newest journal_depth_ entries (keys sort by sequence).
-                    std::vector<std::string> keys;
-                    MDB_cursor* jc = nullptr;
-                    if ((rc = mdb_cursor_open(t, journal_dbi_, &jc)) != 0) return make_error(lmdb_error("journal", rc));
-                    MDB_val k2 = val(jprefix);
-                    MDB_val v2;
-                    for (int r2 = mdb_cursor_get(jc, &k2, &v2, MDB_SET_RANGE); r2 == 0;
-                         r2 = mdb_cursor_get(jc, &k2, &v2, MDB_NEXT)) {
-                        if (k2.mv_size != jprefix.size() + 8 || std::memcmp(k2.mv_data, jprefix.data(), jprefix.size()) != 0)
-                            break;
-                        keys.emplace_back(static_cast<const char*>(k2.mv_data), k2.mv_size);
-                    }
-                    mdb_cursor_close(jc);
-                    for (std::size_t i = 0; i + journal_depth_ < keys.size(); ++i) {
-                        MDB_val dk = val(keys[i]);
-                        mdb_del(t, journal_dbi_, &dk, nullptr);
-                    }
-                }
-            }
-        }
-
-        // Fresh id per write: keys are appended after every existing key (MDB_APPEND),
-        // then the old id's range is deleted, all inside this one transaction.
-        std::uint32_t id = static_cast<std::uint32_t>(next_id++);
-        std::string prefix = id_prefix(id);
-        MDB_cursor* cur = nullptr;
-        if ((rc = mdb_cursor_open(t, nodes_dbi_, &cur)) != 0) return make_error(lmdb_error("mdb_cursor_open", rc));
-        std::string k;
-        for (const auto& [key, node] : nodes) {
-            k = prefix;
-            k += key;
-            std::string v = pack_node(node, zone.auto_serial ? &soa_new : nullptr);
-            MDB_val mk = val(k);
-            MDB_val mv = val(v);
-            rc = mdb_cursor_put(cur, &mk, &mv, MDB_APPEND);
-            if (rc != 0) {
-                mdb_cursor_close(cur);
-                return make_error(lmdb_error("writing node", rc));
-            }
-        }
-        mdb_cursor_close(cur);
-        if (old && (rc = delete_prefix(t, nodes_dbi_, id_prefix(old->id))) != 0)
-            return make_error(lmdb_error("deleting old zone data", rc));
-
-        ZoneMeta meta;
-        meta.id = id;
-        meta.serial = soa->serial;
-        meta.content_hash = hash.h;
-        meta.records = records;
-        meta.nodes = nodes.size();
-        meta.compiled_at = std::chrono::duration_cast<std::chrono::seconds>(
-                               std::chrono::system_clock::now().time_since_epoch())
-                               .count();
-        meta.source = zone.loc.file;
-        std::string mv = encode_meta(meta);
-        MDB_val mk = val(zkey);
-        MDB_val mval = val(mv);
-        if ((rc = mdb_put(t, zones_dbi_, &mk, &mval, 0)) != 0) return make_error(lmdb_error("writing zone", rc));
-        report.zones.push_back({zone.origin, meta.serial, changed, records, nodes.size(),
-                                old ? std::optional<std::uint32_t>(old->serial) : std::nullopt});
+        written_origins.insert(zone.origin.to_lookup_key());
+        auto per_zone = write_zone(t, d, limits, zone, next_id);
+        if (!per_zone) return make_error(per_zone.error());
+        report.zones.push_back(std::move(*per_zone));
     }
-
     if (options.prune_others) {
-        std::vector<std::pair<std::string, ZoneMeta>> stale;
-        MDB_cursor* cur = nullptr;
-        if ((rc = mdb_cursor_open(t, zones_dbi_, &cur)) != 0) return make_error(lmdb_error("mdb_cursor_open", rc));
-        MDB_val k;
-        MDB_val v;
-        for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-            std::string key = origin_key_of(k);
-            ZoneMeta m;
-            bool kept = false;
-            for (const auto& keep : options.keep) kept = kept || keep.to_lookup_key() == key;
-            if (written_origins.count(key) == 0 && !kept && decode_meta(as_span(v), m)) stale.emplace_back(key, m);
-        }
-        mdb_cursor_close(cur);
-        for (const auto& [key, m] : stale) {
-            if ((rc = delete_prefix(t, nodes_dbi_, id_prefix(m.id))) != 0) return make_error(lmdb_error("prune", rc));
-            if (journal_dbi_ != 0 && (rc = delete_prefix(t, journal_dbi_, journal_prefix(key))) != 0)
-                return make_error(lmdb_error("prune journal", rc));
-            std::string zkey = zone_db_key(key);
-            MDB_val mk = val(zkey);
-            mdb_del(t, zones_dbi_, &mk, nullptr);
-            auto n = dns::Name::from_lookup_key(as_span(key));
-            if (n) report.removed.push_back(*n);
-        }
+        if (auto e = prune_zones(t, d, options.keep, written_origins, report.removed)) return *e;
     }
 
-    if ((rc = write_u64(kNextIdKey, next_id)) != 0) return make_error(lmdb_error("meta", rc));
-    if ((rc = write_u64(kGenerationKey, read_u64(kGenerationKey, 0) + 1)) != 0)
+    if ((rc = write_u64(t, d.meta, kNextIdKey, next_id)) != 0) return make_error(lmdb_error("meta", rc));
+    if ((rc = write_u64(t, d.meta, kGenerationKey, read_u64(t, d.meta, kGenerationKey, 0) + 1)) != 0)
         return make_error(lmdb_error("meta", rc));
     if ((rc = txn.commit()) != 0) return make_error(lmdb_error("commit", rc));
     return report;
