@@ -1,17 +1,5 @@
 #include "enumd/resolver/stub.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ip/udp.hpp>
-#include <boost/asio/read.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/use_future.hpp>
-#include <boost/asio/write.hpp>
-
 #include <algorithm>
 #include <array>
 #include <fstream>
@@ -22,46 +10,6 @@
 namespace enumd::resolver {
 
 namespace asio = boost::asio;
-using asio::ip::tcp;
-using asio::ip::udp;
-using dns::make_error;
-using dns::Result;
-
-std::string ServerAddress::to_string() const {
-    if (address.is_v6()) return "[" + address.to_string() + "]:" + std::to_string(port);
-    return address.to_string() + ":" + std::to_string(port);
-}
-
-Result<ServerAddress> parse_server(std::string_view text) {
-    std::string host(text);
-    std::string port;
-    if (!text.empty() && text[0] == '[') {
-        auto close = text.find(']');
-        if (close == std::string_view::npos) return make_error("unterminated '[' in server '" + std::string(text) + "'");
-        host = std::string(text.substr(1, close - 1));
-        if (close + 1 < text.size()) {
-            if (text[close + 1] != ':') return make_error("junk after ']' in server '" + std::string(text) + "'");
-            port = std::string(text.substr(close + 2));
-        }
-    } else if (std::count(text.begin(), text.end(), ':') == 1) {
-        auto colon = text.find(':');
-        host = std::string(text.substr(0, colon));
-        port = std::string(text.substr(colon + 1));
-    }
-    boost::system::error_code ec;
-    ServerAddress s;
-    s.address = asio::ip::make_address(host, ec);
-    if (ec) return make_error("server '" + std::string(text) + "' is not an IP address");
-    if (!port.empty()) {
-        if (port.size() > 5 || !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-            return make_error("bad port in server '" + std::string(text) + "'");
-        }
-        int p = std::stoi(port);
-        if (p < 1 || p > 65535) return make_error("port out of range in server '" + std::string(text) + "'");
-        s.port = static_cast<std::uint16_t>(p);
-    }
-    return s;
-}
 
 std::vector<ServerAddress> read_resolv_conf(const std::string& path) {
     std::vector<ServerAddress> out;
@@ -80,13 +28,12 @@ std::vector<ServerAddress> read_resolv_conf(const std::string& path) {
 
 std::vector<std::uint8_t> build_query(std::uint16_t id, const dns::Name& qname, dns::RrType qtype,
                                       std::uint16_t edns_size) {
-    std::vector<std::uint8_t> buf(dns::kHeaderSize + dns::kMaxNameLength + 4 + 11);
-    dns::MessageWriter w(buf, buf.size());
-    w.set_header(id, dns::flags::RD);
-    w.add_question(qname, qtype, 1);
-    w.add_opt(edns_size, 0, 0, false);  // RFC 6891 §6.1.2
-    buf.resize(w.size());
-    return buf;
+    Request r;
+    r.qname = qname;
+    r.qtype = qtype;
+    r.flags = dns::flags::RD;
+    r.edns_size = edns_size;
+    return build_request(id, r, true);
 }
 
 namespace {
@@ -187,7 +134,8 @@ ParsedResponse parse_response(std::span<const std::uint8_t> packet, std::uint16_
 
 // ---------------------------------------------------------------------------
 
-StubResolver::StubResolver(StubOptions options) : opts_(std::move(options)), rng_(std::random_device{}()) {
+StubResolver::StubResolver(StubOptions options)
+    : opts_(std::move(options)), exchanger_(opts_.exchanger ? opts_.exchanger : NetExchanger::shared()) {
     if (!opts_.servers.empty()) {
         servers_ = opts_.servers;
         source_ = "explicit";
@@ -203,11 +151,6 @@ std::string StubResolver::describe_servers() const {
     for (const auto& sv : servers_) s += (s.empty() ? "" : ", ") + sv.to_string();
     if (s.empty()) s = "none";
     return s + " (" + source_ + ")";
-}
-
-std::uint16_t StubResolver::random_u16() {
-    std::lock_guard lock(mu_);
-    return static_cast<std::uint16_t>(rng_());
 }
 
 std::optional<Answer> StubResolver::cache_get(const std::string& key) {
@@ -269,112 +212,6 @@ void StubResolver::clear_cache() {
     cache_.clear();
 }
 
-namespace {
-
-enum class Exchange { Answered, Timeout, NetworkError };
-
-/// One UDP try: send from a random source port, wait until `timeout` for a
-/// packet from `server` that answers this query; others are ignored.
-asio::awaitable<Exchange> udp_exchange(const ServerAddress& server, const std::vector<std::uint8_t>& query,
-                                       std::uint16_t id, const dns::Name& qname, dns::RrType qtype,
-                                       std::chrono::milliseconds timeout, std::uint16_t port_seed,
-                                       ParsedResponse& out) {
-    auto ex = co_await asio::this_coro::executor;
-    udp::endpoint peer(server.address, server.port);
-    auto sock = std::make_shared<udp::socket>(ex);
-    boost::system::error_code ec;
-    sock->open(peer.protocol(), ec);
-    if (ec) co_return Exchange::NetworkError;
-    // Random source port (RFC 5452 §9.2); on collision try the next few.
-    bool bound = false;
-    for (int i = 0; i < 16 && !bound; ++i) {
-        auto port = static_cast<std::uint16_t>(1024 + (port_seed + i * 7919) % (65536 - 1024));
-        sock->bind(udp::endpoint(peer.protocol() == udp::v4() ? udp::endpoint(asio::ip::address_v4::any(), port)
-                                                               : udp::endpoint(asio::ip::address_v6::any(), port)),
-                   ec);
-        bound = !ec;
-    }
-    if (!bound) {
-        sock->bind(udp::endpoint(peer.protocol(), 0), ec);
-        if (ec) co_return Exchange::NetworkError;
-    }
-    co_await sock->async_send_to(asio::buffer(query), peer, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return Exchange::NetworkError;
-
-    // No awaitable operators in Boost 1.74: a timer that closes the wait.
-    auto timer = std::make_shared<asio::steady_timer>(ex, timeout);
-    auto expired = std::make_shared<bool>(false);
-    timer->async_wait([sock, expired](const boost::system::error_code& tec) {
-        if (!tec) {
-            *expired = true;
-            boost::system::error_code ignore;
-            sock->cancel(ignore);
-        }
-    });
-    std::vector<std::uint8_t> buf(65535);
-    for (;;) {
-        udp::endpoint from;
-        std::size_t n = co_await sock->async_receive_from(asio::buffer(buf), from,
-                                                          asio::redirect_error(asio::use_awaitable, ec));
-        if (*expired || ec == asio::error::operation_aborted) co_return Exchange::Timeout;
-        if (ec) {
-            // ICMP port unreachable shows as connection_refused on Linux.
-            timer->cancel();
-            co_return Exchange::NetworkError;
-        }
-        if (from != peer) continue;  // not from the server we asked: ignore (RFC 5452 §9.1)
-        auto parsed = parse_response(std::span<const std::uint8_t>(buf.data(), n), id, qname, qtype);
-        if (!parsed.matches) continue;  // wrong ID or question: keep waiting
-        timer->cancel();
-        out = std::move(parsed);
-        co_return Exchange::Answered;
-    }
-}
-
-/// One TCP try (RFC 7766), after a truncated UDP answer.
-asio::awaitable<Exchange> tcp_exchange(const ServerAddress& server, const std::vector<std::uint8_t>& query,
-                                       std::uint16_t id, const dns::Name& qname, dns::RrType qtype,
-                                       std::chrono::milliseconds timeout, ParsedResponse& out) {
-    auto ex = co_await asio::this_coro::executor;
-    auto sock = std::make_shared<tcp::socket>(ex);
-    auto timer = std::make_shared<asio::steady_timer>(ex, timeout);
-    auto expired = std::make_shared<bool>(false);
-    timer->async_wait([sock, expired](const boost::system::error_code& tec) {
-        if (!tec) {
-            *expired = true;
-            boost::system::error_code ignore;
-            sock->close(ignore);
-        }
-    });
-    boost::system::error_code ec;
-    co_await sock->async_connect(tcp::endpoint(server.address, server.port), asio::redirect_error(asio::use_awaitable, ec));
-    std::vector<std::uint8_t> framed;
-    if (!ec) {
-        // RFC 7766 §8: two-octet length prefix.
-        framed.resize(query.size() + 2);
-        framed[0] = static_cast<std::uint8_t>(query.size() >> 8);
-        framed[1] = static_cast<std::uint8_t>(query.size());
-        std::copy(query.begin(), query.end(), framed.begin() + 2);
-        co_await asio::async_write(*sock, asio::buffer(framed), asio::redirect_error(asio::use_awaitable, ec));
-    }
-    std::array<std::uint8_t, 2> len{};
-    if (!ec) co_await asio::async_read(*sock, asio::buffer(len), asio::redirect_error(asio::use_awaitable, ec));
-    std::vector<std::uint8_t> body;
-    if (!ec) {
-        body.resize(static_cast<std::size_t>(len[0] << 8 | len[1]));
-        co_await asio::async_read(*sock, asio::buffer(body), asio::redirect_error(asio::use_awaitable, ec));
-    }
-    timer->cancel();
-    if (*expired) co_return Exchange::Timeout;
-    if (ec) co_return Exchange::NetworkError;
-    auto parsed = parse_response(body, id, qname, qtype);
-    if (!parsed.matches) co_return Exchange::NetworkError;
-    out = std::move(parsed);
-    co_return Exchange::Answered;
-}
-
-}  // namespace
-
 asio::awaitable<Answer> StubResolver::query(dns::Name qname, dns::RrType qtype) {
     // An authoritative server answers a CNAME into another zone with the
     // CNAME alone: chase it ourselves (at most 8 links, like the answer parser).
@@ -401,24 +238,21 @@ asio::awaitable<Answer> StubResolver::query_once(dns::Name qname, dns::RrType qt
     bool any_failure_answer = false;
     for (unsigned attempt = 0; attempt < std::max(1U, opts_.attempts); ++attempt) {
         for (const auto& server : servers_) {
-            std::uint16_t id = random_u16();  // RFC 5452 §9.2: unpredictable IDs
-            auto query = build_query(id, qname, qtype, opts_.edns_size);
-            ParsedResponse resp;
-            auto outcome = co_await udp_exchange(server, query, id, qname, qtype, opts_.timeout, random_u16(), resp);
-            if (outcome == Exchange::Answered && resp.truncated) {
-                if (opts_.log) opts_.log("resolver: " + qname.to_text() + " truncated over UDP from " + server.to_string() + ", retrying over TCP");
-                ParsedResponse tcp_resp;
-                auto t = co_await tcp_exchange(server, query, id, qname, qtype, opts_.timeout, tcp_resp);
-                if (t == Exchange::Answered) {
-                    resp = std::move(tcp_resp);
-                } else {
-                    outcome = t;
-                }
+            Request req;
+            req.qname = qname;
+            req.qtype = qtype;
+            req.flags = dns::flags::RD;
+            req.edns_size = opts_.edns_size;
+            req.timeout = opts_.timeout;
+            Reply reply = co_await exchanger_->exchange(server, req);
+            if (reply.over_tcp && opts_.log) {
+                opts_.log("resolver: " + qname.to_text() + " truncated over UDP from " + server.to_string() +
+                          ", retried over TCP");
             }
-            if (outcome != Exchange::Answered) {
+            if (!reply.answered()) {
                 if (opts_.log) {
                     opts_.log("resolver: " + qname.to_text() + " " + dns::to_text(qtype) + " via " + server.to_string() +
-                              (outcome == Exchange::Timeout ? ": timeout" : ": network error") + ", trying next");
+                              ": " + to_string(reply.outcome) + ", trying next");
                 }
                 if (!any_failure_answer) {
                     last.status = LookupStatus::Timeout;
@@ -426,6 +260,9 @@ asio::awaitable<Answer> StubResolver::query_once(dns::Name qname, dns::RrType qt
                 }
                 continue;
             }
+            dns::Header h;
+            dns::read_header(reply.message, h);  // the exchange matched ID and question
+            ParsedResponse resp = parse_response(reply.message, h.id, qname, qtype);
             resp.answer.server = server.to_string();
             if (resp.answer.status == LookupStatus::ServFail || resp.answer.status == LookupStatus::Malformed) {
                 // Another server may do better; remember this one's answer.
@@ -443,22 +280,6 @@ asio::awaitable<Answer> StubResolver::query_once(dns::Name qname, dns::RrType qt
     }
     co_return last;
 }
-
-namespace {
-
-/// Runs `aw` to completion on this thread. The io_context is kept per
-/// thread: creating one (an epoll instance, an eventfd) costs more than a
-/// cached lookup. Not for use from inside a handler of that same context.
-template <typename T>
-T run_blocking(asio::awaitable<T> aw) {
-    thread_local asio::io_context io;
-    io.restart();
-    auto fut = asio::co_spawn(io, std::move(aw), asio::use_future);
-    io.run();
-    return fut.get();
-}
-
-}  // namespace
 
 Answer StubResolver::query_blocking(const dns::Name& qname, dns::RrType qtype) {
     return run_blocking(query(qname, qtype));

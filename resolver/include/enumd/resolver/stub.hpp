@@ -1,8 +1,8 @@
 #pragma once
-/// The stub transport: UDP with EDNS0, TC → TCP, timeouts and retries
-/// across servers, random IDs and source ports, answers matched by ID,
-/// question and source; a small TTL cache (positive and negative). Query
-/// names are absolute: no search list is ever applied.
+/// The stub resolver: retries across servers over the one client exchange
+/// (exchange.hpp: UDP with EDNS0, TC → TCP, random IDs and source ports,
+/// answers matched by ID, question and source), a small TTL cache (positive
+/// and negative). Query names are absolute: no search list is ever applied.
 
 #include <utility>  // Boost 1.74 awaitable.hpp uses std::exchange without it
 
@@ -16,25 +16,17 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <random>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "enumd/dns/result.hpp"
 #include "enumd/resolver/enum_lookup.hpp"
+#include "enumd/resolver/exchange.hpp"
 #include "enumd/resolver/lookup.hpp"
 #include "enumd/resolver/sip_locate.hpp"
 
 namespace enumd::resolver {
-
-struct ServerAddress {
-    boost::asio::ip::address address;
-    std::uint16_t port = 53;
-    [[nodiscard]] std::string to_string() const;
-};
-/// "127.0.0.1", "127.0.0.1:5353", "::1", "[::1]:5353".
-dns::Result<ServerAddress> parse_server(std::string_view text);
 
 /// The "nameserver" lines of a resolv.conf (resolv.conf(5)); the search and
 /// domain lines are deliberately ignored (names are absolute).
@@ -72,6 +64,8 @@ struct StubOptions {
     std::uint32_t cache_max_ttl = 3600;
     /// Called with one line per notable event (server choice, retries).
     std::function<void(const std::string&)> log;
+    /// Where queries go; null = the network (tests plug a scripted upstream in).
+    std::shared_ptr<Exchanger> exchanger;
 };
 
 class StubResolver : public DnsLookup {
@@ -101,13 +95,12 @@ private:
     boost::asio::awaitable<Answer> query_once(dns::Name qname, dns::RrType qtype, dns::Name& chain_end);
     std::optional<Answer> cache_get(const std::string& key);
     void cache_put(const std::string& key, const Answer& a);
-    std::uint16_t random_u16();
 
     StubOptions opts_;
     std::vector<ServerAddress> servers_;
     std::string source_;
     mutable std::mutex mu_;
-    std::mt19937_64 rng_;
+    std::shared_ptr<Exchanger> exchanger_;
     struct Entry {
         Answer answer;
         std::chrono::steady_clock::time_point expires;
