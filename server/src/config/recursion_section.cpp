@@ -53,9 +53,11 @@ void allow_list(const YAML::Node& v, YamlChecker& c, Acl& allow) {
 }
 
 void cache_section(const YAML::Node& v, YamlChecker& c, RecursorConfig& rc) {
-    c.keys(v, {"max_entries", "max_ttl", "max_negative_ttl", "serve_stale", "stale_ttl", "max_stale"}, "cache");
+    c.keys(v, {"max_entries", "max_bytes", "max_ttl", "max_negative_ttl", "serve_stale", "stale_ttl", "max_stale"},
+           "cache");
     if (!v.IsMap()) return;
     c.set(v, "max_entries", 0, 100000000, rc.cache_max_entries);
+    c.set(v, "max_bytes", 0, 1LL << 40, rc.cache_max_bytes);
     c.set(v, "max_ttl", 0, 604800, rc.max_ttl);
     c.set(v, "max_negative_ttl", 0, 86400, rc.max_negative_ttl);
     c.set(v, "serve_stale", rc.serve_stale);
@@ -68,7 +70,7 @@ void cache_section(const YAML::Node& v, YamlChecker& c, RecursorConfig& rc) {
 void recursion_section(const YAML::Node& n, YamlChecker& c, Config& cfg) {
     c.keys(n, {"enabled", "allow", "forwarders", "forward_zones", "stub_zones", "root_hints", "iteration_port",
                "cache", "qname_minimisation", "timeout_ms", "total_time_ms", "max_cname_chain", "max_referrals",
-               "max_outstanding_per_client", "prefetch"},
+               "max_outstanding_per_client", "prefetch", "case_randomisation"},
            "recursion");
     if (!n.IsMap()) return;
     RecursorConfig& rc = cfg.server.recursion;
@@ -81,6 +83,7 @@ void recursion_section(const YAML::Node& n, YamlChecker& c, Config& cfg) {
     c.set(n, "root_hints", rc.root_hints);
     c.set(n, "iteration_port", 1, 65535, rc.iteration_port);
     c.set(n, "prefetch", rc.prefetch);
+    c.set(n, "case_randomisation", rc.case_randomisation);
     c.set(n, "qname_minimisation", rc.qname_minimisation);
     c.set(n, "timeout_ms", 10, 60000, rc.timeout);
     c.set(n, "total_time_ms", 100, 120000, rc.total_time);

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "enumd/dns/name.hpp"
+#include "enumd/resolver/exchange.hpp"
 #include "enumd/server/acl.hpp"
 
 namespace enumd::server {
@@ -42,12 +43,20 @@ struct RecursorConfig {
     /// Port used when iterating (53; another for lab hierarchies in tests).
     unsigned short iteration_port = 53;
     std::size_t cache_max_entries = 100000;  ///< RRsets + negative entries, LRU beyond
+    /// Memory the cache may hold (keys, entries, every rdata with its
+    /// allocation overhead), LRU beyond. Why 128 MiB: about 300,000 typical
+    /// RRsets, while one hostile 4,000-record RRset costs ~220 KB — entries
+    /// alone would let 100,000 of those take 22 GB.
+    std::size_t cache_max_bytes = std::size_t{128} << 20;
     std::uint32_t max_ttl = 86400;           ///< TTL cap for cached data
     std::uint32_t max_negative_ttl = 3600;   ///< RFC 2308 §5 suggests 1–3 hours
     bool serve_stale = false;                ///< RFC 8767: answer expired data when upstreams fail
     std::uint32_t stale_ttl = 30;            ///< TTL given to stale answers (RFC 8767 §4)
     std::uint32_t max_stale = 86400;         ///< how long past expiry data may be served
     bool qname_minimisation = false;         ///< RFC 9156 (iteration only)
+    /// draft-vixie-dnsext-dns0x20: random case in upstream questions, which
+    /// answers must echo; off only for upstreams that do not keep the case.
+    bool case_randomisation = true;
     /// Refresh a popular RRset in the background when a hit finds less than
     /// 10 % of its TTL left (Unbound's prefetch), so it never expires in use.
     bool prefetch = false;
@@ -60,7 +69,8 @@ struct RecursorConfig {
 
 struct RecursorStats {
     std::uint64_t queries = 0, cache_hits = 0, cache_misses = 0, upstream_queries = 0, servfail = 0,
-                  refused_busy = 0, stale_answers = 0, evictions = 0, entries = 0, scrubbed = 0, prefetches = 0;
+                  refused_busy = 0, stale_answers = 0, evictions = 0, entries = 0, scrubbed = 0, prefetches = 0,
+                  cache_bytes = 0;
 };
 
 class Recursor {
@@ -68,7 +78,9 @@ public:
     /// The response (complete DNS message) or an empty buffer to drop.
     using Reply = std::function<void(std::vector<std::uint8_t>)>;
 
-    explicit Recursor(RecursorConfig config);
+    /// `exchanger` carries the upstream queries: null = the network; tests
+    /// plug a scripted upstream in.
+    explicit Recursor(RecursorConfig config, std::shared_ptr<resolver::Exchanger> exchanger = nullptr);
     ~Recursor();
     Recursor(const Recursor&) = delete;
     Recursor& operator=(const Recursor&) = delete;
