@@ -1,20 +1,13 @@
 #include "enumd/server/notify.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <condition_variable>
-#include <cstring>
 #include <ctime>
 #include <deque>
 #include <map>
 #include <mutex>
-#include <random>
 #include <thread>
 
+#include "client.hpp"
 #include "enumd/dns/wire.hpp"
 #include "enumd/server/log.hpp"
 #include "enumd/server/xfr.hpp"
@@ -25,27 +18,33 @@ namespace {
 
 /// RFC 1996 §3.6: retry an unanswered NOTIFY a few times.
 constexpr int kAttempts = 5;
-constexpr int kTimeoutMs = 1000;
+constexpr std::chrono::milliseconds kTimeout{1000};
+
+/// The NOTIFY request (RFC 1996 §3.3): opcode NOTIFY, AA, question origin/SOA/IN,
+/// the new SOA as a hint in the answer section when given.
+resolver::Request notify_request(const dns::Name& origin, std::uint32_t soa_ttl, std::span<const std::uint8_t> soa_rdata) {
+    resolver::Request req;
+    req.qname = origin;
+    req.qtype = dns::RrType::SOA;
+    req.flags = static_cast<std::uint16_t>((static_cast<unsigned>(dns::Opcode::NOTIFY) << 11) | dns::flags::AA);
+    if (!soa_rdata.empty()) {
+        req.records.push_back({dns::Section::Answer, origin, dns::RrType::SOA, soa_ttl,
+                               std::vector<std::uint8_t>(soa_rdata.begin(), soa_rdata.end())});
+    }
+    req.edns_size.reset();
+    req.tcp_on_truncation = false;
+    req.timeout = kTimeout;
+    return req;
+}
 
 }  // namespace
 
 std::vector<std::uint8_t> make_notify(std::uint16_t id, const dns::Name& origin, std::uint32_t soa_ttl,
                                       std::span<const std::uint8_t> soa_rdata, const tsig::Key* key,
                                       std::vector<std::uint8_t>* request_mac) {
-    std::vector<std::uint8_t> buf(dns::kMaxMessage);
-    dns::MessageWriter w(buf, 4096);
-    w.set_header(id, static_cast<std::uint16_t>((static_cast<unsigned>(dns::Opcode::NOTIFY) << 11) | dns::flags::AA));
-    w.add_question(origin, dns::RrType::SOA, 1);
-    if (!soa_rdata.empty()) w.add_record(dns::Section::Answer, origin, dns::RrType::SOA, 1, soa_ttl, soa_rdata);
-    std::size_t size = w.size();
-    if (key != nullptr) {
-        tsig::Signer s(*key, {});
-        std::size_t n = s.sign(buf, size, static_cast<std::uint64_t>(std::time(nullptr)));
-        if (n != 0) size = n;
-        if (request_mac != nullptr) *request_mac = s.mac();
-    }
-    buf.resize(size);
-    return buf;
+    auto req = notify_request(origin, soa_ttl, soa_rdata);
+    req.sign = tsig_signing(key, request_mac);
+    return resolver::build_request(id, req, false);
 }
 
 struct Notifier::Impl {
@@ -61,7 +60,7 @@ struct Notifier::Impl {
     bool stopping = false;
     std::map<std::string, std::string> status;  // origin text → last outcome per target
     std::thread thread;
-    std::mt19937 rng{std::random_device{}()};
+    std::shared_ptr<resolver::Exchanger> exchanger = resolver::NetExchanger::shared();
 
     void run() {
         std::unique_lock<std::mutex> lock(mutex);
@@ -83,41 +82,31 @@ struct Notifier::Impl {
         }
     }
 
+    /// One NOTIFY over the client exchange, retried until answered (RFC 1996 §3.6).
     bool send_one(const Job& job, const Endpoint& target) {
-        sockaddr_storage ss{};
-        socklen_t len = 0;
-        if (!to_sockaddr(target, ss, len)) return false;
-        int fd = ::socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        if (fd < 0) return false;
+        auto server = server_address(target);
         bool answered = false;
-        for (int attempt = 0; attempt < kAttempts && !answered; ++attempt) {
+        for (int attempt = 0; server && attempt < kAttempts && !answered; ++attempt) {
             {
                 std::lock_guard<std::mutex> g(mutex);
                 if (stopping) break;
             }
-            auto id = static_cast<std::uint16_t>(rng());
-            std::vector<std::uint8_t> msg = make_notify(id, job.origin, 0, {}, job.key, nullptr);
-            if (::sendto(fd, msg.data(), msg.size(), 0, reinterpret_cast<sockaddr*>(&ss), len) < 0) break;
-            pollfd p{fd, POLLIN, 0};
-            auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kTimeoutMs);
-            while (!answered) {
-                auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now())
-                                .count();
-                if (left <= 0 || ::poll(&p, 1, static_cast<int>(left)) <= 0) break;
-                std::uint8_t in[4096];
-                ssize_t n = ::recv(fd, in, sizeof in, 0);
-                if (n < 12) continue;
-                dns::Header h;
-                if (!dns::read_header({in, static_cast<std::size_t>(n)}, h)) continue;
-                if (h.id != id || !h.qr() || h.opcode() != dns::Opcode::NOTIFY) continue;
-                answered = true;
-                log(h.rcode() == 0 ? LogLevel::Info : LogLevel::Warn, "zone " + job.origin.to_text(), "NOTIFY answered",
-                    {{"secondary", target.to_text()},
-                     {"serial", std::to_string(job.serial)},
-                     {"rcode", dns::to_text(static_cast<dns::Rcode>(h.rcode()))}});
+            auto req = notify_request(job.origin, 0, {});
+            req.sign = tsig_signing(job.key, nullptr);
+            auto reply = resolver::run_blocking(exchanger->exchange(*server, req));
+            if (reply.outcome == resolver::Outcome::NetworkError) {
+                // Refused (ICMP) while the secondary starts: wait out the try as an unanswered one would.
+                std::unique_lock<std::mutex> lk(mutex);
+                cv.wait_for(lk, kTimeout, [this] { return stopping; });
+                continue;
             }
+            if (!reply.answered()) continue;
+            answered = true;
+            log(reply.rcode() == 0 ? LogLevel::Info : LogLevel::Warn, "zone " + job.origin.to_text(), "NOTIFY answered",
+                {{"secondary", target.to_text()},
+                 {"serial", std::to_string(job.serial)},
+                 {"rcode", dns::to_text(static_cast<dns::Rcode>(reply.rcode()))}});
         }
-        ::close(fd);
         if (!answered)
             log(LogLevel::Warn, "zone " + job.origin.to_text(), "NOTIFY unanswered",
                 {{"secondary", target.to_text()}, {"serial", std::to_string(job.serial)}});

@@ -1,40 +1,28 @@
 #include "secondary.hpp"
 
-#include <arpa/inet.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
 #include <ctime>
-#include <map>
 #include <mutex>
-#include <random>
 #include <thread>
 
+#include "client.hpp"
 #include "enumd/dns/wire.hpp"
 #include "enumd/server/log.hpp"
+#include "transfer_in.hpp"
 
 namespace enumd::server::xfr {
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr int kUdpTimeoutMs = 2000;
-constexpr int kTcpTimeoutS = 15;                       // per read: a stalled primary is given up
-constexpr std::uint64_t kMaxTransferRecords = 50000000;  // bounds memory for a hostile primary
+constexpr std::chrono::milliseconds kUdpTimeout{2000};
+constexpr std::chrono::milliseconds kTcpTimeout{15000};  // per step: a stalled primary is given up
 constexpr std::uint32_t kMinRetry = 5;                   // seconds; SOA timers below this are raised
-
-std::uint32_t get32(const std::uint8_t* p) {
-    return (static_cast<std::uint32_t>(p[0]) << 24) | (static_cast<std::uint32_t>(p[1]) << 16) |
-           (static_cast<std::uint32_t>(p[2]) << 8) | p[3];
-}
-
-bool serial_lt(std::uint32_t a, std::uint32_t b) { return a != b && static_cast<std::int32_t>(a - b) < 0; }
 
 bool same_address(const sockaddr* peer, const Endpoint& ep) {
     sockaddr_storage ss{};
@@ -63,38 +51,6 @@ std::string time_text(std::int64_t unix_seconds) {
     return buf;
 }
 
-/// An SOA query for `origin`, signed when `key` is set.
-std::vector<std::uint8_t> make_query(std::uint16_t id, const dns::Name& origin, dns::RrType type, const tsig::Key* key,
-                                     std::vector<std::uint8_t>& mac) {
-    std::vector<std::uint8_t> buf(4096);
-    dns::MessageWriter w(buf, 4096);
-    w.set_header(id, 0);
-    w.add_question(origin, type, 1);
-    std::size_t size = w.size();
-    if (key != nullptr) {
-        tsig::Signer s(*key, {});
-        std::size_t n = s.sign(buf, size, static_cast<std::uint64_t>(std::time(nullptr)));
-        if (n != 0) size = n;
-        mac = s.mac();
-    }
-    buf.resize(size);
-    return buf;
-}
-
-/// Reads exactly `n` octets (SO_RCVTIMEO bounds each read).
-bool read_full(int fd, std::uint8_t* p, std::size_t n) {
-    while (n > 0) {
-        ssize_t r = ::recv(fd, p, n, 0);
-        if (r <= 0) {
-            if (r < 0 && errno == EINTR) continue;
-            return false;
-        }
-        p += r;
-        n -= static_cast<std::size_t>(r);
-    }
-    return true;
-}
-
 struct Soa {
     std::uint32_t serial = 0;
     std::uint32_t refresh = 3600;
@@ -105,11 +61,10 @@ struct Soa {
 Soa soa_fields(std::span<const std::uint8_t> rdata) {
     Soa s;
     if (rdata.size() < 20) return s;
-    const std::uint8_t* p = rdata.data() + rdata.size() - 20;
-    s.serial = get32(p);
-    s.refresh = std::max(get32(p + 4), kMinRetry);
-    s.retry = std::max(get32(p + 8), kMinRetry);
-    s.expire = std::max(get32(p + 12), kMinRetry);
+    s.serial = soa_field(rdata, 0);
+    s.refresh = std::max(soa_field(rdata, 1), kMinRetry);
+    s.retry = std::max(soa_field(rdata, 2), kMinRetry);
+    s.expire = std::max(soa_field(rdata, 3), kMinRetry);
     return s;
 }
 
@@ -135,9 +90,10 @@ struct Secondaries::Impl {
     std::condition_variable cv;
     bool stopping = false;
     std::thread thread;
-    std::mt19937 rng{std::random_device{}()};
+    std::shared_ptr<resolver::Exchanger> exchanger;
 
-    Impl(const Settings& s, zones::Store& st, Service& svc) : settings(s), store(st), service(svc) {
+    Impl(const Settings& s, zones::Store& st, Service& svc, std::shared_ptr<resolver::Exchanger> ex)
+        : settings(s), store(st), service(svc), exchanger(ex ? std::move(ex) : resolver::NetExchanger::shared()) {
         for (const auto& z : s.secondaries) {
             State st2;
             st2.cfg = z;
@@ -173,53 +129,49 @@ struct Secondaries::Impl {
         (*rd)->release();
     }
 
+    /// The primary's SOA serial (RFC 1034 §4.3.5), over the client exchange:
+    /// a connected socket, the answer matched by ID, question and source.
     std::optional<std::uint32_t> query_soa(const State& z, const Endpoint& ep, std::string& why) {
-        sockaddr_storage ss{};
-        socklen_t len = 0;
-        if (!to_sockaddr(ep, ss, len)) {
+        auto server = server_address(ep);
+        if (!server) {
             why = "bad primary address";
             return std::nullopt;
         }
-        int fd = ::socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        if (fd < 0) return std::nullopt;
-        std::optional<std::uint32_t> out;
         why = "no answer to the SOA query";
-        for (int attempt = 0; attempt < 2 && !out; ++attempt) {
-            auto id = static_cast<std::uint16_t>(rng());
+        for (int attempt = 0; attempt < 2; ++attempt) {
             std::vector<std::uint8_t> mac;
-            auto q = make_query(id, z.cfg.origin, dns::RrType::SOA, z.key, mac);
-            if (::sendto(fd, q.data(), q.size(), 0, reinterpret_cast<sockaddr*>(&ss), len) < 0) break;
-            pollfd p{fd, POLLIN, 0};
-            if (::poll(&p, 1, kUdpTimeoutMs) <= 0) continue;
-            std::vector<std::uint8_t> in(65535);
-            ssize_t n = ::recv(fd, in.data(), in.size(), 0);
-            if (n < 12) continue;
-            in.resize(static_cast<std::size_t>(n));
-            dns::Header h;
-            if (!dns::read_header(in, h) || h.id != id || !h.qr()) continue;
+            resolver::Request req;
+            req.qname = z.cfg.origin;
+            req.qtype = dns::RrType::SOA;
+            req.edns_size.reset();
+            req.timeout = kUdpTimeout;
+            req.sign = tsig_signing(z.key, &mac);
+            auto reply = resolver::run_blocking(exchanger->exchange(*server, req));
+            if (!reply.answered()) continue;
+            const auto& in = reply.message;
             if (z.key != nullptr) {
                 tsig::ResponseVerifier v(*z.key, mac);
                 bool is_signed = false;
-                if (!v.verify(in, static_cast<std::uint64_t>(std::time(nullptr)), is_signed, why)) break;
+                if (!v.verify(in, static_cast<std::uint64_t>(std::time(nullptr)), is_signed, why)) return std::nullopt;
             }
+            dns::Header h;
+            dns::read_header(in, h);
             if (h.rcode() != 0) {
                 why = "SOA query answered " + dns::to_text(static_cast<dns::Rcode>(h.rcode()));
-                break;
+                return std::nullopt;
             }
             dns::WireReader r(in, dns::kHeaderSize);
             dns::Question question;
-            if (h.qdcount != 1 || !r.read_question(question)) continue;
+            if (!r.read_question(question)) continue;
             for (unsigned i = 0; i < h.ancount; ++i) {
                 dns::RecordView rv;
                 if (!r.read_record(rv)) break;
                 if (rv.type == dns::RrType::SOA && rv.owner == z.cfg.origin && rv.rdata.size() >= 20) {
-                    out = get32(rv.rdata.data() + rv.rdata.size() - 20);
-                    break;
+                    return soa_field(rv.rdata, 0);
                 }
             }
         }
-        ::close(fd);
-        return out;
+        return std::nullopt;
     }
 
     /// Our current SOA (for the IXFR request), from the database.
@@ -250,205 +202,68 @@ struct Secondaries::Impl {
 
     enum class Outcome { Zone, UpToDate, Failed, IxfrUnusable };
 
+    /// The transfer request: AXFR, or IXFR with our SOA in the authority
+    /// section (RFC 1995 §3); signed when the zone has a key.
+    resolver::Request transfer_request(const State& z, const std::optional<zones::Record>& ours,
+                                       std::vector<std::uint8_t>& mac) {
+        resolver::Request req;
+        req.qname = z.cfg.origin;
+        req.qtype = ours ? dns::RrType::IXFR : dns::RrType::AXFR;
+        if (ours) req.records.push_back({dns::Section::Authority, z.cfg.origin, dns::RrType::SOA, ours->ttl, ours->rdata});
+        req.edns_size.reset();
+        req.tcp_only = true;  // RFC 5936 §4.2
+        req.timeout = kTcpTimeout;
+        req.sign = tsig_signing(z.key, &mac);
+        return req;
+    }
+
     /// AXFR (RFC 5936 §2.2) or IXFR (RFC 1995 §4) in: the whole new zone or nothing.
     /// IXFR differences are applied to the stored version in memory, then the
     /// result is written like a compile (one transaction).
     Outcome transfer(const State& z, const Endpoint& ep, bool incremental, zones::Zone& zone, std::string& why) {
         std::optional<zones::Record> ours;
-        if (incremental) {
-            ours = current_soa(z);
-            if (!ours) incremental = false;
-        }
-        sockaddr_storage ss{};
-        socklen_t len = 0;
-        if (!to_sockaddr(ep, ss, len)) return Outcome::Failed;
-        int fd = ::socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd < 0) return Outcome::Failed;
-        timeval tv{kTcpTimeoutS, 0};
-        ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-        ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-        struct Closer {
-            int fd;
-            ~Closer() { ::close(fd); }
-        } closer{fd};
-        if (::connect(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) {
-            why = std::string("cannot connect: ") + std::strerror(errno);
-            return Outcome::Failed;
-        }
-        auto id = static_cast<std::uint16_t>(rng());
+        if (incremental) ours = current_soa(z);
+        auto server = server_address(ep);
+        if (!server) return Outcome::Failed;
         std::vector<std::uint8_t> mac;
-        std::vector<std::uint8_t> q(4096);
-        {
-            dns::MessageWriter w(q, 4096);
-            w.set_header(id, 0);
-            w.add_question(z.cfg.origin, incremental ? dns::RrType::IXFR : dns::RrType::AXFR, 1);
-            // RFC 1995 §3: the client's SOA in the authority section.
-            if (incremental) w.add_record(dns::Section::Authority, z.cfg.origin, dns::RrType::SOA, 1, ours->ttl, ours->rdata);
-            std::size_t size = w.size();
-            if (z.key != nullptr) {
-                tsig::Signer signer(*z.key, {});
-                std::size_t n = signer.sign(q, size, static_cast<std::uint64_t>(std::time(nullptr)));
-                if (n != 0) size = n;
-                mac = signer.mac();
-            }
-            q.resize(size);
-        }
-        std::vector<std::uint8_t> framed = {static_cast<std::uint8_t>(q.size() >> 8), static_cast<std::uint8_t>(q.size())};
-        framed.insert(framed.end(), q.begin(), q.end());
-        if (::send(fd, framed.data(), framed.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(framed.size())) {
-            why = "cannot send the transfer query";
-            return Outcome::Failed;
-        }
+        auto req = transfer_request(z, ours, mac);
+        const std::string source = "primary " + ep.to_text();
+        TransferReader reader(z.cfg.origin, ours, source);
         std::optional<tsig::ResponseVerifier> verifier;
-        if (z.key != nullptr) verifier.emplace(*z.key, mac);
-
-        // What the stream turns out to be (RFC 1995 §4: one SOA, AXFR form or IXFR form).
-        enum class Form { Unknown, Axfr, Ixfr } form = Form::Unknown;
-        enum class Part { Del, Add } part = Part::Del;
-        std::uint32_t final_serial = 0;
-        std::uint32_t diff_to = 0;
-        bool first_diff = true;
-        zones::Record final_soa;
-        std::vector<zones::Record> records;  // AXFR form
-        struct Change {
-            bool add;
-            zones::Record rec;
-        };
-        std::vector<Change> changes;  // IXFR form
-        std::size_t seen = 0;
         bool last_signed = true;
-        std::vector<std::uint8_t> msg(65535);
-        std::vector<std::uint8_t> rdbuf(65535);
-        for (;;) {
-            std::uint8_t lenb[2];
-            if (!read_full(fd, lenb, 2)) {
-                why = "transfer interrupted (connection closed or timed out)";
-                return Outcome::Failed;
+        auto step = TransferReader::Step::More;
+        auto on_message = [&](std::span<const std::uint8_t> msg) {
+            if (!verifier && z.key != nullptr) verifier.emplace(*z.key, mac);  // the MAC exists once the request is signed
+            std::string e;
+            if (verifier && !verifier->verify(msg, static_cast<std::uint64_t>(std::time(nullptr)), last_signed, e)) {
+                why = "TSIG: " + e;
+                step = TransferReader::Step::Failed;
+                return false;
             }
-            std::size_t n = static_cast<std::size_t>((lenb[0] << 8) | lenb[1]);
-            msg.resize(n);
-            if (n < 12 || !read_full(fd, msg.data(), n)) {
-                why = "transfer interrupted mid-message";
-                return Outcome::Failed;
-            }
-            dns::Header h;
-            if (!dns::read_header(msg, h) || h.id != id || !h.qr()) {
-                why = "unexpected message in the transfer";
-                return Outcome::Failed;
-            }
-            if (verifier) {
-                std::string e;
-                if (!verifier->verify(msg, static_cast<std::uint64_t>(std::time(nullptr)), last_signed, e)) {
-                    why = "TSIG: " + e;
-                    return Outcome::Failed;
-                }
-            }
-            if (h.rcode() != 0) {
-                why = "transfer refused: " + dns::to_text(static_cast<dns::Rcode>(h.rcode()));
-                return incremental && h.rcode() == static_cast<std::uint8_t>(dns::Rcode::NOTIMP) ? Outcome::IxfrUnusable
-                                                                                                : Outcome::Failed;
-            }
-            dns::WireReader r(msg, dns::kHeaderSize);
-            for (unsigned i = 0; i < h.qdcount; ++i) {
-                dns::Question question;
-                if (!r.read_question(question)) {
-                    why = "malformed question in the transfer";
-                    return Outcome::Failed;
-                }
-            }
-            bool ended = false;
-            for (unsigned i = 0; i < h.ancount; ++i) {
-                dns::RecordView rv;
-                if (!r.read_record(rv)) {
-                    why = "malformed record in the transfer";
-                    return Outcome::Failed;
-                }
-                auto rdlen = dns::decompress_rdata(msg, rv, rdbuf);
-                if (!rdlen) {
-                    why = "malformed rdata in the transfer";
-                    return Outcome::Failed;
-                }
-                if (ended || ++seen > kMaxTransferRecords) {
-                    why = ended ? "records after the closing SOA" : "zone too large";
-                    return Outcome::Failed;
-                }
-                zones::Record rec;
-                rec.owner = rv.owner;
-                rec.type = rv.type;
-                rec.ttl = rv.ttl;
-                rec.rdata.assign(rdbuf.begin(), rdbuf.begin() + static_cast<std::ptrdiff_t>(*rdlen));
-                rec.loc.file = "primary " + ep.to_text();
-                const bool apex_soa = rec.type == dns::RrType::SOA && rec.owner == z.cfg.origin && rec.rdata.size() >= 20;
-                const std::uint32_t serial = apex_soa ? get32(rec.rdata.data() + rec.rdata.size() - 20) : 0;
-                if (seen == 1) {
-                    if (!apex_soa) {
-                        why = "transfer does not start with the zone's SOA";
-                        return Outcome::Failed;
-                    }
-                    final_serial = serial;
-                    final_soa = rec;
-                    records.push_back(std::move(rec));
-                    continue;
-                }
-                if (form == Form::Unknown) {
-                    // RFC 1995 §4: a second SOA (not the closing one) starts the IXFR form.
-                    if (apex_soa && incremental && serial != final_serial) {
-                        form = Form::Ixfr;
-                        part = Part::Del;
-                        if (serial != get32(ours->rdata.data() + ours->rdata.size() - 20)) {
-                            why = "IXFR does not start at our serial";
-                            return Outcome::IxfrUnusable;
-                        }
-                        continue;
-                    }
-                    form = Form::Axfr;
-                }
-                if (form == Form::Axfr) {
-                    if (apex_soa) {
-                        ended = true;  // RFC 5936 §2.2: the closing SOA
-                        continue;
-                    }
-                    if (rec.type != dns::RrType::SOA) records.push_back(std::move(rec));
-                    continue;
-                }
-                // IXFR form: SOA(old) deletions SOA(new) additions, per version; the closing SOA ends it.
-                if (apex_soa) {
-                    if (part == Part::Del) {
-                        part = Part::Add;
-                        diff_to = serial;
-                        first_diff = false;
-                    } else if (diff_to == final_serial) {
-                        ended = true;
-                    } else {
-                        part = Part::Del;
-                    }
-                    continue;
-                }
-                changes.push_back({part == Part::Add, std::move(rec)});
-            }
-            (void)first_diff;
-            if (ended) {
-                if (verifier && !last_signed) {
-                    why = "the last message is not signed";
-                    return Outcome::Failed;
-                }
-                break;
-            }
-            if (seen == 1 && form == Form::Unknown) {
-                // A lone SOA: up to date (RFC 1995 §4), or a server that wants us to use AXFR.
-                if (incremental && !serial_lt(get32(ours->rdata.data() + ours->rdata.size() - 20), final_serial))
-                    return Outcome::UpToDate;
-                if (incremental) {
-                    why = "IXFR answered with a newer SOA only";
-                    return Outcome::IxfrUnusable;
-                }
-            }
+            step = reader.feed(msg);
+            if (step != TransferReader::Step::More) why = reader.why();
+            return step == TransferReader::Step::More;
+        };
+        auto reply = resolver::run_blocking(exchanger->stream(*server, req, on_message));
+        if (!reply.answered() && step == TransferReader::Step::More) {
+            step = reader.interrupted();
+            why = step == TransferReader::Step::IxfrUnusable ? reader.why() : reply.detail;
+        }
+        switch (step) {
+        case TransferReader::Step::UpToDate: return Outcome::UpToDate;
+        case TransferReader::Step::IxfrUnusable: return Outcome::IxfrUnusable;
+        case TransferReader::Step::Done: break;
+        default: return Outcome::Failed;
+        }
+        if (verifier && !last_signed) {
+            why = "the last message is not signed";
+            return Outcome::Failed;
         }
         zone.origin = z.cfg.origin;
         zone.auto_serial = false;
-        zone.loc.file = "primary " + ep.to_text();
-        if (form != Form::Ixfr) {
-            zone.records = std::move(records);
+        zone.loc.file = source;
+        if (!reader.ixfr_form()) {
+            zone.records = std::move(reader.records());
             return Outcome::Zone;
         }
         // Apply the differences to the stored version.
@@ -457,32 +272,9 @@ struct Secondaries::Impl {
             why = "cannot read the stored zone: " + base.error();
             return Outcome::IxfrUnusable;
         }
-        auto key_of = [](const zones::Record& r) {
-            std::string k = r.owner.to_lookup_key();
-            k.push_back('\0');
-            k.append(reinterpret_cast<const char*>(&r.type), sizeof r.type);
-            k.append(reinterpret_cast<const char*>(r.rdata.data()), r.rdata.size());
-            return k;
-        };
-        std::map<std::string, zones::Record> current;
-        for (auto& r : base->records) {
-            if (r.type == dns::RrType::SOA && r.owner == z.cfg.origin) continue;
-            current.emplace(key_of(r), std::move(r));
-        }
-        for (auto& c : changes) {
-            std::string k = key_of(c.rec);
-            if (c.add) {
-                current[k] = std::move(c.rec);
-            } else if (current.erase(k) == 0) {
-                why = "IXFR deletes a record we do not have";
-                return Outcome::IxfrUnusable;
-            }
-        }
-        zone.records.push_back(final_soa);
-        for (auto& [k, r] : current) {
-            r.loc.file = zone.loc.file;
-            zone.records.push_back(std::move(r));
-        }
+        auto applied = apply_ixfr(std::move(*base), reader.final_soa(), reader.changes(), why);
+        if (!applied) return Outcome::IxfrUnusable;
+        zone.records = std::move(applied->records);
         return Outcome::Zone;
     }
 
@@ -599,8 +391,9 @@ struct Secondaries::Impl {
     }
 };
 
-Secondaries::Secondaries(const Settings& settings, zones::Store& store, Service& service)
-    : impl_(std::make_unique<Impl>(settings, store, service)) {}
+Secondaries::Secondaries(const Settings& settings, zones::Store& store, Service& service,
+                         std::shared_ptr<resolver::Exchanger> exchanger)
+    : impl_(std::make_unique<Impl>(settings, store, service, std::move(exchanger))) {}
 
 Secondaries::~Secondaries() { stop(); }
 

@@ -2,20 +2,26 @@
 // enumd as a secondary: SOA refresh/retry/expire timers (RFC 1034 §4.3.5),
 // NOTIFY-triggered refresh (RFC 1996), AXFR in with TSIG, stored through
 // Store::write — one LMDB transaction, so a broken or interrupted transfer
-// never replaces the data being served. Private to server/src/xfr.
+// never replaces the data being served. SOA queries and transfers go through
+// the client exchange (resolver/exchange.hpp); the transfer stream is read
+// by TransferReader (transfer_in.hpp). Private to server/src/xfr.
 
 #include <sys/socket.h>
 
 #include <memory>
 #include <string>
 
+#include "enumd/resolver/exchange.hpp"
 #include "enumd/server/xfr.hpp"
 
 namespace enumd::server::xfr {
 
 class Secondaries {
 public:
-    Secondaries(const Settings& settings, zones::Store& store, Service& service);
+    /// `exchanger` carries SOA queries and transfers: null = the network;
+    /// tests plug a scripted primary in.
+    Secondaries(const Settings& settings, zones::Store& store, Service& service,
+                std::shared_ptr<resolver::Exchanger> exchanger = nullptr);
     ~Secondaries();
     Secondaries(const Secondaries&) = delete;
     Secondaries& operator=(const Secondaries&) = delete;

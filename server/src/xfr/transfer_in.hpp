@@ -1,0 +1,80 @@
+#pragma once
+// Reading an incoming transfer message by message: the AXFR form (RFC 5936
+// §2.2: SOA, the zone, SOA) or the IXFR form (RFC 1995 §4: SOA(new), then
+// per version SOA(old) deletions SOA(next) additions, then SOA(new)), told
+// apart by the second record. Without sockets, so it is tested directly.
+// Private to server/src/xfr.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "enumd/zones/model.hpp"
+
+namespace enumd::server::xfr {
+
+class TransferReader {
+public:
+    enum class Step {
+        More,          ///< the reply goes on in the next message
+        Done,          ///< the closing SOA was read
+        UpToDate,      ///< IXFR answered with our own (or an older) SOA only
+        Failed,        ///< malformed, refused, too large: why() says
+        IxfrUnusable,  ///< IXFR cannot be used here; AXFR may
+    };
+    struct Change {
+        bool add = false;
+        zones::Record rec;
+    };
+
+    /// `ours` is our SOA for an IXFR request, none for AXFR; `source` names
+    /// the primary in record locations and messages.
+    TransferReader(const dns::Name& origin, std::optional<zones::Record> ours, std::string source);
+
+    /// The next message of the reply (its TSIG already checked by the caller).
+    Step feed(std::span<const std::uint8_t> msg);
+    /// The stream ended (closed or timed out) before Done.
+    Step interrupted();
+
+    [[nodiscard]] const std::string& why() const noexcept { return why_; }
+    [[nodiscard]] bool ixfr_form() const noexcept { return form_ == Form::Ixfr; }
+    [[nodiscard]] const zones::Record& final_soa() const noexcept { return final_soa_; }
+    /// AXFR form: the whole zone, SOA first.
+    std::vector<zones::Record>& records() noexcept { return records_; }
+    /// IXFR form: the changes in order.
+    std::vector<Change>& changes() noexcept { return changes_; }
+
+private:
+    Step fail(Step s, std::string why);
+    Step record(zones::Record rec);
+
+    dns::Name origin_;
+    std::optional<zones::Record> ours_;
+    std::string source_;
+    enum class Form { Unknown, Axfr, Ixfr } form_ = Form::Unknown;
+    enum class Part { Del, Add } part_ = Part::Del;
+    std::uint32_t final_serial_ = 0;
+    std::uint32_t diff_to_ = 0;
+    std::uint64_t seen_ = 0;
+    bool ended_ = false;
+    zones::Record final_soa_;
+    std::vector<zones::Record> records_;
+    std::vector<Change> changes_;
+    std::vector<std::uint8_t> rdbuf_ = std::vector<std::uint8_t>(65535);
+    std::string why_;
+};
+
+/// Field `index` of uncompressed SOA rdata: 0 SERIAL, 1 REFRESH, 2 RETRY,
+/// 3 EXPIRE, 4 MINIMUM (RFC 1035 §3.3.13); 0 when the rdata is too short.
+std::uint32_t soa_field(std::span<const std::uint8_t> rdata, int index) noexcept;
+/// RFC 1982 §3.2: serial `a` is older than `b`.
+bool serial_lt(std::uint32_t a, std::uint32_t b) noexcept;
+
+/// The IXFR changes applied to the stored version `base`: the new zone, or
+/// nothing (with `why`) when a deletion names a record we do not hold.
+std::optional<zones::Zone> apply_ixfr(zones::Zone base, const zones::Record& final_soa,
+                                      std::vector<TransferReader::Change>& changes, std::string& why);
+
+}  // namespace enumd::server::xfr
