@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "enumd/dns/rdata.hpp"
 #include "enumd/dns/wire.hpp"
 
 namespace enumd::resolver {
@@ -39,17 +40,10 @@ std::vector<std::uint8_t> build_query(std::uint16_t id, const dns::Name& qname, 
 namespace {
 
 /// SOA MINIMUM and TTL for negative caching (RFC 2308 §5).
-std::optional<std::uint32_t> soa_negative_ttl(std::span<const std::uint8_t> packet, const dns::RecordView& rr) {
-    std::array<std::uint8_t, 2 * dns::kMaxNameLength + 20> buf{};
-    auto n = dns::decompress_rdata(packet, rr, buf);
-    if (!n) return std::nullopt;
-    std::span<const std::uint8_t> rd(buf.data(), *n);
-    std::size_t pos = 0;
-    if (!dns::Name::from_wire(rd, pos) || !dns::Name::from_wire(rd, pos)) return std::nullopt;
-    if (rd.size() < pos + 20) return std::nullopt;
-    std::uint32_t minimum = (static_cast<std::uint32_t>(rd[pos + 16]) << 24) | (static_cast<std::uint32_t>(rd[pos + 17]) << 16) |
-                            (static_cast<std::uint32_t>(rd[pos + 18]) << 8) | rd[pos + 19];
-    return std::min(minimum, rr.ttl);
+std::optional<std::uint32_t> soa_negative_ttl(const dns::RecordView& rr) {
+    auto t = dns::soa_timers(rr.rdata);  // the names come first: compressed rdata is fine
+    if (!t) return std::nullopt;
+    return std::min(t->minimum, rr.ttl);
 }
 
 }  // namespace
@@ -114,7 +108,7 @@ ParsedResponse parse_response(std::span<const std::uint8_t> packet, std::uint16_
     }
     for (const auto& v : authority) {
         if (v.type == dns::RrType::SOA) {
-            if (auto t = soa_negative_ttl(packet, v)) a.negative_ttl = *t;
+            if (auto t = soa_negative_ttl(v)) a.negative_ttl = *t;
         }
     }
     switch (static_cast<dns::Rcode>(h.rcode())) {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "enumd/dns/rdata.hpp"
+
 namespace enumd::server::recursor {
 
 std::string key_of(const dns::Name& name, dns::RrType type) {
@@ -12,12 +14,9 @@ std::string key_of(const dns::Name& name, dns::RrType type) {
 }
 
 std::uint32_t soa_minimum(const RRset& soa) {
-    // RFC 1035 §3.3.13: MINIMUM is the last of the five 32-bit fields.
-    if (soa.rdatas.empty() || soa.rdatas[0].size() < 20) return 0;
-    const auto& d = soa.rdatas[0];
-    const std::uint8_t* p = d.data() + d.size() - 4;
-    return (static_cast<std::uint32_t>(p[0]) << 24) | (static_cast<std::uint32_t>(p[1]) << 16) |
-           (static_cast<std::uint32_t>(p[2]) << 8) | p[3];
+    if (soa.rdatas.empty()) return 0;
+    auto t = dns::soa_timers(soa.rdatas[0]);
+    return t ? t->minimum : 0;
 }
 
 std::size_t Cache::cost(const std::string& key, const RRset& s) noexcept {

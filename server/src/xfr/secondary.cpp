@@ -11,6 +11,8 @@
 #include <thread>
 
 #include "client.hpp"
+#include "enumd/dns/rdata.hpp"
+#include "enumd/dns/serial.hpp"
 #include "enumd/dns/wire.hpp"
 #include "enumd/server/log.hpp"
 #include "transfer_in.hpp"
@@ -60,11 +62,12 @@ struct Soa {
 
 Soa soa_fields(std::span<const std::uint8_t> rdata) {
     Soa s;
-    if (rdata.size() < 20) return s;
-    s.serial = soa_field(rdata, 0);
-    s.refresh = std::max(soa_field(rdata, 1), kMinRetry);
-    s.retry = std::max(soa_field(rdata, 2), kMinRetry);
-    s.expire = std::max(soa_field(rdata, 3), kMinRetry);
+    auto t = dns::soa_timers(rdata);
+    if (!t) return s;
+    s.serial = t->serial;
+    s.refresh = std::max(t->refresh, kMinRetry);
+    s.retry = std::max(t->retry, kMinRetry);
+    s.expire = std::max(t->expire, kMinRetry);
     return s;
 }
 
@@ -166,9 +169,8 @@ struct Secondaries::Impl {
             for (unsigned i = 0; i < h.ancount; ++i) {
                 dns::RecordView rv;
                 if (!r.read_record(rv)) break;
-                if (rv.type == dns::RrType::SOA && rv.owner == z.cfg.origin && rv.rdata.size() >= 20) {
-                    return soa_field(rv.rdata, 0);
-                }
+                if (rv.type != dns::RrType::SOA || !(rv.owner == z.cfg.origin)) continue;
+                if (auto t = dns::soa_timers(rv.rdata)) return t->serial;
             }
         }
         return std::nullopt;
@@ -283,7 +285,7 @@ struct Secondaries::Impl {
         for (const auto& ep : z.cfg.primaries) {
             auto remote = query_soa(z, ep, why);
             if (!remote) continue;
-            if (z.serial && !serial_lt(*z.serial, *remote)) {
+            if (z.serial && !dns::serial_lt(*z.serial, *remote)) {
                 std::lock_guard<std::mutex> g(mutex);
                 z.last_ok = Clock::now();
                 z.result = "up to date with " + ep.to_text();

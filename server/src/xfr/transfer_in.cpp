@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "enumd/dns/rdata.hpp"
+#include "enumd/dns/serial.hpp"
 #include "enumd/dns/wire.hpp"
 
 namespace enumd::server::xfr {
@@ -11,18 +13,12 @@ namespace {
 // Bounds memory for a hostile primary.
 constexpr std::uint64_t kMaxTransferRecords = 50000000;
 
-std::uint32_t soa_serial(const std::vector<std::uint8_t>& rdata) { return soa_field(rdata, 0); }
-
-}  // namespace
-
-std::uint32_t soa_field(std::span<const std::uint8_t> rdata, int index) noexcept {
-    if (rdata.size() < 20 || index < 0 || index > 4) return 0;
-    const std::uint8_t* p = rdata.data() + rdata.size() - 20 + 4 * index;
-    return (static_cast<std::uint32_t>(p[0]) << 24) | (static_cast<std::uint32_t>(p[1]) << 16) |
-           (static_cast<std::uint32_t>(p[2]) << 8) | p[3];
+std::uint32_t soa_serial(std::span<const std::uint8_t> rdata) {
+    auto t = dns::soa_timers(rdata);
+    return t ? t->serial : 0;
 }
 
-bool serial_lt(std::uint32_t a, std::uint32_t b) noexcept { return a != b && static_cast<std::int32_t>(a - b) < 0; }
+}  // namespace
 
 TransferReader::TransferReader(const dns::Name& origin, std::optional<zones::Record> ours, std::string source)
     : origin_(origin), ours_(std::move(ours)), source_(std::move(source)) {}
@@ -61,7 +57,7 @@ TransferReader::Step TransferReader::feed(std::span<const std::uint8_t> msg) {
         if (Step s = record(std::move(rec)); s != Step::More) return s;
     }
     if (ended_) return Step::Done;
-    if (seen_ == 1 && form_ == Form::Unknown && ours_ && !serial_lt(soa_serial(ours_->rdata), final_serial_)) {
+    if (seen_ == 1 && form_ == Form::Unknown && ours_ && !dns::serial_lt(soa_serial(ours_->rdata), final_serial_)) {
         // RFC 1995 §4: a lone SOA not newer than ours says we are up to date. A
         // newer one starts a reply that may go on in the next message.
         return Step::UpToDate;
@@ -70,7 +66,7 @@ TransferReader::Step TransferReader::feed(std::span<const std::uint8_t> msg) {
 }
 
 TransferReader::Step TransferReader::record(zones::Record rec) {
-    const bool apex_soa = rec.type == dns::RrType::SOA && rec.owner == origin_ && rec.rdata.size() >= 20;
+    const bool apex_soa = rec.type == dns::RrType::SOA && rec.owner == origin_ && dns::soa_timers(rec.rdata);
     const std::uint32_t serial = apex_soa ? soa_serial(rec.rdata) : 0;
     if (seen_ == 1) {
         if (!apex_soa) return fail(Step::Failed, "transfer does not start with the zone's SOA");

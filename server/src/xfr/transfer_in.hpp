@@ -66,12 +66,6 @@ private:
     std::string why_;
 };
 
-/// Field `index` of uncompressed SOA rdata: 0 SERIAL, 1 REFRESH, 2 RETRY,
-/// 3 EXPIRE, 4 MINIMUM (RFC 1035 §3.3.13); 0 when the rdata is too short.
-std::uint32_t soa_field(std::span<const std::uint8_t> rdata, int index) noexcept;
-/// RFC 1982 §3.2: serial `a` is older than `b`.
-bool serial_lt(std::uint32_t a, std::uint32_t b) noexcept;
-
 /// The IXFR changes applied to the stored version `base`: the new zone, or
 /// nothing (with `why`) when a deletion names a record we do not hold.
 std::optional<zones::Zone> apply_ixfr(zones::Zone base, const zones::Record& final_soa,

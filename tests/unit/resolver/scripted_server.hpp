@@ -37,22 +37,31 @@ class ScriptedServer {
 public:
     using Script = std::function<std::vector<Datagram>(const dns::QueryView&, std::span<const std::uint8_t>)>;
     explicit ScriptedServer(Script udp, Script tcp = nullptr) : udp_(std::move(udp)), tcp_(std::move(tcp)) {
-        fd_ = socket(AF_INET, SOCK_DGRAM, 0);
         other_ = socket(AF_INET, SOCK_DGRAM, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        REQUIRE(bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-        socklen_t len = sizeof a;
-        getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-        port_ = ntohs(a.sin_port);
-        if (tcp_) {
-            lfd_ = socket(AF_INET, SOCK_STREAM, 0);
-            int one = 1;
-            setsockopt(lfd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-            REQUIRE(bind(lfd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-            REQUIRE(listen(lfd_, 4) == 0);
+        // The TCP listener takes the UDP socket's port; another process may
+        // hold that TCP port (an ephemeral client port): draw again.
+        bool ready = false;
+        for (int attempt = 0; attempt < 32 && !ready; ++attempt) {
+            if (fd_ >= 0) close(fd_);
+            if (lfd_ >= 0) close(lfd_);
+            lfd_ = -1;
+            fd_ = socket(AF_INET, SOCK_DGRAM, 0);
+            sockaddr_in a{};
+            a.sin_family = AF_INET;
+            a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+            REQUIRE(bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+            socklen_t len = sizeof a;
+            getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+            port_ = ntohs(a.sin_port);
+            ready = true;
+            if (tcp_) {
+                lfd_ = socket(AF_INET, SOCK_STREAM, 0);
+                int one = 1;
+                setsockopt(lfd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+                ready = bind(lfd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 && listen(lfd_, 4) == 0;
+            }
         }
+        REQUIRE(ready);
         thread_ = std::thread([this] { loop(); });
     }
     ~ScriptedServer() {

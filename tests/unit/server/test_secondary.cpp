@@ -11,13 +11,16 @@
 
 #include "../../../server/src/xfr/secondary.hpp"
 #include "../../../server/src/xfr/transfer_in.hpp"
+#include "enumd/dns/rdata.hpp"
 #include "enumd/dns/wire.hpp"
 #include "enumd/resolver/exchange.hpp"
 #include "enumd/server/log.hpp"
 #include "enumd/zones/rdata_text.hpp"
+#include "xfr_records.hpp"
 #include "enumd/zones/store.hpp"
 
 using namespace enumd;
+using namespace enumd::testing;
 using namespace enumd::server;
 
 namespace {
@@ -26,21 +29,6 @@ const bool quiet_logs = [] {
     set_log_level(LogLevel::Error);
     return true;
 }();
-
-dns::Name N(const std::string& s) { return *dns::Name::from_text(s); }
-
-zones::Record rec(const std::string& owner, dns::RrType t, const std::string& data) {
-    zones::Record r;
-    r.owner = N(owner);
-    r.type = t;
-    r.ttl = 3600;
-    r.rdata = *zones::rdata_from_text(t, data, N("."));
-    return r;
-}
-
-zones::Record soa(std::uint32_t serial) {
-    return rec("example.", dns::RrType::SOA, "ns.example. host.example. " + std::to_string(serial) + " 3600 600 86400 60");
-}
 
 struct TempDir {
     std::filesystem::path path;
@@ -84,7 +72,7 @@ public:
         note(dns::to_text(req.qtype));
         const std::vector<std::vector<zones::Record>> messages = {
             {soa(2)},
-            {soa(1), rec("old.example.", dns::RrType::A, "192.0.2.1"), soa(2), rec("new.example.", dns::RrType::A, "192.0.2.2")},
+            {soa(1), a("old.example.", "192.0.2.1"), soa(2), a("new.example.", "192.0.2.2")},
             {soa(2)},
         };
         resolver::Reply r;
@@ -117,7 +105,7 @@ TEST_CASE("a secondary refreshes by IXFR from a primary whose reply starts with 
     REQUIRE(store);
     zones::Zone v1;
     v1.origin = N("example.");
-    v1.records = {soa(1), rec("example.", dns::RrType::NS, "ns.example.net."), rec("old.example.", dns::RrType::A, "192.0.2.1")};
+    v1.records = {soa(1), rec("example.", dns::RrType::NS, "ns.example.net."), a("old.example.", "192.0.2.1")};
     REQUIRE((*store)->write({v1}));
 
     xfr::Service service(xfr::Settings{}, **store);
@@ -139,7 +127,7 @@ TEST_CASE("a secondary refreshes by IXFR from a primary whose reply starts with 
     REQUIRE(z);
     std::vector<std::string> owners;
     for (const auto& r : z->records) {
-        if (r.type == dns::RrType::SOA) CHECK(xfr::soa_field(r.rdata, 0) == 2);
+        if (r.type == dns::RrType::SOA) CHECK(dns::soa_timers(r.rdata)->serial == 2);
         if (r.type == dns::RrType::A) owners.push_back(r.owner.to_text());
     }
     CHECK(owners == std::vector<std::string>{"new.example."});
