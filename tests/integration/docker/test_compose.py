@@ -15,15 +15,11 @@ import subprocess
 import sys
 
 import yaml
+from enumd_testlib import SOURCE_DIR, Checker
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
-failures = []
-
-
-def check(ok, what):
-    print(("ok   " if ok else "FAIL ") + what)
-    if not ok:
-        failures.append(what)
+ROOT = str(SOURCE_DIR)
+checker = Checker()
+check = checker.check
 
 
 def compose_config(env):
@@ -33,8 +29,8 @@ def compose_config(env):
 
 def main():
     if shutil.which("docker-compose") is None:
-        print("FAIL docker-compose is not installed (tools/build.sh test installs it)")
-        return 1
+        checker.fail("docker-compose is not installed (tools/build.sh test installs it)")
+        return checker.done()
     env = {k: v for k, v in os.environ.items() if k != "ENUMD_TSIG_SECRET"}
     r = compose_config(env)
     check(r.returncode != 0 and "ENUMD_TSIG_SECRET" in r.stderr,
@@ -44,7 +40,7 @@ def main():
     r = compose_config(env)
     check(r.returncode == 0, "docker-compose config accepts the file with a secret: " + r.stderr.strip()[:200])
     if r.returncode != 0:
-        return 1
+        return checker.done()
     cfg = yaml.safe_load(r.stdout)
     with open(os.path.join(ROOT, "docker-compose.yml")) as f:
         raw = yaml.safe_load(f)
@@ -92,8 +88,7 @@ def main():
         ignore = [line.strip() for line in f if line.strip() and not line.startswith("#")]
     check("build" in ignore and ".git" in ignore, ".dockerignore excludes build trees and .git: %s" % ignore)
 
-    print("%d failed" % len(failures))
-    return 1 if failures else 0
+    return checker.done()
 
 
 if __name__ == "__main__":

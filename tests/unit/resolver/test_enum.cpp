@@ -298,11 +298,10 @@ double chi_square(const std::vector<double>& observed, const std::vector<double>
     return chi;
 }
 
-}  // namespace
-
-TEST_CASE("preference-as-weight splits first picks 25/25/50 over 100,000 draws (chi-square)", "[enum][weight][stats]") {
+/// One ORDER tier of terminal E2U+sip NAPTRs: (preference, host) each.
+std::vector<NaptrRecord> sip_tier(const std::vector<std::pair<std::uint16_t, std::string>>& prefs_hosts) {
     std::vector<NaptrRecord> set;
-    for (auto [pref, host] : std::vector<std::pair<std::uint16_t, std::string>>{{100, "server1"}, {100, "server2"}, {200, "server3"}}) {
+    for (const auto& [pref, host] : prefs_hosts) {
         NaptrRecord r;
         r.order = 10;
         r.preference = pref;
@@ -311,6 +310,13 @@ TEST_CASE("preference-as-weight splits first picks 25/25/50 over 100,000 draws (
         r.regexp = "!^.*$!sip:info@" + host + ".example.net!";
         set.push_back(r);
     }
+    return set;
+}
+
+}  // namespace
+
+TEST_CASE("preference-as-weight splits first picks 25/25/50 over 100,000 draws (chi-square)", "[enum][weight][stats]") {
+    auto set = sip_tier({{100, "server1"}, {100, "server2"}, {200, "server3"}});
     auto o = sip_options();
     o.preference_as_weight = true;
     Rng rng(20240611);
@@ -351,16 +357,7 @@ TEST_CASE("the same seed gives the same failover list", "[enum][weight]") {
 
 TEST_CASE("records of equal order and preference split first picks 50/50 in RFC mode (chi-square)", "[enum][stats]") {
     // The seed's lab zone: +61355500912 has two NAPTRs at 10/10 ("50/50 … the client picks either").
-    std::vector<NaptrRecord> set;
-    for (auto [pref, host] : std::vector<std::pair<std::uint16_t, std::string>>{{10, "server1"}, {10, "server2"}, {20, "server3"}}) {
-        NaptrRecord r;
-        r.order = 10;
-        r.preference = pref;
-        r.flags = "u";
-        r.services = "E2U+sip";
-        r.regexp = "!^.*$!sip:info@" + host + ".example.net!";
-        set.push_back(r);
-    }
+    auto set = sip_tier({{10, "server1"}, {10, "server2"}, {20, "server3"}});
     auto o = sip_options();
     REQUIRE_FALSE(o.preference_as_weight);
     Rng rng(20261201);
