@@ -64,7 +64,10 @@ const Option kOptions[] = {
      },
      ""},
     {"--allow-recursion", true,
-     [](Config& c, const std::string& v) { return add_acl_entry(c.server.recursion.allow, v); },
+     [](Config& c, const std::string& v) {
+         c.recursion_allow_given = true;
+         return add_acl_entry(c.server.recursion.allow, v);
+     },
      "not an address[/prefix]"},
     {"--allow-transfer", true,
      [](Config& c, const std::string& v) {
@@ -115,7 +118,7 @@ std::string join_diagnostics(const zones::Diagnostics& d) {
 /// Defaults that depend on what was given.
 void apply_defaults(Config& cfg) {
     if (cfg.server.listen.empty()) cfg.server.listen.push_back({"127.0.0.1", 53});
-    if (cfg.server.recursion.enabled && cfg.server.recursion.allow.empty()) {
+    if (cfg.server.recursion.enabled && !cfg.recursion_allow_given) {
         // Never an open resolver: loopback only unless configured otherwise.
         cfg.server.recursion.allow.add(*Acl::parse_entry("127.0.0.0/8"));
         cfg.server.recursion.allow.add(*Acl::parse_entry("::1"));

@@ -54,13 +54,15 @@ void acl_section(const YAML::Node& n, YamlChecker& c, Config& cfg) {
     c.keys(n, {"query"}, "acl");
     if (!n.IsMap() || !n["query"]) return;
     if (!n["query"].IsSequence()) c.error(n["query"], "acl query must be a list of address[/prefix]");
+    Acl list;  // exactly the entries given: `query: []` allows nobody
     for (const auto& item : n["query"]) {
         auto s = c.string(item, "acl entry");
         if (!s) continue;
         auto e = Acl::parse_entry(*s);
         if (!e) c.error(item, "'" + *s + "' is not an address[/prefix] such as 10.0.0.0/8 or ::1");
-        else cfg.server.query_acl.add(*e);
+        else list.add(*e);
     }
+    cfg.server.query_acl = list;
 }
 
 void logging_section(const YAML::Node& n, YamlChecker& c, Config& cfg) {

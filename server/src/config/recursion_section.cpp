@@ -76,7 +76,10 @@ void recursion_section(const YAML::Node& n, YamlChecker& c, Config& cfg) {
     RecursorConfig& rc = cfg.server.recursion;
     rc.enabled = true;
     c.set(n, "enabled", rc.enabled);
-    if (auto v = n["allow"]) allow_list(v, c, rc.allow);
+    if (auto v = n["allow"]) {
+        cfg.recursion_allow_given = true;  // `allow: []` means nobody, not the loopback default
+        allow_list(v, c, rc.allow);
+    }
     if (auto v = n["forwarders"]) rc.forwarders = upstreams(v, c, "forwarders");
     if (auto v = n["forward_zones"]) zone_list(v, c, "forward_zones", rc.forward_zones);
     if (auto v = n["stub_zones"]) zone_list(v, c, "stub_zones", rc.stub_zones);

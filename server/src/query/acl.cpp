@@ -48,7 +48,7 @@ std::optional<Acl::Entry> Acl::parse_entry(const std::string& text) {
 }
 
 bool Acl::allows(const sockaddr* sa) const noexcept {
-    if (entries_.empty()) return true;
+    if (everyone_) return true;  // an empty list falls through: nobody
     const std::uint8_t* v4 = nullptr;
     const std::uint8_t* v6 = nullptr;
     if (sa->sa_family == AF_INET) {

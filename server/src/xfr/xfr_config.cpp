@@ -158,7 +158,7 @@ void parse_zone_policy(const YAML::Node& entry, const std::string& file, const s
         if (t.IsMap()) {
             if (auto a = t["allow"]) {
                 if (!a.IsSequence()) diags.error(loc_of(file, a), "transfer allow must be a list of address[/prefix]");
-                pol.allow_set = true;
+                pol.allow_set = true;  // even when empty: `allow: []` allows nobody (acl.hpp)
                 for (const auto& item : a) {
                     auto s = scalar(item, "transfer allow entry", file, diags);
                     if (!s) continue;

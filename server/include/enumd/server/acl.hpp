@@ -1,6 +1,8 @@
 #pragma once
 /// Address access lists ("127.0.0.0/8", "::1", "2001:db8::/32"), matched on
-/// the hot path without allocation. An empty list allows everyone.
+/// the hot path without allocation. A list allows exactly the addresses it
+/// holds and fails closed: an empty list allows nobody. Only Acl::everyone()
+/// allows every address (the query ACL when none is configured).
 
 #include <sys/socket.h>
 
@@ -21,14 +23,25 @@ public:
     };
     /// Parses one "address[/prefix]"; nothing on malformed input.
     static std::optional<Entry> parse_entry(const std::string& text);
-    void add(const Entry& e) { entries_.push_back(e); }
-    [[nodiscard]] bool empty() const noexcept { return entries_.empty(); }
+    /// The list that allows every address.
+    static Acl everyone() {
+        Acl a;
+        a.everyone_ = true;
+        return a;
+    }
+    /// Adds an entry; a list made by everyone() becomes exactly its entries.
+    void add(const Entry& e) {
+        everyone_ = false;
+        entries_.push_back(e);
+    }
+    [[nodiscard]] bool is_everyone() const noexcept { return everyone_; }
     /// True when `sa` matches an entry (IPv4-mapped IPv6 addresses match IPv4
-    /// entries), or when the list is empty.
+    /// entries), or for everyone(). An empty list allows nobody.
     [[nodiscard]] bool allows(const sockaddr* sa) const noexcept;
 
 private:
     std::vector<Entry> entries_;
+    bool everyone_ = false;
 };
 
 }  // namespace enumd::server

@@ -27,6 +27,8 @@ struct Config {
     std::string log_level = "info";
     bool log_json = false;
     xfr::Settings xfr;     ///< TSIG keys, per-zone transfer ACLs and NOTIFY targets
+    /// A recursion allow list was given (even empty); otherwise loopback only.
+    bool recursion_allow_given = false;
 };
 
 /// Parses "127.0.0.1:5353", "[::1]:5353", "::1" (port 53 default).

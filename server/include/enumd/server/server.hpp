@@ -48,7 +48,7 @@ struct ServerConfig {
     TcpLimits tcp;
     std::string stats_listen;  ///< "127.0.0.1:9153", empty = off
     std::string control_path;  ///< unix socket for enumctl, empty = off
-    Acl query_acl;             ///< who may query; empty = everyone (an authoritative server)
+    Acl query_acl = Acl::everyone();  ///< who may query: everyone unless a list is given (empty = nobody)
     xfr::Service* xfr = nullptr;  ///< zone transfers and NOTIFY (xfr.hpp); null = NOTIMP/REFUSED
     RecursorConfig recursion;  ///< names outside our zones, for allowed clients only
 };
