@@ -39,23 +39,26 @@ awaitable<std::size_t> read_query(const Session& s, boost::system::error_code& e
     co_return ec ? 0 : n;
 }
 
-/// Writes the `size`-octet message at s->out + 2 with its length prefix.
-awaitable<void> write_message(const Session& s, std::size_t size, boost::system::error_code& ec) {
+/// Writes the `size`-octet message at s->out + 2 with its length prefix, within
+/// `deadline`: a client that stops reading is closed then, so it cannot hold a
+/// connection slot (or, for a transfer, an LMDB snapshot) forever.
+awaitable<void> write_message(const Session& s, std::size_t size, std::chrono::milliseconds deadline,
+                              boost::system::error_code& ec) {
     s->out[0] = static_cast<std::uint8_t>(size >> 8);
     s->out[1] = static_cast<std::uint8_t>(size);
+    close_on_expiry(s->timer, deadline, s->sock, s);
     co_await asio::async_write(s->sock, asio::buffer(s->out.data(), size + 2), asio::redirect_error(use_awaitable, ec));
+    s->timer.cancel();
 }
 
 /// AXFR/IXFR: message by message from one snapshot; the worker serves others between writes.
 awaitable<void> stream_transfer(const Session& s, std::size_t n, boost::system::error_code& ec) {
     std::unique_ptr<xfr::Stream> stream = s->xfr->start_transfer({s->in.data(), n}, s->peer.data());
     std::size_t m = 0;
+    // A secondary storing a large message may pause longer than a query client.
+    const auto deadline = std::max<std::chrono::milliseconds>(s->limits.idle_timeout, std::chrono::seconds(30));
     while (stream && !ec && (m = stream->next({s->out.data() + 2, 65535})) != 0) {
-        // A reader that stops reading is cut off: it would pin the LMDB snapshot.
-        close_on_expiry(s->timer, std::max<std::chrono::milliseconds>(s->limits.idle_timeout, std::chrono::seconds(30)),
-                        s->sock, s);
-        co_await write_message(s, m, ec);
-        s->timer.cancel();
+        co_await write_message(s, m, deadline, ec);
     }
 }
 
@@ -103,7 +106,7 @@ awaitable<void> serve(Session s, std::function<void()> done) {
         query::Handled h = s->worker.pipeline.handle(q, {s->out.data() + 2, 65535}, Transport::Tcp, s->peer.data());
         std::size_t size = h.next == query::Next::Recurse ? co_await await_recursion(s, n) : h.size;
         if (size == 0) continue;
-        co_await write_message(s, size, ec);
+        co_await write_message(s, size, s->limits.idle_timeout, ec);
         if (ec) break;
     }
     s->timer.cancel();
