@@ -73,6 +73,10 @@ int request(const std::string& path, const char* command) {
     ssize_t n = 0;
     while ((n = ::read(fd, buf, sizeof buf)) > 0) reply.append(buf, static_cast<std::size_t>(n));
     ::close(fd);
+    if (reply.empty()) {
+        std::fprintf(stderr, "enumctl: enumd at %s closed the connection without a reply\n", path.c_str());
+        return 1;
+    }
     std::fputs(reply.c_str(), stdout);
     return reply.rfind("error", 0) == 0 ? 1 : 0;
 }

@@ -1,11 +1,15 @@
 #pragma once
 /// The control socket of `enumctl reload|stats|zones --control PATH`: a unix
-/// stream socket; one command line in, the reply text out, then close.
+/// stream socket, mode 0600 whatever the umask, serving only peers with
+/// enumd's uid or root (SO_PEERCRED). One command line in, the reply text
+/// out, then close; a coroutine per connection, at most kMaxConnections at
+/// once, each read and write under kTimeout, so an idle client holds no one up.
 
 #include <utility>  // before awaitable.hpp, which uses std::exchange without including it
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
+#include <chrono>
 #include <functional>
 #include <string>
 
@@ -13,6 +17,11 @@ namespace enumd::server::control {
 
 class ControlServer {
 public:
+    /// Clients served at once; more are closed at accept (enumctl is run by people and scripts, not crowds).
+    static constexpr unsigned kMaxConnections = 16;
+    /// For reading the command and for writing the reply.
+    static constexpr std::chrono::seconds kTimeout{5};
+
     /// The reply to one command word (runs on the admin thread).
     using Handler = std::function<std::string(const std::string& command)>;
     /// Creates the socket at `path` (replacing a stale one); throws on failure.
@@ -24,10 +33,13 @@ public:
 
 private:
     boost::asio::awaitable<void> accept_loop();
+    /// One command; `allowed` = the peer's uid is enumd's or root's.
+    boost::asio::awaitable<void> serve(boost::asio::local::stream_protocol::socket s, bool allowed);
     boost::asio::io_context& io_;
     std::string path_;
     boost::asio::local::stream_protocol::acceptor acceptor_;
     Handler handler_;
+    unsigned active_ = 0;  ///< connections being served (admin thread only)
 };
 
 }  // namespace enumd::server::control

@@ -4,11 +4,15 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <istream>
+#include <memory>
 #include <stdexcept>
+
+#include "net/deadline.hpp"
 
 namespace enumd::server::http {
 
@@ -49,27 +53,52 @@ asio::awaitable<void> MetricsServer::accept_loop() {
             if (ec == asio::error::operation_aborted) co_return;
             continue;
         }
-        asio::streambuf buf(8192);
-        co_await asio::async_read_until(s, buf, "\r\n\r\n", asio::redirect_error(use_awaitable, ec));
-        if (ec) continue;
+        if (active_ >= kMaxConnections) {
+            s.close(ec);
+            continue;
+        }
+        ++active_;
+        asio::co_spawn(io_, serve(std::move(s)), asio::detached);
+    }
+}
+
+std::string MetricsServer::response(const std::string& method, const std::string& path) const {
+    std::string body;
+    std::string status = "200 OK";
+    if (method == "GET" && (path == "/metrics" || path == "/")) {
+        body = body_();
+    } else {
+        status = "404 Not Found";
+        body = "not found\n";
+    }
+    return "HTTP/1.1 " + status + "\r\nContent-Type: text/plain; version=0.0.4\r\nConnection: close\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+asio::awaitable<void> MetricsServer::serve(tcp::socket sock) {
+    struct Conn {
+        Conn(tcp::socket s, asio::io_context& io) : sock(std::move(s)), timer(io) {}
+        tcp::socket sock;
+        asio::steady_timer timer;
+    };
+    auto c = std::make_shared<Conn>(std::move(sock), io_);
+    boost::system::error_code ec;
+    asio::streambuf buf(8192);  // a request head larger than this is not a scrape
+    net::close_on_expiry(c->timer, kTimeout, c->sock, c);
+    co_await asio::async_read_until(c->sock, buf, "\r\n\r\n", asio::redirect_error(use_awaitable, ec));
+    c->timer.cancel();
+    if (!ec) {
         std::istream is(&buf);
         std::string method;
         std::string path;
         is >> method >> path;
-        std::string body;
-        std::string status = "200 OK";
-        if (method == "GET" && (path == "/metrics" || path == "/")) {
-            body = body_();
-        } else {
-            status = "404 Not Found";
-            body = "not found\n";
-        }
-        std::string resp = "HTTP/1.1 " + status +
-                           "\r\nContent-Type: text/plain; version=0.0.4\r\nConnection: close\r\nContent-Length: " +
-                           std::to_string(body.size()) + "\r\n\r\n" + body;
-        co_await asio::async_write(s, asio::buffer(resp), asio::redirect_error(use_awaitable, ec));
-        s.close(ec);
+        std::string resp = response(method, path);
+        net::close_on_expiry(c->timer, kTimeout, c->sock, c);
+        co_await asio::async_write(c->sock, asio::buffer(resp), asio::redirect_error(use_awaitable, ec));
+        c->timer.cancel();
     }
+    c->sock.close(ec);
+    --active_;
 }
 
 }  // namespace enumd::server::http
