@@ -9,8 +9,7 @@ import subprocess
 import sys
 import tempfile
 
-sys.path.insert(0, os.path.dirname(__file__))
-from enumd_harness import SOURCE_DIR, Checker, Enumd, free_port  # noqa: E402
+from enumd_testlib import SOURCE_DIR, Checker, Enumd, free_port
 
 c = Checker()
 LAB = os.path.join(SOURCE_DIR, "tests", "data", "server", "lab.zone")

@@ -11,8 +11,7 @@ import sys
 import time
 import urllib.request
 
-sys.path.insert(0, os.path.dirname(__file__))
-from enumd_harness import ENUMCTL, SOURCE_DIR, Checker, Enumd  # noqa: E402
+from enumd_testlib import ENUMCTL, SOURCE_DIR, Checker, Enumd
 
 c = Checker()
 LAB = os.path.join(SOURCE_DIR, "tests", "data", "server", "lab.zone")
@@ -102,7 +101,7 @@ def main():
         # Another user may not use the control socket even when its mode is opened up.
         if os.geteuid() == 0:
             before = reloads_ok(e)
-            os.chmod(e.tmp, 0o755)
+            os.chmod(os.path.dirname(e.control), 0o755)
             os.chmod(e.control, 0o666)
             p = subprocess.run([ENUMCTL, "reload", "--control", e.control], capture_output=True, text=True,
                                timeout=10, preexec_fn=as_nobody)

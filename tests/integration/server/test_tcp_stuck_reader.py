@@ -15,8 +15,7 @@ import dns.message
 import dns.query
 import dns.rcode
 
-sys.path.insert(0, os.path.dirname(__file__))
-from enumd_harness import SOURCE_DIR, Checker, Enumd  # noqa: E402
+from enumd_testlib import SOURCE_DIR, Checker, Enumd
 
 c = Checker()
 LAB = os.path.join(SOURCE_DIR, "tests", "data", "server", "lab.zone")
