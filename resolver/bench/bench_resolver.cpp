@@ -25,7 +25,7 @@ NaptrRecord rec(std::uint16_t order, std::uint16_t pref, const std::string& rege
 
 EnumOptions options(bool weighted) {
     EnumOptions o;
-    o.service = *ServiceFilter::parse("E2U+sip");
+    o.service = *numbering::ServiceFilter::parse("E2U+sip");
     o.preference_as_weight = weighted;
     o.failover_across_orders = weighted;
     return o;

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "enumd/resolver/gpp.hpp"
+#include "enumd/numbering/gpp_names.hpp"
 #include "enumd/resolver/stub.hpp"
 
 using namespace enumd;
@@ -151,7 +151,7 @@ int enumd_enum_lookup(enumd_ctx* ctx, const char* number, const char* service, e
     return guarded([&]() -> int {
         EnumOptions opts = ctx->enum_options;
         if (service != nullptr && *service != '\0') {
-            auto f = ServiceFilter::parse(service);
+            auto f = numbering::ServiceFilter::parse(service);
             if (!f) return ENUMD_EINVAL;
             opts.service = *f;
         }
@@ -221,16 +221,16 @@ void enumd_list_free(enumd_list* list) { delete list; }
 int enumd_epdg_fqdn(const char* mcc, const char* mnc, char* buf, size_t buflen) {
     if (mcc == nullptr || mnc == nullptr) return ENUMD_EINVAL;
     return guarded([&]() -> int {
-        auto p = Plmn::make(mcc, mnc);
+        auto p = numbering::Plmn::make(mcc, mnc);
         if (!p) return ENUMD_EINVAL;
-        return copy_out(epdg_fqdn(*p), buf, buflen);
+        return copy_out(numbering::epdg_fqdn(*p), buf, buflen);
     });
 }
 
 int enumd_epdg_visited_country_fqdn(const char* mcc, char* buf, size_t buflen) {
     if (mcc == nullptr) return ENUMD_EINVAL;
     return guarded([&]() -> int {
-        auto f = epdg_visited_country_fqdn(mcc);
+        auto f = numbering::epdg_visited_country_fqdn(mcc);
         if (!f) return ENUMD_EINVAL;
         return copy_out(*f, buf, buflen);
     });

@@ -4,7 +4,8 @@
 #include <map>
 #include <set>
 
-#include "enumd/resolver/e164.hpp"
+#include "enumd/numbering/e164.hpp"
+#include "enumd/numbering/subst_expr.hpp"
 
 namespace enumd::resolver {
 
@@ -27,9 +28,9 @@ namespace {
 /// Compiled substitution expressions, per thread: the same few regexps come
 /// back in every answer, and PCRE2 compile + JIT costs far more than the
 /// match on a 16-character string. Bounded: cleared when full.
-const dns::Result<SubstExpr>& compiled(const std::string& regexp, const RegexLimits& limits) {
+const dns::Result<numbering::SubstExpr>& compiled(const std::string& regexp, const numbering::RegexLimits& limits) {
     constexpr std::size_t kMaxEntries = 512;
-    thread_local std::map<std::string, std::unique_ptr<dns::Result<SubstExpr>>> cache;
+    thread_local std::map<std::string, std::unique_ptr<dns::Result<numbering::SubstExpr>>> cache;
     std::string key = regexp;
     key += '\0';
     key += std::to_string(limits.match_limit) + "/" + std::to_string(limits.depth_limit) + "/" +
@@ -37,14 +38,8 @@ const dns::Result<SubstExpr>& compiled(const std::string& regexp, const RegexLim
     auto it = cache.find(key);
     if (it != cache.end()) return *it->second;
     if (cache.size() >= kMaxEntries) cache.clear();
-    auto entry = std::make_unique<dns::Result<SubstExpr>>(SubstExpr::parse(regexp, limits));
+    auto entry = std::make_unique<dns::Result<numbering::SubstExpr>>(numbering::SubstExpr::parse(regexp, limits));
     return *cache.emplace(std::move(key), std::move(entry)).first->second;
-}
-
-std::string service_text(const Enumservice& es) {
-    std::string s = es.type;
-    for (const auto& st : es.subtypes) s += ":" + st;
-    return s;
 }
 
 }  // namespace
@@ -74,7 +69,7 @@ NaptrSetResult process_naptr_set(const std::vector<NaptrRecord>& records, const 
         NaptrStep step;
         step.index = i;
         if (kind == FlagKind::Terminal) {
-            auto field = parse_service_field(rr.services);
+            auto field = numbering::parse_service_field(rr.services);
             if (!field) {
                 skip(field.error());
                 continue;
@@ -84,7 +79,7 @@ NaptrSetResult process_naptr_set(const std::vector<NaptrRecord>& records, const 
                 skip("service \"" + rr.services + "\" not wanted");
                 continue;
             }
-            step.service = service_text(*es);
+            step.service = es->to_text();
             if (rr.regexp.empty()) {
                 skip("terminal rule without a regexp yields no URI");
                 continue;
@@ -101,16 +96,16 @@ NaptrSetResult process_naptr_set(const std::vector<NaptrRecord>& records, const 
                 continue;
             }
             out.results[i] = *uri;
-            if (auto why = check_uri_for_service(*uri, es); !why.empty()) {
+            if (auto why = numbering::check_uri_for_service(*uri, es); !why.empty()) {
                 skip(why);
                 continue;
             }
             step.kind = NaptrStep::Kind::Uri;
             step.value = *uri;
-            step.npdi = has_npdi(*uri);
+            step.npdi = numbering::has_npdi(*uri);
         } else {
             if (!rr.services.empty()) {
-                auto field = parse_service_field(rr.services);
+                auto field = numbering::parse_service_field(rr.services);
                 if (!field || !field->e2u) {
                     skip("non-terminal rule with a non-ENUM service \"" + rr.services + "\"");
                     continue;
@@ -275,12 +270,12 @@ asio::awaitable<std::vector<EnumTarget>> expand(Ctx& ctx, dns::Name key, std::st
                 EnumTarget t{s.value, rr.order, rr.preference, set.shares[s.index], s.npdi, s.service};
                 // RFC 4694 §4: npdi means the number was already looked up:
                 // final, never queried again.
-                if (ctx.opts.follow_tel && !s.npdi && uri_scheme(s.value) == "tel" && depth < ctx.opts.max_nonterminal_depth) {
+                if (ctx.opts.follow_tel && !s.npdi && numbering::uri_scheme(s.value) == "tel" && depth < ctx.opts.max_nonterminal_depth) {
                     std::string num = s.value.substr(4, s.value.find(';') == std::string::npos ? std::string::npos
                                                                                                 : s.value.find(';') - 4);
-                    auto digits = normalise_e164(num);
+                    auto digits = numbering::normalise_e164(num);
                     if (digits && ("+" + *digits) != aus) {
-                        auto dom = enum_domain(*digits, ctx.suffix);
+                        auto dom = numbering::enum_domain(*digits, ctx.suffix);
                         if (dom && ctx.visited.count(dom->lowercased().to_text()) == 0) {
                             auto more = co_await expand(ctx, *dom, "+" + *digits, depth + 1);
                             if (!more.empty()) {
@@ -322,18 +317,18 @@ asio::awaitable<std::vector<EnumTarget>> expand(Ctx& ctx, dns::Name key, std::st
 
 asio::awaitable<EnumResult> enum_lookup(DnsLookup& dns, std::string number, EnumOptions options) {
     EnumResult result;
-    auto digits = normalise_e164(number);
+    auto digits = numbering::normalise_e164(number);
     if (!digits) {
         result.outcome = EnumOutcome::BadNumber;
         result.error = digits.error();
         co_return result;
     }
-    result.aus = application_unique_string(*digits);
-    if (options.suffixes.empty()) options.suffixes.push_back(default_enum_suffix());
+    result.aus = numbering::application_unique_string(*digits);
+    if (options.suffixes.empty()) options.suffixes.push_back(numbering::default_enum_suffix());
     BudgetedLookup budgeted(dns, options.budget);
     Ctx ctx{budgeted, options, Rng(options.seed ? *options.seed : fresh_seed()), result, {}, false, false, false, true, {}};
     for (const auto& suffix : options.suffixes) {
-        auto domain = enum_domain(*digits, suffix);
+        auto domain = numbering::enum_domain(*digits, suffix);
         if (!domain) {
             result.trace.push_back("suffix " + suffix.to_text() + ": " + domain.error());
             continue;

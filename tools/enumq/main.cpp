@@ -24,13 +24,14 @@
 #include <string>
 #include <vector>
 
-#include "enumd/resolver/e164.hpp"
-#include "enumd/resolver/gpp.hpp"
+#include "enumd/numbering/e164.hpp"
+#include "enumd/numbering/gpp_names.hpp"
 #include "enumd/resolver/stub.hpp"
 #include "json.hpp"
 
 using namespace enumd;
 using namespace enumd::resolver;
+using namespace enumd::numbering;
 
 namespace {
 
@@ -437,7 +438,7 @@ int run_epdg(const Args& a, StubResolver& r) {
             std::fprintf(stderr, "enumq: %s\n", p.error().c_str());
             return kExitUsage;
         }
-        names.emplace_back(p->to_string(), epdg_fqdn(*p));
+        names.emplace_back(p->to_text(), epdg_fqdn(*p));
     }
     if (a.visited) {
         auto f = epdg_visited_country_fqdn(a.mcc);
@@ -656,7 +657,7 @@ int run_imsi(const Args& a) {
         j.key("plmns").begin_array();
         for (const auto& p : readings) {
             j.begin_object();
-            j.key("plmn").str(p.to_string());
+            j.key("plmn").str(p.to_text());
             j.key("mcc").str(p.mcc());
             j.key("mnc").str(p.mnc());
             j.key("epdg").str(epdg_fqdn(p));
@@ -670,7 +671,7 @@ int run_imsi(const Args& a) {
     } else {
         std::cout << "IMSI " << a.positional[0] << ": " << basis << "\n";
         for (const auto& p : readings) {
-            std::cout << "  PLMN " << p.to_string() << "  ePDG " << epdg_fqdn(p) << "  IMS " << ims_domain(p) << "\n";
+            std::cout << "  PLMN " << p.to_text() << "  ePDG " << epdg_fqdn(p) << "  IMS " << ims_domain(p) << "\n";
         }
     }
     return ambiguous ? kExitNoRecord : kExitOk;

@@ -7,11 +7,13 @@
 #include <set>
 #include <tuple>
 
+#include "enumd/numbering/e164.hpp"
+#include "enumd/numbering/enumservice.hpp"
+#include "enumd/numbering/plmn.hpp"
+#include "enumd/numbering/subst_expr.hpp"
 #include "enumd/zones/diff.hpp"
-#include "enumd/zones/e164.hpp"
 #include "enumd/zones/export.hpp"
 #include "enumd/zones/naptr.hpp"
-#include "enumd/zones/plmn.hpp"
 #include "enumd/zones/ranges.hpp"
 #include "enumd/zones/rdata_text.hpp"
 #include "enumd/zones/yaml_loader.hpp"
@@ -88,8 +90,8 @@ RangePlan plan_ranges(const Zone& zone, const NodeMap& nodes) {
     for (const auto& [key, node] : nodes) {
         if (!node.name.is_wildcard() || node.name.label_count() <= zone.origin.label_count()) continue;
         Name p = node.name.parent();
-        auto digits = digits_from_owner(p, zone.origin);
-        if (!digits || digits->empty() || digits->size() > kMaxE164Digits) continue;
+        auto digits = numbering::digits_from_owner(p, zone.origin);
+        if (!digits || digits->empty() || digits->size() > numbering::kMaxE164Digits) continue;
         bool only_naptr = std::all_of(node.records.begin(), node.records.end(), [](const Record* r) {
             return r->type == RrType::NAPTR && decode_naptr(r->rdata).has_value();
         });
@@ -185,7 +187,7 @@ RangePlan plan_ranges(const Zone& zone, const NodeMap& nodes) {
     return plan;
 }
 
-/// The URI a NAPTR regexp was made from by the shorthand (regexp_for_uri),
+/// The URI a NAPTR regexp was made from by the shorthand (subst_expr_for_uri),
 /// or nothing. Checked by running the shorthand forward on the result.
 std::optional<std::string> uri_of_regexp(const std::string& regexp) {
     if (regexp.size() < 3) return std::nullopt;
@@ -219,7 +221,7 @@ std::optional<std::string> uri_of_regexp(const std::string& regexp) {
                 ok = false;
         }
         if (!ok) continue;
-        auto forward = regexp_for_uri(uri);
+        auto forward = numbering::subst_expr_for_uri(uri);
         if (forward && *forward == regexp) return uri;
     }
     return std::nullopt;
@@ -230,7 +232,7 @@ void emit_naptr(YAML::Emitter& out, const Record& r, std::uint32_t number_ttl, I
     auto n = decode_naptr(r.rdata);
     if (n && n->flags == "u" && n->replacement.is_root()) {
         if (auto uri = uri_of_regexp(n->regexp)) {
-            auto service = service_for_uri(*uri);
+            auto service = numbering::service_for_uri(*uri);
             bool default_service = service && *service == n->service;
             ++rep.naptr_shorthands;
             if (n->order == 10 && n->preference == 100 && default_service && r.ttl == number_ttl) {
@@ -269,7 +271,7 @@ void emit_data(YAML::Emitter& out, const std::string& s) {
 
 /// The PLMN of an ePDG name epdg.epc.mncXXX.mccYYY.pub.3gppnetwork.org.
 /// (TS 23.003 §19.4.2.9); the MNC as the name spells it, three digits.
-std::optional<Plmn> plmn_of_epdg(const Name& owner) {
+std::optional<numbering::Plmn> plmn_of_epdg(const Name& owner) {
     if (owner.label_count() != 7) return std::nullopt;
     auto lower = [](std::string_view v) {
         std::string s(v);
@@ -285,13 +287,14 @@ std::optional<Plmn> plmn_of_epdg(const Name& owner) {
         mcc.rfind("mcc", 0) != 0 || lower(owner.label(4)) != "pub" || lower(owner.label(5)) != "3gppnetwork" ||
         lower(owner.label(6)) != "org")
         return std::nullopt;
-    Plmn p{mcc.substr(3), mnc.substr(3)};
-    if (!digits3(p.mcc) || !digits3(p.mnc) || check_plmn(p.mcc, p.mnc)) return std::nullopt;
-    return p;
+    if (!digits3(mcc.substr(3)) || !digits3(mnc.substr(3))) return std::nullopt;
+    auto p = numbering::Plmn::make(mcc.substr(3), mnc.substr(3));
+    if (!p) return std::nullopt;
+    return *p;
 }
 
 struct PlmnEntry {
-    Plmn plmn;
+    numbering::Plmn plmn;
     std::vector<const Record*> addresses;  ///< A/AAAA of the ePDG name, one TTL
 };
 
@@ -335,7 +338,7 @@ dns::Result<std::string> zone_to_yaml(const Zone& zone, const ImportOptions& opt
     for (const auto& [key, node] : nodes) {
         if (plan.dropped.count(key) != 0) {
             if (plan.ranges.count(node.name.parent().to_lookup_key()) != 0 && node.name.is_wildcard()) {
-                NumberEntry e{*digits_from_owner(node.name.parent(), zone.origin), true, {}};
+                NumberEntry e{*numbering::digits_from_owner(node.name.parent(), zone.origin), true, {}};
                 e.naptrs = node.records;
                 numbers.push_back(std::move(e));
             } else {
@@ -358,8 +361,8 @@ dns::Result<std::string> zone_to_yaml(const Zone& zone, const ImportOptions& opt
         }
         std::optional<std::string> digits;
         if (options.numbers && !node.name.is_wildcard() && node.name.label_count() > zone.origin.label_count())
-            digits = digits_from_owner(node.name, zone.origin);
-        if (digits && (digits->empty() || digits->size() > kMaxE164Digits)) digits.reset();
+            digits = numbering::digits_from_owner(node.name, zone.origin);
+        if (digits && (digits->empty() || digits->size() > numbering::kMaxE164Digits)) digits.reset();
         NumberEntry entry;
         for (const Record* r : node.records) {
             if (r->type == RrType::SOA && r->owner.equals(zone.origin) && soa == nullptr) {
@@ -421,7 +424,7 @@ dns::Result<std::string> zone_to_yaml(const Zone& zone, const ImportOptions& opt
                                      [](const Record* a, const Record* b) { return a->rdata == b->rdata; }),
                          sorted.end());
             out << YAML::BeginMap;
-            out << YAML::Key << "number" << YAML::Value << YAML::DoubleQuoted << format_number(e.digits, e.prefix);
+            out << YAML::Key << "number" << YAML::Value << YAML::DoubleQuoted << numbering::format_number(e.digits, e.prefix);
             if (ttl != zone_ttl) out << YAML::Key << "ttl" << YAML::Value << ttl;
             out << YAML::Key << "naptr" << YAML::Value;
             if (sorted.size() == 1) {
@@ -437,7 +440,7 @@ dns::Result<std::string> zone_to_yaml(const Zone& zone, const ImportOptions& opt
     }
     if (!plmns.empty()) {
         std::sort(plmns.begin(), plmns.end(), [](const PlmnEntry& a, const PlmnEntry& b) {
-            return std::tie(a.plmn.mcc, a.plmn.mnc) < std::tie(b.plmn.mcc, b.plmn.mnc);
+            return std::tie(a.plmn.mcc(), a.plmn.mnc()) < std::tie(b.plmn.mcc(), b.plmn.mnc());
         });
         out << YAML::Key << "plmns" << YAML::Value << YAML::BeginSeq;
         for (const auto& p : plmns) {
@@ -447,8 +450,8 @@ dns::Result<std::string> zone_to_yaml(const Zone& zone, const ImportOptions& opt
                 return std::tie(a->type, a->rdata) < std::tie(b->type, b->rdata);
             });
             out << YAML::BeginMap;
-            out << YAML::Key << "mcc" << YAML::Value << YAML::DoubleQuoted << p.plmn.mcc;
-            out << YAML::Key << "mnc" << YAML::Value << YAML::DoubleQuoted << p.plmn.mnc;
+            out << YAML::Key << "mcc" << YAML::Value << YAML::DoubleQuoted << p.plmn.mcc();
+            out << YAML::Key << "mnc" << YAML::Value << YAML::DoubleQuoted << p.plmn.mnc();
             if (addrs.front()->ttl != zone_ttl) out << YAML::Key << "ttl" << YAML::Value << addrs.front()->ttl;
             out << YAML::Key << "epdg" << YAML::Value << YAML::Flow << YAML::BeginSeq;
             for (const Record* r : addrs) out << YAML::DoubleQuoted << rdata_to_text(r->type, r->rdata);

@@ -8,7 +8,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "enumd/zones/e164.hpp"
+#include "enumd/numbering/e164.hpp"
 #include "enumd/zones/naptr.hpp"
 #include "enumd/zones/rdata_text.hpp"
 
@@ -78,7 +78,7 @@ class Validator {
 
     void per_record() {
         static const dns::Name kE164 = *dns::Name::from_text("e164.arpa.");
-        bool public_enum = is_public_enum(zone_.origin);
+        bool public_enum = numbering::is_public_enum(zone_.origin);
         for (const auto& r : zone_.records) {
             if (!r.owner.is_subdomain_of(zone_.origin)) {
                 error(r.loc, "owner " + r.owner.to_text() + " is outside the zone " + zone_.origin.to_text());

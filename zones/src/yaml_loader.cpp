@@ -14,9 +14,11 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "enumd/zones/e164.hpp"
+#include "enumd/numbering/e164.hpp"
+#include "enumd/numbering/enumservice.hpp"
+#include "enumd/numbering/gpp_names.hpp"
+#include "enumd/numbering/subst_expr.hpp"
 #include "enumd/zones/naptr.hpp"
-#include "enumd/zones/plmn.hpp"
 #include "enumd/zones/ranges.hpp"
 #include "enumd/zones/rdata_text.hpp"
 #include "enumd/zones/rfc1035.hpp"
@@ -473,8 +475,8 @@ class Loader {
         const ytree::Node& nn = e["number"];
         auto text = get_string(nn, "number");
         if (!text) return;
-        NumberText num;
-        if (auto bad = parse_number(*text, num)) {
+        numbering::NumberText num;
+        if (auto bad = numbering::parse_number(*text, num)) {
             SourceLoc l = loc(nn);
             // A quoted scalar's mark is its opening quote.
             bool quoted = nn.Quoted();
@@ -483,8 +485,8 @@ class Loader {
             d_.error(l, bad->message);
             return;
         }
-        std::string pretty = format_number(num.digits, num.prefix);
-        auto owner = owner_from_digits(num.digits, origin_);
+        std::string pretty = numbering::format_number(num.digits, num.prefix);
+        auto owner = numbering::owner_from_digits(num.digits, origin_);
         if (!owner) {
             error(nn, owner.error());
             return;
@@ -586,14 +588,14 @@ class Loader {
             if (!ok) return std::nullopt;
         }
         if (uri) {
-            auto re = regexp_for_uri(*uri);
+            auto re = numbering::subst_expr_for_uri(*uri);
             if (!re) {
                 error(n.IsMap() ? n["uri"] : n, re.error());
                 return std::nullopt;
             }
             x.regexp = *re;
             if (x.service.empty()) {
-                auto svc = service_for_uri(*uri);
+                auto svc = numbering::service_for_uri(*uri);
                 if (!svc) {
                     error(n.IsMap() ? n["uri"] : n,
                           "no enumservice is known for the scheme of '" + *uri + "'; give 'service' (e.g. E2U+sip)");
@@ -669,31 +671,32 @@ class Loader {
         auto mcc = get_string(e["mcc"], "mcc");
         auto mnc = get_string(e["mnc"], "mnc");
         if (!mcc || !mnc) return;
-        if (auto bad = check_plmn(*mcc, *mnc)) {
-            error(bad->rfind("MCC", 0) == 0 ? e["mcc"] : e["mnc"], *bad);
+        auto made = numbering::Plmn::make(*mcc, *mnc);
+        if (!made) {
+            error(made.error().rfind("MCC", 0) == 0 ? e["mcc"] : e["mnc"], made.error());
             return;
         }
-        Plmn p{*mcc, *mnc};
+        const numbering::Plmn& p = *made;
         auto [it, fresh] = plmns_seen_.emplace(p.label_pair(), std::pair{p, loc(e["mnc"])});
         if (!fresh) {
-            const Plmn& q = it->second.first;
+            const numbering::Plmn& q = it->second.first;
             error(e["mnc"], "PLMN " + p.to_text() + " is spelled " + p.label_pair() + " in names, like PLMN " +
                                 q.to_text() + " at " + it->second.second.to_text() +
-                                (q.mnc == p.mnc ? " (the same PLMN twice)"
-                                                : " (\"" + q.mnc + "\" and \"" + p.mnc +
+                                (q.mnc() == p.mnc() ? " (the same PLMN twice)"
+                                                    : " (\"" + q.mnc() + "\" and \"" + p.mnc() +
                                                       "\" are different MNCs but both pad to mnc" + p.mnc3() + ")"));
             return;
         }
         std::uint32_t ttl = ttl_or(e, ttl_);
         if (e["name"]) (void)get_string(e["name"], "name");
         if (e["epdg"]) {
-            dns::Name epdg = epdg_name(p);
+            dns::Name epdg = *dns::Name::from_text(numbering::epdg_fqdn(p));
             for (const auto& a : list_or_one(e["epdg"])) add_address(epdg, a, ttl);
         }
         if (e["ims"]) {
             const ytree::Node& ims = e["ims"];
             if (!check_map(ims, "ims", {"pcscf", "icscf", "scscf", "sip_domain", "ttl"})) return;
-            dns::Name domain = ims_domain(p);
+            dns::Name domain = *dns::Name::from_text(numbering::ims_domain(p));
             std::uint32_t ims_ttl = ttl_or(ims, ttl);
             for (const char* role : {"pcscf", "icscf", "scscf"}) {
                 if (!ims[role]) continue;
@@ -866,7 +869,7 @@ class Loader {
     std::vector<Record> records_;
     std::vector<PrefixRange> ranges_;
     std::unordered_map<std::string, SourceLoc> numbers_seen_;
-    std::map<std::string, std::pair<Plmn, SourceLoc>> plmns_seen_;
+    std::map<std::string, std::pair<numbering::Plmn, SourceLoc>> plmns_seen_;
     std::unordered_map<std::string, Pool> pools_;
     std::vector<DomainRef> domains_;
     std::set<std::string> addresses_;

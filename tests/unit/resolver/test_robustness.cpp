@@ -5,8 +5,9 @@
 #include <random>
 
 #include "enumd/dns/wire.hpp"
+#include "enumd/numbering/enumservice.hpp"
+#include "enumd/numbering/subst_expr.hpp"
 #include "enumd/resolver/naptr.hpp"
-#include "enumd/resolver/regexp.hpp"
 #include "enumd/resolver/sip_locate.hpp"
 #include "enumd/resolver/stub.hpp"
 
@@ -69,13 +70,13 @@ TEST_CASE("random bytes as NAPTR rdata, SIP URIs and substitution expressions ar
         (void)parse_naptr_rdata(rd);
         std::string s(rng() % 24, ' ');
         for (auto& c : s) c = alphabet[rng() % alphabet.size()];
-        auto e = SubstExpr::parse(s);
+        auto e = numbering::SubstExpr::parse(s);
         if (e) {
             ++parsed;
             (void)e->apply("+61355500912");
         }
         (void)parse_sip_uri("sip:" + s);
-        (void)parse_service_field(s);
+        (void)numbering::parse_service_field(s);
     }
     CHECK(parsed > 0);
 }

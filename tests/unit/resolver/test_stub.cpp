@@ -215,7 +215,7 @@ TEST_CASE("the async API keeps many lookups in flight on one io_context", "[stub
     boost::asio::io_context io;
     std::vector<std::future<EnumResult>> results;
     EnumOptions eo;
-    eo.service = *ServiceFilter::parse("E2U+sip");
+    eo.service = *enumd::numbering::ServiceFilter::parse("E2U+sip");
     for (int i = 0; i < kN; ++i) {
         results.push_back(boost::asio::co_spawn(io, enum_lookup(r, "+6135550" + std::to_string(1000 + i), eo),
                                                 boost::asio::use_future));

@@ -11,10 +11,11 @@
 #include <string>
 #include <vector>
 
+#include "enumd/numbering/enumservice.hpp"
+#include "enumd/numbering/posix_regex.hpp"
 #include "enumd/resolver/budget.hpp"
 #include "enumd/resolver/lookup.hpp"
 #include "enumd/resolver/naptr.hpp"
-#include "enumd/resolver/regexp.hpp"
 #include "enumd/resolver/select.hpp"
 
 namespace enumd::resolver {
@@ -22,7 +23,7 @@ namespace enumd::resolver {
 struct EnumOptions {
     /// Suffixes tried in order ("e164.arpa.", private trees...).
     std::vector<dns::Name> suffixes;
-    ServiceFilter service;
+    numbering::ServiceFilter service;
     /// Non-RFC: keep every ORDER tier as failover (order 10 primary, order
     /// 20 standby) instead of RFC 3403 §4.1's "stop at the first ORDER that
     /// matched".
@@ -37,7 +38,7 @@ struct EnumOptions {
     /// RFC 4694 §4).
     bool follow_tel = false;
     std::optional<std::uint64_t> seed;  ///< deterministic draws for tests
-    RegexLimits regex_limits;
+    numbering::RegexLimits regex_limits;
     /// Total queries and records per lookup, across suffixes and
     /// non-terminal/tel: chains (budget.hpp explains why depth is not enough).
     LookupBudget budget;

@@ -1,7 +1,8 @@
 #pragma once
-/// NAPTR records for ENUM (RFC 3403, RFC 6116) and SIP (RFC 3263): fields ⇄
-/// wire, the URI shorthand, and the checks `enumctl check` applies to every
-/// NAPTR (regexp per RFC 3402 §3.2 and PCRE2, flags, enumservice syntax).
+/// NAPTR records of a zone (RFC 3403, RFC 6116, RFC 3263): fields ⇄ wire, and
+/// the checks `enumctl check` applies to every NAPTR. The regexp and the
+/// enumservice are checked by numbering/ (subst_expr.hpp, enumservice.hpp),
+/// exactly as a resolver reads them.
 
 #include <cstdint>
 #include <optional>
@@ -28,41 +29,6 @@ struct Naptr {
 /// Uncompressed wire rdata; fails when a character-string exceeds 255 octets.
 dns::Result<std::vector<std::uint8_t>> encode_naptr(const Naptr& naptr);
 std::optional<Naptr> decode_naptr(std::span<const std::uint8_t> rdata);
-
-/// The enumservice for a URI by its scheme: sip/sips → "E2U+sip",
-/// tel → "E2U+pstn:tel", mailto → "E2U+email:mailto", http(s) → "E2U+web:http(s)",
-/// h323 → "E2U+h323", ... nullopt for schemes without a registered mapping.
-std::optional<std::string> service_for_uri(std::string_view uri);
-
-/// The RFC 3402 substitution expression for a URI written in the
-/// shorthand: "sip:a@b" → "!^.*$!sip:a@b!"; the placeholders "{number}"
-/// (the application unique string "+61...") and "{digits}" (without '+')
-/// insert the dialled number with a back-reference:
-/// "sip:{number}@b" → "!^(.*)$!sip:\1@b!", "sip:{digits}@b" → "!^\+(.*)$!sip:\1@b!".
-/// The delimiter is the first of ! # | ~ % , ; = absent from the URI
-/// ('!' escaped otherwise); backslashes in the URI are escaped.
-/// Fails on a text that is not a URI (no "scheme:") or more than one placeholder.
-dns::Result<std::string> regexp_for_uri(std::string_view uri);
-
-/// A parsed RFC 3402 substitution expression.
-struct SubstExpr {
-    char delimiter = '!';
-    std::string pattern;      ///< the ERE, as written (escaped delimiters kept)
-    std::string replacement;  ///< the repl part, as written
-    bool case_insensitive = false;
-    int groups = 0;  ///< capture groups in the pattern
-};
-
-/// Parses and checks an RFC 3402 §3.2 substitution expression: the
-/// delimiter (not a digit, 'i' or '\'), exactly three unescaped
-/// delimiters, only the flag 'i', back-references \1..\9 within the
-/// pattern's groups, and the pattern compiling with PCRE2. Returns the
-/// sentence describing the first problem.
-dns::Result<SubstExpr> parse_subst_expr(std::string_view regexp);
-
-/// RFC 6116 §3.4.3 service field: "E2U" 1*("+" type *(":" subtype)),
-/// each type/subtype 1..32 of ALPHA / DIGIT / "-". Returns the problem, if any.
-std::optional<std::string> check_enumservice(std::string_view service);
 
 /// Every check on one NAPTR: flags (S, A, U, P or empty, RFC 3403 §4.1;
 /// mutually exclusive), regexp syntax, regexp and replacement not both set,

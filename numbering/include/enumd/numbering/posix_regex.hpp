@@ -1,6 +1,7 @@
 #pragma once
-/// The NAPTR substitution expression of RFC 3402 §3.2, with POSIX ERE
-/// leftmost-longest semantics on PCRE2.
+/// POSIX extended regular expressions (IEEE 1003.1 §9.4) with leftmost-longest
+/// semantics on PCRE2 — the engine of the NAPTR substitution expression
+/// (subst_expr.hpp).
 ///
 /// POSIX (IEEE 1003.1 §9.1) requires the longest of the leftmost matches,
 /// then the subexpressions (glibc assigns them a little differently);
@@ -10,18 +11,18 @@
 /// restricted by a callout to matches ending there, gives the groups as
 /// glibc assigns them (tests compare with glibc regexec). Expressions come
 /// from the network, so PCRE2's match, depth and heap limits bound the
-/// work: a pathological record fails with an
-/// error instead of hanging the caller.
+/// work: a pathological record fails with an error instead of hanging the
+/// caller.
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "enumd/dns/result.hpp"
 
-namespace enumd::resolver {
+namespace enumd::numbering {
 
 /// Work limits for one application of a regexp. Why these values: an ENUM
 /// AUS is at most 16 characters, so any sane expression needs a few
@@ -34,11 +35,18 @@ struct RegexLimits {
     std::uint32_t max_parses = 10'000;
 };
 
+/// Whether to JIT-compile: a resolver applies an expression many times
+/// (Jit::Compile); a zone check of a million records only needs to know it
+/// compiles (Jit::Skip — JIT compiling costs far more than compiling).
+enum class Jit { Compile, Skip };
+
 /// A compiled POSIX ERE. Move-only; compiling is done once per record.
 class PosixRegex {
-public:
-    /// Compiles `ere` (POSIX extended syntax) on PCRE2, JIT when available.
-    static dns::Result<PosixRegex> compile(std::string_view ere, bool icase, RegexLimits limits = {});
+   public:
+    /// Compiles `ere` (POSIX extended syntax) on PCRE2. The error is the
+    /// reason alone ("missing closing parenthesis"), for the caller to place.
+    static dns::Result<PosixRegex> compile(std::string_view ere, bool icase, RegexLimits limits = {},
+                                           Jit jit = Jit::Compile);
     PosixRegex(PosixRegex&&) noexcept;
     PosixRegex& operator=(PosixRegex&&) noexcept;
     ~PosixRegex();
@@ -58,7 +66,7 @@ public:
     [[nodiscard]] const std::string& translated() const noexcept;
     [[nodiscard]] bool jit() const noexcept;
 
-private:
+   private:
     struct Impl;
     explicit PosixRegex(std::unique_ptr<Impl> impl) noexcept;
     std::unique_ptr<Impl> impl_;
@@ -71,34 +79,4 @@ private:
 /// parentheses and brackets.
 dns::Result<std::string> translate_ere(std::string_view ere);
 
-/// A parsed RFC 3402 substitution expression "<d>ere<d>repl<d>[i]".
-class SubstExpr {
-public:
-    /// Parses and validates: the delimiter is not a digit, not a flag
-    /// character ('i'), not a backslash; "\<delim>" is an escaped delimiter;
-    /// only "i" may follow the last delimiter; back-references are \1-\9
-    /// and must name an existing group (\0 or a missing group is an error).
-    static dns::Result<SubstExpr> parse(std::string_view text, RegexLimits limits = {});
-    /// Applies the expression: when the ERE matches, the matched part of
-    /// `aus` is replaced by the expanded replacement (RFC 3402 §3.2 — the
-    /// unmatched rest of the string is kept, as sed does). Errors when it
-    /// does not match or a limit is hit.
-    [[nodiscard]] dns::Result<std::string> apply(std::string_view aus) const;
-    [[nodiscard]] const PosixRegex& regex() const noexcept { return regex_; }
-    [[nodiscard]] const std::string& ere() const noexcept { return ere_; }
-    /// Replacement pieces: literal text, or a group number 1-9.
-    struct Piece {
-        std::string text;
-        int group = 0;  ///< 0: literal `text`
-    };
-    [[nodiscard]] const std::vector<Piece>& replacement() const noexcept { return repl_; }
-
-private:
-    SubstExpr(PosixRegex re, std::string ere, std::vector<Piece> repl) noexcept
-        : regex_(std::move(re)), ere_(std::move(ere)), repl_(std::move(repl)) {}
-    PosixRegex regex_;
-    std::string ere_;
-    std::vector<Piece> repl_;
-};
-
-}  // namespace enumd::resolver
+}  // namespace enumd::numbering

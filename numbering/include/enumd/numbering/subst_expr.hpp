@@ -1,0 +1,75 @@
+#pragma once
+/// The NAPTR substitution expression of RFC 3402 §3.2,
+///   subst-expr = delim-char ere delim-char repl delim-char *flags,
+/// parsed and checked once for zone checks and lookups alike, and applied
+/// to the application unique string with POSIX ERE semantics (posix_regex.hpp).
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "enumd/dns/result.hpp"
+#include "enumd/numbering/posix_regex.hpp"
+
+namespace enumd::numbering {
+
+namespace detail {
+struct SubstParts;  // the split text, before compiling (subst_expr.cpp)
+}
+
+/// A parsed, compiled RFC 3402 substitution expression "<d>ere<d>repl<d>[i]".
+class SubstExpr {
+   public:
+    /// Parses, checks and compiles `text`. Refused, with a sentence that
+    /// starts "regexp ...": a delimiter that is a digit, the flag character
+    /// 'i' (or 'I') or a backslash; fewer than three unescaped delimiters
+    /// ("\<delim>" is an escaped delimiter), or one after the third; a flag
+    /// other than "i"; an empty ERE; an ERE that does not compile (POSIX
+    /// syntax, at most 9 groups); a back-reference \0 or one naming a group
+    /// the ERE does not have; a replacement ending in a lone '\'.
+    static dns::Result<SubstExpr> parse(std::string_view text, RegexLimits limits = {}, Jit jit = Jit::Compile);
+
+    /// Applies the expression: when the ERE matches, the matched part of
+    /// `aus` is replaced by the expanded replacement (RFC 3402 §3.2 — the
+    /// unmatched rest of the string is kept, as sed does). Errors when it
+    /// does not match or a limit is hit.
+    [[nodiscard]] dns::Result<std::string> apply(std::string_view aus) const;
+
+    [[nodiscard]] char delimiter() const noexcept { return delimiter_; }
+    /// The ERE as written between the first two delimiters (escapes kept).
+    [[nodiscard]] const std::string& pattern() const noexcept { return pattern_; }
+    /// The ERE that was compiled: escaped delimiters are that character.
+    [[nodiscard]] const std::string& ere() const noexcept { return ere_; }
+    /// The replacement as written between the last two delimiters.
+    [[nodiscard]] const std::string& replacement_text() const noexcept { return replacement_text_; }
+    [[nodiscard]] bool case_insensitive() const noexcept { return icase_; }
+    [[nodiscard]] int group_count() const noexcept { return regex_.group_count(); }
+    [[nodiscard]] const PosixRegex& regex() const noexcept { return regex_; }
+
+    /// Replacement pieces: literal text, or a group number 1-9.
+    struct Piece {
+        std::string text;
+        int group = 0;  ///< 0: literal `text`
+    };
+    [[nodiscard]] const std::vector<Piece>& replacement() const noexcept { return repl_; }
+
+   private:
+    SubstExpr(detail::SubstParts parts, PosixRegex regex) noexcept;
+    char delimiter_ = '!';
+    std::string pattern_, ere_, replacement_text_;
+    std::vector<Piece> repl_;
+    bool icase_ = false;
+    PosixRegex regex_;
+};
+
+/// The substitution expression for a URI written in the zone file
+/// shorthand: "sip:a@b" → "!^.*$!sip:a@b!"; the placeholders "{number}"
+/// (the application unique string "+61...") and "{digits}" (without '+')
+/// insert the dialled number with a back-reference:
+/// "sip:{number}@b" → "!^(.*)$!sip:\1@b!", "sip:{digits}@b" → "!^\+(.*)$!sip:\1@b!".
+/// The delimiter is the first of ! # | ~ % , ; = absent from the URI
+/// ('!' escaped otherwise); backslashes in the URI are escaped.
+/// Fails on a text that is not a URI (no "scheme:") or more than one placeholder.
+dns::Result<std::string> subst_expr_for_uri(std::string_view uri);
+
+}  // namespace enumd::numbering

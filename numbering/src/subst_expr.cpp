@@ -1,0 +1,217 @@
+// RFC 3402 §3.2 substitution expressions: parse, check, apply, and build from a URI.
+#include "enumd/numbering/subst_expr.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "enumd/numbering/enumservice.hpp"
+#include "text.hpp"
+
+namespace enumd::numbering {
+
+using detail::cat;
+using dns::Error;
+using dns::make_error;
+using dns::Result;
+
+/// The pieces of "<d>ere<d>repl<d>flags" before the ERE is compiled.
+struct detail::SubstParts {
+    char delimiter = '!';
+    std::string pattern;           ///< as written
+    std::string ere;               ///< escaped delimiters resolved
+    std::string replacement_text;  ///< as written
+    std::vector<SubstExpr::Piece> repl;
+    bool icase = false;
+    int max_ref = 0;  ///< highest back-reference in the replacement
+};
+
+namespace {
+
+using Parts = detail::SubstParts;
+
+bool is_ere_special(char c) {
+    return c != '\0' && std::strchr(".[]()|*+?{}^$\\", c) != nullptr;
+}
+
+Error not_closed(char d) {
+    return make_error(cat("regexp delimiter '", d, "' not closed: a substitution expression is ", d, "pattern", d,
+                          "replacement", d, "flags (RFC 3402 §3.2)"));
+}
+
+/// RFC 3402 §3.2: delim-char is any non-digit, non-flag character other
+/// than backslash. ABNF strings are case-insensitive, so 'I' is a flag too.
+std::optional<Error> check_delimiter(char d) {
+    if ((d >= '0' && d <= '9') || d == 'i' || d == 'I' || d == '\\')
+        return make_error(cat("regexp delimiter '", d,
+                              "' is not allowed: it may not be a digit, the flag 'i' or '\\' (RFC 3402 §3.2)"));
+    return std::nullopt;
+}
+
+/// The ERE from text[i] to the second delimiter; returns the offset after it.
+Result<std::size_t> split_ere(std::string_view text, std::size_t i, Parts& p) {
+    const char d = p.delimiter;
+    for (; i < text.size(); ++i) {
+        char c = text[i];
+        if (c == d) {
+            p.pattern.assign(text.substr(1, i - 1));
+            return i + 1;
+        }
+        if (c != '\\' || i + 1 >= text.size()) {
+            p.ere += c;
+            continue;
+        }
+        char n = text[++i];
+        if (n == d) {
+            // An escaped delimiter is that character, literally; escaped again
+            // only where the ERE would read it as an operator.
+            if (is_ere_special(d)) p.ere += '\\';
+            p.ere += d;
+        } else {
+            p.ere += c;
+            p.ere += n;
+        }
+    }
+    return not_closed(d);
+}
+
+/// The replacement from text[i] to the third delimiter: literal text and
+/// back-references \1-\9 ("\<delim>", "\\" and other escapes stand for the
+/// character). Returns the offset after the delimiter.
+Result<std::size_t> split_replacement(std::string_view text, std::size_t i, Parts& p) {
+    const char d = p.delimiter;
+    const std::size_t start = i;
+    std::string lit;
+    for (; i < text.size(); ++i) {
+        char c = text[i];
+        if (c == d) {
+            if (!lit.empty()) p.repl.push_back({std::move(lit), 0});
+            p.replacement_text.assign(text.substr(start, i - start));
+            return i + 1;
+        }
+        if (c != '\\') {
+            lit += c;
+            continue;
+        }
+        if (i + 1 >= text.size()) break;
+        char n = text[++i];
+        if (n == '0') return make_error("regexp back-reference \\0 is not allowed (RFC 3402 §3.2: \\1-\\9)");
+        if (n < '1' || n > '9') {
+            lit += n;
+            continue;
+        }
+        if (!lit.empty()) p.repl.push_back({std::move(lit), 0});
+        lit.clear();
+        p.repl.push_back({{}, n - '0'});
+        p.max_ref = std::max(p.max_ref, n - '0');
+    }
+    return not_closed(d);
+}
+
+/// The flags after the third delimiter: only "i" (RFC 3402 §3.2).
+std::optional<Error> parse_flags(std::string_view flags, Parts& p) {
+    for (char f : flags) {
+        if (f == p.delimiter)
+            return make_error(
+                cat("regexp has an unescaped delimiter '", f, "' after its third delimiter; escape it as '\\", f, "'"));
+        if (f != 'i')
+            return make_error(cat("regexp flag '", f, "' is not allowed: the only flag is 'i' (RFC 3402 §3.2)"));
+        p.icase = true;
+    }
+    return std::nullopt;
+}
+
+Result<Parts> split(std::string_view text) {
+    Parts p;
+    if (text.empty()) return make_error("empty regexp");
+    p.delimiter = text[0];
+    if (auto bad = check_delimiter(p.delimiter)) return std::move(*bad);
+    auto after_ere = split_ere(text, 1, p);
+    if (!after_ere) return make_error(after_ere.error());
+    auto after_repl = split_replacement(text, *after_ere, p);
+    if (!after_repl) return make_error(after_repl.error());
+    if (auto bad = parse_flags(text.substr(*after_repl), p)) return std::move(*bad);
+    if (p.pattern.empty()) return make_error("regexp has an empty pattern");
+    return p;
+}
+
+}  // namespace
+
+SubstExpr::SubstExpr(detail::SubstParts parts, PosixRegex regex) noexcept
+    : delimiter_(parts.delimiter),
+      pattern_(std::move(parts.pattern)),
+      ere_(std::move(parts.ere)),
+      replacement_text_(std::move(parts.replacement_text)),
+      repl_(std::move(parts.repl)),
+      icase_(parts.icase),
+      regex_(std::move(regex)) {}
+
+Result<SubstExpr> SubstExpr::parse(std::string_view text, RegexLimits limits, Jit jit) {
+    auto parts = split(text);
+    if (!parts) return make_error(parts.error());
+    auto re = PosixRegex::compile(parts->ere, parts->icase, limits, jit);
+    if (!re) return make_error(cat("regexp pattern '", parts->pattern, "' does not compile: ", re.error()));
+    int groups = re->group_count();
+    if (parts->max_ref > groups) {
+        std::string n = std::to_string(parts->max_ref);
+        return make_error(cat("regexp back-reference \\", n, " refers to group ", n, " but the pattern '",
+                              parts->pattern, "' has ", std::to_string(groups), groups == 1 ? " group" : " groups"));
+    }
+    return SubstExpr(std::move(*parts), std::move(*re));
+}
+
+Result<std::string> SubstExpr::apply(std::string_view aus) const {
+    auto m = regex_.search(aus);
+    if (!m) return make_error(m.error());
+    if (!m->matched) return make_error("regexp does not match the application unique string");
+    auto span = [&](int g) {
+        return aus.substr(static_cast<std::size_t>(m->so[g]), static_cast<std::size_t>(m->eo[g] - m->so[g]));
+    };
+    std::string out(aus.substr(0, static_cast<std::size_t>(m->so[0])));
+    for (const auto& p : repl_) {
+        if (p.group == 0) {
+            out += p.text;
+        } else if (m->so[p.group] >= 0) {
+            out.append(span(p.group));
+        }
+    }
+    out.append(aus.substr(static_cast<std::size_t>(m->eo[0])));
+    return out;
+}
+
+Result<std::string> subst_expr_for_uri(std::string_view uri) {
+    if (uri_scheme(uri).empty()) return make_error(cat("'", uri, "' is not a URI (it needs a scheme such as 'sip:')"));
+    constexpr char kMarker = '\x01';  // where the back-reference goes
+    std::string body(uri);
+    std::string pattern = "^.*$";
+    int placeholders = 0;
+    for (auto [ph, pat] : {std::pair{std::string_view("{number}"), std::string_view("^(.*)$")},
+                           std::pair{std::string_view("{digits}"), std::string_view("^\\+(.*)$")}}) {
+        for (auto at = body.find(ph); at != std::string::npos; at = body.find(ph)) {
+            ++placeholders;
+            pattern = pat;
+            body.replace(at, ph.size(), 1, kMarker);
+        }
+    }
+    if (placeholders > 1) return make_error(cat("'", uri, "' has more than one {number}/{digits} placeholder"));
+    constexpr std::string_view kDelimiters = "!#|~%,;=";
+    auto free =
+        std::find_if(kDelimiters.begin(), kDelimiters.end(), [&](char c) { return body.find(c) == std::string::npos; });
+    bool found = free != kDelimiters.end();
+    char delim = found ? *free : '!';
+    std::string repl;
+    for (char c : body) {
+        if (c == kMarker) {
+            repl += "\\1";
+        } else if (c == '\\' || (!found && c == delim)) {
+            repl += '\\';
+            repl += c;
+        } else {
+            repl += c;
+        }
+    }
+    std::string expr(1, delim);
+    expr.append(pattern).append(1, delim).append(repl).append(1, delim);
+    return expr;
+}
+
+}  // namespace enumd::numbering

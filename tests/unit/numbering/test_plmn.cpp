@@ -1,0 +1,123 @@
+// PLMN identities (TS 23.003 §2.2) and the PLMN of an IMSI.
+#include <catch2/catch.hpp>
+
+#include "enumd/numbering/gpp_names.hpp"
+#include "enumd/numbering/plmn.hpp"
+
+using namespace enumd::numbering;
+
+namespace {
+Plmn P(const char* mcc, const char* mnc) {
+    return *Plmn::make(mcc, mnc);
+}
+}  // namespace
+
+TEST_CASE("PLMNs keep the MNC as written: 57 and 057 differ but share mnc057", "[plmn]") {
+    CHECK_FALSE(P("505", "57") == P("505", "057"));
+    CHECK(P("505", "57").mnc3() == "057");
+    CHECK(P("505", "057").mnc3() == "057");
+    CHECK(P("505", "57").label_pair() == "mnc057.mcc505");
+    CHECK(P("505", "57").to_text() == "505-57");
+    CHECK(P("505", "057").to_text() == "505-057");
+    CHECK(epdg_fqdn(P("505", "57")) == epdg_fqdn(P("505", "057")));
+}
+
+TEST_CASE("PLMNs parse from MCC-MNC text or the digits alone", "[plmn]") {
+    struct Case {
+        const char* text;
+        const char* mcc;  // nullptr: refused
+        const char* mnc;
+    };
+    const Case cases[] = {
+        {"505-01", "505", "01"}, {"505 01", "505", "01"}, {"505/001", "505", "001"}, {"505001", "505", "001"},
+        {"50501", "505", "01"},  {"50-01", nullptr, ""},  {"505-1", nullptr, ""},    {"505-0001", nullptr, ""},
+        {"5050", nullptr, ""},   {"abc-01", nullptr, ""}, {"505-0a", nullptr, ""},
+    };
+    for (const auto& c : cases) {
+        INFO(c.text);
+        auto p = Plmn::parse(c.text);
+        if (c.mcc == nullptr) {
+            CHECK_FALSE(p.ok());
+        } else {
+            REQUIRE(p.ok());
+            CHECK(p->mcc() == c.mcc);
+            CHECK(p->mnc() == c.mnc);
+        }
+    }
+}
+
+TEST_CASE("MCC and MNC digits are checked with a sentence naming the field", "[plmn]") {
+    struct Case {
+        const char* mcc;
+        const char* mnc;
+        const char* message;
+    };
+    const Case cases[] = {
+        {"50", "01", "MCC '50' must be exactly 3 digits"}, {"5o5", "01", "MCC '5o5' must be exactly 3 digits"},
+        {"505", "1", "MNC '1' must be 2 or 3 digits"},     {"505", "0001", "MNC '0001' must be 2 or 3 digits"},
+        {"505", "0a", "MNC '0a' must be 2 or 3 digits"},   {"505", "", "MNC '' must be 2 or 3 digits"},
+    };
+    for (const auto& c : cases) {
+        INFO(c.mcc << "-" << c.mnc);
+        auto p = Plmn::make(c.mcc, c.mnc);
+        REQUIRE_FALSE(p.ok());
+        CHECK_THAT(p.error(), Catch::StartsWith(c.message));
+    }
+}
+
+TEST_CASE("an IMSI alone is ambiguous about the MNC length unless configuration decides", "[plmn][imsi]") {
+    auto table = MncLengthTable::builtin();
+    auto r = imsi_to_plmn("5055710000001", table);
+    REQUIRE(r.ok());
+    CHECK(r->ambiguous());
+    CHECK(r->two == P("505", "57"));
+    CHECK(r->three == P("505", "571"));
+
+    auto us = imsi_to_plmn("310410123456789", table);
+    REQUIRE(us.ok());
+    CHECK_FALSE(us->ambiguous());
+    CHECK(*us->plmn == P("310", "410"));
+    CHECK(us->basis == ImsiPlmn::Basis::MccConfig);
+
+    CHECK(imsi_to_plmn("405854123456789", table)->ambiguous());  // India mixes lengths
+
+    auto configured = table;
+    configured.set_mcc("505", 2);
+    CHECK(*imsi_to_plmn("5055710000001", configured)->plmn == P("505", "57"));
+    configured.add_plmn(P("505", "571"));
+    auto o = imsi_to_plmn("5055710000001", configured);
+    CHECK(*o->plmn == P("505", "571"));
+    CHECK(o->basis == ImsiPlmn::Basis::PlmnOverride);
+    configured.add_plmn(P("505", "57"));  // both configured: the 3-digit one (the longer match) wins
+    CHECK(*imsi_to_plmn("5055710000001", configured)->plmn == P("505", "571"));
+
+    CHECK(*imsi_to_plmn("5055710000001", 3) == P("505", "571"));
+    CHECK_FALSE(imsi_to_plmn("50557x0000001", 2).ok());
+    CHECK_FALSE(imsi_to_plmn("5055710000001", 4).ok());
+    CHECK_FALSE(imsi_to_plmn("50557", 2).ok());
+    CHECK_FALSE(imsi_to_plmn("5055710000001234", 2).ok());
+}
+
+TEST_CASE("MNC length configuration loads from text and reports bad lines", "[plmn][imsi]") {
+    auto t = MncLengthTable::builtin();
+    REQUIRE(t.load("# operators\n505 2\n405 mixed   # India\n 234-015 \n").ok());
+    CHECK(*imsi_to_plmn("5055710000001", t)->plmn == P("505", "57"));
+    CHECK(*imsi_to_plmn("234015123456789", t)->plmn == P("234", "015"));
+    CHECK(imsi_to_plmn("405854123456789", t)->ambiguous());
+    struct Case {
+        const char* text;
+        const char* message;
+    };
+    const Case cases[] = {
+        {"505 2\n505 4\n", "line 2: MNC length must be 2, 3 or mixed, not '4'"},
+        {"50-1\n", "line 1: "},
+        {"505 2 3\n", "line 1: expected \"MCC 2|3|mixed\" or \"MCC-MNC\""},
+        {"5o5 2\n", "line 1: expected"},
+    };
+    for (const auto& c : cases) {
+        INFO(c.text);
+        auto bad = t.load(c.text);
+        REQUIRE_FALSE(bad.ok());
+        CHECK_THAT(bad.error(), Catch::StartsWith(c.message));
+    }
+}
