@@ -6,6 +6,7 @@ packet:     real queries and responses made with dnspython (EDNS, several types,
 name_text:  presentation-format names, escapes, relative names with an origin after '\\n'.
 rdata_text: first octet = index into the type table of fuzz_rdata_text.cpp, then rdata text.
 answer:     option octet + a query for the zones of tests/differential (fuzz_answer.cpp).
+naptr_regexp: a NAPTR regexp field, optionally '\n' and the string it is applied to (fuzz_naptr_regexp.cpp).
 Libfuzzer adds what it finds to these directories when run with them as corpus.
 """
 
@@ -131,10 +132,26 @@ def answers():
     put("answer", b"\0" + q.to_wire())
 
 
+def naptr_regexps():
+    """RFC 3402 expressions as ENUM records carry them, with and without an application unique string."""
+    for t in ["!^.*$!sip:info@server1.example.net!", "!(^.*$)!sip:\\1@server2.example.net!",
+              "!^\\+(.*)$!sip:\\1@server2.example.net!", "!^\\+61(1|12)!x\\1!\n+61123",
+              "#^\\+44#00#\n+4420", "|^\\+(1\\|2)+$|ok|\n+1|2", "!^\\+SIP$!upper!i\n+sip",
+              "!^(\\+)(1)(2)(3)(4)(5)(6)(7)(8)$!\\9\\8\\7\\6\\5\\4\\3\\2\\1!\n+12345678",
+              "x^a\\x(b)$x\\1x\naxb", "!^([0-9]{2,3})([[:digit:]]*)$!tel:+\\1-\\2!\n61355500911",
+              "!(a|ab)(c|bcd)(d*)!\\3\\2\\1!\nabcd", "!(5|55)*!x!\n555", "!((a)|b)+!\\2!\nab",
+              "!^(\\+)(1|1)*(1|1)*(1|1)*\\1x$!x!\n+111111111111111111111111111111",
+              "!^\\+((1+)+)+x$!x!\n+111111111111111111111111111111",
+              "!^(.*)\\1$!\\1!\n+6161", "![]a]*[^]]!x!\n]]a]b", "!a{,2}!x!\naaa", "!a{x!y!\na{x",
+              "!^.*$!sip:\\1@x!", "!^(.*$!x!", "!^.*$!x!g", "!!x!", "1x1x1", "!^.*$!\\0!", "!a**?+!x!\naaa"]:
+        put("naptr_regexp", t.encode())
+
+
 if __name__ == "__main__":
+    naptr_regexps()
     answers()
     packets()
     names()
     rdatas()
-    for t in ("packet", "name_text", "rdata_text", "answer"):
+    for t in ("packet", "name_text", "rdata_text", "answer", "naptr_regexp"):
         print(t, len(os.listdir(os.path.join(HERE, "corpus", t))))

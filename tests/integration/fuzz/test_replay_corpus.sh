@@ -20,7 +20,7 @@ if grep -q '^ENUMD_SANITIZE:BOOL=ON' "$cache" 2>/dev/null; then
     san="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 fi
 libs=""
-for l in enumd_server enumd_zones enumd_resolver enumd_dns; do
+for l in enumd_server enumd_zones enumd_resolver enumd_numbering enumd_dns; do
     [ -f "$BUILD_DIR/lib/lib$l.a" ] && libs="$libs $BUILD_DIR/lib/lib$l.a"
 done
 
@@ -38,7 +38,7 @@ for src in "$FUZZ"/fuzz_*.cpp; do
     if [ ! -x "$runner" ]; then
         runner="$work/replay_$fuzzer"
         # shellcheck disable=SC2086 # word splitting of flag lists is intended
-        if ! "$cxx" -std=c++20 -O1 -g $san -I"$SOURCE_DIR/dns/include" -I"$SOURCE_DIR/zones/include" \
+        if ! "$cxx" -std=c++20 -O1 -g $san -I"$SOURCE_DIR/dns/include" -I"$SOURCE_DIR/numbering/include" -I"$SOURCE_DIR/zones/include" \
                 -I"$SOURCE_DIR/resolver/include" -I"$SOURCE_DIR/server/include" -I"$FUZZ" \
                 -DENUMD_SOURCE_DIR="\"$SOURCE_DIR\"" "$src" "$FUZZ/standalone_main.cpp" -o "$runner" \
                 -Wl,--start-group $libs -Wl,--end-group \
