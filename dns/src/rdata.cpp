@@ -183,13 +183,6 @@ std::optional<Soa> read_soa(std::span<const std::uint8_t> rdata) noexcept {
     return Soa{*m, *r, load_u32(t), load_u32(t + 4), load_u32(t + 8), load_u32(t + 12), load_u32(t + 16)};
 }
 
-std::optional<SoaTimers> soa_timers(std::span<const std::uint8_t> rdata) noexcept {
-    // RFC 1035 §3.3.13: MNAME and RNAME (at least the root each), then the timers.
-    if (rdata.size() < 22) return std::nullopt;
-    const std::uint8_t* t = rdata.data() + rdata.size() - 20;
-    return SoaTimers{load_u32(t), load_u32(t + 4), load_u32(t + 8), load_u32(t + 12), load_u32(t + 16)};
-}
-
 std::vector<std::uint8_t> write_soa(const Soa& soa) {
     std::vector<std::uint8_t> out(soa.mname.wire().begin(), soa.mname.wire().end());
     out.insert(out.end(), soa.rname.wire().begin(), soa.rname.wire().end());
@@ -199,24 +192,6 @@ std::vector<std::uint8_t> write_soa(const Soa& soa) {
         out.insert(out.end(), b, b + 4);
     }
     return out;
-}
-
-std::optional<NaptrView> read_naptr(std::span<const std::uint8_t> rdata) noexcept {
-    if (rdata.size() < 4) return std::nullopt;
-    NaptrView v;
-    v.order = load_u16(rdata.data());
-    v.preference = load_u16(rdata.data() + 2);
-    std::size_t p = 4;
-    std::span<const std::uint8_t>* strings[3] = {&v.flags, &v.services, &v.regexp};
-    for (auto* s : strings) {
-        auto next = skip_string(rdata, p);
-        if (!next) return std::nullopt;
-        *s = rdata.subspan(p + 1, rdata[p]);
-        p = *next;
-    }
-    if (p >= rdata.size()) return std::nullopt;
-    v.replacement = rdata.subspan(p);
-    return v;
 }
 
 std::optional<SrvView> read_srv(std::span<const std::uint8_t> rdata) noexcept {
@@ -251,24 +226,6 @@ bool next_char_string(std::span<const std::uint8_t> rdata, std::size_t& offset, 
     }
     out = rdata.subspan(offset + 1, rdata[offset]);
     offset = *next;
-    return true;
-}
-
-bool next_edns_option(std::span<const std::uint8_t> rdata, std::size_t& offset, EdnsOption& out,
-                      bool& malformed) noexcept {
-    if (offset >= rdata.size()) return false;
-    if (rdata.size() - offset < 4) {
-        malformed = true;
-        return false;
-    }
-    std::size_t len = load_u16(rdata.data() + offset + 2);
-    if (rdata.size() - offset - 4 < len) {
-        malformed = true;
-        return false;
-    }
-    out.code = load_u16(rdata.data() + offset);
-    out.data = rdata.subspan(offset + 4, len);
-    offset += 4 + len;
     return true;
 }
 

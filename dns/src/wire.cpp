@@ -78,13 +78,16 @@ bool read_header(std::span<const std::uint8_t> packet, Header& h) noexcept {
            r.read_u16(h.nscount) && r.read_u16(h.arcount);
 }
 
-MessageParse parse_message(std::span<const std::uint8_t> packet, MessageView& out) noexcept {
+namespace {
+
+// The walk itself, inlined into both entry points: the query path pays for
+// one call, as it did before the parser served responses too.
+[[gnu::always_inline]] inline MessageParse walk(std::span<const std::uint8_t> packet, MessageView& out) noexcept {
     out.packet = packet;
     out.edns.reset();
     out.has_question = false;
     out.records_ok = false;
-    out.question_end = 0;
-    out.section_offset = {};
+    out.question_end = kHeaderSize;
     out.end = 0;
     out.tsig_offset = 0;
     out.tsig_last = false;
@@ -101,55 +104,64 @@ MessageParse parse_message(std::span<const std::uint8_t> packet, MessageView& ou
         }
     }
     out.question_end = r.position();
-    const std::size_t counts[3] = {out.header.ancount, out.header.nscount, out.header.arcount};
-    const std::size_t total = counts[0] + counts[1] + counts[2];
-    std::size_t index = 0;
+    // One flat walk; the section of record `index` follows from the counts.
+    const std::size_t an_end = out.header.ancount;
+    const std::size_t ns_end = an_end + out.header.nscount;
+    const std::size_t total = ns_end + out.header.arcount;
+    out.section_offset = {out.question_end, out.question_end, out.question_end};
     bool bad_version = false;
     bool bad_opt = false;  // the walk goes on so that the record structure (TSIG) is known
     RecordView rr;
-    for (int s = 0; s < 3; ++s) {
-        out.section_offset[static_cast<std::size_t>(s)] = r.position();
-        for (std::size_t i = 0; i < counts[s]; ++i, ++index) {
-            const std::size_t start = r.position();
-            if (!r.read_record(rr)) return MessageParse::FormErr;
-            if (rr.type == RrType::TSIG && out.tsig_offset == 0) {
-                out.tsig_offset = start;
-                out.tsig_last = index + 1 == total && s == 2;  // RFC 8945 §5.2
-                continue;
-            }
-            if (rr.type != RrType::OPT) continue;
-            // RFC 6891 §6.1.1: one OPT, in the additional section, owned by the root.
-            if (s != 2 || out.edns || !rr.owner.is_root()) {
-                bad_opt = true;
-                continue;
-            }
-            // Options must be well-formed TLVs inside RDLEN.
-            std::size_t p = 0;
-            bool malformed = false;
-            for (EdnsOption o; next_edns_option(rr.rdata, p, o, malformed);) {
-            }
-            if (malformed) {
-                bad_opt = true;
-                continue;
-            }
-            Edns e;
-            e.udp_size = rr.rrclass < kMaxUdpPlain ? static_cast<std::uint16_t>(kMaxUdpPlain) : rr.rrclass;  // §6.2.3
-            e.ext_rcode = static_cast<std::uint8_t>(rr.ttl >> 24);
-            e.version = static_cast<std::uint8_t>((rr.ttl >> 16) & 0xFF);
-            e.do_bit = (rr.ttl & 0x8000) != 0;
-            out.edns = e;
-            if (e.version != 0) bad_version = true;
+    for (std::size_t index = 0; index < total; ++index) {
+        const std::size_t start = r.position();
+        if (index == an_end) out.section_offset[1] = start;
+        if (index == ns_end) out.section_offset[2] = start;
+        if (!r.read_record(rr)) return MessageParse::FormErr;
+        if (rr.type == RrType::TSIG && out.tsig_offset == 0) {
+            out.tsig_offset = start;
+            out.tsig_last = index + 1 == total && index >= ns_end;  // RFC 8945 §5.2
+            continue;
         }
+        if (rr.type != RrType::OPT) continue;
+        // RFC 6891 §6.1.1: one OPT, in the additional section, owned by the root.
+        if (index < ns_end || out.edns || !rr.owner.is_root()) {
+            bad_opt = true;
+            continue;
+        }
+        // Options must be well-formed TLVs inside RDLEN.
+        std::size_t p = 0;
+        bool malformed = false;
+        for (EdnsOption o; next_edns_option(rr.rdata, p, o, malformed);) {
+        }
+        if (malformed) {
+            bad_opt = true;
+            continue;
+        }
+        Edns e;
+        e.udp_size = rr.rrclass < kMaxUdpPlain ? static_cast<std::uint16_t>(kMaxUdpPlain) : rr.rrclass;  // §6.2.3
+        e.ext_rcode = static_cast<std::uint8_t>(rr.ttl >> 24);
+        e.version = static_cast<std::uint8_t>((rr.ttl >> 16) & 0xFF);
+        e.do_bit = (rr.ttl & 0x8000) != 0;
+        out.edns = e;
+        if (e.version != 0) bad_version = true;
     }
     out.end = r.position();
+    if (an_end == total) out.section_offset[1] = out.end;
+    if (ns_end == total) out.section_offset[2] = out.end;
     out.records_ok = true;
     if (bad_opt) return MessageParse::FormErr;
     return bad_version ? MessageParse::BadVers : MessageParse::Ok;
 }
 
+}  // namespace
+
+MessageParse parse_message(std::span<const std::uint8_t> packet, MessageView& out) noexcept {
+    return walk(packet, out);
+}
+
 QueryParse parse_query(std::span<const std::uint8_t> packet, QueryView& out) noexcept {
     // Checks in the order NSD uses: short or QR=1 → drop; then opcode; then counts.
-    MessageParse m = parse_message(packet, out);
+    MessageParse m = walk(packet, out);
     if (m == MessageParse::Short || out.header.qr()) return QueryParse::Drop;
     if (out.header.qdcount != 1) {
         out.has_question = false;

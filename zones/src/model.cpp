@@ -31,31 +31,4 @@ std::size_t Diagnostics::error_count() const noexcept {
     return n;
 }
 
-std::optional<Soa> parse_soa(const std::vector<std::uint8_t>& rdata) {
-    std::span<const std::uint8_t> s(rdata);
-    auto m = dns::Name::from_uncompressed(s);
-    if (!m) return std::nullopt;
-    auto r = dns::Name::from_uncompressed(s.subspan(m->wire_size()));
-    if (!r) return std::nullopt;
-    std::size_t p = m->wire_size() + r->wire_size();
-    if (rdata.size() != p + 20) return std::nullopt;
-    auto u32 = [&](std::size_t o) {
-        return (static_cast<std::uint32_t>(rdata[o]) << 24) | (static_cast<std::uint32_t>(rdata[o + 1]) << 16) |
-               (static_cast<std::uint32_t>(rdata[o + 2]) << 8) | rdata[o + 3];
-    };
-    return Soa{*m, *r, u32(p), u32(p + 4), u32(p + 8), u32(p + 12), u32(p + 16)};
-}
-
-std::vector<std::uint8_t> encode_soa(const Soa& soa) {
-    std::vector<std::uint8_t> out(soa.mname.wire().begin(), soa.mname.wire().end());
-    out.insert(out.end(), soa.rname.wire().begin(), soa.rname.wire().end());
-    for (std::uint32_t v : {soa.serial, soa.refresh, soa.retry, soa.expire, soa.minimum}) {
-        out.push_back(static_cast<std::uint8_t>(v >> 24));
-        out.push_back(static_cast<std::uint8_t>(v >> 16));
-        out.push_back(static_cast<std::uint8_t>(v >> 8));
-        out.push_back(static_cast<std::uint8_t>(v));
-    }
-    return out;
-}
-
 }  // namespace enumd::zones

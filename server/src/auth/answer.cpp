@@ -118,15 +118,17 @@ struct Responder {
                 if (!opt.naptr_additional) return;
                 // RFC 3403 §4: "s" → SRV of the replacement (+ its targets' addresses); "a" → A/AAAA.
                 while (rs.next(off, rdata)) {
-                    auto naptr = dns::read_naptr(rdata);
-                    if (!naptr) continue;
+                    auto flags = dns::naptr_flags(rdata);
+                    if (!flags) continue;
                     bool s_flag = false;
                     bool a_flag = false;
-                    for (std::uint8_t c : naptr->flags) {
+                    for (std::uint8_t c : *flags) {
                         s_flag = s_flag || c == 's' || c == 'S';
                         a_flag = a_flag || c == 'a' || c == 'A';
                     }
                     if (!s_flag && !a_flag) continue;
+                    auto naptr = dns::read_naptr(rdata);
+                    if (!naptr) continue;
                     auto target = Name::from_uncompressed(naptr->replacement);
                     if (!target || target->is_root()) continue;
                     if (s_flag) add_srv_with_addresses(*target);

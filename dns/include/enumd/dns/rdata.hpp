@@ -11,12 +11,14 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <span>
 #include <vector>
 
 #include "enumd/dns/name.hpp"
 #include "enumd/dns/types.hpp"
+#include "enumd/dns/wire.hpp"
 
 namespace enumd::dns {
 
@@ -65,7 +67,12 @@ struct SoaTimers {
 /// The timers without reading the names (the hot path's negative TTL, a
 /// transfer's serial). Works on compressed rdata as well: the names come
 /// first. Nothing when shorter than two root names and the timers (22).
-[[nodiscard]] std::optional<SoaTimers> soa_timers(std::span<const std::uint8_t> rdata) noexcept;
+[[nodiscard]] inline std::optional<SoaTimers> soa_timers(std::span<const std::uint8_t> rdata) noexcept {
+    // RFC 1035 §3.3.13: MNAME and RNAME (at least the root each), then the timers.
+    if (rdata.size() < 22) return std::nullopt;
+    const std::uint8_t* t = rdata.data() + rdata.size() - 20;
+    return SoaTimers{load_u32(t), load_u32(t + 4), load_u32(t + 8), load_u32(t + 12), load_u32(t + 16)};
+}
 [[nodiscard]] std::vector<std::uint8_t> write_soa(const Soa& soa);
 
 /// NAPTR (RFC 3403 §4.1). Strings without their length octet.
@@ -77,7 +84,28 @@ struct NaptrView {
     std::span<const std::uint8_t> regexp;
     std::span<const std::uint8_t> replacement;  ///< the name's wire octets (from here to the end of rdata)
 };
-[[nodiscard]] std::optional<NaptrView> read_naptr(std::span<const std::uint8_t> rdata) noexcept;
+/// Only the FLAGS string (the first field after ORDER and PREFERENCE): the
+/// hot path's additional-section check reads nothing else of a "u" record.
+[[nodiscard]] inline std::optional<std::span<const std::uint8_t>> naptr_flags(
+    std::span<const std::uint8_t> rdata) noexcept {
+    if (rdata.size() < 5 || rdata.size() - 5 < rdata[4]) return std::nullopt;
+    return rdata.subspan(5, rdata[4]);
+}
+[[nodiscard]] inline std::optional<NaptrView> read_naptr(std::span<const std::uint8_t> rdata) noexcept {
+    if (rdata.size() < 4) return std::nullopt;
+    NaptrView v;
+    v.order = load_u16(rdata.data());
+    v.preference = load_u16(rdata.data() + 2);
+    std::size_t p = 4;
+    for (std::span<const std::uint8_t>* s : {&v.flags, &v.services, &v.regexp}) {
+        if (p >= rdata.size() || rdata.size() - p - 1 < rdata[p]) return std::nullopt;
+        *s = rdata.subspan(p + 1, rdata[p]);
+        p += 1 + rdata[p];
+    }
+    if (p >= rdata.size()) return std::nullopt;
+    v.replacement = rdata.subspan(p);
+    return v;
+}
 
 /// SRV (RFC 2782).
 struct SrvView {
@@ -110,7 +138,22 @@ struct EdnsOption {
     std::uint16_t code = 0;
     std::span<const std::uint8_t> data;
 };
-bool next_edns_option(std::span<const std::uint8_t> rdata, std::size_t& offset, EdnsOption& out,
-                      bool& malformed) noexcept;
+inline bool next_edns_option(std::span<const std::uint8_t> rdata, std::size_t& offset, EdnsOption& out,
+                             bool& malformed) noexcept {
+    if (offset >= rdata.size()) return false;
+    if (rdata.size() - offset < 4) {
+        malformed = true;
+        return false;
+    }
+    std::size_t len = load_u16(rdata.data() + offset + 2);
+    if (rdata.size() - offset - 4 < len) {
+        malformed = true;
+        return false;
+    }
+    out.code = load_u16(rdata.data() + offset);
+    out.data = rdata.subspan(offset + 4, len);
+    offset += 4 + len;
+    return true;
+}
 
 }  // namespace enumd::dns

@@ -31,17 +31,37 @@ struct OptOut {
 /// Octets a UDP response may use: 512 without EDNS (RFC 1035 §4.2.1), else
 /// the client's payload size capped by `ours` and never below 512
 /// (RFC 6891 §6.2.5).
-[[nodiscard]] std::size_t udp_response_limit(const MessageView& query, std::size_t ours) noexcept;
+[[nodiscard]] inline std::size_t udp_response_limit(const MessageView& query, std::size_t ours) noexcept {
+    if (!query.edns) return kMaxUdpPlain;
+    std::size_t limit = query.edns->udp_size < ours ? query.edns->udp_size : ours;
+    return limit < kMaxUdpPlain ? kMaxUdpPlain : limit;
+}
+
+/// The response's header flags for a query header: QR, RD, and what `echo` says.
+[[nodiscard]] inline std::uint16_t response_flags(const Header& qh, Echo echo) noexcept {
+    std::uint16_t fl = flags::QR | static_cast<std::uint16_t>(qh.flags & flags::RD);
+    if (echo.opcode) fl |= static_cast<std::uint16_t>(qh.flags & flags::OPCODE);
+    if (echo.cd) fl |= static_cast<std::uint16_t>(qh.flags & flags::CD);
+    return fl;
+}
 
 /// A MessageWriter whose header is already the response header of `query`.
 class ResponseWriter : public MessageWriter {
 public:
     ResponseWriter(std::span<std::uint8_t> buffer, std::size_t limit, const MessageView& query,
-                   Echo echo = {}) noexcept;
+                   Echo echo = {}) noexcept
+        : MessageWriter(buffer, limit), q_(query) {
+        set_header(query.header.id, response_flags(query.header, echo));
+    }
 
     /// Echoes the question as asked: its bytes when they hold the name
     /// uncompressed, else the name re-encoded. False when it does not fit.
-    bool echo_question() noexcept;
+    bool echo_question() noexcept {
+        std::span<const std::uint8_t> raw = q_.question_bytes();
+        // RFC 1035 §4.1.2: the name, QTYPE and QCLASS; a pointer in it means re-encoding.
+        if (raw.size() == q_.question.qname.wire_size() + 4) return add_question_raw(raw, q_.question.qname);
+        return add_question(q_.question.qname, q_.question.qtype, q_.question.qclass);
+    }
 
     void set_flag(std::uint16_t bit) noexcept { set_flags(static_cast<std::uint16_t>(flags() | bit)); }
     void clear_flag(std::uint16_t bit) noexcept { set_flags(static_cast<std::uint16_t>(flags() & ~bit)); }
@@ -52,10 +72,18 @@ public:
 
     /// Ends the response: the rcode (its low 4 bits in the header), no OPT.
     /// Returns the size.
-    std::size_t finish(std::uint16_t rcode) noexcept;
+    std::size_t finish(std::uint16_t rcode) noexcept {
+        set_rcode(static_cast<std::uint8_t>(rcode & flags::RCODE));
+        return size();
+    }
     /// Ends the response with an OPT (released from the reserve); RFC 6891
     /// §6.1.3: the rcode's upper 8 bits travel in the OPT's TTL.
-    std::size_t finish(std::uint16_t rcode, const OptOut& opt) noexcept;
+    std::size_t finish(std::uint16_t rcode, const OptOut& opt) noexcept {
+        set_rcode(static_cast<std::uint8_t>(rcode & flags::RCODE));
+        release(kOptRecordSize);
+        add_opt(opt.udp_size, static_cast<std::uint8_t>(rcode >> 4), 0, opt.do_bit);
+        return size();
+    }
 
     /// The shape of an error answer (FORMERR, SERVFAIL, NOTIMP, REFUSED,
     /// NOTAUTH): the question echoed when the query had one, an OPT when

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "enumd/dns/name.hpp"
+#include "enumd/dns/rdata.hpp"
 #include "enumd/dns/types.hpp"
 
 namespace enumd::zones {
@@ -59,17 +60,10 @@ struct Zone {
     SourceLoc loc;  ///< where the zone was defined
 };
 
-/// SOA rdata fields (RFC 1035 §3.3.13).
-struct Soa {
-    dns::Name mname;
-    dns::Name rname;
-    std::uint32_t serial = 0;
-    std::uint32_t refresh = 0;
-    std::uint32_t retry = 0;
-    std::uint32_t expire = 0;
-    std::uint32_t minimum = 0;
-};
-std::optional<Soa> parse_soa(const std::vector<std::uint8_t>& rdata);
-std::vector<std::uint8_t> encode_soa(const Soa& soa);
+/// SOA rdata fields (RFC 1035 §3.3.13): the dns/ rdata table's view.
+using Soa = dns::Soa;
+/// dns::read_soa / dns::write_soa on a stored record's rdata.
+inline std::optional<Soa> parse_soa(const std::vector<std::uint8_t>& rdata) { return dns::read_soa(rdata); }
+inline std::vector<std::uint8_t> encode_soa(const Soa& soa) { return dns::write_soa(soa); }
 
 }  // namespace enumd::zones
