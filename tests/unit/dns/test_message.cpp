@@ -103,6 +103,9 @@ TEST_CASE("header fields are read and set in place", "[message]") {
     CHECK(header::count(m, header::kArcount) == 7);
     std::vector<std::uint8_t> runt = {1};
     CHECK(header::flags(runt) == 0);
+    CHECK(flags::opcode(Opcode::NOTIFY) == 0x2000);  // RFC 1996 §3.1: opcode 4
+    header::set(m, flags::opcode(Opcode::NOTIFY));
+    CHECK(header::opcode(m) == Opcode::NOTIFY);
 }
 
 TEST_CASE("a response starts from its query: ID, opcode, RD and CD echoed, question as asked", "[response]") {

@@ -52,6 +52,10 @@ inline constexpr std::uint16_t AD = 0x0020;
 inline constexpr std::uint16_t CD = 0x0010;
 inline constexpr std::uint16_t OPCODE = 0x7800;  ///< the opcode field (bits 11-14)
 inline constexpr std::uint16_t RCODE = 0x000F;   ///< the low 4 bits of the rcode
+/// The header word's opcode field for `op` (RFC 1035 §4.1.1), to OR into flags.
+[[nodiscard]] inline constexpr std::uint16_t opcode(Opcode op) noexcept {
+    return static_cast<std::uint16_t>((static_cast<unsigned>(op) << 11) & OPCODE);
+}
 }  // namespace flags
 
 /// In-place access to the header of a message already in a buffer (dnsdist-style:
