@@ -87,6 +87,7 @@ namespace {
     out.edns.reset();
     out.has_question = false;
     out.records_ok = false;
+    out.records_read = 0;
     out.question_end = kHeaderSize;
     out.end = 0;
     out.tsig_offset = 0;
@@ -116,7 +117,10 @@ namespace {
         const std::size_t start = r.position();
         if (index == an_end) out.section_offset[1] = start;
         if (index == ns_end) out.section_offset[2] = start;
-        if (!r.read_record(rr)) return MessageParse::FormErr;
+        if (!r.read_record(rr)) {
+            out.records_read = index;
+            return MessageParse::FormErr;
+        }
         if (rr.type == RrType::TSIG && out.tsig_offset == 0) {
             out.tsig_offset = start;
             out.tsig_last = index + 1 == total && index >= ns_end;  // RFC 8945 §5.2
@@ -149,6 +153,7 @@ namespace {
     if (an_end == total) out.section_offset[1] = out.end;
     if (ns_end == total) out.section_offset[2] = out.end;
     out.records_ok = true;
+    out.records_read = total;
     if (bad_opt) return MessageParse::FormErr;
     return bad_version ? MessageParse::BadVers : MessageParse::Ok;
 }

@@ -2,6 +2,7 @@
 
 #include <ctime>
 
+#include "enumd/dns/response.hpp"
 #include "enumd/dns/wire.hpp"
 #include "enumd/server/xfr.hpp"
 
@@ -17,11 +18,8 @@ std::uint64_t now_ns() noexcept {
 }  // namespace
 
 std::size_t servfail(std::span<const std::uint8_t> q, std::span<std::uint8_t> out) noexcept {
-    dns::Header h;
-    if (!dns::read_header(q, h) || h.qr()) return 0;
-    dns::MessageWriter w(out, 512);
-    w.set_header(h.id, static_cast<std::uint16_t>(dns::flags::QR | (h.flags & (0x7800 | dns::flags::RD)) | 2));
-    return w.size();
+    // The header alone: ID, opcode and RD echoed (dns/response.hpp).
+    return dns::header_only_response(q, out, dns::Rcode::SERVFAIL, dns::Echo{true, false});
 }
 
 Handled Pipeline::handle(std::span<const std::uint8_t> q, std::span<std::uint8_t> out, Transport t,
@@ -48,7 +46,7 @@ Handled Pipeline::handle(std::span<const std::uint8_t> q, std::span<std::uint8_t
     // its ACL (never an open resolver). RA only where recursion is offered.
     const bool may_recurse = p_.recursor != nullptr && p_.recursor->config().allow.allows(peer);
     if (r.not_ours && may_recurse) return {Next::Recurse, 0};
-    if (may_recurse && r.size >= 4) out[3] = static_cast<std::uint8_t>(out[3] | 0x80);
+    if (may_recurse) dns::header::set(out.first(r.size), dns::flags::RA);
     // 5. Counters.
     p_.stats->record(r, t, now_ns() - t0);
     return {Next::Send, r.size};

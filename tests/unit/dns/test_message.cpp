@@ -78,6 +78,11 @@ TEST_CASE("responses parse into sections that iterate record by record", "[messa
     };
     auto cut = m;
     cut.resize(m.size() - 3);
+    MessageView partial;
+    CHECK(parse_response(cut, partial) == ResponseParse::Malformed);
+    CHECK_FALSE(partial.records_ok);
+    CHECK(partial.records_read == 3);  // of 4: the client may use what parsed (the stub does)
+    CHECK(v.records_read == 4);
     for (const auto& c : std::vector<Case>{
              {"a query is not a response", message(0, 2), ResponseParse::NotResponse},
              {"a runt", {1, 2, 3}, ResponseParse::NotResponse},

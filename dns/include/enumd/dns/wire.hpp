@@ -173,6 +173,9 @@ struct MessageView {
     /// Every question and record parsed within the message. When false, the
     /// fields below describe the records before the malformed one.
     bool records_ok = false;
+    /// How many records (all sections, in order) parsed before the first
+    /// malformed one; all of them when records_ok.
+    std::size_t records_read = 0;
     std::array<std::size_t, 3> section_offset{};  ///< first record of answer, authority, additional
     std::size_t end = 0;                          ///< just past the last record
     /// Where the first TSIG record starts (0 = none) and whether it is the
