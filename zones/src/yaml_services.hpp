@@ -1,0 +1,60 @@
+#pragma once
+/// The 3GPP and SIP sections of a YAML zone: `plmns` (ePDG addresses and IMS
+/// CSCF pools under the TS 23.003 names), `sip_pools` (SRV records per
+/// transport, with member addresses) and `sip_domains` (RFC 3263 §4.1
+/// NAPTRs to a pool, resolved once every pool is known, since pools may come
+/// from includes).
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "enumd/numbering/gpp_names.hpp"
+#include "yaml_fields.hpp"
+
+namespace enumd::zones::yaml {
+
+class ServiceReader : FieldReader {
+   public:
+    using FieldReader::FieldReader;
+    void plmn(const ytree::Node& e);
+    void sip_pool(const ytree::Node& e);
+    void sip_domain(const ytree::Node& e);
+    /// RFC 3263 §4.1 NAPTRs, once every pool is known (pools may come from includes).
+    void resolve_domains();
+
+   private:
+    enum class Transport { Udp, Tcp, Tls };
+    struct TransportInfo;
+    static const TransportInfo& info(Transport t);
+
+    void define_pool(const dns::Name& name, const ytree::Node& e, std::string_view what, std::uint32_t ttl, bool named);
+    /// A or AAAA rdata from an address text.
+    std::optional<std::pair<dns::RrType, std::vector<std::uint8_t>>> address(const ytree::Node& n);
+    void add_address(const dns::Name& host, const ytree::Node& n, std::uint32_t ttl);
+
+    struct Pool {
+        dns::Name name;
+        std::vector<Transport> transports;
+        SourceLoc loc;
+    };
+    struct DomainRef {
+        dns::Name domain;
+        dns::Name pool;
+        std::uint16_t order;
+        std::uint32_t ttl;
+        SourceLoc loc;
+    };
+
+    std::map<std::string, std::pair<numbering::Plmn, SourceLoc>> plmns_seen_;
+    std::unordered_map<std::string, Pool> pools_;
+    std::vector<DomainRef> domains_;
+    std::set<std::string> addresses_;
+};
+
+}  // namespace enumd::zones::yaml
