@@ -304,17 +304,19 @@ struct NumberEntry {
     std::vector<const Record*> naptrs;
 };
 
-}  // namespace
+/// The zone's records sorted into the YAML sections they are written in.
+struct Sections {
+    const Record* soa = nullptr;
+    std::vector<const Record*> apex_ns;
+    std::vector<NumberEntry> numbers;
+    std::vector<PlmnEntry> plmns;
+    std::vector<const Record*> generic;
+};
 
-dns::Result<std::string> zone_to_yaml(const Zone& zone, const ImportOptions& options, ImportReport* report) {
-    ImportReport rep;
-    NodeMap nodes = nodes_of(zone.records);
-    RangePlan plan;
-    if (options.numbers && options.ranges) plan = plan_ranges(zone, nodes);
-    rep.ranges = plan.ranges.size();
-    rep.raw_wildcards = plan.raw_wildcards;
-
-    // Zone TTL: the apex NS TTL (the `ns` list has no TTL of its own), else the most common one.
+/// Zone TTL: the apex NS TTL (the `ns` list has no TTL of its own), else the most common one.
+std::uint32_t zone_ttl_of(const Zone& zone) {
+    for (const auto& r : zone.records)
+        if (r.type == RrType::NS && r.owner.equals(zone.origin)) return r.ttl;
     std::map<std::uint32_t, std::size_t> ttl_count;
     for (const auto& r : zone.records) ++ttl_count[r.ttl];
     std::uint32_t zone_ttl = 3600;
@@ -324,39 +326,37 @@ dns::Result<std::string> zone_to_yaml(const Zone& zone, const ImportOptions& opt
             best = c;
             zone_ttl = t;
         }
-    for (const auto& r : zone.records)
-        if (r.type == RrType::NS && r.owner.equals(zone.origin)) {
-            zone_ttl = r.ttl;
-            break;
-        }
+    return zone_ttl;
+}
 
-    const Record* soa = nullptr;
-    std::vector<const Record*> apex_ns;
-    std::vector<NumberEntry> numbers;
-    std::vector<PlmnEntry> plmns;
-    std::vector<const Record*> generic;
+/// An ePDG name holding only A/AAAA of one TTL: a PLMN block's `epdg`.
+std::optional<PlmnEntry> epdg_entry(const Node& node) {
+    auto p = plmn_of_epdg(node.name);
+    if (!p) return std::nullopt;
+    for (const Record* r : node.records)
+        if ((r->type != RrType::A && r->type != RrType::AAAA) || r->ttl != node.records.front()->ttl)
+            return std::nullopt;
+    return PlmnEntry{*p, node.records};
+}
+
+Sections sort_into_sections(const Zone& zone, const NodeMap& nodes, const RangePlan& plan, const ImportOptions& options,
+                            std::uint32_t zone_ttl, ImportReport& rep) {
+    Sections s;
     for (const auto& [key, node] : nodes) {
         if (plan.dropped.count(key) != 0) {
             if (plan.ranges.count(node.name.parent().to_lookup_key()) != 0 && node.name.is_wildcard()) {
                 NumberEntry e{*numbering::digits_from_owner(node.name.parent(), zone.origin), true, {}};
                 e.naptrs = node.records;
-                numbers.push_back(std::move(e));
+                s.numbers.push_back(std::move(e));
             } else {
                 rep.generated += node.records.size();
             }
             continue;
         }
-        // An ePDG name holding only A/AAAA of one TTL: a PLMN block's `epdg`.
         if (options.plmns && !node.name.equals(zone.origin)) {
-            if (auto p = plmn_of_epdg(node.name)) {
-                // Capture the binding by name: clang before 16 cannot capture structured bindings.
-                bool addresses = std::all_of(node.records.begin(), node.records.end(), [&, &n = node](const Record* r) {
-                    return (r->type == RrType::A || r->type == RrType::AAAA) && r->ttl == n.records.front()->ttl;
-                });
-                if (addresses) {
-                    plmns.push_back({*p, node.records});
-                    continue;
-                }
+            if (auto p = epdg_entry(node)) {
+                s.plmns.push_back(std::move(*p));
+                continue;
             }
         }
         std::optional<std::string> digits;
@@ -365,24 +365,144 @@ dns::Result<std::string> zone_to_yaml(const Zone& zone, const ImportOptions& opt
         if (digits && (digits->empty() || digits->size() > numbering::kMaxE164Digits)) digits.reset();
         NumberEntry entry;
         for (const Record* r : node.records) {
-            if (r->type == RrType::SOA && r->owner.equals(zone.origin) && soa == nullptr) {
-                soa = r;
+            if (r->type == RrType::SOA && r->owner.equals(zone.origin) && s.soa == nullptr) {
+                s.soa = r;
             } else if (r->type == RrType::NS && r->owner.equals(zone.origin) && r->ttl == zone_ttl) {
-                apex_ns.push_back(r);
+                s.apex_ns.push_back(r);
             } else if (digits && r->type == RrType::NAPTR && decode_naptr(r->rdata)) {
                 entry.naptrs.push_back(r);
             } else {
-                generic.push_back(r);
+                s.generic.push_back(r);
             }
         }
         if (!entry.naptrs.empty()) {
             entry.digits = *digits;
-            numbers.push_back(std::move(entry));
+            s.numbers.push_back(std::move(entry));
         }
     }
-    std::stable_sort(numbers.begin(), numbers.end(), [](const NumberEntry& a, const NumberEntry& b) {
+    std::stable_sort(s.numbers.begin(), s.numbers.end(), [](const NumberEntry& a, const NumberEntry& b) {
         return std::tie(a.digits, b.prefix) < std::tie(b.digits, a.prefix);  // a range before its exact number
     });
+    std::sort(s.plmns.begin(), s.plmns.end(), [](const PlmnEntry& a, const PlmnEntry& b) {
+        return std::tie(a.plmn.mcc(), a.plmn.mnc()) < std::tie(b.plmn.mcc(), b.plmn.mnc());
+    });
+    std::stable_sort(s.generic.begin(), s.generic.end(), [](const Record* a, const Record* b) {
+        int c = a->owner.canonical_compare(b->owner);
+        if (c != 0) return c < 0;
+        return std::make_pair(static_cast<std::uint16_t>(a->type), a->ttl) <
+               std::make_pair(static_cast<std::uint16_t>(b->type), b->ttl);
+    });
+    return s;
+}
+
+bool emit_soa(YAML::Emitter& out, const Record& soa, std::uint32_t zone_ttl) {
+    auto s = parse_soa(soa.rdata);
+    if (!s) return false;
+    out << YAML::Key << "soa" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "mname" << YAML::Value << s->mname.to_text();
+    out << YAML::Key << "rname" << YAML::Value << s->rname.to_text();
+    out << YAML::Key << "serial" << YAML::Value << s->serial;
+    out << YAML::Key << "refresh" << YAML::Value << s->refresh;
+    out << YAML::Key << "retry" << YAML::Value << s->retry;
+    out << YAML::Key << "expire" << YAML::Value << s->expire;
+    out << YAML::Key << "minimum" << YAML::Value << s->minimum;
+    if (soa.ttl != zone_ttl) out << YAML::Key << "ttl" << YAML::Value << soa.ttl;
+    out << YAML::EndMap;
+    return true;
+}
+
+void emit_numbers(YAML::Emitter& out, const std::vector<NumberEntry>& numbers, std::uint32_t zone_ttl,
+                  ImportReport& rep) {
+    out << YAML::Key << "numbers" << YAML::Value << YAML::BeginSeq;
+    for (const auto& e : numbers) {
+        ++rep.numbers;
+        // The number's TTL: its records' smallest (an RRset has one TTL, RFC 2181 §5.2).
+        std::uint32_t ttl = e.naptrs.front()->ttl;
+        for (const Record* r : e.naptrs) ttl = std::min(ttl, r->ttl);
+        std::vector<const Record*> sorted = e.naptrs;
+        std::sort(sorted.begin(), sorted.end(), [](const Record* a, const Record* b) { return a->rdata < b->rdata; });
+        sorted.erase(std::unique(sorted.begin(), sorted.end(),
+                                 [](const Record* a, const Record* b) { return a->rdata == b->rdata; }),
+                     sorted.end());
+        out << YAML::BeginMap;
+        out << YAML::Key << "number" << YAML::Value << YAML::DoubleQuoted
+            << numbering::format_number(e.digits, e.prefix);
+        if (ttl != zone_ttl) out << YAML::Key << "ttl" << YAML::Value << ttl;
+        out << YAML::Key << "naptr" << YAML::Value;
+        if (sorted.size() == 1) {
+            emit_naptr(out, *sorted.front(), ttl, rep);
+        } else {
+            out << YAML::BeginSeq;
+            for (const Record* r : sorted) emit_naptr(out, *r, ttl, rep);
+            out << YAML::EndSeq;
+        }
+        out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+}
+
+void emit_plmns(YAML::Emitter& out, const std::vector<PlmnEntry>& plmns, std::uint32_t zone_ttl, ImportReport& rep) {
+    out << YAML::Key << "plmns" << YAML::Value << YAML::BeginSeq;
+    for (const auto& p : plmns) {
+        ++rep.plmns;
+        std::vector<const Record*> addrs = p.addresses;
+        std::sort(addrs.begin(), addrs.end(), [](const Record* a, const Record* b) {
+            return std::tie(a->type, a->rdata) < std::tie(b->type, b->rdata);
+        });
+        out << YAML::BeginMap;
+        out << YAML::Key << "mcc" << YAML::Value << YAML::DoubleQuoted << p.plmn.mcc();
+        out << YAML::Key << "mnc" << YAML::Value << YAML::DoubleQuoted << p.plmn.mnc();
+        if (addrs.front()->ttl != zone_ttl) out << YAML::Key << "ttl" << YAML::Value << addrs.front()->ttl;
+        out << YAML::Key << "epdg" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+        for (const Record* r : addrs) out << YAML::DoubleQuoted << rdata_to_text(r->type, r->rdata);
+        out << YAML::EndSeq << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+}
+
+/// One entry per (owner, type, TTL); several records make a data list.
+void emit_records(YAML::Emitter& out, const std::vector<const Record*>& generic, const Name& origin,
+                  std::uint32_t zone_ttl, ImportReport& rep) {
+    out << YAML::Key << "records" << YAML::Value << YAML::BeginSeq;
+    for (std::size_t i = 0; i < generic.size();) {
+        std::size_t j = i;
+        std::vector<std::string> data;
+        while (j < generic.size() && generic[j]->owner.equals(generic[i]->owner) &&
+               generic[j]->type == generic[i]->type && generic[j]->ttl == generic[i]->ttl) {
+            data.push_back(rdata_to_text(generic[j]->type, generic[j]->rdata));
+            ++j;
+        }
+        const Record& r = *generic[i];
+        rep.generic_records += data.size();
+        out << YAML::Flow << YAML::BeginMap;
+        out << YAML::Key << "name" << YAML::Value << relative_owner_text(r.owner, origin);
+        out << YAML::Key << "type" << YAML::Value << dns::to_text(r.type);
+        if (r.ttl != zone_ttl) out << YAML::Key << "ttl" << YAML::Value << r.ttl;
+        out << YAML::Key << "data" << YAML::Value;
+        if (data.size() == 1) {
+            emit_data(out, data[0]);
+        } else {
+            out << YAML::Flow << YAML::BeginSeq;
+            for (const auto& d : data) emit_data(out, d);
+            out << YAML::EndSeq;
+        }
+        out << YAML::EndMap;
+        i = j;
+    }
+    out << YAML::EndSeq;
+}
+
+}  // namespace
+
+dns::Result<std::string> zone_to_yaml(const Zone& zone, const ImportOptions& options, ImportReport* report) {
+    ImportReport rep;
+    NodeMap nodes = nodes_of(zone.records);
+    RangePlan plan;
+    if (options.numbers && options.ranges) plan = plan_ranges(zone, nodes);
+    rep.ranges = plan.ranges.size();
+    rep.raw_wildcards = plan.raw_wildcards;
+    std::uint32_t zone_ttl = zone_ttl_of(zone);
+    Sections s = sort_into_sections(zone, nodes, plan, options, zone_ttl, rep);
 
     YAML::Emitter out;
     out.SetIndent(2);
@@ -391,110 +511,16 @@ dns::Result<std::string> zone_to_yaml(const Zone& zone, const ImportOptions& opt
     out << YAML::BeginMap;
     out << YAML::Key << "origin" << YAML::Value << zone.origin.to_text();
     out << YAML::Key << "ttl" << YAML::Value << zone_ttl;
-    if (soa != nullptr) {
-        auto s = parse_soa(soa->rdata);
-        if (!s) return dns::make_error("the SOA record of " + zone.origin.to_text() + " is malformed");
-        out << YAML::Key << "soa" << YAML::Value << YAML::BeginMap;
-        out << YAML::Key << "mname" << YAML::Value << s->mname.to_text();
-        out << YAML::Key << "rname" << YAML::Value << s->rname.to_text();
-        out << YAML::Key << "serial" << YAML::Value << s->serial;
-        out << YAML::Key << "refresh" << YAML::Value << s->refresh;
-        out << YAML::Key << "retry" << YAML::Value << s->retry;
-        out << YAML::Key << "expire" << YAML::Value << s->expire;
-        out << YAML::Key << "minimum" << YAML::Value << s->minimum;
-        if (soa->ttl != zone_ttl) out << YAML::Key << "ttl" << YAML::Value << soa->ttl;
-        out << YAML::EndMap;
-    }
-    if (!apex_ns.empty()) {
+    if (s.soa != nullptr && !emit_soa(out, *s.soa, zone_ttl))
+        return dns::make_error("the SOA record of " + zone.origin.to_text() + " is malformed");
+    if (!s.apex_ns.empty()) {
         out << YAML::Key << "ns" << YAML::Value << YAML::BeginSeq;
-        for (const Record* r : apex_ns) out << rdata_to_text(r->type, r->rdata);
+        for (const Record* r : s.apex_ns) out << rdata_to_text(r->type, r->rdata);
         out << YAML::EndSeq;
     }
-    if (!numbers.empty()) {
-        out << YAML::Key << "numbers" << YAML::Value << YAML::BeginSeq;
-        for (const auto& e : numbers) {
-            ++rep.numbers;
-            // The number's TTL: its records' smallest (an RRset has one TTL, RFC 2181 §5.2).
-            std::uint32_t ttl = e.naptrs.front()->ttl;
-            for (const Record* r : e.naptrs) ttl = std::min(ttl, r->ttl);
-            std::vector<const Record*> sorted = e.naptrs;
-            std::sort(sorted.begin(), sorted.end(),
-                      [](const Record* a, const Record* b) { return a->rdata < b->rdata; });
-            sorted.erase(std::unique(sorted.begin(), sorted.end(),
-                                     [](const Record* a, const Record* b) { return a->rdata == b->rdata; }),
-                         sorted.end());
-            out << YAML::BeginMap;
-            out << YAML::Key << "number" << YAML::Value << YAML::DoubleQuoted << numbering::format_number(e.digits, e.prefix);
-            if (ttl != zone_ttl) out << YAML::Key << "ttl" << YAML::Value << ttl;
-            out << YAML::Key << "naptr" << YAML::Value;
-            if (sorted.size() == 1) {
-                emit_naptr(out, *sorted.front(), ttl, rep);
-            } else {
-                out << YAML::BeginSeq;
-                for (const Record* r : sorted) emit_naptr(out, *r, ttl, rep);
-                out << YAML::EndSeq;
-            }
-            out << YAML::EndMap;
-        }
-        out << YAML::EndSeq;
-    }
-    if (!plmns.empty()) {
-        std::sort(plmns.begin(), plmns.end(), [](const PlmnEntry& a, const PlmnEntry& b) {
-            return std::tie(a.plmn.mcc(), a.plmn.mnc()) < std::tie(b.plmn.mcc(), b.plmn.mnc());
-        });
-        out << YAML::Key << "plmns" << YAML::Value << YAML::BeginSeq;
-        for (const auto& p : plmns) {
-            ++rep.plmns;
-            std::vector<const Record*> addrs = p.addresses;
-            std::sort(addrs.begin(), addrs.end(), [](const Record* a, const Record* b) {
-                return std::tie(a->type, a->rdata) < std::tie(b->type, b->rdata);
-            });
-            out << YAML::BeginMap;
-            out << YAML::Key << "mcc" << YAML::Value << YAML::DoubleQuoted << p.plmn.mcc();
-            out << YAML::Key << "mnc" << YAML::Value << YAML::DoubleQuoted << p.plmn.mnc();
-            if (addrs.front()->ttl != zone_ttl) out << YAML::Key << "ttl" << YAML::Value << addrs.front()->ttl;
-            out << YAML::Key << "epdg" << YAML::Value << YAML::Flow << YAML::BeginSeq;
-            for (const Record* r : addrs) out << YAML::DoubleQuoted << rdata_to_text(r->type, r->rdata);
-            out << YAML::EndSeq << YAML::EndMap;
-        }
-        out << YAML::EndSeq;
-    }
-    std::stable_sort(generic.begin(), generic.end(), [](const Record* a, const Record* b) {
-        int c = a->owner.canonical_compare(b->owner);
-        if (c != 0) return c < 0;
-        return std::make_pair(static_cast<std::uint16_t>(a->type), a->ttl) <
-               std::make_pair(static_cast<std::uint16_t>(b->type), b->ttl);
-    });
-    if (!generic.empty()) {
-        out << YAML::Key << "records" << YAML::Value << YAML::BeginSeq;
-        // One entry per (owner, type, TTL); several records make a data list.
-        for (std::size_t i = 0; i < generic.size();) {
-            std::size_t j = i;
-            std::vector<std::string> data;
-            while (j < generic.size() && generic[j]->owner.equals(generic[i]->owner) &&
-                   generic[j]->type == generic[i]->type && generic[j]->ttl == generic[i]->ttl) {
-                data.push_back(rdata_to_text(generic[j]->type, generic[j]->rdata));
-                ++j;
-            }
-            const Record& r = *generic[i];
-            rep.generic_records += data.size();
-            out << YAML::Flow << YAML::BeginMap;
-            out << YAML::Key << "name" << YAML::Value << relative_owner_text(r.owner, zone.origin);
-            out << YAML::Key << "type" << YAML::Value << dns::to_text(r.type);
-            if (r.ttl != zone_ttl) out << YAML::Key << "ttl" << YAML::Value << r.ttl;
-            out << YAML::Key << "data" << YAML::Value;
-            if (data.size() == 1) {
-                emit_data(out, data[0]);
-            } else {
-                out << YAML::Flow << YAML::BeginSeq;
-                for (const auto& d : data) emit_data(out, d);
-                out << YAML::EndSeq;
-            }
-            out << YAML::EndMap;
-            i = j;
-        }
-        out << YAML::EndSeq;
-    }
+    if (!s.numbers.empty()) emit_numbers(out, s.numbers, zone_ttl, rep);
+    if (!s.plmns.empty()) emit_plmns(out, s.plmns, zone_ttl, rep);
+    if (!s.generic.empty()) emit_records(out, s.generic, zone.origin, zone_ttl, rep);
     out << YAML::EndMap;
     if (!out.good()) return dns::make_error(std::string("YAML emitter: ") + out.GetLastError());
     if (report != nullptr) *report = rep;
