@@ -112,8 +112,8 @@ std::uint8_t Reply::rcode() const noexcept {
 }
 
 std::vector<std::uint8_t> build_request(std::uint16_t id, const Request& request, bool with_edns) {
-    std::size_t size = dns::kHeaderSize + dns::kMaxNameLength + 4 + 11;
-    for (const auto& r : request.records) size += r.owner.wire_size() + 10 + r.rdata.size();
+    std::size_t size = dns::kHeaderSize + dns::kMaxNameLength + 4 + dns::kOptRecordSize;
+    for (const auto& r : request.records) size += r.owner.wire_size() + dns::kRecordFixedSize + r.rdata.size();
     std::vector<std::uint8_t> buf(size);
     dns::MessageWriter w(buf, buf.size());
     w.set_header(id, request.flags);

@@ -51,26 +51,27 @@ std::optional<std::uint32_t> soa_negative_ttl(const dns::RecordView& rr) {
 ParsedResponse parse_response(std::span<const std::uint8_t> packet, std::uint16_t id, const dns::Name& qname,
                               dns::RrType qtype) {
     ParsedResponse out;
-    dns::Header h;
-    if (!dns::read_header(packet, h) || !h.qr() || h.id != id || h.qdcount != 1) return out;
-    dns::WireReader r(packet, dns::kHeaderSize);
-    dns::Question q;
-    if (!r.read_question(q) || !q.qname.equals(qname) || q.qtype != qtype || q.qclass != 1) return out;
+    dns::MessageView m;
+    if (dns::parse_message(packet, m) == dns::MessageParse::Short) return out;  // the one walk (dns/)
+    const dns::Header& h = m.header;
+    if (!h.qr() || h.id != id || h.qdcount != 1 || !m.has_question) return out;
+    const dns::Question& q = m.question;
+    if (!q.qname.equals(qname) || q.qtype != qtype || q.qclass != 1) return out;
     out.matches = true;
     out.truncated = h.has(dns::flags::TC);
     Answer& a = out.answer;
-    std::vector<dns::RecordView> answers, authority, additional;
-    dns::RecordView rv;
-    for (std::size_t i = 0; i < h.ancount; ++i) {
-        if (!r.read_record(rv)) {
-            a.status = LookupStatus::Malformed;
-            a.detail = "answer section does not parse";
-            return out;
-        }
-        answers.push_back(rv);
+    if (m.records_read < h.ancount) {
+        a.status = LookupStatus::Malformed;
+        a.detail = "answer section does not parse";
+        return out;
     }
-    for (std::size_t i = 0; i < h.nscount && r.read_record(rv); ++i) authority.push_back(rv);
-    for (std::size_t i = 0; i < h.arcount && r.read_record(rv); ++i) additional.push_back(rv);
+    // Authority and additional records are used as far as they parse.
+    std::vector<dns::RecordView> answers, authority, additional;
+    dns::MessageView::Records records(packet, m.question_end, m.records_read);
+    for (dns::RecordView rv; records.next(rv);) {
+        std::size_t index = answers.size() + authority.size() + additional.size();
+        (index < h.ancount ? answers : index < std::size_t{h.ancount} + h.nscount ? authority : additional).push_back(rv);
+    }
 
     auto to_rr = [&](const dns::RecordView& v) -> std::optional<Rr> {
         std::array<std::uint8_t, 65535> buf;  // NOLINT: large but on the coroutine frame only once per record

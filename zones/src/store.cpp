@@ -13,6 +13,8 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "enumd/dns/serial.hpp"
+
 namespace enumd::zones {
 namespace {
 
@@ -594,7 +596,7 @@ int update_journal(MDB_txn* t, const Dbis& d, const JournalLimits& limits, const
                    const Zone& zone, const std::optional<ZoneMeta>& old, bool changed, const Soa& soa,
                    const std::vector<std::uint8_t>& new_soa, const std::map<std::string, BuildNode>& nodes) {
     std::string jprefix = journal_prefix(origin_key);
-    bool newer = old && static_cast<std::int32_t>(soa.serial - old->serial) > 0;
+    bool newer = old && dns::serial_gt(soa.serial, old->serial);
     if (!old || (!newer && (changed || soa.serial != old->serial))) {
         // New zone, or a serial that did not move forward: the history no longer chains.
         return delete_prefix(t, d.journal, jprefix);
@@ -679,7 +681,7 @@ dns::Result<WriteReport::PerZone> write_zone(MDB_txn* t, const Dbis& d, const Jo
         } else if (old) {
             // RFC 1982 serial arithmetic: +1 wraps safely; never below the written value.
             std::uint32_t bumped = old->serial + 1;
-            soa->serial = (static_cast<std::int32_t>(soa->serial - bumped) > 0) ? soa->serial : bumped;
+            soa->serial = dns::serial_gt(soa->serial, bumped) ? soa->serial : bumped;
         }
         soa_new = encode_soa(*soa);
     }

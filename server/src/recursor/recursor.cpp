@@ -14,6 +14,7 @@
 
 #include "cache.hpp"
 #include "counters.hpp"
+#include "enumd/dns/response.hpp"
 #include "enumd/dns/wire.hpp"
 #include "enumd/server/log.hpp"
 #include "iterator.hpp"
@@ -81,19 +82,12 @@ struct Recursor::Impl {
           transport(cfg, counters, exchanger ? std::move(exchanger) : resolver::NetExchanger::shared()),
           iterator(cfg, counters, cache, transport, load_hints(cfg), io) {}
 
-    std::vector<std::uint8_t> build_response(std::span<const std::uint8_t> query, const dns::QueryView& q,
-                                             const Resolution& r, std::size_t limit) {
-        std::vector<std::uint8_t> out(65535);
-        dns::MessageWriter w(out, limit);
-        std::uint16_t fl = dns::flags::QR | dns::flags::RA | static_cast<std::uint16_t>(q.header.flags & (dns::flags::RD | dns::flags::CD));
-        w.set_header(q.header.id, fl);
-        if (q.edns) w.reserve(11);
-        std::span<const std::uint8_t> raw = query.subspan(dns::kHeaderSize, q.question_end - dns::kHeaderSize);
-        if (raw.size() == q.question.qname.wire_size() + 4) {
-            w.add_question_raw(raw, q.question.qname);
-        } else {
-            w.add_question(q.question.qname, q.question.qtype, q.question.qclass);
-        }
+    std::vector<std::uint8_t> build_response(const dns::QueryView& q, const Resolution& r, std::size_t limit) {
+        std::vector<std::uint8_t> out(dns::kMaxMessage);
+        dns::ResponseWriter w(out, limit, q);
+        w.set_flag(dns::flags::RA);
+        if (q.edns) w.reserve_opt();
+        w.echo_question();
         bool tc = false;
         auto add = [&](dns::Section sec, const std::vector<RRset>& sets) {
             for (const auto& s : sets) {
@@ -109,13 +103,8 @@ struct Recursor::Impl {
         };
         add(dns::Section::Answer, r.answer);
         if (!tc) add(dns::Section::Authority, r.authority);
-        if (tc) w.set_flags(static_cast<std::uint16_t>(w.flags() | dns::flags::TC));
-        w.set_rcode(r.rcode);
-        if (q.edns) {
-            w.release(11);
-            w.add_opt(1232, 0, 0, false);
-        }
-        out.resize(w.size());
+        if (tc) w.set_flag(dns::flags::TC);
+        out.resize(q.edns ? w.finish(r.rcode, dns::OptOut{}) : w.finish(r.rcode));
         return out;
     }
 
@@ -136,11 +125,9 @@ struct Recursor::Impl {
         if (r.rcode == kServFail) recursor::Counters::add(counters.servfail);
         // 65535 means TCP (no UDP payload rules); over UDP the client's EDNS size or 512.
         std::size_t limit = max_response;
-        if (max_response < 65535) {
-            if (q.edns) limit = std::min<std::size_t>(std::max<std::size_t>(q.edns->udp_size, 512), max_response);
-            else limit = std::min<std::size_t>(512, max_response);
-        }
-        reply(build_response(query, q, r, limit));
+        if (max_response < dns::kMaxMessage)
+            limit = std::min<std::size_t>(dns::udp_response_limit(q, max_response), max_response);
+        reply(build_response(q, r, limit));
         auto it = outstanding.find(client);
         if (it != outstanding.end() && --it->second == 0) outstanding.erase(it);
     }

@@ -45,22 +45,17 @@ private:
 }  // namespace
 
 bool parse_response(std::span<const std::uint8_t> packet, Response& m) {
-    dns::Header h;
-    if (!dns::read_header(packet, h)) return false;
-    m.rcode = h.rcode();
-    m.aa = h.has(dns::flags::AA);
-    m.tc = h.has(dns::flags::TC);
-    dns::WireReader r(packet, dns::kHeaderSize);
-    dns::Question q;
-    for (int i = 0; i < h.qdcount; ++i) {
-        if (!r.read_question(q)) return false;
-    }
+    dns::MessageView v;
+    dns::parse_message(packet, v);  // the one walk (dns/): header, questions, every record
+    if (!v.records_ok) return false;
+    m.rcode = v.header.rcode();
+    m.aa = v.header.has(dns::flags::AA);
+    m.tc = v.header.has(dns::flags::TC);
     std::array<std::uint8_t, 65535> buf;  // scratch for one record's rdata, no need to zero it
-    auto section = [&](int count, std::vector<RRset>& out) {
+    auto section = [&](dns::Section s, std::vector<RRset>& out) {
         SectionBuilder b(out);
-        for (int i = 0; i < count; ++i) {
-            dns::RecordView rv;
-            if (!r.read_record(rv)) return false;
+        auto records = v.records(s);
+        for (dns::RecordView rv; records.next(rv);) {
             if (rv.type == dns::RrType::OPT || rv.rrclass != 1) continue;
             auto n = dns::decompress_rdata(packet, rv, buf);
             if (!n) return false;
@@ -68,7 +63,8 @@ bool parse_response(std::span<const std::uint8_t> packet, Response& m) {
         }
         return true;
     };
-    return section(h.ancount, m.an) && section(h.nscount, m.ns) && section(h.arcount, m.ar);
+    return section(dns::Section::Answer, m.an) && section(dns::Section::Authority, m.ns) &&
+           section(dns::Section::Additional, m.ar);
 }
 
 const RRset* find(const std::vector<RRset>& section, const dns::Name& owner, dns::RrType type) {

@@ -26,7 +26,7 @@ resolver::Request notify_request(const dns::Name& origin, std::uint32_t soa_ttl,
     resolver::Request req;
     req.qname = origin;
     req.qtype = dns::RrType::SOA;
-    req.flags = static_cast<std::uint16_t>((static_cast<unsigned>(dns::Opcode::NOTIFY) << 11) | dns::flags::AA);
+    req.flags = static_cast<std::uint16_t>(dns::flags::opcode(dns::Opcode::NOTIFY) | dns::flags::AA);
     if (!soa_rdata.empty()) {
         req.records.push_back({dns::Section::Answer, origin, dns::RrType::SOA, soa_ttl,
                                std::vector<std::uint8_t>(soa_rdata.begin(), soa_rdata.end())});
