@@ -8,17 +8,18 @@
 #include <cstring>
 #include <map>
 #include <string>
+#include <utility>
 #include <tuple>
 #include <vector>
 
 #include "commands.hpp"
 #include "enumd/zones/rdata_text.hpp"
-#include "enumd/zones/yaml_loader.hpp"
+#include "enumd/zones/zone_source.hpp"
 
 namespace enumd::enumctl {
 
 int cmd_check(int argc, char** argv) {
-    std::vector<std::string> files;
+    std::vector<zones::ZoneSource> files;
     bool quiet = false;
     bool print = false;
     for (int i = 1; i < argc; ++i) {
@@ -28,7 +29,7 @@ int cmd_check(int argc, char** argv) {
             print = true;
         } else if (std::strcmp(argv[i], "-h") == 0 || std::strcmp(argv[i], "--help") == 0) {
             std::puts(
-                "usage: enumctl check [-q] [-p] FILE...\n"
+                "usage: enumctl check [-q] [-p] [ORIGIN=]FILE...\n"
                 "Validates zone files (.yaml/.yml: the YAML format; anything else: RFC 1035).\n"
                 "Prints all errors and warnings; exit 1 when there is an error.\n"
                 "  -q  no per-zone summary    -p  print the records the zone compiles to (';g' marks generated)");
@@ -37,15 +38,21 @@ int cmd_check(int argc, char** argv) {
             std::fprintf(stderr, "enumctl check: unknown option '%s'\n", argv[i]);
             return 2;
         } else {
-            files.emplace_back(argv[i]);
+            // "[ORIGIN=]FILE", read by the one parser enumd --zone uses.
+            auto source = zones::parse_zone_source(argv[i]);
+            if (!source) {
+                std::fprintf(stderr, "enumctl check: '%s' is not [ORIGIN=]FILE\n", argv[i]);
+                return 2;
+            }
+            files.push_back(std::move(*source));
         }
     }
     if (files.empty()) {
-        std::fputs("usage: enumctl check [-q] [-p] FILE...\n", stderr);
+        std::fputs("usage: enumctl check [-q] [-p] [ORIGIN=]FILE...\n", stderr);
         return 2;
     }
     zones::Diagnostics diags;
-    auto zones = zones::load_zone_files(files, diags);
+    auto zones = zones::load_zone_sources(files, diags);
     // Reading order: by file (as first met), then line and column.
     std::map<std::string, std::size_t> file_rank;
     for (const auto& d : diags.items) file_rank.emplace(d.loc.file, file_rank.size());

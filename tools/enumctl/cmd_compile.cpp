@@ -8,19 +8,20 @@
 #include <cstring>
 #include <ctime>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "commands.hpp"
 #include "enumd/zones/store.hpp"
-#include "enumd/zones/yaml_loader.hpp"
+#include "enumd/zones/zone_source.hpp"
 
 namespace enumd::enumctl {
 
 int cmd_compile(int argc, char** argv) {
-    const char* usage = "usage: enumctl compile --db DIR [--prune] FILE...\n";
+    const char* usage = "usage: enumctl compile --db DIR [--prune] [ORIGIN=]FILE...\n";
     std::string db;
     bool prune = false;
-    std::vector<std::string> files;
+    std::vector<zones::ZoneSource> files;
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
             db = argv[++i];
@@ -36,7 +37,13 @@ int cmd_compile(int argc, char** argv) {
             std::fprintf(stderr, "enumctl compile: unknown option '%s'\n%s", argv[i], usage);
             return 2;
         } else {
-            files.emplace_back(argv[i]);
+            // "[ORIGIN=]FILE", read by the one parser enumd --zone uses.
+            auto source = zones::parse_zone_source(argv[i]);
+            if (!source) {
+                std::fprintf(stderr, "enumctl compile: '%s' is not [ORIGIN=]FILE\n", argv[i]);
+                return 2;
+            }
+            files.push_back(std::move(*source));
         }
     }
     if (db.empty() || files.empty()) {
@@ -47,7 +54,7 @@ int cmd_compile(int argc, char** argv) {
     auto t0 = Clock::now();
     std::clock_t c0 = std::clock();
     zones::Diagnostics diags;
-    auto zones = zones::load_zone_files(files, diags);
+    auto zones = zones::load_zone_sources(files, diags);
     for (const auto& d : diags.items) std::fprintf(stderr, "%s\n", d.to_text().c_str());
     if (diags.has_errors()) {
         std::fprintf(stderr, "enumctl compile: %zu error%s, nothing written\n", diags.error_count(),

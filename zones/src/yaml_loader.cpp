@@ -344,30 +344,4 @@ std::optional<Zone> load_yaml_zone_text(const std::string& text, const std::stri
     return Loader(diags, options).load_text(text, file_name);
 }
 
-std::vector<Zone> load_zone_files(const std::vector<std::string>& paths, Diagnostics& diags) {
-    std::vector<Zone> zones;
-    std::map<std::string, SourceLoc> origins;
-    for (const auto& path : paths) {
-        std::vector<Zone> got;
-        std::error_code ec;
-        if (std::filesystem::is_directory(path, ec)) {
-            diags.error(SourceLoc{path, 0, 0}, "'" + path + "' is a directory, not a zone file");
-            continue;
-        }
-        if (is_yaml_path(path)) {
-            if (auto z = load_yaml_zone(path, diags)) got.push_back(std::move(*z));
-        } else {
-            got = load_rfc1035(path, std::nullopt, diags);
-        }
-        for (auto& z : got) {
-            validate_zone(z, diags);
-            auto [it, fresh] = origins.emplace(z.origin.lowercased().to_text(), z.loc);
-            if (!fresh)
-                diags.error(z.loc, "zone " + z.origin.to_text() + " is also defined at " + it->second.to_text());
-            zones.push_back(std::move(z));
-        }
-    }
-    return zones;
-}
-
 }  // namespace enumd::zones

@@ -33,7 +33,7 @@ const Option kOptions[] = {
      "not an address[:port]"},
     {"--zone", true,
      [](Config& c, const std::string& v) {
-         auto z = parse_zone_spec(v);
+         auto z = zones::parse_zone_source(v);
          if (z) c.zones.push_back(*z);
          return z.has_value();
      },

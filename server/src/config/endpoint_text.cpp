@@ -37,19 +37,4 @@ std::optional<Endpoint> parse_endpoint(const std::string& text) {
     return ep;
 }
 
-std::optional<ZoneSpec> parse_zone_spec(const std::string& text) {
-    ZoneSpec z;
-    auto eq = text.find('=');
-    if (eq != std::string::npos) {
-        auto n = dns::Name::from_text(text.substr(0, eq));
-        if (!n) return std::nullopt;
-        z.origin = *n;
-        z.file = text.substr(eq + 1);
-    } else {
-        z.file = text;
-    }
-    if (z.file.empty()) return std::nullopt;
-    return z;
-}
-
 }  // namespace enumd::server

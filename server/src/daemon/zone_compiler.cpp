@@ -21,7 +21,7 @@ std::string ZoneCompiler::operator()() const {
     if (cfg_.zones.empty()) return "database " + cfg_.database + " re-read";
     zones::Diagnostics d;
     auto t0 = std::chrono::steady_clock::now();
-    std::vector<zones::Zone> loaded = load_zones(cfg_.zones, d);
+    std::vector<zones::Zone> loaded = zones::load_zone_sources(cfg_.zones, d);
     for (const auto& item : d.items) {
         if (item.severity == zones::Diagnostic::Severity::Warning)
             log(LogLevel::Warn, item.loc.to_text(), "zone warning", {{"message", item.message}});

@@ -11,13 +11,12 @@
 #include "enumd/server/server.hpp"
 #include "enumd/server/xfr.hpp"
 #include "enumd/zones/model.hpp"
+#include "enumd/zones/zone_source.hpp"
 
 namespace enumd::server {
 
-struct ZoneSpec {
-    std::optional<dns::Name> origin;  ///< for RFC 1035 files without $ORIGIN
-    std::string file;
-};
+/// "[ORIGIN=]FILE" of --zone and `zones:` (zones::parse_zone_source, which enumctl uses too).
+using ZoneSpec = zones::ZoneSource;
 
 struct Config {
     ServerConfig server;
@@ -33,8 +32,6 @@ struct Config {
 
 /// Parses "127.0.0.1:5353", "[::1]:5353", "::1" (port 53 default).
 std::optional<Endpoint> parse_endpoint(const std::string& text);
-/// Parses "[ORIGIN=]FILE".
-std::optional<ZoneSpec> parse_zone_spec(const std::string& text);
 
 /// Reads a YAML config file into `cfg`; problems go to `diags` with file:line.
 void load_config_file(const std::string& path, Config& cfg, zones::Diagnostics& diags);
@@ -48,8 +45,5 @@ CommandLine parse_command_line(const std::vector<std::string>& args, Config& cfg
 void print_usage(std::FILE* f);
 /// Names that must refer to a defined TSIG key; the first problem, or empty.
 std::string check_key_references(const Config& cfg);
-
-/// Loads and validates zone files (YAML by extension, RFC 1035 otherwise).
-std::vector<zones::Zone> load_zones(const std::vector<ZoneSpec>& specs, zones::Diagnostics& diags);
 
 }  // namespace enumd::server

@@ -55,7 +55,7 @@ bool is_yaml_path(const std::string& path);
 /// Loads every file (YAML by extension, anything else as an RFC 1035 zone
 /// file), validates each zone (validate.hpp) and reports an origin defined
 /// twice. Returns the zones read; callers must not use them when
-/// `diags.has_errors()`.
+/// `diags.has_errors()`. (zone_source.hpp: load_zone_sources without origins.)
 std::vector<Zone> load_zone_files(const std::vector<std::string>& paths, Diagnostics& diags);
 
 }  // namespace enumd::zones
