@@ -10,6 +10,9 @@
 #include <fstream>
 #include <memory>
 #include <sstream>
+#include <utility>
+
+#include "enumd/zones/rdata_text.hpp"
 
 namespace enumd::zones {
 namespace {
@@ -327,6 +330,78 @@ struct Parser {
     }
 };
 
+/// Hash of a record's identity as RFC 2181 §5 sees it: owner (case-insensitive,
+/// RFC 4343), type and rdata. FNV-1a: fast, and equal hashes are compared in full.
+std::uint64_t record_hash(const Record& r) noexcept {
+    std::uint64_t h = 1469598103934665603ULL;
+    auto mix = [&h](std::uint8_t b) {
+        h ^= b;
+        h *= 1099511628211ULL;
+    };
+    for (std::uint8_t b : r.owner.wire()) mix(static_cast<std::uint8_t>(std::tolower(b)));
+    auto type = static_cast<std::uint16_t>(r.type);
+    mix(static_cast<std::uint8_t>(type >> 8));
+    mix(static_cast<std::uint8_t>(type));
+    for (std::uint8_t b : r.rdata) mix(b);
+    return h;
+}
+
+/// RFC 2181 §5.2: an RRset is a set, so a record repeated exactly (owner,
+/// type, rdata) is one record. BIND, Knot and NSD merge such repeats when they
+/// load a zone file, and so does this reader — with one summarised warning
+/// per zone instead of one per repeat (a generated file may repeat thousands).
+/// The first copy stays, with the lowest TTL of its copies (RFC 2181 §5.2:
+/// the lowest is served anyway). The YAML reader leaves repeats to validation,
+/// which refuses them: there a repeat is a typing mistake.
+void merge_duplicates(Zone& zone, Diagnostics& diags) {
+    auto& recs = zone.records;
+    // Sort (hash, index) pairs instead of a hash set: one allocation, and runs of an equal hash are short.
+    std::vector<std::pair<std::uint64_t, std::size_t>> order(recs.size());
+    for (std::size_t i = 0; i < recs.size(); ++i) order[i] = {record_hash(recs[i]), i};
+    std::sort(order.begin(), order.end());
+    std::vector<bool> repeat(recs.size(), false);
+    std::size_t count = 0;
+    std::size_t first_repeat = recs.size();  // the repeat met first in the file
+    std::size_t first_of_it = 0;
+    for (std::size_t a = 0; a < order.size();) {
+        std::size_t b = a + 1;
+        while (b < order.size() && order[b].first == order[a].first) ++b;
+        for (std::size_t i = a + 1; i < b; ++i) {
+            Record& later = recs[order[i].second];
+            for (std::size_t j = a; j < i; ++j) {
+                Record& earlier = recs[order[j].second];
+                if (repeat[order[j].second] || earlier.type != later.type || earlier.rdata != later.rdata ||
+                    !earlier.owner.equals(later.owner))
+                    continue;
+                repeat[order[i].second] = true;
+                earlier.ttl = std::min(earlier.ttl, later.ttl);
+                ++count;
+                if (order[i].second < first_repeat) {
+                    first_repeat = order[i].second;
+                    first_of_it = order[j].second;
+                }
+                break;
+            }
+        }
+        a = b;
+    }
+    if (count == 0) return;
+    const Record& r = recs[first_repeat];
+    diags.warning(r.loc, "zone " + zone.origin.to_text() + ": " + std::to_string(count) + " duplicate record" +
+                             (count == 1 ? "" : "s") + " merged, the first " + r.owner.to_text() + " " +
+                             dns::to_text(r.type) + " " + rdata_to_text(r.type, r.rdata) + " (first at " +
+                             recs[first_of_it].loc.to_text() +
+                             "): an RRset is a set (RFC 2181 §5.2), each record is served once with the lowest TTL "
+                             "of its copies");
+    std::size_t out = 0;
+    for (std::size_t i = 0; i < recs.size(); ++i) {
+        if (repeat[i]) continue;
+        if (out != i) recs[out] = std::move(recs[i]);
+        ++out;
+    }
+    recs.resize(out);
+}
+
 }  // namespace
 
 std::vector<Zone> load_rfc1035(const std::string& path, const std::optional<dns::Name>& origin, Diagnostics& diags) {
@@ -382,6 +457,7 @@ std::vector<Zone> load_rfc1035(const std::string& path, const std::optional<dns:
         }
         zone.records.push_back(std::move(r));
     }
+    merge_duplicates(zone, diags);
     std::vector<Zone> out;
     out.push_back(std::move(zone));
     return out;

@@ -368,3 +368,54 @@ TEST_CASE("only .yaml and .yml files are taken for YAML", "[rfc1035]") {
     CHECK_FALSE(looks_like_rfc1035("zones/examples/lab.yaml"));
     CHECK_FALSE(looks_like_rfc1035("x.yml"));
 }
+
+TEST_CASE("exact duplicate records in a zone file are merged with one warning per zone", "[rfc1035]") {
+    struct Case {
+        const char* name;
+        std::string body;          // after kHead (lines 1-4)
+        std::size_t records;       // after merging
+        std::string warning;       // "" = none; else the whole diagnostic
+        std::uint32_t www_a_ttl;   // TTL of www A 192.0.2.1 after merging
+    };
+    const Case cases[] = {
+        {"no duplicates", "www IN A 192.0.2.1\nwww IN A 192.0.2.2\n", 4, "", 3600},
+        {"one repeat", "www IN A 192.0.2.1\nwww IN A 192.0.2.1\n", 3,
+         ":6: warning: zone e164.arpa.: 1 duplicate record merged, the first www.e164.arpa. A 192.0.2.1 (first at "
+         "%:5): an RRset is a set (RFC 2181 §5.2), each record is served once with the lowest TTL of its copies",
+         3600},
+        {"repeats counted, owner case ignored, lowest TTL kept, the first repeat named",
+         "www IN A 192.0.2.1\n"
+         "x IN TXT \"a\"\n"
+         "x IN TXT \"a\"\n"
+         "WWW 60 IN A 192.0.2.1\n"
+         "www IN A 192.0.2.1\n"
+         "www IN AAAA 2001:db8::1\n"  // another type: not a repeat
+         "x IN TXT \"A\"\n",          // other rdata: not a repeat
+         6,
+         ":7: warning: zone e164.arpa.: 3 duplicate records merged, the first x.e164.arpa. TXT \"a\" (first at "
+         "%:6): an RRset is a set (RFC 2181 §5.2), each record is served once with the lowest TTL of its copies",
+         60},
+    };
+    for (const auto& c : cases) {
+        INFO(c.name);
+        TempDir dir;
+        std::string path = dir.write("z.zone", kHead + c.body);
+        Diagnostics diags;
+        auto zones = load_rfc1035(path, std::nullopt, diags);
+        REQUIRE_FALSE(diags.has_errors());
+        REQUIRE(zones.size() == 1);
+        CHECK(zones[0].records.size() == c.records);
+        if (c.warning.empty()) {
+            CHECK(diags.items.empty());
+        } else {
+            std::string want = path + c.warning;
+            want.replace(want.find('%'), 1, path);
+            REQUIRE(diags.items.size() == 1);
+            CHECK(diags.items[0].to_text() == want);
+        }
+        const Record* www = find(zones[0], "www.e164.arpa.", RrType::A);
+        REQUIRE(www != nullptr);
+        CHECK(www->ttl == c.www_a_ttl);
+        CHECK(www->loc.line == 5);  // the first copy is the one kept
+    }
+}
