@@ -47,7 +47,9 @@ int main(int argc, char** argv) try {
     }
     daemon::DatabaseDir db(cfg.database);
     cfg.database = db.path();
-    auto store = zones::Store::open(cfg.database);
+    zones::Store::Options store_options;
+    if (cfg.map_size != 0) store_options.map_size = cfg.map_size;
+    auto store = zones::Store::open(cfg.database, store_options);
     if (!store) {
         log(LogLevel::Error, "database " + cfg.database, "cannot open", {{"reason", store.error()}});
         return 1;

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <string>
@@ -18,15 +19,24 @@
 namespace enumd::enumctl {
 
 int cmd_compile(int argc, char** argv) {
-    const char* usage = "usage: enumctl compile --db DIR [--prune] [ORIGIN=]FILE...\n";
+    const char* usage = "usage: enumctl compile --db DIR [--prune] [--map-size BYTES] [ORIGIN=]FILE...\n";
     std::string db;
     bool prune = false;
+    std::size_t map_size = 0;
     std::vector<zones::ZoneSource> files;
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
             db = argv[++i];
         } else if (std::strncmp(argv[i], "--db=", 5) == 0) {
             db = argv[i] + 5;
+        } else if (std::strcmp(argv[i], "--map-size") == 0 && i + 1 < argc) {
+            // The map a new database starts with; it grows as needed (store.hpp). Tests start tiny.
+            char* end = nullptr;
+            map_size = std::strtoull(argv[++i], &end, 10);
+            if (*end != '\0' || map_size == 0) {
+                std::fprintf(stderr, "enumctl compile: --map-size '%s' is not a number of bytes\n", argv[i]);
+                return 2;
+            }
         } else if (std::strcmp(argv[i], "--prune") == 0) {
             prune = true;
         } else if (std::strcmp(argv[i], "-h") == 0 || std::strcmp(argv[i], "--help") == 0) {
@@ -62,7 +72,9 @@ int cmd_compile(int argc, char** argv) {
         return 1;
     }
     auto t1 = Clock::now();
-    auto store = zones::Store::open(db);
+    zones::Store::Options store_options;
+    if (map_size != 0) store_options.map_size = map_size;
+    auto store = zones::Store::open(db, store_options);
     if (!store) {
         std::fprintf(stderr, "enumctl compile: cannot open database %s: %s\n", db.c_str(), store.error().c_str());
         return 2;

@@ -5,12 +5,15 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <string_view>
+#include <thread>
 #include <unordered_set>
 
 #include "enumd/dns/serial.hpp"
@@ -37,7 +40,16 @@ T get_le(const std::uint8_t* p) noexcept {
     return v;
 }
 
-std::string lmdb_error(const char* what, int rc) { return std::string(what) + ": " + mdb_strerror(rc); }
+/// MDB_MAP_FULL or MDB_MAP_RESIZED when an LMDB call of this thread failed
+/// with one: the write path reports errors as text (lmdb_error), and
+/// Store::write_growing needs to know that this one means "grow (or adopt)
+/// the map and run the write again".
+thread_local int t_map_rc = 0;
+
+std::string lmdb_error(const char* what, int rc) {
+    if (rc == MDB_MAP_FULL || rc == MDB_MAP_RESIZED) t_map_rc = rc;
+    return std::string(what) + ": " + mdb_strerror(rc);
+}
 
 MDB_val val(const std::string& s) { return MDB_val{s.size(), const_cast<char*>(s.data())}; }
 
@@ -353,6 +365,122 @@ std::optional<RrsetView> NodeView::find(dns::RrType type) const noexcept {
     return std::nullopt;
 }
 
+// ------------------------------------------------------------------ map gate
+
+/// A reader's "my snapshot is live" flag, on a cache line of its own so that
+/// setting it per query costs no contention between worker threads.
+struct alignas(64) MapSlot {
+    std::atomic<bool> live{false};
+};
+
+/// Remapping the LMDB environment (mdb_env_set_mapsize) unmaps the pages
+/// every live snapshot of this process points into, so it may only happen
+/// while none is live (LMDB leaves that to the caller). Readers raise their
+/// slot's flag, then check `closed_`; a remapper sets `closed_`, then checks
+/// every flag (both sequentially consistent, so one of them sees the other).
+/// A remapper never blocks a reader for longer than its own check: when a
+/// snapshot is live it opens the gate again and retries later, because the
+/// live snapshot may belong to a zone transfer on a thread that is waiting
+/// at this gate.
+class MapGate {
+public:
+    /// A new slot, listed until drop().
+    std::unique_ptr<MapSlot> add() {
+        auto slot = std::make_unique<MapSlot>();
+        std::lock_guard lock(mu_);
+        slots_.push_back(slot.get());
+        return slot;
+    }
+    void drop(MapSlot* slot) {
+        std::lock_guard lock(mu_);
+        slots_.erase(std::remove(slots_.begin(), slots_.end(), slot), slots_.end());
+    }
+
+    /// A slot raised for one scope (Store::reader's first transaction).
+    class Scope {
+    public:
+        Scope(MapGate& gate, std::atomic<bool>& live) : gate_(gate), live_(live) { enter(); }
+        ~Scope() { leave(); }
+        Scope(const Scope&) = delete;
+        Scope& operator=(const Scope&) = delete;
+        void enter() noexcept { gate_.enter(live_); }
+        void leave() noexcept { MapGate::leave(live_); }
+
+    private:
+        MapGate& gate_;
+        std::atomic<bool>& live_;
+    };
+
+    void enter(std::atomic<bool>& live) noexcept {
+        while (true) {
+            live.store(true);
+            if (!closed_.load()) return;
+            live.store(false);
+            while (closed_.load()) std::this_thread::yield();
+        }
+    }
+    static void leave(std::atomic<bool>& live) noexcept { live.store(false, std::memory_order_release); }
+
+    /// Write transactions of this process that are live (they read through the map too).
+    std::atomic<int> writers{0};
+
+    /// Runs `f` while no snapshot and no write of this process is live;
+    /// false when that did not happen within `patience`.
+    template <typename F>
+    bool exclusive(std::chrono::milliseconds patience, F&& f) {
+        std::lock_guard remapping(remap_mu_);
+        auto deadline = std::chrono::steady_clock::now() + patience;
+        while (true) {
+            {
+                std::lock_guard lock(mu_);
+                closed_.store(true);
+                bool idle = writers.load() == 0;
+                for (const auto& slot : slots_) idle = idle && !slot->live.load();
+                if (idle) {
+                    f();
+                    closed_.store(false);
+                    return true;
+                }
+                closed_.store(false);
+            }
+            if (std::chrono::steady_clock::now() >= deadline) return false;
+            std::this_thread::sleep_for(std::chrono::microseconds(200));
+        }
+    }
+
+private:
+    std::mutex mu_;        ///< guards slots_
+    std::mutex remap_mu_;  ///< one remapper at a time
+    std::vector<MapSlot*> slots_;  ///< owned by the readers
+    std::atomic<bool> closed_{false};
+};
+
+/// How long a remap waits for live snapshots. A writer growing the map waits
+/// for zone transfers in flight (they hold a snapshot for up to their 30 s
+/// deadline); a reader adopting a map another process grew holds up its
+/// worker, so it gives up soon and the query gets SERVFAIL (only while a
+/// transfer's snapshot of the old map is live on this process).
+constexpr std::chrono::milliseconds kWriterPatience{120000};
+constexpr std::chrono::milliseconds kReaderPatience{20};
+
+/// The page count LMDB has used so far times the page size.
+std::size_t used_bytes(MDB_env* env) {
+    MDB_envinfo info{};
+    MDB_stat st{};
+    if (mdb_env_info(env, &info) != 0 || mdb_env_stat(env, &st) != 0) return 0;
+    return (info.me_last_pgno + 1) * st.ms_psize;
+}
+
+/// Bytes a write of `zones` may need, generously: every record's owner and
+/// rdata with per-record and B-tree overhead, twice (page splits, ENT nodes;
+/// the old version's pages stay in use until the commit).
+std::size_t write_estimate(const std::vector<Zone>& zones) {
+    std::size_t bytes = 0;
+    for (const Zone& z : zones)
+        for (const Record& r : z.records) bytes += r.owner.wire_size() + r.rdata.size() + 48;
+    return 2 * bytes + (std::size_t{1} << 20);
+}
+
 // ------------------------------------------------------------------ store
 
 dns::Result<std::unique_ptr<Store>> Store::open(const std::string& path, const Options& options) {
@@ -362,12 +490,13 @@ dns::Result<std::unique_ptr<Store>> Store::open(const std::string& path, const O
     }
     std::unique_ptr<Store> s(new Store());
     s->path_ = path;
+    s->grow_ahead_ = options.grow_ahead;
     int rc = mdb_env_create(&s->env_);
     if (rc != 0) return make_error(lmdb_error("mdb_env_create", rc));
     mdb_env_set_maxdbs(s->env_, 8);
-    mdb_env_set_mapsize(s->env_, options.map_size);
     mdb_env_set_maxreaders(s->env_, options.max_readers);
     // MDB_NOTLS: a read transaction belongs to a Reader object, not to a thread.
+    // No map size before the open: an existing database's own (grown) size is taken.
     unsigned flags = MDB_NOTLS | (options.read_only ? MDB_RDONLY : 0);
     rc = mdb_env_open(s->env_, path.c_str(), flags, 0644);
     if (rc != 0) {
@@ -375,8 +504,17 @@ dns::Result<std::unique_ptr<Store>> Store::open(const std::string& path, const O
         s->env_ = nullptr;
         return make_error(lmdb_error(("cannot open database " + path).c_str(), rc));
     }
+    if (s->map_size() < options.map_size) mdb_env_set_mapsize(s->env_, options.map_size);  // no txn yet
+    if (!options.read_only) {
+        int dead = 0;
+        mdb_reader_check(s->env_, &dead);  // reader slots of killed processes
+    }
     Txn txn;
     rc = txn.begin(s->env_, options.read_only ? MDB_RDONLY : 0);
+    if (rc == MDB_MAP_RESIZED) {  // another process grew it since the open
+        mdb_env_set_mapsize(s->env_, 0);
+        rc = txn.begin(s->env_, options.read_only ? MDB_RDONLY : 0);
+    }
     if (rc != 0) return make_error(lmdb_error("mdb_txn_begin", rc));
     unsigned create = options.read_only ? 0 : MDB_CREATE;
     MDB_dbi d = 0;
@@ -395,8 +533,56 @@ dns::Result<std::unique_ptr<Store>> Store::open(const std::string& path, const O
     return s;
 }
 
+Store::Store() : gate_(std::make_unique<MapGate>()) {}
+
 Store::~Store() {
     if (env_ != nullptr) mdb_env_close(env_);
+}
+
+std::size_t Store::map_size() const noexcept {
+    MDB_envinfo info{};
+    if (mdb_env_info(env_, &info) != 0) return 0;
+    return info.me_mapsize;
+}
+
+int Store::remap(std::size_t size, bool patient) {
+    int rc = 0;
+    if (!gate_->exclusive(patient ? kWriterPatience : kReaderPatience, [&] { rc = mdb_env_set_mapsize(env_, size); }))
+        return MDB_MAP_RESIZED;
+    return rc;
+}
+
+dns::Result<WriteReport> Store::write_growing(std::size_t estimate,
+                                              const std::function<dns::Result<WriteReport>()>& attempt) {
+    if (grow_ahead_) {
+        std::size_t want = used_bytes(env_) + estimate;
+        std::size_t size = map_size();
+        if (size < want) {
+            while (size < want) size *= 2;
+            if (int rc = remap(size, true); rc != 0) return make_error(lmdb_error("growing the map", rc));
+        }
+    }
+    while (true) {
+        t_map_rc = 0;
+        gate_->writers.fetch_add(1);
+        auto report = attempt();
+        gate_->writers.fetch_sub(1);
+        if (report || t_map_rc == 0) return report;
+        // The transaction is gone. MDB_MAP_RESIZED: another process grew the map, adopt its size;
+        // MDB_MAP_FULL: double the map (no fixed ceiling — only a failing mmap ends it). Then again.
+        std::size_t size = t_map_rc == MDB_MAP_RESIZED ? 0 : map_size() * 2;
+        if (int rc = remap(size, true); rc != 0)
+            return make_error(report.error() + "; growing the map to " + std::to_string(size >> 20) +
+                              " MiB failed: " + mdb_strerror(rc));
+    }
+}
+
+dns::Result<WriteReport> Store::write(const std::vector<Zone>& zones, const WriteOptions& options) {
+    return write_growing(write_estimate(zones), [&] { return write_once(zones, options); });
+}
+
+dns::Result<WriteReport> Store::remove(const std::vector<dns::Name>& origins) {
+    return write_growing(0, [&] { return remove_once(origins); });
 }
 
 namespace {
@@ -750,7 +936,7 @@ Status prune_zones(MDB_txn* t, const Dbis& d, const std::vector<dns::Name>& keep
 
 }  // namespace
 
-dns::Result<WriteReport> Store::write(const std::vector<Zone>& zones, const WriteOptions& options) {
+dns::Result<WriteReport> Store::write_once(const std::vector<Zone>& zones, const WriteOptions& options) {
     Txn txn;
     int rc = txn.begin(env_, 0);
     if (rc != 0) return make_error(lmdb_error("mdb_txn_begin", rc));
@@ -778,7 +964,7 @@ dns::Result<WriteReport> Store::write(const std::vector<Zone>& zones, const Writ
     return report;
 }
 
-dns::Result<WriteReport> Store::remove(const std::vector<dns::Name>& origins) {
+dns::Result<WriteReport> Store::remove_once(const std::vector<dns::Name>& origins) {
     Txn txn;
     int rc = txn.begin(env_, 0);
     if (rc != 0) return make_error(lmdb_error("mdb_txn_begin", rc));
@@ -810,12 +996,23 @@ dns::Result<WriteReport> Store::remove(const std::vector<dns::Name>& origins) {
 
 dns::Result<std::unique_ptr<Reader>> Store::reader() {
     std::unique_ptr<Reader> r(new Reader());
+    r->gate_ = gate_.get();
+    r->slot_ = gate_->add();  // owned by the reader, listed in the gate until ~Reader
+    r->store_ = this;
     r->env_ = env_;
     r->nodes_dbi_ = nodes_dbi_;
     r->zones_dbi_ = zones_dbi_;
     r->meta_dbi_ = meta_dbi_;
     r->journal_dbi_ = journal_dbi_;
+    MapGate::Scope live(*gate_, r->slot_->live);
     int rc = mdb_txn_begin(env_, nullptr, MDB_RDONLY, &r->txn_);
+    if (rc == MDB_MAP_RESIZED) {  // another process grew the map
+        live.leave();
+        if ((rc = remap(0, false)) == 0) {
+            live.enter();
+            rc = mdb_txn_begin(env_, nullptr, MDB_RDONLY, &r->txn_);
+        }
+    }
     if (rc != 0) return make_error(lmdb_error("mdb_txn_begin (read)", rc));
     rc = mdb_cursor_open(r->txn_, nodes_dbi_, &r->cursor_);
     if (rc != 0) return make_error(lmdb_error("mdb_cursor_open", rc));
@@ -863,10 +1060,17 @@ dns::Result<Zone> Store::load_zone(const dns::Name& origin) {
 Reader::~Reader() {
     if (cursor_ != nullptr) mdb_cursor_close(cursor_);
     if (txn_ != nullptr) mdb_txn_abort(txn_);
+    if (slot_) {
+        MapGate::leave(slot_->live);
+        gate_->drop(slot_.get());
+    }
 }
 
 Reader::Reader(Reader&& o) noexcept
-    : env_(o.env_),
+    : gate_(o.gate_),
+      slot_(std::move(o.slot_)),
+      store_(o.store_),
+      env_(o.env_),
       txn_(o.txn_),
       cursor_(o.cursor_),
       nodes_dbi_(o.nodes_dbi_),
@@ -887,22 +1091,45 @@ Reader& Reader::operator=(Reader&& o) noexcept {
     return *this;
 }
 
-bool Reader::refresh() noexcept {
+int Reader::renew() noexcept {
     mdb_txn_reset(txn_);  // harmless when already reset
-    if (mdb_txn_renew(txn_) != 0) return false;
-    if (mdb_cursor_renew(txn_, cursor_) != 0) return false;
+    gate_->enter(slot_->live);
+    int rc = mdb_txn_renew(txn_);
+    if (rc == MDB_MAP_RESIZED) {
+        // Another process grew the map beyond ours: adopt its size, with no snapshot of ours live.
+        MapGate::leave(slot_->live);
+        if ((rc = store_->remap(0, false)) != 0) return rc;
+        gate_->enter(slot_->live);
+        rc = mdb_txn_renew(txn_);
+    }
+    if (rc == 0) rc = mdb_cursor_renew(txn_, cursor_);
+    if (rc != 0) {
+        mdb_txn_reset(txn_);
+        MapGate::leave(slot_->live);
+    }
+    return rc;
+}
+
+bool Reader::refresh() noexcept {
+    if (renew() != 0) return false;
     MDB_val k{sizeof(kGenerationKey) - 1, const_cast<char*>(kGenerationKey)};
     MDB_val v;
     std::uint64_t gen = 0;
     if (mdb_get(txn_, meta_dbi_, &k, &v) == 0 && v.mv_size == 8) gen = get_le<std::uint64_t>(as_span(v).data());
     if (gen != generation_) {
-        if (!load_zones()) return false;
+        if (!load_zones()) {
+            release();  // callers do not release a failed refresh
+            return false;
+        }
         generation_ = gen;
     }
     return true;
 }
 
-void Reader::release() noexcept { mdb_txn_reset(txn_); }
+void Reader::release() noexcept {
+    mdb_txn_reset(txn_);
+    MapGate::leave(slot_->live);
+}
 
 bool Reader::load_zones() noexcept {
     try {

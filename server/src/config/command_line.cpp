@@ -39,6 +39,13 @@ const Option kOptions[] = {
      },
      "expected [ORIGIN=]FILE"},
     {"--db", true, [](Config& c, const std::string& v) { return c.database = v, true; }, ""},
+    {"--map-size", true,
+     [](Config& c, const std::string& v) {
+         char* end = nullptr;
+         c.map_size = std::strtoull(v.c_str(), &end, 10);
+         return !v.empty() && *end == '\0' && c.map_size > 0;
+     },
+     "not a number of bytes"},
     {"--threads", true,
      [](Config& c, const std::string& v) { return c.server.threads = static_cast<unsigned>(std::atoi(v.c_str())), true; },
      ""},
@@ -137,6 +144,7 @@ void print_usage(std::FILE* f) {
         "  --zone [ORIGIN=]FILE   YAML or RFC 1035 zone file, repeatable; compiled at start and on reload\n"
         "  --db DIR               LMDB database (from `enumctl compile`, or where --zone files are compiled;\n"
         "                         without it, --zone files go to a private temporary database)\n"
+        "  --map-size BYTES       LMDB map a new database starts with (default 64 MiB; it grows as needed)\n"
         "  --threads N            worker threads (default: one per core)\n"
         "  --stats-listen A:P     Prometheus text endpoint (GET /metrics), e.g. 127.0.0.1:9153\n"
         "  --control PATH         unix socket for `enumctl reload|stats|zones`\n"

@@ -22,6 +22,7 @@ struct Config {
     ServerConfig server;
     std::vector<ZoneSpec> zones;
     std::string database;  ///< LMDB directory; empty with --zone = a private temporary one
+    std::size_t map_size = 0;  ///< --map-size: the LMDB map a new database starts with (0: Store's default)
     bool watch = false;    ///< poll zone files and reload on change
     std::string log_level = "info";
     bool log_json = false;

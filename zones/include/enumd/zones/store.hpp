@@ -17,8 +17,18 @@
 /// One compile is one write transaction: readers see the whole old set of
 /// zones or the whole new set, never a mix; a kill -9 mid-compile leaves the
 /// previous data (LMDB's copy-on-write commit).
+///
+/// The map has no fixed ceiling (PowerDNS's LMDB backend stops at its fixed
+/// size, its issues 11243 and 12901): a new database starts at
+/// Options::map_size, a write that will not fit grows the map first (from an
+/// estimate of its size) and, when LMDB still reports MDB_MAP_FULL, doubles
+/// it and runs the write again. A process whose map another process grew
+/// (MDB_MAP_RESIZED) adopts the new size. Remapping moves the map, so it
+/// happens only while no read snapshot or write of this process is live
+/// (MapGate in store.cpp): readers never see it.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -35,6 +45,9 @@ struct MDB_txn;
 struct MDB_cursor;
 
 namespace enumd::zones {
+
+class MapGate;
+struct MapSlot;
 
 /// Node flags in the packed value.
 namespace node_flags {
@@ -218,7 +231,12 @@ private:
     Reader() = default;
     bool load_zones() noexcept;
     void walk(const ZoneInfo& zone, bool (*cb)(void*, const dns::Name&, NodeView), void* ctx);
+    /// Starts the snapshot inside the map gate, adopting a map grown by another process.
+    int renew() noexcept;
 
+    MapGate* gate_ = nullptr;
+    std::unique_ptr<MapSlot> slot_;  ///< this reader's "snapshot live" flag in the gate (stable across moves)
+    Store* store_ = nullptr;
     MDB_env* env_ = nullptr;
     MDB_txn* txn_ = nullptr;
     MDB_cursor* cursor_ = nullptr;
@@ -240,7 +258,12 @@ class Store {
 public:
     struct Options {
         bool read_only = false;
-        std::size_t map_size = std::size_t{16} << 30;  ///< 16 GiB of address space, sparse
+        /// The map a new database starts with (address space, not memory or disk); an
+        /// existing database keeps its own size when larger. Grows on demand.
+        std::size_t map_size = std::size_t{64} << 20;
+        /// Grow the map before a write from an estimate of the write's size (false: only on
+        /// MDB_MAP_FULL, then doubled and the write run again — tests use it to reach that path).
+        bool grow_ahead = true;
         unsigned max_readers = 256;
         /// Journal entries kept per zone for IXFR (0 = no journal).
         unsigned journal_depth = 16;
@@ -270,9 +293,22 @@ public:
     /// Reads a whole zone back into the model (export, diff, tests).
     dns::Result<Zone> load_zone(const dns::Name& origin);
     [[nodiscard]] const std::string& path() const noexcept { return path_; }
+    /// The current map size in bytes (grows with the data).
+    [[nodiscard]] std::size_t map_size() const noexcept;
 
 private:
-    Store() = default;
+    friend class Reader;
+    Store();
+    /// Runs `attempt` (one write transaction) until it fits the map: grows ahead by
+    /// `estimate` bytes, then doubles the map on MDB_MAP_FULL and runs it again.
+    dns::Result<WriteReport> write_growing(std::size_t estimate, const std::function<dns::Result<WriteReport>()>& attempt);
+    dns::Result<WriteReport> write_once(const std::vector<Zone>& zones, const WriteOptions& options);
+    dns::Result<WriteReport> remove_once(const std::vector<dns::Name>& origins);
+    /// mdb_env_set_mapsize(size) (0: adopt the size another process set) with no snapshot live.
+    int remap(std::size_t size, bool patient);
+
+    std::unique_ptr<MapGate> gate_;
+    bool grow_ahead_ = true;
     MDB_env* env_ = nullptr;
     unsigned nodes_dbi_ = 0;
     unsigned zones_dbi_ = 0;

@@ -1,0 +1,147 @@
+// The LMDB map has no fixed ceiling (store.hpp): writes grow it, readers adopt a map another process grew.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <random>
+#include <string>
+
+#include "enumd/zones/rdata_text.hpp"
+#include "enumd/zones/store.hpp"
+
+using namespace enumd;
+
+namespace {
+
+dns::Name N(const std::string& s) { return *dns::Name::from_text(s); }
+
+zones::Record rec(const std::string& owner, dns::RrType t, const std::string& data) {
+    zones::Record r;
+    r.owner = N(owner);
+    r.type = t;
+    r.ttl = 3600;
+    r.rdata = *zones::rdata_from_text(t, data, N("."));
+    return r;
+}
+
+/// A zone of `numbers` NAPTR numbers, about 200 bytes of database each; `host` marks the version.
+zones::Zone numbers_zone(std::size_t numbers, const std::string& host, std::uint32_t serial) {
+    zones::Zone z;
+    z.origin = N("e164.arpa.");
+    z.records.push_back(rec("e164.arpa.", dns::RrType::SOA,
+                            "ns1.example.net. hostmaster.example.net. " + std::to_string(serial) + " 3600 600 86400 300"));
+    z.records.push_back(rec("e164.arpa.", dns::RrType::NS, "ns1.example.net."));
+    for (std::size_t i = 0; i < numbers; ++i) {
+        std::string digits = std::to_string(61300000000 + i);
+        std::string owner;
+        for (auto it = digits.rbegin(); it != digits.rend(); ++it) owner += std::string(1, *it) + ".";
+        z.records.push_back(rec(owner + "e164.arpa.", dns::RrType::NAPTR,
+                                "10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:" + std::to_string(i) + "@" + host + "!\" ."));
+    }
+    return z;
+}
+
+struct TempDir {
+    std::filesystem::path path;
+    TempDir() {
+        std::random_device rd;
+        path = std::filesystem::temp_directory_path() / ("enumd-growth-" + std::to_string(rd()));
+        std::filesystem::create_directories(path);
+    }
+    ~TempDir() { std::filesystem::remove_all(path); }
+};
+
+/// The NAPTR rdata of the first number, as text ("" when missing).
+std::string first_number(zones::Reader& r) {
+    const zones::ZoneInfo* z = r.find_zone(N("e164.arpa."));
+    if (z == nullptr) return "";
+    auto node = r.get(*z, N("0.0.0.0.0.0.0.0.3.1.6.e164.arpa."));
+    if (!node) return "";
+    auto rs = node->find(dns::RrType::NAPTR);
+    std::size_t off = 0;
+    std::span<const std::uint8_t> rdata;
+    if (!rs || !rs->next(off, rdata)) return "";
+    return zones::rdata_to_text(dns::RrType::NAPTR, {rdata.begin(), rdata.end()});
+}
+
+constexpr std::size_t kTinyMap = std::size_t{1} << 20;
+
+}  // namespace
+
+TEST_CASE("a write larger than the map grows it, ahead from an estimate or on MDB_MAP_FULL", "[store]") {
+    struct Case {
+        const char* name;
+        bool grow_ahead;
+    };
+    const Case cases[] = {{"grown ahead", true}, {"grown on MDB_MAP_FULL, the write run again", false}};
+    for (const auto& c : cases) {
+        INFO(c.name);
+        TempDir dir;
+        zones::Store::Options options;
+        options.map_size = kTinyMap;
+        options.grow_ahead = c.grow_ahead;
+        auto store = zones::Store::open(dir.path.string(), options);
+        REQUIRE(store.ok());
+        CHECK((*store)->map_size() == kTinyMap);
+        auto reader = (*store)->reader();
+        REQUIRE(reader.ok());
+        // 20,000 numbers need several MiB: the map doubles a few times (or grows once, ahead).
+        auto report = (*store)->write({numbers_zone(20000, "new.example.net", 2)});
+        REQUIRE(report.ok());
+        CHECK(report->zones.at(0).records == 20002);
+        CHECK((*store)->map_size() >= 4 * kTinyMap);
+        REQUIRE((*reader)->refresh());
+        CHECK(first_number(**reader) == "10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:0@new.example.net!\" .");
+        (*reader)->release();
+        // The grown size stays with the database: a later open starts from it.
+        std::size_t grown = (*store)->map_size();
+        reader->reset();
+        store->reset();
+        auto again = zones::Store::open(dir.path.string(), options);
+        REQUIRE(again.ok());
+        CHECK((*again)->map_size() == grown);
+    }
+}
+
+TEST_CASE("a reader adopts a map that another process grew (MDB_MAP_RESIZED)", "[store]") {
+    TempDir dir;
+    zones::Store::Options options;
+    options.map_size = kTinyMap;
+    auto store = zones::Store::open(dir.path.string(), options);
+    REQUIRE(store.ok());
+    REQUIRE((*store)->write({numbers_zone(10, "old.example.net", 1)}).ok());
+    auto reader = (*store)->reader();
+    REQUIRE(reader.ok());
+    REQUIRE((*reader)->refresh());
+    CHECK(first_number(**reader) == "10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:0@old.example.net!\" .");
+    (*reader)->release();
+    std::size_t before = (*store)->map_size();
+
+    // Another process (a fork with its own environment, as `enumctl compile` beside enumd) grows the map.
+    pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        auto other = zones::Store::open(dir.path.string(), options);
+        bool ok = other.ok() && (*other)->write({numbers_zone(20000, "new.example.net", 2)}).ok() &&
+                  (*other)->map_size() > before;
+        ::_exit(ok ? 0 : 1);
+    }
+    int status = 0;
+    REQUIRE(::waitpid(pid, &status, 0) == pid);
+    REQUIRE(WIFEXITED(status));
+    REQUIRE(WEXITSTATUS(status) == 0);
+
+    CHECK((*store)->map_size() == before);  // not adopted until a transaction needs it
+    REQUIRE((*reader)->refresh());
+    CHECK(first_number(**reader) == "10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:0@new.example.net!\" .");
+    (*reader)->release();
+    CHECK((*store)->map_size() > before);
+    // A new reader and a write of this process work on the adopted map too.
+    auto second = (*store)->reader();
+    REQUIRE(second.ok());
+    REQUIRE((*store)->write({numbers_zone(10, "third.example.net", 3)}).ok());
+    REQUIRE((*second)->refresh());
+    CHECK(first_number(**second) == "10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:0@third.example.net!\" .");
+    (*second)->release();
+}
