@@ -11,6 +11,7 @@
 #include <cstring>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string_view>
 #include <thread>
@@ -113,6 +114,10 @@ struct BuildRrset {
     /// The zone's records in input order, then (finish_rrset) sorted by
     /// rdata with repeats removed.
     std::vector<const Record*> records;
+    /// A NAPTR RRset that is exactly a route set's expansion: its instance in
+    /// the zone's RouteTable and the routing number (else -1).
+    int instance = -1;
+    std::string_view rn;
 };
 
 /// An RRset is a set (RFC 2181 §5): a record given twice is stored once —
@@ -143,10 +148,24 @@ struct BuildNode {
 
 std::string pack_node(const BuildNode& n, const std::vector<std::uint8_t>* soa_override) {
     std::string out;
-    out.push_back(static_cast<char>(n.flags));
-    out.push_back(static_cast<char>(std::min<std::size_t>(n.rrsets.size(), 255)));
+    auto naptr = n.rrsets.find(static_cast<std::uint16_t>(dns::RrType::NAPTR));
+    const BuildRrset* routed = naptr != n.rrsets.end() && naptr->second.instance >= 0 ? &naptr->second : nullptr;
+    std::uint8_t flags = n.flags;
+    if (routed != nullptr) flags |= node_flags::kRouted | (routed->rn.empty() ? 0 : node_flags::kRouteRn);
+    out.push_back(static_cast<char>(flags));
+    std::size_t stored = n.rrsets.size() - (routed != nullptr ? 1 : 0);
+    out.push_back(static_cast<char>(std::min<std::size_t>(stored, 255)));
+    if (routed != nullptr) {
+        // Per routed number only this: the route instance and the rn (issue 10, route sets).
+        put_le(out, static_cast<std::uint16_t>(routed->instance));
+        if (!routed->rn.empty()) {
+            out.push_back(static_cast<char>(routed->rn.size()));
+            out += routed->rn;
+        }
+    }
     std::size_t written = 0;
     for (const auto& [type, rs] : n.rrsets) {
+        if (&rs == routed) continue;
         if (++written > 255) break;
         put_le(out, type);
         put_le(out, static_cast<std::uint16_t>(rs.records.size()));
@@ -166,6 +185,66 @@ std::string pack_node(const BuildNode& n, const std::vector<std::uint8_t>* soa_o
     }
     return out;
 }
+
+/// Builds a zone's RouteTable while its RRsets are finished: a NAPTR RRset
+/// whose records all came from one route set with one rn, and which the
+/// set's expansion gives back record for record in stored order, becomes a
+/// reference to an instance (route set, TTL). Anything else — a set merged
+/// with typed records, repeats removed, an order that depends on the rn — is
+/// stored as records, so a reference never changes an answer.
+class RouteTableBuilder {
+public:
+    explicit RouteTableBuilder(const std::vector<Route>& routes) : routes_(routes) {}
+
+    void assign(BuildRrset& rs) {
+        const RouteRef& ref = rs.records.front()->route;
+        if (ref.route == 0 || ref.route > routes_.size()) return;
+        for (const Record* r : rs.records) {
+            if (!(r->route == ref)) return;
+        }
+        const Route& route = routes_[ref.route - 1];
+        if (rs.records.size() != route.records.size()) return;
+        std::string_view rn = ref.rn_digits();
+        auto key = std::pair{ref.route, rs.ttl};
+        auto it = index_.find(key);
+        if (it == index_.end()) {
+            if (table_.instances.size() >= 0xFFFF) return;  // a u16 in the node
+            RouteInstance inst;
+            inst.ttl = rs.ttl;
+            inst.records = in_stored_order(route, rn);
+            it = index_.emplace(key, static_cast<int>(table_.instances.size())).first;
+            table_.instances.push_back(std::move(inst));
+        }
+        const RouteInstance& inst = table_.instances[static_cast<std::size_t>(it->second)];
+        for (std::size_t i = 0; i < inst.records.size(); ++i) {
+            std::size_t n = expand_route_naptr(inst.records[i], rn, scratch_);
+            const auto& want = rs.records[i]->rdata;
+            if (n == 0 || n != want.size() || std::memcmp(scratch_.data(), want.data(), n) != 0) return;
+        }
+        rs.instance = it->second;
+        rs.rn = rn;
+    }
+    [[nodiscard]] const RouteTable& table() const noexcept { return table_; }
+
+private:
+    /// The route's records in the order finish_rrset stores their expansion (by rdata).
+    std::vector<RouteNaptr> in_stored_order(const Route& route, std::string_view rn) {
+        std::vector<std::pair<std::vector<std::uint8_t>, std::size_t>> keyed;
+        for (std::size_t i = 0; i < route.records.size(); ++i) {
+            std::size_t n = expand_route_naptr(route.records[i], rn, scratch_);
+            keyed.emplace_back(std::vector<std::uint8_t>(scratch_.begin(), scratch_.begin() + static_cast<long>(n)), i);
+        }
+        std::sort(keyed.begin(), keyed.end());
+        std::vector<RouteNaptr> out;
+        for (const auto& [bytes, i] : keyed) out.push_back(route.records[i]);
+        return out;
+    }
+
+    const std::vector<Route>& routes_;
+    RouteTable table_;
+    std::map<std::pair<std::uint16_t, std::uint32_t>, int> index_;
+    RouteScratch scratch_{};
+};
 
 class Txn {
 public:
@@ -203,6 +282,27 @@ int delete_prefix(MDB_txn* txn, MDB_dbi dbi, const std::string& prefix) {
         if (rc == EINVAL) rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
     }
     mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+/// Key of a zone version's route sets in "meta" (store.hpp).
+std::string routes_key(std::uint32_t id) { return "routes" + id_prefix(id); }
+
+/// The route sets of zone version `id` (none: null).
+std::shared_ptr<const RouteTable> read_routes(MDB_txn* t, MDB_dbi meta, std::uint32_t id) {
+    std::string key = routes_key(id);
+    MDB_val k = val(key);
+    MDB_val v;
+    if (mdb_get(t, meta, &k, &v) != 0) return nullptr;
+    auto table = decode_route_table(as_span(v));
+    if (!table) return nullptr;
+    return std::make_shared<const RouteTable>(std::move(*table));
+}
+
+int delete_routes(MDB_txn* t, MDB_dbi meta, std::uint32_t id) {
+    std::string key = routes_key(id);
+    MDB_val k = val(key);
+    int rc = mdb_del(t, meta, &k, nullptr);
     return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
@@ -272,10 +372,18 @@ struct JournalBuilder {
             if (type == static_cast<std::uint16_t>(dns::RrType::SOA)) continue;
             const auto& [o, n] = pair;
             std::vector<std::span<const std::uint8_t>> olds;
+            std::vector<std::vector<std::uint8_t>> expanded;  // a route set's rdatas share one scratch
             if (o) {
                 std::size_t off = 0;
                 std::span<const std::uint8_t> rd;
-                while (o->next(off, rd)) olds.push_back(rd);
+                expanded.reserve(o->route != nullptr ? o->count : 0);
+                while (o->next(off, rd)) {
+                    if (o->route != nullptr) {
+                        expanded.emplace_back(rd.begin(), rd.end());
+                        rd = expanded.back();
+                    }
+                    olds.push_back(rd);
+                }
             }
             std::vector<std::span<const std::uint8_t>> news;
             if (n != nullptr) {
@@ -334,6 +442,15 @@ bool JournalView::next(std::size_t& offset, JournalRecord& out) const noexcept {
 }
 
 bool RrsetView::next(std::size_t& offset, std::span<const std::uint8_t>& rdata) const noexcept {
+    if (route != nullptr) {
+        // A route set: record `offset` of the templates, with this node's rn.
+        if (scratch == nullptr || offset >= route->records.size()) return false;
+        std::size_t n = expand_route_naptr(route->records[offset], rn, *scratch);
+        if (n == 0) return false;  // the store checked every stored reference expands
+        rdata = std::span<const std::uint8_t>(scratch->data(), n);
+        ++offset;
+        return true;
+    }
     if (offset + 2 > body.size()) return false;
     std::size_t len = get_le<std::uint16_t>(body.data() + offset);
     if (offset + 2 + len > body.size()) return false;
@@ -342,25 +459,74 @@ bool RrsetView::next(std::size_t& offset, std::span<const std::uint8_t>& rdata) 
     return true;
 }
 
+std::size_t NodeView::header_size() const noexcept {
+    if (blob_.size() < 2 || (blob_[0] & node_flags::kRouted) == 0) return 2;
+    if ((blob_[0] & node_flags::kRouteRn) == 0) return 4;
+    return blob_.size() < 5 ? 5 : 5 + std::size_t{blob_[4]};
+}
+
+bool NodeView::route_rrset(RrsetView& out) const noexcept {
+    if (routes_ == nullptr || (blob_[0] & node_flags::kRouted) == 0) return false;
+    std::size_t instance = get_le<std::uint16_t>(blob_.data() + 2);
+    if (instance >= routes_->instances.size()) return false;
+    const RouteInstance& inst = routes_->instances[instance];
+    out.type = dns::RrType::NAPTR;
+    out.ttl = inst.ttl;
+    out.count = static_cast<std::uint16_t>(inst.records.size());
+    out.body = {};
+    out.route = &inst;
+    out.rn = (blob_[0] & node_flags::kRouteRn) != 0
+                 ? std::string_view(reinterpret_cast<const char*>(blob_.data() + 5), blob_[4])
+                 : std::string_view();
+    out.scratch = scratch_;
+    return true;
+}
+
+namespace {
+/// High bit of a NodeView iteration offset: the route set was visited.
+constexpr std::size_t kRouteVisited = std::size_t{1} << (8 * sizeof(std::size_t) - 1);
+}  // namespace
+
 bool NodeView::next(std::size_t& offset, RrsetView& out) const noexcept {
-    if (offset == 0) offset = 2;
-    if (offset + 12 > blob_.size()) return false;
-    const std::uint8_t* p = blob_.data() + offset;
+    if (!valid()) return false;
+    std::size_t visited = offset & kRouteVisited;
+    std::size_t pos = offset & ~kRouteVisited;
+    if (pos == 0) pos = header_size();
+    if ((blob_[0] & node_flags::kRouted) != 0 && visited == 0) {
+        // The route set (NAPTR) comes where the expanded node would have it: in type order.
+        bool stored_first = pos + 12 <= blob_.size() &&
+                            get_le<std::uint16_t>(blob_.data() + pos) < static_cast<std::uint16_t>(dns::RrType::NAPTR);
+        if (!stored_first) {
+            visited = kRouteVisited;
+            offset = pos | visited;
+            if (route_rrset(out)) return true;
+        }
+    }
+    if (pos + 12 > blob_.size()) return false;
+    const std::uint8_t* p = blob_.data() + pos;
     out.type = static_cast<dns::RrType>(get_le<std::uint16_t>(p));
     out.count = get_le<std::uint16_t>(p + 2);
     out.ttl = get_le<std::uint32_t>(p + 4);
     std::size_t len = get_le<std::uint32_t>(p + 8);
-    if (offset + 12 + len > blob_.size()) return false;
-    out.body = blob_.subspan(offset + 12, len);
-    offset += 12 + len;
+    if (pos + 12 + len > blob_.size()) return false;
+    out.body = blob_.subspan(pos + 12, len);
+    out.route = nullptr;
+    out.rn = {};
+    out.scratch = nullptr;
+    offset = (pos + 12 + len) | visited;
     return true;
 }
 
 std::optional<RrsetView> NodeView::find(dns::RrType type) const noexcept {
+    if (type == dns::RrType::NAPTR && valid() && (blob_[0] & node_flags::kRouted) != 0) {
+        RrsetView rs;
+        if (route_rrset(rs)) return rs;
+        return std::nullopt;
+    }
     std::size_t off = 0;
     RrsetView rs;
     while (next(off, rs)) {
-        if (rs.type == type) return rs;
+        if (rs.type == type && rs.route == nullptr) return rs;
     }
     return std::nullopt;
 }
@@ -631,6 +797,7 @@ struct BuiltZone {
     const std::vector<std::uint8_t>* soa_rdata = nullptr;  ///< the apex SOA
     std::uint64_t records = 0;                             ///< after de-duplication
     std::uint64_t hash = 0;                                ///< content, SOA serial excluded
+    RouteTable routes;                                     ///< route sets the nodes refer to
 };
 
 /// Every ancestor of a node up to the apex exists: the empty non-terminals
@@ -704,15 +871,18 @@ dns::Result<BuiltZone> build_zone(const Zone& zone, const std::string& origin_ke
             return make_error(r.loc.to_text() + ": owner " + r.owner.to_text() + " is too long to store");
         b.nodes[key].rrsets[static_cast<std::uint16_t>(r.type)].records.push_back(&r);
     }
+    RouteTableBuilder routes(zone.routes);
     for (auto& [key, node] : b.nodes) {
         for (auto& [type, rs] : node.rrsets) {
             b.records += finish_rrset(rs);
+            if (type == static_cast<std::uint16_t>(dns::RrType::NAPTR) && !zone.routes.empty()) routes.assign(rs);
             // The apex SOA given last wins (validation allows only one).
             if (type == static_cast<std::uint16_t>(dns::RrType::SOA) && key.empty())
                 b.soa_rdata = &(*std::max_element(rs.records.begin(), rs.records.end(), std::less<>()))->rdata;
         }
     }
     if (b.soa_rdata == nullptr) return make_error(zone.loc.to_text() + ": zone " + zone.origin.to_text() + " has no SOA");
+    b.routes = routes.table();
     b.nodes[""];  // apex always exists
     add_empty_non_terminals(b.nodes);
     b.hash = flag_and_hash(b.nodes);
@@ -721,9 +891,12 @@ dns::Result<BuiltZone> build_zone(const Zone& zone, const std::string& origin_ke
 
 /// The record difference between the stored version `old_id` and `nodes`,
 /// walking both in key order; `old_soa` gets the stored apex SOA rdata.
-int diff_with_stored(MDB_txn* t, MDB_dbi nodes_dbi, std::uint32_t old_id, const std::string& origin_key,
+int diff_with_stored(MDB_txn* t, const Dbis& d, std::uint32_t old_id, const std::string& origin_key,
                      const std::map<std::string, BuildNode>& nodes, JournalBuilder& jb,
                      std::vector<std::uint8_t>& old_soa) {
+    const MDB_dbi nodes_dbi = d.nodes;
+    std::shared_ptr<const RouteTable> old_routes = read_routes(t, d.meta, old_id);
+    auto scratch = std::make_unique<RouteScratch>();
     std::string oprefix = id_prefix(old_id);
     MDB_cursor* oc = nullptr;
     if (int rc = mdb_cursor_open(t, nodes_dbi, &oc); rc != 0) return rc;
@@ -740,7 +913,7 @@ int diff_with_stored(MDB_txn* t, MDB_dbi nodes_dbi, std::uint32_t old_id, const 
         full = origin_key;
         full += cmp <= 0 ? std::string(okey) : nit->first;
         auto owner = dns::Name::from_lookup_key(as_span(full));
-        NodeView onode(as_span(ov));
+        NodeView onode(as_span(ov), old_routes.get(), scratch.get());
         if (cmp <= 0 && okey.empty()) {
             if (auto o = onode.find(dns::RrType::SOA)) {
                 std::size_t off = 0;
@@ -791,7 +964,7 @@ int update_journal(MDB_txn* t, const Dbis& d, const JournalLimits& limits, const
     JournalBuilder jb;
     jb.limit = limits.max_records;
     std::vector<std::uint8_t> old_soa;
-    if (int rc = diff_with_stored(t, d.nodes, old->id, origin_key, nodes, jb, old_soa); rc != 0) return rc;
+    if (int rc = diff_with_stored(t, d, old->id, origin_key, nodes, jb, old_soa); rc != 0) return rc;
     if (jb.overflow || old_soa.empty()) return delete_prefix(t, d.journal, jprefix);
     std::uint32_t soa_ttl = nodes.at("").rrsets.at(static_cast<std::uint16_t>(dns::RrType::SOA)).ttl;
     std::string entry;
@@ -881,9 +1054,19 @@ dns::Result<WriteReport::PerZone> write_zone(MDB_txn* t, const Dbis& d, const Jo
     // Fresh id per write, then the old id's range is deleted, all inside this one transaction.
     auto id = static_cast<std::uint32_t>(next_id++);
     if (auto e = put_nodes(t, d.nodes, id, nodes, zone.auto_serial ? &soa_new : nullptr)) return *e;
+    if (!built->routes.instances.empty()) {
+        // Once per zone version: the route sets its nodes refer to.
+        std::string rk = routes_key(id);
+        std::string rv = encode_route_table(built->routes);
+        MDB_val k = val(rk);
+        MDB_val v = val(rv);
+        if (int rc = mdb_put(t, d.meta, &k, &v, 0); rc != 0) return make_error(lmdb_error("writing route sets", rc));
+    }
     if (old) {
         if (int rc = delete_prefix(t, d.nodes, id_prefix(old->id)); rc != 0)
             return make_error(lmdb_error("deleting old zone data", rc));
+        if (int rc = delete_routes(t, d.meta, old->id); rc != 0)
+            return make_error(lmdb_error("deleting old route sets", rc));
     }
 
     ZoneMeta meta;
@@ -921,6 +1104,7 @@ Status prune_zones(MDB_txn* t, const Dbis& d, const std::vector<dns::Name>& keep
     mdb_cursor_close(cur);
     for (const auto& [key, m] : stale) {
         if (int rc = delete_prefix(t, d.nodes, id_prefix(m.id)); rc != 0) return make_error(lmdb_error("prune", rc));
+        if (int rc = delete_routes(t, d.meta, m.id); rc != 0) return make_error(lmdb_error("prune", rc));
         if (d.journal != 0) {
             if (int rc = delete_prefix(t, d.journal, journal_prefix(key)); rc != 0)
                 return make_error(lmdb_error("prune journal", rc));
@@ -978,6 +1162,7 @@ dns::Result<WriteReport> Store::remove_once(const std::vector<dns::Name>& origin
         ZoneMeta m;
         if (!decode_meta(as_span(v), m)) continue;
         if ((rc = delete_prefix(txn.get(), nodes_dbi_, id_prefix(m.id))) != 0) return make_error(lmdb_error("remove", rc));
+        if ((rc = delete_routes(txn.get(), meta_dbi_, m.id)) != 0) return make_error(lmdb_error("remove", rc));
         if (journal_dbi_ != 0 && (rc = delete_prefix(txn.get(), journal_dbi_, journal_prefix(key))) != 0)
             return make_error(lmdb_error("remove journal", rc));
         mdb_del(txn.get(), zones_dbi_, &k, nullptr);
@@ -1078,7 +1263,8 @@ Reader::Reader(Reader&& o) noexcept
       meta_dbi_(o.meta_dbi_),
       journal_dbi_(o.journal_dbi_),
       generation_(o.generation_),
-      zones_(std::move(o.zones_)) {
+      zones_(std::move(o.zones_)),
+      scratch_(std::move(o.scratch_)) {
     o.txn_ = nullptr;
     o.cursor_ = nullptr;
 }
@@ -1144,6 +1330,7 @@ bool Reader::load_zones() noexcept {
             auto name = dns::Name::from_lookup_key(as_span(zi.origin_key));
             if (!name || !decode_meta(as_span(v), zi.meta)) continue;
             zi.origin = *name;
+            zi.routes = read_routes(txn_, meta_dbi_, zi.meta.id);
             zs.push_back(std::move(zi));
         }
         mdb_cursor_close(cur);
@@ -1178,7 +1365,7 @@ std::optional<NodeView> Reader::get(const ZoneInfo& zone, const dns::Name& name)
     MDB_val k{4 + rel, key.data()};
     MDB_val v;
     if (mdb_get(txn_, nodes_dbi_, &k, &v) != 0) return std::nullopt;
-    return NodeView(as_span(v));
+    return NodeView(as_span(v), zone.routes.get(), scratch_.get());
 }
 
 Lookup Reader::lookup(const ZoneInfo& zone, const dns::Name& qname) noexcept {
@@ -1211,7 +1398,7 @@ Lookup Reader::lookup(const ZoneInfo& zone, const dns::Name& qname) noexcept {
     bool exact = rc == 0 && k.mv_size == 4 + rel && std::memcmp(k.mv_data, key.data(), 4 + rel) == 0;
     NodeView node;
     if (exact) {
-        node = NodeView(as_span(v));
+        node = NodeView(as_span(v), zone.routes.get(), scratch_.get());
     } else {
         // With every empty non-terminal stored, the closest encloser is the
         // longer common ancestor of the qname with its neighbours in key order.
@@ -1220,7 +1407,7 @@ Lookup Reader::lookup(const ZoneInfo& zone, const dns::Name& qname) noexcept {
         if (rc == 0 && same_zone(k)) ce_rel_labels = std::max(ce_rel_labels, dns::common_key_labels(qrel, rel_of(k)));
         std::size_t plen = dns::key_prefix_length(qrel, ce_rel_labels);
         MDB_val ck{4 + plen, key.data()};
-        if (mdb_get(txn_, nodes_dbi_, &ck, &v) == 0) node = NodeView(as_span(v));
+        if (mdb_get(txn_, nodes_dbi_, &ck, &v) == 0) node = NodeView(as_span(v), zone.routes.get(), scratch_.get());
     }
 
     std::uint8_t fl = node.flags();
@@ -1267,7 +1454,7 @@ void Reader::walk(const ZoneInfo& zone, bool (*cb)(void*, const dns::Name&, Node
         full.append(static_cast<const char*>(k.mv_data) + 4, k.mv_size - 4);
         auto name = dns::Name::from_lookup_key(as_span(full));
         if (!name) continue;
-        if (!cb(ctx, *name, NodeView(as_span(v)))) break;
+        if (!cb(ctx, *name, NodeView(as_span(v), zone.routes.get(), scratch_.get()))) break;
     }
     mdb_cursor_close(cur);
 }
@@ -1281,7 +1468,13 @@ Reader::NodeIterator::~NodeIterator() {
 }
 
 Reader::NodeIterator::NodeIterator(NodeIterator&& o) noexcept
-    : cursor_(o.cursor_), id_(o.id_), origin_key_(std::move(o.origin_key_)), started_(o.started_), done_(o.done_) {
+    : cursor_(o.cursor_),
+      id_(o.id_),
+      origin_key_(std::move(o.origin_key_)),
+      routes_(std::move(o.routes_)),
+      scratch_(o.scratch_),
+      started_(o.started_),
+      done_(o.done_) {
     o.cursor_ = nullptr;
 }
 
@@ -1291,6 +1484,8 @@ Reader::NodeIterator& Reader::NodeIterator::operator=(NodeIterator&& o) noexcept
         cursor_ = o.cursor_;
         id_ = o.id_;
         origin_key_ = std::move(o.origin_key_);
+        routes_ = std::move(o.routes_);
+        scratch_ = o.scratch_;
         started_ = o.started_;
         done_ = o.done_;
         o.cursor_ = nullptr;
@@ -1321,7 +1516,7 @@ bool Reader::NodeIterator::next(dns::Name& owner, NodeView& node) noexcept {
         auto name = dns::Name::from_lookup_key({full.data(), olen + k.mv_size - 4});
         if (!name) continue;
         owner = *name;
-        node = NodeView(as_span(v));
+        node = NodeView(as_span(v), routes_.get(), scratch_);
         return true;
     }
     done_ = true;
@@ -1333,6 +1528,8 @@ Reader::NodeIterator Reader::iterate(const ZoneInfo& zone) {
     if (mdb_cursor_open(txn_, nodes_dbi_, &it.cursor_) != 0) it.cursor_ = nullptr;
     it.id_ = zone.meta.id;
     it.origin_key_ = zone.origin_key;
+    it.routes_ = zone.routes;
+    it.scratch_ = scratch_.get();
     return it;
 }
 

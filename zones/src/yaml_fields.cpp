@@ -158,7 +158,7 @@ bool FieldReader::expect_list(const ytree::Node& n, std::string_view what) {
 
 void FieldReader::add(const dns::Name& owner, RrType type, std::uint32_t ttl, std::vector<std::uint8_t> rdata,
                       const SourceLoc& where, bool generated) {
-    s_.records.push_back(Record{owner, type, ttl, std::move(rdata), where, generated});
+    s_.records.push_back(Record{owner, type, ttl, std::move(rdata), where, generated, {}});
 }
 
 }  // namespace enumd::zones::yaml

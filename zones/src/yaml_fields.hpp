@@ -29,6 +29,7 @@ struct ZoneState {
     std::uint32_t ttl = 3600;
     std::vector<Record> records;
     std::vector<PrefixRange> ranges;
+    std::vector<Route> routes;  ///< `routes:` (yaml_numbers.cpp)
 };
 
 /// "a, b, c" for the list of keys a mapping may hold.

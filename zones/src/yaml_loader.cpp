@@ -24,7 +24,7 @@ namespace {
 namespace fs = std::filesystem;
 using dns::RrType;
 
-const std::vector<std::string_view> kTopKeys = {"origin",  "ttl",     "soa",   "ns",        "include",
+const std::vector<std::string_view> kTopKeys = {"origin",  "ttl",     "soa",   "ns",        "include", "routes",
                                                 "numbers", "records", "plmns", "sip_pools", "sip_domains"};
 const std::vector<std::string_view> kContentKeys = {"include", "numbers",   "records",
                                                     "plmns",   "sip_pools", "sip_domains"};
@@ -141,12 +141,15 @@ class Loader : StateHolder, yaml::FieldReader {
         } else {
             s_.diags.error(start, "the zone file has no 'ns' list");
         }
+        // Route sets first: numbers anywhere in the zone (includes too) refer to them.
+        if (root["routes"]) numbers_.routes(root["routes"]);
         content(root);
         services_.resolve_domains();
         expand_ranges(s_.records, s_.ranges, s_.diags);
         Zone z;
         z.origin = s_.origin;
         z.records = std::move(s_.records);
+        z.routes = std::move(s_.routes);
         z.auto_serial = auto_serial_;
         z.loc = zone_loc_;
         return z;

@@ -1,16 +1,164 @@
 #include "yaml_numbers.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include "enumd/numbering/e164.hpp"
 #include "enumd/numbering/enumservice.hpp"
 #include "enumd/numbering/subst_expr.hpp"
 #include "enumd/zones/naptr.hpp"
+#include "enumd/zones/route.hpp"
 
 namespace enumd::zones::yaml {
 
 using dns::RrType;
 
+namespace {
+
+constexpr std::string_view kRnPlaceholder = "{rn}";
+
+/// Replaces every `{rn}` with kRnMarker; returns how many there were.
+std::size_t mark_rn(std::string& text) {
+    std::size_t n = 0;
+    for (auto at = text.find(kRnPlaceholder); at != std::string::npos; at = text.find(kRnPlaceholder, at + 1)) {
+        text.replace(at, kRnPlaceholder.size(), 1, kRnMarker);
+        ++n;
+    }
+    return n;
+}
+
+/// The first `{word}` that is not a placeholder of a route's uri, if any.
+std::optional<std::string> unknown_placeholder(std::string_view uri) {
+    for (auto open = uri.find('{'); open != std::string_view::npos; open = uri.find('{', open + 1)) {
+        auto close = uri.find('}', open);
+        if (close == std::string_view::npos) return std::nullopt;
+        std::string_view word = uri.substr(open, close - open + 1);
+        if (word != "{number}" && word != "{digits}" && word != kRnPlaceholder) return std::string(word);
+    }
+    return std::nullopt;
+}
+
+bool good_route_name(std::string_view name) {
+    if (name.empty() || name.size() > 64) return false;
+    return std::all_of(name.begin(), name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == '.';
+    });
+}
+
+}  // namespace
+
+void NumberReader::routes(const ytree::Node& m) {
+    if (!m.IsMap()) {
+        error(m, "'routes' must be a mapping of route names to NAPTR entries, not " + kind(m));
+        return;
+    }
+    for (const auto& [key, value] : m.map()) {
+        if (!key.IsScalar() || !good_route_name(key.Scalar())) {
+            error(key, "a route name is 1 to 64 letters, digits, '-', '_' or '.'");
+            continue;
+        }
+        const std::string& name = key.Scalar();
+        if (route_index_.count(name) != 0) {
+            error(key, "route '" + name + "' is defined twice");
+            continue;
+        }
+        Route route;
+        route.name = name;
+        route.loc = loc(key);
+        bool ok = !value.IsNull();
+        if (!ok) error(key, "route '" + name + "' has no NAPTR entries");
+        for (const auto& entry : value.IsNull() ? std::vector<ytree::Node>{} : list_or_one(value)) {
+            std::uint32_t ttl = s_.ttl;
+            bool has_ttl = false;
+            auto x = naptr_fields(entry, ttl, true, has_ttl);
+            if (!x) {
+                ok = false;
+                continue;
+            }
+            RouteNaptr r{x->order,
+                         x->preference,
+                         x->flags,
+                         x->service,
+                         x->regexp,
+                         x->replacement,
+                         has_ttl ? std::optional<std::uint32_t>(ttl) : std::nullopt};
+            // Checked once here with a sample rn, not at every number that uses the route.
+            auto sample = expand_route_naptr(r, "1");
+            std::optional<Naptr> decoded = sample ? decode_naptr(*sample) : std::nullopt;
+            if (!decoded) {
+                error(entry, "route '" + name + "': " + (sample ? std::string("malformed NAPTR") : sample.error()));
+                ok = false;
+                continue;
+            }
+            for (const auto& problem : check_naptr(*decoded)) {
+                error(entry, "route '" + name + "': " + problem);
+                ok = false;
+            }
+            route.records.push_back(std::move(r));
+        }
+        if (route.records.empty()) ok = false;
+        if (!ok || s_.routes.size() >= 0xFFFE) {
+            route_index_.emplace(name, 0);  // known, so its numbers do not also say "unknown route"
+            continue;
+        }
+        s_.routes.push_back(std::move(route));
+        route_index_.emplace(name, static_cast<std::uint16_t>(s_.routes.size()));
+    }
+}
+
+bool NumberReader::routed_records(const ytree::Node& e, const dns::Name& owner, std::uint32_t ttl,
+                                  std::vector<Record>& out) {
+    const ytree::Node& rn_node = e["rn"];
+    auto name = get_string(e["route"], "route");
+    if (!name) return false;
+    auto it = route_index_.find(*name);
+    if (it == route_index_.end()) {
+        error(e["route"], "unknown route '" + *name + "' (routes are defined under the top-level 'routes')");
+        return false;
+    }
+    if (it->second == 0) return false;  // the route's own errors are reported where it is defined
+    const Route& route = s_.routes[it->second - 1];
+    RouteRef ref;
+    ref.route = it->second;
+    if (rn_node) {
+        auto text = get_string(rn_node, "rn");
+        if (!text) return false;
+        numbering::NumberText rn;
+        if (auto bad = numbering::parse_number(*text, rn)) {
+            error(rn_node, "rn: " + bad->message);
+            return false;
+        }
+        if (rn.prefix) {
+            error(rn_node, "rn is one routing number (RFC 4694 §4), not a range");
+            return false;
+        }
+        ref.rn_length = static_cast<std::uint8_t>(rn.digits.size());
+        std::copy(rn.digits.begin(), rn.digits.end(), ref.rn.begin());
+    }
+    if (route.uses_rn() && !rn_node) {
+        error(e["route"], "route '" + *name + "' has {rn}: this number needs 'rn' (its routing number)");
+        return false;
+    }
+    if (!route.uses_rn() && rn_node) {
+        error(rn_node, "route '" + *name + "' has no {rn}: this 'rn' would not be used");
+        return false;
+    }
+    bool ok = true;
+    for (const RouteNaptr& t : route.records) {
+        auto rdata = expand_route_naptr(t, ref.rn_digits());
+        if (!rdata) {
+            error(rn_node, "route '" + *name + "' with this rn: " + rdata.error());
+            ok = false;
+            continue;
+        }
+        out.push_back(
+            Record{owner, RrType::NAPTR, t.ttl.value_or(ttl), std::move(*rdata), loc(e["route"]), false, ref});
+    }
+    return ok;
+}
+
 void NumberReader::number(const ytree::Node& e) {
-    if (!check_map(e, "a number entry", {"number", "naptr", "ttl"})) return;
+    if (!check_map(e, "a number entry", {"number", "naptr", "route", "rn", "ttl"})) return;
     if (!e["number"]) {
         error(e, "number entry without 'number'");
         return;
@@ -41,14 +189,27 @@ void NumberReader::number(const ytree::Node& e) {
         return;
     }
     std::uint32_t ttl = ttl_or(e, s_.ttl);
-    if (!e["naptr"] || e["naptr"].IsNull()) {
-        error(e, "number " + pretty + " has no 'naptr'");
-        return;
-    }
+    const bool has_naptr = e["naptr"] && !e["naptr"].IsNull();
     std::vector<Record> recs;
-    for (const auto& entry : list_or_one(e["naptr"])) {
-        auto r = naptr_entry(entry, ttl);
-        if (r) recs.push_back(Record{*owner, RrType::NAPTR, r->first, std::move(r->second), loc(entry), false});
+    if (e["route"]) {
+        if (e["naptr"]) {
+            error(e["naptr"], "number " + pretty + " has 'route' and 'naptr': give one of them");
+            return;
+        }
+        if (!routed_records(e, *owner, ttl, recs)) return;
+    } else if (e["rn"]) {
+        error(e["rn"], "'rn' (a routing number) is for numbers with 'route'; write it into the NAPTR otherwise");
+        return;
+    } else if (!has_naptr) {
+        error(e, "number " + pretty + " has no 'naptr' (or 'route')");
+        return;
+    } else {
+        for (const auto& entry : list_or_one(e["naptr"])) {
+            auto r = naptr_entry(entry, ttl);
+            if (r)
+                recs.push_back(
+                    Record{*owner, RrType::NAPTR, r->first, std::move(r->second), loc(entry), false, RouteRef{}});
+        }
     }
     if (num.prefix) {
         s_.ranges.push_back(PrefixRange{*owner, std::move(recs), loc(nn)});
@@ -59,6 +220,19 @@ void NumberReader::number(const ytree::Node& e) {
 
 std::optional<std::pair<std::uint32_t, std::vector<std::uint8_t>>> NumberReader::naptr_entry(const ytree::Node& n,
                                                                                              std::uint32_t ttl) {
+    bool has_ttl = false;
+    auto x = naptr_fields(n, ttl, false, has_ttl);
+    if (!x) return std::nullopt;
+    auto wire = encode_naptr(*x);
+    if (!wire) {
+        error(n, wire.error());
+        return std::nullopt;
+    }
+    return std::pair{ttl, std::move(*wire)};
+}
+
+std::optional<Naptr> NumberReader::naptr_fields(const ytree::Node& n, std::uint32_t& ttl, bool in_route,
+                                                bool& has_ttl) {
     Naptr x;
     std::optional<std::string> uri;
     if (n.IsScalar()) {
@@ -126,32 +300,51 @@ std::optional<std::pair<std::uint32_t, std::vector<std::uint8_t>>> NumberReader:
             error(n, "a naptr entry needs 'uri' (the shorthand) or 'service' with 'regexp' or 'replacement'");
             ok = false;
         }
+        for (const char* field : {"flags", "service"}) {
+            if (n[field] && n[field].IsScalar() && n[field].Scalar().find(kRnPlaceholder) != std::string::npos) {
+                error(n[field], "{rn} goes into 'uri' or 'regexp' of a route, not into '" + std::string(field) + "'");
+                ok = false;
+            }
+        }
+        has_ttl = static_cast<bool>(n["ttl"]);
         ttl = ttl_or(n, ttl);
         if (!ok) return std::nullopt;
     }
+    const ytree::Node& where = n.IsMap() ? (uri ? n["uri"] : n["regexp"]) : n;
+    std::string& text = uri ? *uri : x.regexp;
+    if (text.find(kRnPlaceholder) != std::string::npos && !in_route) {
+        error(where,
+              "{rn} (a routing number) is a placeholder of route sets: define the NAPTRs under 'routes' and "
+              "give the number 'route' and 'rn'");
+        return std::nullopt;
+    }
+    if (in_route && uri) {
+        if (auto bad = unknown_placeholder(*uri)) {
+            error(where,
+                  "unknown placeholder " + *bad + " in a route; the placeholders are {number}, {digits} and {rn}");
+            return std::nullopt;
+        }
+    }
+    std::string service_uri = uri ? *uri : std::string();
+    if (in_route) mark_rn(text);
     if (uri) {
         auto re = numbering::subst_expr_for_uri(*uri);
         if (!re) {
-            error(n.IsMap() ? n["uri"] : n, re.error());
+            error(where, re.error());
             return std::nullopt;
         }
         x.regexp = *re;
         if (x.service.empty()) {
-            auto svc = numbering::service_for_uri(*uri);
+            auto svc = numbering::service_for_uri(service_uri);
             if (!svc) {
-                error(n.IsMap() ? n["uri"] : n,
-                      "no enumservice is known for the scheme of '" + *uri + "'; give 'service' (e.g. E2U+sip)");
+                error(where,
+                      "no enumservice is known for the scheme of '" + service_uri + "'; give 'service' (e.g. E2U+sip)");
                 return std::nullopt;
             }
             x.service = *svc;
         }
     }
-    auto wire = encode_naptr(x);
-    if (!wire) {
-        error(n, wire.error());
-        return std::nullopt;
-    }
-    return std::pair{ttl, std::move(*wire)};
+    return x;
 }
 
 }  // namespace enumd::zones::yaml

@@ -2,7 +2,10 @@
 /// The `numbers` section of a YAML zone: E.164 numbers and prefix ranges as
 /// people write them, each with its NAPTRs (a URI shorthand or the RFC 3403
 /// fields). Numbers become records in the zone state; prefixes become
-/// ranges, expanded once the whole zone is read (ranges.hpp).
+/// ranges, expanded once the whole zone is read (ranges.hpp). `routes`
+/// (named NAPTR sets with a `{rn}` placeholder) are read first; a number
+/// with `route:` gets the route's records, marked with the route (RouteRef)
+/// so the store can keep a reference instead (route.hpp).
 
 #include <cstdint>
 #include <optional>
@@ -11,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "enumd/zones/naptr.hpp"
 #include "yaml_fields.hpp"
 
 namespace enumd::zones::yaml {
@@ -18,6 +22,8 @@ namespace enumd::zones::yaml {
 class NumberReader : FieldReader {
    public:
     using FieldReader::FieldReader;
+    /// The top-level `routes` mapping: name → NAPTR entry or list of them.
+    void routes(const ytree::Node& m);
     /// One entry of `numbers`.
     void number(const ytree::Node& e);
 
@@ -25,8 +31,15 @@ class NumberReader : FieldReader {
     /// One NAPTR entry: a URI string, a mapping with `uri`, or the full fields.
     std::optional<std::pair<std::uint32_t, std::vector<std::uint8_t>>> naptr_entry(const ytree::Node& n,
                                                                                    std::uint32_t ttl);
+    /// The fields of a NAPTR entry; in a route (`in_route`) `{rn}` becomes kRnMarker
+    /// and `has_ttl` says whether the entry gave its own `ttl`.
+    std::optional<Naptr> naptr_fields(const ytree::Node& n, std::uint32_t& ttl, bool in_route, bool& has_ttl);
+    /// The records of `route:` for one number (or range) at `owner`; false on an error.
+    bool routed_records(const ytree::Node& e, const dns::Name& owner, std::uint32_t ttl, std::vector<Record>& out);
 
     std::unordered_map<std::string, SourceLoc> numbers_seen_;
+    /// Route name → 1 + index into ZoneState::routes; 0 for a route with errors.
+    std::unordered_map<std::string, std::uint16_t> route_index_;
 };
 
 }  // namespace enumd::zones::yaml

@@ -11,6 +11,7 @@
 #include "enumd/server/answer.hpp"
 #include "enumd/zones/rdata_text.hpp"
 #include "enumd/zones/store.hpp"
+#include "enumd/zones/yaml_loader.hpp"
 
 // Counts heap allocations so a test can prove the query path makes none.
 // NOLINT: GCC cannot see that new and delete here are a matched malloc/free pair.
@@ -383,4 +384,125 @@ TEST_CASE("DNAME substitution longer than 255 octets is YXDOMAIN", "[answer]") {
     CHECK(p.h.rcode() == 6);  // RFC 6672 §2.2
     REQUIRE(p.answer.size() == 1);
     CHECK(p.answer[0].type == dns::RrType::DNAME);
+}
+
+namespace {
+
+/// A zone with route sets (zones/README.md "Route sets"), and the same zone
+/// with the references dropped: the records a secondary or Knot would serve.
+std::vector<zones::Zone> routed_zone(bool keep_routes) {
+    const std::string text =
+        "origin: e164.arpa.\n"
+        "soa: {mname: ns1.example.net., rname: hostmaster.example.net., serial: 1}\n"
+        "ns: [ns1.example.net.]\n"
+        "routes:\n"
+        "  telstra: [{uri: \"sip:{number}@sip.telstra.example\", order: 10},\n"
+        "            {uri: \"sip:{number}@backup.telstra.example\", order: 20}]\n"
+        "  optus-pstn: {uri: \"tel:{number};npdi;rn={rn}\", service: \"E2U+pstn:tel\"}\n"
+        "  pool: [{service: SIP+D2U, flags: s, regexp: '', replacement: _sip._udp.sip, order: 1},\n"
+        "         {uri: \"sip:{digits};rn={rn}@a.example\", order: 2}]\n"
+        "  big: [" + [] {
+            std::string list;
+            for (int i = 0; i < 40; ++i)
+                list += std::string(i ? ", " : "") + "{uri: \"sip:{number}@host" + std::to_string(i) +
+                        ".a-rather-long-domain-name.example\", order: " + std::to_string(i) + "}";
+            return list;
+        }() + "]\n"
+        "numbers:\n"
+        "  - {number: \"+61 3 5550 0911\", route: telstra}\n"
+        "  - {number: \"+61355500912\", route: optus-pstn, rn: \"+61400001234\", ttl: 120}\n"
+        "  - {number: \"+61355500913\", route: pool, rn: \"+61400001235\"}\n"
+        "  - {number: \"+61355500914\", route: big}\n"
+        "  - {number: \"+61255502*\", route: telstra}\n"
+        "  - {number: \"+61255502345\", route: optus-pstn, rn: \"+61400000001\"}\n"
+        "records:\n"
+        "  - {name: 1.1.9.0.0.5.5.5.3.1.6, type: TXT, data: '\"hello\"'}\n"
+        "  - {name: _sip._udp.sip, type: SRV, data: 10 10 5060 proxy.sip}\n"
+        "  - {name: proxy.sip, type: A, data: 192.0.2.7}\n";
+    zones::Diagnostics d;
+    auto z = zones::load_yaml_zone_text(text, "routed.yaml", d);
+    REQUIRE(z);
+    REQUIRE_FALSE(d.has_errors());
+    if (!keep_routes) {
+        z->routes.clear();
+        for (auto& r : z->records) r.route = zones::RouteRef{};
+    }
+    return {*z};
+}
+
+}  // namespace
+
+TEST_CASE("a routed zone answers byte for byte as its expanded records", "[answer][routes]") {
+    Fixture routed(routed_zone(true));
+    Fixture plain(routed_zone(false));
+    std::vector<std::pair<std::string, dns::RrType>> asks = {
+        {"1.1.9.0.0.5.5.5.3.1.6.e164.arpa.", dns::RrType::NAPTR},  // route + a typed TXT beside it
+        {"1.1.9.0.0.5.5.5.3.1.6.e164.arpa.", dns::RrType::ANY},    // RFC 8482: the first RRset in type order
+        {"1.1.9.0.0.5.5.5.3.1.6.e164.arpa.", dns::RrType::TXT},
+        {"1.1.9.0.0.5.5.5.3.1.6.e164.arpa.", dns::RrType::A},  // NODATA
+        {"2.1.9.0.0.5.5.5.3.1.6.e164.arpa.", dns::RrType::NAPTR},
+        {"2.1.9.0.0.5.5.5.3.1.6.e164.arpa.", dns::RrType::ANY},
+        {"3.1.9.0.0.5.5.5.3.1.6.e164.arpa.", dns::RrType::NAPTR},  // "s" → SRV + A additional
+        {"4.1.9.0.0.5.5.5.3.1.6.e164.arpa.", dns::RrType::NAPTR},  // 40 records: TC over plain UDP
+        {"7.7.7.2.0.5.5.5.2.1.6.e164.arpa.", dns::RrType::NAPTR},  // the range's wildcard
+        {"3.2.0.5.5.5.2.1.6.e164.arpa.", dns::RrType::NAPTR},      // a generated copy at an ENT
+        {"9.4.3.2.0.5.5.5.2.1.6.e164.arpa.", dns::RrType::NAPTR},  // the * child of an ENT
+        {"5.4.3.2.0.5.5.5.2.1.6.e164.arpa.", dns::RrType::NAPTR},  // the exception
+        {"1.5.4.3.2.0.5.5.5.2.1.6.e164.arpa.", dns::RrType::NAPTR},  // below the exception: the range
+        {"9.9.9.9.e164.arpa.", dns::RrType::NAPTR},                // NXDOMAIN
+        {"5.5.5.3.1.6.e164.arpa.", dns::RrType::NAPTR},            // ENT: NODATA
+    };
+    std::array<std::uint8_t, 65535> a{};
+    std::array<std::uint8_t, 65535> b{};
+    for (const auto& [name, type] : asks) {
+        for (bool edns : {true, false}) {
+            for (auto transport : {server::Transport::Udp, server::Transport::Tcp}) {
+                INFO(name << " " << dns::to_text(type) << " edns=" << edns
+                          << " tcp=" << (transport == server::Transport::Tcp));
+                auto q = make_query(name, type, edns);
+                REQUIRE(routed.reader->refresh());
+                REQUIRE(plain.reader->refresh());
+                auto ra = server::answer_query(*routed.reader, q, a, transport, {});
+                auto rb = server::answer_query(*plain.reader, q, b, transport, {});
+                routed.reader->release();
+                plain.reader->release();
+                REQUIRE(ra.size > 0);
+                CHECK(std::vector<std::uint8_t>(a.begin(), a.begin() + static_cast<long>(ra.size)) ==
+                      std::vector<std::uint8_t>(b.begin(), b.begin() + static_cast<long>(rb.size)));
+            }
+        }
+    }
+    // The big route truncates over plain UDP and fits over TCP.
+    auto q = make_query("4.1.9.0.0.5.5.5.3.1.6.e164.arpa.", dns::RrType::NAPTR, false);
+    REQUIRE(routed.reader->refresh());
+    CHECK(server::answer_query(*routed.reader, q, a, server::Transport::Udp, {}).truncated);
+    CHECK(parse(std::span<const std::uint8_t>(a.data(),
+                                              server::answer_query(*routed.reader, q, a, server::Transport::Tcp, {}).size))
+              .answer.size() == 40);
+    routed.reader->release();
+}
+
+TEST_CASE("answering from route sets makes no heap allocation", "[answer][routes]") {
+    Fixture f(routed_zone(true));
+    std::array<std::uint8_t, 65535> out{};
+    std::vector<std::vector<std::uint8_t>> queries = {
+        make_query("1.1.9.0.0.5.5.5.3.1.6.e164.arpa.", dns::RrType::NAPTR),
+        make_query("2.1.9.0.0.5.5.5.3.1.6.e164.arpa.", dns::RrType::NAPTR),
+        make_query("3.1.9.0.0.5.5.5.3.1.6.e164.arpa.", dns::RrType::NAPTR),
+        make_query("4.1.9.0.0.5.5.5.3.1.6.e164.arpa.", dns::RrType::NAPTR, false),
+        make_query("7.7.7.2.0.5.5.5.2.1.6.e164.arpa.", dns::RrType::NAPTR),
+        make_query("2.1.9.0.0.5.5.5.3.1.6.e164.arpa.", dns::RrType::ANY),
+    };
+    REQUIRE(f.reader->refresh());  // first refresh loads the zone table and its route sets (allocates, once)
+    f.reader->release();
+    long before = g_allocations.load();
+    for (int round = 0; round < 100; ++round) {
+        for (const auto& q : queries) {
+            REQUIRE(f.reader->refresh());
+            auto res = server::answer_query(*f.reader, q, out, server::Transport::Udp, {});
+            f.reader->release();
+            REQUIRE(res.size > 0);
+        }
+    }
+    CHECK(g_allocations.load() - before == 0);
 }

@@ -19,7 +19,7 @@ Name N(const char* s) {
 Record R(const char* owner, RrType type, std::uint32_t ttl, const char* data) {
     auto rd = rdata_from_text(type, data, N("e164.arpa."));
     REQUIRE(rd.ok());
-    return Record{N(owner), type, ttl, *rd, {}, false};
+    return Record{N(owner), type, ttl, *rd, {}, false, {}};
 }
 
 const char* kSoa = "ns1.example.net. h.example.net. 1 7200 3600 1209600 300";

@@ -44,7 +44,7 @@ Name N(const char* s) {
 Record R(const char* owner, RrType type, std::uint32_t ttl, const char* data, const Name& origin) {
     auto rd = rdata_from_text(type, data, origin);
     REQUIRE(rd.ok());
-    return Record{N(owner), type, ttl, *rd, {}, false};
+    return Record{N(owner), type, ttl, *rd, {}, false, {}};
 }
 
 using RrTuple = std::tuple<std::string, std::uint16_t, std::uint32_t, std::vector<std::uint8_t>>;

@@ -103,9 +103,9 @@ TEST_CASE("Nested ranges: the innermost range wins, the outer one fills the name
 TEST_CASE("Ranges leave raw wildcards alone and refuse to define the same wildcard", "[ranges]") {
     std::vector<Record> records;
     Name star = *Name::from_text("*.1.6.e164.arpa.");
-    records.push_back(Record{star, RrType::TXT, 60, {1, 'x'}, SourceLoc{"t", 1, 1}, false});
+    records.push_back(Record{star, RrType::TXT, 60, {1, 'x'}, SourceLoc{"t", 1, 1}, false, {}});
     PrefixRange range{*Name::from_text("1.6.e164.arpa."),
-                      {Record{Name{}, RrType::TXT, 60, {1, 'y'}, SourceLoc{"t", 2, 1}, false}},
+                      {Record{Name{}, RrType::TXT, 60, {1, 'y'}, SourceLoc{"t", 2, 1}, false, {}}},
                       SourceLoc{"t", 2, 3}};
     Diagnostics d;
     expand_ranges(records, {range}, d);

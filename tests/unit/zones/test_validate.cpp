@@ -104,13 +104,14 @@ TEST_CASE("The model is validated whatever format it came from", "[validate][err
     z.loc = SourceLoc{"z.zone", 1, 0};
     Soa soa{*Name::from_text("ns1.example.net."), *Name::from_text("h.example.net."), 1, 2, 3, 4, 5};
     z.records.push_back(Record{*Name::from_text("www.example.net."), RrType::SOA, 60, encode_soa(soa),
-                               SourceLoc{"z.zone", 3, 0}, false});
+                               SourceLoc{"z.zone", 3, 0}, false, {}});
     z.records.push_back(Record{*Name::from_text("www.example.net."),
                                RrType::A,
                                0x80000000U,
                                {192, 0, 2, 1},
                                SourceLoc{"z.zone", 4, 0},
-                               false});
+                               false,
+                               {}});
     Diagnostics d;
     validate_zone(z, d);
     CHECK(texts(d) == std::vector<std::string>{

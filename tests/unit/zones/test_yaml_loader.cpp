@@ -229,7 +229,7 @@ TEST_CASE("YAML syntax and schema errors point at file:line:column", "[yaml][err
         {"ttl: 2147483648\n", "t.yaml:4:6: error: ", "ttl 2147483648 is out of range (RFC 2181 §8)"},
         {"numbers: {a: 1}\n", "t.yaml:4:10: error: ", "numbers must be a list, not a mapping"},
         {"numbers:\n  - {number: \"+61355500911\", naptr: sip:a@b.example, colour: red}\n",
-         "t.yaml:5:54: error: ", "unknown key 'colour' in a number entry; known keys: number, naptr, ttl"},
+         "t.yaml:5:54: error: ", "unknown key 'colour' in a number entry; known keys: number, naptr, route, rn, ttl"},
         {"numbers:\n  - {number: [1], naptr: sip:a@b.example}\n",
          "t.yaml:5:14: error: ", "number must be text, not a list"},
         {"numbers:\n  - {number: \"+61355500911\"}\n", "t.yaml:5:5: error: ", "number +61355500911 has no 'naptr'"},

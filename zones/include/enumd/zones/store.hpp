@@ -5,7 +5,9 @@
 /// one cursor seek (Knot's reversed-label keys, Unbound's packed RRsets).
 ///
 /// Layout (named databases):
-///  - "meta":  "generation" → u64, bumped by every write.
+///  - "meta":  "generation" → u64, bumped by every write; "routes" + u32 zone
+///             id (BE) → the zone's route sets (RouteTable, route.hpp), when
+///             it has any.
 ///  - "zones": origin lookup key → ZoneMeta (id, serial, content hash, counts).
 ///  - "nodes": u32 zone id (big-endian) + owner lookup key relative to the
 ///             origin → packed node (see NodeView). Empty non-terminals are
@@ -27,6 +29,7 @@
 /// happens only while no read snapshot or write of this process is live
 /// (MapGate in store.cpp): readers never see it.
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -39,6 +42,7 @@
 #include "enumd/dns/result.hpp"
 #include "enumd/dns/types.hpp"
 #include "enumd/zones/model.hpp"
+#include "enumd/zones/route.hpp"
 
 struct MDB_env;
 struct MDB_txn;
@@ -55,35 +59,60 @@ inline constexpr std::uint8_t kApex = 0x01;
 inline constexpr std::uint8_t kDelegation = 0x02;  ///< NS below the apex: a zone cut
 inline constexpr std::uint8_t kOccluded = 0x04;    ///< below a zone cut (glue only)
 inline constexpr std::uint8_t kWildcardChild = 0x08;  ///< "*.<this>" exists
+inline constexpr std::uint8_t kRouted = 0x10;         ///< the NAPTR RRset is a route set reference
+inline constexpr std::uint8_t kRouteRn = 0x20;        ///< ... with a routing number
 }  // namespace node_flags
+
+/// Room for one rdata expanded from a route set (one per Reader).
+using RouteScratch = std::array<std::uint8_t, kMaxNaptrRdata>;
 
 /// One RRset inside a packed node. Iterate rdatas with `next`.
 struct RrsetView {
     dns::RrType type = dns::RrType::A;
     std::uint32_t ttl = 0;
     std::uint16_t count = 0;
-    std::span<const std::uint8_t> body;  ///< count × (u16 rdlen LE, rdata)
+    std::span<const std::uint8_t> body;  ///< count × (u16 rdlen LE, rdata); empty for a route set
+    /// A route set: its records are built from these templates with `rn`,
+    /// one at a time, into `scratch` — such an rdata stays valid until the
+    /// next `next` on any route set read through the same Reader.
+    const RouteInstance* route = nullptr;
+    std::string_view rn;
+    RouteScratch* scratch = nullptr;
 
     /// Iterates the rdatas: `offset` starts at 0; returns false at the end.
     bool next(std::size_t& offset, std::span<const std::uint8_t>& rdata) const noexcept;
 };
 
-/// A packed node: u8 flags, u8 rrset count, then per RRset:
+/// A packed node: u8 flags, u8 count of stored RRsets; when flags has
+/// kRouted, u16 route instance (index into the zone's RouteTable) and, with
+/// kRouteRn, u8 length + the routing number's digits; then per stored RRset:
 /// u16 type, u16 count, u32 ttl, u32 body length, body (all little-endian).
+/// The route set is the node's NAPTR RRset: iteration yields it in type
+/// order among the stored ones, so readers see the node as if expanded.
 class NodeView {
 public:
     NodeView() = default;
     explicit NodeView(std::span<const std::uint8_t> blob) noexcept : blob_(blob) {}
-    [[nodiscard]] bool valid() const noexcept { return blob_.size() >= 2; }
+    /// A node of a zone with route sets: `routes` and `scratch` outlive the view.
+    NodeView(std::span<const std::uint8_t> blob, const RouteTable* routes, RouteScratch* scratch) noexcept
+        : blob_(blob), routes_(routes), scratch_(scratch) {}
+    [[nodiscard]] bool valid() const noexcept { return blob_.size() >= 2 && blob_.size() >= header_size(); }
     [[nodiscard]] std::uint8_t flags() const noexcept { return valid() ? blob_[0] : 0; }
-    [[nodiscard]] std::size_t rrset_count() const noexcept { return valid() ? blob_[1] : 0; }
+    [[nodiscard]] std::size_t rrset_count() const noexcept {
+        return valid() ? blob_[1] + ((blob_[0] & node_flags::kRouted) != 0 ? 1 : 0) : 0;
+    }
     [[nodiscard]] bool empty() const noexcept { return rrset_count() == 0; }
     [[nodiscard]] std::optional<RrsetView> find(dns::RrType type) const noexcept;
-    /// Iterates RRsets: `offset` starts at 0.
+    /// Iterates RRsets in type order: `offset` starts at 0.
     bool next(std::size_t& offset, RrsetView& out) const noexcept;
 
 private:
+    [[nodiscard]] std::size_t header_size() const noexcept;
+    bool route_rrset(RrsetView& out) const noexcept;
+
     std::span<const std::uint8_t> blob_;
+    const RouteTable* routes_ = nullptr;
+    RouteScratch* scratch_ = nullptr;
 };
 
 struct ZoneMeta {
@@ -100,6 +129,7 @@ struct ZoneInfo {
     dns::Name origin;
     std::string origin_key;  ///< lookup key of the origin
     ZoneMeta meta;
+    std::shared_ptr<const RouteTable> routes;  ///< the zone's route sets (none: null)
 };
 
 struct WriteOptions {
@@ -217,6 +247,8 @@ public:
         MDB_cursor* cursor_ = nullptr;
         std::uint32_t id_ = 0;
         std::string origin_key_;
+        std::shared_ptr<const RouteTable> routes_;
+        RouteScratch* scratch_ = nullptr;
         bool started_ = false;
         bool done_ = false;
     };
@@ -246,6 +278,8 @@ private:
     unsigned journal_dbi_ = 0;
     std::uint64_t generation_ = ~0ULL;
     std::vector<ZoneInfo> zones_;  // longest origin first
+    /// Where route sets are expanded (heap-held so views survive a move of the Reader).
+    std::unique_ptr<RouteScratch> scratch_ = std::make_unique<RouteScratch>();
 };
 
 template <typename F>
