@@ -141,6 +141,9 @@ struct Parser {
         std::vector<std::size_t> line_starts{0};
         for (std::size_t i = 0; i < text.size(); ++i)
             if (text[i] == '\n') line_starts.push_back(i + 1);
+        // At most one record per line: one allocation instead of a copy of every record per doubling
+        // (a Record is several hundred bytes; the copies were a third of a large compile's CPU).
+        records.reserve(records.size() + line_starts.size());
         auto line_of = [&](std::size_t off) {
             return static_cast<int>(std::upper_bound(line_starts.begin(), line_starts.end(), off) -
                                     line_starts.begin());
@@ -449,14 +452,13 @@ std::vector<Zone> load_rfc1035(const std::string& path, const std::optional<dns:
         return {};
     }
     if (soa == nullptr) diags.error({path, 0, 0}, "zone " + zone.origin.to_text() + " has no SOA record");
-    zone.records.reserve(records.size());
-    for (auto& r : records) {
-        if (!r.owner.is_subdomain_of(zone.origin)) {
-            diags.error(r.loc, "owner " + r.owner.to_text() + " is outside the zone " + zone.origin.to_text());
-            continue;
-        }
-        zone.records.push_back(std::move(r));
-    }
+    // The records move into the zone as one vector (no copy of each); those outside it are errors.
+    std::erase_if(records, [&](const Record& r) {
+        if (r.owner.is_subdomain_of(zone.origin)) return false;
+        diags.error(r.loc, "owner " + r.owner.to_text() + " is outside the zone " + zone.origin.to_text());
+        return true;
+    });
+    zone.records = std::move(records);
     merge_duplicates(zone, diags);
     std::vector<Zone> out;
     out.push_back(std::move(zone));
