@@ -1,6 +1,8 @@
 // enumd: authoritative DNS for ENUM and 3GPP names (server/README.md: what lives where).
+#include <chrono>
 #include <cstdio>
 #include <exception>
+#include <optional>
 
 #include "daemon/database.hpp"
 #include "daemon/zone_compiler.hpp"
@@ -49,6 +51,18 @@ int main(int argc, char** argv) try {
     cfg.database = db.path();
     zones::Store::Options store_options;
     if (cfg.map_size != 0) store_options.map_size = cfg.map_size;
+    // The first compile runs in a child process, before any thread and before this process opens the
+    // database: its memory (several times the zone text) goes with the child (server/README.md, "Start").
+    std::optional<zones::WriteReport> first;
+    auto t0 = std::chrono::steady_clock::now();
+    if (!cfg.zones.empty()) {
+        try {
+            first = daemon::compile_in_child(cfg, store_options);
+        } catch (const std::exception& e) {  // zones with errors keep enumd from starting; --db data stays untouched
+            std::fprintf(stderr, "%s\nenumd: zones have errors, not starting\n", e.what());
+            return 1;
+        }
+    }
     auto store = zones::Store::open(cfg.database, store_options);
     if (!store) {
         log(LogLevel::Error, "database " + cfg.database, "cannot open", {{"reason", store.error()}});
@@ -57,12 +71,7 @@ int main(int argc, char** argv) try {
     xfr::Service xfr_service(cfg.xfr, **store);  // transfers out, NOTIFY, secondary zones; outlives the server
     cfg.server.xfr = &xfr_service;
     daemon::ZoneCompiler compile(cfg, **store, xfr_service);
-    try {
-        compile();  // zones with errors keep enumd from starting; old data in --db stays untouched
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "%s\nenumd: zones have errors, not starting\n", e.what());
-        return 1;
-    }
+    if (first) compile.written(*first, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     Server server(cfg.server, **store, compile);
     try {
         server.start();

@@ -1,7 +1,14 @@
 #include "daemon/zone_compiler.hpp"
 
+#include <malloc.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
+#include <sstream>
 #include <stdexcept>
 
 #include "enumd/server/log.hpp"
@@ -15,13 +22,63 @@ std::string join_diagnostics(const zones::Diagnostics& d) {
     return s;
 }
 
+// The child's answer on the pipe: "ok\n" and one line per zone ("Z origin serial changed records nodes
+// previous|-") and per removed zone ("R origin"), or "error\n" and the diagnostics.
+std::string encode_report(const zones::WriteReport& report) {
+    std::string out = "ok\n";
+    for (const auto& z : report.zones) {
+        out += "Z " + z.origin.to_text() + " " + std::to_string(z.serial) + " " + (z.changed ? "1" : "0") + " " +
+               std::to_string(z.records) + " " + std::to_string(z.nodes) + " " +
+               (z.previous_serial ? std::to_string(*z.previous_serial) : "-") + "\n";
+    }
+    for (const auto& r : report.removed) out += "R " + r.to_text() + "\n";
+    return out;
+}
+
+zones::WriteReport decode_report(const std::string& text) {
+    zones::WriteReport report;
+    std::istringstream in(text);
+    std::string line;
+    std::getline(in, line);  // "ok"
+    while (std::getline(in, line)) {
+        std::istringstream f(line);
+        std::string kind;
+        std::string origin;
+        f >> kind >> origin;
+        auto name = dns::Name::from_text(origin);
+        if (!name) throw std::runtime_error("compile process: bad report line '" + line + "'");
+        if (kind == "R") {
+            report.removed.push_back(*name);
+            continue;
+        }
+        zones::WriteReport::PerZone z;
+        z.origin = *name;
+        std::string changed;
+        std::string previous;
+        f >> z.serial >> changed >> z.records >> z.nodes >> previous;
+        if (!f) throw std::runtime_error("compile process: bad report line '" + line + "'");
+        z.changed = changed == "1";
+        if (previous != "-") z.previous_serial = static_cast<std::uint32_t>(std::stoul(previous));
+        report.zones.push_back(std::move(z));
+    }
+    return report;
+}
+
+void write_all(int fd, const std::string& s) {
+    std::size_t done = 0;
+    while (done < s.size()) {
+        ssize_t n = ::write(fd, s.data() + done, s.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return;
+        done += static_cast<std::size_t>(n);
+    }
+}
+
 }  // namespace
 
-std::string ZoneCompiler::operator()() const {
-    if (cfg_.zones.empty()) return "database " + cfg_.database + " re-read";
+zones::WriteReport compile_zones(const Config& cfg, zones::Store& store) {
     zones::Diagnostics d;
-    auto t0 = std::chrono::steady_clock::now();
-    std::vector<zones::Zone> loaded = zones::load_zone_sources(cfg_.zones, d);
+    std::vector<zones::Zone> loaded = zones::load_zone_sources(cfg.zones, d);
     for (const auto& item : d.items) {
         if (item.severity == zones::Diagnostic::Severity::Warning)
             log(LogLevel::Warn, item.loc.to_text(), "zone warning", {{"message", item.message}});
@@ -29,21 +86,86 @@ std::string ZoneCompiler::operator()() const {
     if (d.has_errors()) throw std::runtime_error(join_diagnostics(d));
     zones::WriteOptions opts;
     opts.prune_others = true;
-    for (const auto& s : cfg_.xfr.secondaries) opts.keep.push_back(s.origin);  // filled by transfers
-    auto report = store_.write(loaded, opts);
+    for (const auto& s : cfg.xfr.secondaries) opts.keep.push_back(s.origin);  // filled by transfers
+    auto report = store.write(loaded, opts);
     if (!report) throw std::runtime_error(report.error());
-    xfr_.zones_written(*report);
-    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return std::move(*report);
+}
+
+zones::WriteReport compile_in_child(const Config& cfg, const zones::Store::Options& options) {
+    int fds[2];
+    if (::pipe(fds) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+    std::fflush(nullptr);  // nothing buffered is written twice
+    pid_t pid = ::fork();
+    if (pid < 0) {
+        ::close(fds[0]);
+        ::close(fds[1]);
+        throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+    }
+    if (pid == 0) {
+        ::close(fds[0]);
+        std::string answer;
+        int code = 0;
+        try {
+            auto store = zones::Store::open(cfg.database, options);
+            if (!store) throw std::runtime_error("cannot open database " + cfg.database + ": " + store.error());
+            answer = encode_report(compile_zones(cfg, **store));
+        } catch (const std::exception& e) {
+            answer = std::string("error\n") + e.what();
+            code = 1;
+        }
+        write_all(fds[1], answer);
+        std::fflush(nullptr);
+        ::_exit(code);  // no atexit handlers or static destructors of the parent's state
+    }
+    ::close(fds[1]);
+    std::string text;
+    char buf[65536];
+    while (true) {
+        ssize_t n = ::read(fds[0], buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        text.append(buf, static_cast<std::size_t>(n));
+    }
+    ::close(fds[0]);
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (WIFSIGNALED(status))
+        throw std::runtime_error("the compile process died of signal " + std::to_string(WTERMSIG(status)));
+    if (text.rfind("ok\n", 0) == 0) return decode_report(text);
+    if (text.rfind("error\n", 0) == 0) throw std::runtime_error(text.substr(6));
+    throw std::runtime_error("the compile process ended without an answer");
+}
+
+std::string ZoneCompiler::written(const zones::WriteReport& report, double seconds) const {
+    xfr_.zones_written(report);
     std::string summary;
-    for (const auto& z : report->zones) {
+    for (const auto& z : report.zones) {
         log(LogLevel::Info, "zone " + z.origin.to_text(), z.changed ? "compiled" : "unchanged",
             {{"records", std::to_string(z.records)}, {"serial", std::to_string(z.serial)}});
         summary += (summary.empty() ? "" : ", ") + z.origin.to_text() + " serial " + std::to_string(z.serial) +
                    (z.changed ? "" : " (unchanged)");
     }
     char t[32];
-    std::snprintf(t, sizeof t, "%.3f", secs);
+    std::snprintf(t, sizeof t, "%.3f", seconds);
     return summary + " in " + t + " s";
+}
+
+std::string ZoneCompiler::operator()() const {
+    if (cfg_.zones.empty()) return "database " + cfg_.database + " re-read";
+    auto t0 = std::chrono::steady_clock::now();
+    zones::WriteReport report;
+    try {
+        report = compile_zones(cfg_, store_);
+    } catch (...) {
+        ::malloc_trim(0);
+        throw;
+    }
+    // A reload compiles in this process (its threads rule out a plain fork): hand the
+    // parse's and build's freed memory back to the system.
+    ::malloc_trim(0);
+    return written(report, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
 }
 
 }  // namespace enumd::server::daemon

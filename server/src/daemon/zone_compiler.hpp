@@ -2,6 +2,10 @@
 /// The reload function of enumd (Server::ReloadFn): compile the configured
 /// zone files into the database in one transaction, then NOTIFY the
 /// secondaries of changed zones. Errors throw and leave the served data alone.
+///
+/// The first compile runs in a child process (compile_in_child), so that the
+/// memory of parsing and building a large zone is never enumd's: the child
+/// exits and enumd maps only the database (server/README.md, "Start").
 
 #include <string>
 
@@ -15,11 +19,24 @@ public:
     ZoneCompiler(const Config& cfg, zones::Store& store, xfr::Service& xfr) : cfg_(cfg), store_(store), xfr_(xfr) {}
     /// A one-line summary; throws std::runtime_error with every diagnostic.
     std::string operator()() const;
+    /// After a write (here or in the child): NOTIFY for changed zones, a log line per zone; the summary.
+    std::string written(const zones::WriteReport& report, double seconds) const;
 
 private:
     const Config& cfg_;
     zones::Store& store_;
     xfr::Service& xfr_;
 };
+
+/// Loads, validates and writes the configured zone files into `store`
+/// (warnings logged); throws std::runtime_error with every diagnostic.
+zones::WriteReport compile_zones(const Config& cfg, zones::Store& store);
+
+/// compile_zones in a forked child with its own LMDB environment on
+/// cfg.database; the report comes back over a pipe. Call it before any thread
+/// starts and before this process opens the database (LMDB environments must
+/// not cross a fork). Throws std::runtime_error like compile_zones, or when
+/// the child dies.
+zones::WriteReport compile_in_child(const Config& cfg, const zones::Store::Options& options);
 
 }  // namespace enumd::server::daemon
