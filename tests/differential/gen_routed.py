@@ -5,9 +5,12 @@ single SIP, tel: with npdi;rn={rn}), 5 % of the numbers with an rn, 2 % with
 their own TTL, and a few prefix ranges with exceptions inside them. Numbers
 go into include files of at most 100,000 (the 64 MiB include bound).
 
-    tests/differential/gen_routed.py N OUTDIR [--routes 300] [--seed 10]
+    tests/differential/gen_routed.py N OUTDIR [--routes 300] [--seed 10] [--national 61]
 
-prints the top-level file's path. Used by test_routes_vs_knot.py (a few
+prints the top-level file's path. --national CC writes a national zone
+(origin <CC reversed>.e164.arpa.) whose numbers fill allocated 10,000-number
+blocks 30-90 %, as tools/bench/gen_zone.py does: the shape of a portability
+database. Without it numbers are spread at random over eight countries. Used by test_routes_vs_knot.py (a few
 thousand numbers) and for measuring database bytes per number (1,000,000).
 """
 import argparse
@@ -33,6 +36,19 @@ def routes(n):
     return out
 
 
+def national_numbers(count, rng, cc):
+    """Numbers in allocated 10,000-number blocks (cc + 5 digits), each filled 30-90 %."""
+    out, blocks = [], set()
+    while len(out) < count:
+        block = rng.choice("2347") + "%04d" % rng.randrange(10000)
+        if block in blocks:
+            continue
+        blocks.add(block)
+        want = min(count - len(out), max(1, int(10000 * rng.uniform(0.3, 0.9))))
+        out += [cc + block + "%04d" % sub for sub in rng.sample(range(10000), want)]
+    return sorted(out)
+
+
 def numbers(count, rng):
     seen = set()
     while len(seen) < count:
@@ -48,6 +64,7 @@ def main():
     ap.add_argument("--routes", type=int, default=300)
     ap.add_argument("--seed", type=int, default=10)
     ap.add_argument("--ranges", type=int, default=20, help="prefix ranges, each with an exception inside")
+    ap.add_argument("--national", metavar="CC", help="a national zone of block-allocated numbers")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     rs = routes(args.routes)
@@ -65,7 +82,8 @@ def main():
             line += ", ttl: %d" % rng.choice([60, 300, 86400])
         return line + "}\n"
 
-    nums = numbers(args.n, rng)
+    nums = national_numbers(args.n, rng, args.national) if args.national else numbers(args.n, rng)
+    origin = (".".join(reversed(args.national)) + ".e164.arpa.") if args.national else "e164.arpa."
     includes = []
     for start in range(0, len(nums), CHUNK):
         rel = "numbers.d/%04d.yaml" % (start // CHUNK)
@@ -75,7 +93,7 @@ def main():
             f.writelines(entry(d) for d in nums[start:start + CHUNK])
     top = os.path.join(args.outdir, "routed.yaml")
     with open(top, "w") as f:
-        f.write("origin: e164.arpa.\nttl: 3600\n"
+        f.write("origin: " + origin + "\nttl: 3600\n"
                 "soa: {mname: ns1.example.net., rname: hostmaster.example.net., serial: 1}\n"
                 "ns: [ns1.example.net.]\nroutes:\n")
         for name, yaml, _ in rs:
@@ -84,8 +102,9 @@ def main():
         f.write("numbers:\n")
         taken = set(nums)
         for i in range(args.ranges):
-            # 99<i>… is no country code the generator uses: ranges never hold a listed number
-            base = "99%02d%04d" % (i, rng.randrange(10000))
+            # 99<i>… (8<i>… nationally) is where no number is generated: ranges never hold one
+            base = (args.national + "8%02d%03d" % (i, rng.randrange(1000))) if args.national \
+                else "99%02d%04d" % (i, rng.randrange(10000))
             f.write(entry(base, "*"))
             exception = base + "%03d" % rng.randrange(1000)
             if exception not in taken:
