@@ -17,7 +17,7 @@ NaptrRecord rec(std::uint16_t order, std::uint16_t pref, const std::string& rege
     NaptrRecord r;
     r.order = order;
     r.preference = pref;
-    r.flags = "u";
+    r.flags.assign(1, 'u');  // not = "u": GCC 12 falsely flags that (-Wrestrict)
     r.services = "E2U+sip";
     r.regexp = regexp;
     return r;

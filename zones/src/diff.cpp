@@ -32,7 +32,7 @@ std::vector<KeyedRrset> keyed_rrsets(const Zone& zone) {
     std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
         if (a.key != b.key) return a.key < b.key;
         if (a.rec->type != b.rec->type) return a.rec->type < b.rec->type;
-        return a.rec->rdata < b.rec->rdata;
+        return rdata_less(a.rec->rdata, b.rec->rdata);
     });
     std::vector<KeyedRrset> out;
     for (const auto& e : entries) {

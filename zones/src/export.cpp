@@ -18,7 +18,7 @@ bool record_less(const Record& a, const Record& b) {
     int c = a.owner.canonical_compare(b.owner);
     if (c != 0) return c < 0;
     if (a.type != b.type) return static_cast<std::uint16_t>(a.type) < static_cast<std::uint16_t>(b.type);
-    return a.rdata < b.rdata;
+    return rdata_less(a.rdata, b.rdata);
 }
 
 }  // namespace

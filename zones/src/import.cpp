@@ -420,7 +420,7 @@ void emit_numbers(YAML::Emitter& out, const std::vector<NumberEntry>& numbers, s
         std::uint32_t ttl = e.naptrs.front()->ttl;
         for (const Record* r : e.naptrs) ttl = std::min(ttl, r->ttl);
         std::vector<const Record*> sorted = e.naptrs;
-        std::sort(sorted.begin(), sorted.end(), [](const Record* a, const Record* b) { return a->rdata < b->rdata; });
+        std::sort(sorted.begin(), sorted.end(), [](const Record* a, const Record* b) { return rdata_less(a->rdata, b->rdata); });
         sorted.erase(std::unique(sorted.begin(), sorted.end(),
                                  [](const Record* a, const Record* b) { return a->rdata == b->rdata; }),
                      sorted.end());

@@ -5,8 +5,13 @@ namespace enumd::zones {
 std::string SourceLoc::to_text() const {
     std::string s = file.empty() ? std::string("<input>") : file;
     if (line > 0) {
-        s += ":" + std::to_string(line);
-        if (column > 0) s += ":" + std::to_string(column);
+        // Appended piecewise: GCC 12 falsely flags `":" + std::to_string(n)` (-Wrestrict).
+        s += ':';
+        s += std::to_string(line);
+        if (column > 0) {
+            s += ':';
+            s += std::to_string(column);
+        }
     }
     return s;
 }

@@ -130,7 +130,7 @@ std::size_t finish_rrset(BuildRrset& rs) {
     // Records live in one vector, so their addresses are their input order:
     // among equal rdatas the first copy sorts first and is the one kept.
     std::sort(recs.begin(), recs.end(), [](const Record* a, const Record* b) {
-        if (a->rdata != b->rdata) return a->rdata < b->rdata;
+        if (a->rdata != b->rdata) return rdata_less(a->rdata, b->rdata);
         return std::less<>()(a, b);
     });
     recs.erase(std::unique(recs.begin(), recs.end(),
@@ -337,7 +337,7 @@ void put_journal_record(std::string& out, const dns::Name& owner, std::uint16_t 
 }
 
 bool span_less(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) noexcept {
-    return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end());
+    return rdata_less(a, b);
 }
 
 /// Collects the record-level difference between two versions of a zone.

@@ -153,7 +153,7 @@ class Validator {
                                    order_.begin() + static_cast<std::ptrdiff_t>(to));
         std::stable_sort(g.begin(), g.end(), [&](std::size_t a, std::size_t b) {
             if (recs[a].type != recs[b].type) return recs[a].type < recs[b].type;
-            return recs[a].rdata < recs[b].rdata;
+            return rdata_less(recs[a].rdata, recs[b].rdata);
         });
         for (std::size_t k = 1; k < g.size(); ++k) {
             const Record& a = recs[g[k - 1]];
@@ -213,7 +213,10 @@ class Validator {
             std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
             if (list.front().first == list.back().first) continue;
             std::string prefs;
-            for (const auto& [p, r] : list) prefs += (prefs.empty() ? "" : "/") + std::to_string(p);
+            for (const auto& [p, r] : list) {
+                if (!prefs.empty()) prefs += '/';
+                prefs += std::to_string(p);
+            }
             warning(list.back().second->loc,
                     "NAPTRs at " + list.front().second->owner.to_text() + " with order " + std::to_string(ord) +
                         " have preferences " + prefs +

@@ -216,8 +216,8 @@ void ServiceReader::resolve_domains() {
             x.order = d.order;
             x.preference = pref;
             pref = static_cast<std::uint16_t>(pref + 10);
-            x.flags = "s";
-            x.service = std::string(info(t).service);
+            x.flags.assign(1, 's');  // not = "s": GCC 12 falsely flags that (-Wrestrict)
+            x.service.assign(info(t).service);
             auto target = dns::Name::from_text(std::string(info(t).srv), &it->second.name);
             if (!target) continue;
             x.replacement = *target;

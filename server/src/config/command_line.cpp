@@ -118,7 +118,10 @@ const Option kOptions[] = {
 
 std::string join_diagnostics(const zones::Diagnostics& d) {
     std::string s;
-    for (const auto& item : d.items) s += (s.empty() ? "" : "\n") + item.to_text();
+    for (const auto& item : d.items) {
+        if (!s.empty()) s += '\n';
+        s += item.to_text();
+    }
     return s;
 }
 

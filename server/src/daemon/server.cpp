@@ -81,7 +81,10 @@ void Server::start() {
     });
     m.running = true;
     std::string where;
-    for (const auto& ep : m.cfg.listen) where += (where.empty() ? "" : " ") + ep.to_text();
+    for (const auto& ep : m.cfg.listen) {
+        if (!where.empty()) where += ' ';
+        where += ep.to_text();
+    }
     log(LogLevel::Info, "enumd", "listening",
         {{"udp_tcp", where}, {"threads", std::to_string(m.cfg.threads)}, {"stats", m.cfg.stats_listen},
          {"control", m.cfg.control_path}});

@@ -61,7 +61,12 @@ void log(LogLevel level, std::string_view subject, std::string_view event,
     } else {
         line = std::string("ts=") + ts + " level=" + level_name(level) + " subject=" + quote(subject, false) +
                " event=" + quote(event, false);
-        for (const auto& [k, v] : fields) line += " " + std::string(k) + "=" + quote(v, false);
+        for (const auto& [k, v] : fields) {
+            line += ' ';
+            line += k;
+            line += '=';
+            line += quote(v, false);
+        }
         line += "\n";
     }
     std::lock_guard<std::mutex> lock(g_mutex);

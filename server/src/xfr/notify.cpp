@@ -75,7 +75,9 @@ struct Notifier::Impl {
             std::string outcome;
             for (const auto& t : job.targets) {
                 bool ok = send_one(job, t);
-                outcome += (outcome.empty() ? "" : ",") + t.to_text() + (ok ? ":ok" : ":no-answer");
+                if (!outcome.empty()) outcome += ',';
+                outcome += t.to_text();
+                outcome += ok ? ":ok" : ":no-answer";
             }
             lock.lock();
             status[job.origin.to_text()] = "notified_serial=" + std::to_string(job.serial) + " notify=" + outcome;

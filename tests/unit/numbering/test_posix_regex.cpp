@@ -186,7 +186,9 @@ std::string random_ere(std::mt19937& rng, int depth) {
                     out += static_cast<char>('1' + pick(3));
                     break;
                 default:
-                    out += "(" + random_ere(rng, depth + 1) + ")";
+                    out += '(';
+                    out += random_ere(rng, depth + 1);
+                    out += ')';
                     break;
             }
             switch (pick(7)) {

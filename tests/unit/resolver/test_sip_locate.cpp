@@ -1,6 +1,5 @@
 // RFC 3263 SIP server location, RFC 2782 SRV selection, RFC 3958 S-NAPTR.
 #include <catch2/catch.hpp>
-
 #include <map>
 
 #include "enumd/resolver/sip_locate.hpp"
@@ -14,7 +13,8 @@ namespace {
 std::vector<std::string> rows(const SipLocateResult& r) {
     std::vector<std::string> out;
     for (const auto& t : r.targets) {
-        out.push_back(std::string(to_string(t.transport)) + " " + t.host + ":" + std::to_string(t.port) + " " + t.address);
+        out.push_back(std::string(to_string(t.transport)) + " " + t.host + ":" + std::to_string(t.port) + " " +
+                      t.address);
     }
     return out;
 }
@@ -48,7 +48,7 @@ TEST_CASE("SIP URIs parse into host, port and transport", "[sip][uri]") {
         std::string uri;
         bool ok;
         std::string host;
-        int port;  // 0: none
+        int port;               // 0: none
         std::string transport;  // "" none
         bool sips;
     };
@@ -94,15 +94,21 @@ TEST_CASE("RFC 3263 location follows the table of cases", "[sip][rfc3263]") {
         // Explicit port: A/AAAA only (§4.2), never NAPTR or SRV — the I-CSCF behaviour of the seed.
         {"sip:scscf@" + d + ":5060", LocateOutcome::Ok, {"udp " + d + ":5060 10.0.0.9"}, {"A " + d + "."}},
         // transport= with no port: SRV for that transport.
-        {"sip:alice@" + d + ";transport=tcp", LocateOutcome::Ok, {"tcp pcscf1." + d + ":5060 10.0.0.1"},
+        {"sip:alice@" + d + ";transport=tcp",
+         LocateOutcome::Ok,
+         {"tcp pcscf1." + d + ":5060 10.0.0.1"},
          {"SRV _sip._tcp." + d + ".", "A pcscf1." + d + "."}},
         // NAPTR order: SIPS+D2T (5), SIP+D2T (10), SIP+D2U (20); SIP+D2W ignored.
-        {"sip:alice@" + d, LocateOutcome::Ok,
-         {"tls pcscf2." + d + ":5061 10.0.0.2", "tcp pcscf1." + d + ":5060 10.0.0.1", "udp pcscf1." + d + ":5060 10.0.0.1"},
+        {"sip:alice@" + d,
+         LocateOutcome::Ok,
+         {"tls pcscf2." + d + ":5061 10.0.0.2", "tcp pcscf1." + d + ":5060 10.0.0.1",
+          "udp pcscf1." + d + ":5060 10.0.0.1"},
          {"NAPTR " + d + ".", "SRV _sips._tcp." + d + ".", "A pcscf2." + d + ".", "SRV _sip._tcp." + d + ".",
           "A pcscf1." + d + ".", "SRV _sip._udp." + d + ".", "A pcscf1." + d + "."}},
         // A sips: URI discards non-SIPS NAPTRs.
-        {"sips:alice@" + d, LocateOutcome::Ok, {"tls pcscf2." + d + ":5061 10.0.0.2"},
+        {"sips:alice@" + d,
+         LocateOutcome::Ok,
+         {"tls pcscf2." + d + ":5061 10.0.0.2"},
          {"NAPTR " + d + ".", "SRV _sips._tcp." + d + ".", "A pcscf2." + d + "."}},
     };
     for (const auto& c : cases) {
@@ -215,8 +221,8 @@ TEST_CASE("RFC 2782 reorders the remaining records after the first pick", "[srv]
 TEST_CASE("S-NAPTR matches app-service:app-protocol and follows s, a and empty flags", "[snaptr][rfc3958]") {
     const std::string d = "topon.pgw.epc.mnc001.mcc505.3gppnetwork.org.";
     FakeDns dns;
-    dns.add(naptr_rr(d, 10, 10, "", "", "", "nt." + d));                       // non-terminal
-    dns.add(naptr_rr(d, 20, 10, "a", "x-3gpp-sgw:x-s5-gtp", "", "sgw1." + d)); // other app-service
+    dns.add(naptr_rr(d, 10, 10, "", "", "", "nt." + d));                        // non-terminal
+    dns.add(naptr_rr(d, 20, 10, "a", "x-3gpp-sgw:x-s5-gtp", "", "sgw1." + d));  // other app-service
     dns.add(naptr_rr("nt." + d, 10, 10, "s", "x-3gpp-pgw:x-s5-gtp:x-s8-gtp", "", "_pgw._udp." + d));
     dns.add(naptr_rr("nt." + d, 20, 10, "a", "x-3gpp-pgw:x-s8-gtp", "", "pgw3." + d));
     dns.add(naptr_rr("nt." + d, 30, 10, "a", "x-3gpp-pgw:x-gn", "", "pgw4." + d));
@@ -252,7 +258,9 @@ TEST_CASE("S-NAPTR matches app-service:app-protocol and follows s, a and empty f
         CHECK(got == c.addresses);
         CHECK((r.outcome == LocateOutcome::Ok) == !c.addresses.empty());
     }
-    CHECK(run(snaptr_resolve(dns, N(d), SnaptrOptions{"x-3gpp-pgw", "x-s5-gtp", 5, false, 1, {}})).targets.front().port == 2123);
+    CHECK(
+        run(snaptr_resolve(dns, N(d), SnaptrOptions{"x-3gpp-pgw", "x-s5-gtp", 5, false, 1, {}})).targets.front().port ==
+        2123);
 }
 
 TEST_CASE("S-NAPTR non-terminal loops stop", "[snaptr]") {
@@ -273,7 +281,8 @@ TEST_CASE("RFC 3263 and S-NAPTR fan-out stops at the lookup's query budget", "[s
              {"SIP+D2U", "_sip._udp." + d}, {"SIP+D2T", "_sip._tcp." + d}, {"SIPS+D2T", "_sips._tcp." + d}})
         dns.add(naptr_rr(d, 10, 10, "s", svc, "", srv));
     for (std::string srv : {"_sip._udp." + d, "_sip._tcp." + d, "_sips._tcp." + d})
-        for (int i = 0; i < 200; ++i) dns.add(srv_rr(srv, 10, 10, 5060, "h" + std::to_string(i) + "." + d));
+        for (int i = 0; i < 200; ++i)
+            dns.add(srv_rr(srv, 10, 10, 5060, std::string("h").append(std::to_string(i)).append(".").append(d)));
     auto o = opts();
     auto r = run(locate_sip_server(dns, "sip:alice@" + d, o));
     CHECK(dns.queries.size() <= o.budget.max_queries);
@@ -283,7 +292,9 @@ TEST_CASE("RFC 3263 and S-NAPTR fan-out stops at the lookup's query budget", "[s
 
     FakeDns sn;
     sn.add(naptr_rr("pgw." + d, 10, 10, "s", "x-3gpp-pgw:x-s5-gtp", "", "_pgw._udp." + d));
-    for (int i = 0; i < 200; ++i) sn.add(srv_rr("_pgw._udp." + d, 10, 10, 2123, "p" + std::to_string(i) + "." + d));
+    for (int i = 0; i < 200; ++i)
+        sn.add(
+            srv_rr("_pgw._udp." + d, 10, 10, 2123, std::string("p").append(std::to_string(i)).append(".").append(d)));
     SnaptrOptions so;
     so.app_service = "x-3gpp-pgw";
     so.seed = 7;

@@ -273,8 +273,8 @@ std::vector<zones::Zone> hard_zones() {
         rec("out.hard.test.", dns::RrType::DNAME, "elsewhere.example."),
     };
     for (int i = 1; i <= 9; ++i) {
-        std::string next = i == 9 ? "end.hard.test." : "c" + std::to_string(i + 1) + ".hard.test.";
-        hard.push_back(rec("c" + std::to_string(i) + ".hard.test.", dns::RrType::CNAME, next));
+        std::string next = i == 9 ? "end.hard.test." : std::string("c") + std::to_string(i + 1) + ".hard.test.";
+        hard.push_back(rec(std::string("c") + std::to_string(i) + ".hard.test.", dns::RrType::CNAME, next));
     }
     hard.push_back(rec("end.hard.test.", dns::RrType::A, "192.0.2.8"));
     std::vector<zones::Record> child = {
