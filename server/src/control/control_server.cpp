@@ -6,24 +6,16 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/read_until.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/streambuf.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 #include <cerrno>
 #include <cstring>
-#include <istream>
-#include <memory>
+#include <sstream>
 #include <stdexcept>
 
-#include "net/deadline.hpp"
+#include "net/admin_exchange.hpp"
 
 namespace enumd::server::control {
 
 namespace asio = boost::asio;
-using asio::use_awaitable;
 using asio::local::stream_protocol;
 
 namespace {
@@ -57,50 +49,22 @@ ControlServer::ControlServer(asio::io_context& io, std::string path, Handler han
 
 ControlServer::~ControlServer() { ::unlink(path_.c_str()); }
 
-void ControlServer::start() { asio::co_spawn(io_, accept_loop(), asio::detached); }
-
-asio::awaitable<void> ControlServer::accept_loop() {
-    for (;;) {
-        boost::system::error_code ec;
-        stream_protocol::socket s = co_await acceptor_.async_accept(asio::redirect_error(use_awaitable, ec));
-        if (ec) {
-            if (ec == asio::error::operation_aborted) co_return;
-            continue;
-        }
-        if (active_ >= kMaxConnections) {
-            s.close(ec);
-            continue;
-        }
-        ++active_;
-        const bool allowed = peer_allowed(s.native_handle());
-        asio::co_spawn(io_, serve(std::move(s), allowed), asio::detached);
-    }
-}
-
-asio::awaitable<void> ControlServer::serve(stream_protocol::socket sock, bool allowed) {
-    struct Conn {
-        Conn(stream_protocol::socket s, asio::io_context& io) : sock(std::move(s)), timer(io) {}
-        stream_protocol::socket sock;
-        asio::steady_timer timer;
-    };
-    auto c = std::make_shared<Conn>(std::move(sock), io_);
-    boost::system::error_code ec;
-    asio::streambuf buf(1024);
-    net::close_on_expiry(c->timer, kTimeout, c->sock, c);
-    co_await asio::async_read_until(c->sock, buf, "\n", asio::redirect_error(use_awaitable, ec));
-    c->timer.cancel();
-    if (!ec) {
-        std::istream is(&buf);
-        std::string cmd;
-        is >> cmd;
-        // The command is read first so that a refused client sees the reason, not a broken pipe.
-        std::string reply = allowed ? handler_(cmd) : "error permission denied: not enumd's user or root\n";
-        net::close_on_expiry(c->timer, kTimeout, c->sock, c);
-        co_await asio::async_write(c->sock, asio::buffer(reply), asio::redirect_error(use_awaitable, ec));
-        c->timer.cancel();
-    }
-    c->sock.close(ec);
-    --active_;
+void ControlServer::start() {
+    net::ExchangeLimits limits{kMaxConnections, 1024, kTimeout};
+    asio::co_spawn(io_,
+                   net::serve_requests(io_, acceptor_, active_, "\n", limits,
+                                       [this](const std::string& head, stream_protocol::socket& s) {
+                                           std::istringstream is(head);
+                                           std::string cmd;
+                                           is >> cmd;
+                                           // The command is read first so that a refused client sees the
+                                           // reason, not a broken pipe.
+                                           if (!peer_allowed(s.native_handle()))
+                                               return std::string(
+                                                   "error permission denied: not enumd's user or root\n");
+                                           return handler_(cmd);
+                                       }),
+                   asio::detached);
 }
 
 }  // namespace enumd::server::control

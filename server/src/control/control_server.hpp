@@ -32,9 +32,6 @@ public:
     void start();
 
 private:
-    boost::asio::awaitable<void> accept_loop();
-    /// One command; `allowed` = the peer's uid is enumd's or root's.
-    boost::asio::awaitable<void> serve(boost::asio::local::stream_protocol::socket s, bool allowed);
     boost::asio::io_context& io_;
     std::string path_;
     boost::asio::local::stream_protocol::acceptor acceptor_;

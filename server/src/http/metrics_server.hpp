@@ -28,8 +28,6 @@ public:
     void start();
 
 private:
-    boost::asio::awaitable<void> accept_loop();
-    boost::asio::awaitable<void> serve(boost::asio::ip::tcp::socket s);
     /// The whole HTTP/1.1 response to a request whose first line holds `method` and `path`.
     [[nodiscard]] std::string response(const std::string& method, const std::string& path) const;
     boost::asio::io_context& io_;
