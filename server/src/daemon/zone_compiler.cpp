@@ -1,10 +1,12 @@
 #include "daemon/zone_compiler.hpp"
 
 #include <malloc.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -96,6 +98,7 @@ zones::WriteReport compile_in_child(const Config& cfg, const zones::Store::Optio
     int fds[2];
     if (::pipe(fds) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
     std::fflush(nullptr);  // nothing buffered is written twice
+    const pid_t parent = ::getpid();
     pid_t pid = ::fork();
     if (pid < 0) {
         ::close(fds[0]);
@@ -103,6 +106,10 @@ zones::WriteReport compile_in_child(const Config& cfg, const zones::Store::Optio
         throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
     }
     if (pid == 0) {
+        // enumd killed while its first compile runs takes the compile along (the database stays
+        // whole: one LMDB transaction), instead of leaving it to finish for nobody.
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (::getppid() != parent) ::_exit(1);  // it died before prctl
         ::close(fds[0]);
         std::string answer;
         int code = 0;
