@@ -85,6 +85,17 @@ private:
     std::set<std::string> exists_;
 };
 
+/// Pearson chi-square of observed counts against expected probabilities.
+inline double chi_square(const std::vector<double>& observed, const std::vector<double>& p) {
+    double n = 0, chi = 0;
+    for (double o : observed) n += o;
+    for (std::size_t i = 0; i < p.size(); ++i) {
+        double e = n * p[i];
+        chi += (observed[i] - e) * (observed[i] - e) / e;
+    }
+    return chi;
+}
+
 template <typename T>
 T run(boost::asio::awaitable<T> aw) {
     boost::asio::io_context io;

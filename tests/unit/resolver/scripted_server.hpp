@@ -25,6 +25,18 @@ namespace enumd::testing {
 using resolver::ServerAddress;
 using resolver::parse_server;
 
+/// A UDP socket bound to 127.0.0.1 on a port the kernel picks; `addr` becomes where it listens.
+inline int loopback_udp_socket(sockaddr_in& addr) {
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    addr = sockaddr_in{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    socklen_t len = sizeof addr;
+    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    return fd;
+}
+
 struct Datagram {
     std::vector<std::uint8_t> bytes;
     bool from_other_socket = false;
@@ -45,13 +57,8 @@ public:
             if (fd_ >= 0) close(fd_);
             if (lfd_ >= 0) close(lfd_);
             lfd_ = -1;
-            fd_ = socket(AF_INET, SOCK_DGRAM, 0);
             sockaddr_in a{};
-            a.sin_family = AF_INET;
-            a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-            REQUIRE(bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-            socklen_t len = sizeof a;
-            getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+            fd_ = loopback_udp_socket(a);
             port_ = ntohs(a.sin_port);
             ready = true;
             if (tcp_) {

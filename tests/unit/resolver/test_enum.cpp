@@ -159,17 +159,6 @@ TEST_CASE("suffixes are tried in order and outcomes tell NXDOMAIN, no usable rec
 
 namespace {
 
-/// Pearson chi-square of observed counts against expected probabilities.
-double chi_square(const std::vector<double>& observed, const std::vector<double>& p) {
-    double n = 0, chi = 0;
-    for (double o : observed) n += o;
-    for (std::size_t i = 0; i < p.size(); ++i) {
-        double e = n * p[i];
-        chi += (observed[i] - e) * (observed[i] - e) / e;
-    }
-    return chi;
-}
-
 /// One ORDER tier of terminal E2U+sip NAPTRs: (preference, host) each.
 std::vector<NaptrRecord> sip_tier(const std::vector<std::pair<std::uint16_t, std::string>>& prefs_hosts) {
     std::vector<NaptrRecord> set;

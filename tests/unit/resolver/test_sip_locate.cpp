@@ -171,20 +171,6 @@ TEST_CASE("SRV priorities are tiers; weights order inside a tier", "[srv][rfc278
     }
 }
 
-namespace {
-
-double chi_square(const std::vector<double>& observed, const std::vector<double>& p) {
-    double n = 0, chi = 0;
-    for (double o : observed) n += o;
-    for (std::size_t i = 0; i < p.size(); ++i) {
-        double e = n * p[i];
-        chi += (observed[i] - e) * (observed[i] - e) / e;
-    }
-    return chi;
-}
-
-}  // namespace
-
 TEST_CASE("RFC 2782 weighted selection matches the weights over 100,000 draws (chi-square)", "[srv][rfc2782][stats]") {
     // Weights 0, 10, 30, 60 in one tier. The RFC's draw is uniform in
     // [0, sum] inclusive with zero-weight records first, so the first pick

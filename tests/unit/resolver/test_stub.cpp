@@ -160,13 +160,8 @@ TEST_CASE("the async API keeps many lookups in flight on one io_context", "[stub
     // The server answers nothing until it holds all N queries: the lookups
     // can only finish if they were all outstanding at the same time.
     constexpr int kN = 20;
-    int fd = socket(AF_INET, SOCK_DGRAM, 0);
     sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-    socklen_t alen = sizeof a;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&a), &alen);
+    int fd = loopback_udp_socket(a);
     std::uint16_t port = ntohs(a.sin_port);
     std::thread server([fd] {
         struct Pending {

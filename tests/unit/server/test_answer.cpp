@@ -12,6 +12,7 @@
 #include "enumd/zones/rdata_text.hpp"
 #include "enumd/zones/store.hpp"
 #include "enumd/zones/yaml_loader.hpp"
+#include "../common/fixtures.hpp"
 
 // Counts heap allocations so a test can prove the query path makes none.
 // NOLINT: GCC cannot see that new and delete here are a matched malloc/free pair.
@@ -38,61 +39,34 @@ void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
 void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
 
 using namespace enumd;
+using enumd::testing::N;
+using enumd::testing::rec;
 
 namespace {
 
-dns::Name N(const std::string& s) { return *dns::Name::from_text(s); }
-
-zones::Record rec(const std::string& owner, dns::RrType t, const std::string& data, std::uint32_t ttl = 3600) {
-    zones::Record r;
-    r.owner = N(owner);
-    r.type = t;
-    r.ttl = ttl;
-    auto rd = zones::rdata_from_text(t, data, N("."));
-    REQUIRE(rd.ok());
-    r.rdata = *rd;
-    return r;
+zones::Zone lab_zone() {
+    zones::Zone z;
+    z.origin = N("e164.arpa.");
+    z.records = {
+        rec("e164.arpa.", dns::RrType::SOA, "ns1.example.net. h.example.net. 7 3600 600 86400 300"),
+        rec("e164.arpa.", dns::RrType::NS, "ns1.example.net."),
+        rec("1.1.9.0.0.5.5.5.3.1.6.e164.arpa.", dns::RrType::NAPTR,
+            "10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:info@server1.example.net!\" ."),
+        rec("*.2.0.5.5.5.2.1.6.e164.arpa.", dns::RrType::NAPTR,
+            "100 100 \"u\" \"E2U+sip\" \"!(^.*$)!sip:+\\\\1@server1.example.net!\" ."),
+        rec("5.4.3.2.0.5.5.5.2.1.6.e164.arpa.", dns::RrType::NAPTR,
+            "50 100 \"u\" \"E2U+sip\" \"!^.*$!sip:info@server2.example.net!\" ."),
+        rec("sip.e164.arpa.", dns::RrType::NAPTR, "10 10 \"s\" \"SIP+D2U\" \"\" _sip._udp.sip.e164.arpa."),
+        rec("_sip._udp.sip.e164.arpa.", dns::RrType::SRV, "10 10 5060 proxy.sip.e164.arpa."),
+        rec("proxy.sip.e164.arpa.", dns::RrType::A, "192.0.2.7"),
+    };
+    return z;
 }
 
-struct Fixture {
-    std::filesystem::path dir;
-    std::unique_ptr<zones::Store> store;
-    std::unique_ptr<zones::Reader> reader;
+/// The store every case answers from: the lab zone unless the case brings its own.
+struct Fixture : enumd::testing::StoreFixture {
     Fixture() : Fixture(std::vector<zones::Zone>{lab_zone()}) {}
-    explicit Fixture(const std::vector<zones::Zone>& zs) {
-        std::random_device rd;
-        dir = std::filesystem::temp_directory_path() / ("enumd-answer-" + std::to_string(rd()));
-        auto s = zones::Store::open(dir.string());
-        REQUIRE(s.ok());
-        store = std::move(*s);
-        REQUIRE(store->write(zs).ok());
-        auto r = store->reader();
-        REQUIRE(r.ok());
-        reader = std::move(*r);
-    }
-    static zones::Zone lab_zone() {
-        zones::Zone z;
-        z.origin = N("e164.arpa.");
-        z.records = {
-            rec("e164.arpa.", dns::RrType::SOA, "ns1.example.net. h.example.net. 7 3600 600 86400 300"),
-            rec("e164.arpa.", dns::RrType::NS, "ns1.example.net."),
-            rec("1.1.9.0.0.5.5.5.3.1.6.e164.arpa.", dns::RrType::NAPTR,
-                "10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:info@server1.example.net!\" ."),
-            rec("*.2.0.5.5.5.2.1.6.e164.arpa.", dns::RrType::NAPTR,
-                "100 100 \"u\" \"E2U+sip\" \"!(^.*$)!sip:+\\\\1@server1.example.net!\" ."),
-            rec("5.4.3.2.0.5.5.5.2.1.6.e164.arpa.", dns::RrType::NAPTR,
-                "50 100 \"u\" \"E2U+sip\" \"!^.*$!sip:info@server2.example.net!\" ."),
-            rec("sip.e164.arpa.", dns::RrType::NAPTR, "10 10 \"s\" \"SIP+D2U\" \"\" _sip._udp.sip.e164.arpa."),
-            rec("_sip._udp.sip.e164.arpa.", dns::RrType::SRV, "10 10 5060 proxy.sip.e164.arpa."),
-            rec("proxy.sip.e164.arpa.", dns::RrType::A, "192.0.2.7"),
-        };
-        return z;
-    }
-    ~Fixture() {
-        reader.reset();
-        store.reset();
-        std::filesystem::remove_all(dir);
-    }
+    explicit Fixture(const std::vector<zones::Zone>& zs) : StoreFixture(zs, "enumd-answer") {}
 };
 
 std::vector<std::uint8_t> make_query(const std::string& qname, dns::RrType t, bool edns = true) {
@@ -102,6 +76,24 @@ std::vector<std::uint8_t> make_query(const std::string& qname, dns::RrType t, bo
     REQUIRE(w.add_question(N(qname), t, 1));
     if (edns) REQUIRE(w.add_opt(1232, 0, 0, false));
     return {w.data().begin(), w.data().end()};
+}
+
+/// Heap allocations made answering every query 100 times over UDP, after a first refresh that loads
+/// the zone table (and its route sets) — which allocates, once.
+long allocations_answering(Fixture& f, const std::vector<std::vector<std::uint8_t>>& queries) {
+    std::array<std::uint8_t, 65535> out{};
+    REQUIRE(f.reader->refresh());
+    f.reader->release();
+    long before = g_allocations.load();
+    for (int round = 0; round < 100; ++round) {
+        for (const auto& q : queries) {
+            REQUIRE(f.reader->refresh());
+            auto res = server::answer_query(*f.reader, q, out, server::Transport::Udp, {});
+            f.reader->release();
+            REQUIRE(res.size > 0);
+        }
+    }
+    return g_allocations.load() - before;
 }
 
 struct Parsed {
@@ -185,7 +177,6 @@ TEST_CASE("NAPTR with the s flag brings its SRV and the SRV target's address", "
 
 TEST_CASE("the query path makes no heap allocation", "[answer]") {
     Fixture f;
-    std::array<std::uint8_t, 65535> out{};
     std::vector<std::vector<std::uint8_t>> queries = {
         make_query("1.1.9.0.0.5.5.5.3.1.6.e164.arpa.", dns::RrType::NAPTR),
         make_query("7.7.7.2.0.5.5.5.2.1.6.e164.arpa.", dns::RrType::NAPTR),
@@ -193,18 +184,7 @@ TEST_CASE("the query path makes no heap allocation", "[answer]") {
         make_query("sip.e164.arpa.", dns::RrType::NAPTR),
         make_query("example.com.", dns::RrType::A),
     };
-    REQUIRE(f.reader->refresh());  // first refresh loads the zone table (allocates, once)
-    f.reader->release();
-    long before = g_allocations.load();
-    for (int round = 0; round < 100; ++round) {
-        for (const auto& q : queries) {
-            REQUIRE(f.reader->refresh());
-            auto res = server::answer_query(*f.reader, q, out, server::Transport::Udp, {});
-            f.reader->release();
-            REQUIRE(res.size > 0);
-        }
-    }
-    CHECK(g_allocations.load() - before == 0);
+    CHECK(allocations_answering(f, queries) == 0);
 }
 
 TEST_CASE("malformed queries never crash and get FORMERR or silence", "[answer]") {
@@ -484,7 +464,6 @@ TEST_CASE("a routed zone answers byte for byte as its expanded records", "[answe
 
 TEST_CASE("answering from route sets makes no heap allocation", "[answer][routes]") {
     Fixture f(routed_zone(true));
-    std::array<std::uint8_t, 65535> out{};
     std::vector<std::vector<std::uint8_t>> queries = {
         make_query("1.1.9.0.0.5.5.5.3.1.6.e164.arpa.", dns::RrType::NAPTR),
         make_query("2.1.9.0.0.5.5.5.3.1.6.e164.arpa.", dns::RrType::NAPTR),
@@ -493,16 +472,5 @@ TEST_CASE("answering from route sets makes no heap allocation", "[answer][routes
         make_query("7.7.7.2.0.5.5.5.2.1.6.e164.arpa.", dns::RrType::NAPTR),
         make_query("2.1.9.0.0.5.5.5.3.1.6.e164.arpa.", dns::RrType::ANY),
     };
-    REQUIRE(f.reader->refresh());  // first refresh loads the zone table and its route sets (allocates, once)
-    f.reader->release();
-    long before = g_allocations.load();
-    for (int round = 0; round < 100; ++round) {
-        for (const auto& q : queries) {
-            REQUIRE(f.reader->refresh());
-            auto res = server::answer_query(*f.reader, q, out, server::Transport::Udp, {});
-            f.reader->release();
-            REQUIRE(res.size > 0);
-        }
-    }
-    CHECK(g_allocations.load() - before == 0);
+    CHECK(allocations_answering(f, queries) == 0);  // route sets are loaded by the first refresh
 }

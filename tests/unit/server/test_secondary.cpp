@@ -16,6 +16,7 @@
 #include "enumd/resolver/exchange.hpp"
 #include "enumd/server/log.hpp"
 #include "enumd/zones/rdata_text.hpp"
+#include "server_fixtures.hpp"
 #include "xfr_records.hpp"
 #include "enumd/zones/store.hpp"
 
@@ -24,21 +25,6 @@ using namespace enumd::testing;
 using namespace enumd::server;
 
 namespace {
-
-const bool quiet_logs = [] {
-    set_log_level(LogLevel::Error);
-    return true;
-}();
-
-struct TempDir {
-    std::filesystem::path path;
-    TempDir() {
-        std::random_device rd;
-        path = std::filesystem::temp_directory_path() / ("enumd-secondary-" + std::to_string(rd()));
-        std::filesystem::create_directories(path);
-    }
-    ~TempDir() { std::filesystem::remove_all(path); }
-};
 
 /// A response to `query` (as the exchange built it) carrying `records`; the question only when `first`.
 std::vector<std::uint8_t> reply_to(std::span<const std::uint8_t> query, const std::vector<zones::Record>& records,
@@ -100,7 +86,7 @@ private:
 }  // namespace
 
 TEST_CASE("a secondary refreshes by IXFR from a primary whose reply starts with a lone SOA message", "[xfr][secondary]") {
-    TempDir dir;
+    TempDir dir("enumd-secondary");
     auto store = zones::Store::open(dir.path.string());
     REQUIRE(store);
     zones::Zone v1;

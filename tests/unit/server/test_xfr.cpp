@@ -11,32 +11,14 @@
 #include "enumd/dns/wire.hpp"
 #include "enumd/server/log.hpp"
 #include "enumd/server/xfr.hpp"
-#include "enumd/zones/rdata_text.hpp"
 #include "enumd/zones/store.hpp"
+#include "server_fixtures.hpp"
 
 using namespace enumd;
 using namespace enumd::server;
+using namespace enumd::testing;
 
 namespace {
-
-// Transfer logs are for operators; keep the test output to failures.
-const bool quiet_logs = [] {
-    set_log_level(LogLevel::Error);
-    return true;
-}();
-
-dns::Name N(const std::string& s) { return *dns::Name::from_text(s); }
-
-zones::Record rec(const std::string& owner, dns::RrType t, const std::string& data, std::uint32_t ttl = 3600) {
-    zones::Record r;
-    r.owner = N(owner);
-    r.type = t;
-    r.ttl = ttl;
-    auto rd = zones::rdata_from_text(t, data, N("."));
-    REQUIRE(rd.ok());
-    r.rdata = *rd;
-    return r;
-}
 
 std::string naptr(const std::string& who) {
     return "10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:" + who + "@example.net!\" .";
@@ -44,11 +26,7 @@ std::string naptr(const std::string& who) {
 
 /// The lab zone at `serial`, with `numbers` extra NAPTR owners and knobs for a change.
 zones::Zone zone(std::uint32_t serial, int numbers = 3, bool changed = false) {
-    zones::Zone z;
-    z.origin = N("e164.arpa.");
-    z.records.push_back(rec("e164.arpa.", dns::RrType::SOA,
-                            "ns1.example.net. hostmaster.example.net. " + std::to_string(serial) + " 3600 600 86400 300"));
-    z.records.push_back(rec("e164.arpa.", dns::RrType::NS, "ns1.example.net."));
+    zones::Zone z = e164_apex(serial);
     for (int i = 0; i < numbers; ++i) {
         if (changed && i == 1) continue;  // removed in the changed version
         std::string owner = std::to_string(i % 10) + "." + std::to_string(i / 10 % 10) + "." + std::to_string(i / 100) +
@@ -58,16 +36,6 @@ zones::Zone zone(std::uint32_t serial, int numbers = 3, bool changed = false) {
     if (changed) z.records.push_back(rec("9.9.9.5.5.5.3.1.6.e164.arpa.", dns::RrType::NAPTR, naptr("new")));
     return z;
 }
-
-struct TempDir {
-    std::filesystem::path path;
-    TempDir() {
-        std::random_device rd;
-        path = std::filesystem::temp_directory_path() / ("enumd-xfr-" + std::to_string(rd()));
-        std::filesystem::create_directories(path);
-    }
-    ~TempDir() { std::filesystem::remove_all(path); }
-};
 
 struct Rr {
     std::string owner;
@@ -143,7 +111,7 @@ xfr::Settings open_to_loopback() {
 }  // namespace
 
 TEST_CASE("a compile with a higher serial journals exactly the records removed and added", "[xfr][journal]") {
-    TempDir dir;
+    TempDir dir("enumd-xfr");
     auto store = zones::Store::open(dir.path.string());
     REQUIRE(store.ok());
     REQUIRE((*store)->write({zone(1)}).ok());
@@ -173,7 +141,7 @@ TEST_CASE("a compile with a higher serial journals exactly the records removed a
 }
 
 TEST_CASE("the journal keeps a bounded chain and is cleared when the serial goes back", "[xfr][journal]") {
-    TempDir dir;
+    TempDir dir("enumd-xfr");
     zones::Store::Options opt;
     opt.journal_depth = 3;
     auto store = zones::Store::open(dir.path.string(), opt);
@@ -201,7 +169,7 @@ TEST_CASE("the journal keeps a bounded chain and is cleared when the serial goes
 }
 
 TEST_CASE("AXFR streams a large zone in many messages, SOA first and last, every record once", "[xfr]") {
-    TempDir dir;
+    TempDir dir("enumd-xfr");
     auto store = zones::Store::open(dir.path.string());
     REQUIRE(store.ok());
     REQUIRE((*store)->write({zone(7, 900)}).ok());
@@ -220,7 +188,7 @@ TEST_CASE("AXFR streams a large zone in many messages, SOA first and last, every
 }
 
 TEST_CASE("IXFR answers from the journal, in AXFR form when it does not reach back, one SOA when current", "[xfr]") {
-    TempDir dir;
+    TempDir dir("enumd-xfr");
     zones::Store::Options opt;
     opt.journal_depth = 2;
     auto store = zones::Store::open(dir.path.string(), opt);
@@ -252,7 +220,7 @@ TEST_CASE("IXFR answers from the journal, in AXFR form when it does not reach ba
 }
 
 TEST_CASE("transfers are refused outside the address ACL, without the required key, or with no policy", "[xfr]") {
-    TempDir dir;
+    TempDir dir("enumd-xfr");
     auto store = zones::Store::open(dir.path.string());
     REQUIRE(store.ok());
     REQUIRE((*store)->write({zone(1)}).ok());

@@ -10,36 +10,14 @@
 #include "enumd/zones/export.hpp"
 #include "enumd/zones/rdata_text.hpp"
 #include "enumd/zones/rfc1035.hpp"
+#include "zone_fixtures.hpp"
 
 using enumd::dns::Name;
 using enumd::dns::RrType;
 using namespace enumd::zones;
+using namespace enumd::testing;
 
 namespace {
-
-struct TempDir {
-    std::filesystem::path path;
-    TempDir() {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "enumd-export-XXXXXX").string();
-        REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-        path = tmpl;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path, ec);
-    }
-    std::string write(const std::string& name, const std::string& text) const {
-        auto p = path / name;
-        std::ofstream(p) << text;
-        return p.string();
-    }
-};
-
-Name N(const char* s) {
-    auto r = Name::from_text(s);
-    REQUIRE(r.ok());
-    return *r;
-}
 
 Record R(const char* owner, RrType type, std::uint32_t ttl, const char* data, const Name& origin) {
     auto rd = rdata_from_text(type, data, origin);
@@ -58,9 +36,7 @@ std::set<RrTuple> as_set(const Zone& z) {
 Zone load(const std::string& path) {
     Diagnostics diags;
     auto zones = load_rfc1035(path, std::nullopt, diags);
-    std::string all;
-    for (const auto& d : diags.items) all += d.to_text() + "\n";
-    INFO(all);
+    INFO(all_diags(diags));
     REQUIRE_FALSE(diags.has_errors());
     REQUIRE(zones.size() == 1);
     return zones[0];
@@ -121,7 +97,7 @@ TEST_CASE("owners are written relative to the origin", "[export]") {
 }
 
 TEST_CASE("exported text loads back to the same records (lab, 3GPP, back-references)", "[export]") {
-    TempDir dir;
+    TempDir dir("enumd-export");
     for (const char* file : {"lab.zone", "3gpp.zone"}) {
         INFO(file);
         Zone z = load(std::string(ENUMD_SOURCE_DIR) + "/tests/data/" + file);

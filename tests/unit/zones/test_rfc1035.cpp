@@ -7,50 +7,20 @@
 
 #include "enumd/zones/rdata_text.hpp"
 #include "enumd/zones/rfc1035.hpp"
+#include "zone_fixtures.hpp"
 
 using enumd::dns::Name;
 using enumd::dns::RrType;
 using namespace enumd::zones;
+using namespace enumd::testing;
 
 namespace {
-
-/// A fresh directory under the system temp dir, removed at scope exit.
-struct TempDir {
-    std::filesystem::path path;
-    TempDir() {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "enumd-rfc1035-XXXXXX").string();
-        REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-        path = tmpl;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path, ec);
-    }
-    std::string write(const std::string& name, const std::string& text) const {
-        auto p = path / name;
-        std::filesystem::create_directories(p.parent_path());
-        std::ofstream(p) << text;
-        return p.string();
-    }
-};
-
-Name N(const char* s) {
-    auto r = Name::from_text(s);
-    REQUIRE(r.ok());
-    return *r;
-}
 
 const std::string kHead =
     "$ORIGIN e164.arpa.\n"
     "$TTL 3600\n"
     "@ IN SOA ns1.example.net. hostmaster.example.net. 1 7200 3600 1209600 300\n"
     "@ IN NS ns1.example.net.\n";
-
-std::string all_diags(const Diagnostics& d) {
-    std::string s;
-    for (const auto& i : d.items) s += i.to_text() + "\n";
-    return s;
-}
 
 const Record* find(const Zone& z, const char* owner, RrType type) {
     Name n = N(owner);
@@ -62,7 +32,7 @@ const Record* find(const Zone& z, const char* owner, RrType type) {
 }  // namespace
 
 TEST_CASE("a zone file loads with origin, TTLs, SOA and line numbers", "[rfc1035]") {
-    TempDir dir;
+    TempDir dir("enumd-rfc1035");
     std::string path = dir.write("z.zone", kHead +
                                                "; comment line\n"
                                                "\n"
@@ -106,7 +76,7 @@ TEST_CASE("a zone file loads with origin, TTLs, SOA and line numbers", "[rfc1035
 }
 
 TEST_CASE("parse errors are reported as file:line errors, all of them, and good lines still load", "[rfc1035]") {
-    TempDir dir;
+    TempDir dir("enumd-rfc1035");
     std::string path = dir.write("bad.zone", kHead +
                                                  "a IN A 192.0.2.300\n"           // line 5
                                                  "b IN A 192.0.2.1\n"             // line 6
@@ -154,7 +124,7 @@ TEST_CASE("zone-level problems are errors: outside the origin, other class, no S
     };
     for (const auto& c : cases) {
         INFO(c.what);
-        TempDir dir;
+        TempDir dir("enumd-rfc1035");
         std::string path = dir.write("z.zone", c.text);
         Diagnostics diags;
         (void)load_rfc1035(path, c.origin, diags);
@@ -178,7 +148,7 @@ TEST_CASE("$ORIGIN is absolute or relative to the current origin (RFC 1035 5.1)"
     };
     for (const auto& c : cases) {
         INFO(c.directives);
-        TempDir dir;
+        TempDir dir("enumd-rfc1035");
         std::string path = dir.write("o.zone", kHead + c.directives + "x IN A 192.0.2.1\n");
         Diagnostics diags;
         auto zones = load_rfc1035(path, std::nullopt, diags);
@@ -203,7 +173,7 @@ TEST_CASE("$TTL takes seconds or units and sets the TTL of records without one (
     const Case cases[] = {{"60", 60}, {"1h", 3600}, {"1h30m", 5400}, {"1W", 604800}, {"forever", 0}, {"5x", 0}};
     for (const auto& c : cases) {
         INFO(c.ttl_text);
-        TempDir dir;
+        TempDir dir("enumd-rfc1035");
         std::string path = dir.write("t.zone", kHead + "$TTL " + c.ttl_text + "\nx IN A 192.0.2.1\n");
         Diagnostics diags;
         auto zones = load_rfc1035(path, std::nullopt, diags);
@@ -223,7 +193,7 @@ TEST_CASE("$TTL takes seconds or units and sets the TTL of records without one (
 }
 
 TEST_CASE("an origin given by the caller completes relative names of a file without $ORIGIN", "[rfc1035]") {
-    TempDir dir;
+    TempDir dir("enumd-rfc1035");
     std::string path = dir.write("rel.zone",
                                  "@ 300 IN SOA ns1.example.net. hostmaster.example.net. 1 7200 3600 1209600 300\n"
                                  "@ 300 IN NS ns1\n"
@@ -246,7 +216,7 @@ TEST_CASE("an origin given by the caller completes relative names of a file with
 }
 
 TEST_CASE("$INCLUDE reads a file relative to the including one, with its own origin, lines per file", "[rfc1035]") {
-    TempDir dir;
+    TempDir dir("enumd-rfc1035");
     dir.write("sub/ranges.zone",
               "; included\n"
               "*.1.0.5.5.5.2.1.6 IN NAPTR 100 100 \"u\" \"E2U+sip\" \"!^.*$!sip:info@server1.example.net!\" .\n");
@@ -272,7 +242,7 @@ TEST_CASE("$INCLUDE reads a file relative to the including one, with its own ori
 }
 
 TEST_CASE("a missing file or a directory is an error, not a crash", "[rfc1035]") {
-    TempDir dir;
+    TempDir dir("enumd-rfc1035");
     std::filesystem::create_directories(dir.path / "sub");
     for (const auto& [path, message] : {std::pair{(dir.path / "missing.zone").string(), "cannot open"},
                                         std::pair{(dir.path / "sub").string(), "is a directory"}}) {
@@ -287,7 +257,7 @@ TEST_CASE("a missing file or a directory is an error, not a crash", "[rfc1035]")
 }
 
 TEST_CASE("$INCLUDE problems are errors at the directive's line: missing file, loop", "[rfc1035]") {
-    TempDir dir;
+    TempDir dir("enumd-rfc1035");
     dir.write("loop.zone", "$INCLUDE main.zone\n");
     std::string path = dir.write("main.zone", kHead +
                                                   "$INCLUDE missing.zone\n"
@@ -323,7 +293,7 @@ TEST_CASE("NAPTR fields survive: tabs after quoted strings (ldns #157), back-ref
     };
     for (const auto& c : cases) {
         INFO(c.line);
-        TempDir dir;
+        TempDir dir("enumd-rfc1035");
         std::string path = dir.write("n.zone", kHead + "1.2.3\t" + c.line + "\n");
         Diagnostics diags;
         auto zones = load_rfc1035(path, std::nullopt, diags);
@@ -398,7 +368,7 @@ TEST_CASE("exact duplicate records in a zone file are merged with one warning pe
     };
     for (const auto& c : cases) {
         INFO(c.name);
-        TempDir dir;
+        TempDir dir("enumd-rfc1035");
         std::string path = dir.write("z.zone", kHead + c.body);
         Diagnostics diags;
         auto zones = load_rfc1035(path, std::nullopt, diags);

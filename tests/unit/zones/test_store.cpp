@@ -3,35 +3,19 @@
 #include <filesystem>
 #include <random>
 
-#include "enumd/zones/rdata_text.hpp"
 #include "enumd/zones/store.hpp"
 #include "enumd/zones/validate.hpp"
 #include "enumd/zones/yaml_loader.hpp"
+#include "../common/fixtures.hpp"
 
 using namespace enumd;
+using namespace enumd::testing;
 using zones::Lookup;
 
 namespace {
 
-dns::Name N(const std::string& s) { return *dns::Name::from_text(s); }
-
-zones::Record rec(const std::string& owner, dns::RrType t, const std::string& data, std::uint32_t ttl = 3600) {
-    zones::Record r;
-    r.owner = N(owner);
-    r.type = t;
-    r.ttl = ttl;
-    auto rd = zones::rdata_from_text(t, data, N("."));
-    REQUIRE(rd.ok());
-    r.rdata = *rd;
-    return r;
-}
-
 zones::Zone lab_zone(std::uint32_t serial = 1) {
-    zones::Zone z;
-    z.origin = N("e164.arpa.");
-    z.records.push_back(rec("e164.arpa.", dns::RrType::SOA,
-                            "ns1.example.net. hostmaster.example.net. " + std::to_string(serial) + " 3600 600 86400 300"));
-    z.records.push_back(rec("e164.arpa.", dns::RrType::NS, "ns1.example.net."));
+    zones::Zone z = e164_apex(serial);
     z.records.push_back(rec("1.1.9.0.0.5.5.5.3.1.6.e164.arpa.", dns::RrType::NAPTR,
                             "10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:info@server1.example.net!\" ."));
     z.records.push_back(rec("*.1.0.5.5.5.2.1.6.e164.arpa.", dns::RrType::NAPTR,
@@ -41,26 +25,11 @@ zones::Zone lab_zone(std::uint32_t serial = 1) {
     return z;
 }
 
-struct TempDir {
-    std::filesystem::path path;
-    TempDir() {
-        std::random_device rd;
-        path = std::filesystem::temp_directory_path() / ("enumd-store-" + std::to_string(rd()));
-        std::filesystem::create_directories(path);
-    }
-    ~TempDir() { std::filesystem::remove_all(path); }
-};
-
 }  // namespace
 
 TEST_CASE("lookups find exact names, empty non-terminals, closest enclosers and cuts", "[store]") {
-    TempDir dir;
-    auto store = zones::Store::open(dir.path.string());
-    REQUIRE(store.ok());
-    REQUIRE((*store)->write({lab_zone()}).ok());
-    auto reader = (*store)->reader();
-    REQUIRE(reader.ok());
-    zones::Reader& r = **reader;
+    StoreFixture f({lab_zone()});
+    zones::Reader& r = *f.reader;
     REQUIRE(r.refresh());
     const zones::ZoneInfo* z = r.find_zone(N("4.3.2.1.0.5.5.5.2.1.6.E164.ARPA."));
     REQUIRE(z != nullptr);
@@ -134,17 +103,12 @@ TEST_CASE("auto serial increases only when the content changes", "[store]") {
 }
 
 TEST_CASE("a reader keeps its snapshot until refresh while a write replaces the zone", "[store]") {
-    TempDir dir;
-    auto store = zones::Store::open(dir.path.string());
-    REQUIRE(store.ok());
-    REQUIRE((*store)->write({lab_zone()}).ok());
-    auto reader = (*store)->reader();
-    REQUIRE(reader.ok());
-    zones::Reader& r = **reader;
+    StoreFixture f({lab_zone()});
+    zones::Reader& r = *f.reader;
     REQUIRE(r.refresh());
     zones::Zone smaller = lab_zone(2);
     smaller.records.erase(smaller.records.begin() + 2);  // drop +61355500911
-    REQUIRE((*store)->write({smaller}).ok());
+    REQUIRE(f.store->write({smaller}).ok());
     const auto* z = r.find_zone(N("e164.arpa."));
     REQUIRE(z != nullptr);
     CHECK(r.lookup(*z, N("1.1.9.0.0.5.5.5.3.1.6.e164.arpa.")).kind == Lookup::Kind::Exact);

@@ -7,31 +7,17 @@
 #include <random>
 #include <string>
 
-#include "enumd/zones/rdata_text.hpp"
 #include "enumd/zones/store.hpp"
+#include "../common/fixtures.hpp"
 
 using namespace enumd;
+using namespace enumd::testing;
 
 namespace {
 
-dns::Name N(const std::string& s) { return *dns::Name::from_text(s); }
-
-zones::Record rec(const std::string& owner, dns::RrType t, const std::string& data) {
-    zones::Record r;
-    r.owner = N(owner);
-    r.type = t;
-    r.ttl = 3600;
-    r.rdata = *zones::rdata_from_text(t, data, N("."));
-    return r;
-}
-
 /// A zone of `numbers` NAPTR numbers, about 200 bytes of database each; `host` marks the version.
 zones::Zone numbers_zone(std::size_t numbers, const std::string& host, std::uint32_t serial) {
-    zones::Zone z;
-    z.origin = N("e164.arpa.");
-    z.records.push_back(rec("e164.arpa.", dns::RrType::SOA,
-                            "ns1.example.net. hostmaster.example.net. " + std::to_string(serial) + " 3600 600 86400 300"));
-    z.records.push_back(rec("e164.arpa.", dns::RrType::NS, "ns1.example.net."));
+    zones::Zone z = e164_apex(serial);
     for (std::size_t i = 0; i < numbers; ++i) {
         std::string digits = std::to_string(61300000000 + i);
         std::string owner;
@@ -41,16 +27,6 @@ zones::Zone numbers_zone(std::size_t numbers, const std::string& host, std::uint
     }
     return z;
 }
-
-struct TempDir {
-    std::filesystem::path path;
-    TempDir() {
-        std::random_device rd;
-        path = std::filesystem::temp_directory_path() / ("enumd-growth-" + std::to_string(rd()));
-        std::filesystem::create_directories(path);
-    }
-    ~TempDir() { std::filesystem::remove_all(path); }
-};
 
 /// The NAPTR rdata of the first number, as text ("" when missing).
 std::string first_number(zones::Reader& r) {
@@ -77,7 +53,7 @@ TEST_CASE("a write larger than the map grows it, ahead from an estimate or on MD
     const Case cases[] = {{"grown ahead", true}, {"grown on MDB_MAP_FULL, the write run again", false}};
     for (const auto& c : cases) {
         INFO(c.name);
-        TempDir dir;
+        TempDir dir("enumd-growth");
         zones::Store::Options options;
         options.map_size = kTinyMap;
         options.grow_ahead = c.grow_ahead;
@@ -105,7 +81,7 @@ TEST_CASE("a write larger than the map grows it, ahead from an estimate or on MD
 }
 
 TEST_CASE("a reader adopts a map that another process grew (MDB_MAP_RESIZED)", "[store]") {
-    TempDir dir;
+    TempDir dir("enumd-growth");
     zones::Store::Options options;
     options.map_size = kTinyMap;
     auto store = zones::Store::open(dir.path.string(), options);

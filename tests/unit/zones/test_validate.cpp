@@ -5,22 +5,16 @@
 #include "enumd/zones/rdata_text.hpp"
 #include "enumd/zones/validate.hpp"
 #include "enumd/zones/yaml_loader.hpp"
+#include "zone_fixtures.hpp"
 
-using enumd::dns::Name;
 using enumd::dns::RrType;
 using namespace enumd::zones;
+using namespace enumd::testing;
 
 namespace {
 
-const std::string kHeader =
-    "origin: example.net.\n"
-    "soa: {mname: ns1.example.org., rname: hostmaster.example.net., serial: 1}\n"
-    "ns: [ns1.example.org.]\n";
-
-const std::string kEnumHeader =
-    "origin: e164.arpa.\n"
-    "soa: {mname: ns1.example.org., rname: hostmaster.example.net., serial: 1}\n"
-    "ns: [ns1.example.org.]\n";
+const std::string kHeader = yaml_head("example.net.", "ns1.example.org.");
+const std::string kEnumHeader = yaml_head("e164.arpa.", "ns1.example.org.");
 
 Diagnostics check(const std::string& text) {
     Diagnostics d;
@@ -100,12 +94,12 @@ TEST_CASE("Zone-level errors name the record and the rule", "[validate][errors]"
 
 TEST_CASE("The model is validated whatever format it came from", "[validate][errors]") {
     Zone z;
-    z.origin = *Name::from_text("example.net.");
+    z.origin = N("example.net.");
     z.loc = SourceLoc{"z.zone", 1, 0};
-    Soa soa{*Name::from_text("ns1.example.net."), *Name::from_text("h.example.net."), 1, 2, 3, 4, 5};
-    z.records.push_back(Record{*Name::from_text("www.example.net."), RrType::SOA, 60, encode_soa(soa),
+    Soa soa{N("ns1.example.net."), N("h.example.net."), 1, 2, 3, 4, 5};
+    z.records.push_back(Record{N("www.example.net."), RrType::SOA, 60, encode_soa(soa),
                                SourceLoc{"z.zone", 3, 0}, false, {}});
-    z.records.push_back(Record{*Name::from_text("www.example.net."),
+    z.records.push_back(Record{N("www.example.net."),
                                RrType::A,
                                0x80000000U,
                                {192, 0, 2, 1},

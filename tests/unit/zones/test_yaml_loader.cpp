@@ -11,26 +11,22 @@
 #include "enumd/zones/rdata_text.hpp"
 #include "enumd/zones/validate.hpp"
 #include "enumd/zones/yaml_loader.hpp"
+#include "zone_fixtures.hpp"
 
 using enumd::dns::Name;
 using enumd::dns::RrType;
 using namespace enumd::zones;
+using namespace enumd::testing;
 
 namespace {
 
-// Three lines: test bodies start on line 4.
-const std::string kHeader =
-    "origin: e164.arpa.\n"
-    "soa: {mname: ns1.example.net., rname: hostmaster.example.net., serial: 1}\n"
-    "ns: [ns1.example.net.]\n";
+const std::string kHeader = yaml_head("e164.arpa.", "ns1.example.net.");
 
 struct Loaded {
     std::optional<Zone> zone;
     Diagnostics diags;
     [[nodiscard]] std::string all() const {
-        std::string s;
-        for (const auto& d : diags.items) s += d.to_text() + "\n";
-        return s;
+        return all_diags(diags);
     }
     /// A diagnostic that starts with `prefix` ("t.yaml:5:14: error: ") and contains `part`.
     [[nodiscard]] bool has(const std::string& prefix, const std::string& part) const {
@@ -71,29 +67,6 @@ std::string lines_of(const Zone& z) {
              rdata_to_text(r.type, r.rdata) + (r.generated ? " ;g" : "") + "\n";
     return s;
 }
-
-struct TempDir {
-    std::filesystem::path path;
-    TempDir() {
-        path = std::filesystem::temp_directory_path() /
-               ("enumd-yaml-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
-        std::filesystem::create_directories(path);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path, ec);
-    }
-    static int& counter() {
-        static int c = 0;
-        return c;
-    }
-    std::string write(const std::string& name, const std::string& text) const {
-        auto p = path / name;
-        std::filesystem::create_directories(p.parent_path());
-        std::ofstream(p) << text;
-        return p.string();
-    }
-};
 
 }  // namespace
 
@@ -366,7 +339,7 @@ TEST_CASE("PLMN and SIP blocks report bad codes, clashes and missing pools", "[y
 }
 
 TEST_CASE("Includes: relative paths, loops, missing files and top-level keys", "[yaml][includes]") {
-    TempDir dir;
+    TempDir dir("enumd-yaml-test");
     std::string top = dir.write("zone.yaml", kHeader + "include: [part/a.yaml]\n");
     dir.write("part/a.yaml", "numbers:\n  - {number: \"+61355500911\", naptr: sip:a@b.example}\ninclude: b.yaml\n");
     dir.write("part/b.yaml", "records:\n  - {name: www, type: A, data: 192.0.2.1}\n");
@@ -435,8 +408,7 @@ void check_refused(const TempDir& dir, const IncludeCase& c, const YamlLoadOptio
     std::string top = dir.write("zone/zone.yaml", kHeader + "include: " + c.include + "\n");
     Diagnostics d;
     auto z = load_yaml_zone(top, d, options);
-    std::string all;
-    for (const auto& i : d.items) all += i.to_text() + "\n";
+    std::string all = all_diags(d);
     INFO(c.what << "\n" << all);
     REQUIRE(z.has_value());
     CHECK(z->records.size() == 2);  // SOA and NS only
@@ -450,7 +422,7 @@ void check_refused(const TempDir& dir, const IncludeCase& c, const YamlLoadOptio
 }  // namespace
 
 TEST_CASE("An include that leads out of the zone's directory is refused before it is read", "[yaml][includes]") {
-    TempDir dir;
+    TempDir dir("enumd-yaml-test");
     // A valid fragment one level up: were it read, its number would load.
     dir.write("secret.yaml", "numbers:\n  - {number: '+61355500911', naptr: 'sip:" + kSecret + "@x.example'}\n");
     std::filesystem::create_directories(dir.path / "zone");
@@ -473,7 +445,7 @@ TEST_CASE("An include that leads out of the zone's directory is refused before i
 }
 
 TEST_CASE("Only regular files of bounded size are included", "[yaml][includes]") {
-    TempDir dir;
+    TempDir dir("enumd-yaml-test");
     YamlLoadOptions everywhere;
     everywhere.include_root = "/";
     // With the whole file system as root, the other rules still hold.
@@ -522,13 +494,12 @@ TEST_CASE("A diagnostic never quotes an included file that is not a mapping of z
         {"a quoted scalar", "\"" + kSecret + "\"\n", "not text"},
     };
     for (const auto& c : cases) {
-        TempDir dir;
+        TempDir dir("enumd-yaml-test");
         std::string top = dir.write("zone.yaml", kHeader + "include: part.yaml\n");
         std::string part = dir.write("part.yaml", c.text);
         Diagnostics d;
         auto z = load_yaml_zone(top, d);
-        std::string all;
-        for (const auto& i : d.items) all += i.to_text() + "\n";
+        std::string all = all_diags(d);
         INFO(c.what << "\n" << all);
         REQUIRE(z.has_value());
         REQUIRE(d.items.size() == 1);
@@ -540,7 +511,7 @@ TEST_CASE("A diagnostic never quotes an included file that is not a mapping of z
 }
 
 TEST_CASE("An include root option widens where includes may come from; a file is included once", "[yaml][includes]") {
-    TempDir dir;
+    TempDir dir("enumd-yaml-test");
     dir.write("shared/www.yaml", "records:\n  - {name: www, type: A, data: 192.0.2.1}\n");
     std::string top = dir.write("zone/zone.yaml", kHeader + "include: [../shared/www.yaml]\n");
     {
@@ -569,7 +540,7 @@ TEST_CASE("An include root option widens where includes may come from; a file is
 }
 
 TEST_CASE("With follow_includes off no include is read", "[yaml][includes]") {
-    TempDir dir;
+    TempDir dir("enumd-yaml-test");
     dir.write("part.yaml", "records:\n  - {name: www, type: A, data: 192.0.2.1}\n");
     std::string top = dir.write("zone.yaml", kHeader + "include: part.yaml\n");
     YamlLoadOptions off;
@@ -597,7 +568,7 @@ TEST_CASE("A NUL byte in any text is an error at its line and column, not cut-sh
 }
 
 TEST_CASE("load_zone_files picks the reader by extension and refuses an origin twice", "[yaml]") {
-    TempDir dir;
+    TempDir dir("enumd-yaml-test");
     std::string a = dir.write("a.yaml", kHeader);
     std::string b = dir.write("b.yml", kHeader);
     std::string c = dir.write("c.zone",
