@@ -12,6 +12,7 @@ import time
 import urllib.request
 
 from enumd_testlib import ENUMCTL, SOURCE_DIR, Checker, Enumd
+from enumd_testlib.ports import closed_by_peer
 
 c = Checker()
 LAB = os.path.join(SOURCE_DIR, "tests", "data", "server", "lab.zone")
@@ -37,16 +38,6 @@ def idle_unix(e):
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.connect(e.control)
     return s
-
-
-def closed_within(s, seconds):
-    s.settimeout(seconds)
-    try:
-        return s.recv(1) == b""
-    except (ConnectionResetError, BrokenPipeError):
-        return True
-    except socket.timeout:
-        return False
 
 
 def reloads_ok(e):
@@ -95,7 +86,7 @@ def main():
         # The idle connections are closed after the admin timeout.
         wait = ADMIN_TIMEOUT + 2 - (time.monotonic() - t0)
         for s in tcp_idle + unix_idle:
-            c.check(closed_within(s, max(wait, 0.5)), "an idle admin connection is closed after the timeout")
+            c.check(closed_by_peer(s, max(wait, 0.5)), "an idle admin connection is closed after the timeout")
             s.close()
 
         # Another user may not use the control socket even when its mode is opened up.

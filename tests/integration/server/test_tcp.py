@@ -11,6 +11,7 @@ import time
 import dns.message
 
 from enumd_testlib import DATA_DIR, Checker, Enumd
+from enumd_testlib.ports import closed_by_peer
 
 c = Checker()
 LAB = os.path.join(DATA_DIR, "server", "lab.zone")
@@ -38,16 +39,6 @@ def read_msg(s):
             return None
         body += chunk
     return dns.message.from_wire(body)
-
-
-def closed_by_peer(s, within):
-    s.settimeout(within)
-    try:
-        return s.recv(1) == b""
-    except (ConnectionResetError, BrokenPipeError):
-        return True
-    except socket.timeout:
-        return False
 
 
 def main():

@@ -10,18 +10,9 @@ import tempfile
 import time
 
 from enumd_testlib import ENUMCTL, Checker, Enumd
+from enumd_testlib.zonefiles import write_numbers_zone
 
 c = Checker()
-
-
-def write_zone(path, numbers, serial, host):
-    with open(path, "w") as f:
-        f.write("$ORIGIN e164.arpa.\n$TTL 3600\n")
-        f.write(f"@ IN SOA ns1.example.net. hostmaster.example.net. {serial} 3600 600 604800 300\n")
-        f.write("@ IN NS ns1.example.net.\n")
-        for i in range(numbers):
-            owner = ".".join(str(61300000000 + i)[::-1])
-            f.write(f'{owner} IN NAPTR 10 100 "u" "E2U+sip" "!^.*$!sip:{i}@{host}!" .\n')
 
 
 def zones_listing(db):
@@ -35,8 +26,8 @@ def main():
         db = os.path.join(tmp, "db")
         small = os.path.join(tmp, "small.zone")
         big = os.path.join(tmp, "big.zone")
-        write_zone(small, 1000, 1, "old.example.net")
-        write_zone(big, 100000, 2, "new.example.net")
+        write_numbers_zone(small, 1000, 1, "old.example.net")
+        write_numbers_zone(big, 100000, 2, "new.example.net")
         out = subprocess.run([ENUMCTL, "compile", "--db", db, small], capture_output=True, text=True)
         c.check(out.returncode == 0, f"initial compile failed: {out.stdout}{out.stderr}")
         # Time a full compile of the big zone once (in a scratch copy) to aim the kills.

@@ -12,19 +12,10 @@ import threading
 import time
 
 from enumd_testlib import ENUMCTL, Checker, Enumd
+from enumd_testlib.zonefiles import write_numbers_zone
 
 c = Checker()
 TINY = str(1 << 20)  # 1 MiB: 256 pages
-
-
-def write_zone(path, numbers, serial, host):
-    with open(path, "w") as f:
-        f.write("$ORIGIN e164.arpa.\n$TTL 3600\n")
-        f.write(f"@ IN SOA ns1.example.net. hostmaster.example.net. {serial} 3600 600 604800 300\n")
-        f.write("@ IN NS ns1.example.net.\n")
-        for i in range(numbers):
-            owner = ".".join(str(61300000000 + i)[::-1])
-            f.write(f'{owner} IN NAPTR 10 100 "u" "E2U+sip" "!^.*$!sip:{i}@{host}!" .\n')
 
 
 def compile_zone(db, zone):
@@ -64,9 +55,9 @@ def main():
         small = os.path.join(tmp, "small.zone")
         grown = os.path.join(tmp, "grown.zone")
         big = os.path.join(tmp, "big.zone")
-        write_zone(small, 100, 1, "old.example.net")
-        write_zone(grown, 50000, 2, "grown.example.net")  # ~10 MB of database: 10x the initial map
-        write_zone(big, 300000, 3, "killed.example.net")
+        write_numbers_zone(small, 100, 1, "old.example.net")
+        write_numbers_zone(grown, 50000, 2, "grown.example.net")  # ~10 MB of database: 10x the initial map
+        write_numbers_zone(big, 300000, 3, "killed.example.net")
         out = compile_zone(db, small)
         c.check(out.returncode == 0, f"initial compile: {out.stdout}{out.stderr}")
         size0 = os.path.getsize(os.path.join(db, "data.mdb"))
@@ -111,7 +102,7 @@ def main():
             # 3. The database stays usable: listed, and the next compile goes in and is served.
             out = subprocess.run([ENUMCTL, "zones", "--db", db], capture_output=True, text=True)
             c.check(out.returncode == 0 and "50002" in out.stdout, f"enumctl zones after the kill: {out.stdout}{out.stderr}")
-            write_zone(small, 100, 4, "after.example.net")
+            write_numbers_zone(small, 100, 4, "after.example.net")
             out = compile_zone(db, small)
             c.check(out.returncode == 0, f"compile after the kill: {out.stdout}{out.stderr}")
             c.check("after.example.net" in prober.latest(), f"enumd serves the next compile: {prober.latest()}")

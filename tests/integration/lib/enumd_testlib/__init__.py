@@ -9,7 +9,8 @@ Needs Debian's python3 with python3-dnspython (#!/usr/bin/python3). Every
 server is started on loopback and stopped by its PID; nothing else is touched.
 
   paths     SOURCE_DIR, BUILD_DIR, DATA_DIR and the binaries (ENUMD, ENUMCTL, ENUMQ)
-  ports     free_port: a port free for UDP and TCP on one or more loopback addresses
+  ports     free_port: a port free for UDP and TCP on one or more loopback addresses;
+            closed_by_peer: whether a server closed a connection
   checker   Checker: one check(), every failure reported, sanitizer reports fail the run
   process   Proc (a child with a log file, stopped by PID, its log scanned for
             sanitizer reports), wait_for / wait_until, stop_all / stop_and_report, show_tails
@@ -17,13 +18,14 @@ server is started on loopback and stopped by its PID; nothing else is touched.
   peers     Knot, Bind, Nsd: the other servers, configured in a temporary directory
   rrsets    RRset comparison (responses, transfers, zone files) and the queries it needs
   xfr       what the transfer tests share: TSIG key, the lab zone with a serial, enumd's
-            primary/secondary configs, check_same_rrsets
+            primary/secondary configs, check_same_rrsets, run_in_lab (set-up and end)
+  zonefiles write_numbers_zone: a zone file of N generated numbers
 """
 from .checker import Checker
 from .enumd import Enumd
 from .paths import BUILD_DIR, DATA_DIR, ENUMCTL, ENUMD, ENUMQ, SOURCE_DIR
 from .peers import Bind, Knot, Nsd
-from .ports import free_port
+from .ports import closed_by_peer, free_port
 from .process import Proc, sanitizer_reports, show_tails, stop_all, stop_and_report, wait_for, wait_until
 from .rrsets import (axfr_rrsets, compare_responses, compare_servers, query_rrset, rrset_key, soa_serial,
                      zone_file_records)
@@ -31,7 +33,7 @@ from .rrsets import (axfr_rrsets, compare_responses, compare_servers, query_rrse
 __all__ = [
     "BUILD_DIR", "DATA_DIR", "ENUMCTL", "ENUMD", "ENUMQ", "SOURCE_DIR",
     "Bind", "Checker", "Enumd", "Knot", "Nsd", "Proc",
-    "axfr_rrsets", "compare_responses", "compare_servers", "free_port", "query_rrset", "rrset_key",
+    "axfr_rrsets", "closed_by_peer", "compare_responses", "compare_servers", "free_port", "query_rrset", "rrset_key",
     "sanitizer_reports", "show_tails", "soa_serial", "stop_all", "stop_and_report", "wait_for", "wait_until",
     "zone_file_records",
 ]

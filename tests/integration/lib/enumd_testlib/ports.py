@@ -1,4 +1,4 @@
-"""Free loopback ports."""
+"""Free loopback ports, and whether a server closed a connection."""
 import socket
 
 
@@ -23,3 +23,14 @@ def free_port(host="127.0.0.1", *also):
             if all(_bindable(h, port, k) for h in also for k in (socket.SOCK_DGRAM, socket.SOCK_STREAM)):
                 return port
     raise RuntimeError(f"no port free for UDP and TCP on {', '.join((host,) + also)}")
+
+
+def closed_by_peer(sock, within):
+    """True when the server closes (or resets) the connection `sock` within `within` seconds."""
+    sock.settimeout(within)
+    try:
+        return sock.recv(1) == b""
+    except (ConnectionResetError, BrokenPipeError):
+        return True
+    except socket.timeout:
+        return False
