@@ -241,6 +241,23 @@ int exit_for(LocateOutcome o) {
     return kExitUsage;
 }
 
+/// The end of every --json lookup report: the lookup's trace, then the
+/// object closed and printed.
+void print_json(enumq::Json& j, const std::vector<std::string>& trace) {
+    j.key("trace").begin_array();
+    for (const auto& l : trace) j.str(l);
+    j.end_array();
+    j.end_object();
+    std::cout << j.text() << "\n";
+}
+
+/// The head of every text lookup report: which servers were asked (a proxy
+/// that "cannot resolve" is often asking the wrong one), then the trace.
+void print_head(const StubResolver& r, const std::vector<std::string>& trace) {
+    std::cout << ";; DNS servers: " << r.describe_servers() << "\n";
+    for (const auto& l : trace) std::cout << ";; " << l << "\n";
+}
+
 int run_enum(const Args& a, StubResolver& r) {
     if (a.positional.size() != 1) {
         usage();
@@ -321,17 +338,13 @@ int run_enum(const Args& a, StubResolver& r) {
             j.end_object();
         }
         j.end_array();
-        j.key("trace").begin_array();
-        for (const auto& l : res.trace) j.str(l);
-        j.end_array();
         if (a.draws > 0) {
             j.key("draws").integer(static_cast<long long>(a.draws));
             j.key("first_counts").begin_object();
             for (const auto& [uri, n] : first_counts) j.key(uri).integer(static_cast<long long>(n));
             j.end_object();
         }
-        j.end_object();
-        std::cout << j.text() << "\n";
+        print_json(j, res.trace);
         return exit_for(res.outcome);
     }
 
@@ -398,15 +411,10 @@ int run_sip(const Args& a, StubResolver& r) {
             j.end_object();
         }
         j.end_array();
-        j.key("trace").begin_array();
-        for (const auto& l : res.trace) j.str(l);
-        j.end_array();
-        j.end_object();
-        std::cout << j.text() << "\n";
+        print_json(j, res.trace);
         return exit_for(res.outcome);
     }
-    std::cout << ";; DNS servers: " << r.describe_servers() << "\n";
-    for (const auto& l : res.trace) std::cout << ";; " << l << "\n";
+    print_head(r, res.trace);
     if (!res.error.empty()) std::cerr << "enumq: " << res.error << "\n";
     std::cout << "Outcome: " << to_string(res.outcome) << "\n";
     int n = 1;
@@ -578,15 +586,10 @@ int run_snaptr(const Args& a, StubResolver& r) {
             j.end_object();
         }
         j.end_array();
-        j.key("trace").begin_array();
-        for (const auto& l : res.trace) j.str(l);
-        j.end_array();
-        j.end_object();
-        std::cout << j.text() << "\n";
+        print_json(j, res.trace);
         return exit_for(res.outcome);
     }
-    std::cout << ";; DNS servers: " << r.describe_servers() << "\n";
-    for (const auto& l : res.trace) std::cout << ";; " << l << "\n";
+    print_head(r, res.trace);
     std::cout << "Outcome: " << to_string(res.outcome) << "\n";
     int n = 1;
     for (const auto& t : res.targets) {
