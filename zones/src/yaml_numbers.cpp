@@ -75,13 +75,7 @@ void NumberReader::routes(const ytree::Node& m) {
                 ok = false;
                 continue;
             }
-            RouteNaptr r{x->order,
-                         x->preference,
-                         x->flags,
-                         x->service,
-                         x->regexp,
-                         x->replacement,
-                         has_ttl ? std::optional<std::uint32_t>(ttl) : std::nullopt};
+            RouteNaptr r{*x, has_ttl ? std::optional<std::uint32_t>(ttl) : std::nullopt};
             // Checked once here with a sample rn, not at every number that uses the route.
             auto sample = expand_route_naptr(r, "1");
             std::optional<Naptr> decoded = sample ? decode_naptr(*sample) : std::nullopt;

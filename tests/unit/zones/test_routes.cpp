@@ -193,9 +193,9 @@ TEST_CASE("expanding a route NAPTR writes the rn with its '+' at every marker", 
 
 TEST_CASE("a route table survives encode and decode", "[routes]") {
     RouteTable t;
-    RouteNaptr a{10, 100, "u", "E2U+sip", "!^(.*)$!sip:\\1@a!", Name{}, std::nullopt};
-    RouteNaptr b{20, 50, "s", "SIP+D2U", "", N("_sip._udp.example.net."), std::nullopt};
-    RouteNaptr c{1, 2, "u", "E2U+pstn:tel", std::string("!^.*$!tel:+1;rn=") + kRnMarker + "!", Name{}, std::nullopt};
+    RouteNaptr a{{10, 100, "u", "E2U+sip", "!^(.*)$!sip:\\1@a!", Name{}}, std::nullopt};
+    RouteNaptr b{{20, 50, "s", "SIP+D2U", "", N("_sip._udp.example.net.")}, std::nullopt};
+    RouteNaptr c{{1, 2, "u", "E2U+pstn:tel", std::string("!^.*$!tel:+1;rn=") + kRnMarker + "!", Name{}}, std::nullopt};
     t.instances.push_back({3600, {a, b}});
     t.instances.push_back({60, {c}});
     auto back = decode_route_table(std::span<const std::uint8_t>(

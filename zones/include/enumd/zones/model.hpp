@@ -15,6 +15,7 @@
 #include "enumd/dns/name.hpp"
 #include "enumd/dns/rdata.hpp"
 #include "enumd/dns/types.hpp"
+#include "enumd/zones/naptr.hpp"
 
 namespace enumd::zones {
 
@@ -82,16 +83,10 @@ struct Record {
     RouteRef route;  ///< from a route set (YAML `route:`), else route == 0
 };
 
-/// One NAPTR of a route set: the RFC 3403 §4.1 fields, with kRnMarker in the
-/// regexp wherever `{rn}` was written.
-struct RouteNaptr {
-    std::uint16_t order = 10;
-    std::uint16_t preference = 100;
-    std::string flags = "u";
-    std::string service;
-    std::string regexp;
-    dns::Name replacement;              ///< root "." when unused
-    std::optional<std::uint32_t> ttl;   ///< the record's own `ttl`, else the number's
+/// One NAPTR of a route set: the RFC 3403 §4.1 fields (Naptr), with
+/// kRnMarker in the regexp wherever `{rn}` was written.
+struct RouteNaptr : Naptr {
+    std::optional<std::uint32_t> ttl;  ///< the record's own `ttl`, else the number's
 };
 
 /// Where the routing number goes in a RouteNaptr regexp: a NUL byte, which
