@@ -42,7 +42,8 @@ void Server::Impl::start_workers() {
 /// The metrics endpoint and the control socket, on the admin thread.
 void Server::Impl::start_admin() {
     if (!cfg.stats_listen.empty()) {
-        metrics = std::make_unique<http::MetricsServer>(admin, cfg.stats_listen, [this] { return metrics_text(); });
+        metrics = std::make_unique<http::HttpServer>(admin, cfg.stats_listen, "statistics", http::Limits{},
+                                                     http::metrics_handler([this] { return metrics_text(); }));
         metrics->start();
     }
     if (!cfg.control_path.empty()) {

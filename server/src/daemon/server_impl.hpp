@@ -10,7 +10,7 @@
 
 #include "control/control_server.hpp"
 #include "enumd/server/server.hpp"
-#include "http/metrics_server.hpp"
+#include "http/http_server.hpp"
 #include "net/tcp_server.hpp"
 #include "net/worker.hpp"
 
@@ -29,7 +29,7 @@ struct Server::Impl {
     std::unique_ptr<net::TcpServer> tcp;
     boost::asio::io_context admin{1};  ///< metrics and control, off the query threads
     std::thread admin_thread;
-    std::unique_ptr<http::MetricsServer> metrics;
+    std::unique_ptr<http::HttpServer> metrics;
     std::unique_ptr<control::ControlServer> control;
     std::unique_ptr<zones::Reader> admin_reader;
     std::mutex reload_mutex;  ///< one reload at a time (SIGHUP, enumctl, --watch)

@@ -9,6 +9,7 @@ import stat
 import subprocess
 import sys
 import time
+import http.client
 import urllib.request
 
 from enumd_testlib import ENUMCTL, SOURCE_DIR, Checker, Enumd
@@ -16,7 +17,7 @@ from enumd_testlib.ports import closed_by_peer
 
 c = Checker()
 LAB = os.path.join(SOURCE_DIR, "tests", "data", "server", "lab.zone")
-ADMIN_TIMEOUT = 5  # http/metrics_server.hpp, control/control_server.hpp
+ADMIN_TIMEOUT = 5  # http/http_server.hpp, control/control_server.hpp
 
 
 def scrape(e, timeout=3):
@@ -88,6 +89,25 @@ def main():
         for s in tcp_idle + unix_idle:
             c.check(closed_by_peer(s, max(wait, 0.5)), "an idle admin connection is closed after the timeout")
             s.close()
+
+        # HTTP on Boost.Beast: keep-alive, and clear statuses for what is not a scrape.
+        conn = http.client.HTTPConnection(e.host, e.stats_port, timeout=3)
+        for i in range(3):
+            conn.request("GET", "/metrics")
+            r = conn.getresponse()
+            body = r.read().decode()
+            c.check(r.status == 200 and "enumd_" in body and r.getheader("Content-Type", "").startswith("text/plain; version=0.0.4"),
+                    f"request {i + 1} on one keep-alive connection: {r.status}")
+        for method, path, want in (("GET", "/nope", 404), ("POST", "/metrics", 405), ("DELETE", "/", 405)):
+            conn.request(method, path)
+            r = conn.getresponse()
+            r.read()
+            c.check(r.status == want, f"{method} {path} answers {want}, got {r.status}")
+        conn.request("POST", "/metrics", body=b"x" * 100)
+        r = conn.getresponse()
+        r.read()
+        c.check(r.status == 413, f"a body on the metrics endpoint is refused with 413, got {r.status}")
+        conn.close()
 
         # Another user may not use the control socket even when its mode is opened up.
         if os.geteuid() == 0:
