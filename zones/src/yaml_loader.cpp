@@ -24,10 +24,11 @@ namespace {
 namespace fs = std::filesystem;
 using dns::RrType;
 
-const std::vector<std::string_view> kTopKeys = {"origin",  "ttl",     "soa",   "ns",        "include", "routes",
-                                                "numbers", "records", "plmns", "sip_pools", "sip_domains"};
-const std::vector<std::string_view> kContentKeys = {"include", "numbers",   "records",
-                                                    "plmns",   "sip_pools", "sip_domains"};
+const std::vector<std::string_view> kTopKeys = {"origin",  "ttl",         "soa",     "ns",    "include",
+                                                "routes",  "numbers",     "records", "plmns", "sip_pools",
+                                                "sip_domains", "numbers_csv"};
+const std::vector<std::string_view> kContentKeys = {"include",   "numbers",     "records",    "plmns",
+                                                    "sip_pools", "sip_domains", "numbers_csv"};
 
 /// Owns the state the section readers share; a base so it is built first.
 struct StateHolder {
@@ -159,6 +160,7 @@ class Loader : StateHolder, yaml::FieldReader {
         if (root["include"]) includes(root["include"]);
         if (root["numbers"] && expect_list(root["numbers"], "numbers"))
             for (const auto& e : root["numbers"].seq()) numbers_.number(e);
+        if (root["numbers_csv"]) numbers_.numbers_csv(root["numbers_csv"], files_);
         if (root["records"] && expect_list(root["records"], "records"))
             for (const auto& e : root["records"].seq()) generic(e);
         if (root["plmns"] && expect_list(root["plmns"], "plmns"))

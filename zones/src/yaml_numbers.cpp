@@ -137,18 +137,29 @@ bool NumberReader::routed_records(const ytree::Node& e, const dns::Name& owner, 
         error(rn_node, "route '" + *name + "' has no {rn}: this 'rn' would not be used");
         return false;
     }
-    bool ok = true;
+    std::vector<std::string> problems;
+    bool ok = route_records(it->second, ref.rn_digits(), owner, ttl, loc(e["route"]), out, problems);
+    for (auto& p : problems) error(rn_node, std::move(p));
+    return ok;
+}
+
+bool NumberReader::route_records(std::uint16_t index, std::string_view rn_digits, const dns::Name& owner,
+                                 std::uint32_t ttl, const SourceLoc& where, std::vector<Record>& out,
+                                 std::vector<std::string>& problems) {
+    const Route& route = s_.routes[index - 1];
+    RouteRef ref;
+    ref.route = index;
+    ref.rn_length = static_cast<std::uint8_t>(std::min(rn_digits.size(), kMaxRnDigits));
+    std::copy_n(rn_digits.begin(), ref.rn_length, ref.rn.begin());
     for (const RouteNaptr& t : route.records) {
         auto rdata = expand_route_naptr(t, ref.rn_digits());
         if (!rdata) {
-            error(rn_node, "route '" + *name + "' with this rn: " + rdata.error());
-            ok = false;
+            problems.push_back("route '" + route.name + "' with this rn: " + rdata.error());
             continue;
         }
-        out.push_back(
-            Record{owner, RrType::NAPTR, t.ttl.value_or(ttl), std::move(*rdata), loc(e["route"]), false, ref});
+        out.push_back(Record{owner, RrType::NAPTR, t.ttl.value_or(ttl), std::move(*rdata), where, false, ref});
     }
-    return ok;
+    return problems.empty();
 }
 
 void NumberReader::number(const ytree::Node& e) {

@@ -7,7 +7,9 @@
 /// with `route:` gets the route's records, marked with the route (RouteRef)
 /// so the store can keep a reference instead (route.hpp).
 
+#include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -16,6 +18,7 @@
 
 #include "enumd/zones/naptr.hpp"
 #include "yaml_fields.hpp"
+#include "yaml_source.hpp"
 
 namespace enumd::zones::yaml {
 
@@ -26,8 +29,29 @@ class NumberReader : FieldReader {
     void routes(const ytree::Node& m);
     /// One entry of `numbers`.
     void number(const ytree::Node& e);
+    /// `numbers_csv`: a path or a list of them, relative to the current file
+    /// and opened under the include rules (csv_numbers.cpp).
+    void numbers_csv(const ytree::Node& n, SourceFiles& files);
+
+    /// A CSV field: text and 1-based column (0: the row has no such field).
+    struct CsvField {
+        std::string_view text;
+        int column = 0;
+    };
+    struct CsvRow {
+        CsvField number, route, rn, naptr;
+    };
+    using CsvReport = std::function<void(int column, std::string message)>;
 
    private:
+    void csv_file(const std::string& path, int fd);
+    void csv_row(const CsvRow& row, const std::string& path, int line, const CsvReport& report);
+    /// The records of route `index` (1-based, as in route_index_) with the
+    /// routing number `rn_digits` at `owner`; false with `problems` (one per
+    /// record) when an expansion does not fit.
+    bool route_records(std::uint16_t index, std::string_view rn_digits, const dns::Name& owner, std::uint32_t ttl,
+                       const SourceLoc& where, std::vector<Record>& out, std::vector<std::string>& problems);
+
     /// One NAPTR entry: a URI string, a mapping with `uri`, or the full fields.
     std::optional<std::pair<std::uint32_t, std::vector<std::uint8_t>>> naptr_entry(const ytree::Node& n,
                                                                                    std::uint32_t ttl);

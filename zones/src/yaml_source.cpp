@@ -47,15 +47,16 @@ void SourceFiles::start(const std::string& top_path) {
     if (!ec && fs::is_directory(real, ec) && !ec) root_ = real.string();
 }
 
-std::optional<IncludedFile> SourceFiles::enter(const std::string& written, const std::string& including_file,
-                                               const SourceLoc& from) {
+std::optional<std::pair<std::string, std::string>> SourceFiles::resolve(const std::string& written,
+                                                                       const std::string& including_file,
+                                                                       const SourceLoc& from, std::string_view what) {
     if (!options_.follow_includes) {
-        d_.error(from, "include '" + written + "': includes are not read here");
+        d_.error(from, std::string(what) + " '" + written + (what == "include" ? "': includes are not read here" : "': files are not read here"));
         return std::nullopt;
     }
     const bool own_root = options_.include_root.empty();
     if (root().empty()) {
-        d_.error(from, "include '" + written + "': the include root " +
+        d_.error(from, std::string(what) + " '" + written + "': the include root " +
                            (own_root ? "(the zone file's directory)" : "'" + options_.include_root + "'") +
                            " cannot be resolved");
         return std::nullopt;
@@ -71,13 +72,13 @@ std::optional<IncludedFile> SourceFiles::enter(const std::string& written, const
         return std::nullopt;
     }
     if (!is_under(real, fs::path(root()))) {
-        d_.error(from, "include '" + written + "' is outside " + root() + ": included files must be under " +
+        d_.error(from, std::string(what) + " '" + written + "' is outside " + root() + ": included files must be under " +
                            (own_root ? "the zone file's directory" : "the include root"));
         return std::nullopt;
     }
     const std::string key = real.string();
     if (std::find(stack_.begin(), stack_.end(), key) != stack_.end()) {
-        d_.error(from, "include loop: '" + written + "' is already being read (" + key + ")");
+        d_.error(from, std::string(what) + " loop: '" + written + "' is already being read (" + key + ")");
         return std::nullopt;
     }
     // Once per zone: a second copy would define every entry twice, and it
@@ -87,21 +88,39 @@ std::optional<IncludedFile> SourceFiles::enter(const std::string& written, const
         d_.error(from, "'" + written + "' is already included in this zone (" + key + ")");
         return std::nullopt;
     }
-    auto text = read_bounded(key, p.string(), from);
+    return std::pair{key, p.string()};
+}
+
+std::optional<IncludedFile> SourceFiles::enter(const std::string& written, const std::string& including_file,
+                                               const SourceLoc& from) {
+    auto where = resolve(written, including_file, from, "include");
+    if (!where) return std::nullopt;
+    const auto& [key, shown] = *where;
+    auto text = read_bounded(key, shown, from);
     if (!text) return std::nullopt;
     read_.push_back(key);
     stack_.push_back(key);
-    return IncludedFile{p.string(), std::move(*text)};
+    return IncludedFile{shown, std::move(*text)};
 }
 
-std::optional<std::string> SourceFiles::read_bounded(const std::string& real, const std::string& shown,
-                                                     const SourceLoc& from) {
+std::optional<DataFile> SourceFiles::open_data(const std::string& written, const std::string& including_file,
+                                               const SourceLoc& from) {
+    auto where = resolve(written, including_file, from, "numbers_csv");
+    if (!where) return std::nullopt;
+    const auto& [key, shown] = *where;
+    int fd = open_checked(key, shown, from);
+    if (fd < 0) return std::nullopt;
+    read_.push_back(key);
+    return DataFile{shown, fd};
+}
+
+int SourceFiles::open_checked(const std::string& real, const std::string& shown, const SourceLoc& from) {
     // O_NOFOLLOW: `real` has no symlink left, so one found now was put there
     // after the check. O_NONBLOCK: opening a FIFO must not wait for a writer.
     Fd f(::open(real.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY));
     if (f.fd < 0) {
         d_.error(from, "cannot read '" + shown + "'");
-        return std::nullopt;
+        return -1;
     }
     // The file opened, not the name checked: a directory swapped for a link
     // between the check and open() would show here.
@@ -109,19 +128,33 @@ std::optional<std::string> SourceFiles::read_bounded(const std::string& real, co
     fs::path opened = fs::read_symlink("/proc/self/fd/" + std::to_string(f.fd), ec);
     if (!ec && !is_under(opened, fs::path(root()))) {
         d_.error(from, "'" + shown + "' is outside " + root() + ": included files must be under it");
-        return std::nullopt;
+        return -1;
     }
     struct stat st {};
     if (::fstat(f.fd, &st) != 0) {
         d_.error(from, "cannot read '" + shown + "'");
-        return std::nullopt;
+        return -1;
     }
     if (S_ISDIR(st.st_mode)) {
         d_.error(from, "'" + shown + "' is a directory, not a zone file");
-        return std::nullopt;
+        return -1;
     }
     if (!S_ISREG(st.st_mode)) {
         d_.error(from, "'" + shown + "' is not a regular file (devices, FIFOs and sockets cannot be included)");
+        return -1;
+    }
+    int fd = f.fd;
+    f.fd = -1;
+    return fd;
+}
+
+std::optional<std::string> SourceFiles::read_bounded(const std::string& real, const std::string& shown,
+                                                     const SourceLoc& from) {
+    Fd f(open_checked(real, shown, from));
+    if (f.fd < 0) return std::nullopt;
+    struct stat st {};
+    if (::fstat(f.fd, &st) != 0) {
+        d_.error(from, "cannot read '" + shown + "'");
         return std::nullopt;
     }
     const std::uint64_t max = options_.max_include_bytes;

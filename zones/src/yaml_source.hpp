@@ -8,6 +8,8 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "enumd/zones/model.hpp"
@@ -20,6 +22,13 @@ namespace enumd::zones::yaml {
 struct IncludedFile {
     std::string path;
     std::string text;
+};
+
+/// A data file a zone names (`numbers_csv`), opened after the checks of an
+/// include and read by the caller as a stream: `fd` is owned (close it).
+struct DataFile {
+    std::string path;
+    int fd = -1;
 };
 
 /// Resolves and reads includes for one zone, and remembers which files are
@@ -43,9 +52,22 @@ class SourceFiles {
                                       const SourceLoc& from);
     void leave() { stack_.pop_back(); }
 
+    /// Opens `written` (a `numbers_csv` of `including_file`) under the rules
+    /// of an include, without reading it and without a size bound: the
+    /// caller streams it. Counts as read (a second mention is an error).
+    std::optional<DataFile> open_data(const std::string& written, const std::string& including_file,
+                                      const SourceLoc& from);
+
    private:
     /// The include root as a real path; empty when it cannot be resolved.
     [[nodiscard]] const std::string& root() const noexcept { return root_; }
+    /// The real path and the shown path of `written`, or nullopt after an error at `from`.
+    std::optional<std::pair<std::string, std::string>> resolve(const std::string& written,
+                                                               const std::string& including_file, const SourceLoc& from,
+                                                               std::string_view what);
+    /// Opens `real` read-only after the open-time checks (still under the root, a
+    /// regular file); -1 after an error at `from`.
+    int open_checked(const std::string& real, const std::string& shown, const SourceLoc& from);
     std::optional<std::string> read_bounded(const std::string& real, const std::string& shown, const SourceLoc& from);
 
     const YamlLoadOptions& options_;

@@ -486,11 +486,12 @@ TEST_CASE("A diagnostic never quotes an included file that is not a mapping of z
     const std::vector<Case> cases = {
         {"a password file (one plain scalar)",
          "root:x:0:0:" + kSecret + ":/root:/bin/bash\ndaemon:x:1:1::/usr/sbin:/usr/sbin/nologin\n",
-         "an included file must be a mapping of include, numbers, records, plmns, sip_pools, sip_domains, not text"},
+         "an included file must be a mapping of include, numbers, records, plmns, sip_pools, sip_domains, "
+         "numbers_csv, not text"},
         {"broken YAML", kSecret + ": [unclosed\n", "YAML syntax error"},
         {"broken YAML after a first document", kSecret + "\n...\n]{\n", "YAML syntax error"},
         {"a list", "- " + kSecret + "\n- x\n", "must be a mapping of include, numbers, records, plmns, sip_pools, "
-                                              "sip_domains, not a list"},
+                                              "sip_domains, numbers_csv, not a list"},
         {"a quoted scalar", "\"" + kSecret + "\"\n", "not text"},
     };
     for (const auto& c : cases) {

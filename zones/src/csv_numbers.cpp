@@ -1,0 +1,428 @@
+// `numbers_csv:` — bulk numbers from CSV files (zones/README.md "Bulk numbers
+// from CSV"). A file is streamed line by line through a fixed buffer: its text
+// is never held whole, a line longer than kMaxCsvLine is refused on its own,
+// and a bad row is reported with file:line:column while the rest of the file
+// is still checked (at most kMaxCsvErrors rows shown per file, then a count).
+// Diagnostics never quote the file's text — only numbers this reader has
+// parsed into digits — as for includes: the file may be any file under the
+// zone's directory.
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
+
+#include "enumd/numbering/e164.hpp"
+#include "enumd/numbering/enumservice.hpp"
+#include "enumd/numbering/subst_expr.hpp"
+#include "enumd/zones/naptr.hpp"
+#include "enumd/zones/route.hpp"
+#include "yaml_numbers.hpp"
+
+namespace enumd::zones::yaml {
+
+using dns::RrType;
+
+namespace {
+
+/// A CSV row of a numbering database is a number, a route name, an rn and
+/// maybe a URI: a line of more than 4 KiB is not one (a binary file, a
+/// missing newline), and refusing it keeps the reader's memory fixed.
+constexpr std::size_t kMaxCsvLine = 4096;
+/// Rows reported per file: a file of the wrong shape would otherwise give
+/// millions of diagnostics. The rest are counted in one more.
+constexpr std::size_t kMaxCsvErrors = 100;
+constexpr std::size_t kReadBuffer = std::size_t{1} << 20;
+
+enum class Column { Number, Route, Rn, Naptr };
+
+/// Closes the data file on every path out.
+struct OwnedFd {
+    int fd;
+    OwnedFd(const OwnedFd&) = delete;
+    OwnedFd& operator=(const OwnedFd&) = delete;
+    explicit OwnedFd(int f) : fd(f) {}
+    ~OwnedFd() {
+        if (fd >= 0) ::close(fd);
+    }
+};
+
+/// Lines of a file through one buffer: `next` gives each line without its
+/// LF (and CR), with `too_long` set (and the text empty) for a line over
+/// kMaxCsvLine, whose bytes are skipped up to its end.
+class LineReader {
+   public:
+    explicit LineReader(int fd) : fd_(fd), buf_(kReadBuffer) {}
+
+    /// False at the end of the file; `failed` after a read error.
+    bool next(std::string_view& line, bool& too_long) {
+        too_long = false;
+        for (;;) {
+            const char* start = buf_.data() + pos_;
+            const char* nl = static_cast<const char*>(std::memchr(start, '\n', end_ - pos_));
+            if (nl != nullptr) {
+                std::size_t len = static_cast<std::size_t>(nl - start);
+                pos_ += len + 1;
+                ++line_no_;
+                if (skipping_ || len > kMaxCsvLine) {
+                    too_long = true;
+                    skipping_ = false;
+                    line = {};
+                    return true;
+                }
+                line = trim_cr({start, len});
+                return true;
+            }
+            if (eof_) {
+                if (pos_ == end_ && !skipping_) return false;
+                ++line_no_;
+                std::size_t len = end_ - pos_;
+                pos_ = end_;
+                if (skipping_ || len > kMaxCsvLine) {
+                    too_long = true;
+                    skipping_ = false;
+                    line = {};
+                    return true;
+                }
+                line = trim_cr({start, len});
+                return true;
+            }
+            if (end_ - pos_ > kMaxCsvLine) {
+                skipping_ = true;  // the rest of this line is dropped as it arrives
+                pos_ = end_;
+            }
+            fill();
+        }
+    }
+    [[nodiscard]] int line_no() const noexcept { return line_no_; }
+    [[nodiscard]] bool failed() const noexcept { return failed_; }
+
+   private:
+    static std::string_view trim_cr(std::string_view l) {
+        if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+        return l;
+    }
+    void fill() {
+        std::memmove(buf_.data(), buf_.data() + pos_, end_ - pos_);
+        end_ -= pos_;
+        pos_ = 0;
+        while (end_ < buf_.size()) {
+            ssize_t n = ::read(fd_, buf_.data() + end_, buf_.size() - end_);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) {
+                failed_ = n < 0;
+                eof_ = true;
+                return;
+            }
+            end_ += static_cast<std::size_t>(n);
+            if (std::memchr(buf_.data() + end_ - static_cast<std::size_t>(n), '\n', static_cast<std::size_t>(n)) !=
+                nullptr)
+                return;
+        }
+    }
+
+    int fd_;
+    std::vector<char> buf_;
+    std::size_t pos_ = 0;
+    std::size_t end_ = 0;
+    int line_no_ = 0;
+    bool eof_ = false;
+    bool failed_ = false;
+    bool skipping_ = false;
+};
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+using Field = NumberReader::CsvField;
+using CsvReport = NumberReader::CsvReport;
+
+/// Splits a line at commas (RFC 4180: a field may be double-quoted, with ""
+/// for a quote inside; blanks around a field are dropped). `unquoted` holds
+/// the text of quoted fields that had "" in them. Returns false with
+/// `bad_column` for a quote that is not closed or is followed by more text;
+/// `count` may exceed fields.size() (too many columns).
+bool split_row(std::string_view line, std::array<Field, 4>& fields, std::size_t& count,
+               std::array<std::string, 4>& unquoted, int& bad_column) {
+    count = 0;
+    std::size_t i = 0;
+    for (;;) {
+        while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+        Field f;
+        f.column = static_cast<int>(i) + 1;
+        if (i < line.size() && line[i] == '"') {
+            std::size_t start = i + 1;
+            std::size_t j = start;
+            bool escaped = false;
+            for (;;) {
+                if (j >= line.size()) {
+                    bad_column = f.column;
+                    return false;
+                }
+                if (line[j] == '"') {
+                    if (j + 1 < line.size() && line[j + 1] == '"') {
+                        escaped = true;
+                        j += 2;
+                        continue;
+                    }
+                    break;
+                }
+                ++j;
+            }
+            f.text = line.substr(start, j - start);
+            if (escaped && count < fields.size()) {
+                std::string& u = unquoted[count];
+                u.clear();
+                for (std::size_t k = 0; k < f.text.size(); ++k) {
+                    u.push_back(f.text[k]);
+                    if (f.text[k] == '"') ++k;
+                }
+                f.text = u;
+            }
+            i = j + 1;
+            while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+            if (i < line.size() && line[i] != ',') {
+                bad_column = static_cast<int>(i) + 1;
+                return false;
+            }
+        } else {
+            std::size_t comma = line.find(',', i);
+            std::size_t stop = comma == std::string_view::npos ? line.size() : comma;
+            f.text = trim(line.substr(i, stop - i));
+            i = stop;
+        }
+        if (count < fields.size()) fields[count] = f;
+        ++count;
+        if (i >= line.size()) return true;
+        ++i;  // the comma
+    }
+}
+
+/// Reads the header line into `columns`; false (reported) when it is not one.
+bool csv_header(const std::array<Field, 4>& fields, std::size_t count, std::array<Column, 4>& columns,
+                              std::size_t& ncolumns, const CsvReport& report) {
+    const std::string_view kHeader = "the header line is number,route[,rn][,naptr] (columns in any order)";
+    if (count > fields.size()) {
+        report(1, std::string("too many columns in the header: ") + std::string(kHeader));
+        return false;
+    }
+    std::array<bool, 4> seen{};
+    for (std::size_t i = 0; i < count; ++i) {
+        std::string_view name = fields[i].text;
+        Column c;
+        if (name == "number")
+            c = Column::Number;
+        else if (name == "route")
+            c = Column::Route;
+        else if (name == "rn")
+            c = Column::Rn;
+        else if (name == "naptr")
+            c = Column::Naptr;
+        else {
+            // Not quoted: the first line of any file would be shown.
+            report(fields[i].column, "header column " + std::to_string(i + 1) + " is not a known column; " +
+                                         std::string(kHeader));
+            return false;
+        }
+        if (seen[static_cast<std::size_t>(c)]) {
+            report(fields[i].column, "header column " + std::to_string(i + 1) + " repeats an earlier column");
+            return false;
+        }
+        seen[static_cast<std::size_t>(c)] = true;
+        columns[i] = c;
+    }
+    if (!seen[static_cast<std::size_t>(Column::Number)] ||
+        !(seen[static_cast<std::size_t>(Column::Route)] || seen[static_cast<std::size_t>(Column::Naptr)])) {
+        report(fields[0].column, "the header needs a 'number' column and 'route' or 'naptr'; " + std::string(kHeader));
+        return false;
+    }
+    ncolumns = count;
+    return true;
+}
+
+}  // namespace
+
+void NumberReader::numbers_csv(const ytree::Node& n, SourceFiles& files) {
+    std::string here = s_.file;
+    for (const auto& p : list_or_one(n)) {
+        auto rel = get_string(p, "numbers_csv");
+        if (!rel) continue;
+        auto file = files.open_data(*rel, here, loc(p));
+        if (!file) continue;
+        csv_file(file->path, file->fd);
+    }
+}
+
+void NumberReader::csv_file(const std::string& path, int fd) {
+    OwnedFd owned(fd);
+    LineReader lines(fd);
+    std::size_t errors = 0;
+    auto report = [&](int column, std::string msg) {
+        if (++errors <= kMaxCsvErrors) s_.diags.error(SourceLoc{path, lines.line_no(), column}, std::move(msg));
+    };
+    std::array<Column, 4> columns{};
+    std::size_t ncolumns = 0;
+    std::array<Field, 4> fields{};
+    std::array<std::string, 4> unquoted;
+    std::string_view line;
+    bool too_long = false;
+    bool first = true;
+    while (lines.next(line, too_long)) {
+        if (first && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);  // a UTF-8 byte order mark
+        if (too_long) {
+            report(1, "line longer than " + std::to_string(kMaxCsvLine) + " bytes (not a CSV row of numbers)");
+            if (first) break;
+            continue;
+        }
+        std::string_view t = trim(line);
+        if (t.empty() || t.front() == '#') continue;  // empty lines and comments
+        std::size_t count = 0;
+        int bad_column = 0;
+        if (!split_row(line, fields, count, unquoted, bad_column)) {
+            report(bad_column, "a quoted field must end with '\"' before the next ','");
+            if (first) break;
+            continue;
+        }
+        if (first) {
+            first = false;
+            if (!csv_header(fields, count, columns, ncolumns, report)) break;
+            continue;
+        }
+        if (count > ncolumns) {
+            report(fields[std::min(count, fields.size()) - 1].column,
+                   "row has " + std::to_string(count) + " columns, the header " + std::to_string(ncolumns));
+            continue;
+        }
+        CsvRow row;
+        for (std::size_t i = 0; i < count; ++i) {
+            switch (columns[i]) {
+                case Column::Number:
+                    row.number = fields[i];
+                    break;
+                case Column::Route:
+                    row.route = fields[i];
+                    break;
+                case Column::Rn:
+                    row.rn = fields[i];
+                    break;
+                case Column::Naptr:
+                    row.naptr = fields[i];
+                    break;
+            }
+        }
+        if (row.number.column == 0) row.number.column = 1;
+        csv_row(row, path, lines.line_no(), report);
+    }
+    if (lines.failed()) s_.diags.error(SourceLoc{path, lines.line_no(), 0}, "read error in '" + path + "'");
+    if (first && errors == 0)
+        s_.diags.error(SourceLoc{path, 1, 1}, "no header line: the first line names the columns (number,route[,rn])");
+    if (errors > kMaxCsvErrors)
+        s_.diags.error(SourceLoc{path, 0, 0}, std::to_string(errors - kMaxCsvErrors) + " more errors in '" + path +
+                                                  "' not shown (the first " + std::to_string(kMaxCsvErrors) +
+                                                  " are)");
+}
+
+void NumberReader::csv_row(const CsvRow& row, const std::string& path, int line, const CsvReport& report) {
+    numbering::NumberText num;
+    if (row.number.text.empty()) {
+        report(row.number.column, "row without a number");
+        return;
+    }
+    if (auto bad = numbering::parse_number(row.number.text, num)) {
+        // parse_number's sentences may quote the text; the file is not quoted here.
+        bool quotes = bad->message.find(row.number.text) != std::string::npos;
+        report(row.number.column + static_cast<int>(bad->offset),
+               quotes ? "not a number: digits with an optional leading '+' and the separators space, '-', '.', "
+                        "'/', '(' and ')'"
+                      : bad->message);
+        return;
+    }
+    std::string pretty = numbering::format_number(num.digits, num.prefix);
+    auto owner = numbering::owner_from_digits(num.digits, s_.origin);
+    if (!owner) {
+        report(row.number.column, owner.error());
+        return;
+    }
+    const bool has_route = !row.route.text.empty();
+    const bool has_rn = !row.rn.text.empty();
+    const bool has_naptr = !row.naptr.text.empty();
+    SourceLoc where{path, line, row.number.column};
+    std::vector<Record> recs;
+    if (has_route && has_naptr) {
+        report(row.naptr.column, "number " + pretty + " has a route and a naptr: give one of them");
+        return;
+    }
+    if (has_route) {
+        auto it = route_index_.find(std::string(row.route.text));
+        if (it == route_index_.end()) {
+            report(row.route.column, "unknown route (routes are defined under the zone's top-level 'routes')");
+            return;
+        }
+        if (it->second == 0) return;  // the route's own errors are reported where it is defined
+        const Route& route = s_.routes[it->second - 1];
+        numbering::NumberText rn;
+        if (has_rn) {
+            if (numbering::parse_number(row.rn.text, rn) || rn.prefix) {
+                report(row.rn.column, "rn is one routing number (RFC 4694 §4): digits with an optional leading '+'");
+                return;
+            }
+        }
+        if (route.uses_rn() && !has_rn) {
+            report(row.route.column, "route '" + route.name + "' has {rn}: number " + pretty + " needs an rn");
+            return;
+        }
+        if (!route.uses_rn() && has_rn) {
+            report(row.rn.column, "route '" + route.name + "' has no {rn}: this rn would not be used");
+            return;
+        }
+        where.column = row.route.column;
+        std::vector<std::string> problems;
+        if (!route_records(it->second, rn.digits, *owner, s_.ttl, where, recs, problems)) {
+            for (auto& p : problems) report(row.rn.column, std::move(p));
+            return;
+        }
+    } else if (has_rn) {
+        report(row.rn.column, "an rn (a routing number) is for rows with a route");
+        return;
+    } else if (has_naptr) {
+        // One record from a URI, as the YAML shorthand `naptr: URI` (zones/README.md).
+        auto re = numbering::subst_expr_for_uri(row.naptr.text);
+        auto svc = numbering::service_for_uri(row.naptr.text);
+        if (!re || !svc) {
+            report(row.naptr.column, !re ? "naptr is one URI (scheme:...), as the YAML shorthand"
+                                         : "no enumservice is known for this URI's scheme; use a route or YAML");
+            return;
+        }
+        Naptr x;
+        x.service = *svc;
+        x.regexp = *re;
+        auto wire = encode_naptr(x);
+        if (!wire) {
+            report(row.naptr.column, wire.error());
+            return;
+        }
+        where.column = row.naptr.column;
+        recs.push_back(Record{*owner, RrType::NAPTR, s_.ttl, std::move(*wire), where, false, RouteRef{}});
+    } else {
+        report(row.number.column, "number " + pretty + " has neither a route nor a naptr");
+        return;
+    }
+    std::string key = num.digits + (num.prefix ? "*" : "");
+    auto [seen, fresh] = numbers_seen_.emplace(key, SourceLoc{path, line, row.number.column});
+    if (!fresh) {
+        report(row.number.column, "number " + pretty + " is defined twice (first at " + seen->second.to_text() + ")");
+        return;
+    }
+    if (num.prefix) {
+        s_.ranges.push_back(PrefixRange{*owner, std::move(recs), SourceLoc{path, line, row.number.column}});
+    } else {
+        for (auto& r : recs) s_.records.push_back(std::move(r));
+    }
+}
+
+}  // namespace enumd::zones::yaml
