@@ -18,6 +18,7 @@
 #include <unordered_set>
 
 #include "enumd/dns/serial.hpp"
+#include "store_internal.hpp"
 
 namespace enumd::zones {
 namespace {
@@ -693,6 +694,8 @@ dns::Result<std::unique_ptr<Store>> Store::open(const std::string& path, const O
     s->nodes_dbi_ = d;
     // Databases compiled before the journal existed have none: IXFR falls back to AXFR.
     if (mdb_dbi_open(txn.get(), "journal", create, &d) == 0) s->journal_dbi_ = d;
+    // Live changes' overrides (store_update.cpp); absent in older read-only databases.
+    if (mdb_dbi_open(txn.get(), "live", create, &d) == 0) s->live_dbi_ = d;
     s->journal_depth_ = options.journal_depth;
     s->journal_max_records_ = options.journal_max_records;
     if ((rc = txn.commit()) != 0) return make_error(lmdb_error("mdb_txn_commit", rc));
@@ -759,6 +762,7 @@ struct Dbis {
     MDB_dbi zones = 0;
     MDB_dbi nodes = 0;
     MDB_dbi journal = 0;  ///< 0: a database compiled before the journal existed
+    MDB_dbi live = 0;     ///< live overrides (store_update.cpp); 0: none
 };
 
 /// How much IXFR history a zone keeps (Store::Options).
@@ -1021,8 +1025,13 @@ Status put_nodes(MDB_txn* t, MDB_dbi nodes_dbi, std::uint32_t id, const std::map
 
 /// One zone inside the write transaction: the new version under a fresh id
 /// (`next_id`), its journal entry, the old version's nodes deleted.
-dns::Result<WriteReport::PerZone> write_zone(MDB_txn* t, const Dbis& d, const JournalLimits& limits, const Zone& zone,
-                                             std::uint64_t& next_id) {
+dns::Result<WriteReport::PerZone> write_zone(MDB_txn* t, const Dbis& d, const JournalLimits& limits,
+                                             const Zone& file_zone, std::uint64_t& next_id) {
+    // Live overrides are applied on top of the file in this same transaction (zones/README.md "Live changes").
+    Zone merged;
+    auto live = detail::prepare_live(t, d.live, file_zone, merged);
+    if (!live) return make_error(live.error());
+    const Zone& zone = **live;
     const std::string origin_key = zone.origin.to_lookup_key();
     const std::string zkey = zone_db_key(origin_key);
     std::optional<ZoneMeta> old = read_zone_meta(t, d.zones, zkey);
@@ -1109,6 +1118,7 @@ Status prune_zones(MDB_txn* t, const Dbis& d, const std::vector<dns::Name>& keep
             if (int rc = delete_prefix(t, d.journal, journal_prefix(key)); rc != 0)
                 return make_error(lmdb_error("prune journal", rc));
         }
+        if (int rc = detail::drop_live(t, d.live, key); rc != 0) return make_error(lmdb_error("prune live", rc));
         std::string zkey = zone_db_key(key);
         MDB_val mk = val(zkey);
         mdb_del(t, d.zones, &mk, nullptr);
@@ -1125,7 +1135,7 @@ dns::Result<WriteReport> Store::write_once(const std::vector<Zone>& zones, const
     int rc = txn.begin(env_, 0);
     if (rc != 0) return make_error(lmdb_error("mdb_txn_begin", rc));
     MDB_txn* t = txn.get();
-    const Dbis d{meta_dbi_, zones_dbi_, nodes_dbi_, journal_dbi_};
+    const Dbis d{meta_dbi_, zones_dbi_, nodes_dbi_, journal_dbi_, live_dbi_};
     const JournalLimits limits{journal_depth_, journal_max_records_};
 
     std::uint64_t next_id = read_u64(t, d.meta, kNextIdKey, 1);
@@ -1165,6 +1175,7 @@ dns::Result<WriteReport> Store::remove_once(const std::vector<dns::Name>& origin
         if ((rc = delete_routes(txn.get(), meta_dbi_, m.id)) != 0) return make_error(lmdb_error("remove", rc));
         if (journal_dbi_ != 0 && (rc = delete_prefix(txn.get(), journal_dbi_, journal_prefix(key))) != 0)
             return make_error(lmdb_error("remove journal", rc));
+        if ((rc = detail::drop_live(txn.get(), live_dbi_, key)) != 0) return make_error(lmdb_error("remove live", rc));
         mdb_del(txn.get(), zones_dbi_, &k, nullptr);
         report.removed.push_back(o);
     }
@@ -1555,3 +1566,26 @@ std::optional<JournalView> Reader::journal(const ZoneInfo& zone, std::uint32_t f
 }
 
 }  // namespace enumd::zones
+
+// ------------------------------------------------------------------ for the live write path (store_update.cpp)
+
+namespace enumd::zones::detail {
+
+std::string lmdb_error(const char* what, int rc) { return zones::lmdb_error(what, rc); }
+std::string id_prefix(std::uint32_t id) { return zones::id_prefix(id); }
+std::string zone_db_key(const std::string& origin_key) { return zones::zone_db_key(origin_key); }
+std::string journal_prefix(const std::string& origin_key) { return zones::journal_prefix(origin_key); }
+std::string routes_key(std::uint32_t id) { return zones::routes_key(id); }
+std::string encode_meta(const ZoneMeta& m) { return zones::encode_meta(m); }
+bool decode_meta(std::span<const std::uint8_t> v, ZoneMeta& m) { return zones::decode_meta(v, m); }
+void put_journal_record(std::string& out, const dns::Name& owner, std::uint16_t type, std::uint32_t ttl,
+                        std::span<const std::uint8_t> rdata) {
+    zones::put_journal_record(out, owner, type, ttl, rdata);
+}
+int trim_journal(MDB_txn* t, unsigned journal, const std::string& jprefix, std::size_t depth) {
+    return zones::trim_journal(t, journal, jprefix, depth);
+}
+int delete_prefix(MDB_txn* t, unsigned dbi, const std::string& prefix) { return zones::delete_prefix(t, dbi, prefix); }
+const char* generation_key() noexcept { return kGenerationKey; }
+
+}  // namespace enumd::zones::detail

@@ -15,6 +15,10 @@
 ///  - "journal": u16 length (BE) + origin lookup key + u64 sequence (BE) →
 ///             the difference between two versions (JournalView), written in
 ///             the same transaction as the new version; bounded per zone.
+///  - "live": 'D' + origin lookup key → what live changes need of the zone
+///             file (default TTL, named route sets); 'O' + u16 length (BE) +
+///             origin lookup key + owner lookup key relative to the origin →
+///             a live override (store_update.cpp, zones/README.md "Live changes").
 ///
 /// One compile is one write transaction: readers see the whole old set of
 /// zones or the whole new set, never a mix; a kill -9 mid-compile leaves the
@@ -41,6 +45,7 @@
 #include "enumd/dns/name.hpp"
 #include "enumd/dns/result.hpp"
 #include "enumd/dns/types.hpp"
+#include "enumd/zones/change.hpp"
 #include "enumd/zones/model.hpp"
 #include "enumd/zones/route.hpp"
 
@@ -321,6 +326,21 @@ public:
     /// Removes the named zones in one transaction.
     dns::Result<WriteReport> remove(const std::vector<dns::Name>& origins);
 
+    /// Applies one change set to zone `origin` (change.hpp) in one write
+    /// transaction: only the touched nodes are rewritten, the SOA serial is
+    /// bumped (RFC 1982) and an IXFR journal entry written when a record
+    /// changed, and the generation bumped so readers refresh. Returns after
+    /// the commit is durable. Any failing item: nothing changes.
+    ApplyResult apply(const dns::Name& origin, const std::vector<Change>& changes, const ApplyOptions& options);
+    ApplyResult apply(const dns::Name& origin, const std::vector<Change>& changes) {
+        return apply(origin, changes, ApplyOptions{});
+    }
+    /// The live overrides of zone `origin` in canonical order (none: empty).
+    dns::Result<std::vector<LiveOverride>> overrides(const dns::Name& origin);
+    /// Forgets the live overrides of `origin` (the next recompile serves the
+    /// file alone); returns how many there were.
+    dns::Result<std::size_t> drop_overrides(const dns::Name& origin);
+
     /// A new reader (each thread needs its own). Starts released.
     dns::Result<std::unique_ptr<Reader>> reader();
 
@@ -348,6 +368,7 @@ private:
     unsigned zones_dbi_ = 0;
     unsigned meta_dbi_ = 0;
     unsigned journal_dbi_ = 0;
+    unsigned live_dbi_ = 0;  ///< 0: opened read-only on a database without live changes
     unsigned journal_depth_ = 16;
     std::size_t journal_max_records_ = 200000;
     std::string path_;

@@ -1,0 +1,424 @@
+// Live changes (issue 11, zones/README.md "Live changes"): Store::apply edits
+// a compiled zone in one transaction — the result serves exactly what the
+// same change compiled from the file serves, readers see it, the journal
+// holds exactly the change, a failing item changes nothing, and the change
+// survives a recompile of the file.
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "enumd/zones/change.hpp"
+#include "enumd/zones/rdata_text.hpp"
+#include "enumd/zones/store.hpp"
+#include "enumd/zones/validate.hpp"
+#include "enumd/zones/yaml_loader.hpp"
+#include "zone_fixtures.hpp"
+
+using enumd::dns::Name;
+using enumd::dns::RrType;
+using enumd::testing::N;
+using enumd::testing::TempDir;
+using namespace enumd::zones;
+
+namespace {
+
+const std::string kHead =
+    "origin: 1.6.e164.arpa.\n"
+    "ttl: 600\n"
+    "soa: {mname: ns1.example.net., rname: hostmaster.example.net., serial: 7}\n"
+    "ns: [ns1.example.net.]\n"
+    "routes:\n"
+    "  telstra: [{uri: \"sip:{number}@sip.telstra.example\", order: 10},\n"
+    "            {uri: \"sip:{number}@backup.telstra.example\", order: 20}]\n"
+    "  ported: \"tel:{number};npdi;rn={rn}\"\n"
+    "numbers:\n"
+    "  - {number: \"+61 3 5550 0911\", route: telstra}\n"
+    "  - {number: \"+61 3 5550 0912\", naptr: \"sip:a@one.example\"}\n"
+    "  - {number: \"+61 2 5550 2*\", naptr: \"sip:{number}@range.example\"}\n"
+    "  - {number: \"+61 2 5550 2345\", naptr: \"sip:x@exception.example\"}\n";
+const std::string kRecords =
+    "records:\n"
+    "  - {name: \"8.8\", type: NS, data: ns.child.example.}\n";
+
+Zone load(const std::string& numbers_extra, const std::string& records = kRecords) {
+    Diagnostics diags;
+    auto z = load_yaml_zone_text(kHead + numbers_extra + records, "t.yaml", diags);
+    INFO(enumd::testing::all_diags(diags));
+    REQUIRE(z);
+    validate_zone(*z, diags);
+    REQUIRE(!diags.has_errors());
+    return *z;
+}
+
+/// Every record but the SOA as "owner ttl TYPE rdata", sorted.
+std::vector<std::string> content(Store& s) {
+    auto z = s.load_zone(N("1.6.e164.arpa."));
+    REQUIRE(z.ok());
+    std::vector<std::string> out;
+    for (const auto& r : z->records) {
+        if (r.type == RrType::SOA) continue;
+        out.push_back(r.owner.to_text() + " " + std::to_string(r.ttl) + " " + enumd::dns::to_text(r.type) + " " +
+                      rdata_to_text(r.type, r.rdata));
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+/// Every node's owner and structural flags (apex, cut, wildcard child) in canonical order.
+std::vector<std::string> shape(Store& s) {
+    auto rd = s.reader();
+    REQUIRE(rd.ok());
+    REQUIRE((*rd)->refresh());
+    std::vector<std::string> out;
+    const auto mask = static_cast<std::uint8_t>(node_flags::kApex | node_flags::kDelegation | node_flags::kOccluded |
+                                                node_flags::kWildcardChild);
+    (*rd)->for_each_node(*(*rd)->find_zone(N("1.6.e164.arpa.")), [&](const Name& owner, NodeView v) {
+        out.push_back(owner.to_text() + " " + std::to_string(v.flags() & mask));
+        return true;
+    });
+    (*rd)->release();
+    return out;
+}
+
+struct Db {
+    TempDir dir{"enumd-live"};
+    std::unique_ptr<Store> store;
+    explicit Db(const Zone& z) {
+        auto s = Store::open(dir.path.string());
+        REQUIRE(s.ok());
+        store = std::move(*s);
+        REQUIRE(store->write({z}).ok());
+    }
+    std::uint32_t serial() {
+        auto r = store->reader();
+        REQUIRE(r.ok());
+        REQUIRE((*r)->refresh());
+        return (*r)->find_zone(N("1.6.e164.arpa."))->meta.serial;
+    }
+};
+
+Naptr naptr(const std::string& uri) {
+    Naptr n;
+    n.service = "E2U+sip";
+    n.regexp = "!^.*$!" + uri + "!";
+    n.replacement = N(".");
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("a change set applied live serves exactly what the same change compiled from the file serves", "[live]") {
+    struct Case {
+        Case(std::string n, std::vector<Change> c, std::string numbers, std::string records = kRecords,
+             std::string replace = {})
+            : name(std::move(n)),
+              changes(std::move(c)),
+              numbers_after(std::move(numbers)),
+              records_after(std::move(records)),
+              replace_0912(std::move(replace)) {}
+        std::string name;
+        std::vector<Change> changes;
+        std::string numbers_after;  // the file's extra numbers that mean the same
+        std::string records_after;
+        std::string replace_0912;  // the file's entry for +61355500912 after the change
+    };
+    const std::vector<Case> cases = {
+        {"route on a new number",
+         {Change::set_route("+61355500999", "telstra")},
+         "  - {number: \"+61355500999\", route: telstra}\n"},
+        {"route with a routing number",
+         {Change::set_route("+61 3 5550 0950", "ported", "+61 4 0000 1234")},
+         "  - {number: \"+61355500950\", route: ported, rn: \"+61400001234\"}\n"},
+        {"explicit NAPTRs on a new number",
+         {Change::set_naptr("+61355500960", {naptr("sip:n@x.example")})},
+         "  - {number: \"+61355500960\", naptr: \"sip:n@x.example\"}\n"},
+        {"a route for a number that had NAPTRs: its records are replaced",
+         {Change::set_route("+61 3 5550 0912", "telstra")},
+         "",
+         kRecords,
+         "{number: \"+61 3 5550 0912\", route: telstra}"},
+        {"a number set inside a prefix range keeps the range for every other number",
+         {Change::set_route("+61 2 5550 2399", "telstra")},
+         "  - {number: \"+61255502399\", route: telstra}\n"},
+        {"a number inside a range below an exception's empty non-terminal",
+         {Change::set_naptr("+61 2 5550 2341", {naptr("sip:y@x.example")})},
+         "  - {number: \"+61255502341\", naptr: \"sip:y@x.example\"}\n"},
+        {"many changes in one set",
+         {Change::set_route("+61355500970", "telstra"), Change::set_route("+61355500971", "telstra"),
+          Change::set_route("+61355500970", "ported", "+61400000001")},
+         "  - {number: \"+61355500970\", route: ported, rn: \"+61400000001\"}\n"
+         "  - {number: \"+61355500971\", route: telstra}\n"},
+        {"a record added at a new owner (RFC 2136)",
+         {Change::add_rr(N("9.9.1.6.e164.arpa."), RrType::TXT, 600, *rdata_from_text(RrType::TXT, "\"hi\"", N(".")))},
+         "",
+         kRecords + "  - {name: \"9.9\", type: TXT, data: '\"hi\"'}\n"},
+    };
+    for (const auto& c : cases) {
+        SECTION(c.name) {
+            Db live(load(""));
+            std::uint32_t before = live.serial();
+            auto r = live.store->apply(N("1.6.e164.arpa."), c.changes);
+            INFO(r.error_text());
+            REQUIRE(r.ok());
+            CHECK(r.report->changed);
+            CHECK(live.serial() == before + 1);
+            std::string head = kHead;
+            const std::string from = "{number: \"+61 3 5550 0912\", naptr: \"sip:a@one.example\"}";
+            if (!c.replace_0912.empty()) head.replace(head.find(from), from.size(), c.replace_0912);
+            Diagnostics d;
+            auto after = load_yaml_zone_text(head + c.numbers_after + c.records_after, "t.yaml", d);
+            REQUIRE(after);
+            Db compiled(*after);
+            CHECK(content(*live.store) == content(*compiled.store));
+            CHECK(shape(*live.store) == shape(*compiled.store));  // the same nodes (ENTs) with the same flags
+        }
+    }
+}
+
+TEST_CASE("a reader sees a live change at its next refresh, and the change is journaled exactly", "[live]") {
+    Db db(load(""));
+    auto rd = db.store->reader();
+    REQUIRE(rd.ok());
+    Reader& r = **rd;
+    REQUIRE(r.refresh());
+    const Name owner = N("9.9.9.0.0.5.5.5.3.1.6.e164.arpa.");
+    CHECK_FALSE(r.get(*r.find_zone(owner), owner).has_value());
+    r.release();
+
+    auto res = db.store->apply(N("1.6.e164.arpa."), {Change::set_route("+61355500999", "ported", "+61400001234")});
+    REQUIRE(res.ok());
+    REQUIRE(r.refresh());
+    const ZoneInfo& zi = *r.find_zone(owner);
+    CHECK(zi.meta.serial == 8);
+    auto node = r.get(zi, owner);
+    REQUIRE(node.has_value());
+    auto rs = node->find(RrType::NAPTR);
+    REQUIRE(rs.has_value());
+    std::size_t off = 0;
+    std::span<const std::uint8_t> rdata;
+    REQUIRE(rs->next(off, rdata));
+    CHECK(rdata_to_text(RrType::NAPTR, {rdata.begin(), rdata.end()}) ==
+          "10 100 \"u\" \"E2U+pstn:tel\" \"!^(.*)$!tel:\\\\1;npdi;rn=+61400001234!\" .");
+
+    // RFC 1995 §4: old SOA, removed records, new SOA, added records — here only the added NAPTR.
+    auto j = r.journal(zi, 7);
+    REQUIRE(j.has_value());
+    CHECK(j->from_serial() == 7);
+    CHECK(j->to_serial() == 8);
+    CHECK(j->removed_count() == 1);
+    CHECK(j->added_count() == 2);
+    std::vector<std::string> recs;
+    std::size_t jo = 0;
+    JournalRecord jr;
+    while (j->next(jo, jr)) recs.push_back(jr.owner.to_text() + " " + enumd::dns::to_text(jr.type));
+    CHECK(recs == std::vector<std::string>{"1.6.e164.arpa. SOA", "1.6.e164.arpa. SOA",
+                                           "9.9.9.0.0.5.5.5.3.1.6.e164.arpa. NAPTR"});
+    r.release();
+}
+
+TEST_CASE("a change set with one bad item changes nothing and names the item", "[live]") {
+    struct Case {
+        Change bad;
+        ApplyFailure reason;
+        std::string message;
+    };
+    Change bad_regexp = Change::set_naptr("+61355500931", {naptr("sip:x@y")});
+    bad_regexp.naptrs[0].regexp = "!^(.*$!sip:x@y!";
+    Change outside = Change::add_rr(N("example.org."), RrType::TXT, 60, *rdata_from_text(RrType::TXT, "x", N(".")));
+    const std::vector<Case> cases = {
+        {Change::set_route("+61355500931", "telstar"), ApplyFailure::Invalid, "unknown route 'telstar'"},
+        {Change::set_route("+4420 7946 0000", "telstra"), ApplyFailure::NotZone, "outside zone"},
+        {Change::set_route("+61355500931", "ported"), ApplyFailure::Invalid, "needs 'rn'"},
+        {Change::set_route("+61355500931", "telstra", "+61400001234"), ApplyFailure::Invalid, "has no {rn}"},
+        {Change::set_route("+6135550x0931", "telstra"), ApplyFailure::Invalid, "number '+6135550x0931'"},
+        {bad_regexp, ApplyFailure::Invalid, "regexp"},
+        {Change::set_naptr("+61355500931", {}), ApplyFailure::Invalid, "no NAPTR records"},
+        {Change::set_route("+61 8 8 1234", "telstra"), ApplyFailure::Invalid,
+         "below the delegation at 8.8.1.6.e164.arpa."},
+        {Change::set_route("+6188", "telstra"), ApplyFailure::Invalid, "is a delegation"},
+        {Change::delete_number("+61355500939"), ApplyFailure::NotFound, "has no records"},
+        {outside, ApplyFailure::NotZone, "outside zone"},
+    };
+    for (const auto& c : cases) {
+        Db db(load(""));
+        auto before = content(*db.store);
+        std::vector<Change> set = {Change::set_route("+61355500930", "telstra"), c.bad};
+        set[1].where = "changes.csv:3";
+        auto r = db.store->apply(N("1.6.e164.arpa."), set);
+        INFO(c.message);
+        REQUIRE_FALSE(r.ok());
+        REQUIRE(r.issues.size() == 1);
+        CHECK(r.issues[0].item == std::optional<std::size_t>(1));
+        CHECK(r.issues[0].reason == c.reason);
+        CHECK_THAT(r.error_text(), Catch::Contains("changes.csv:3: ") && Catch::Contains(c.message));
+        CHECK(content(*db.store) == before);
+        CHECK(db.serial() == 7);
+        auto ov = db.store->overrides(N("1.6.e164.arpa."));
+        REQUIRE(ov.ok());
+        CHECK(ov->empty());
+    }
+}
+
+TEST_CASE("RFC 2136 prerequisites fail with their own outcome and nothing changes", "[live][rfc2136]") {
+    auto rd = [](RrType t, const std::string& text) { return *rdata_from_text(t, text, N(".")); };
+    const Name num = N("2.1.9.0.0.5.5.5.3.1.6.e164.arpa.");
+    auto require = [&](ChangeKind k, const Name& owner, RrType t = RrType::NAPTR) {
+        Change c;
+        c.kind = k;
+        c.owner = owner;
+        c.type = t;
+        return c;
+    };
+    Change value = require(ChangeKind::RequireRrsetValue, num);
+    value.rdatas.push_back(rd(RrType::NAPTR, "10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:a@one.example!\" ."));
+    Change wrong_value = value;
+    wrong_value.rdatas[0] = rd(RrType::NAPTR, "10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:b@one.example!\" .");
+    const Name absent = N("5.5.5.5.5.5.5.5.3.1.6.e164.arpa.");
+    struct Case {
+        Change pre;
+        std::optional<ApplyFailure> fails;
+    };
+    const std::vector<Case> cases = {
+        {require(ChangeKind::RequireName, num), std::nullopt},
+        {require(ChangeKind::RequireName, absent), ApplyFailure::NxDomain},
+        {require(ChangeKind::RequireNoName, absent), std::nullopt},
+        {require(ChangeKind::RequireNoName, num), ApplyFailure::YxDomain},
+        {require(ChangeKind::RequireRrset, num), std::nullopt},
+        {require(ChangeKind::RequireRrset, num, RrType::TXT), ApplyFailure::NxRrset},
+        {require(ChangeKind::RequireNoRrset, num, RrType::TXT), std::nullopt},
+        {require(ChangeKind::RequireNoRrset, num), ApplyFailure::YxRrset},
+        {value, std::nullopt},
+        {wrong_value, ApplyFailure::NxRrset},
+        // A routed number's RRset is compared as its records.
+        {require(ChangeKind::RequireRrset, N("1.1.9.0.0.5.5.5.3.1.6.e164.arpa.")), std::nullopt},
+    };
+    for (const auto& c : cases) {
+        Db db(load(""));
+        auto before = content(*db.store);
+        auto r = db.store->apply(N("1.6.e164.arpa."),
+                                 {c.pre, Change::add_rr(num, RrType::TXT, 60, rd(RrType::TXT, "\"live\""))});
+        if (!c.fails) {
+            INFO(r.error_text());
+            CHECK(r.ok());
+            CHECK(db.serial() == 8);
+        } else {
+            REQUIRE_FALSE(r.ok());
+            CHECK(r.issues[0].reason == *c.fails);
+            CHECK(content(*db.store) == before);
+            CHECK(db.serial() == 7);
+        }
+    }
+}
+
+TEST_CASE("RFC 2136 updates follow §3.4.2: protected apex, CNAME exclusivity, no-op deletes", "[live][rfc2136]") {
+    auto rd = [](RrType t, const std::string& text) { return *rdata_from_text(t, text, N(".")); };
+    const Name apex = N("1.6.e164.arpa.");
+    const Name num = N("2.1.9.0.0.5.5.5.3.1.6.e164.arpa.");
+    struct Case {
+        std::string name;
+        std::vector<Change> changes;
+        bool changed;
+    };
+    const std::vector<Case> cases = {
+        {"deleting the apex NS RRset is ignored", {Change::delete_rrset(apex, RrType::NS)}, false},
+        {"deleting the last apex NS is ignored",
+         {Change::delete_rr(apex, RrType::NS, rd(RrType::NS, "ns1.example.net."))},
+         false},
+        {"deleting all at the apex keeps SOA and NS", {Change::delete_name(apex)}, false},
+        {"a CNAME beside a NAPTR is ignored",
+         {Change::add_rr(num, RrType::CNAME, 60, rd(RrType::CNAME, "x.example."))},
+         false},
+        {"deleting an absent RRset is no change", {Change::delete_rrset(num, RrType::TXT)}, false},
+        {"adding a record present already is no change",
+         {Change::add_rr(num, RrType::NAPTR, 600,
+                         rd(RrType::NAPTR, "10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:a@one.example!\" ."))},
+         false},
+        {"deleting one record of a routed number",
+         {Change::delete_rr(N("1.1.9.0.0.5.5.5.3.1.6.e164.arpa."), RrType::NAPTR,
+                            rd(RrType::NAPTR,
+                               "20 100 \"u\" \"E2U+sip\" "
+                               "\"!^(.*)$!sip:\\\\1@backup.telstra.example!\" ."))},
+         true},
+        {"deleting a name", {Change::delete_name(num)}, true},
+    };
+    for (const auto& c : cases) {
+        SECTION(c.name) {
+            Db db(load(""));
+            auto before = content(*db.store);
+            auto r = db.store->apply(apex, c.changes);
+            INFO(r.error_text());
+            REQUIRE(r.ok());
+            CHECK(r.report->changed == c.changed);
+            CHECK((content(*db.store) != before) == c.changed);
+            CHECK(db.serial() == (c.changed ? 8U : 7U));
+        }
+    }
+}
+
+TEST_CASE("deleting a number removes its now-empty non-terminals; deleting one with descendants keeps the range",
+          "[live]") {
+    Db db(load(""));
+    auto before = content(*db.store);
+    REQUIRE(db.store->apply(N("1.6.e164.arpa."), {Change::set_naptr("+61355500988", {naptr("sip:z@z.example")})}).ok());
+    REQUIRE(db.store->apply(N("1.6.e164.arpa."), {Change::delete_number("+61 3 5550 0988")}).ok());
+    CHECK(content(*db.store) == before);
+    CHECK(db.serial() == 9);
+}
+
+TEST_CASE("live changes survive a recompile of the file; a file that drops their route is refused", "[live]") {
+    Db db(load(""));
+    REQUIRE(db.store
+                ->apply(N("1.6.e164.arpa."),
+                        {Change::set_route("+61355500999", "telstra"), Change::delete_number("+61355500912")})
+                .ok());
+    auto live = content(*db.store);
+    auto ov = db.store->overrides(N("1.6.e164.arpa."));
+    REQUIRE(ov.ok());
+    CHECK(ov->size() >= 2);
+
+    // The same file again: the overrides are applied on top, the serial goes on from the served one.
+    REQUIRE(db.store->write({load("")}).ok());
+    CHECK(content(*db.store) == live);
+    CHECK(db.serial() == 9);
+
+    // A file without route 'telstra': refused with the reason, the served data stays.
+    Diagnostics d;
+    std::string no_telstra =
+        "origin: 1.6.e164.arpa.\nttl: 600\n"
+        "soa: {mname: ns1.example.net., rname: hostmaster.example.net., serial: 7}\n"
+        "ns: [ns1.example.net.]\n"
+        "numbers:\n  - {number: \"+61 3 5550 0912\", naptr: \"sip:a@one.example\"}\n";
+    auto z = load_yaml_zone_text(no_telstra, "t.yaml", d);
+    REQUIRE(z);
+    auto w = db.store->write({*z});
+    REQUIRE_FALSE(w.ok());
+    CHECK_THAT(w.error(), Catch::Contains("route 'telstra'") && Catch::Contains("no longer defines"));
+    CHECK(content(*db.store) == live);
+
+    // Dropped overrides: the next compile serves the file alone.
+    auto dropped = db.store->drop_overrides(N("1.6.e164.arpa."));
+    REQUIRE(dropped.ok());
+    CHECK(*dropped == ov->size());
+    REQUIRE(db.store->write({*z}).ok());
+    CHECK(content(*db.store) != live);
+}
+
+TEST_CASE("100,000 changes are one transaction: one serial, one journal entry", "[live][batch]") {
+    Db db(load(""));
+    std::vector<Change> batch;
+    for (int i = 0; i < 100000; ++i)
+        batch.push_back(Change::set_route("+617" + std::to_string(10000000 + i), "telstra"));
+    auto r = db.store->apply(N("1.6.e164.arpa."), batch);
+    INFO(r.error_text());
+    REQUIRE(r.ok());
+    CHECK(r.report->serial == 8);
+    CHECK(r.report->records_added == 200000);
+    CHECK(db.serial() == 8);
+    batch.push_back(Change::set_route("+61355500999", "telstra"));
+    auto too_many = db.store->apply(N("1.6.e164.arpa."), batch);
+    REQUIRE_FALSE(too_many.ok());
+    CHECK(too_many.issues[0].reason == ApplyFailure::TooLarge);
+}

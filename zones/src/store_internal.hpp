@@ -1,0 +1,43 @@
+#pragma once
+// The store's on-disk format helpers shared by the compile path (store.cpp)
+// and the live write path (store_update.cpp). Not a public header.
+
+#include <lmdb.h>
+
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "enumd/dns/result.hpp"
+#include "enumd/zones/model.hpp"
+#include "enumd/zones/store.hpp"
+
+namespace enumd::zones::detail {
+
+// ---- defined in store.cpp (the format's one definition)
+/// "what: LMDB's sentence"; remembers MDB_MAP_FULL/MDB_MAP_RESIZED so the
+/// write is run again in a grown map (Store::write_growing).
+std::string lmdb_error(const char* what, int rc);
+std::string id_prefix(std::uint32_t id);
+std::string zone_db_key(const std::string& origin_key);
+std::string journal_prefix(const std::string& origin_key);
+std::string routes_key(std::uint32_t id);
+std::string encode_meta(const ZoneMeta& m);
+bool decode_meta(std::span<const std::uint8_t> v, ZoneMeta& m);
+void put_journal_record(std::string& out, const dns::Name& owner, std::uint16_t type, std::uint32_t ttl,
+                        std::span<const std::uint8_t> rdata);
+int trim_journal(MDB_txn* t, unsigned journal, const std::string& jprefix, std::size_t depth);
+int delete_prefix(MDB_txn* t, unsigned dbi, const std::string& prefix);
+const char* generation_key() noexcept;
+
+// ---- defined in store_update.cpp
+/// Called by every compile of a zone inside its write transaction: records
+/// what live changes need of the file (default TTL, named route sets) and,
+/// when the zone has live overrides, returns `merged` = the file's zone with
+/// them applied (auto-serial, so the serial never goes back); else `&zone`.
+/// Fails when an override no longer fits the file (its route set is gone).
+dns::Result<const Zone*> prepare_live(MDB_txn* t, unsigned live_dbi, const Zone& zone, Zone& merged);
+/// Drops a zone's live data (the zone is removed). 0 or an LMDB error.
+int drop_live(MDB_txn* t, unsigned live_dbi, const std::string& origin_key);
+
+}  // namespace enumd::zones::detail
