@@ -1,0 +1,92 @@
+#include "daemon/change_writer.hpp"
+
+namespace enumd::server {
+
+ChangeWriter::ChangeWriter(zones::Store& store) : store_(store), thread_([this] { run(); }) {}
+
+ChangeWriter::~ChangeWriter() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+}
+
+void ChangeWriter::submit(dns::Name origin, std::vector<zones::Change> changes, zones::ApplyOptions options,
+                          Callback done) {
+    {
+        std::lock_guard lock(mutex_);
+        queue_.push_back({std::move(origin), std::move(changes), options, std::move(done)});
+    }
+    wake_.notify_one();
+}
+
+std::uint64_t ChangeWriter::commits() const {
+    std::lock_guard lock(mutex_);
+    return commits_;
+}
+
+std::uint64_t ChangeWriter::sets() const {
+    std::lock_guard lock(mutex_);
+    return sets_;
+}
+
+void ChangeWriter::run() {
+    for (;;) {
+        std::vector<Job> group;
+        {
+            std::unique_lock lock(mutex_);
+            wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+            if (queue_.empty()) return;  // stopping, nothing left
+            // The head and every following set of the same zone and options, up to one
+            // change set's bound; a set for another zone waits for the next round.
+            std::size_t items = 0;
+            for (auto it = queue_.begin(); it != queue_.end();) {
+                bool same = group.empty() || (it->origin == group.front().origin &&
+                                              it->options.record_overrides == group.front().options.record_overrides &&
+                                              it->options.max_changes == group.front().options.max_changes);
+                if (!same) {
+                    ++it;
+                    continue;
+                }
+                if (!group.empty() && items + it->changes.size() > group.front().options.max_changes) break;
+                items += it->changes.size();
+                group.push_back(std::move(*it));
+                it = queue_.erase(it);
+            }
+        }
+        apply_group(group);
+    }
+}
+
+void ChangeWriter::apply_group(std::vector<Job>& group) {
+    std::uint64_t commits = 0;
+    if (group.size() > 1) {
+        std::vector<zones::Change> all;
+        for (auto& job : group) all.insert(all.end(), job.changes.begin(), job.changes.end());
+        zones::ApplyResult together = store_.apply(group.front().origin, all, group.front().options);
+        if (together.ok()) {
+            {
+                std::lock_guard lock(mutex_);
+                commits_ += together.report->changed ? 1 : 0;
+                sets_ += group.size();
+            }
+            for (auto& job : group) job.done(together);
+            return;
+        }
+    }
+    for (auto& job : group) {
+        zones::ApplyResult r = store_.apply(job.origin, job.changes, job.options);
+        if (r.ok() && r.report->changed) ++commits;
+        {
+            std::lock_guard lock(mutex_);
+            commits_ += commits;
+            sets_ += 1;
+        }
+        commits = 0;
+        job.done(std::move(r));
+    }
+}
+
+}  // namespace enumd::server
