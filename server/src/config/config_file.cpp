@@ -108,7 +108,7 @@ constexpr Section kSections[] = {
     {"database", database_section}, {"watch", watch_section},     {"control", control_section},
     {"zones", zones_section},       {"answer", answer_section},   {"tcp", tcp_section},
     {"statistics", statistics_section}, {"acl", acl_section},     {"recursion", recursion_section},
-    {"logging", logging_section},
+    {"logging", logging_section},   {"api", api_section},
 };
 
 void unknown_keys(const YAML::Node& root, YamlChecker& c) {

@@ -13,6 +13,7 @@ void tcp_section(const YAML::Node& n, YamlChecker& c, Config& cfg);
 void statistics_section(const YAML::Node& n, YamlChecker& c, Config& cfg);
 void acl_section(const YAML::Node& n, YamlChecker& c, Config& cfg);
 void recursion_section(const YAML::Node& n, YamlChecker& c, Config& cfg);
+void api_section(const YAML::Node& n, YamlChecker& c, Config& cfg);
 void logging_section(const YAML::Node& n, YamlChecker& c, Config& cfg);
 
 }  // namespace enumd::server::config

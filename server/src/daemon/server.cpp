@@ -1,6 +1,7 @@
 // Server (server.hpp): builds the workers, listeners and admin endpoints, starts and stops them.
 #include <boost/asio/executor_work_guard.hpp>
 
+#include "api/provisioning.hpp"
 #include "control/commands.hpp"
 #include "daemon/server_impl.hpp"
 #include "enumd/server/log.hpp"
@@ -39,8 +40,16 @@ void Server::Impl::start_workers() {
     for (const auto& ep : cfg.listen) tcp->listen(ep);
 }
 
-/// The metrics endpoint and the control socket, on the admin thread.
+/// The metrics endpoint, the provisioning API and the control socket, on the admin thread.
 void Server::Impl::start_admin() {
+    writer = std::make_unique<ChangeWriter>(store);
+    if (!cfg.api.listen.empty()) {
+        // Batches wait for their commit, so a longer deadline than a scrape's.
+        http::Limits limits{64, 8192, cfg.api.max_body, std::chrono::seconds(30)};
+        api = std::make_unique<http::HttpServer>(admin, cfg.api.listen, "the API", limits,
+                                                 api::provisioning_handler(cfg.api, store, *writer));
+        api->start();
+    }
     if (!cfg.stats_listen.empty()) {
         metrics = std::make_unique<http::HttpServer>(admin, cfg.stats_listen, "statistics", http::Limits{},
                                                      http::metrics_handler([this] { return metrics_text(); }));
@@ -88,7 +97,7 @@ void Server::start() {
     }
     log(LogLevel::Info, "enumd", "listening",
         {{"udp_tcp", where}, {"threads", std::to_string(m.cfg.threads)}, {"stats", m.cfg.stats_listen},
-         {"control", m.cfg.control_path}});
+         {"control", m.cfg.control_path}, {"api", m.cfg.api.listen}});
 }
 
 void Server::stop() {
@@ -103,6 +112,8 @@ void Server::stop() {
     }
     if (m.admin_thread.joinable()) m.admin_thread.join();
     m.control.reset();  // removes the socket file
+    m.api.reset();
+    m.writer.reset();  // applies what is queued (its replies are not sent: the admin thread is gone)
 }
 
 }  // namespace enumd::server

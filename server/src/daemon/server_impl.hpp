@@ -1,6 +1,7 @@
 #pragma once
 /// What a running Server holds (server.hpp): the workers and their sockets,
-/// the admin thread with the metrics and control endpoints, the recursor.
+/// the admin thread with the metrics, API and control endpoints, the recursor,
+/// the writer of live changes.
 
 #include <boost/asio/io_context.hpp>
 #include <memory>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "control/control_server.hpp"
+#include "daemon/change_writer.hpp"
 #include "enumd/server/server.hpp"
 #include "http/http_server.hpp"
 #include "net/tcp_server.hpp"
@@ -30,6 +32,8 @@ struct Server::Impl {
     boost::asio::io_context admin{1};  ///< metrics and control, off the query threads
     std::thread admin_thread;
     std::unique_ptr<http::HttpServer> metrics;
+    std::unique_ptr<ChangeWriter> writer;   ///< live changes (API, enumctl, UPDATE): one writer thread
+    std::unique_ptr<http::HttpServer> api;  ///< the provisioning API, when configured
     std::unique_ptr<control::ControlServer> control;
     std::unique_ptr<zones::Reader> admin_reader;
     std::mutex reload_mutex;  ///< one reload at a time (SIGHUP, enumctl, --watch)

@@ -41,6 +41,20 @@ struct TcpLimits {
     unsigned max_per_client = 32;
 };
 
+/// A bearer token of the provisioning API and the zones it may change.
+struct ApiToken {
+    std::string name;                 ///< for logs and errors, never the secret
+    std::string secret;               ///< read from the token's secret_file
+    std::vector<dns::Name> zones;     ///< empty: none (fail closed)
+};
+
+/// The provisioning API (server/src/api/): off unless `listen` is set.
+struct ApiConfig {
+    std::string listen;  ///< "127.0.0.1:8053"
+    std::vector<ApiToken> tokens;
+    std::size_t max_body = std::size_t{64} << 20;  ///< a 100,000-change batch is about 8 MB of JSON
+};
+
 struct ServerConfig {
     std::vector<Endpoint> listen;
     unsigned threads = 0;  ///< 0 = one per core
@@ -51,6 +65,7 @@ struct ServerConfig {
     Acl query_acl = Acl::everyone();  ///< who may query: everyone unless a list is given (empty = nobody)
     xfr::Service* xfr = nullptr;  ///< zone transfers and NOTIFY (xfr.hpp); null = NOTIMP/REFUSED
     RecursorConfig recursion;  ///< names outside our zones, for allowed clients only
+    ApiConfig api;             ///< HTTP/JSON number changes (off by default)
 };
 
 class Server {
