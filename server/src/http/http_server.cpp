@@ -34,7 +34,9 @@ tcp::endpoint parse_listen(const std::string& listen, const std::string& what) {
     return {address, static_cast<unsigned short>(port)};
 }
 
-Reply text_reply(unsigned status, const std::string& text) { return {status, "text/plain; charset=utf-8", text + "\n"}; }
+Reply text_reply(unsigned status, const std::string& text) {
+    return {status, "text/plain; charset=utf-8", text + "\n"};
+}
 
 struct HttpServer::State : std::enable_shared_from_this<HttpServer::State> {
     State(asio::io_context& i, Limits l, Handler h) : io(i), acceptor(i), limits(l), handler(std::move(h)) {}
@@ -150,15 +152,18 @@ HttpServer::~HttpServer() {
     state_->acceptor.close(ec);
 }
 
-void HttpServer::start() { asio::co_spawn(state_->io, state_->accept_loop(), asio::detached); }
+void HttpServer::start() {
+    asio::co_spawn(state_->io, state_->accept_loop(), asio::detached);
+}
 
-unsigned short HttpServer::port() const { return state_->acceptor.local_endpoint().port(); }
+unsigned short HttpServer::port() const {
+    return state_->acceptor.local_endpoint().port();
+}
 
 Handler metrics_handler(std::function<std::string()> body) {
     return [body = std::move(body)](const Request& request, const Done& done) {
         if (request.target() != "/metrics" && request.target() != "/") return done(text_reply(404, "not found"));
-        if (request.method() != bhttp::verb::get)
-            return done(text_reply(405, "only GET"));
+        if (request.method() != bhttp::verb::get) return done(text_reply(405, "only GET"));
         done({200, "text/plain; version=0.0.4; charset=utf-8", body()});
     };
 }

@@ -6,7 +6,6 @@
 /// connection is closed after it), request bodies bounded by Limits::max_body
 /// (413 beyond). Beast parses; nothing here reads HTTP by hand.
 
-#include <utility>  // before awaitable.hpp, which uses std::exchange without including it
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/http/message.hpp>
@@ -15,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>  // before awaitable.hpp, which uses std::exchange without including it
 
 namespace enumd::server::http {
 
@@ -44,7 +44,7 @@ struct Limits {
 boost::asio::ip::tcp::endpoint parse_listen(const std::string& listen, const std::string& what);
 
 class HttpServer {
-public:
+   public:
     /// Binds `listen`; throws std::runtime_error naming `what` ("statistics", "API") and the reason.
     HttpServer(boost::asio::io_context& io, const std::string& listen, const std::string& what, Limits limits,
                Handler handler);
@@ -55,7 +55,7 @@ public:
     /// The bound port (tests bind port 0).
     [[nodiscard]] unsigned short port() const;
 
-private:
+   private:
     struct State;
     std::shared_ptr<State> state_;
 };
