@@ -20,7 +20,16 @@ Server::Server(ServerConfig config, zones::Store& store, ReloadFn reload) {
 Server::~Server() { stop(); }
 
 std::string Server::Impl::metrics_text() const {
-    return stats.prometheus() + (recursor ? recursor->prometheus() : std::string());
+    std::string text = stats.prometheus() + (recursor ? recursor->prometheus() : std::string());
+    if (writer) {
+        text += "# HELP enumd_live_change_sets_total Live change sets applied or refused (API, enumctl, UPDATE).\n"
+                "# TYPE enumd_live_change_sets_total counter\n"
+                "enumd_live_change_sets_total " + std::to_string(writer->sets()) + "\n"
+                "# HELP enumd_live_commits_total Durable transactions that changed records (group commit: fewer than sets).\n"
+                "# TYPE enumd_live_commits_total counter\n"
+                "enumd_live_commits_total " + std::to_string(writer->commits()) + "\n";
+    }
+    return text;
 }
 
 /// One worker per thread, each with UDP sockets on every listen address; TCP acceptors hand out connections.
@@ -45,7 +54,7 @@ void Server::Impl::start_admin() {
     writer = std::make_unique<ChangeWriter>(store);
     if (!cfg.api.listen.empty()) {
         // Batches wait for their commit, so a longer deadline than a scrape's.
-        http::Limits limits{64, 8192, cfg.api.max_body, std::chrono::seconds(30)};
+        http::Limits limits{256, 8192, cfg.api.max_body, std::chrono::seconds(30)};
         api = std::make_unique<http::HttpServer>(admin, cfg.api.listen, "the API", limits,
                                                  api::provisioning_handler(cfg.api, store, *writer));
         api->start();

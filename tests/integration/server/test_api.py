@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import urllib.request
 
 import dns.message
 import dns.query
@@ -110,7 +111,7 @@ api:
         cfg = os.path.join(d, "enumd.yaml")
         with open(cfg, "w") as f:
             f.write(config)
-        with Enumd(["--config", cfg], port=port, listen=False, control=True) as e:
+        with Enumd(["--config", cfg], port=port, listen=False, control=True, stats=True) as e:
             run_checks(e, api_port, d)
         # A world-readable secret is refused at start, with the reason.
         os.chmod(os.path.join(d, "prov.secret"), 0o644)
@@ -226,6 +227,11 @@ def run_checks(e, api_port, d):
     c.check(status == 405, f"PATCH: 405 ({status})")
     status, _, _ = api.call("GET", "/v2/zones")
     c.check(status == 404, f"an unknown path: 404 ({status})")
+    # The writer's counters: every set counted, commits only for sets that changed records.
+    with urllib.request.urlopen(f"http://127.0.0.1:{e.stats_port}/metrics", timeout=5) as r:
+        metrics = dict(line.split() for line in r.read().decode().splitlines() if line.startswith("enumd_live_"))
+    sets, commits = int(metrics.get("enumd_live_change_sets_total", -1)), int(metrics.get("enumd_live_commits_total", -1))
+    c.check(sets >= 12 and 4 <= commits < sets, f"/metrics counts change sets ({sets}) and commits ({commits})")
     c.check(e.alive(), "enumd still answers")
 
 
