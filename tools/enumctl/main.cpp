@@ -5,6 +5,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "enumd/build_info.hpp"
 #include "commands.hpp"
 
 namespace {
@@ -28,7 +29,7 @@ constexpr Command kCommands[] = {
 };
 
 void usage(std::FILE* out) {
-    std::fputs("usage: enumctl COMMAND [ARGS...]\n\ncommands:\n", out);
+    std::fputs("usage: enumctl COMMAND [ARGS...]   (enumctl --version: version and build)\n\ncommands:\n", out);
     for (const auto& c : kCommands) std::fprintf(out, "  %.*s\n", static_cast<int>(c.usage.size()), c.usage.data());
 }
 
@@ -42,6 +43,10 @@ int main(int argc, char** argv) {
     std::string_view name = argv[1];
     if (name == "-h" || name == "--help" || name == "help") {
         usage(stdout);
+        return 0;
+    }
+    if (name == "--version" || name == "version") {
+        std::printf("%s\n", enumd::version_line("enumctl").c_str());
         return 0;
     }
     for (const auto& c : kCommands) {

@@ -15,6 +15,7 @@
 // (imsi: ambiguous), 4 timeout, 5 server failure (SERVFAIL/REFUSED/malformed).
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -24,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "enumd/build_info.hpp"
 #include "enumd/numbering/e164.hpp"
 #include "enumd/numbering/gpp_names.hpp"
 #include "enumd/resolver/stub.hpp"
@@ -53,7 +55,7 @@ void usage() {
         "  enumq snaptr DOMAIN|--apn APN-NI --mcc MCC --mnc MNC --app-service S [--app-protocol P]\n"
         "  enumq imsi IMSI [--mnc-length 2|3] [--known-plmn MCC-MNC]... [--mnc-table FILE]  (offline)\n"
         "common: --server ADDR[:PORT] (repeatable; default: /etc/resolv.conf), --timeout MS, --json, --csv,\n"
-        "        --no-cache, -v\n"
+        "        --no-cache, -v, --version\n"
         "exit: 0 ok, 1 usage, 2 NXDOMAIN, 3 no usable record, 4 timeout, 5 server failure\n",
         stderr);
 }
@@ -187,6 +189,9 @@ bool parse_args(int argc, char** argv, Args& a) {
             a.verbose = true;
         } else if (arg == "-h" || arg == "--help") {
             return false;
+        } else if (arg == "--version") {
+            std::printf("%s\n", enumd::version_line("enumq").c_str());
+            std::exit(0);
         } else if (arg.starts_with("--")) {
             std::fprintf(stderr, "enumq: unknown option %s\n", arg.c_str());
             return false;

@@ -1,6 +1,7 @@
 // The enumd command line (config.hpp): one table row per option.
 #include <cstdlib>
 
+#include "enumd/build_info.hpp"
 #include "enumd/server/config.hpp"
 
 namespace enumd::server {
@@ -163,6 +164,7 @@ void print_usage(std::FILE* f) {
         "  --transfer-key NAME    transfers must be signed with this key (repeatable)\n"
         "  --notify ADDR:PORT     secondary to NOTIFY when a zone's serial changes (repeatable)\n"
         "  --secondary ORIGIN=ADDR:PORT[/KEY]  serve ORIGIN as a secondary of that primary (repeatable)\n"
+        "  --version              version, git revision and build type\n"
         "  SIGHUP reloads; SIGINT/SIGTERM stop.\n",
         f);
 }
@@ -179,6 +181,10 @@ CommandLine parse_command_line(const std::vector<std::string>& args, Config& cfg
         const std::string& a = args[i];
         if (a == "--help" || a == "-h") {
             print_usage(stdout);
+            return CommandLine::Help;
+        }
+        if (a == "--version") {
+            std::printf("%s\n", version_line("enumd").c_str());
             return CommandLine::Help;
         }
         const Option* opt = nullptr;

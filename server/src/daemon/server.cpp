@@ -4,6 +4,9 @@
 #include "api/provisioning.hpp"
 #include "control/commands.hpp"
 #include "daemon/server_impl.hpp"
+#include "enumd/build_info.hpp"
+#include "stats/metrics_text.hpp"
+#include "stats/process_metrics.hpp"
 #include "enumd/server/log.hpp"
 
 namespace enumd::server {
@@ -20,16 +23,30 @@ Server::Server(ServerConfig config, zones::Store& store, ReloadFn reload) {
 Server::~Server() { stop(); }
 
 std::string Server::Impl::metrics_text() const {
-    std::string text = stats.prometheus() + (recursor ? recursor->prometheus() : std::string());
+    MetricsText m;
+    m.family("enumd_build_info", "gauge", "Always 1: the version, git revision and build type of this enumd.")
+        .sample("enumd_build_info", {{"version", kVersion}, {"revision", kRevision}, {"build_type", kBuildType}},
+                std::uint64_t{1});
+    process_metrics(m);
+    m.append(stats.prometheus());
+    if (recursor) m.append(recursor->prometheus());
     if (writer) {
-        text += "# HELP enumd_live_change_sets_total Live change sets applied or refused (API, enumctl, UPDATE).\n"
-                "# TYPE enumd_live_change_sets_total counter\n"
-                "enumd_live_change_sets_total " + std::to_string(writer->sets()) + "\n"
-                "# HELP enumd_live_commits_total Durable transactions that changed records (group commit: fewer than sets).\n"
-                "# TYPE enumd_live_commits_total counter\n"
-                "enumd_live_commits_total " + std::to_string(writer->commits()) + "\n";
+        m.single("enumd_live_change_sets_total", "counter", "Live change sets applied or refused (API, enumctl, UPDATE).",
+                 writer->sets());
+        m.single("enumd_live_commits_total", "counter",
+                 "Durable transactions that changed records (group commit: fewer than sets).", writer->commits());
     }
-    return text;
+    // The zones as served now (a fresh snapshot; the admin thread's own reader).
+    if (admin_reader && admin_reader->refresh()) {
+        m.family("enumd_zone_serial", "gauge", "SOA serial of each zone served.");
+        for (const auto& z : admin_reader->zones())
+            m.sample("enumd_zone_serial", {{"zone", z.origin.to_text()}}, std::uint64_t{z.meta.serial});
+        m.family("enumd_zone_records", "gauge", "Records of each zone served.");
+        for (const auto& z : admin_reader->zones())
+            m.sample("enumd_zone_records", {{"zone", z.origin.to_text()}}, z.meta.records);
+        admin_reader->release();
+    }
+    return m.str();
 }
 
 /// One worker per thread, each with UDP sockets on every listen address; TCP acceptors hand out connections.

@@ -1,4 +1,5 @@
 #include "enumd/server/recursor.hpp"
+#include "stats/metrics_text.hpp"
 
 // GCC 12 reports Asio's awaitable frame operator delete as mismatched with its
 // operator new (a false positive for coroutine frames seen with GCC 12 only).
@@ -191,22 +192,26 @@ RecursorStats Recursor::stats() const {
 
 std::string Recursor::prometheus() const {
     RecursorStats s = stats();
-    std::ostringstream o;
-    o << "# TYPE enumd_recursion_queries_total counter\nenumd_recursion_queries_total " << s.queries << "\n";
-    o << "# TYPE enumd_recursion_cache_hits_total counter\nenumd_recursion_cache_hits_total " << s.cache_hits << "\n";
-    o << "# TYPE enumd_recursion_cache_misses_total counter\nenumd_recursion_cache_misses_total " << s.cache_misses << "\n";
-    o << "# TYPE enumd_recursion_upstream_queries_total counter\nenumd_recursion_upstream_queries_total "
-      << s.upstream_queries << "\n";
-    o << "# TYPE enumd_recursion_servfail_total counter\nenumd_recursion_servfail_total " << s.servfail << "\n";
-    o << "# TYPE enumd_recursion_dropped_busy_total counter\nenumd_recursion_dropped_busy_total " << s.refused_busy << "\n";
-    o << "# TYPE enumd_recursion_stale_answers_total counter\nenumd_recursion_stale_answers_total " << s.stale_answers << "\n";
-    o << "# TYPE enumd_recursion_cache_evictions_total counter\nenumd_recursion_cache_evictions_total " << s.evictions << "\n";
-    o << "# TYPE enumd_recursion_cache_entries gauge\nenumd_recursion_cache_entries " << s.entries << "\n";
-    o << "# TYPE enumd_recursion_cache_bytes gauge\nenumd_recursion_cache_bytes " << s.cache_bytes << "\n";
-    o << "# TYPE enumd_recursion_prefetches_total counter\nenumd_recursion_prefetches_total " << s.prefetches << "\n";
-    o << "# TYPE enumd_recursion_scrubbed_records_total counter\nenumd_recursion_scrubbed_records_total " << s.scrubbed
-      << "\n";
-    return o.str();
+    MetricsText m;
+    m.single("enumd_recursion_queries_total", "counter", "Queries for names outside our zones, answered by recursion.",
+             s.queries);
+    m.single("enumd_recursion_cache_hits_total", "counter", "Recursive queries answered from the cache.", s.cache_hits);
+    m.single("enumd_recursion_cache_misses_total", "counter", "Recursive queries that needed upstream queries.",
+             s.cache_misses);
+    m.single("enumd_recursion_upstream_queries_total", "counter", "Queries sent to upstream servers.",
+             s.upstream_queries);
+    m.single("enumd_recursion_servfail_total", "counter", "Recursive queries answered SERVFAIL.", s.servfail);
+    m.single("enumd_recursion_dropped_busy_total", "counter", "Recursive queries dropped over a client's limit.",
+             s.refused_busy);
+    m.single("enumd_recursion_stale_answers_total", "counter", "Answers served stale (RFC 8767).", s.stale_answers);
+    m.single("enumd_recursion_cache_evictions_total", "counter", "Cache entries evicted for room.", s.evictions);
+    m.single("enumd_recursion_cache_entries", "gauge", "Entries in the recursion cache.", s.entries);
+    m.single("enumd_recursion_cache_bytes", "gauge", "Bytes held by the recursion cache.", s.cache_bytes);
+    m.single("enumd_recursion_prefetches_total", "counter", "Cache entries refreshed before they expired.",
+             s.prefetches);
+    m.single("enumd_recursion_scrubbed_records_total", "counter", "Upstream records dropped as out of bailiwick.",
+             s.scrubbed);
+    return m.str();
 }
 
 }  // namespace enumd::server

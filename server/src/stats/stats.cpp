@@ -1,6 +1,8 @@
 #include "enumd/server/stats.hpp"
 
-#include <sstream>
+#include <cstdio>
+
+#include "stats/metrics_text.hpp"
 
 #include "enumd/dns/types.hpp"
 
@@ -31,57 +33,57 @@ Stats::Stats(std::size_t threads) {
 
 std::string Stats::prometheus() const {
     constexpr auto rel = std::memory_order_relaxed;
-    std::ostringstream o;
+    MetricsText m;
     auto sum = [&](auto member) {
         std::uint64_t s = 0;
         for (const auto& t : threads_) s += ((*t).*member).load(rel);
         return s;
     };
-    o << "# HELP enumd_queries_total Queries answered, by transport.\n# TYPE enumd_queries_total counter\n";
+    m.family("enumd_queries_total", "counter", "Queries answered, by transport.");
     const char* tr[] = {"udp", "tcp"};
     for (std::size_t i = 0; i < 2; ++i) {
         std::uint64_t s = 0;
         for (const auto& t : threads_) s += t->by_transport[i].load(rel);
-        o << "enumd_queries_total{transport=\"" << tr[i] << "\"} " << s << "\n";
+        m.sample("enumd_queries_total", {{"transport", tr[i]}}, s);
     }
-    o << "# HELP enumd_responses_total Responses by rcode.\n# TYPE enumd_responses_total counter\n";
+    m.family("enumd_responses_total", "counter", "Responses by rcode.");
     for (std::size_t i = 0; i < 24; ++i) {
         std::uint64_t s = 0;
         for (const auto& t : threads_) s += t->by_rcode[i].load(rel);
         if (s != 0 || i <= 5)
-            o << "enumd_responses_total{rcode=\"" << dns::to_text(static_cast<dns::Rcode>(i)) << "\"} " << s << "\n";
+            m.sample("enumd_responses_total", {{"rcode", dns::to_text(static_cast<dns::Rcode>(i))}}, s);
     }
-    o << "# HELP enumd_queries_by_type_total Queries by QTYPE.\n# TYPE enumd_queries_by_type_total counter\n";
+    m.family("enumd_queries_by_type_total", "counter", "Queries by QTYPE.");
     for (std::size_t i = 0; i < ThreadStats::kTypeSlots; ++i) {
         std::uint64_t s = 0;
         for (const auto& t : threads_) s += t->by_qtype[i].load(rel);
         if (s == 0) continue;
         std::string name = i == ThreadStats::kTypeSlots - 1 ? "OTHER" : dns::to_text(static_cast<dns::RrType>(i));
-        o << "enumd_queries_by_type_total{qtype=\"" << name << "\"} " << s << "\n";
+        m.sample("enumd_queries_by_type_total", {{"qtype", name}}, s);
     }
-    o << "# HELP enumd_query_duration_seconds Time from parse to response built.\n"
-         "# TYPE enumd_query_duration_seconds histogram\n";
+    m.family("enumd_query_duration_seconds", "histogram", "Time from parse to response built.");
     std::uint64_t cum = 0;
     for (std::size_t b = 0; b < ThreadStats::kLatencyBuckets; ++b) {
         for (const auto& t : threads_) cum += t->latency[b].load(rel);
-        if (b + 1 < ThreadStats::kLatencyBuckets)
-            o << "enumd_query_duration_seconds_bucket{le=\"" << static_cast<double>(1ULL << b) / 1e6 << "\"} " << cum
-              << "\n";
-        else
-            o << "enumd_query_duration_seconds_bucket{le=\"+Inf\"} " << cum << "\n";
+        char le[32] = "+Inf";
+        if (b + 1 < ThreadStats::kLatencyBuckets) std::snprintf(le, sizeof le, "%g", static_cast<double>(1ULL << b) / 1e6);
+        m.sample("enumd_query_duration_seconds_bucket", {{"le", le}}, cum);
     }
-    o << "enumd_query_duration_seconds_sum " << static_cast<double>(sum(&ThreadStats::latency_sum_ns)) / 1e9 << "\n";
-    o << "enumd_query_duration_seconds_count " << cum << "\n";
-    o << "# TYPE enumd_dropped_total counter\nenumd_dropped_total " << sum(&ThreadStats::dropped) << "\n";
-    o << "# TYPE enumd_truncated_total counter\nenumd_truncated_total " << sum(&ThreadStats::truncated) << "\n";
-    o << "# TYPE enumd_referrals_total counter\nenumd_referrals_total " << sum(&ThreadStats::referrals) << "\n";
-    o << "# TYPE enumd_internal_errors_total counter\nenumd_internal_errors_total "
-      << sum(&ThreadStats::servfail_internal) << "\n";
-    o << "# TYPE enumd_reloads_total counter\nenumd_reloads_total{result=\"ok\"} " << reloads_ok.load(rel)
-      << "\nenumd_reloads_total{result=\"failed\"} " << reloads_failed.load(rel) << "\n";
-    o << "# TYPE enumd_tcp_connections_total counter\nenumd_tcp_connections_total " << tcp_connections.load(rel)
-      << "\nenumd_tcp_refused_total " << tcp_refused.load(rel) << "\n";
-    return o.str();
+    m.sample("enumd_query_duration_seconds_sum", {}, static_cast<double>(sum(&ThreadStats::latency_sum_ns)) / 1e9);
+    m.sample("enumd_query_duration_seconds_count", cum);
+    m.single("enumd_dropped_total", "counter", "Queries dropped without a response (malformed, not a query).",
+             sum(&ThreadStats::dropped));
+    m.single("enumd_truncated_total", "counter", "UDP responses sent truncated (TC).", sum(&ThreadStats::truncated));
+    m.single("enumd_referrals_total", "counter", "Referrals to a delegated child zone.", sum(&ThreadStats::referrals));
+    m.single("enumd_internal_errors_total", "counter", "SERVFAIL from an internal error (e.g. the database).",
+             sum(&ThreadStats::servfail_internal));
+    m.family("enumd_reloads_total", "counter", "Zone reloads (SIGHUP, enumctl reload, --watch), by result.")
+        .sample("enumd_reloads_total", {{"result", "ok"}}, reloads_ok.load(rel))
+        .sample("enumd_reloads_total", {{"result", "failed"}}, reloads_failed.load(rel));
+    m.single("enumd_tcp_connections_total", "counter", "TCP connections accepted.", tcp_connections.load(rel));
+    m.single("enumd_tcp_refused_total", "counter", "TCP connections closed at accept (over a limit).",
+             tcp_refused.load(rel));
+    return m.str();
 }
 
 }  // namespace enumd::server
