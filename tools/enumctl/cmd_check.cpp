@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "enumd/zones/bulk_numbers.hpp"
 #include "enumd/zones/rdata_text.hpp"
 #include "enumd/zones/zone_source.hpp"
 
@@ -70,8 +71,9 @@ int cmd_check(int argc, char** argv) {
         for (const auto& z : zones) {
             std::size_t generated = 0;
             for (const auto& r : z.records) generated += r.generated ? 1 : 0;
-            std::printf("zone %s: %zu records (%zu generated)%s\n", z.origin.to_text().c_str(), z.records.size(),
-                        generated, z.auto_serial ? ", serial auto" : "");
+            std::string bulk = z.bulk ? ", " + std::to_string(z.bulk->size()) + " numbers from CSV" : "";
+            std::printf("zone %s: %zu records (%zu generated)%s%s\n", z.origin.to_text().c_str(), z.records.size(),
+                        generated, bulk.c_str(), z.auto_serial ? ", serial auto" : "");
         }
     }
     if (print) {
@@ -79,6 +81,8 @@ int cmd_check(int argc, char** argv) {
             for (const auto& r : z.records)
                 std::printf("%s%s\n", zones::record_to_text(r.owner, r.ttl, r.type, r.rdata).c_str(),
                             r.generated ? " ;g" : "");
+            for (const auto& r : zones::bulk_records(z))
+                std::printf("%s\n", zones::record_to_text(r.owner, r.ttl, r.type, r.rdata).c_str());
         }
     }
     std::size_t errors = diags.error_count();

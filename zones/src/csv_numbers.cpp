@@ -380,6 +380,11 @@ void NumberReader::csv_row(const CsvRow& row, const std::string& path, int line,
             report(row.rn.column, "route '" + route.name + "' has no {rn}: this rn would not be used");
             return;
         }
+        if (!num.prefix) {
+            // The common row: kept out of the records, sorted with the others on disk.
+            bulk_number(num, it->second, rn.digits, path, line, report);
+            return;
+        }
         where.column = row.route.column;
         std::vector<std::string> problems;
         if (!route_records(it->second, rn.digits, *owner, s_.ttl, where, recs, problems)) {
@@ -423,6 +428,165 @@ void NumberReader::csv_row(const CsvRow& row, const std::string& path, int line,
     } else {
         for (auto& r : recs) s_.records.push_back(std::move(r));
     }
+}
+
+}  // namespace enumd::zones::yaml
+
+namespace enumd::zones::yaml {
+namespace {
+
+/// The digit paths of the YAML part of a zone that bulk numbers must not
+/// simply be written beside: names with records (kExact; `number` when a
+/// number of the zone is there) and names whose subtree belongs to
+/// something else (kBelow: a prefix range, a wildcard's parent, a zone cut).
+struct DigitTrie {
+    static constexpr std::uint8_t kExact = 1;
+    static constexpr std::uint8_t kBelow = 2;
+    struct Node {
+        std::array<std::int32_t, 10> child;
+        std::uint8_t flags = 0;
+        std::int32_t number = -1;  ///< index into the numbers' locations
+        Node() { child.fill(-1); }
+    };
+    std::vector<Node> nodes = std::vector<Node>(1);
+    std::size_t at(std::string_view digits) {
+        std::size_t i = 0;
+        for (char c : digits) {
+            auto d = static_cast<std::size_t>(c - '0');
+            if (d > 9) return i;
+            if (nodes[i].child[d] < 0) {
+                nodes[i].child[d] = static_cast<std::int32_t>(nodes.size());
+                nodes.emplace_back();
+            }
+            i = static_cast<std::size_t>(nodes[i].child[d]);
+        }
+        return i;
+    }
+};
+
+/// Repeated bulk numbers shown per zone (the rest counted), as rows per file.
+constexpr std::size_t kMaxRepeatErrors = 100;
+
+}  // namespace
+
+void NumberReader::bulk_number(const numbering::NumberText& num, std::uint16_t route, std::string_view rn,
+                               const std::string& path, int line, const CsvReport& report) {
+    const Route& r = s_.routes[route - 1];
+    if (!rn.empty()) {
+        for (const auto& t : r.records) {
+            auto rd = expand_route_naptr(t, rn);
+            if (!rd) {
+                report(0, "route '" + r.name + "' with this rn: " + rd.error());
+                return;
+            }
+        }
+    }
+    if (!bulk_) bulk_ = std::make_unique<BulkSorter>(options_.bulk_temp_dir, options_.bulk_run_entries);
+    if (bulk_files_.empty() || bulk_files_.back() != path) {
+        if (bulk_files_.size() >= 0xFFFF) {
+            report(0, "more than 65535 CSV files in one zone");
+            return;
+        }
+        bulk_files_.push_back(path);
+    }
+    const std::size_t implied = numbering::implied_digits(s_.origin).size();
+    BulkEntry e;
+    std::string_view rel = std::string_view(num.digits).substr(std::min(implied, num.digits.size()));
+    std::copy_n(rel.data(), std::min(rel.size(), e.digits.size() - 1), e.digits.begin());
+    e.rn_length = static_cast<std::uint8_t>(std::min(rn.size(), e.rn.size()));
+    std::copy_n(rn.data(), e.rn_length, e.rn.begin());
+    e.route = route;
+    e.file = static_cast<std::uint16_t>(bulk_files_.size() - 1);
+    e.line = static_cast<std::uint32_t>(line);
+    bulk_->add(e);  // a failed spill is reported once, by finish_bulk
+}
+
+void NumberReader::materialize(const BulkEntry& e) {
+    std::string digits = numbering::implied_digits(s_.origin) + std::string(e.digits.data(), e.digit_count());
+    auto owner = numbering::owner_from_digits(digits, s_.origin);
+    if (!owner) return;  // checked when the row was read
+    std::vector<std::string> problems;
+    route_records(e.route, std::string_view(e.rn.data(), e.rn_length), *owner, s_.ttl,
+                  SourceLoc{bulk_files_[e.file], static_cast<int>(e.line), 0}, s_.records, problems);
+}
+
+void NumberReader::finish_bulk(Zone& zone) {
+    if (!bulk_) return;
+    const std::string implied = numbering::implied_digits(s_.origin);
+    DigitTrie trie;
+    std::vector<SourceLoc> locs;
+    for (const auto& [key, where] : numbers_seen_) {
+        bool prefix = !key.empty() && key.back() == '*';
+        std::string_view d = key;
+        if (prefix) d.remove_suffix(1);
+        if (d.size() < implied.size()) continue;
+        auto& n = trie.nodes[trie.at(d.substr(implied.size()))];
+        if (prefix) {
+            n.flags |= DigitTrie::kBelow;
+        } else {
+            n.flags |= DigitTrie::kExact;
+            n.number = static_cast<std::int32_t>(locs.size());
+            locs.push_back(where);
+        }
+    }
+    auto mark = [&](const dns::Name& owner, std::uint8_t flags) {
+        auto digits = numbering::digits_from_owner(owner, s_.origin);
+        if (!digits || digits->size() < implied.size()) return;
+        trie.nodes[trie.at(std::string_view(*digits).substr(implied.size()))].flags |= flags;
+    };
+    for (const auto& r : s_.records) {
+        if (r.owner.is_wildcard()) {
+            mark(r.owner.parent(), DigitTrie::kExact | DigitTrie::kBelow);
+        } else {
+            bool cut = (r.type == RrType::NS || r.type == RrType::DNAME) && !(r.owner == s_.origin);
+            mark(r.owner, DigitTrie::kExact | (cut ? DigitTrie::kBelow : 0));
+        }
+    }
+    for (const auto& range : s_.ranges) mark(range.node, DigitTrie::kExact | DigitTrie::kBelow);
+
+    std::size_t repeats = 0;
+    auto repeat = [&](const BulkEntry& e, const SourceLoc& first) {
+        if (++repeats > kMaxRepeatErrors) return;
+        std::string digits = implied + std::string(e.digits.data(), e.digit_count());
+        s_.diags.error(SourceLoc{bulk_files_[e.file], static_cast<int>(e.line), 0},
+                       "number " + numbering::format_number(digits) + " is defined twice (first at " +
+                           first.to_text() + ")");
+    };
+    auto keep = [&](const BulkEntry& e, const BulkEntry* same) {
+        if (same != nullptr) {
+            repeat(e, SourceLoc{bulk_files_[same->file], static_cast<int>(same->line), 0});
+            return false;
+        }
+        std::size_t i = 0;
+        bool below = (trie.nodes[0].flags & DigitTrie::kBelow) != 0;
+        const std::size_t n = e.digit_count();
+        for (std::size_t k = 0; k < n && !below; ++k) {
+            std::int32_t c = trie.nodes[i].child[static_cast<std::size_t>(e.digits[k] - '0')];
+            if (c < 0) return true;  // the common case: nothing of the YAML part on its way
+            i = static_cast<std::size_t>(c);
+            below = (trie.nodes[i].flags & DigitTrie::kBelow) != 0;
+        }
+        const auto& node = trie.nodes[i];
+        if (!below && node.number >= 0) {
+            repeat(e, locs[static_cast<std::size_t>(node.number)]);
+            return false;
+        }
+        if (below || (node.flags & DigitTrie::kExact) != 0) {
+            materialize(e);
+            return false;
+        }
+        return true;
+    };
+    std::unique_ptr<BulkNumbers> sorted = bulk_->finish(keep);
+    if (!bulk_->error().empty()) s_.diags.error(SourceLoc{bulk_files_.front(), 0, 0}, bulk_->error());
+    if (repeats > kMaxRepeatErrors)
+        s_.diags.error(SourceLoc{bulk_files_.front(), 0, 0},
+                       std::to_string(repeats - kMaxRepeatErrors) + " more repeated numbers not shown (the first " +
+                           std::to_string(kMaxRepeatErrors) + " are)");
+    sorted->files = bulk_files_;
+    sorted->ttl = s_.ttl;
+    zone.bulk = std::move(sorted);
+    bulk_.reset();
 }
 
 }  // namespace enumd::zones::yaml

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "enumd/zones/bulk_numbers.hpp"
 #include "enumd/zones/rdata_text.hpp"
 #include "enumd/zones/rfc1035.hpp"
 #include "enumd/zones/store.hpp"
@@ -125,6 +126,8 @@ std::vector<Zone> load_zone_source(const std::string& path, bool from_db, const 
         return zones;
     }
     zones = load_zone_files({path}, diags);
+    // Export and diff show every record: bulk numbers (numbers_csv) as records too.
+    for (auto& z : zones) materialize_bulk(z);
     if (!origin) return zones;
     std::vector<Zone> kept;
     for (auto& z : zones)

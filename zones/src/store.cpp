@@ -18,6 +18,7 @@
 #include <unordered_set>
 
 #include "enumd/dns/serial.hpp"
+#include "enumd/zones/bulk_numbers.hpp"
 #include "store_internal.hpp"
 
 namespace enumd::zones {
@@ -227,7 +228,76 @@ public:
     }
     [[nodiscard]] const RouteTable& table() const noexcept { return table_; }
 
+    /// The instance serving a bulk number of route `route` (1-based) with
+    /// `rn` at the zone TTL `zone_ttl`, and the RRset's TTL; -1 when its
+    /// records must be stored instead (the expansion repeats a record, or
+    /// sorts differently with this rn than the instance's order).
+    int bulk_instance(std::uint16_t route, std::string_view rn, std::uint32_t zone_ttl, std::uint32_t& ttl) {
+        if (route == 0 || route > routes_.size()) return -1;
+        if (bulk_.size() < routes_.size()) bulk_.resize(routes_.size());
+        BulkRoute& b = bulk_[route - 1];
+        const Route& r = routes_[route - 1];
+        if (b.instance == -2) {
+            b.ttl = zone_ttl;
+            for (const auto& x : r.records) b.ttl = std::min(b.ttl, x.ttl.value_or(zone_ttl));
+            b.per_rn = r.uses_rn() && r.records.size() > 1;
+            auto key = std::pair{route, b.ttl};
+            auto it = index_.find(key);
+            if (it == index_.end() && table_.instances.size() < 0xFFFF) {
+                RouteInstance inst;
+                inst.ttl = b.ttl;
+                inst.records = in_stored_order(r, rn);
+                it = index_.emplace(key, static_cast<int>(table_.instances.size())).first;
+                table_.instances.push_back(std::move(inst));
+            }
+            b.instance = it == index_.end() ? -1 : it->second;
+            if (b.instance >= 0 && !b.per_rn && !strictly_ordered(b.instance, rn)) b.instance = -1;
+        }
+        ttl = b.ttl;
+        if (b.instance >= 0 && b.per_rn && !strictly_ordered(b.instance, rn)) return -1;
+        return b.instance;
+    }
+
+    /// The route's records for `rn`, sorted and without repeats: the stored
+    /// RRset, and what the content hash covers. Cached for a route without
+    /// {rn}; valid until the next call.
+    const std::vector<std::vector<std::uint8_t>>& expanded(std::uint16_t route, std::string_view rn) {
+        const Route& r = routes_[route - 1];
+        if (cache_.size() < routes_.size()) cache_.resize(routes_.size());
+        const bool fixed = !r.uses_rn();
+        auto& out = fixed ? cache_[route - 1] : scratch_rdatas_;
+        if (fixed && !out.empty()) return out;
+        out.clear();
+        for (const auto& x : r.records) {
+            std::size_t n = expand_route_naptr(x, rn, scratch_);
+            out.emplace_back(scratch_.begin(), scratch_.begin() + static_cast<long>(n));
+        }
+        std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return rdata_less(a, b); });
+        out.erase(std::unique(out.begin(), out.end()), out.end());
+        return out;
+    }
+
 private:
+    /// True when instance `i` expanded with `rn` gives strictly increasing rdatas (its stored order, no repeats).
+    bool strictly_ordered(int i, std::string_view rn) {
+        const RouteInstance& inst = table_.instances[static_cast<std::size_t>(i)];
+        std::size_t prev_n = 0;
+        for (std::size_t k = 0; k < inst.records.size(); ++k) {
+            std::size_t n = expand_route_naptr(inst.records[k], rn, scratch_);
+            if (n == 0) return false;
+            std::span<const std::uint8_t> cur(scratch_.data(), n);
+            if (k > 0 && !rdata_less(std::span<const std::uint8_t>(prev_.data(), prev_n), cur)) return false;
+            std::copy_n(scratch_.begin(), n, prev_.begin());
+            prev_n = n;
+        }
+        return true;
+    }
+    struct BulkRoute {
+        int instance = -2;  ///< -2: not looked at yet
+        std::uint32_t ttl = 0;
+        bool per_rn = false;  ///< the order must be checked for every rn
+    };
+
     /// The route's records in the order finish_rrset stores their expansion (by rdata).
     std::vector<RouteNaptr> in_stored_order(const Route& route, std::string_view rn) {
         std::vector<std::pair<std::vector<std::uint8_t>, std::size_t>> keyed;
@@ -245,6 +315,10 @@ private:
     RouteTable table_;
     std::map<std::pair<std::uint16_t, std::uint32_t>, int> index_;
     RouteScratch scratch_{};
+    RouteScratch prev_{};
+    std::vector<BulkRoute> bulk_;
+    std::vector<std::vector<std::vector<std::uint8_t>>> cache_;  ///< per route without {rn}: expanded()
+    std::vector<std::vector<std::uint8_t>> scratch_rdatas_;
 };
 
 class Txn {
@@ -643,8 +717,11 @@ std::size_t used_bytes(MDB_env* env) {
 /// the old version's pages stay in use until the commit).
 std::size_t write_estimate(const std::vector<Zone>& zones) {
     std::size_t bytes = 0;
-    for (const Zone& z : zones)
+    for (const Zone& z : zones) {
         for (const Record& r : z.records) bytes += r.owner.wire_size() + r.rdata.size() + 48;
+        // A bulk number: a key of two bytes per digit, a 4-byte value, 10 of LMDB's, ENTs.
+        if (z.bulk) bytes += z.bulk->size() * 64;
+    }
     return 2 * bytes + (std::size_t{1} << 20);
 }
 
@@ -799,9 +876,8 @@ std::optional<ZoneMeta> read_zone_meta(MDB_txn* t, MDB_dbi zones, const std::str
 struct BuiltZone {
     std::map<std::string, BuildNode> nodes;
     const std::vector<std::uint8_t>* soa_rdata = nullptr;  ///< the apex SOA
-    std::uint64_t records = 0;                             ///< after de-duplication
-    std::uint64_t hash = 0;                                ///< content, SOA serial excluded
-    RouteTable routes;                                     ///< route sets the nodes refer to
+    std::uint64_t records = 0;                             ///< after de-duplication (typed records)
+    std::unique_ptr<RouteTableBuilder> routes;             ///< route sets the nodes refer to (and bulk numbers will)
 };
 
 /// Every ancestor of a node up to the apex exists: the empty non-terminals
@@ -820,9 +896,8 @@ void add_empty_non_terminals(std::map<std::string, BuildNode>& nodes) {
 }
 
 /// Flags (apex, zone cuts, occlusion below cuts, wildcard children) in one
-/// pass in canonical order, and the content hash over the same pass.
-std::uint64_t flag_and_hash(std::map<std::string, BuildNode>& nodes) {
-    Fnv hash;
+/// pass in canonical order.
+void flag_nodes(std::map<std::string, BuildNode>& nodes) {
     std::string cut;  // current zone cut key ("" = none)
     bool in_cut = false;
     for (auto& [key, node] : nodes) {
@@ -842,24 +917,39 @@ std::uint64_t flag_and_hash(std::map<std::string, BuildNode>& nodes) {
             std::size_t plen = dns::key_prefix_length(ks, labels - 1);
             if (key.size() - plen == 2 && key[plen] == '*') nodes[key.substr(0, plen)].flags |= node_flags::kWildcardChild;
         }
-        hash.add(key.data(), key.size() + 1);
-        for (const auto& [type, rs] : node.rrsets) {
-            hash.add(&type, 2);
-            hash.add(&rs.ttl, 4);
-            for (const Record* r : rs.records) {
-                const std::vector<std::uint8_t>* rd = &r->rdata;
-                if (type == static_cast<std::uint16_t>(dns::RrType::SOA) && rd->size() >= 20) {
-                    // The serial is excluded: auto-serial bumps it only when the rest changed.
-                    hash.add(rd->data(), rd->size() - 20);
-                    hash.add(rd->data() + rd->size() - 16, 16);
-                } else {
-                    hash.add(rd->data(), rd->size());
-                }
+    }
+}
+
+/// The content hash (auto serial): over every node in canonical order, its
+/// key and RRsets, the SOA serial excluded; a routed RRset counts as its
+/// records (the zone written out has the same hash).
+class ContentHash {
+public:
+    void node(std::string_view key) { hash_.add(key.data(), key.size() + 1); }
+    void rrset(std::uint16_t type, const BuildRrset& rs) {
+        hash_.add(&type, 2);
+        hash_.add(&rs.ttl, 4);
+        for (const Record* r : rs.records) {
+            const std::vector<std::uint8_t>* rd = &r->rdata;
+            if (type == static_cast<std::uint16_t>(dns::RrType::SOA) && rd->size() >= 20) {
+                // The serial is excluded: auto-serial bumps it only when the rest changed.
+                hash_.add(rd->data(), rd->size() - 20);
+                hash_.add(rd->data() + rd->size() - 16, 16);
+            } else {
+                hash_.add(rd->data(), rd->size());
             }
         }
     }
-    return hash.h;
-}
+    void rdatas(std::uint16_t type, std::uint32_t ttl, const std::vector<std::vector<std::uint8_t>>& rds) {
+        hash_.add(&type, 2);
+        hash_.add(&ttl, 4);
+        for (const auto& rd : rds) hash_.add(rd.data(), rd.size());
+    }
+    [[nodiscard]] std::uint64_t value() const noexcept { return hash_.h; }
+
+private:
+    Fnv hash_;
+};
 
 /// Groups by relative key, then type; removes repeated records; adds the
 /// empty non-terminals; flags and hashes. Fails on an owner outside the zone
@@ -875,7 +965,8 @@ dns::Result<BuiltZone> build_zone(const Zone& zone, const std::string& origin_ke
             return make_error(r.loc.to_text() + ": owner " + r.owner.to_text() + " is too long to store");
         b.nodes[key].rrsets[static_cast<std::uint16_t>(r.type)].records.push_back(&r);
     }
-    RouteTableBuilder routes(zone.routes);
+    b.routes = std::make_unique<RouteTableBuilder>(zone.routes);
+    RouteTableBuilder& routes = *b.routes;
     for (auto& [key, node] : b.nodes) {
         for (auto& [type, rs] : node.rrsets) {
             b.records += finish_rrset(rs);
@@ -886,10 +977,9 @@ dns::Result<BuiltZone> build_zone(const Zone& zone, const std::string& origin_ke
         }
     }
     if (b.soa_rdata == nullptr) return make_error(zone.loc.to_text() + ": zone " + zone.origin.to_text() + " has no SOA");
-    b.routes = routes.table();
     b.nodes[""];  // apex always exists
     add_empty_non_terminals(b.nodes);
-    b.hash = flag_and_hash(b.nodes);
+    flag_nodes(b.nodes);
     return b;
 }
 
@@ -1000,28 +1090,156 @@ int update_journal(MDB_txn* t, const Dbis& d, const JournalLimits& limits, const
     return trim_journal(t, d.journal, jprefix, limits.depth);
 }
 
-/// Writes the nodes under a fresh zone id: its keys sort after every existing
-/// key, so each put is an append (MDB_APPEND).
-Status put_nodes(MDB_txn* t, MDB_dbi nodes_dbi, std::uint32_t id, const std::map<std::string, BuildNode>& nodes,
-                 const std::vector<std::uint8_t>* soa_override) {
-    std::string prefix = id_prefix(id);
-    MDB_cursor* cur = nullptr;
-    if (int rc = mdb_cursor_open(t, nodes_dbi, &cur); rc != 0) return make_error(lmdb_error("mdb_cursor_open", rc));
-    std::string k;
-    for (const auto& [key, node] : nodes) {
-        k = prefix;
-        k += key;
-        std::string v = pack_node(node, soa_override);
-        MDB_val mk = val(k);
-        MDB_val mv = val(v);
-        if (int rc = mdb_cursor_put(cur, &mk, &mv, MDB_APPEND); rc != 0) {
-            mdb_cursor_close(cur);
-            return make_error(lmdb_error("writing node", rc));
-        }
+/// Writes a zone's nodes under a fresh zone id — its keys sort after every
+/// existing key, so each put is an append (MDB_APPEND) — in key order: the
+/// built nodes merged with the zone's bulk numbers (bulk_numbers.hpp), the
+/// empty non-terminals above each bulk number derived on the way (its
+/// ancestors that the node written before it does not share), and the
+/// content hash over the same pass. Memory does not grow with the bulk count.
+class NodeWriter {
+public:
+    NodeWriter(MDB_txn* t, MDB_dbi dbi, std::uint32_t id, RouteTableBuilder& routes)
+        : t_(t), dbi_(dbi), prefix_(id_prefix(id)), routes_(routes) {}
+    ~NodeWriter() {
+        if (cur_ != nullptr) mdb_cursor_close(cur_);
     }
-    mdb_cursor_close(cur);
-    return std::nullopt;
-}
+    NodeWriter(const NodeWriter&) = delete;
+    NodeWriter& operator=(const NodeWriter&) = delete;
+
+    Status write(const std::map<std::string, BuildNode>& nodes, const BulkNumbers* bulk, std::uint32_t bulk_ttl,
+                 const std::vector<std::string>& masked) {
+        if (int rc = mdb_cursor_open(t_, dbi_, &cur_); rc != 0) return make_error(lmdb_error("mdb_cursor_open", rc));
+        auto nit = nodes.begin();
+        auto mit = masked.begin();
+        Status failed;
+        std::string bkey;
+        auto built_until = [&](const std::string* limit) -> bool {
+            for (; nit != nodes.end() && (limit == nullptr || nit->first < *limit); ++nit) {
+                if ((failed = built(nit->first, nit->second))) return false;
+            }
+            return true;
+        };
+        if (bulk != nullptr) {
+            bool read = bulk->for_each([&](const BulkEntry& e) {
+                bkey.clear();
+                for (std::size_t i = 0; i < e.digits.size() && e.digits[i] != 0; ++i) {
+                    bkey.push_back(e.digits[i]);  // a digit label's lookup key: the digit, then 0 (dns/name.cpp)
+                    bkey.push_back('\0');
+                }
+                while (mit != masked.end() && *mit < bkey) ++mit;
+                if (mit != masked.end() && *mit == bkey) return true;  // a live override replaces this number
+                if (!built_until(&bkey)) return false;
+                std::uint8_t flags = 0;
+                if (nit != nodes.end() && nit->first == bkey) {
+                    // The loader keeps bulk numbers off names with records; an empty non-terminal gives its flags.
+                    if (!nit->second.rrsets.empty()) {
+                        failed = make_error("bulk number at a name with records (" + std::to_string(e.line) + ")");
+                        return false;
+                    }
+                    flags = nit->second.flags;
+                    ++nit;
+                }
+                return !(failed = number(e, bkey, flags, bulk_ttl));
+            });
+            if (failed) return failed;
+            if (!read) return make_error("reading the sorted bulk numbers failed");
+        }
+        if (!built_until(nullptr)) return failed;
+        return std::nullopt;
+    }
+
+    /// Packs the apex again with `soa` (auto serial, known after the hash) in place.
+    Status rewrite_apex(const BuildNode& apex, const std::vector<std::uint8_t>& soa) {
+        std::string v = pack_node(apex, &soa);
+        MDB_val mk = val(prefix_);
+        MDB_val mv = val(v);
+        if (int rc = mdb_put(t_, dbi_, &mk, &mv, 0); rc != 0) return make_error(lmdb_error("writing the apex", rc));
+        return std::nullopt;
+    }
+
+    std::uint64_t written = 0;       ///< nodes
+    std::uint64_t bulk_records = 0;  ///< records of bulk numbers (the built ones: build_zone)
+    ContentHash hash;
+
+private:
+    Status put(std::string_view key, const std::string& value) {
+        k_ = prefix_;
+        k_ += key;
+        MDB_val mk = val(k_);
+        MDB_val mv = val(value);
+        if (int rc = mdb_cursor_put(cur_, &mk, &mv, MDB_APPEND); rc != 0) return make_error(lmdb_error("writing node", rc));
+        prev_.assign(key);
+        ++written;
+        hash.node(key);
+        return std::nullopt;
+    }
+    Status built(const std::string& key, const BuildNode& node) {
+        if (auto e = put(key, pack_node(node, nullptr))) return e;
+        for (const auto& [type, rs] : node.rrsets) hash.rrset(type, rs);
+        return std::nullopt;
+    }
+    /// The empty non-terminals above `key` that are not above (or at) the node written last.
+    Status ents(const std::string& key) {
+        auto ks = as_span(key);
+        std::size_t labels = dns::key_label_count(ks);
+        std::size_t common = dns::common_key_labels(as_span(prev_), ks);
+        for (std::size_t l = common + 1; l < labels; ++l) {
+            value_.assign("\0\0", 2);  // no flags, no RRsets (RFC 4592 §2.2.2: it exists)
+            std::string anc = key.substr(0, dns::key_prefix_length(ks, l));
+            if (auto e = put(anc, value_)) return e;
+        }
+        return std::nullopt;
+    }
+    Status number(const BulkEntry& e, const std::string& key, std::uint8_t flags, std::uint32_t zone_ttl) {
+        if (auto err = ents(key)) return err;
+        std::string_view rn(e.rn.data(), e.rn_length);
+        std::uint32_t ttl = 0;
+        int inst = routes_.bulk_instance(e.route, rn, zone_ttl, ttl);
+        constexpr auto kNaptr = static_cast<std::uint16_t>(dns::RrType::NAPTR);
+        value_.clear();
+        if (inst >= 0) {
+            // What a routed number costs: flags, count, instance, rn (zones/README.md "Route sets").
+            value_.push_back(static_cast<char>(flags | node_flags::kRouted | (rn.empty() ? 0 : node_flags::kRouteRn)));
+            value_.push_back('\0');
+            put_le(value_, static_cast<std::uint16_t>(inst));
+            if (!rn.empty()) {
+                value_.push_back(static_cast<char>(rn.size()));
+                value_ += rn;
+            }
+            if (auto err = put(key, value_)) return err;
+            const auto& rds = routes_.expanded(e.route, rn);
+            hash.rdatas(kNaptr, ttl, rds);
+            bulk_records += rds.size();
+            return std::nullopt;
+        }
+        const auto& rds = routes_.expanded(e.route, rn);
+        value_.push_back(static_cast<char>(flags));
+        value_.push_back('\1');
+        put_le(value_, kNaptr);
+        put_le(value_, static_cast<std::uint16_t>(rds.size()));
+        put_le(value_, ttl);
+        std::uint32_t body = 0;
+        for (const auto& rd : rds) body += 2 + static_cast<std::uint32_t>(rd.size());
+        put_le(value_, body);
+        for (const auto& rd : rds) {
+            put_le(value_, static_cast<std::uint16_t>(rd.size()));
+            value_.append(reinterpret_cast<const char*>(rd.data()), rd.size());
+        }
+        if (auto err = put(key, value_)) return err;
+        hash.rdatas(kNaptr, ttl, rds);
+        bulk_records += rds.size();
+        return std::nullopt;
+    }
+
+    MDB_txn* t_;
+    MDB_dbi dbi_;
+    MDB_cursor* cur_ = nullptr;
+    std::string prefix_;
+    RouteTableBuilder& routes_;
+    std::string k_;
+    std::string prev_;  ///< relative key of the node written last
+    std::string value_;
+};
 
 /// One zone inside the write transaction: the new version under a fresh id
 /// (`next_id`), its journal entry, the old version's nodes deleted.
@@ -1038,10 +1256,18 @@ dns::Result<WriteReport::PerZone> write_zone(MDB_txn* t, const Dbis& d, const Jo
     auto built = build_zone(zone, origin_key);
     if (!built) return make_error(built.error());
     auto& nodes = built->nodes;
-
     auto soa = parse_soa(*built->soa_rdata);
     if (!soa) return make_error(zone.loc.to_text() + ": malformed SOA in zone " + zone.origin.to_text());
-    bool changed = !old || old->content_hash != built->hash;
+
+    // Fresh id per write, then the old id's range is deleted, all inside this one transaction.
+    auto id = static_cast<std::uint32_t>(next_id++);
+    const BulkNumbers* bulk = zone.bulk && zone.bulk->size() > 0 ? zone.bulk.get() : nullptr;
+    NodeWriter writer(t, d.nodes, id, *built->routes);
+    if (auto e = writer.write(nodes, bulk, bulk != nullptr ? bulk->ttl : 0, zone.bulk_masked)) return *e;
+    const std::uint64_t hash = writer.hash.value();
+    const std::uint64_t records = built->records + writer.bulk_records;
+
+    bool changed = !old || old->content_hash != hash;
     std::vector<std::uint8_t> soa_new;
     if (zone.auto_serial) {
         if (old && !changed) {
@@ -1052,21 +1278,29 @@ dns::Result<WriteReport::PerZone> write_zone(MDB_txn* t, const Dbis& d, const Jo
             soa->serial = dns::serial_gt(soa->serial, bumped) ? soa->serial : bumped;
         }
         soa_new = encode_soa(*soa);
+        if (auto e = writer.rewrite_apex(nodes.at(""), soa_new)) return *e;
     }
 
     if (d.journal != 0) {
         const std::vector<std::uint8_t>& new_soa = zone.auto_serial ? soa_new : *built->soa_rdata;
-        if (int rc = update_journal(t, d, limits, origin_key, zone, old, changed, *soa, new_soa, nodes); rc != 0)
+        if (bulk != nullptr) {
+            // Not journaled: a difference of bulk numbers would be computed over the whole zone; secondaries
+            // of a changed zone with numbers_csv take a full transfer (RFC 1995 §4 allows it).
+            if (changed || !old || soa->serial != old->serial) {
+                if (int rc = delete_prefix(t, d.journal, journal_prefix(origin_key)); rc != 0)
+                    return make_error(lmdb_error("journal", rc));
+            }
+        } else if (int rc = update_journal(t, d, limits, origin_key, zone, old, changed, *soa, new_soa, nodes);
+                   rc != 0) {
             return make_error(lmdb_error("journal", rc));
+        }
     }
 
-    // Fresh id per write, then the old id's range is deleted, all inside this one transaction.
-    auto id = static_cast<std::uint32_t>(next_id++);
-    if (auto e = put_nodes(t, d.nodes, id, nodes, zone.auto_serial ? &soa_new : nullptr)) return *e;
-    if (!built->routes.instances.empty()) {
+    const RouteTable& route_table = built->routes->table();
+    if (!route_table.instances.empty()) {
         // Once per zone version: the route sets its nodes refer to.
         std::string rk = routes_key(id);
-        std::string rv = encode_route_table(built->routes);
+        std::string rv = encode_route_table(route_table);
         MDB_val k = val(rk);
         MDB_val v = val(rv);
         if (int rc = mdb_put(t, d.meta, &k, &v, 0); rc != 0) return make_error(lmdb_error("writing route sets", rc));
@@ -1081,9 +1315,9 @@ dns::Result<WriteReport::PerZone> write_zone(MDB_txn* t, const Dbis& d, const Jo
     ZoneMeta meta;
     meta.id = id;
     meta.serial = soa->serial;
-    meta.content_hash = built->hash;
-    meta.records = built->records;
-    meta.nodes = nodes.size();
+    meta.content_hash = hash;
+    meta.records = records;
+    meta.nodes = writer.written;
     meta.compiled_at =
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     meta.source = zone.loc.file;
@@ -1091,7 +1325,7 @@ dns::Result<WriteReport::PerZone> write_zone(MDB_txn* t, const Dbis& d, const Jo
     MDB_val mk = val(zkey);
     MDB_val mval = val(mv);
     if (int rc = mdb_put(t, d.zones, &mk, &mval, 0); rc != 0) return make_error(lmdb_error("writing zone", rc));
-    return WriteReport::PerZone{zone.origin, meta.serial, changed, built->records, nodes.size(),
+    return WriteReport::PerZone{zone.origin, meta.serial, changed, records, writer.written,
                                 old ? std::optional<std::uint32_t>(old->serial) : std::nullopt};
 }
 

@@ -1374,6 +1374,9 @@ dns::Result<const Zone*> prepare_live(MDB_txn* t, unsigned live_dbi, const Zone&
     merged.origin = zone.origin;
     merged.routes = zone.routes;
     merged.loc = zone.loc;
+    // Bulk numbers (numbers_csv) stay on disk; the overridden ones are skipped by the store.
+    merged.bulk = zone.bulk;
+    for (const auto& [key, o] : overrides) merged.bulk_masked.push_back(key);
     // The serial moves forward from the served one, whatever the file says (RFC 1982).
     merged.auto_serial = true;
     merged.records.reserve(zone.records.size() + overrides.size());

@@ -41,7 +41,7 @@ struct StateHolder {
 class Loader : StateHolder, yaml::FieldReader {
    public:
     Loader(Diagnostics& d, const YamlLoadOptions& options)
-        : StateHolder(d), FieldReader(state), files_(options, d), numbers_(state), services_(state) {}
+        : StateHolder(d), FieldReader(state), files_(options, d), numbers_(state, options), services_(state) {}
 
     std::optional<Zone> load_path(const std::string& path) {
         files_.start(path);
@@ -145,9 +145,10 @@ class Loader : StateHolder, yaml::FieldReader {
         // Route sets first: numbers anywhere in the zone (includes too) refer to them.
         if (root["routes"]) numbers_.routes(root["routes"]);
         content(root);
+        Zone z;
+        numbers_.finish_bulk(z);
         services_.resolve_domains();
         expand_ranges(s_.records, s_.ranges, s_.diags);
-        Zone z;
         z.origin = s_.origin;
         z.records = std::move(s_.records);
         z.routes = std::move(s_.routes);

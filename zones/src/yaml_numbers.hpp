@@ -10,12 +10,15 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "enumd/zones/bulk_numbers.hpp"
+#include "enumd/numbering/e164.hpp"
 #include "enumd/zones/naptr.hpp"
 #include "yaml_fields.hpp"
 #include "yaml_source.hpp"
@@ -24,7 +27,7 @@ namespace enumd::zones::yaml {
 
 class NumberReader : FieldReader {
    public:
-    using FieldReader::FieldReader;
+    NumberReader(ZoneState& state, const YamlLoadOptions& options) : FieldReader(state), options_(options) {}
     /// The top-level `routes` mapping: name → NAPTR entry or list of them.
     void routes(const ytree::Node& m);
     /// One entry of `numbers`.
@@ -43,7 +46,19 @@ class NumberReader : FieldReader {
     };
     using CsvReport = std::function<void(int column, std::string message)>;
 
+    /// After every file of the zone is read: the bulk numbers sorted (an
+    /// external merge sort), repeats reported, and numbers that meet the
+    /// YAML part — a name with records, or below a prefix range, a wildcard
+    /// or a zone cut — turned into records so that ranges and cuts apply to
+    /// them as to any number. Sets `zone.bulk`.
+    void finish_bulk(Zone& zone);
+
    private:
+    /// A routed CSV row kept as a BulkEntry (not a Record) for the store.
+    void bulk_number(const numbering::NumberText& num, std::uint16_t route, std::string_view rn,
+                     const std::string& path, int line, const CsvReport& report);
+    /// The records of a bulk number that must be records after all.
+    void materialize(const BulkEntry& e);
     void csv_file(const std::string& path, int fd);
     void csv_row(const CsvRow& row, const std::string& path, int line, const CsvReport& report);
     /// The records of route `index` (1-based, as in route_index_) with the
@@ -62,6 +77,9 @@ class NumberReader : FieldReader {
     bool routed_records(const ytree::Node& e, const dns::Name& owner, std::uint32_t ttl, std::vector<Record>& out);
 
     std::unordered_map<std::string, SourceLoc> numbers_seen_;
+    const YamlLoadOptions& options_;
+    std::unique_ptr<BulkSorter> bulk_;
+    std::vector<std::string> bulk_files_;
     /// Route name → 1 + index into ZoneState::routes; 0 for a route with errors.
     std::unordered_map<std::string, std::uint16_t> route_index_;
 };

@@ -16,6 +16,7 @@
 #include "enumd/zones/store.hpp"
 #include "enumd/zones/validate.hpp"
 #include "enumd/zones/yaml_loader.hpp"
+#include "zone_fixtures.hpp"
 
 using enumd::dns::Name;
 using enumd::dns::RrType;
@@ -238,40 +239,6 @@ Zone expanded(Zone z) {
     return z;
 }
 
-/// Every node as text: owner, flags that matter to answers, RRsets in iteration order.
-std::string dump(Store& store, const Name& origin, std::size_t* routed_nodes = nullptr) {
-    auto rd = store.reader();
-    REQUIRE(rd.ok());
-    REQUIRE((*rd)->refresh());
-    const ZoneInfo* zi = (*rd)->find_zone(origin);
-    REQUIRE(zi != nullptr);
-    std::string out;
-    (*rd)->for_each_node(*zi, [&](const Name& owner, NodeView node) {
-        if (routed_nodes != nullptr && (node.flags() & node_flags::kRouted) != 0) ++*routed_nodes;
-        out += owner.to_text() + " flags=" + std::to_string(node.flags() & 0x0F) +
-               " rrsets=" + std::to_string(node.rrset_count()) + "\n";
-        std::size_t off = 0;
-        RrsetView rs;
-        while (node.next(off, rs)) {
-            auto found = node.find(rs.type);
-            CHECK(found);
-            if (found) CHECK(found->count == rs.count);
-            std::size_t ro = 0;
-            std::span<const std::uint8_t> rdata;
-            std::size_t n = 0;
-            while (rs.next(ro, rdata)) {
-                out += "  " + enumd::dns::to_text(rs.type) + " " + std::to_string(rs.ttl) + " " +
-                       rdata_to_text(rs.type, std::vector<std::uint8_t>(rdata.begin(), rdata.end())) + "\n";
-                ++n;
-            }
-            CHECK(n == rs.count);
-        }
-        return true;
-    });
-    (*rd)->release();
-    return out;
-}
-
 const std::string kRoutedZone = kRoutes +
                                 "numbers:\n"
                                 "  - {number: \"+61 3 5550 0911\", route: telstra}\n"
@@ -303,8 +270,8 @@ TEST_CASE("a routed zone reads back node by node exactly as its expanded records
     CHECK(wr->zones[0].records == wp->zones[0].records);
     CHECK(wr->zones[0].nodes == wp->zones[0].nodes);
     std::size_t routed_nodes = 0;
-    std::string a = dump(*routed.store, N("e164.arpa."), &routed_nodes);
-    std::string b = dump(*plain.store, N("e164.arpa."));
+    std::string a = enumd::testing::dump_zone(*routed.store, N("e164.arpa."), &routed_nodes);
+    std::string b = enumd::testing::dump_zone(*plain.store, N("e164.arpa."));
     CHECK(a == b);
     // Stored as references: the two plain numbers, the range's wildcard and its
     // generated copies, the exception; not 4.1.9… (its NAPTR merged with a typed one).
@@ -339,7 +306,7 @@ TEST_CASE("a route whose records sort differently per rn is stored as records", 
     REQUIRE(routed.store->write({*l.zone}).ok());
     REQUIRE(plain.store->write({expanded(*l.zone)}).ok());
     std::size_t routed_nodes = 0;
-    CHECK(dump(*routed.store, N("e164.arpa."), &routed_nodes) == dump(*plain.store, N("e164.arpa.")));
+    CHECK(enumd::testing::dump_zone(*routed.store, N("e164.arpa."), &routed_nodes) == enumd::testing::dump_zone(*plain.store, N("e164.arpa.")));
     CHECK(routed_nodes == 1);  // the first sets the instance's order; the second does not match it
 }
 

@@ -5,6 +5,7 @@
 /// point at file:line:column.
 
 #include <array>
+#include <memory>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -106,6 +107,8 @@ struct Route {
     }
 };
 
+class BulkNumbers;  // bulk_numbers.hpp
+
 struct Zone {
     dns::Name origin;
     std::vector<Record> records;  ///< includes SOA and apex NS
@@ -116,6 +119,14 @@ struct Zone {
     /// every compile that changes the zone's content.
     bool auto_serial = false;
     SourceLoc loc;  ///< where the zone was defined
+    /// Routed numbers of `numbers_csv` files, sorted, outside `records` so
+    /// that no stage holds them all in memory (bulk_numbers.hpp); the store
+    /// writes them, bulk_records() lists them. Null when there are none.
+    std::shared_ptr<const BulkNumbers> bulk;
+    /// Owners (lookup keys relative to the origin, in key order) whose bulk
+    /// number is replaced by what `records` has there, or by nothing: the
+    /// live overrides of store_update.cpp. The store skips those numbers.
+    std::vector<std::string> bulk_masked;
 };
 
 /// SOA rdata fields (RFC 1035 §3.3.13): the dns/ rdata table's view.

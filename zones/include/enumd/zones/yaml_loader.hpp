@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "enumd/zones/bulk_numbers.hpp"
 #include "enumd/zones/model.hpp"
 
 namespace enumd::zones {
@@ -31,6 +32,11 @@ struct YamlLoadOptions {
     /// False: every include is an error and no path it names is looked at
     /// (the fuzz target, and callers that load text from a client).
     bool follow_includes = true;
+    /// Bulk numbers (`numbers_csv`) sorted per run before a run is spilled to a
+    /// temporary file (bulk_numbers.hpp; tests make it small to reach the merge).
+    std::size_t bulk_run_entries = kBulkRunEntries;
+    /// Where the runs go ("": the system's temporary directory, TMPDIR).
+    std::string bulk_temp_dir;
 };
 
 /// Reads the YAML zone at `path` with its includes: numbers become owner
