@@ -233,7 +233,7 @@ bool only_keys(const json& j, std::initializer_list<std::string_view> keys, std:
 struct Api {
     const ApiConfig& config;
     zones::Store& store;
-    ChangeWriter& writer;
+    SubmitFn submit_fn;
     std::unique_ptr<zones::Reader> reader;
 
     /// The token of the request, or nullptr.
@@ -410,7 +410,7 @@ struct Api {
 
     void submit(const dns::Name& zone, std::vector<zones::Change> changes, const http::Done& done) {
         auto shared = std::make_shared<std::vector<zones::Change>>(std::move(changes));
-        writer.submit(zone, *shared, zones::ApplyOptions{}, [shared, zone, done](zones::ApplyResult r) {
+        submit_fn(zone, *shared, [shared, zone, done](zones::ApplyResult r) {
             if (!r.ok()) {
                 std::string sentence = r.issues.size() == 1 && !r.issues[0].item
                                            ? r.issues[0].message
@@ -429,10 +429,10 @@ struct Api {
 
 }  // namespace
 
-http::Handler provisioning_handler(const ApiConfig& config, zones::Store& store, ChangeWriter& writer) {
+http::Handler provisioning_handler(const ApiConfig& config, zones::Store& store, SubmitFn submit) {
     auto reader = store.reader();
     if (!reader) throw std::runtime_error("API: " + reader.error());
-    auto api = std::make_shared<Api>(Api{config, store, writer, std::move(*reader)});
+    auto api = std::make_shared<Api>(Api{config, store, std::move(submit), std::move(*reader)});
     return [api](const http::Request& req, const http::Done& done) { api->handle(req, done); };
 }
 

@@ -16,14 +16,21 @@
 
 #include <string>
 
-#include "daemon/change_writer.hpp"
+#include <functional>
+#include <vector>
+
 #include "enumd/server/server.hpp"
+#include "enumd/zones/change.hpp"
 #include "http/http_server.hpp"
 
 namespace enumd::server::api {
 
-/// The request handler; `writer` and `store` outlive it. Runs on one thread
-/// (its reads use one Reader of its own).
-http::Handler provisioning_handler(const ApiConfig& config, zones::Store& store, ChangeWriter& writer);
+/// Hands a change set to the one writer of live changes (update.hpp: commit,
+/// then NOTIFY); `done` runs once the set is durable or refused, on any thread.
+using SubmitFn = std::function<void(dns::Name, std::vector<zones::Change>, std::function<void(zones::ApplyResult)>)>;
+
+/// The request handler; `store` outlives it. Runs on one thread (its reads
+/// use one Reader of its own).
+http::Handler provisioning_handler(const ApiConfig& config, zones::Store& store, SubmitFn submit);
 
 }  // namespace enumd::server::api
