@@ -16,8 +16,6 @@
 namespace enumd::enumctl {
 namespace {
 
-constexpr const char* kDefaultControl = "/run/enumd.sock";
-
 struct Args {
     std::string control = kDefaultControl;
     std::string db;
@@ -41,8 +39,9 @@ Args parse(int argc, char** argv, const char* name) {
     return a;
 }
 
-/// Sends one command line, prints the reply. Exit 0 on "ok"/data, 1 on "error".
-int request(const std::string& path, const char* command) {
+}  // namespace
+
+int control_request(const std::string& path, const std::string& command) {
     int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
     if (fd < 0) {
         std::perror("enumctl: socket");
@@ -81,22 +80,20 @@ int request(const std::string& path, const char* command) {
     return reply.rfind("error", 0) == 0 ? 1 : 0;
 }
 
-}  // namespace
-
 int cmd_reload(int argc, char** argv) {
     Args a = parse(argc, argv, "reload");
-    return a.ok ? request(a.control, "reload") : 2;
+    return a.ok ? control_request(a.control, "reload") : 2;
 }
 
 int cmd_stats(int argc, char** argv) {
     Args a = parse(argc, argv, "stats");
-    return a.ok ? request(a.control, "stats") : 2;
+    return a.ok ? control_request(a.control, "stats") : 2;
 }
 
 int cmd_zones(int argc, char** argv) {
     Args a = parse(argc, argv, "zones");
     if (!a.ok) return 2;
-    if (a.db.empty()) return request(a.control, "zones");
+    if (a.db.empty()) return control_request(a.control, "zones");
     zones::Store::Options opts;
     opts.read_only = true;
     auto store = zones::Store::open(a.db, opts);

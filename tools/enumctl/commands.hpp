@@ -3,7 +3,14 @@
 /// (argv[0] is the subcommand itself) and returns the process exit status:
 /// 0 success, 1 the input has errors, 2 usage or environment problems.
 
+#include <string>
+
 namespace enumd::enumctl {
+
+inline constexpr const char* kDefaultControl = "/run/enumd.sock";
+/// Sends one command line to a running enumd's control socket and prints the
+/// reply: 0 on "ok"/data, 1 on "error", 2 when enumd cannot be reached.
+int control_request(const std::string& path, const std::string& command);
 
 int cmd_check(int argc, char** argv);    ///< validate zone files, print diagnostics
 int cmd_compile(int argc, char** argv);  ///< validate, then write zones into LMDB in one transaction
@@ -13,5 +20,6 @@ int cmd_diff(int argc, char** argv);     ///< RRset-by-RRset difference of two z
 int cmd_reload(int argc, char** argv);   ///< ask a running enumd to reload
 int cmd_stats(int argc, char** argv);    ///< counters of a running enumd
 int cmd_zones(int argc, char** argv);    ///< zones in a database or a running enumd
+int cmd_live(int argc, char** argv);     ///< set | delete | apply: live changes through a running enumd
 
 }  // namespace enumd::enumctl

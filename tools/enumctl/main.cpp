@@ -26,6 +26,9 @@ constexpr Command kCommands[] = {
     {"reload", enumd::enumctl::cmd_reload, "reload ...                    ask a running enumd to reload"},
     {"stats", enumd::enumctl::cmd_stats, "stats ...                     counters of a running enumd"},
     {"zones", enumd::enumctl::cmd_zones, "zones ...                     list zones"},
+    {"set", enumd::enumctl::cmd_live, "set ZONE NUMBER --route R [--rn X] | --naptr TEXT...   change a number live"},
+    {"delete", enumd::enumctl::cmd_live, "delete ZONE NUMBER            delete a number live"},
+    {"apply", enumd::enumctl::cmd_live, "apply ZONE FILE.csv           apply action,number,route,rn rows as one transaction"},
 };
 
 void usage(std::FILE* out) {

@@ -6,7 +6,7 @@ namespace {
 
 /// A zone entry with `file:`; false when it is unusable.
 bool file_entry(const YAML::Node& item, YamlChecker& c, ZoneSpec& spec) {
-    c.keys(item, {"file", "origin", "transfer", "notify"}, "a zone entry");
+    c.keys(item, {"file", "origin", "transfer", "notify", "update"}, "a zone entry");
     if (!item.IsMap()) return false;
     if (!item["file"]) {
         c.error(item, "a zone entry needs 'file'");
@@ -45,6 +45,8 @@ void zones_section(const YAML::Node& n, YamlChecker& c, Config& cfg) {
         }
         if (item.IsMap() && (item["transfer"] || item["notify"]))
             xfr::parse_zone_policy(item, c.file, spec.file, spec.origin, cfg.xfr, c.diags);
+        if (item.IsMap() && item["update"])  // RFC 2136 (update.hpp)
+            update::parse_zone_update(item, c.file, spec.file, spec.origin, cfg.xfr, cfg.update, c.diags);
         cfg.zones.push_back(spec);
     }
 }

@@ -1,5 +1,6 @@
 #include "control/commands.hpp"
 
+#include "control/live_commands.hpp"
 #include "enumd/server/xfr.hpp"
 
 namespace enumd::server::control {
@@ -8,7 +9,8 @@ std::string dispatch(const Commands& commands, const std::string& command) {
     if (command == "reload") return commands.reload();
     if (command == "stats") return commands.metrics();
     if (command == "zones") return commands.zones();
-    return "error unknown command '" + command + "' (reload, stats, zones)\n";
+    if (is_live_command(command) && commands.live) return commands.live(command);
+    return "error unknown command '" + command + "' (reload, stats, zones, set, delete, apply)\n";
 }
 
 std::string zones_text(zones::Reader* reader, const xfr::Service* xfr) {

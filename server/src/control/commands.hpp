@@ -17,6 +17,7 @@ struct Commands {
     std::function<std::string()> reload;   ///< "reload": "ok SUMMARY\n" or "error …\n"
     std::function<std::string()> metrics;  ///< "stats": Prometheus text
     std::function<std::string()> zones;    ///< "zones": one line per zone
+    std::function<std::string(const std::string&)> live;  ///< set / delete / apply (live_commands.hpp)
 };
 
 /// The reply to `command` ("reload", "stats", "zones"; anything else is an error line).

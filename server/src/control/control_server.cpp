@@ -50,13 +50,19 @@ ControlServer::ControlServer(asio::io_context& io, std::string path, Handler han
 ControlServer::~ControlServer() { ::unlink(path_.c_str()); }
 
 void ControlServer::start() {
-    net::ExchangeLimits limits{kMaxConnections, 1024, kTimeout};
+    net::ExchangeLimits limits{kMaxConnections, kMaxRequest, kTimeout};
     asio::co_spawn(io_,
                    net::serve_requests(io_, acceptor_, active_, "\n", limits,
                                        [this](const std::string& head, stream_protocol::socket& s) {
                                            std::istringstream is(head);
                                            std::string cmd;
                                            is >> cmd;
+                                           // Live changes (live_commands.hpp) are one tab-separated line.
+                                           if (head.find('\t') != std::string::npos) {
+                                               cmd = head;
+                                               while (!cmd.empty() && (cmd.back() == '\n' || cmd.back() == '\r'))
+                                                   cmd.pop_back();
+                                           }
                                            // The command is read first so that a refused client sees the
                                            // reason, not a broken pipe.
                                            if (!peer_allowed(s.native_handle()))

@@ -19,6 +19,8 @@ class ControlServer {
 public:
     /// Clients served at once; more are closed at accept (enumctl is run by people and scripts, not crowds).
     static constexpr unsigned kMaxConnections = 16;
+    /// A command line: `enumctl set` with a few NAPTRs fits (apply sends a file name, not the file).
+    static constexpr std::size_t kMaxRequest = 8192;
     /// For reading the command and for writing the reply.
     static constexpr std::chrono::seconds kTimeout{5};
 

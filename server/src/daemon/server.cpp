@@ -3,6 +3,7 @@
 
 #include "api/provisioning.hpp"
 #include "control/commands.hpp"
+#include "control/live_commands.hpp"
 #include "daemon/server_impl.hpp"
 #include "enumd/build_info.hpp"
 #include "stats/metrics_text.hpp"
@@ -57,7 +58,7 @@ void Server::Impl::start_workers() {
         if (!r) throw std::runtime_error(r.error());
         auto w = std::make_unique<net::Worker>(
             std::move(*r), query::PipelineParts{nullptr, &stats.thread(i), &cfg.answer, &cfg.query_acl, cfg.xfr,
-                                                recursor.get()});
+                                                recursor.get(), cfg.update});
         for (const auto& ep : cfg.listen) w->udp.push_back(std::make_unique<net::UdpListener>(*w, ep));
         all.push_back(w.get());
         workers.push_back(std::move(w));
@@ -88,7 +89,8 @@ void Server::Impl::start_admin() {
     }
     if (!cfg.control_path.empty()) {
         control::Commands commands{[this] { return reload(); }, [this] { return metrics_text(); },
-                                   [this] { return control::zones_text(admin_reader.get(), cfg.xfr); }};
+                                   [this] { return control::zones_text(admin_reader.get(), cfg.xfr); },
+                                   [this](const std::string& c) { return control::live_command(cfg.update, c); }};
         control = std::make_unique<control::ControlServer>(
             admin, cfg.control_path,
             [commands](const std::string& command) { return control::dispatch(commands, command); });

@@ -9,6 +9,7 @@
 #include <boost/asio/write.hpp>
 #include <cstring>
 
+#include "enumd/server/update.hpp"
 #include "enumd/server/xfr.hpp"
 #include "net/deadline.hpp"
 #include "net/worker.hpp"
@@ -62,9 +63,10 @@ awaitable<void> stream_transfer(const Session& s, std::size_t n, boost::system::
     }
 }
 
-/// Hands the query to the recursor and waits for its reply (posted back to
-/// this worker); copies it to s->out + 2. Returns its size, 0 = nothing to send.
-awaitable<std::size_t> await_recursion(const Session& s, std::size_t n) {
+/// Hands the query to the recursor or the update writer (`update`) and waits
+/// for its reply (posted back to this worker); copies it to s->out + 2.
+/// Returns its size, 0 = nothing to send.
+awaitable<std::size_t> await_reply(const Session& s, std::size_t n, bool update) {
     struct Pending {
         explicit Pending(asio::io_context& io) : timer(io) {}
         asio::steady_timer timer;  ///< cancelled by the reply
@@ -74,15 +76,16 @@ awaitable<std::size_t> await_recursion(const Session& s, std::size_t n) {
     auto pending = std::make_shared<Pending>(s->worker.io);
     pending->timer.expires_after(std::chrono::hours(1));
     asio::io_context* io = &s->worker.io;
-    s->worker.pipeline.recursor()->submit(
-        std::vector<std::uint8_t>(s->in.begin(), s->in.begin() + static_cast<std::ptrdiff_t>(n)), s->client, 65535,
-        [pending, io](std::vector<std::uint8_t> resp) {
-            asio::post(*io, [pending, r = std::move(resp)]() mutable {
-                pending->response = std::move(r);
-                pending->done = true;
-                pending->timer.cancel();
-            });
+    auto reply = [pending, io](std::vector<std::uint8_t> resp) {
+        asio::post(*io, [pending, r = std::move(resp)]() mutable {
+            pending->response = std::move(r);
+            pending->done = true;
+            pending->timer.cancel();
         });
+    };
+    std::vector<std::uint8_t> query(s->in.begin(), s->in.begin() + static_cast<std::ptrdiff_t>(n));
+    if (update) s->worker.pipeline.update()->submit_update(std::move(query), s->peer.data(), std::move(reply));
+    else s->worker.pipeline.recursor()->submit(std::move(query), s->client, 65535, std::move(reply));
     boost::system::error_code ec;
     if (!pending->done) co_await pending->timer.async_wait(asio::redirect_error(use_awaitable, ec));
     std::memcpy(s->out.data() + 2, pending->response.data(), pending->response.size());
@@ -104,7 +107,7 @@ awaitable<void> serve(Session s, std::function<void()> done) {
             continue;
         }
         query::Handled h = s->worker.pipeline.handle(q, {s->out.data() + 2, 65535}, Transport::Tcp, s->peer.data());
-        std::size_t size = h.next == query::Next::Recurse ? co_await await_recursion(s, n) : h.size;
+        std::size_t size = h.next == query::Next::Send ? h.size : co_await await_reply(s, n, h.next == query::Next::Update);
         if (size == 0) continue;
         co_await write_message(s, size, s->limits.idle_timeout, ec);
         if (ec) break;

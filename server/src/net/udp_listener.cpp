@@ -8,6 +8,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "enumd/server/update.hpp"
 #include "net/endpoint.hpp"
 #include "net/worker.hpp"
 
@@ -53,6 +54,19 @@ void UdpListener::hand_to_recursor(std::size_t idx, std::span<const std::uint8_t
         });
 }
 
+void UdpListener::hand_to_writer(std::size_t idx, std::span<const std::uint8_t> q) {
+    // The writer replies from its thread after the commit, with sendto on this socket.
+    const int fd = sock_.native_handle();
+    sockaddr_storage to = peers_[idx];
+    socklen_t tolen = in_[idx].msg_hdr.msg_namelen;
+    worker_.pipeline.update()->submit_update(
+        std::vector<std::uint8_t>(q.begin(), q.end()), reinterpret_cast<const sockaddr*>(&to),
+        [fd, to, tolen](std::vector<std::uint8_t> resp) {
+            if (resp.empty()) return;
+            ::sendto(fd, resp.data(), resp.size(), MSG_DONTWAIT, reinterpret_cast<const sockaddr*>(&to), tolen);
+        });
+}
+
 void UdpListener::drain() noexcept {
     const int fd = sock_.native_handle();
     for (int round = 0; round < kDrainRounds; ++round) {
@@ -74,9 +88,10 @@ void UdpListener::drain() noexcept {
             std::span<std::uint8_t> out(outbuf_.data() + idx * kMaxUdpOut, kMaxUdpOut);
             const auto* peer = reinterpret_cast<const sockaddr*>(&peers_[idx]);
             query::Handled h = worker_.pipeline.handle(q, out, Transport::Udp, peer);
-            if (h.next == query::Next::Recurse) {
+            if (h.next == query::Next::Recurse || h.next == query::Next::Update) {
                 try {
-                    hand_to_recursor(idx, q);
+                    if (h.next == query::Next::Update) hand_to_writer(idx, q);
+                    else hand_to_recursor(idx, q);
                 } catch (const std::exception&) {
                     // Out of memory for the hand-off: drop it like a lost datagram, the client retries.
                 }

@@ -31,6 +31,7 @@ private:
     static constexpr int kDrainRounds = 16;      ///< batches per wake-up before yielding to other work
     void drain() noexcept;
     void hand_to_recursor(std::size_t idx, std::span<const std::uint8_t> q);
+    void hand_to_writer(std::size_t idx, std::span<const std::uint8_t> q);
     Worker& worker_;
     boost::asio::ip::udp::socket sock_;
     std::array<mmsghdr, kBatch> in_{};

@@ -25,6 +25,12 @@ std::size_t servfail(std::span<const std::uint8_t> q, std::span<std::uint8_t> ou
 Handled Pipeline::handle(std::span<const std::uint8_t> q, std::span<std::uint8_t> out, Transport t,
                          const sockaddr* peer) noexcept {
     const std::uint64_t t0 = now_ns();
+    // 0. RFC 2136 UPDATE: never on this thread — the writer applies it and replies after its commit.
+    if (q.size() >= dns::kHeaderSize && (q[2] & 0x80) == 0 &&
+        ((dns::load_u16(q.data() + 2) & dns::flags::OPCODE) >> 11) == static_cast<unsigned>(dns::Opcode::UPDATE)) {
+        if (p_.update != nullptr) return {Next::Update, 0};
+        return {Next::Send, dns::header_only_response(q, out, dns::Rcode::NOTIMP, dns::Echo{true, false})};
+    }
     // 1. Transfers, NOTIFY and signed SOA queries have their own access control (xfr.hpp).
     if (p_.xfr != nullptr && xfr::classify(q) != xfr::Kind::None) {
         if (auto n = p_.xfr->handle_datagram(q, out, peer, t, *p_.options)) return {Next::Send, *n};

@@ -1,6 +1,7 @@
 #pragma once
 /// One query through enumd, whatever transport brought it (net/udp_listener.cpp,
 /// net/tcp_session.cpp). The steps, in order:
+///   0. UPDATE (RFC 2136) → handed to the writer thread (update.hpp; its own access control)
 ///   1. transfer / NOTIFY / signed-SOA dispatch (xfr.hpp; its own access control)
 ///   2. the query ACL (query/acl.cpp) → REFUSED
 ///   3. the authoritative answer from our zones (auth/answer.cpp)
@@ -24,6 +25,9 @@ namespace enumd::server {
 namespace xfr {
 class Service;
 }
+namespace update {
+class Writer;
+}
 
 namespace query {
 
@@ -31,6 +35,7 @@ namespace query {
 enum class Next : std::uint8_t {
     Send,     ///< `size` bytes of the response are in `out` (0 = drop)
     Recurse,  ///< hand the query to the recursor, which replies later
+    Update,   ///< hand the message to the update writer (update.hpp), which replies after its commit
 };
 
 struct Handled {
@@ -46,6 +51,7 @@ struct PipelineParts {
     const Acl* acl = nullptr;
     xfr::Service* xfr = nullptr;   ///< null = no transfers
     Recursor* recursor = nullptr;  ///< null when recursion is off
+    update::Writer* update = nullptr;  ///< null: UPDATE is answered NOTIMP
 };
 
 class Pipeline {
@@ -57,6 +63,7 @@ public:
     [[nodiscard]] Recursor* recursor() const noexcept { return p_.recursor; }
     [[nodiscard]] const AnswerOptions& options() const noexcept { return *p_.options; }
     [[nodiscard]] xfr::Service* xfr() const noexcept { return p_.xfr; }
+    [[nodiscard]] update::Writer* update() const noexcept { return p_.update; }
 
 private:
     PipelineParts p_;

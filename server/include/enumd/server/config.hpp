@@ -9,6 +9,7 @@
 
 #include "enumd/dns/name.hpp"
 #include "enumd/server/server.hpp"
+#include "enumd/server/update.hpp"
 #include "enumd/server/xfr.hpp"
 #include "enumd/zones/model.hpp"
 #include "enumd/zones/zone_source.hpp"
@@ -27,6 +28,7 @@ struct Config {
     std::string log_level = "info";
     bool log_json = false;
     xfr::Settings xfr;     ///< TSIG keys, per-zone transfer ACLs and NOTIFY targets
+    update::Settings update;  ///< per-zone `update:` (who may send RFC 2136 updates)
     /// A recursion allow list was given (even empty); otherwise loopback only.
     bool recursion_allow_given = false;
 };

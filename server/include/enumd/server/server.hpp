@@ -25,6 +25,9 @@ namespace enumd::server {
 namespace xfr {
 class Service;
 }
+namespace update {
+class Writer;
+}
 
 struct Endpoint {
     std::string address;  ///< "127.0.0.1", "::1"
@@ -64,6 +67,7 @@ struct ServerConfig {
     std::string control_path;  ///< unix socket for enumctl, empty = off
     Acl query_acl = Acl::everyone();  ///< who may query: everyone unless a list is given (empty = nobody)
     xfr::Service* xfr = nullptr;  ///< zone transfers and NOTIFY (xfr.hpp); null = NOTIMP/REFUSED
+    update::Writer* update = nullptr;  ///< RFC 2136 UPDATE and live changes (update.hpp); null = NOTIMP
     RecursorConfig recursion;  ///< names outside our zones, for allowed clients only
     ApiConfig api;             ///< HTTP/JSON number changes (off by default)
 };

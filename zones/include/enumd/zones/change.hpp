@@ -25,9 +25,11 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "enumd/dns/name.hpp"
+#include "enumd/dns/result.hpp"
 #include "enumd/dns/types.hpp"
 #include "enumd/zones/naptr.hpp"
 
@@ -151,5 +153,23 @@ struct LiveOverride {
     };
     std::vector<Rrset> rrsets;  ///< empty and no route: the owner has no records of its own
 };
+
+/// One NAPTR as `enumctl set --naptr` takes it: a URI (the YAML shorthand:
+/// service from its scheme, `{number}` for the dialled number) or the
+/// presentation form `ORDER PREF "FLAGS" "SERVICE" "REGEXP" REPLACEMENT`.
+dns::Result<Naptr> naptr_from_text(std::string_view text);
+
+/// A change set read from a CSV file (`enumctl apply`): every row as a
+/// Change with `where` = "file:line", or every problem found.
+struct ChangeFile {
+    std::vector<Change> changes;
+    std::vector<std::string> errors;  ///< "file:line: sentence"; any error: apply nothing
+};
+/// The header names the columns, in any order: `action` (set | delete;
+/// default set), `number`, `route`, `rn`, `naptr` (one NAPTR as
+/// naptr_from_text) — issue 10's `number,route[,rn]` files are `set` rows.
+/// RFC 4180 quotes, a BOM, CRLF, empty lines and # comments are accepted.
+/// At most kMaxChangeSet rows (one transaction).
+ChangeFile read_change_csv(const std::string& path);
 
 }  // namespace enumd::zones

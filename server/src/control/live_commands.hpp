@@ -1,0 +1,26 @@
+#pragma once
+// `enumctl set | delete | apply` on the control socket: a change set handed
+// to the update writer (update.hpp), the reply written after its commit.
+
+#include <string>
+
+namespace enumd::server {
+namespace update {
+class Writer;
+}
+
+namespace control {
+
+/// Whether `command` is one of the live-change commands below.
+bool is_live_command(const std::string& command);
+
+/// Tab-separated, one line (enumctl builds it):
+///   set TAB ZONE TAB NUMBER TAB route TAB R [TAB rn TAB X]
+///   set TAB ZONE TAB NUMBER (TAB naptr TAB TEXT)…
+///   delete TAB ZONE TAB NUMBER
+///   apply TAB ZONE TAB /absolute/path.csv   (zones::read_change_csv)
+/// Replies "ok …\n", or "error …\n" lines, one per problem (nothing applied).
+std::string live_command(update::Writer* writer, const std::string& command);
+
+}  // namespace control
+}  // namespace enumd::server
