@@ -10,7 +10,6 @@
 #include "enumd/server/config.hpp"
 #include "enumd/server/log.hpp"
 #include "enumd/server/server.hpp"
-#include "enumd/server/update.hpp"
 
 using namespace enumd;
 using namespace enumd::server;
@@ -71,9 +70,6 @@ int main(int argc, char** argv) try {
     }
     xfr::Service xfr_service(cfg.xfr, **store);  // transfers out, NOTIFY, secondary zones; outlives the server
     cfg.server.xfr = &xfr_service;
-    update::Writer writer(**store, cfg.update, &xfr_service);  // live changes: RFC 2136, enumctl set/delete/apply
-    cfg.server.update = &writer;
-    writer.start();
     daemon::ZoneCompiler compile(cfg, **store, xfr_service);
     if (first) compile.written(*first, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     Server server(cfg.server, **store, compile);
@@ -86,7 +82,6 @@ int main(int argc, char** argv) try {
     xfr_service.start();  // secondary zones: refresh timers, first SOA check now
     daemon::ZoneWatcher watcher(cfg.watch ? cfg.zones : std::vector<ZoneSpec>{}, [&server] { server.reload(); });
     server.run_until_signal();
-    writer.stop();  // its last replies go out while the workers still run
     return 0;
 } catch (const std::exception& e) {
     std::fprintf(stderr, "enumd: %s\n", e.what());

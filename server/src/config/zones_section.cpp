@@ -46,7 +46,7 @@ void zones_section(const YAML::Node& n, YamlChecker& c, Config& cfg) {
         if (item.IsMap() && (item["transfer"] || item["notify"]))
             xfr::parse_zone_policy(item, c.file, spec.file, spec.origin, cfg.xfr, c.diags);
         if (item.IsMap() && item["update"])  // RFC 2136 (update.hpp)
-            update::parse_zone_update(item, c.file, spec.file, spec.origin, cfg.xfr, cfg.update, c.diags);
+            update::parse_zone_update(item, c.file, spec.file, spec.origin, cfg.xfr, cfg.server.update_policy, c.diags);
         cfg.zones.push_back(spec);
     }
 }

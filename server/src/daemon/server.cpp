@@ -69,7 +69,6 @@ void Server::Impl::start_workers() {
 
 /// The metrics endpoint, the provisioning API and the control socket, on the admin thread.
 void Server::Impl::start_admin() {
-    writer = std::make_unique<ChangeWriter>(store);
     if (!cfg.api.listen.empty()) {
         // Batches wait for their commit, so a longer deadline than a scrape's.
         http::Limits limits{256, 8192, cfg.api.max_body, std::chrono::seconds(30)};
@@ -107,6 +106,16 @@ void Server::start() {
         m.recursor = std::make_unique<Recursor>(m.cfg.recursion);
         m.recursor->start();
     }
+    // The one writer of live changes, and the door RFC 2136 and enumctl use to reach it (update.hpp):
+    // before the workers, whose pipelines hand UPDATE messages to it.
+    m.writer = std::make_unique<ChangeWriter>(m.store);
+    m.updates = std::make_unique<update::Writer>(
+        m.store, m.cfg.update_policy, m.cfg.xfr,
+        [w = m.writer.get()](dns::Name origin, std::vector<zones::Change> changes, update::Writer::Done done) {
+            w->submit(std::move(origin), std::move(changes), zones::ApplyOptions{}, std::move(done));
+        });
+    m.updates->start();
+    m.cfg.update = m.updates.get();
     m.start_workers();
     m.start_admin();
     m.tcp->start();
@@ -138,6 +147,7 @@ void Server::stop() {
     Impl& m = *impl_;
     m.running = false;
     if (m.recursor) m.recursor->stop();  // first: its replies use the workers' sockets
+    if (m.updates) m.updates->stop();    // UPDATE messages read so far go to the writer
     for (auto& w : m.workers) w->io.stop();
     m.admin.stop();
     for (auto& w : m.workers) {

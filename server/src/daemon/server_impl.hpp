@@ -32,6 +32,7 @@ struct Server::Impl {
     boost::asio::io_context admin{1};  ///< metrics and control, off the query threads
     std::thread admin_thread;
     std::unique_ptr<http::HttpServer> metrics;
+    std::unique_ptr<update::Writer> updates;  ///< RFC 2136 and enumctl's door to `writer` (outlives its callbacks)
     std::unique_ptr<ChangeWriter> writer;   ///< live changes (API, enumctl, UPDATE): one writer thread
     std::unique_ptr<http::HttpServer> api;  ///< the provisioning API, when configured
     std::unique_ptr<control::ControlServer> control;

@@ -12,6 +12,7 @@
 #include <thread>
 #include <variant>
 
+#include "enumd/dns/serial.hpp"
 #include "enumd/server/log.hpp"
 #include "enumd/server/update.hpp"
 #include "enumd/server/xfr.hpp"
@@ -45,10 +46,12 @@ using Job = std::variant<UpdateJob, ApplyJob>;
 }  // namespace
 
 struct Writer::Impl {
-    Impl(zones::Store& s, Settings st, xfr::Service* x) : store(s), settings(std::move(st)), xfr(x) {}
+    Impl(zones::Store& s, Settings st, xfr::Service* x, ApplyFn a)
+        : store(s), settings(std::move(st)), xfr(x), apply(std::move(a)) {}
     zones::Store& store;
     Settings settings;
     xfr::Service* xfr;
+    ApplyFn apply;
     std::unique_ptr<zones::Reader> reader;
 
     std::mutex mu;
@@ -62,7 +65,7 @@ struct Writer::Impl {
         std::optional<std::uint32_t> pending;  ///< a serial not notified yet
         std::uint32_t previous = 0;
     };
-    std::map<std::string, std::pair<dns::Name, Notify>> notify;  // by origin text
+    std::map<std::string, std::pair<dns::Name, Notify>> notify;  // by origin text, under `mu`
 
     std::atomic<std::uint64_t> updates{0};
     std::atomic<std::uint64_t> refused{0};
@@ -84,10 +87,8 @@ void Writer::Impl::run() {
         lock.lock();
         if (queue.empty()) {
             if (stopping) break;
-            if (next)
-                cv.wait_until(lock, *next);
-            else
-                cv.wait(lock);
+            // At least once a second: a commit reported between the flush and this wait is not lost.
+            cv.wait_until(lock, next.value_or(Clock::now() + kNotifyInterval));
             continue;
         }
         Job job = std::move(queue.front());
@@ -123,25 +124,35 @@ void Writer::Impl::handle(UpdateJob& job) {
         return;
     }
     ++updates;
-    dns::Rcode rcode = dns::Rcode::NOERROR;
     if (req.early) {
-        rcode = *req.early;
         ++refused;
         log(LogLevel::Warn, "zone " + req.zone.to_text(), "update refused",
-            {{"rcode", dns::to_text(rcode)}, {"reason", req.why}});
-    } else {
-        zones::ApplyResult result = store.apply(req.zone, req.changes);
-        rcode = rcode_of(result);
+            {{"rcode", dns::to_text(*req.early)}, {"reason", req.why}});
+        job.reply(update_response(req, *req.early, unix_now()));
+        return;
+    }
+    // The change set goes to the one writer; the reply is sent from its thread after the commit.
+    // The request's view points into the message: both live until the reply (a moved vector keeps its buffer).
+    struct Pending {
+        std::vector<std::uint8_t> message;
+        Request request;
+    };
+    auto pending = std::make_shared<Pending>(Pending{std::move(job.message), std::move(req)});
+    Request* shared = &pending->request;
+    dns::Name zone = shared->zone;
+    std::vector<zones::Change> changes = std::move(shared->changes);
+    apply(zone, std::move(changes), [this, pending, shared, reply = std::move(job.reply)](zones::ApplyResult result) {
+        dns::Rcode rcode = rcode_of(result);
         if (result.ok()) {
-            if (result.report->changed) committed(req.zone, *result.report);
+            if (result.report->changed) committed(shared->zone, *result.report);
         } else {
             ++refused;
-            log(LogLevel::Info, "zone " + req.zone.to_text(), "update not applied",
+            log(LogLevel::Info, "zone " + shared->zone.to_text(), "update not applied",
                 {{"rcode", dns::to_text(rcode)},
                  {"reason", result.issues.empty() ? "" : result.issues.front().to_text()}});
         }
-    }
-    job.reply(update_response(req, rcode, unix_now()));
+        reply(update_response(*shared, rcode, unix_now()));
+    });
 }
 
 void Writer::Impl::handle(ApplyJob& job) {
@@ -160,47 +171,57 @@ void Writer::Impl::handle(ApplyJob& job) {
             }
         }
     }
-    zones::ApplyResult result = store.apply(job.origin, job.changes);
-    if (result.ok() && result.report->changed) committed(job.origin, *result.report);
-    job.done(std::move(result));
+    dns::Name origin = job.origin;
+    apply(std::move(job.origin), std::move(job.changes),
+          [this, origin, done = std::move(job.done)](zones::ApplyResult r) {
+              if (r.ok() && r.report->changed) committed(origin, *r.report);
+              done(std::move(r));
+          });
 }
 
 void Writer::Impl::committed(const dns::Name& origin, const zones::ApplyReport& report) {
+    // On the one writer's thread; the NOTIFY goes out from this door's thread (flush_notifies).
     ++applied;
     log(LogLevel::Debug, "zone " + origin.to_text(), "live change",
         {{"serial", std::to_string(report.serial)},
          {"added", std::to_string(report.records_added)},
          {"removed", std::to_string(report.records_removed)}});
-    auto& [name, n] = notify.try_emplace(origin.to_text(), origin, Notify{}).first->second;
-    if (!n.pending) n.previous = report.old_serial;
-    n.pending = report.serial;
+    {
+        std::lock_guard lock(mu);
+        auto& [name, n] = notify.try_emplace(origin.to_text(), origin, Notify{}).first->second;
+        if (!n.pending) n.previous = report.old_serial;
+        // A group commit reports its one serial to every set in it: keep the newest.
+        if (!n.pending || dns::serial_gt(report.serial, *n.pending)) n.pending = report.serial;
+    }
+    cv.notify_one();
 }
 
 std::optional<Clock::time_point> Writer::Impl::flush_notifies(bool all) {
     std::optional<Clock::time_point> next;
-    auto now = Clock::now();
-    for (auto& [key, entry] : notify) {
-        auto& [origin, n] = entry;
-        if (!n.pending) continue;
-        if (!all && now - n.last < kNotifyInterval) {
-            auto due = n.last + kNotifyInterval;
-            if (!next || due < *next) next = due;
-            continue;
-        }
-        if (xfr != nullptr) {
+    zones::WriteReport due_now;
+    {
+        std::lock_guard lock(mu);
+        auto now = Clock::now();
+        for (auto& [key, entry] : notify) {
+            auto& [origin, n] = entry;
+            if (!n.pending) continue;
+            if (!all && now - n.last < kNotifyInterval) {
+                auto due = n.last + kNotifyInterval;
+                if (!next || due < *next) next = due;
+                continue;
+            }
             // RFC 1996 §3.7: one NOTIFY for the newest serial stands for every change before it.
-            zones::WriteReport report;
-            report.zones.push_back({origin, *n.pending, true, 0, 0, n.previous});
-            xfr->zones_written(report);
+            due_now.zones.push_back({origin, *n.pending, true, 0, 0, n.previous});
+            n.pending.reset();
+            n.last = now;
         }
-        n.pending.reset();
-        n.last = now;
     }
+    if (xfr != nullptr && !due_now.zones.empty()) xfr->zones_written(due_now);
     return next;
 }
 
-Writer::Writer(zones::Store& store, Settings settings, xfr::Service* xfr)
-    : impl_(std::make_unique<Impl>(store, std::move(settings), xfr)) {}
+Writer::Writer(zones::Store& store, Settings settings, xfr::Service* xfr, ApplyFn apply)
+    : impl_(std::make_unique<Impl>(store, std::move(settings), xfr, std::move(apply))) {}
 
 Writer::~Writer() {
     stop();

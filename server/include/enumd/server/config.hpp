@@ -28,7 +28,6 @@ struct Config {
     std::string log_level = "info";
     bool log_json = false;
     xfr::Settings xfr;     ///< TSIG keys, per-zone transfer ACLs and NOTIFY targets
-    update::Settings update;  ///< per-zone `update:` (who may send RFC 2136 updates)
     /// A recursion allow list was given (even empty); otherwise loopback only.
     bool recursion_allow_given = false;
 };

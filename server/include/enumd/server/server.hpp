@@ -18,15 +18,13 @@
 #include "enumd/server/answer.hpp"
 #include "enumd/server/recursor.hpp"
 #include "enumd/server/stats.hpp"
+#include "enumd/server/update.hpp"
 #include "enumd/zones/store.hpp"
 
 namespace enumd::server {
 
 namespace xfr {
 class Service;
-}
-namespace update {
-class Writer;
 }
 
 struct Endpoint {
@@ -67,7 +65,8 @@ struct ServerConfig {
     std::string control_path;  ///< unix socket for enumctl, empty = off
     Acl query_acl = Acl::everyone();  ///< who may query: everyone unless a list is given (empty = nobody)
     xfr::Service* xfr = nullptr;  ///< zone transfers and NOTIFY (xfr.hpp); null = NOTIMP/REFUSED
-    update::Writer* update = nullptr;  ///< RFC 2136 UPDATE and live changes (update.hpp); null = NOTIMP
+    update::Settings update_policy;    ///< per-zone `update:` (who may send RFC 2136 updates)
+    update::Writer* update = nullptr;  ///< set by Server::start (RFC 2136 UPDATE, enumctl set/delete/apply)
     RecursorConfig recursion;  ///< names outside our zones, for allowed clients only
     ApiConfig api;             ///< HTTP/JSON number changes (off by default)
 };

@@ -1,14 +1,15 @@
 #pragma once
-/// Live changes into the served database (issue 11): the one writer every
-/// door hands its change sets to — RFC 2136 UPDATE from the query workers,
-/// `enumctl set|delete|apply` from the control socket, the HTTP/JSON API.
+/// Live changes into the served database (issue 11): RFC 2136 UPDATE from
+/// the query workers and `enumctl set|delete|apply` from the control socket.
 ///
-/// One thread applies them, one change set after another, through
-/// zones::Store::apply (change.hpp): a door hands its work over and gets the
-/// result when the transaction is durable, so the query workers never wait
-/// on a commit and two writers never race. After a commit that changed a
-/// zone the writer NOTIFYs its secondaries (xfr.hpp), at most once a second
-/// per zone: changes in between are coalesced into the next NOTIFY.
+/// The Writer reads UPDATE messages on its own thread (zone, TSIG, policy,
+/// prerequisite and update sections) and hands every change set to the one
+/// writer of live changes (daemon/change_writer.hpp, which the HTTP API uses
+/// too: group commit, zones::Store::apply); the reply goes out when the
+/// transaction is durable, so the query workers never wait on a commit.
+/// After a commit that changed a zone its secondaries get a NOTIFY
+/// (xfr.hpp), at most once a second per zone: changes in between are
+/// coalesced into the next NOTIFY.
 ///
 /// Who may UPDATE a zone: `update: {allow: [CIDR…], keys: [NAME…]}` on its
 /// zone entry, the shape and the fail-closed meaning of `transfer:` — no
@@ -67,11 +68,15 @@ void parse_zone_update(const YAML::Node& entry, const std::string& file, const s
                        const std::optional<dns::Name>& origin, const xfr::Settings& xfr, Settings& out,
                        zones::Diagnostics& diags);
 
-/// The writer thread.
+/// RFC 2136 and the control socket's door to the one writer.
 class Writer {
    public:
-    /// `xfr` (may be null): TSIG keys and NOTIFY after commits.
-    Writer(zones::Store& store, Settings settings, xfr::Service* xfr);
+    using Done = std::function<void(zones::ApplyResult)>;
+    /// How a change set reaches the store: the server's ChangeWriter::submit
+    /// (`done` runs on that writer's thread after the durable commit).
+    using ApplyFn = std::function<void(dns::Name, std::vector<zones::Change>, Done)>;
+    /// `store`: read snapshots for the zone checks; `xfr` (may be null): TSIG keys and NOTIFY after commits.
+    Writer(zones::Store& store, Settings settings, xfr::Service* xfr, ApplyFn apply);
     ~Writer();
     Writer(const Writer&) = delete;
     Writer& operator=(const Writer&) = delete;
@@ -85,7 +90,6 @@ class Writer {
     /// nothing), called on the writer thread after the commit.
     void submit_update(std::vector<std::uint8_t> message, const sockaddr* peer, Reply reply);
 
-    using Done = std::function<void(zones::ApplyResult)>;
     /// A change set from a trusted door (control socket, HTTP API with its
     /// own authentication): `done` is called on the writer thread once the
     /// set is durable, or refused.
