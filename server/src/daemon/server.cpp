@@ -73,12 +73,11 @@ void Server::Impl::start_admin() {
         // Batches wait for their commit, so a longer deadline than a scrape's.
         http::Limits limits{256, 8192, cfg.api.max_body, std::chrono::seconds(30)};
         api = std::make_unique<http::HttpServer>(admin, cfg.api.listen, "the API", limits,
-                                                 api::provisioning_handler(cfg.api, store,
-                                                                           [w = writer.get()](dns::Name origin, std::vector<zones::Change> changes,
-                                                                                              std::function<void(zones::ApplyResult)> done) {
-                                                                               w->submit(std::move(origin), std::move(changes), zones::ApplyOptions{},
-                                                                                         std::move(done));
-                                                                           }));
+                                                 api::provisioning_handler(cfg.api, store, [u = updates.get()](auto origin, auto changes, auto done) {
+                                                     // Through the RFC 2136/enumctl door: the same writer, the same
+                                                     // refusal of secondary zones, and NOTIFY after the commit.
+                                                     u->submit(std::move(origin), std::move(changes), std::move(done));
+                                                 }));
         api->start();
     }
     if (!cfg.stats_listen.empty()) {
