@@ -321,25 +321,7 @@ private:
     std::vector<std::vector<std::uint8_t>> scratch_rdatas_;
 };
 
-class Txn {
-public:
-    Txn() = default;
-    Txn(const Txn&) = delete;
-    Txn& operator=(const Txn&) = delete;
-    ~Txn() {
-        if (txn_ != nullptr) mdb_txn_abort(txn_);
-    }
-    int begin(MDB_env* env, unsigned flags) { return mdb_txn_begin(env, nullptr, flags, &txn_); }
-    int commit() {
-        int rc = mdb_txn_commit(txn_);
-        txn_ = nullptr;
-        return rc;
-    }
-    MDB_txn* get() const noexcept { return txn_; }
-
-private:
-    MDB_txn* txn_ = nullptr;
-};
+using detail::Txn;
 
 // Deletes every key starting with `prefix` in `dbi`.
 int delete_prefix(MDB_txn* txn, MDB_dbi dbi, const std::string& prefix) {

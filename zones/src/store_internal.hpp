@@ -14,6 +14,27 @@
 
 namespace enumd::zones::detail {
 
+/// One LMDB transaction, aborted unless committed.
+class Txn {
+public:
+    Txn() = default;
+    Txn(const Txn&) = delete;
+    Txn& operator=(const Txn&) = delete;
+    ~Txn() {
+        if (txn_ != nullptr) mdb_txn_abort(txn_);
+    }
+    int begin(MDB_env* env, unsigned flags = 0) { return mdb_txn_begin(env, nullptr, flags, &txn_); }
+    int commit() {
+        int rc = mdb_txn_commit(txn_);
+        txn_ = nullptr;
+        return rc;
+    }
+    [[nodiscard]] MDB_txn* get() const noexcept { return txn_; }
+
+private:
+    MDB_txn* txn_ = nullptr;
+};
+
 // ---- defined in store.cpp (the format's one definition)
 /// "what: LMDB's sentence"; remembers MDB_MAP_FULL/MDB_MAP_RESIZED so the
 /// write is run again in a grown map (Store::write_growing).

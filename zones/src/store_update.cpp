@@ -1030,25 +1030,7 @@ std::uint64_t read_u64(MDB_txn* t, MDB_dbi meta, const char* key) {
     return out;
 }
 
-class Txn {
-   public:
-    Txn() = default;
-    Txn(const Txn&) = delete;
-    Txn& operator=(const Txn&) = delete;
-    ~Txn() {
-        if (txn_ != nullptr) mdb_txn_abort(txn_);
-    }
-    int begin(MDB_env* env) { return mdb_txn_begin(env, nullptr, 0, &txn_); }
-    int commit() {
-        int rc = mdb_txn_commit(txn_);
-        txn_ = nullptr;
-        return rc;
-    }
-    [[nodiscard]] MDB_txn* get() const noexcept { return txn_; }
-
-   private:
-    MDB_txn* txn_ = nullptr;
-};
+using detail::Txn;
 
 }  // namespace
 
