@@ -145,7 +145,8 @@ bool BulkSorter::spill() {
 
 bool BulkSorter::add(const BulkEntry& e) {
     if (!error_.empty()) return false;
-    if (run_.capacity() == 0) run_.reserve(std::min<std::size_t>(run_entries_, 4096));
+    // The whole run at once: address space, paged in as it fills, and no copies while it grows.
+    if (run_.capacity() == 0) run_.reserve(run_entries_);
     run_.push_back(e);
     ++added_;
     if (run_.size() >= run_entries_) return spill();

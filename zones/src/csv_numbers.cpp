@@ -342,12 +342,15 @@ void NumberReader::csv_row(const CsvRow& row, const std::string& path, int line,
                       : bad->message);
         return;
     }
-    std::string pretty = numbering::format_number(num.digits, num.prefix);
-    auto owner = numbering::owner_from_digits(num.digits, s_.origin);
-    if (!owner) {
-        report(row.number.column, owner.error());
+    // Inside the zone: the digits its origin implies, a name of at most 255 octets. The owner
+    // name itself is built only for rows that become records (most rows are bulk entries).
+    if (!implied_) implied_ = numbering::implied_digits(s_.origin);
+    if (!num.digits.starts_with(*implied_) ||
+        s_.origin.wire_size() + 2 * (num.digits.size() - implied_->size()) > dns::kMaxNameLength) {
+        report(row.number.column, numbering::owner_from_digits(num.digits, s_.origin).error());
         return;
     }
+    const std::string pretty = numbering::format_number(num.digits, num.prefix);
     const bool has_route = !row.route.text.empty();
     const bool has_rn = !row.rn.text.empty();
     const bool has_naptr = !row.naptr.text.empty();
@@ -358,7 +361,11 @@ void NumberReader::csv_row(const CsvRow& row, const std::string& path, int line,
         return;
     }
     if (has_route) {
-        auto it = route_index_.find(std::string(row.route.text));
+        if (row.route.text != last_route_) {
+            last_route_.assign(row.route.text);
+            last_route_it_ = route_index_.find(last_route_);
+        }
+        auto it = last_route_it_;
         if (it == route_index_.end()) {
             report(row.route.column, "unknown route (routes are defined under the zone's top-level 'routes')");
             return;
@@ -387,7 +394,8 @@ void NumberReader::csv_row(const CsvRow& row, const std::string& path, int line,
         }
         where.column = row.route.column;
         std::vector<std::string> problems;
-        if (!route_records(it->second, rn.digits, *owner, s_.ttl, where, recs, problems)) {
+        auto owner = numbering::owner_from_digits(num.digits, s_.origin);
+        if (!owner || !route_records(it->second, rn.digits, *owner, s_.ttl, where, recs, problems)) {
             for (auto& p : problems) report(row.rn.column, std::move(p));
             return;
         }
@@ -412,6 +420,8 @@ void NumberReader::csv_row(const CsvRow& row, const std::string& path, int line,
             return;
         }
         where.column = row.naptr.column;
+        auto owner = numbering::owner_from_digits(num.digits, s_.origin);
+        if (!owner) return;
         recs.push_back(Record{*owner, RrType::NAPTR, s_.ttl, std::move(*wire), where, false, RouteRef{}});
     } else {
         report(row.number.column, "number " + pretty + " has neither a route nor a naptr");
@@ -424,7 +434,7 @@ void NumberReader::csv_row(const CsvRow& row, const std::string& path, int line,
         return;
     }
     if (num.prefix) {
-        s_.ranges.push_back(PrefixRange{*owner, std::move(recs), SourceLoc{path, line, row.number.column}});
+        s_.ranges.push_back(PrefixRange{recs.front().owner, std::move(recs), SourceLoc{path, line, row.number.column}});
     } else {
         for (auto& r : recs) s_.records.push_back(std::move(r));
     }
@@ -489,7 +499,8 @@ void NumberReader::bulk_number(const numbering::NumberText& num, std::uint16_t r
         }
         bulk_files_.push_back(path);
     }
-    const std::size_t implied = numbering::implied_digits(s_.origin).size();
+    if (!implied_) implied_ = numbering::implied_digits(s_.origin);
+    const std::size_t implied = implied_->size();
     BulkEntry e;
     std::string_view rel = std::string_view(num.digits).substr(std::min(implied, num.digits.size()));
     std::copy_n(rel.data(), std::min(rel.size(), e.digits.size() - 1), e.digits.begin());

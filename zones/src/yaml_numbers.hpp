@@ -80,6 +80,10 @@ class NumberReader : FieldReader {
     const YamlLoadOptions& options_;
     std::unique_ptr<BulkSorter> bulk_;
     std::vector<std::string> bulk_files_;
+    std::optional<std::string> implied_;  ///< digits the origin implies (numbering::implied_digits)
+    /// The route of the row before: consecutive rows mostly name the same one.
+    std::string last_route_;
+    std::unordered_map<std::string, std::uint16_t>::iterator last_route_it_;  ///< valid once last_route_ is set
     /// Route name → 1 + index into ZoneState::routes; 0 for a route with errors.
     std::unordered_map<std::string, std::uint16_t> route_index_;
 };
