@@ -3,6 +3,8 @@
 #include <array>
 #include <cstring>
 
+#include "le_reader.hpp"
+
 namespace enumd::zones {
 namespace {
 
@@ -27,32 +29,6 @@ void put_string(std::string& out, std::string_view s) {
     out += s;
 }
 
-struct Cursor {
-    std::span<const std::uint8_t> blob;
-    std::size_t at = 0;
-    bool ok = true;
-    template <typename T>
-    T le() noexcept {
-        T v{};
-        if (at + sizeof(T) > blob.size()) {
-            ok = false;
-            return v;
-        }
-        std::memcpy(&v, blob.data() + at, sizeof(T));
-        at += sizeof(T);
-        return v;
-    }
-    std::string text() {
-        std::size_t n = le<std::uint8_t>();
-        if (!ok || at + n > blob.size()) {
-            ok = false;
-            return {};
-        }
-        std::string s(reinterpret_cast<const char*>(blob.data() + at), n);
-        at += n;
-        return s;
-    }
-};
 
 }  // namespace
 
@@ -112,7 +88,7 @@ std::string encode_route_table(const RouteTable& table) {
 }
 
 std::optional<RouteTable> decode_route_table(std::span<const std::uint8_t> blob) {
-    Cursor c{blob};
+    LeReader c{blob};
     RouteTable t;
     std::size_t instances = c.le<std::uint16_t>();
     for (std::size_t i = 0; c.ok && i < instances; ++i) {
@@ -123,9 +99,9 @@ std::optional<RouteTable> decode_route_table(std::span<const std::uint8_t> blob)
             RouteNaptr r;
             r.order = c.le<std::uint16_t>();
             r.preference = c.le<std::uint16_t>();
-            r.flags = c.text();
-            r.service = c.text();
-            r.regexp = c.text();
+            r.flags = c.str8();
+            r.service = c.str8();
+            r.regexp = c.str8();
             if (!c.ok) return std::nullopt;
             auto name = dns::Name::from_uncompressed(blob.subspan(c.at));
             if (!name) return std::nullopt;

@@ -23,6 +23,7 @@
 #include "enumd/zones/route.hpp"
 #include "enumd/zones/store.hpp"
 #include "enumd/zones/validate.hpp"
+#include "le_reader.hpp"
 #include "store_internal.hpp"
 
 namespace enumd::zones {
@@ -130,41 +131,7 @@ void put_bytes16(std::string& out, std::span<const std::uint8_t> b) {
     out.append(reinterpret_cast<const char*>(b.data()), b.size());
 }
 
-/// Bounds-checked little-endian reads of the encodings below.
-struct In {
-    std::span<const std::uint8_t> blob;
-    std::size_t at = 0;
-    bool ok = true;
-    template <typename T>
-    T le() noexcept {
-        T v{};
-        if (at + sizeof(T) > blob.size()) {
-            ok = false;
-            return v;
-        }
-        std::memcpy(&v, blob.data() + at, sizeof(T));
-        at += sizeof(T);
-        return v;
-    }
-    std::span<const std::uint8_t> bytes(std::size_t n) noexcept {
-        if (at + n > blob.size()) {
-            ok = false;
-            return {};
-        }
-        auto s = blob.subspan(at, n);
-        at += n;
-        return s;
-    }
-    std::string str8() {
-        auto s = bytes(le<std::uint8_t>());
-        return {reinterpret_cast<const char*>(s.data()), s.size()};
-    }
-    std::vector<std::uint8_t> bytes16() {
-        auto s = bytes(le<std::uint16_t>());
-        return {s.begin(), s.end()};
-    }
-    [[nodiscard]] bool done() const noexcept { return at == blob.size(); }
-};
+using In = LeReader;
 
 MDB_val val(const std::string& s) {
     return MDB_val{s.size(), const_cast<char*>(s.data())};
