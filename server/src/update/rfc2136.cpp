@@ -157,7 +157,7 @@ std::vector<std::uint8_t> update_response(const Request& request, dns::Rcode rco
                                             static_cast<std::uint16_t>(rcode));
     dns::store_u16(out.data() + 2, flags);
     dns::store_u16(out.data() + 4, zone.empty() ? 0 : 1);
-    std::memcpy(out.data() + dns::kHeaderSize, zone.data(), zone.size());
+    if (!zone.empty()) std::memcpy(out.data() + dns::kHeaderSize, zone.data(), zone.size());  // no zone section: nothing
     std::size_t size = dns::kHeaderSize + zone.size();
     using S = tsig::Verified::Status;
     const tsig::Verified& v = request.tsig;
