@@ -65,29 +65,13 @@ class LineReader {
             if (nl != nullptr) {
                 std::size_t len = static_cast<std::size_t>(nl - start);
                 pos_ += len + 1;
-                ++line_no_;
-                if (skipping_ || len > kMaxCsvLine) {
-                    too_long = true;
-                    skipping_ = false;
-                    line = {};
-                    return true;
-                }
-                line = trim_cr({start, len});
-                return true;
+                return take(start, len, line, too_long);
             }
             if (eof_) {
                 if (pos_ == end_ && !skipping_) return false;
-                ++line_no_;
                 std::size_t len = end_ - pos_;
                 pos_ = end_;
-                if (skipping_ || len > kMaxCsvLine) {
-                    too_long = true;
-                    skipping_ = false;
-                    line = {};
-                    return true;
-                }
-                line = trim_cr({start, len});
-                return true;
+                return take(start, len, line, too_long);
             }
             if (end_ - pos_ > kMaxCsvLine) {
                 skipping_ = true;  // the rest of this line is dropped as it arrives
@@ -100,6 +84,18 @@ class LineReader {
     [[nodiscard]] bool failed() const noexcept { return failed_; }
 
    private:
+    /// One whole line of `len` bytes at `start` (its newline already consumed).
+    bool take(const char* start, std::size_t len, std::string_view& line, bool& too_long) {
+        ++line_no_;
+        if (skipping_ || len > kMaxCsvLine) {
+            too_long = true;
+            skipping_ = false;
+            line = {};
+            return true;
+        }
+        line = trim_cr({start, len});
+        return true;
+    }
     static std::string_view trim_cr(std::string_view l) {
         if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
         return l;

@@ -1238,17 +1238,12 @@ int for_each_override(MDB_txn* t, MDB_dbi live, const std::string& origin_key, F
     return rc == MDB_NOTFOUND || rc == 0 ? 0 : rc;
 }
 
-}  // namespace
-
-dns::Result<std::vector<LiveOverride>> Store::overrides(const dns::Name& origin) {
-    std::vector<LiveOverride> out;
-    if (live_dbi_ == 0) return out;
-    MDB_txn* t = nullptr;
-    if (int rc = mdb_txn_begin(env_, nullptr, MDB_RDONLY, &t); rc != 0)
-        return make_error(detail::lmdb_error("mdb_txn_begin", rc));
+/// Every live override of the zone, decoded, with its owner; `emit(key, override)` per entry, in key order.
+template <typename F>
+dns::Result<bool> read_overrides(MDB_txn* t, unsigned dbi, const dns::Name& origin, F&& emit) {
     const std::string origin_key = origin.to_lookup_key();
     bool bad = false;
-    int rc = for_each_override(t, live_dbi_, origin_key, [&](const std::string& key, std::span<const std::uint8_t> v) {
+    int rc = for_each_override(t, dbi, origin_key, [&](const std::string& key, std::span<const std::uint8_t> v) {
         auto o = decode_override(v);
         std::string full = origin_key + key;
         auto owner = dns::Name::from_lookup_key(as_span(full));
@@ -1257,11 +1252,25 @@ dns::Result<std::vector<LiveOverride>> Store::overrides(const dns::Name& origin)
             return;
         }
         o->owner = *owner;
-        out.push_back(std::move(*o));
+        emit(key, std::move(*o));
     });
-    mdb_txn_abort(t);
     if (rc != 0) return make_error(detail::lmdb_error("reading live overrides", rc));
     if (bad) return make_error("a live override of zone " + origin.to_text() + " is damaged");
+    return true;
+}
+
+}  // namespace
+
+dns::Result<std::vector<LiveOverride>> Store::overrides(const dns::Name& origin) {
+    std::vector<LiveOverride> out;
+    if (live_dbi_ == 0) return out;
+    MDB_txn* t = nullptr;
+    if (int rc = mdb_txn_begin(env_, nullptr, MDB_RDONLY, &t); rc != 0)
+        return make_error(detail::lmdb_error("mdb_txn_begin", rc));
+    auto read = read_overrides(t, live_dbi_, origin,
+                               [&](const std::string&, LiveOverride&& o) { out.push_back(std::move(o)); });
+    mdb_txn_abort(t);
+    if (!read) return make_error(read.error());
     return out;
 }
 
@@ -1304,20 +1313,9 @@ dns::Result<const Zone*> prepare_live(MDB_txn* t, unsigned live_dbi, const Zone&
         if (int rc = mdb_put(t, live_dbi, &mk, &mv, 0); rc != 0) return make_error(lmdb_error("live info", rc));
     }
     std::map<std::string, LiveOverride> overrides;
-    bool bad = false;
-    int rc = for_each_override(t, live_dbi, origin_key, [&](const std::string& key, std::span<const std::uint8_t> v) {
-        auto o = decode_override(v);
-        std::string full = origin_key + key;
-        auto owner = dns::Name::from_lookup_key(as_span(full));
-        if (!o || !owner) {
-            bad = true;
-            return;
-        }
-        o->owner = *owner;
-        overrides.emplace(key, std::move(*o));
-    });
-    if (rc != 0) return make_error(lmdb_error("reading live overrides", rc));
-    if (bad) return make_error("zone " + zone.origin.to_text() + ": a live override is damaged");
+    auto read = read_overrides(t, live_dbi, zone.origin,
+                               [&](const std::string& key, LiveOverride&& o) { overrides.emplace(key, std::move(o)); });
+    if (!read) return make_error(read.error());
     if (overrides.empty()) return &zone;
 
     merged.origin = zone.origin;

@@ -1,7 +1,9 @@
 """Child processes with a log file, stopped by PID, and bounded waits."""
 import os
+import shutil
 import signal
 import subprocess
+import tempfile
 import time
 
 # Sanitizer reports found in the logs of stopped processes (ASan/UBSan builds);
@@ -125,3 +127,36 @@ def wait_for(pred, timeout, what, step=0.1):
     if not ok:
         raise AssertionError(f"timed out after {timeout} s waiting for {what} (last: {last!r})")
     return last
+
+
+class Scratch:
+    """A test's temporary directory (tmp) and the servers it starts there (start)."""
+
+    def __init__(self, prefix):
+        self.tmp = tempfile.mkdtemp(prefix=prefix)
+        self.procs = []
+
+    def path(self, name):
+        return os.path.join(self.tmp, name)
+
+    def start(self, proc):
+        """proc (an Enumd, Knot, Bind or Proc), stopped at the end of the test."""
+        self.procs.append(proc)
+        return proc
+
+
+def run_in_scratch(checker, scratch, body, lines=40):
+    """body(scratch): an exception (a wait_for that timed out, a refused
+    connection) is a failed check; at the end every server is stopped, latest
+    first (the tail of each log shown when a check failed), and the directory
+    removed. Returns the exit status (checker.done())."""
+    try:
+        body(scratch)
+    except AssertionError as e:
+        checker.fail(str(e))
+    except Exception as e:  # noqa: BLE001 - any surprise is a failure, reported with the logs
+        checker.fail(f"exception: {e!r}")
+    finally:
+        stop_and_report(checker, *reversed(scratch.procs), lines=lines)
+        shutil.rmtree(scratch.tmp, ignore_errors=True)
+    return checker.done()

@@ -4,13 +4,11 @@ primary and secondary configs, the check that two servers serve the same zone,
 and `run_in_lab`: a test's temporary directory, its servers and its end."""
 import base64
 import os
-import shutil
-import tempfile
 
 import dns.tsig
 
 from .paths import DATA_DIR
-from .process import stop_and_report
+from .process import Scratch, run_in_scratch
 from .rrsets import axfr_rrsets, compare_servers
 
 SECRET = base64.b64encode(b"enumd-transfer-test-secret-32by").decode()
@@ -81,33 +79,15 @@ def check_same_rrsets(checker, reference_port, other_port, what, zone=ZONE):
     return expected
 
 
-class Lab:
-    """A transfer test's temporary directory (tmp) holding the lab zone at serial 1
-    (zone_path), and the servers the test starts there (start)."""
+class Lab(Scratch):
+    """A transfer test's Scratch directory holding the lab zone at serial 1 (zone_path)."""
 
     def __init__(self, prefix):
-        self.tmp = tempfile.mkdtemp(prefix=prefix)
-        self.zone_path = os.path.join(self.tmp, "lab.zone")
+        super().__init__(prefix)
+        self.zone_path = self.path("lab.zone")
         write_lab_zone(self.zone_path, 1)
-        self.procs = []
-
-    def start(self, proc):
-        """proc (an Enumd, Knot, Bind or Proc), stopped at the end of the test."""
-        self.procs.append(proc)
-        return proc
 
 
 def run_in_lab(checker, prefix, body, lines=40):
-    """body(lab) in a fresh Lab: an AssertionError (a wait_for that timed out)
-    is a failed check; at the end every server is stopped, latest first (the
-    tail of each log shown when a check failed), and the directory removed.
-    Returns the exit status (checker.done())."""
-    lab = Lab(prefix)
-    try:
-        body(lab)
-    except AssertionError as e:
-        checker.fail(str(e))
-    finally:
-        stop_and_report(checker, *reversed(lab.procs), lines=lines)
-        shutil.rmtree(lab.tmp, ignore_errors=True)
-    return checker.done()
+    """body(lab) in a fresh Lab, ended as run_in_scratch ends it."""
+    return run_in_scratch(checker, Lab(prefix), body, lines=lines)
