@@ -42,7 +42,8 @@ from enumd_testlib import Enumd, Knot, Nsd, compare_responses, sanitizer_reports
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ZONES = [("example.", "rfc4592.zone"), ("e164.arpa.", "lab.zone"), ("misc.test.", "misc.zone"),
-         ("hard.test.", "hard.zone"), ("child.hard.test.", "hard-child.zone"), ("signed.hard.test.", "hard-signed.zone")]
+         ("hard.test.", "hard.zone"), ("child.hard.test.", "hard-child.zone"), ("signed.hard.test.", "hard-signed.zone"),
+         ("occluded.test.", "occluded.zone")]
 TYPES = ["A", "AAAA", "MX", "TXT", "NS", "SOA", "CNAME", "SRV", "NAPTR"]
 FEW_TYPES = ["A", "TXT", "NAPTR"]
 

@@ -431,6 +431,7 @@ std::vector<Zone> load_rfc1035(const std::string& path, const std::optional<dns:
 
     Zone zone;
     zone.loc = SourceLoc{path, 0, 0};
+    zone.occluded_allowed = true;
     const Record* soa = nullptr;
     for (const auto& r : records) {
         if (r.type != dns::RrType::SOA) continue;

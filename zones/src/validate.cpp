@@ -242,29 +242,53 @@ class Validator {
 
     void delegations() {
         if (cuts_.empty()) return;
+        struct Occluded {
+            SourceLoc first;
+            std::size_t count = 0;
+        };
+        std::map<std::string, std::pair<dns::Name, Occluded>> occluded;  // per delegation, in key order
+        auto hidden = [&](const Record& r, const dns::Name& cut, std::string msg) {
+            if (!zone_.occluded_allowed) {
+                error(r.loc, dns::to_text(r.type) + " record at " + r.owner.to_text() + msg);
+                return;
+            }
+            ++occluded.try_emplace(cut.to_lookup_key(), cut, Occluded{r.loc, 0}).first->second.second.count;
+        };
         for (const auto& r : zone_.records) {
             if (!r.owner.is_subdomain_of(zone_.origin) || r.owner.equals(zone_.origin)) continue;
-            bool glue_ok = (r.type == RrType::A || r.type == RrType::AAAA) &&
-                           ns_targets_.count(r.owner.to_lookup_key()) != 0;
+            bool glue_ok =
+                (r.type == RrType::A || r.type == RrType::AAAA) && ns_targets_.count(r.owner.to_lookup_key()) != 0;
             if (cuts_.count(r.owner.to_lookup_key()) != 0) {
                 if (r.type != RrType::NS && r.type != RrType::DS && !glue_ok)
-                    error(r.loc, dns::to_text(r.type) + " record at " + r.owner.to_text() +
-                                     " sits beside a delegation (NS) there and would never be answered: "
-                                     "only NS, DS and glue belong at a zone cut (RFC 1034 §4.2.1)");
+                    hidden(r, r.owner,
+                           " sits beside a delegation (NS) there and would never be answered: "
+                           "only NS, DS and glue belong at a zone cut (RFC 1034 §4.2.1)");
                 continue;
             }
             dns::Name n = r.owner.parent();
             while (n.label_count() > zone_.origin.label_count()) {
                 if (cuts_.count(n.to_lookup_key()) != 0) {
                     if (!glue_ok)
-                        error(r.loc,
-                              dns::to_text(r.type) + " record at " + r.owner.to_text() +
-                                  " is hidden under the delegation at " + n.to_text() +
-                                  ": only glue addresses of NS targets belong below a zone cut (RFC 1034 §4.2.1)");
+                        hidden(r, n,
+                               " is hidden under the delegation at " + n.to_text() +
+                                   ": only glue addresses of NS targets belong below a zone cut (RFC 1034 §4.2.1)");
                     break;
                 }
                 n = n.parent();
             }
+        }
+        // RFC 1035 input loads like Knot, NSD and BIND load it: the data stays
+        // (transfers carry it) and answers go by the delegation (RFC 1034 §4.3.2
+        // step 3b), so it is never served. One warning per delegation.
+        for (const auto& [key, entry] : occluded) {
+            const auto& [cut, o] = entry;
+            std::string what =
+                o.count == 1 ? "1 record (this one) at or below the delegation at " + cut.to_text() + " is"
+                             : std::to_string(o.count) + " records (the first here) at or below the delegation at " +
+                                   cut.to_text() + " are";
+            warning(o.first, what +
+                                 " occluded: loaded but never answered, because only NS, DS and glue belong at or "
+                                 "below a zone cut (RFC 1034 §4.2.1)");
         }
     }
 

@@ -1,8 +1,11 @@
 #include <catch2/catch.hpp>
+#include <cstdio>
+#include <fstream>
 #include <string>
 #include <vector>
 
 #include "enumd/zones/rdata_text.hpp"
+#include "enumd/zones/rfc1035.hpp"
 #include "enumd/zones/validate.hpp"
 #include "enumd/zones/yaml_loader.hpp"
 #include "zone_fixtures.hpp"
@@ -192,4 +195,40 @@ TEST_CASE("Different TTLs inside one RRset are a warning", "[validate][warnings]
     CHECK(texts(d) == std::vector<std::string>{
                           "t.yaml:6:32: warning: the A records at www.example.net. have different TTLs (60 to 300): an "
                           "RRset has one TTL (RFC 2181 §5.2), so 60 is served for all of them"});
+}
+
+TEST_CASE("Occluded data: RFC 1035 input loads with one warning per delegation, YAML refuses it",
+          "[validate][warnings]") {
+    // Knot, NSD and BIND load a master file with data at or below a cut and
+    // never answer it; enumd does the same for RFC 1035 input (issue 12).
+    const std::string path = "occluded-validate.zone";
+    {
+        std::ofstream f(path);
+        f << "$ORIGIN example.net.\n$TTL 300\n"
+             "@ SOA ns1 h 1 2 3 4 5\n"      // 3
+             "@ NS ns1\n"                   // 4
+             "ns1 A 192.0.2.1\n"            // 5
+             "sub NS ns.sub\n"              // 6
+             "ns.sub A 192.0.2.53\n"        // 7
+             "sub TXT beside\n"             // 8
+             "www.sub TXT hidden\n"         // 9
+             "deep.www.sub A 192.0.2.9\n"   // 10
+             "other NS ns.elsewhere.org.\n"  // 11
+             "x.other A 192.0.2.7\n";        // 12
+    }
+    Diagnostics d;
+    auto zones = load_rfc1035(path, std::nullopt, d);
+    std::remove(path.c_str());
+    REQUIRE(zones.size() == 1);
+    validate_zone(zones[0], d);
+    CHECK(d.error_count() == 0);
+    CHECK(texts(d) ==
+          std::vector<std::string>{
+              "occluded-validate.zone:12: warning: 1 record (this one) at or below the delegation at "
+              "other.example.net. is occluded: loaded but never answered, because only NS, DS and glue belong at or "
+              "below a zone cut (RFC 1034 §4.2.1)",
+              "occluded-validate.zone:8: warning: 3 records (the first here) at or below the delegation at "
+              "sub.example.net. are occluded: loaded but never answered, because only NS, DS and glue belong at or "
+              "below a zone cut (RFC 1034 §4.2.1)",
+          });
 }

@@ -118,6 +118,10 @@ struct Zone {
     /// When true the SOA serial is managed by the compiler: it increases on
     /// every compile that changes the zone's content.
     bool auto_serial = false;
+    /// RFC 1035 input: records at or below a delegation that are not NS, DS
+    /// or glue ("occluded") are loaded and never answered, with one warning
+    /// per delegation, as Knot, NSD and BIND do. YAML input refuses them.
+    bool occluded_allowed = false;
     SourceLoc loc;  ///< where the zone was defined
     /// Routed numbers of `numbers_csv` files, sorted, outside `records` so
     /// that no stage holds them all in memory (bulk_numbers.hpp); the store
