@@ -300,6 +300,7 @@ AnswerResult answer_query(zones::Reader& reader, const dns::QueryView& q, dns::Q
     Name name = q.question.qname;
     AnswerKind kind = AnswerKind::Answer;
     dns::Rcode rcode = dns::Rcode::NOERROR;
+    std::size_t domain_labels = 0;  // AnswerResult::domain_labels
 
     for (unsigned link = 0;; ++link) {
         Lookup l = reader.lookup(*zone, name);
@@ -313,6 +314,8 @@ AnswerResult answer_query(zones::Reader& reader, const dns::QueryView& q, dns::Q
                 w.clear_flag(dns::flags::AA);  // referral: not authoritative
             rsp.referral(l.node_name, l.node, *zone);
             kind = AnswerKind::Referral;
+            // Reached through a CNAME the delegation is not under the qname; the zone is.
+            domain_labels = name.equals(q.question.qname) ? l.node_name.label_count() : zone->origin.label_count();
             break;
         }
         if (l.kind == Lookup::Kind::Nonexistent) {
@@ -349,6 +352,7 @@ AnswerResult answer_query(zones::Reader& reader, const dns::QueryView& q, dns::Q
             if (!synthesized) {
                 rcode = dns::Rcode::NXDOMAIN;  // RFC 6604: the rcode of the last name in a chain
                 kind = AnswerKind::NxDomain;
+                domain_labels = zone->origin.label_count();
                 rsp.add_negative_soa(*zone);
                 break;
             }
@@ -400,7 +404,9 @@ AnswerResult answer_query(zones::Reader& reader, const dns::QueryView& q, dns::Q
 
     if (rsp.truncated) w.set_flag(dns::flags::TC);
     if (kind == AnswerKind::Answer && w.count(Section::Answer) == 0 && !rsp.truncated) kind = AnswerKind::NoData;
-    return done(kind, rcode);
+    AnswerResult r = done(kind, rcode);
+    r.domain_labels = static_cast<std::uint8_t>(domain_labels);
+    return r;
 }
 
 }  // namespace enumd::server

@@ -50,19 +50,44 @@ void statistics_section(const YAML::Node& n, YamlChecker& c, Config& cfg) {
     }
 }
 
-void acl_section(const YAML::Node& n, YamlChecker& c, Config& cfg) {
-    c.keys(n, {"query"}, "acl");
-    if (!n.IsMap() || !n["query"]) return;
-    if (!n["query"].IsSequence()) c.error(n["query"], "acl query must be a list of address[/prefix]");
-    Acl list;  // exactly the entries given: `query: []` allows nobody
-    for (const auto& item : n["query"]) {
-        auto s = c.string(item, "acl entry");
+Acl address_list(const YAML::Node& v, YamlChecker& c, const std::string& what) {
+    if (!v.IsSequence()) c.error(v, what + " must be a list of address[/prefix]");
+    Acl list;  // exactly the entries given: `[]` allows nobody
+    for (const auto& item : v) {
+        auto s = c.string(item, "address");
         if (!s) continue;
         auto e = Acl::parse_entry(*s);
         if (!e) c.error(item, "'" + *s + "' is not an address[/prefix] such as 10.0.0.0/8 or ::1");
         else list.add(*e);
     }
-    cfg.server.query_acl = list;
+    return list;
+}
+
+void acl_section(const YAML::Node& n, YamlChecker& c, Config& cfg) {
+    c.keys(n, {"query"}, "acl");
+    if (!n.IsMap() || !n["query"]) return;
+    cfg.server.query_acl = address_list(n["query"], c, "acl query");
+}
+
+// `rate_limit:` — response rate limiting of UDP answers (rate_limit.hpp, server/README.md).
+void rate_limit_section(const YAML::Node& n, YamlChecker& c, Config& cfg) {
+    c.keys(n, {"mode", "responses_per_second", "slip", "ipv4_prefix", "ipv6_prefix", "table_size", "exempt"},
+           "rate_limit");
+    if (!n.IsMap()) return;
+    RrlConfig& r = cfg.server.rate_limit;
+    if (auto v = n["mode"]) {
+        auto s = c.string(v, "mode");
+        if (s && *s == "auto") r.mode = RrlConfig::Mode::Auto;
+        else if (s && *s == "on") r.mode = RrlConfig::Mode::On;
+        else if (s && *s == "off") r.mode = RrlConfig::Mode::Off;
+        else if (s) c.error(v, "rate_limit mode must be auto (on for listeners other than loopback), on or off");
+    }
+    c.set(n, "responses_per_second", 1, 1000000, r.responses_per_second);
+    c.set(n, "slip", 0, 10, r.slip);
+    c.set(n, "ipv4_prefix", 8, 32, r.ipv4_prefix);
+    c.set(n, "ipv6_prefix", 16, 128, r.ipv6_prefix);
+    c.set(n, "table_size", 1024, 1LL << 26, r.table_size);
+    if (auto v = n["exempt"]) r.exempt = address_list(v, c, "rate_limit exempt");
 }
 
 void logging_section(const YAML::Node& n, YamlChecker& c, Config& cfg) {
@@ -108,7 +133,7 @@ constexpr Section kSections[] = {
     {"database", database_section}, {"watch", watch_section},     {"control", control_section},
     {"zones", zones_section},       {"answer", answer_section},   {"tcp", tcp_section},
     {"statistics", statistics_section}, {"acl", acl_section},     {"recursion", recursion_section},
-    {"logging", logging_section},   {"api", api_section},
+    {"logging", logging_section},   {"api", api_section},         {"rate_limit", rate_limit_section},
 };
 
 void unknown_keys(const YAML::Node& root, YamlChecker& c) {

@@ -53,12 +53,13 @@ std::string Server::Impl::metrics_text() const {
 /// One worker per thread, each with UDP sockets on every listen address; TCP acceptors hand out connections.
 void Server::Impl::start_workers() {
     std::vector<net::Worker*> all;
+    if (cfg.rate_limit.mode != RrlConfig::Mode::Off) rrl = std::make_unique<query::ResponseRateLimiter>(cfg.rate_limit);
     for (unsigned i = 0; i < cfg.threads; ++i) {
         auto r = store.reader();
         if (!r) throw std::runtime_error(r.error());
         auto w = std::make_unique<net::Worker>(
             std::move(*r), query::PipelineParts{nullptr, &stats.thread(i), &cfg.answer, &cfg.query_acl, cfg.xfr,
-                                                recursor.get(), cfg.update});
+                                                recursor.get(), cfg.update, rrl.get()});
         for (const auto& ep : cfg.listen) w->udp.push_back(std::make_unique<net::UdpListener>(*w, ep));
         all.push_back(w.get());
         workers.push_back(std::move(w));

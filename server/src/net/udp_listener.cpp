@@ -11,6 +11,7 @@
 #include "enumd/server/update.hpp"
 #include "net/endpoint.hpp"
 #include "net/worker.hpp"
+#include "query/rrl.hpp"
 
 namespace enumd::server::net {
 
@@ -31,6 +32,11 @@ UdpListener::UdpListener(Worker& w, const Endpoint& ep)
     sock_.bind(endpoint, ec);
     if (ec) throw std::runtime_error("cannot listen on udp " + ep.to_text() + ": " + ec.message());
     sock_.non_blocking(true);
+    if (const query::ResponseRateLimiter* rrl = w.pipeline.rrl()) {
+        // `auto`: limit where spoofed queries can come from, not on loopback.
+        rate_limited_ = rrl->config().mode == RrlConfig::Mode::On ||
+                        (rrl->config().mode == RrlConfig::Mode::Auto && !addr.is_loopback());
+    }
 }
 
 void UdpListener::arm() {
@@ -87,7 +93,7 @@ void UdpListener::drain() noexcept {
             std::span<const std::uint8_t> q(inbuf_.data() + idx * kMaxIn, in_[idx].msg_len);
             std::span<std::uint8_t> out(outbuf_.data() + idx * kMaxUdpOut, kMaxUdpOut);
             const auto* peer = reinterpret_cast<const sockaddr*>(&peers_[idx]);
-            query::Handled h = worker_.pipeline.handle(q, out, Transport::Udp, peer);
+            query::Handled h = worker_.pipeline.handle(q, out, Transport::Udp, peer, rate_limited_);
             if (h.next == query::Next::Recurse || h.next == query::Next::Update) {
                 try {
                     if (h.next == query::Next::Update) hand_to_writer(idx, q);

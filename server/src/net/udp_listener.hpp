@@ -33,6 +33,7 @@ private:
     void hand_to_recursor(std::size_t idx, std::span<const std::uint8_t> q);
     void hand_to_writer(std::size_t idx, std::span<const std::uint8_t> q);
     Worker& worker_;
+    bool rate_limited_ = false;  ///< response rate limiting applies here (query/rrl.hpp, `rate_limit: mode`)
     boost::asio::ip::udp::socket sock_;
     std::array<mmsghdr, kBatch> in_{};
     std::array<mmsghdr, kBatch> out_{};

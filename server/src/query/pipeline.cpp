@@ -5,6 +5,7 @@
 #include "enumd/dns/response.hpp"
 #include "enumd/dns/wire.hpp"
 #include "enumd/server/xfr.hpp"
+#include "query/rrl.hpp"
 
 namespace enumd::server::query {
 namespace {
@@ -22,8 +23,23 @@ std::size_t servfail(std::span<const std::uint8_t> q, std::span<std::uint8_t> ou
     return dns::header_only_response(q, out, dns::Rcode::SERVFAIL, dns::Echo{true, false});
 }
 
+std::size_t Pipeline::rate_limit(std::span<const std::uint8_t> q, std::span<std::uint8_t> out, const AnswerResult& r,
+                                 const sockaddr* peer) noexcept {
+    if (p_.rrl->config().exempt.allows(peer)) return r.size;
+    switch (p_.rrl->account(peer, q, r, rrl_now())) {
+        case ResponseRateLimiter::Verdict::Send: return r.size;
+        case ResponseRateLimiter::Verdict::Slip:
+            p_.stats->rrl_slipped.fetch_add(1, std::memory_order_relaxed);
+            return slip_response(out, r.size);
+        case ResponseRateLimiter::Verdict::Drop: break;
+    }
+    p_.stats->rrl_dropped.fetch_add(1, std::memory_order_relaxed);
+    return 0;
+}
+
 Handled Pipeline::handle(std::span<const std::uint8_t> q, std::span<std::uint8_t> out, Transport t,
-                         const sockaddr* peer) noexcept {
+                         const sockaddr* peer, bool rate_limited) noexcept {
+    rate_limited = rate_limited && p_.rrl != nullptr && t == Transport::Udp;
     const std::uint64_t t0 = now_ns();
     // 0. RFC 2136 UPDATE: never on this thread — the writer applies it and replies after its commit.
     if (q.size() >= dns::kHeaderSize && (q[2] & 0x80) == 0 &&
@@ -39,7 +55,7 @@ Handled Pipeline::handle(std::span<const std::uint8_t> q, std::span<std::uint8_t
     if (!p_.acl->allows(peer)) {
         AnswerResult r = refuse_query(q, out, t, *p_.options);
         p_.stats->record(r, t, now_ns() - t0);
-        return {Next::Send, r.size};
+        return {Next::Send, rate_limited ? rate_limit(q, out, r, peer) : r.size};
     }
     // 3. The authoritative answer from one fresh read snapshot.
     if (!p_.reader->refresh()) {
@@ -55,6 +71,8 @@ Handled Pipeline::handle(std::span<const std::uint8_t> q, std::span<std::uint8_t
     if (may_recurse) dns::header::set(out.first(r.size), dns::flags::RA);
     // 5. Counters.
     p_.stats->record(r, t, now_ns() - t0);
+    // 6. Response rate limiting; clients allowed to recurse are trusted already.
+    if (rate_limited && !may_recurse) return {Next::Send, rate_limit(q, out, r, peer)};
     return {Next::Send, r.size};
 }
 

@@ -7,6 +7,7 @@
 ///   3. the authoritative answer from our zones (auth/answer.cpp)
 ///   4. names outside our zones → the recursor, for clients in its ACL
 ///   5. the counters (stats/stats.cpp)
+///   6. response rate limiting of UDP answers on rate-limited listeners (query/rrl.hpp)
 /// Runs on the hot path: no allocation, no exceptions.
 
 #include <sys/socket.h>
@@ -31,6 +32,8 @@ class Writer;
 
 namespace query {
 
+class ResponseRateLimiter;
+
 /// What the transport does with the query.
 enum class Next : std::uint8_t {
     Send,     ///< `size` bytes of the response are in `out` (0 = drop)
@@ -52,20 +55,26 @@ struct PipelineParts {
     xfr::Service* xfr = nullptr;   ///< null = no transfers
     Recursor* recursor = nullptr;  ///< null when recursion is off
     update::Writer* update = nullptr;  ///< null: UPDATE is answered NOTIMP
+    ResponseRateLimiter* rrl = nullptr;  ///< null: no response rate limiting
 };
 
 class Pipeline {
 public:
     explicit Pipeline(PipelineParts parts) noexcept : p_(parts) {}
     /// The response to `q` in `out` (at least 4096 octets; 65535 for TCP).
+    /// `rate_limited`: the query came to a UDP listener under response rate limiting.
     Handled handle(std::span<const std::uint8_t> q, std::span<std::uint8_t> out, Transport t,
-                   const sockaddr* peer) noexcept;
+                   const sockaddr* peer, bool rate_limited = false) noexcept;
+    [[nodiscard]] ResponseRateLimiter* rrl() const noexcept { return p_.rrl; }
     [[nodiscard]] Recursor* recursor() const noexcept { return p_.recursor; }
     [[nodiscard]] const AnswerOptions& options() const noexcept { return *p_.options; }
     [[nodiscard]] xfr::Service* xfr() const noexcept { return p_.xfr; }
     [[nodiscard]] update::Writer* update() const noexcept { return p_.update; }
 
 private:
+    /// Step 6: the response in `out` as sent, truncated or dropped (its size).
+    std::size_t rate_limit(std::span<const std::uint8_t> q, std::span<std::uint8_t> out, const AnswerResult& r,
+                           const sockaddr* peer) noexcept;
     PipelineParts p_;
 };
 

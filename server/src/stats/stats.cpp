@@ -77,6 +77,10 @@ std::string Stats::prometheus() const {
     m.single("enumd_referrals_total", "counter", "Referrals to a delegated child zone.", sum(&ThreadStats::referrals));
     m.single("enumd_internal_errors_total", "counter", "SERVFAIL from an internal error (e.g. the database).",
              sum(&ThreadStats::servfail_internal));
+    m.family("enumd_rate_limited_total", "counter",
+             "UDP responses over the response rate limit, by what was sent instead (truncated or nothing).")
+        .sample("enumd_rate_limited_total", {{"action", "slipped"}}, sum(&ThreadStats::rrl_slipped))
+        .sample("enumd_rate_limited_total", {{"action", "dropped"}}, sum(&ThreadStats::rrl_dropped));
     m.family("enumd_reloads_total", "counter", "Zone reloads (SIGHUP, enumctl reload, --watch), by result.")
         .sample("enumd_reloads_total", {{"result", "ok"}}, reloads_ok.load(rel))
         .sample("enumd_reloads_total", {{"result", "failed"}}, reloads_failed.load(rel));

@@ -45,6 +45,11 @@ struct AnswerResult {
     std::uint8_t rcode = 0;
     bool truncated = false;
     bool not_ours = false;  ///< REFUSED because the name is in none of our zones (recursion may take it)
+    /// The name a negative answer or referral speaks for, as the qname's last
+    /// labels: the zone for NXDOMAIN, the delegation for a referral (0 for
+    /// other answers). Response rate limiting keys those on it, as BIND and
+    /// Knot do, so random names under one zone share one limit (query/rrl.hpp).
+    std::uint8_t domain_labels = 0;
 };
 
 /// Builds the response to `query` into `out` (at least 65535 octets for TCP,

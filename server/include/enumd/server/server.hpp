@@ -16,6 +16,7 @@
 
 #include "enumd/server/acl.hpp"
 #include "enumd/server/answer.hpp"
+#include "enumd/server/rate_limit.hpp"
 #include "enumd/server/recursor.hpp"
 #include "enumd/server/stats.hpp"
 #include "enumd/server/update.hpp"
@@ -69,6 +70,7 @@ struct ServerConfig {
     update::Writer* update = nullptr;  ///< set by Server::start (RFC 2136 UPDATE, enumctl set/delete/apply)
     RecursorConfig recursion;  ///< names outside our zones, for allowed clients only
     ApiConfig api;             ///< HTTP/JSON number changes (off by default)
+    RrlConfig rate_limit;      ///< response rate limiting of UDP answers (rate_limit.hpp)
 };
 
 class Server {

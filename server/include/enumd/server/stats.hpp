@@ -25,6 +25,8 @@ struct ThreadStats {
     std::atomic<std::uint64_t> truncated{0};
     std::atomic<std::uint64_t> referrals{0};
     std::atomic<std::uint64_t> servfail_internal{0};  ///< surprises turned into SERVFAIL
+    std::atomic<std::uint64_t> rrl_slipped{0};        ///< over the rate limit: sent truncated (query/rrl.hpp)
+    std::atomic<std::uint64_t> rrl_dropped{0};        ///< over the rate limit: not sent
 
     void record(const AnswerResult& r, Transport t, std::uint64_t nanos) noexcept;
 };
