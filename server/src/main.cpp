@@ -3,8 +3,10 @@
 #include <cstdio>
 #include <exception>
 #include <optional>
+#include <string>
 
 #include "daemon/database.hpp"
+#include "daemon/service_notify.hpp"
 #include "daemon/zone_compiler.hpp"
 #include "daemon/zone_watcher.hpp"
 #include "enumd/server/config.hpp"
@@ -47,6 +49,15 @@ int main(int argc, char** argv) try {
         std::fprintf(stderr, "enumd: %s\n", problem.c_str());
         return 2;
     }
+    // The DNS sockets first: a port in use fails now, not after a long compile (server/README.md, "Start").
+    cfg.server.threads = worker_threads(cfg.server.threads);
+    BoundSockets sockets;
+    try {
+        sockets = BoundSockets::bind(cfg.server.listen, cfg.server.threads);
+    } catch (const std::exception& e) {
+        log(LogLevel::Error, "enumd", "cannot start", {{"reason", e.what()}});
+        return 1;
+    }
     daemon::DatabaseDir db(cfg.database);
     cfg.database = db.path();
     zones::Store::Options store_options;
@@ -54,6 +65,7 @@ int main(int argc, char** argv) try {
     // The first compile runs in a child process, before any thread and before this process opens the
     // database: its memory (several times the zone text) goes with the child (server/README.md, "Start").
     std::optional<zones::WriteReport> first;
+    std::string summary = "the database as it is";
     auto t0 = std::chrono::steady_clock::now();
     if (!cfg.zones.empty()) {
         try {
@@ -71,15 +83,18 @@ int main(int argc, char** argv) try {
     xfr::Service xfr_service(cfg.xfr, **store);  // transfers out, NOTIFY, secondary zones; outlives the server
     cfg.server.xfr = &xfr_service;
     daemon::ZoneCompiler compile(cfg, **store, xfr_service);
-    if (first) compile.written(*first, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    if (first)
+        summary = compile.written(*first, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     Server server(cfg.server, **store, compile);
     try {
-        server.start();
+        server.start(std::move(sockets));
     } catch (const std::exception& e) {
         log(LogLevel::Error, "enumd", "cannot start", {{"reason", e.what()}});
         return 1;
     }
     xfr_service.start();  // secondary zones: refresh timers, first SOA check now
+    daemon::notify_ready("serving: " + summary);  // the workers answer from the zones now
+    daemon::Watchdog watchdog;
     daemon::ZoneWatcher watcher(cfg.watch ? cfg.zones : std::vector<ZoneSpec>{}, [&server] { server.reload(); });
     server.run_until_signal();
     return 0;

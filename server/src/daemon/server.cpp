@@ -15,7 +15,7 @@ namespace enumd::server {
 namespace asio = boost::asio;
 
 Server::Server(ServerConfig config, zones::Store& store, ReloadFn reload) {
-    unsigned threads = config.threads != 0 ? config.threads : std::max(1U, std::thread::hardware_concurrency());
+    unsigned threads = worker_threads(config.threads);
     config.threads = threads;
     stats_ = std::make_unique<Stats>(threads);
     impl_ = std::make_unique<Impl>(std::move(config), store, std::move(reload), *stats_);
@@ -51,7 +51,7 @@ std::string Server::Impl::metrics_text() const {
 }
 
 /// One worker per thread, each with UDP sockets on every listen address; TCP acceptors hand out connections.
-void Server::Impl::start_workers() {
+void Server::Impl::start_workers(BoundSockets& sockets) {
     std::vector<net::Worker*> all;
     if (cfg.rate_limit.mode != RrlConfig::Mode::Off) rrl = std::make_unique<query::ResponseRateLimiter>(cfg.rate_limit);
     for (unsigned i = 0; i < cfg.threads; ++i) {
@@ -60,12 +60,13 @@ void Server::Impl::start_workers() {
         auto w = std::make_unique<net::Worker>(
             std::move(*r), query::PipelineParts{nullptr, &stats.thread(i), &cfg.answer, &cfg.query_acl, cfg.xfr,
                                                 recursor.get(), cfg.update, rrl.get()});
-        for (const auto& ep : cfg.listen) w->udp.push_back(std::make_unique<net::UdpListener>(*w, ep));
+        for (std::size_t a = 0; a < cfg.listen.size(); ++a)
+            w->udp.push_back(std::make_unique<net::UdpListener>(*w, cfg.listen[a], sockets.take_udp(i, a)));
         all.push_back(w.get());
         workers.push_back(std::move(w));
     }
     tcp = std::make_unique<net::TcpServer>(all, cfg.tcp, stats, cfg.xfr);
-    for (const auto& ep : cfg.listen) tcp->listen(ep);
+    for (std::size_t a = 0; a < cfg.listen.size(); ++a) tcp->adopt(cfg.listen[a], sockets.take_tcp(a));
 }
 
 /// The metrics endpoint, the provisioning API and the control socket, on the admin thread.
@@ -99,7 +100,7 @@ void Server::Impl::start_admin() {
     if (r) admin_reader = std::move(*r);
 }
 
-void Server::start() {
+void Server::start(BoundSockets sockets) {
     Impl& m = *impl_;
     m.cfg.answer.edns_buffer = std::clamp<std::uint16_t>(m.cfg.answer.edns_buffer, 512, net::kMaxUdpOut);
     if (m.cfg.recursion.enabled) {
@@ -116,7 +117,7 @@ void Server::start() {
         });
     m.updates->start();
     m.cfg.update = m.updates.get();
-    m.start_workers();
+    m.start_workers(sockets);
     m.start_admin();
     m.tcp->start();
     for (auto& w : m.workers) {

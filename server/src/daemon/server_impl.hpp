@@ -42,7 +42,7 @@ struct Server::Impl {
     std::mutex reload_mutex;  ///< one reload at a time (SIGHUP, enumctl, --watch)
     bool running = false;
 
-    void start_workers();
+    void start_workers(BoundSockets& sockets);
     void start_admin();
     /// Prometheus text for /metrics and `enumctl stats`.
     [[nodiscard]] std::string metrics_text() const;

@@ -4,6 +4,7 @@
 #include <csignal>
 #include <functional>
 
+#include "daemon/service_notify.hpp"
 #include "enumd/server/log.hpp"
 #include "enumd/server/server.hpp"
 
@@ -24,6 +25,7 @@ void Server::run_until_signal() {
             return;
         }
         log(LogLevel::Info, "enumd", "stopping", {{"signal", std::to_string(sig)}});
+        daemon::notify_stopping("stopping on signal " + std::to_string(sig));
         sigio.stop();
     };
     signals.async_wait(on_signal);

@@ -2,7 +2,6 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <stdexcept>
@@ -37,16 +36,9 @@ void ClientSlots::release(const std::string& client) {
 TcpServer::TcpServer(std::vector<Worker*> workers, const TcpLimits& limits, Stats& stats, xfr::Service* xfr)
     : workers_(std::move(workers)), limits_(limits), stats_(stats), xfr_(xfr), slots_(limits) {}
 
-void TcpServer::listen(const Endpoint& ep) {
-    tcp::endpoint endpoint(asio::ip::make_address(ep.address), ep.port);
+void TcpServer::adopt(const Endpoint& ep, int fd) {
     auto acc = std::make_unique<tcp::acceptor>(workers_[0]->io);
-    acc->open(endpoint.protocol());
-    acc->set_option(asio::socket_base::reuse_address(true));
-    if (endpoint.address().is_v6()) acc->set_option(asio::ip::v6_only(true));
-    boost::system::error_code ec;
-    acc->bind(endpoint, ec);
-    if (ec) throw std::runtime_error("cannot listen on tcp " + ep.to_text() + ": " + ec.message());
-    acc->listen(asio::socket_base::max_listen_connections);
+    acc->assign(asio::ip::make_address(ep.address).is_v6() ? tcp::v6() : tcp::v4(), fd);
     acceptors_.push_back(std::move(acc));
 }
 

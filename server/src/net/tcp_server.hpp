@@ -38,8 +38,8 @@ private:
 class TcpServer {
 public:
     TcpServer(std::vector<Worker*> workers, const TcpLimits& limits, Stats& stats, xfr::Service* xfr);
-    /// Binds and listens on `ep` (throws std::runtime_error with the reason).
-    void listen(const Endpoint& ep);
+    /// Adopts `fd`, a TCP socket listening on `ep` (BoundSockets).
+    void adopt(const Endpoint& ep, int fd);
     /// Starts accepting on every bound address.
     void start();
 

@@ -3,9 +3,7 @@
 #include <sys/socket.h>
 
 #include <boost/asio/ip/address.hpp>
-#include <boost/asio/ip/v6_only.hpp>
 #include <cerrno>
-#include <cstring>
 #include <stdexcept>
 
 #include "enumd/server/update.hpp"
@@ -18,19 +16,11 @@ namespace enumd::server::net {
 namespace asio = boost::asio;
 using asio::ip::udp;
 
-UdpListener::UdpListener(Worker& w, const Endpoint& ep)
+UdpListener::UdpListener(Worker& w, const Endpoint& ep, int fd)
     : worker_(w), sock_(w.io), inbuf_(kBatch * kMaxIn), outbuf_(kBatch * kMaxUdpOut) {
+    // Bound by BoundSockets (SO_REUSEPORT: one socket per thread on the same address, the kernel spreads queries).
     auto addr = asio::ip::make_address(ep.address);
-    udp::endpoint endpoint(addr, ep.port);
-    sock_.open(endpoint.protocol());
-    int one = 1;
-    // One socket per thread on the same address: the kernel spreads queries.
-    if (::setsockopt(sock_.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0)
-        throw std::runtime_error("SO_REUSEPORT: " + std::string(std::strerror(errno)));
-    if (addr.is_v6()) sock_.set_option(asio::ip::v6_only(true));
-    boost::system::error_code ec;
-    sock_.bind(endpoint, ec);
-    if (ec) throw std::runtime_error("cannot listen on udp " + ep.to_text() + ": " + ec.message());
+    sock_.assign(addr.is_v6() ? udp::v6() : udp::v4(), fd);
     sock_.non_blocking(true);
     if (const query::ResponseRateLimiter* rrl = w.pipeline.rrl()) {
         // `auto`: limit where spoofed queries can come from, not on loopback.

@@ -20,8 +20,8 @@ constexpr std::size_t kMaxUdpOut = 4096;  ///< our EDNS buffer is capped at this
 
 class UdpListener {
 public:
-    /// Binds (throws std::runtime_error with the reason).
-    UdpListener(Worker& w, const Endpoint& ep);
+    /// Adopts `fd`, a UDP socket bound to `ep` (BoundSockets).
+    UdpListener(Worker& w, const Endpoint& ep, int fd);
     /// Waits for readability; every wake-up drains a few batches.
     void arm();
 

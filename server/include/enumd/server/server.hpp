@@ -73,6 +73,36 @@ struct ServerConfig {
     RrlConfig rate_limit;      ///< response rate limiting of UDP answers (rate_limit.hpp)
 };
 
+/// The DNS sockets of ServerConfig::listen, bound before the zones compile (a port in use fails at once, not
+/// after a long compile) and before enumd drops privileges (port 53 needs root or CAP_NET_BIND_SERVICE).
+/// Owns the descriptors until Server::start adopts them.
+class BoundSockets {
+public:
+    BoundSockets() = default;
+    ~BoundSockets();
+    BoundSockets(BoundSockets&& other) noexcept;
+    BoundSockets& operator=(BoundSockets&& other) noexcept;
+    BoundSockets(const BoundSockets&) = delete;
+    BoundSockets& operator=(const BoundSockets&) = delete;
+
+    /// One UDP socket per thread per address (SO_REUSEPORT: the kernel spreads queries over the
+    /// threads) and one listening TCP socket per address. Throws std::runtime_error naming the
+    /// protocol, the address and the reason ("cannot listen on udp 127.0.0.1:53: Address in use").
+    static BoundSockets bind(const std::vector<Endpoint>& listen, unsigned threads);
+    /// Takes the UDP descriptor of `thread` for address `index` (the caller owns it now).
+    [[nodiscard]] int take_udp(unsigned thread, std::size_t index);
+    /// Takes the TCP descriptor for address `index`.
+    [[nodiscard]] int take_tcp(std::size_t index);
+
+private:
+    std::vector<std::vector<int>> udp_;  ///< [thread][address]; -1 once taken
+    std::vector<int> tcp_;               ///< [address]
+    void close_all() noexcept;
+};
+
+/// The worker threads of `configured` (0 = one per core).
+unsigned worker_threads(unsigned configured) noexcept;
+
 class Server {
 public:
     /// `reload` rebuilds the database; it returns a one-line summary or throws
@@ -84,9 +114,9 @@ public:
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;
 
-    /// Binds every socket (throws std::runtime_error with the reason) and
-    /// starts the worker threads.
-    void start();
+    /// Adopts the DNS sockets (bound for config.listen and config.threads), opens the admin endpoints
+    /// (throws std::runtime_error with the reason) and starts the worker threads.
+    void start(BoundSockets sockets);
     /// Stops accepting, finishes and joins.
     void stop();
     /// Blocks until SIGINT/SIGTERM; SIGHUP triggers a reload.
