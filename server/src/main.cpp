@@ -5,7 +5,9 @@
 #include <optional>
 #include <string>
 
+#include "daemon/check_config.hpp"
 #include "daemon/database.hpp"
+#include "daemon/privileges.hpp"
 #include "daemon/service_notify.hpp"
 #include "daemon/zone_compiler.hpp"
 #include "daemon/zone_watcher.hpp"
@@ -36,10 +38,11 @@ int main(int argc, char** argv) try {
     Config cfg;
     switch (parse_command_line({argv + 1, argv + argc}, cfg)) {
         case CommandLine::Help: return 0;
-        case CommandLine::Invalid: return 2;
+        case CommandLine::Invalid: return cfg.check_only ? 1 : 2;  // --check-config: 0 fine, 1 not
         case CommandLine::Run: break;
     }
     apply_logging(cfg);
+    if (cfg.check_only) return daemon::check_config(cfg);
     if (nothing_to_serve(cfg)) {
         std::fputs("enumd: nothing to serve: give --zone FILE, --db DIR or a config with zones\n", stderr);
         print_usage(stderr);
@@ -48,6 +51,15 @@ int main(int argc, char** argv) try {
     if (auto problem = check_key_references(cfg); !problem.empty()) {
         std::fprintf(stderr, "enumd: %s\n", problem.c_str());
         return 2;
+    }
+    std::optional<daemon::RunAs> run_as;
+    if (!cfg.user.empty()) {
+        try {
+            run_as = daemon::find_user(cfg.user);  // an unknown user fails before anything is bound
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "enumd: %s\n", e.what());
+            return 2;
+        }
     }
     // The DNS sockets first: a port in use fails now, not after a long compile (server/README.md, "Start").
     cfg.server.threads = worker_threads(cfg.server.threads);
@@ -60,6 +72,16 @@ int main(int argc, char** argv) try {
     }
     daemon::DatabaseDir db(cfg.database);
     cfg.database = db.path();
+    if (run_as) {  // bound as root; everything from the first compile on runs as the user (privileges.hpp)
+        try {
+            daemon::drop_to(*run_as, cfg.database, cfg.server.control_path);
+        } catch (const std::exception& e) {
+            log(LogLevel::Error, "enumd", "cannot run as user " + cfg.user, {{"reason", e.what()}});
+            return 1;
+        }
+        log(LogLevel::Info, "enumd", "running as user " + run_as->name,
+            {{"uid", std::to_string(run_as->uid)}, {"gid", std::to_string(run_as->gid)}});
+    }
     zones::Store::Options store_options;
     if (cfg.map_size != 0) store_options.map_size = cfg.map_size;
     // The first compile runs in a child process, before any thread and before this process opens the

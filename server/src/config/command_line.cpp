@@ -50,6 +50,8 @@ const Option kOptions[] = {
     {"--threads", true,
      [](Config& c, const std::string& v) { return c.server.threads = static_cast<unsigned>(std::atoi(v.c_str())), true; },
      ""},
+    {"--user", true, [](Config& c, const std::string& v) { return c.user = v, !v.empty(); }, "empty user name"},
+    {"--check-config", false, [](Config& c, const std::string&) { return c.check_only = true; }, ""},
     {"--stats-listen", true, [](Config& c, const std::string& v) { return c.server.stats_listen = v, true; }, ""},
     {"--control", true, [](Config& c, const std::string& v) { return c.server.control_path = v, true; }, ""},
     {"--allow-query", true, [](Config& c, const std::string& v) { return add_acl_entry(c.server.query_acl, v); },
@@ -143,6 +145,7 @@ void print_usage(std::FILE* f) {
         "usage: enumd [--config FILE] [--listen ADDR[:PORT]]... [--zone [ORIGIN=]FILE]... [--db DIR]\n"
         "             [--threads N] [--stats-listen ADDR:PORT] [--control PATH] [--watch] [--allow-query CIDR]...\n"
         "             [--no-naptr-additional] [--edns-buffer N] [--log-level LEVEL] [--log-json]\n"
+        "             [--user NAME] [--check-config]\n"
         "\n"
         "  --listen ADDR[:PORT]   UDP and TCP listen address, repeatable (default 127.0.0.1:53)\n"
         "  --zone [ORIGIN=]FILE   YAML or RFC 1035 zone file, repeatable; compiled at start and on reload\n"
@@ -164,6 +167,9 @@ void print_usage(std::FILE* f) {
         "  --transfer-key NAME    transfers must be signed with this key (repeatable)\n"
         "  --notify ADDR:PORT     secondary to NOTIFY when a zone's serial changes (repeatable)\n"
         "  --secondary ORIGIN=ADDR:PORT[/KEY]  serve ORIGIN as a secondary of that primary (repeatable)\n"
+        "  --user NAME            after binding, run as this user (start as root; like BIND -u)\n"
+        "  --check-config         validate the config and compile every zone to a temporary database, then\n"
+        "                         exit 0 (fine) or 1 (errors as file:line); never binds or opens --db\n"
         "  --version              version, git revision and build type\n"
         "  SIGHUP reloads; SIGINT/SIGTERM stop.\n",
         f);

@@ -118,6 +118,9 @@ void database_section(const YAML::Node& n, YamlChecker& c, Config& cfg) {
 void watch_section(const YAML::Node& n, YamlChecker& c, Config& cfg) {
     if (auto b = c.boolean(n, "watch")) cfg.watch = *b;
 }
+void user_section(const YAML::Node& n, YamlChecker& c, Config& cfg) {
+    if (auto s = c.string(n, "user")) cfg.user = *s;
+}
 void control_section(const YAML::Node& n, YamlChecker& c, Config& cfg) {
     if (auto s = c.string(n, "control")) cfg.server.control_path = *s;
 }
@@ -134,6 +137,7 @@ constexpr Section kSections[] = {
     {"zones", zones_section},       {"answer", answer_section},   {"tcp", tcp_section},
     {"statistics", statistics_section}, {"acl", acl_section},     {"recursion", recursion_section},
     {"logging", logging_section},   {"api", api_section},         {"rate_limit", rate_limit_section},
+    {"user", user_section},
 };
 
 void unknown_keys(const YAML::Node& root, YamlChecker& c) {

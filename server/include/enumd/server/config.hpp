@@ -27,6 +27,8 @@ struct Config {
     bool watch = false;    ///< poll zone files and reload on change
     std::string log_level = "info";
     bool log_json = false;
+    std::string user;          ///< `--user` / `user:`: the user to run as after binding (empty: stay)
+    bool check_only = false;   ///< `--check-config`: validate the config and compile the zones, then exit
     xfr::Settings xfr;     ///< TSIG keys, per-zone transfer ACLs and NOTIFY targets
     /// A recursion allow list was given (even empty); otherwise loopback only.
     bool recursion_allow_given = false;
