@@ -1,5 +1,6 @@
 #include "enumd/dns/wire.hpp"
 
+#include "enumd/dns/cookie.hpp"
 #include "enumd/dns/rdata.hpp"
 
 #include <cstring>
@@ -135,13 +136,17 @@ namespace {
         // Options must be well-formed TLVs inside RDLEN.
         std::size_t p = 0;
         bool malformed = false;
+        Edns e;
         for (EdnsOption o; next_edns_option(rr.rdata, p, o, malformed);) {
+            if (o.code != kEdnsCookie || !e.cookie.empty()) continue;
+            // RFC 7873 §5.2.2: a COOKIE of the wrong length is FORMERR.
+            if (!cookie_length_ok(o.data.size())) malformed = true;
+            else e.cookie = o.data;
         }
         if (malformed) {
             bad_opt = true;
             continue;
         }
-        Edns e;
         e.udp_size = rr.rrclass < kMaxUdpPlain ? static_cast<std::uint16_t>(kMaxUdpPlain) : rr.rrclass;  // §6.2.3
         e.ext_rcode = static_cast<std::uint8_t>(rr.ttl >> 24);
         e.version = static_cast<std::uint8_t>((rr.ttl >> 16) & 0xFF);
@@ -410,23 +415,28 @@ bool MessageWriter::add_record(Section s, const Name& owner, RrType type, std::u
     return true;
 }
 
-bool MessageWriter::add_opt(std::uint16_t udp_size, std::uint8_t ext_rcode, std::uint8_t version,
-                            bool do_bit) noexcept {
-    std::uint8_t rec[kOptRecordSize] = {0,
-                            0,
-                            static_cast<std::uint8_t>(RrType::OPT),
-                            static_cast<std::uint8_t>(udp_size >> 8),
-                            static_cast<std::uint8_t>(udp_size),
-                            ext_rcode,
-                            version,
-                            static_cast<std::uint8_t>(do_bit ? 0x80 : 0),
-                            0,
-                            0,
-                            0};
+bool MessageWriter::add_opt(std::uint16_t udp_size, std::uint8_t ext_rcode, std::uint8_t version, bool do_bit,
+                            std::span<const std::uint8_t> options) noexcept {
+    // RFC 6891 §6.1.2: root owner, TYPE 41, CLASS = UDP payload size, TTL = extended rcode | version | DO.
+    std::uint8_t rec[kOptRecordSize + kMaxOptOptions] = {0,
+                                                         0,
+                                                         static_cast<std::uint8_t>(RrType::OPT),
+                                                         static_cast<std::uint8_t>(udp_size >> 8),
+                                                         static_cast<std::uint8_t>(udp_size),
+                                                         ext_rcode,
+                                                         version,
+                                                         static_cast<std::uint8_t>(do_bit ? 0x80 : 0),
+                                                         0,
+                                                         0,
+                                                         0};
+    if (options.size() > kMaxOptOptions) return false;
+    store_u16(rec + 9, static_cast<std::uint16_t>(options.size()));
+    if (!options.empty()) std::memcpy(rec + kOptRecordSize, options.data(), options.size());
+    const std::size_t n = kOptRecordSize + options.size();
     std::size_t saved = reserved_;
     reserved_ = 0;
-    bool ok = put(rec, sizeof rec);
-    reserved_ = ok && saved >= sizeof rec ? saved - sizeof rec : (ok ? 0 : saved);
+    bool ok = put(rec, n);
+    reserved_ = ok && saved >= n ? saved - n : (ok ? 0 : saved);
     if (!ok) return false;
     ++counts_[2];
     sync_counts();

@@ -244,11 +244,13 @@ AnswerResult answer_query(zones::Reader& reader, std::span<const std::uint8_t> q
 }
 
 AnswerResult answer_query(zones::Reader& reader, const dns::QueryView& q, dns::QueryParse parsed,
-                          std::span<std::uint8_t> out, Transport transport, const AnswerOptions& opt) noexcept {
+                          std::span<std::uint8_t> out, Transport transport, const AnswerOptions& opt,
+                          std::span<const std::uint8_t> opt_options) noexcept {
     if (parsed == dns::QueryParse::Drop) return {};
 
     std::size_t limit = transport == Transport::Udp ? dns::udp_response_limit(q, opt.edns_buffer) : dns::kMaxMessage;
     ResponseWriter w(out, limit, q);
+    w.set_opt_options(opt_options);
 
     switch (parsed) {
         case dns::QueryParse::FormErr: {

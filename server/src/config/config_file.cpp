@@ -1,5 +1,8 @@
 // `--config enumd.yaml` (config.hpp): one parser per top-level key, run in the order of kSections.
 #include "config/sections.hpp"
+
+#include <array>
+#include <cctype>
 #include "enumd/server/config.hpp"
 
 namespace enumd::server {
@@ -90,6 +93,26 @@ void rate_limit_section(const YAML::Node& n, YamlChecker& c, Config& cfg) {
     if (auto v = n["exempt"]) r.exempt = address_list(v, c, "rate_limit exempt");
 }
 
+// `cookies:` — DNS cookies (RFC 7873, server cookies of RFC 9018).
+void cookies_section(const YAML::Node& n, YamlChecker& c, Config& cfg) {
+    c.keys(n, {"enabled", "secret"}, "cookies");
+    if (!n.IsMap()) return;
+    CookieConfig& k = cfg.server.cookies;
+    c.set(n, "enabled", k.enabled);
+    if (auto v = n["secret"]) {
+        auto s = c.string(v, "secret");
+        std::array<std::uint8_t, 16> secret{};
+        bool ok = s && s->size() == 32;
+        for (std::size_t i = 0; ok && i < 16; ++i) {
+            auto hexval = [](char ch) { return std::isxdigit(static_cast<unsigned char>(ch)) != 0; };
+            ok = hexval((*s)[2 * i]) && hexval((*s)[2 * i + 1]);
+            if (ok) secret[i] = static_cast<std::uint8_t>(std::stoi(s->substr(2 * i, 2), nullptr, 16));
+        }
+        if (!ok) c.error(v, "cookies secret must be 32 hexadecimal digits (16 octets, RFC 9018 §4.2)");
+        else k.secret = secret;
+    }
+}
+
 void logging_section(const YAML::Node& n, YamlChecker& c, Config& cfg) {
     c.keys(n, {"level", "format"}, "logging");
     if (!n.IsMap()) return;
@@ -138,6 +161,7 @@ constexpr Section kSections[] = {
     {"statistics", statistics_section}, {"acl", acl_section},     {"recursion", recursion_section},
     {"logging", logging_section},   {"api", api_section},         {"rate_limit", rate_limit_section},
     {"user", user_section},
+    {"cookies", cookies_section},
 };
 
 void unknown_keys(const YAML::Node& root, YamlChecker& c) {

@@ -54,12 +54,13 @@ std::string Server::Impl::metrics_text() const {
 void Server::Impl::start_workers(BoundSockets& sockets) {
     std::vector<net::Worker*> all;
     if (cfg.rate_limit.mode != RrlConfig::Mode::Off) rrl = std::make_unique<query::ResponseRateLimiter>(cfg.rate_limit);
+    if (cfg.cookies.enabled) cookies = std::make_unique<query::Cookies>(cfg.cookies);
     for (unsigned i = 0; i < cfg.threads; ++i) {
         auto r = store.reader();
         if (!r) throw std::runtime_error(r.error());
         auto w = std::make_unique<net::Worker>(
             std::move(*r), query::PipelineParts{nullptr, &stats.thread(i), &cfg.answer, &cfg.query_acl, cfg.xfr,
-                                                recursor.get(), cfg.update, rrl.get()});
+                                                recursor.get(), cfg.update, rrl.get(), cookies.get()});
         for (std::size_t a = 0; a < cfg.listen.size(); ++a)
             w->udp.push_back(std::make_unique<net::UdpListener>(*w, cfg.listen[a], sockets.take_udp(i, a)));
         all.push_back(w.get());

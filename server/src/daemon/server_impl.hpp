@@ -13,6 +13,7 @@
 #include "daemon/change_writer.hpp"
 #include "enumd/server/server.hpp"
 #include "http/http_server.hpp"
+#include "query/cookies.hpp"
 #include "query/rrl.hpp"
 #include "net/tcp_server.hpp"
 #include "net/worker.hpp"
@@ -29,6 +30,7 @@ struct Server::Impl {
     Stats& stats;
     std::unique_ptr<Recursor> recursor;
     std::unique_ptr<query::ResponseRateLimiter> rrl;  ///< shared by the workers; null when `rate_limit: off`
+    std::unique_ptr<query::Cookies> cookies;          ///< DNS cookies; null when `cookies: {enabled: false}`
     std::vector<std::unique_ptr<net::Worker>> workers;
     std::unique_ptr<net::TcpServer> tcp;
     boost::asio::io_context admin{1};  ///< metrics and control, off the query threads

@@ -1,10 +1,12 @@
 #include "query/pipeline.hpp"
 
+#include <array>
 #include <ctime>
 
 #include "enumd/dns/response.hpp"
 #include "enumd/dns/wire.hpp"
 #include "enumd/server/xfr.hpp"
+#include "query/cookies.hpp"
 #include "query/rrl.hpp"
 
 namespace enumd::server::query {
@@ -62,7 +64,17 @@ Handled Pipeline::handle(std::span<const std::uint8_t> q, std::span<std::uint8_t
         p_.stats->servfail_internal.fetch_add(1, std::memory_order_relaxed);
         return {Next::Send, servfail(q, out)};
     }
-    AnswerResult r = answer_query(*p_.reader, q, out, t, *p_.options);
+    dns::QueryView view;
+    const dns::QueryParse parsed = dns::parse_query(q, view);
+    // DNS cookies (RFC 7873 §5.2): the response carries one whenever the query did.
+    std::array<std::uint8_t, dns::kCookieOptionSize> cookie{};
+    std::span<const std::uint8_t> opt_options;
+    bool cookie_valid = false;
+    if (p_.cookies != nullptr && parsed == dns::QueryParse::Ok && view.edns && !view.edns->cookie.empty()) {
+        cookie_valid = p_.cookies->respond(view.edns->cookie, peer, cookie);
+        opt_options = cookie;
+    }
+    AnswerResult r = answer_query(*p_.reader, view, parsed, out, t, *p_.options, opt_options);
     p_.reader->release();
     // 4. Local zones always win; the rest goes to the recursor for clients in
     // its ACL (never an open resolver). RA only where recursion is offered.
@@ -71,8 +83,9 @@ Handled Pipeline::handle(std::span<const std::uint8_t> q, std::span<std::uint8_t
     if (may_recurse) dns::header::set(out.first(r.size), dns::flags::RA);
     // 5. Counters.
     p_.stats->record(r, t, now_ns() - t0);
-    // 6. Response rate limiting; clients allowed to recurse are trusted already.
-    if (rate_limited && !may_recurse) return {Next::Send, rate_limit(q, out, r, peer)};
+    // 6. Response rate limiting; clients allowed to recurse are trusted already, and a valid
+    // server cookie proves the source address is not spoofed.
+    if (rate_limited && !may_recurse && !cookie_valid) return {Next::Send, rate_limit(q, out, r, peer)};
     return {Next::Send, r.size};
 }
 

@@ -33,6 +33,7 @@ class Writer;
 namespace query {
 
 class ResponseRateLimiter;
+class Cookies;
 
 /// What the transport does with the query.
 enum class Next : std::uint8_t {
@@ -56,6 +57,7 @@ struct PipelineParts {
     Recursor* recursor = nullptr;  ///< null when recursion is off
     update::Writer* update = nullptr;  ///< null: UPDATE is answered NOTIMP
     ResponseRateLimiter* rrl = nullptr;  ///< null: no response rate limiting
+    const Cookies* cookies = nullptr;    ///< null: COOKIE options are ignored (`cookies: {enabled: false}`)
 };
 
 class Pipeline {

@@ -19,7 +19,7 @@ std::vector<std::uint8_t> message(std::uint16_t flags_word, int opt_in, bool sec
     w.set_header(0x4242, flags_word);
     REQUIRE(w.add_question(N("e164.arpa."), RrType::NAPTR, 1));
     const std::uint8_t a[4] = {192, 0, 2, 1};
-    const std::uint8_t opt_rdata[4] = {0, 10, 0, 0};  // an empty COOKIE-code option: a valid TLV
+    const std::uint8_t opt_rdata[4] = {0, 3, 0, 0};  // an empty NSID option (RFC 5001 §2.3): a valid TLV
     for (int s = 0; s < 3; ++s) {
         auto sec = static_cast<Section>(s);
         REQUIRE(w.add_record(sec, N("a.e164.arpa."), RrType::A, 1, 60, a));
@@ -212,4 +212,36 @@ TEST_CASE("error responses have one shape: question echoed, OPT only when asked 
     CHECK(header::flags(r) == (flags::QR | flags::RD | 2));
     q[2] |= 0x80;  // a response gets no answer
     CHECK(header_only_response(q, out, Rcode::SERVFAIL) == 0);
+}
+
+TEST_CASE("COOKIE options: the first one is kept, a wrong length is FORMERR (RFC 7873 §5.2.2)", "[message][cookie]") {
+    struct Case {
+        std::vector<std::size_t> lengths;  // COOKIE options in the OPT, in order
+        QueryParse want;
+        std::size_t kept;  // the length of the cookie the view keeps
+    };
+    for (const Case& c : {Case{{}, QueryParse::Ok, 0}, Case{{8}, QueryParse::Ok, 8}, Case{{24}, QueryParse::Ok, 24},
+                          Case{{40}, QueryParse::Ok, 40}, Case{{16, 8}, QueryParse::Ok, 16},
+                          Case{{7}, QueryParse::FormErr, 0}, Case{{9}, QueryParse::FormErr, 0},
+                          Case{{15}, QueryParse::FormErr, 0}, Case{{41}, QueryParse::FormErr, 0},
+                          Case{{0}, QueryParse::FormErr, 0}}) {
+        INFO(c.lengths.size() << " options, first " << (c.lengths.empty() ? 0 : c.lengths[0]));
+        std::vector<std::uint8_t> rdata;
+        for (std::size_t len : c.lengths) {
+            rdata.insert(rdata.end(), {0, 10, 0, static_cast<std::uint8_t>(len)});
+            for (std::size_t i = 0; i < len; ++i) rdata.push_back(static_cast<std::uint8_t>(i + 1));
+        }
+        std::vector<std::uint8_t> buf(512);
+        MessageWriter w(buf, buf.size());
+        w.set_header(1, 0);
+        REQUIRE(w.add_question(N("e164.arpa."), RrType::NAPTR, 1));
+        REQUIRE(w.add_record(Section::Additional, N("."), RrType::OPT, 1232, 0, rdata));
+        std::vector<std::uint8_t> m(w.data().begin(), w.data().end());
+        QueryView v;
+        CHECK(parse_query(m, v) == c.want);
+        if (c.want == QueryParse::Ok) {
+            REQUIRE(v.edns.has_value());
+            CHECK(v.edns->cookie.size() == c.kept);
+        }
+    }
 }

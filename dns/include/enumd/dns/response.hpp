@@ -67,8 +67,13 @@ public:
     void clear_flag(std::uint16_t bit) noexcept { set_flags(static_cast<std::uint16_t>(flags() & ~bit)); }
     [[nodiscard]] bool has_flag(std::uint16_t bit) const noexcept { return (flags() & bit) != 0; }
 
+    /// Option TLVs the response's OPT will carry (a COOKIE, RFC 7873 §5.2);
+    /// set before reserve_opt(). The bytes must outlive the writer.
+    void set_opt_options(std::span<const std::uint8_t> options) noexcept {
+        opt_options_ = options.size() <= kMaxOptOptions ? options : std::span<const std::uint8_t>();
+    }
     /// Holds back room for the OPT so that adding it at the end never fails.
-    void reserve_opt() noexcept { reserve(kOptRecordSize); }
+    void reserve_opt() noexcept { reserve(kOptRecordSize + opt_options_.size()); }
 
     /// Ends the response: the rcode (its low 4 bits in the header), no OPT.
     /// Returns the size.
@@ -80,8 +85,8 @@ public:
     /// §6.1.3: the rcode's upper 8 bits travel in the OPT's TTL.
     std::size_t finish(std::uint16_t rcode, const OptOut& opt) noexcept {
         set_rcode(static_cast<std::uint8_t>(rcode & flags::RCODE));
-        release(kOptRecordSize);
-        add_opt(opt.udp_size, static_cast<std::uint8_t>(rcode >> 4), 0, opt.do_bit);
+        release(kOptRecordSize + opt_options_.size());
+        add_opt(opt.udp_size, static_cast<std::uint8_t>(rcode >> 4), 0, opt.do_bit, opt_options_);
         return size();
     }
 
@@ -94,6 +99,7 @@ public:
 
 private:
     const MessageView& q_;
+    std::span<const std::uint8_t> opt_options_;
 };
 
 /// A header-only response to the query in `query` (no question, no OPT):

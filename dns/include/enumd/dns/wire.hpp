@@ -21,6 +21,8 @@ inline constexpr std::size_t kMaxUdpPlain = 512;
 inline constexpr std::uint16_t kDefaultEdnsSize = 1232;  // DNS flag day 2020
 /// An OPT record without options: root owner (1), TYPE, CLASS, TTL, RDLEN (RFC 6891 §6.1.2).
 inline constexpr std::size_t kOptRecordSize = 11;
+/// The most option octets a response's OPT carries (today: one COOKIE, 28).
+inline constexpr std::size_t kMaxOptOptions = 64;
 /// TYPE, CLASS, TTL and RDLENGTH after a record's owner (RFC 1035 §4.1.3).
 inline constexpr std::size_t kRecordFixedSize = 10;
 
@@ -133,6 +135,9 @@ struct Edns {
     std::uint8_t ext_rcode = 0;
     std::uint8_t version = 0;
     bool do_bit = false;
+    /// The first COOKIE option's data (RFC 7873 §5.2: later ones are
+    /// ignored); empty without one. Its length is checked (cookie.hpp).
+    std::span<const std::uint8_t> cookie;
 };
 
 /// Sequential reader over a message buffer. All reads are bounds-checked.
@@ -269,7 +274,9 @@ public:
     bool add_record(Section s, const Name& owner, RrType type, std::uint16_t rrclass, std::uint32_t ttl,
                     std::span<const std::uint8_t> rdata) noexcept;
     /// OPT pseudo-record (RFC 6891 §6.1.2), always fits in reserved space.
-    bool add_opt(std::uint16_t udp_size, std::uint8_t ext_rcode, std::uint8_t version, bool do_bit) noexcept;
+    /// The OPT record; `options` (whole option TLVs, e.g. COOKIE) become its RDATA.
+    bool add_opt(std::uint16_t udp_size, std::uint8_t ext_rcode, std::uint8_t version, bool do_bit,
+                 std::span<const std::uint8_t> options = {}) noexcept;
 
     /// Holds back `n` octets of the limit (for OPT/TSIG) until released.
     void reserve(std::size_t n) noexcept { reserved_ += n; }

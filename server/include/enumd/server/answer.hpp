@@ -59,8 +59,11 @@ AnswerResult answer_query(zones::Reader& reader, std::span<const std::uint8_t> q
 
 /// The same for a query the caller has parsed already (the transfer path's
 /// signed SOA query: parsed once, verified and answered from one view).
+/// `opt_options`: option TLVs for the response's OPT (the COOKIE of
+/// query/cookies.hpp); they must outlive the call.
 AnswerResult answer_query(zones::Reader& reader, const dns::QueryView& query, dns::QueryParse parsed,
-                          std::span<std::uint8_t> out, Transport transport, const AnswerOptions& options) noexcept;
+                          std::span<std::uint8_t> out, Transport transport, const AnswerOptions& options,
+                          std::span<const std::uint8_t> opt_options = {}) noexcept;
 
 /// REFUSED for a client outside the query ACL: header and question echoed,
 /// OPT when the query had one; malformed queries get FORMERR or nothing.

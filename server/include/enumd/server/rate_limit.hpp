@@ -1,10 +1,13 @@
 #pragma once
-/// `rate_limit:` in the config file: response rate limiting of UDP answers
-/// (the limiter is server/src/query/rrl.hpp; the meaning of each field is
-/// in server/README.md "Response rate limiting").
+/// `rate_limit:` and `cookies:` in the config file: response rate limiting
+/// of UDP answers (server/src/query/rrl.hpp) and DNS cookies (RFC 7873/9018,
+/// server/src/query/cookies.hpp), whose valid holders are not rate limited.
+/// Each field's meaning: server/README.md "Response rate limiting".
 
 #include <cstddef>
+#include <array>
 #include <cstdint>
+#include <optional>
 
 #include "enumd/server/acl.hpp"
 
@@ -29,6 +32,13 @@ struct RrlConfig {
     /// Clients never limited (SIP proxies, monitoring). The recursion allow
     /// list is always exempt too: those clients are trusted already.
     Acl exempt;
+};
+
+struct CookieConfig {
+    bool enabled = true;
+    /// The RFC 9018 server secret (16 octets); random at every start when not
+    /// given. Servers behind one anycast address share it.
+    std::optional<std::array<std::uint8_t, 16>> secret;
 };
 
 }  // namespace enumd::server

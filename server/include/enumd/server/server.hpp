@@ -71,6 +71,7 @@ struct ServerConfig {
     RecursorConfig recursion;  ///< names outside our zones, for allowed clients only
     ApiConfig api;             ///< HTTP/JSON number changes (off by default)
     RrlConfig rate_limit;      ///< response rate limiting of UDP answers (rate_limit.hpp)
+    CookieConfig cookies;      ///< DNS cookies (RFC 7873/9018), on by default
 };
 
 /// The DNS sockets of ServerConfig::listen, bound before the zones compile (a port in use fails at once, not
