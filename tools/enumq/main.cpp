@@ -44,7 +44,7 @@ constexpr int kExitNoRecord = 3;
 constexpr int kExitTimeout = 4;
 constexpr int kExitServFail = 5;
 
-void usage() {
+void usage(std::FILE* to = stderr) {
     std::fputs(
         "usage:\n"
         "  enumq [enum] NUMBER [--suffix S]... [--service E2U+sip] [--legacy] [--failover] [--weighted] [--seed N]\n"
@@ -57,7 +57,7 @@ void usage() {
         "common: --server ADDR[:PORT] (repeatable; default: /etc/resolv.conf), --timeout MS, --json, --csv,\n"
         "        --no-cache, -v, --version\n"
         "exit: 0 ok, 1 usage, 2 NXDOMAIN, 3 no usable record, 4 timeout, 5 server failure\n",
-        stderr);
+        to);
 }
 
 struct Args {
@@ -187,8 +187,9 @@ bool parse_args(int argc, char** argv, Args& a) {
             a.visited = true;
         } else if (arg == "-v" || arg == "--verbose") {
             a.verbose = true;
-        } else if (arg == "-h" || arg == "--help") {
-            return false;
+        } else if (arg == "-h" || arg == "--help") {  // asked for: stdout and success (help2man reads it)
+            usage(stdout);
+            std::exit(0);
         } else if (arg == "--version") {
             std::printf("%s\n", enumd::version_line("enumq").c_str());
             std::exit(0);
