@@ -44,8 +44,8 @@ Handled Pipeline::handle(std::span<const std::uint8_t> q, std::span<std::uint8_t
     rate_limited = rate_limited && p_.rrl != nullptr && t == Transport::Udp;
     const std::uint64_t t0 = now_ns();
     // 0. RFC 2136 UPDATE: never on this thread — the writer applies it and replies after its commit.
-    if (q.size() >= dns::kHeaderSize && (q[2] & 0x80) == 0 &&
-        ((dns::load_u16(q.data() + 2) & dns::flags::OPCODE) >> 11) == static_cast<unsigned>(dns::Opcode::UPDATE)) {
+    if (q.size() >= dns::kHeaderSize && !dns::header::has(q, dns::flags::QR) &&
+        dns::header::opcode(q) == dns::Opcode::UPDATE) {
         if (p_.update != nullptr) return {Next::Update, 0};
         return {Next::Send, dns::header_only_response(q, out, dns::Rcode::NOTIMP, dns::Echo{true, false})};
     }

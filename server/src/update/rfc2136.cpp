@@ -3,8 +3,9 @@
 
 #include <algorithm>
 #include <array>
-#include <cstring>
 #include <map>
+
+#include "enumd/dns/response.hpp"
 
 namespace enumd::server::update {
 namespace {
@@ -151,14 +152,10 @@ std::vector<std::uint8_t> update_response(const Request& request, dns::Rcode rco
     const dns::MessageView& q = request.view;
     std::vector<std::uint8_t> out(dns::kMaxMessage);
     // RFC 2136 §3.8: the header (ID, opcode) and the zone section, nothing else.
-    std::span<const std::uint8_t> zone = q.has_question ? q.question_bytes() : std::span<const std::uint8_t>();
-    dns::store_u16(out.data(), q.header.id);
-    auto flags = static_cast<std::uint16_t>(dns::flags::QR | (static_cast<std::uint16_t>(dns::Opcode::UPDATE) << 11) |
-                                            static_cast<std::uint16_t>(rcode));
-    dns::store_u16(out.data() + 2, flags);
-    dns::store_u16(out.data() + 4, zone.empty() ? 0 : 1);
-    if (!zone.empty()) std::memcpy(out.data() + dns::kHeaderSize, zone.data(), zone.size());  // no zone section: nothing
-    std::size_t size = dns::kHeaderSize + zone.size();
+    dns::ResponseWriter w(out, out.size(), q, dns::Echo{true, false});
+    w.clear_flag(dns::flags::RD);  // a Z bit in UPDATE (RFC 2136 §2.2): not echoed
+    if (q.has_question) w.echo_question();
+    std::size_t size = w.finish(static_cast<std::uint16_t>(rcode));
     using S = tsig::Verified::Status;
     const tsig::Verified& v = request.tsig;
     if (v.status == S::BadKey || v.status == S::BadSig) {
