@@ -126,7 +126,7 @@ void Writer::Impl::handle(UpdateJob& job) {
     ++updates;
     if (req.early) {
         ++refused;
-        log(LogLevel::Warn, "zone " + req.zone.to_text(), "update refused",
+        log_limited(LogLevel::Warn, "zone " + req.zone.to_text(), "update refused",
             {{"rcode", dns::to_text(*req.early)}, {"reason", req.why}});
         job.reply(update_response(req, *req.early, unix_now()));
         return;

@@ -382,7 +382,7 @@ std::optional<std::size_t> Service::handle_datagram(std::span<const std::uint8_t
             rcode = static_cast<std::uint8_t>(dns::Rcode::REFUSED);  // not from a primary, or not signed as required
         }
         if (rcode != 0)
-            log(LogLevel::Warn, "zone " + q.question.qname.to_text(), "NOTIFY refused",
+            log_limited(LogLevel::Warn, "zone " + q.question.qname.to_text(), "NOTIFY refused",
                 {{"rcode", dns::to_text(static_cast<dns::Rcode>(rcode))}});
         msg = simple_response(q, false, rcode, v.status == S::FormErr ? tsig::Verified{} : v, dns::kMaxUdpPlain,
                               rcode == 0 ? dns::flags::AA : 0);
@@ -422,7 +422,7 @@ std::unique_ptr<Stream> Service::open(const dns::QueryView& q, dns::QueryParse p
         case S::BadKey:
         case S::BadSig:
         case S::BadTime:
-            log(LogLevel::Warn, "zone " + q.question.qname.to_text(), "transfer refused, TSIG failed",
+            log_limited(LogLevel::Warn, "zone " + q.question.qname.to_text(), "transfer refused, TSIG failed",
                 {{"key", v.key_name.to_text()},
                  {"error", v.status == S::BadKey ? "BADKEY" : v.status == S::BadSig ? "BADSIG" : "BADTIME"}});
             return one(static_cast<std::uint8_t>(dns::Rcode::NOTAUTH), v);
@@ -450,7 +450,7 @@ std::unique_ptr<Stream> Service::open(const dns::QueryView& q, dns::QueryParse p
         }
     }
     if (!address_ok || !key_ok) {
-        log(LogLevel::Warn, "zone " + zone->origin.to_text(), "transfer refused by policy",
+        log_limited(LogLevel::Warn, "zone " + zone->origin.to_text(), "transfer refused by policy",
             {{"signed", v.status == S::Ok ? "yes" : "no"}});
         reader->release();
         return one(static_cast<std::uint8_t>(dns::Rcode::REFUSED), v);
