@@ -9,10 +9,9 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 
-from enumd_testlib import BUILD_DIR, SOURCE_DIR, Checker
+from enumd_testlib import BUILD_DIR, SOURCE_DIR, Checker, run_main
 
 c = Checker()
 BINARIES = {"enumd": ("sbin", 8), "enumctl": ("sbin", 8), "enumq": ("bin", 1)}
@@ -113,8 +112,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except Exception as e:  # noqa: BLE001
-        c.fail(f"unexpected {type(e).__name__}: {e}")
-    sys.exit(c.done())
+    run_main(c, main)

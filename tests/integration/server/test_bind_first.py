@@ -5,10 +5,9 @@ compile is logged before the failure."""
 import os
 import socket
 import subprocess
-import sys
 import time
 
-from enumd_testlib import DATA_DIR, ENUMD, Checker, free_port
+from enumd_testlib import DATA_DIR, ENUMD, Checker, free_port, run_main
 
 c = Checker()
 LAB = os.path.join(DATA_DIR, "server", "lab.zone")
@@ -41,8 +40,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except Exception as e:  # noqa: BLE001
-        c.fail(f"unexpected {type(e).__name__}: {e}")
-    sys.exit(c.done())
+    run_main(c, main)

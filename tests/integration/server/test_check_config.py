@@ -8,10 +8,9 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 
-from enumd_testlib import DATA_DIR, ENUMCTL, ENUMD, Checker, free_port
+from enumd_testlib import DATA_DIR, ENUMCTL, ENUMD, Checker, free_port, run_main
 
 c = Checker()
 LAB = os.path.abspath(os.path.join(DATA_DIR, "server", "lab.zone"))
@@ -69,8 +68,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except Exception as e:  # noqa: BLE001
-        c.fail(f"unexpected {type(e).__name__}: {e}")
-    sys.exit(c.done())
+    run_main(c, main)

@@ -9,12 +9,11 @@ import pwd
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 
 import dns.rcode
 
-from enumd_testlib import DATA_DIR, ENUMD, Checker, Enumd, free_port, wait_until
+from enumd_testlib import DATA_DIR, ENUMD, Checker, Enumd, free_port, run_main, wait_until
 
 c = Checker()
 LAB = os.path.join(DATA_DIR, "server", "lab.zone")
@@ -82,8 +81,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except Exception as e:  # noqa: BLE001
-        c.fail(f"unexpected {type(e).__name__}: {e}")
-    sys.exit(c.done())
+    run_main(c, main)

@@ -9,7 +9,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 
@@ -17,7 +16,7 @@ import dns.message
 import dns.query
 import dns.rcode
 
-from enumd_testlib import DATA_DIR, ENUMCTL, ENUMD, Checker, Proc, free_port
+from enumd_testlib import DATA_DIR, ENUMCTL, ENUMD, Checker, Proc, free_port, run_main
 
 c = Checker()
 LAB = os.path.join(DATA_DIR, "server", "lab.zone")
@@ -149,8 +148,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except Exception as e:  # noqa: BLE001
-        c.fail(f"unexpected {type(e).__name__}: {e}")
-    sys.exit(c.done())
+    run_main(c, main)

@@ -12,27 +12,15 @@
 
 #include "enumd/server/acl.hpp"
 #include "enumd/server/config.hpp"
+#include "peer_address.hpp"
 
 using namespace enumd;
 using namespace enumd::server;
 
 namespace {
 
-sockaddr_storage addr(const std::string& text) {
-    sockaddr_storage ss{};
-    auto* v4 = reinterpret_cast<sockaddr_in*>(&ss);
-    auto* v6 = reinterpret_cast<sockaddr_in6*>(&ss);
-    if (inet_pton(AF_INET, text.c_str(), &v4->sin_addr) == 1) {
-        v4->sin_family = AF_INET;
-    } else {
-        REQUIRE(inet_pton(AF_INET6, text.c_str(), &v6->sin6_addr) == 1);
-        v6->sin6_family = AF_INET6;
-    }
-    return ss;
-}
-
 bool allows(const Acl& acl, const std::string& peer) {
-    auto ss = addr(peer);
+    auto ss = enumd::testing::peer_address(peer);
     return acl.allows(reinterpret_cast<const sockaddr*>(&ss));
 }
 

@@ -9,25 +9,13 @@
 
 #include "../../../server/src/query/rrl.hpp"
 #include "enumd/dns/wire.hpp"
+#include "peer_address.hpp"
 
 using namespace enumd;
 using namespace enumd::server;
 using Verdict = query::ResponseRateLimiter::Verdict;
 
 namespace {
-
-sockaddr_storage peer(const std::string& text) {
-    sockaddr_storage ss{};
-    auto* v4 = reinterpret_cast<sockaddr_in*>(&ss);
-    auto* v6 = reinterpret_cast<sockaddr_in6*>(&ss);
-    if (inet_pton(AF_INET, text.c_str(), &v4->sin_addr) == 1) {
-        v4->sin_family = AF_INET;
-    } else {
-        REQUIRE(inet_pton(AF_INET6, text.c_str(), &v6->sin6_addr) == 1);
-        v6->sin6_family = AF_INET6;
-    }
-    return ss;
-}
 
 /// A query (or, with `answers`, a response with that many A records after the question) for `name`.
 std::vector<std::uint8_t> message(const std::string& name, std::uint16_t qtype = 1, int answers = 0) {
@@ -89,7 +77,7 @@ TEST_CASE("RRL: beyond the rate every slip-th response is truncated, the rest dr
     for (const Case& c : {Case{1, 30, 0}, Case{2, 15, 15}, Case{3, 10, 20}, Case{0, 0, 30}}) {
         INFO("slip " << c.slip);
         query::ResponseRateLimiter rrl(config(10, c.slip));
-        Tally t = run(rrl, peer("192.0.2.7"), message("1.2.3.e164.arpa", 35), result(AnswerKind::Answer), 40, 100);
+        Tally t = run(rrl, enumd::testing::peer_address("192.0.2.7"), message("1.2.3.e164.arpa", 35), result(AnswerKind::Answer), 40, 100);
         CHECK(t.sent == 10);
         CHECK(t.slipped == c.slipped);
         CHECK(t.dropped == c.dropped);
@@ -98,7 +86,7 @@ TEST_CASE("RRL: beyond the rate every slip-th response is truncated, the rest dr
 
 TEST_CASE("RRL: a new second starts a new count", "[rrl]") {
     query::ResponseRateLimiter rrl(config(5, 0));
-    auto from = peer("192.0.2.7");
+    auto from = enumd::testing::peer_address("192.0.2.7");
     auto q = message("www.example.net");
     CHECK(run(rrl, from, q, result(AnswerKind::Answer), 8, 1000).sent == 5);
     CHECK(run(rrl, from, q, result(AnswerKind::Answer), 8, 1001).sent == 5);
@@ -139,9 +127,9 @@ TEST_CASE("RRL: what shares a limit and what does not", "[rrl]") {
         INFO(c.what);
         query::ResponseRateLimiter rrl(config(10, 0));
         auto r = result(c.kind, c.domain_labels);
-        CHECK(run(rrl, peer(c.from_a), message(c.name_a), r, 10, 7).sent == 10);
+        CHECK(run(rrl, enumd::testing::peer_address(c.from_a), message(c.name_a), r, 10, 7).sent == 10);
         // The second key's budget is gone when it shares the first's.
-        CHECK(run(rrl, peer(c.from_b), message(c.name_b), r, 10, 7).sent == (c.shared ? 0 : 10));
+        CHECK(run(rrl, enumd::testing::peer_address(c.from_b), message(c.name_b), r, 10, 7).sent == (c.shared ? 0 : 10));
     }
 }
 

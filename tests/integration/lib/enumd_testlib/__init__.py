@@ -14,7 +14,8 @@ server is started on loopback and stopped by its PID; nothing else is touched.
   checker   Checker: one check(), every failure reported, sanitizer reports fail the run
   process   Proc (a child with a log file, stopped by PID, its log scanned for
             sanitizer reports), wait_for / wait_until, stop_all / stop_and_report, show_tails,
-            Scratch + run_in_scratch: a test's temporary directory, its servers and its end
+            Scratch + run_in_scratch: a test's temporary directory, its servers and its end;
+            run_main: a test's entry point (exceptions are failures, exit status)
   enumd     Enumd: the real enumd from arguments and/or a YAML config
   peers     Knot, Bind, Nsd: the other servers, configured in a temporary directory
   rrsets    RRset comparison (responses, transfers, zone files) and the queries it needs
@@ -27,7 +28,7 @@ from .enumd import Enumd
 from .paths import BUILD_DIR, DATA_DIR, ENUMCTL, ENUMD, ENUMQ, SOURCE_DIR
 from .peers import Bind, Knot, Nsd
 from .ports import closed_by_peer, free_port
-from .process import (Proc, Scratch, run_in_scratch, sanitizer_reports, show_tails, stop_all, stop_and_report,
+from .process import (Proc, Scratch, run_in_scratch, run_main, sanitizer_reports, show_tails, stop_all, stop_and_report,
                       wait_for, wait_until)
 from .rrsets import (axfr_rrsets, compare_responses, compare_servers, query_rrset, rrset_key, soa_serial,
                      zone_file_records)
@@ -36,6 +37,6 @@ __all__ = [
     "BUILD_DIR", "DATA_DIR", "ENUMCTL", "ENUMD", "ENUMQ", "SOURCE_DIR",
     "Bind", "Checker", "Enumd", "Knot", "Nsd", "Proc", "Scratch",
     "axfr_rrsets", "closed_by_peer", "compare_responses", "compare_servers", "free_port", "query_rrset", "rrset_key",
-    "run_in_scratch", "sanitizer_reports", "show_tails", "soa_serial", "stop_all", "stop_and_report", "wait_for", "wait_until",
+    "run_in_scratch", "run_main", "sanitizer_reports", "show_tails", "soa_serial", "stop_all", "stop_and_report", "wait_for", "wait_until",
     "zone_file_records",
 ]

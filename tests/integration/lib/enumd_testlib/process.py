@@ -160,3 +160,13 @@ def run_in_scratch(checker, scratch, body, lines=40):
         stop_and_report(checker, *reversed(scratch.procs), lines=lines)
         shutil.rmtree(scratch.tmp, ignore_errors=True)
     return checker.done()
+
+
+def run_main(checker, main):
+    """A test's entry point: main(), an unexpected exception a failed check,
+    then exit with checker.done()'s status."""
+    try:
+        main()
+    except Exception as e:  # noqa: BLE001 - any surprise is a failure, reported
+        checker.fail(f"unexpected {type(e).__name__}: {e}")
+    raise SystemExit(checker.done())
