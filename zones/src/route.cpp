@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "le_reader.hpp"
+#include "le_writer.hpp"
 
 namespace enumd::zones {
 namespace {
@@ -15,13 +16,6 @@ bool put_string(std::span<std::uint8_t, kMaxNaptrRdata> out, std::size_t& at, st
     std::memcpy(out.data() + at, s.data(), s.size());
     at += s.size();
     return true;
-}
-
-template <typename T>
-void put_le(std::string& out, T v) {
-    char b[sizeof(T)];
-    std::memcpy(b, &v, sizeof(T));
-    out.append(b, sizeof(T));
 }
 
 void put_string(std::string& out, std::string_view s) {

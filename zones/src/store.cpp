@@ -19,6 +19,7 @@
 
 #include "enumd/dns/serial.hpp"
 #include "enumd/zones/bulk_numbers.hpp"
+#include "le_writer.hpp"
 #include "store_internal.hpp"
 
 namespace enumd::zones {
@@ -28,13 +29,6 @@ using dns::make_error;
 
 constexpr char kGenerationKey[] = "generation";
 constexpr char kNextIdKey[] = "next_zone_id";
-
-template <typename T>
-void put_le(std::string& out, T v) {
-    char b[sizeof(T)];
-    std::memcpy(b, &v, sizeof(T));
-    out.append(b, sizeof(T));
-}
 
 template <typename T>
 T get_le(const std::uint8_t* p) noexcept {
@@ -169,21 +163,13 @@ std::string pack_node(const BuildNode& n, const std::vector<std::uint8_t>* soa_o
     for (const auto& [type, rs] : n.rrsets) {
         if (&rs == routed) continue;
         if (++written > 255) break;
-        put_le(out, type);
-        put_le(out, static_cast<std::uint16_t>(rs.records.size()));
-        put_le(out, rs.ttl);
-        std::size_t len_at = out.size();
-        put_le(out, std::uint32_t{0});
-        std::size_t body_start = out.size();
+        RrsetWriter w(out, type, rs.records.size(), rs.ttl);
         for (const Record* r : rs.records) {
             const std::vector<std::uint8_t>& data =
                 (type == static_cast<std::uint16_t>(dns::RrType::SOA) && soa_override != nullptr) ? *soa_override
                                                                                                    : r->rdata;
-            put_le(out, static_cast<std::uint16_t>(data.size()));
-            out.append(reinterpret_cast<const char*>(data.data()), data.size());
+            w.rdata(data);
         }
-        auto body_len = static_cast<std::uint32_t>(out.size() - body_start);
-        std::memcpy(out.data() + len_at, &body_len, 4);
     }
     return out;
 }

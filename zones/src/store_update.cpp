@@ -24,6 +24,7 @@
 #include "enumd/zones/store.hpp"
 #include "enumd/zones/validate.hpp"
 #include "le_reader.hpp"
+#include "le_writer.hpp"
 #include "store_internal.hpp"
 
 namespace enumd::zones {
@@ -113,23 +114,6 @@ constexpr auto kNs = static_cast<std::uint16_t>(dns::RrType::NS);
 constexpr auto kCname = static_cast<std::uint16_t>(dns::RrType::CNAME);
 /// Issues reported per change set before the rest is skipped (the set fails anyway).
 constexpr std::size_t kMaxIssues = 1000;
-
-template <typename T>
-void put_le(std::string& out, T v) {
-    char b[sizeof(T)];
-    std::memcpy(b, &v, sizeof(T));
-    out.append(b, sizeof(T));
-}
-
-void put_str8(std::string& out, std::string_view s) {
-    out.push_back(static_cast<char>(std::min<std::size_t>(s.size(), 255)));
-    out.append(s.substr(0, 255));
-}
-
-void put_bytes16(std::string& out, std::span<const std::uint8_t> b) {
-    put_le(out, static_cast<std::uint16_t>(b.size()));
-    out.append(reinterpret_cast<const char*>(b.data()), b.size());
-}
 
 using In = LeReader;
 
@@ -353,15 +337,8 @@ std::string encode_node(const EditNode& n) {
         if (!n.rn.empty()) put_str8(out, n.rn);
     }
     for (const auto& [type, rs] : n.rrsets) {
-        put_le(out, type);
-        put_le(out, static_cast<std::uint16_t>(rs.rdatas.size()));
-        put_le(out, rs.ttl);
-        std::size_t len_at = out.size();
-        put_le(out, std::uint32_t{0});
-        std::size_t start = out.size();
-        for (const auto& rd : rs.rdatas) put_bytes16(out, rd);
-        auto len = static_cast<std::uint32_t>(out.size() - start);
-        std::memcpy(out.data() + len_at, &len, 4);
+        RrsetWriter w(out, type, rs.rdatas.size(), rs.ttl);
+        for (const auto& rd : rs.rdatas) w.rdata(rd);
     }
     return out;
 }
