@@ -47,7 +47,7 @@ std::size_t hash_input(std::span<const std::uint8_t> client_cookie, std::span<co
     std::memcpy(buf, client_cookie.data(), kClientCookieSize);
     std::memcpy(buf + 8, head.data(), 8);
     std::size_t ip = client_ip.size() > 16 ? 16 : client_ip.size();
-    std::memcpy(buf + 16, client_ip.data(), ip);
+    if (ip != 0) std::memcpy(buf + 16, client_ip.data(), ip);
     return 16 + ip;
 }
 

@@ -47,6 +47,16 @@ std::optional<Acl::Entry> Acl::parse_entry(const std::string& text) {
     return e;
 }
 
+std::span<const std::uint8_t> client_address(const sockaddr* sa) noexcept {
+    if (sa->sa_family == AF_INET)
+        return {reinterpret_cast<const std::uint8_t*>(&reinterpret_cast<const sockaddr_in*>(sa)->sin_addr), 4};
+    if (sa->sa_family != AF_INET6) return {};
+    const std::uint8_t* v6 = reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr.s6_addr;
+    static constexpr std::uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
+    if (std::memcmp(v6, kMapped, 12) == 0) return {v6 + 12, 4};
+    return {v6, 16};
+}
+
 bool Acl::allows(const sockaddr* sa) const noexcept {
     if (everyone_) return true;  // an empty list falls through: nobody
     const std::uint8_t* v4 = nullptr;

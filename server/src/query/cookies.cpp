@@ -1,6 +1,5 @@
 #include "query/cookies.hpp"
 
-#include <netinet/in.h>
 #include <sys/random.h>
 
 #include <cstring>
@@ -19,26 +18,11 @@ Cookies::Cookies(const CookieConfig& config) {
 
 bool Cookies::respond(std::span<const std::uint8_t> option, const sockaddr* peer,
                       std::span<std::uint8_t, dns::kCookieOptionSize> out) const noexcept {
-    // The client address as RFC 9018 §4.2 hashes it: 4 octets for IPv4 (also when mapped into IPv6), else 16.
-    std::uint8_t ip[16] = {};
-    std::size_t ip_len = 0;
-    if (peer->sa_family == AF_INET) {
-        std::memcpy(ip, &reinterpret_cast<const sockaddr_in*>(peer)->sin_addr, 4);
-        ip_len = 4;
-    } else if (peer->sa_family == AF_INET6) {
-        const auto& a = reinterpret_cast<const sockaddr_in6*>(peer)->sin6_addr;
-        if (IN6_IS_ADDR_V4MAPPED(&a)) {
-            std::memcpy(ip, reinterpret_cast<const std::uint8_t*>(&a) + 12, 4);
-            ip_len = 4;
-        } else {
-            std::memcpy(ip, &a, 16);
-            ip_len = 16;
-        }
-    }
+    // RFC 9018 §4.2 hashes 4 octets for IPv4 (also when mapped into IPv6), else 16.
+    const std::span<const std::uint8_t> addr = client_address(peer);
     timespec ts{};
     clock_gettime(CLOCK_REALTIME_COARSE, &ts);
     const auto now = static_cast<std::uint32_t>(ts.tv_sec);
-    std::span<const std::uint8_t> addr(ip, ip_len);
     const bool valid = dns::server_cookie_valid(secret_, option, addr, now);
     dns::write_cookie_option(secret_, option, addr, now, out);
     return valid;

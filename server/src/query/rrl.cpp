@@ -42,24 +42,10 @@ std::uint64_t random_seed() noexcept {
 /// The client network: the address with its host bits cleared.
 void add_network(Hasher& h, const sockaddr* peer, unsigned v4_prefix, unsigned v6_prefix) noexcept {
     std::uint8_t a[16] = {};
-    unsigned bits = 0;
-    if (peer->sa_family == AF_INET) {
-        std::memcpy(a, &reinterpret_cast<const sockaddr_in*>(peer)->sin_addr, 4);
-        bits = v4_prefix;
-        h.add(4);
-    } else if (peer->sa_family == AF_INET6) {
-        const auto* a6 = reinterpret_cast<const sockaddr_in6*>(peer);
-        std::memcpy(a, &a6->sin6_addr, 16);
-        bits = v6_prefix;
-        if (IN6_IS_ADDR_V4MAPPED(&a6->sin6_addr)) {  // an IPv4 client on a dual-stack socket
-            std::memmove(a, a + 12, 4);
-            std::memset(a + 4, 0, 12);
-            bits = v4_prefix;
-            h.add(4);
-        } else {
-            h.add(6);
-        }
-    }
+    const std::span<const std::uint8_t> addr = client_address(peer);
+    if (!addr.empty()) std::memcpy(a, addr.data(), addr.size());
+    const unsigned bits = addr.size() == 4 ? v4_prefix : v6_prefix;
+    h.add(addr.size() == 4 ? 4 : 6);
     for (unsigned i = 0; i < 16; ++i) {
         unsigned keep = bits >= (i + 1) * 8 ? 8 : (bits > i * 8 ? bits - i * 8 : 0);
         a[i] = static_cast<std::uint8_t>(a[i] & (keep == 0 ? 0 : 0xFF << (8 - keep)));

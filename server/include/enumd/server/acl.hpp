@@ -9,10 +9,15 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 namespace enumd::server {
+
+/// A client's address as its bytes: 4 for IPv4, also when mapped into an IPv6
+/// socket (::ffff:a.b.c.d), 16 for IPv6, none for other families. Points into `sa`.
+std::span<const std::uint8_t> client_address(const sockaddr* sa) noexcept;
 
 class Acl {
 public:
