@@ -363,6 +363,15 @@ bool MessageWriter::add_question(const Name& qname, RrType qtype, std::uint16_t 
     return true;
 }
 
+bool MessageWriter::add_records_raw(std::span<const std::uint8_t> records, std::uint16_t an,
+                                    std::uint16_t ns) noexcept {
+    if (counts_[0] > 0xFFFF - an || counts_[1] > 0xFFFF - ns || !put(records.data(), records.size())) return false;
+    counts_[0] = static_cast<std::uint16_t>(counts_[0] + an);
+    counts_[1] = static_cast<std::uint16_t>(counts_[1] + ns);
+    sync_counts();
+    return true;
+}
+
 bool MessageWriter::add_question_raw(std::span<const std::uint8_t> raw, const Name& qname) noexcept {
     // The raw question may contain a compression pointer only in a malformed
     // query; callers pass the re-encoded qname in that case via add_question.

@@ -1,5 +1,6 @@
 #include "query/pipeline.hpp"
 
+#include <algorithm>
 #include <array>
 #include <ctime>
 
@@ -79,7 +80,16 @@ Handled Pipeline::handle(std::span<const std::uint8_t> q, std::span<std::uint8_t
     // 4. Local zones always win; the rest goes to the recursor for clients in
     // its ACL (never an open resolver). RA only where recursion is offered.
     const bool may_recurse = p_.recursor != nullptr && p_.recursor->config().allow.allows(peer);
-    if (r.not_ours && may_recurse) return {Next::Recurse, 0};
+    if (r.not_ours && may_recurse) {
+        // A cache hit is answered here, on the worker that received the query; a miss hops to the
+        // recursor thread. The size limit is the one the recursor applies (udp_listener.cpp hand_to_recursor).
+        std::size_t limit = std::min<std::size_t>(out.size(), dns::kMaxMessage);
+        if (t == Transport::Udp) limit = std::min(dns::udp_response_limit(view, p_.options->edns_buffer), limit);
+        if (parsed == dns::QueryParse::Ok) {
+            if (std::size_t n = p_.recursor->answer_from_cache(view, out, limit)) return {Next::Send, n};
+        }
+        return {Next::Recurse, 0};
+    }
     if (may_recurse) dns::header::set(out.first(r.size), dns::flags::RA);
     // 5. Counters.
     p_.stats->record(r, t, now_ns() - t0);

@@ -5,7 +5,8 @@
 ///   1. transfer / NOTIFY / signed-SOA dispatch (xfr.hpp; its own access control)
 ///   2. the query ACL (query/acl.cpp) → REFUSED
 ///   3. the authoritative answer from our zones (auth/answer.cpp)
-///   4. names outside our zones → the recursor, for clients in its ACL
+///   4. names outside our zones → for clients in the recursor's ACL: a cache hit answered here
+///      (the message cache), a miss handed to the recursor thread
 ///   5. the counters (stats/stats.cpp)
 ///   6. response rate limiting of UDP answers on rate-limited listeners (query/rrl.hpp)
 /// Runs on the hot path: no allocation, no exceptions.

@@ -48,11 +48,11 @@ void Cache::put(std::string key, Entry e) {
     if (auto it = map_.find(key); it != map_.end()) erase(it);
     e.bytes = cost(key, e.rrset);
     // An entry larger than the whole budget is not cached at all (it would evict everything).
-    if (cfg_.cache_max_entries == 0 || e.bytes > cfg_.cache_max_bytes) {
+    if (cfg_.cache_max_entries == 0 || e.bytes > max_bytes_) {
         publish();
         return;
     }
-    while (!lru_.empty() && (map_.size() >= cfg_.cache_max_entries || bytes_ + e.bytes > cfg_.cache_max_bytes)) {
+    while (!lru_.empty() && (map_.size() >= cfg_.cache_max_entries || bytes_ + e.bytes > max_bytes_)) {
         erase(map_.find(lru_.back()));
         Counters::add(counters_.evictions);
     }

@@ -1,7 +1,8 @@
 #pragma once
 /// The recursor's cache: RRsets and RFC 2308 negative entries keyed by
 /// (name, type), TTLs counted down, serve-stale (RFC 8767), LRU eviction
-/// bounded by entries and by bytes. Owned by the recursor thread.
+/// bounded by entries and by bytes. Owned by the recursor thread; worker
+/// threads read whole answers from the message cache (message_cache.hpp).
 
 #include <chrono>
 #include <cstdint>
@@ -44,7 +45,9 @@ public:
         std::list<std::string>::iterator lru;
     };
 
-    Cache(const RecursorConfig& cfg, Counters& counters) : cfg_(cfg), counters_(counters) {}
+    /// `max_bytes`: this cache's share of cache_max_bytes (the message cache has the rest).
+    Cache(const RecursorConfig& cfg, Counters& counters, std::size_t max_bytes)
+        : cfg_(cfg), counters_(counters), max_bytes_(max_bytes) {}
 
     /// Positive data, TTL capped at max_ttl.
     void put_rrset(const RRset& s);
@@ -68,6 +71,7 @@ private:
 
     const RecursorConfig& cfg_;
     Counters& counters_;
+    std::size_t max_bytes_;
     std::unordered_map<std::string, Entry> map_;
     std::list<std::string> lru_;
     std::size_t bytes_ = 0;

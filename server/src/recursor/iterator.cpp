@@ -173,6 +173,34 @@ awaitable<void> Iterator::prefetch(Name name, RrType qtype) {
     prefetching_.erase(key);
 }
 
+std::optional<Resolution> Iterator::cached(const Name& qname, RrType qtype) {
+    Resolution res;
+    res.rcode = kNoError;
+    Name cur = qname;
+    // The cache half of resolve() below, link by link.
+    for (unsigned link = 0; link <= cfg_.max_cname_chain; ++link) {
+        RRset s;
+        const Cache::Entry* e = cache_.get(cur, qtype, false, &s);
+        if (e != nullptr) {
+            (e->negative ? res.authority : res.answer).push_back(std::move(s));
+            return res;
+        }
+        if ((e = cache_.get(cur, static_cast<RrType>(0), false, &s)) != nullptr && e->negative) {
+            res.rcode = kNxDomain;
+            res.authority.push_back(std::move(s));
+            return res;
+        }
+        if (qtype == RrType::CNAME || (e = cache_.get(cur, RrType::CNAME, false, &s)) == nullptr || e->negative ||
+            s.rdatas.empty())
+            return std::nullopt;
+        auto t = dns::rdata_target(RrType::CNAME, s.rdatas[0]);
+        res.answer.push_back(std::move(s));
+        if (!t) return res;
+        cur = *t;
+    }
+    return std::nullopt;
+}
+
 awaitable<Resolution> Iterator::resolve(Name qname, RrType qtype, Clock::time_point deadline, unsigned depth) {
     Resolution res;
     res.rcode = kNoError;

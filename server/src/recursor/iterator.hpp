@@ -38,6 +38,12 @@ public:
 
     boost::asio::awaitable<Resolution> resolve(dns::Name qname, dns::RrType qtype, Clock::time_point deadline,
                                                unsigned depth);
+    /// The answer `resolve` would give from the cache alone (the CNAME chain
+    /// followed, TTLs counted down), without counting a hit or prefetching;
+    /// nothing when some link is not cached. What the message cache stores.
+    std::optional<Resolution> cached(const dns::Name& qname, dns::RrType qtype);
+    /// Background refresh of one RRset; the digest puts it in the cache.
+    boost::asio::awaitable<void> prefetch(dns::Name name, dns::RrType qtype);
 
 private:
     /// The forwarders for `name`: the longest matching per-domain entry, else the defaults.
@@ -58,8 +64,6 @@ private:
                                                           Clock::time_point deadline, unsigned depth);
     /// Scrubs a response and caches what is kept.
     Resolution digest(const Response& m, const dns::Name& name, dns::RrType qtype, const dns::Name& zone);
-    /// Background refresh of one RRset; the digest puts it in the cache.
-    boost::asio::awaitable<void> prefetch(dns::Name name, dns::RrType qtype);
 
     const RecursorConfig& cfg_;
     Counters& counters_;

@@ -19,6 +19,7 @@
 #include "enumd/dns/wire.hpp"
 #include "enumd/server/log.hpp"
 #include "iterator.hpp"
+#include "message_cache.hpp"
 #include "transport.hpp"
 
 namespace enumd::server {
@@ -73,15 +74,34 @@ struct Recursor::Impl {
     std::thread thread;
     recursor::Counters counters;
     recursor::Cache cache;
+    recursor::MessageCache messages;
     recursor::Transport transport;
     recursor::Iterator iterator;
     std::unordered_map<std::string, unsigned> outstanding;
 
     Impl(RecursorConfig c, std::shared_ptr<resolver::Exchanger> exchanger)
         : cfg(std::move(c)),
-          cache(cfg, counters),
+          // The message cache holds a quarter of the byte budget, the RRsets the rest.
+          cache(cfg, counters, cfg.cache_max_bytes - cfg.cache_max_bytes / 4),
+          messages(cfg.cache_max_entries, cfg.cache_max_bytes / 4),
           transport(cfg, counters, exchanger ? std::move(exchanger) : resolver::NetExchanger::shared()),
           iterator(cfg, counters, cache, transport, load_hints(cfg), io) {}
+
+    /// The answer and authority RRsets, all-or-nothing per RRset; false when one did not fit.
+    static bool add_sections(dns::MessageWriter& w, const Resolution& r) {
+        for (auto sec : {dns::Section::Answer, dns::Section::Authority}) {
+            for (const auto& s : sec == dns::Section::Answer ? r.answer : r.authority) {
+                auto m = w.mark();
+                for (const auto& rd : s.rdatas) {
+                    if (!w.add_record(sec, s.owner, s.type, 1, s.ttl, rd)) {
+                        w.rollback(m);
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
 
     std::vector<std::uint8_t> build_response(const dns::QueryView& q, const Resolution& r, std::size_t limit) {
         std::vector<std::uint8_t> out(dns::kMaxMessage);
@@ -89,24 +109,28 @@ struct Recursor::Impl {
         w.set_flag(dns::flags::RA);
         if (q.edns) w.reserve_opt();
         w.echo_question();
-        bool tc = false;
-        auto add = [&](dns::Section sec, const std::vector<RRset>& sets) {
-            for (const auto& s : sets) {
-                auto m = w.mark();
-                for (const auto& rd : s.rdatas) {
-                    if (!w.add_record(sec, s.owner, s.type, 1, s.ttl, rd)) {
-                        w.rollback(m);
-                        tc = true;
-                        return;
-                    }
-                }
-            }
-        };
-        add(dns::Section::Answer, r.answer);
-        if (!tc) add(dns::Section::Authority, r.authority);
-        if (tc) w.set_flag(dns::flags::TC);
+        if (!add_sections(w, r)) w.set_flag(dns::flags::TC);
         out.resize(q.edns ? w.finish(r.rcode, dns::OptOut{}) : w.finish(r.rcode));
         return out;
+    }
+
+    /// Puts the cached answer for `name`/`type` into the message cache, so
+    /// that workers answer the next query for it themselves.
+    void remember(const dns::Name& name, dns::RrType type) {
+        std::optional<Resolution> r = iterator.cached(name, type);
+        if (!r) return;
+        std::vector<std::uint8_t> out(dns::kMaxMessage);
+        dns::MessageWriter w(out, out.size());
+        w.set_header(0, dns::flags::QR | dns::flags::RA);
+        if (!w.add_question(name, type, 1) || !add_sections(w, *r)) return;
+        w.set_rcode(r->rcode);
+        messages.put(name, type, std::span(out).first(w.size()), cfg.prefetch, Clock::now());
+    }
+
+    /// A worker saw a popular answer near its expiry: refresh its RRsets, then the message.
+    awaitable<void> refresh(dns::Name name, dns::RrType type) {
+        co_await iterator.prefetch(name, type);
+        remember(name, type);
     }
 
     awaitable<void> handle(std::vector<std::uint8_t> query, std::string client, std::uint16_t max_response, Reply reply) {
@@ -124,6 +148,15 @@ struct Recursor::Impl {
             log(LogLevel::Warn, "recursor", "internal error", {{"qname", q.question.qname.to_text()}, {"what", e.what()}});
         }
         if (r.rcode == kServFail) recursor::Counters::add(counters.servfail);
+        // Answers (positive, NODATA, NXDOMAIN) go to the message cache; stale ones stay out of it.
+        constexpr auto kNxDomain = static_cast<std::uint8_t>(dns::Rcode::NXDOMAIN);
+        if ((r.rcode == 0 || r.rcode == kNxDomain) && !r.stale && q.question.qclass == 1) {
+            try {
+                remember(q.question.qname, q.question.qtype);
+            } catch (const std::exception&) {
+                // out of memory for the copy: the next query comes here again
+            }
+        }
         // 65535 means TCP (no UDP payload rules); over UDP the client's EDNS size or 512.
         std::size_t limit = max_response;
         if (max_response < dns::kMaxMessage)
@@ -171,6 +204,26 @@ void Recursor::submit(std::vector<std::uint8_t> query, std::string client, std::
     });
 }
 
+std::size_t Recursor::answer_from_cache(const dns::QueryView& q, std::span<std::uint8_t> out,
+                                        std::size_t limit) noexcept {
+    Impl* m = impl_.get();
+    if (q.header.opcode() != dns::Opcode::QUERY) return 0;
+    recursor::MessageCache::Hit hit = m->messages.answer(q, out, limit, Clock::now());
+    if (hit.size == 0) return 0;
+    recursor::Counters::add(m->counters.queries);
+    recursor::Counters::add(m->counters.hits);
+    recursor::Counters::add(m->counters.worker_hits);
+    if (hit.prefetch) {
+        try {
+            // The one allocation of a hit, once per cached answer's lifetime.
+            asio::co_spawn(m->io, m->refresh(q.question.qname, q.question.qtype), asio::detached);
+        } catch (const std::exception&) {
+            // no memory for the refresh: the answer expires and is fetched again
+        }
+    }
+    return hit.size;
+}
+
 RecursorStats Recursor::stats() const {
     const recursor::Counters& c = impl_->counters;
     constexpr auto rel = std::memory_order_relaxed;
@@ -184,7 +237,9 @@ RecursorStats Recursor::stats() const {
     s.stale_answers = c.stale.load(rel);
     s.evictions = c.evictions.load(rel);
     s.entries = c.entries.load(rel);
-    s.cache_bytes = c.bytes.load(rel);
+    s.message_entries = impl_->messages.entries();
+    s.cache_bytes = c.bytes.load(rel) + impl_->messages.bytes();
+    s.worker_hits = c.worker_hits.load(rel);
     s.scrubbed = c.scrubbed.load(rel);
     s.prefetches = c.prefetch.load(rel);
     return s;
@@ -205,8 +260,13 @@ std::string Recursor::prometheus() const {
              s.refused_busy);
     m.single("enumd_recursion_stale_answers_total", "counter", "Answers served stale (RFC 8767).", s.stale_answers);
     m.single("enumd_recursion_cache_evictions_total", "counter", "Cache entries evicted for room.", s.evictions);
+    m.single("enumd_recursion_cache_hits_on_worker_total", "counter",
+             "Cache hits answered by the worker that received the query (message cache, no thread hop).",
+             s.worker_hits);
     m.single("enumd_recursion_cache_entries", "gauge", "Entries in the recursion cache.", s.entries);
-    m.single("enumd_recursion_cache_bytes", "gauge", "Bytes held by the recursion cache.", s.cache_bytes);
+    m.single("enumd_recursion_message_cache_entries", "gauge", "Whole answers in the message cache.",
+             s.message_entries);
+    m.single("enumd_recursion_cache_bytes", "gauge", "Bytes held by the recursion cache (RRsets and messages).", s.cache_bytes);
     m.single("enumd_recursion_prefetches_total", "counter", "Cache entries refreshed before they expired.",
              s.prefetches);
     m.single("enumd_recursion_scrubbed_records_total", "counter", "Upstream records dropped as out of bailiwick.",

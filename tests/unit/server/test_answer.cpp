@@ -13,6 +13,7 @@
 #include "enumd/zones/store.hpp"
 #include "enumd/zones/yaml_loader.hpp"
 #include "../common/fixtures.hpp"
+#include "allocation_counter.hpp"
 
 // Counts heap allocations so a test can prove the query path makes none.
 // NOLINT: GCC cannot see that new and delete here are a matched malloc/free pair.
@@ -20,6 +21,7 @@
 namespace {
 std::atomic<long> g_allocations{0};
 }
+long heap_allocations() noexcept { return g_allocations.load(); }  // allocation_counter.hpp
 void* operator new(std::size_t n) {
     g_allocations.fetch_add(1, std::memory_order_relaxed);
     if (void* p = std::malloc(n == 0 ? 1 : n)) return p;

@@ -1,5 +1,5 @@
 // The recursor against a scripted upstream (no sockets): 0x20, the byte-bounded
-// cache, linear response parsing.
+// cache, linear response parsing, cache hits answered on the worker thread.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "../../../server/src/recursor/response.hpp"
+#include "allocation_counter.hpp"
 #include "enumd/dns/wire.hpp"
 #include "enumd/resolver/exchange.hpp"
 #include "enumd/server/recursor.hpp"
@@ -246,4 +247,122 @@ TEST_CASE("upstream questions carry random case (0x20) and an answer that loses 
         });
         CHECK(mixed == c.randomise);  // 2^29 spellings: the client's own is never drawn by chance
     }
+}
+
+namespace {
+
+/// An NXDOMAIN for `qv` with the zone's SOA (TTL and MINIMUM 600) in the authority section.
+std::vector<std::uint8_t> respond_nxdomain(const dns::QueryView& qv) {
+    std::vector<std::uint8_t> soa;
+    for (const char* n : {"ns.example.", "hostmaster.example."}) {
+        auto w = N(n).wire();
+        soa.insert(soa.end(), w.begin(), w.end());
+    }
+    for (std::uint32_t v : {1u, 3600u, 600u, 86400u, 600u})
+        for (int sh = 24; sh >= 0; sh -= 8) soa.push_back(static_cast<std::uint8_t>(v >> sh));
+    std::vector<std::uint8_t> buf(dns::kMaxMessage);
+    dns::MessageWriter w(buf, buf.size());
+    w.set_header(qv.header.id, dns::flags::QR | dns::flags::AA | (qv.header.flags & dns::flags::RD));
+    w.add_question(qv.question.qname, qv.question.qtype, 1);
+    w.add_record(dns::Section::Authority, N("example."), dns::RrType::SOA, 1, 600, soa);
+    w.set_rcode(static_cast<std::uint8_t>(dns::Rcode::NXDOMAIN));
+    buf.resize(w.size());
+    return buf;
+}
+
+/// A client query as a worker receives it: ID 0x1234, RD, the name as spelt, EDNS when `edns`.
+std::vector<std::uint8_t> client_query(const std::string& name, dns::RrType type, bool edns) {
+    std::vector<std::uint8_t> q(512);
+    dns::MessageWriter w(q, q.size());
+    w.set_header(0x1234, dns::flags::RD);
+    w.add_question(N(name), type, 1);
+    if (edns) w.add_opt(4096, 0, 0, false);
+    q.resize(w.size());
+    return q;
+}
+
+}  // namespace
+
+TEST_CASE("cache hits are answered on the calling worker thread, without allocation; misses are left to the recursor",
+          "[recursor][message-cache]") {
+    auto upstream = std::make_shared<ScriptedUpstream>([](const dns::QueryView& qv) {
+        const std::string n = qv.question.qname.lowercased().to_text();
+        if (n == "nx.example.") return respond_nxdomain(qv);
+        return respond(qv, a_records(qv.question.qname, n == "big.example." ? 100 : 2));
+    });
+    Recursor r(forwarding(), upstream);
+    r.start();
+    // The first query of each name goes through the recursor thread and fills the caches.
+    REQUIRE(ask(r, "a.example.").ancount == 2);
+    REQUIRE(ask(r, "big.example.").ancount == 100);
+    REQUIRE(ask(r, "nx.example.").rcode == 3);
+    const auto asked = upstream->asked().size();
+
+    struct Case {
+        const char* what;
+        const char* name;
+        dns::RrType type;
+        bool edns;
+        std::size_t limit;
+        bool hit;
+        std::uint8_t rcode;
+        std::uint16_t ancount, nscount;
+    } cases[] = {
+        {"a positive answer, the question as the client spelt it", "A.Example.", dns::RrType::A, false, 512, true, 0, 2, 0},
+        {"with EDNS: an OPT in the additional section", "a.example.", dns::RrType::A, true, 1232, true, 0, 2, 0},
+        {"an NXDOMAIN with the SOA", "nx.example.", dns::RrType::A, false, 512, true, 3, 0, 1},
+        {"the same NXDOMAIN with EDNS", "nx.example.", dns::RrType::A, true, 4096, true, 3, 0, 1},
+        {"messages are per type: the recursor thread answers from its RRset cache", "nx.example.", dns::RrType::TXT,
+         false, 512, false, 0, 0, 0},
+        {"too large for 512 octets: the recursor thread truncates", "big.example.", dns::RrType::A, false, 512, false, 0, 0, 0},
+        {"the same answer within the client's EDNS size", "big.example.", dns::RrType::A, true, 4096, true, 0, 100, 0},
+        {"a name never asked", "b.example.", dns::RrType::A, false, 512, false, 0, 0, 0},
+        {"another type of a cached name", "a.example.", dns::RrType::AAAA, false, 512, false, 0, 0, 0},
+    };
+    for (const auto& c : cases) {
+        INFO(c.what);
+        auto q = client_query(c.name, c.type, c.edns);
+        dns::QueryView qv;
+        REQUIRE(dns::parse_query(q, qv) == dns::QueryParse::Ok);
+        std::vector<std::uint8_t> out(dns::kMaxMessage);
+        const long before = heap_allocations();
+        const std::size_t n = r.answer_from_cache(qv, out, c.limit);
+        CHECK(heap_allocations() == before);
+        REQUIRE((n > 0) == c.hit);
+        if (!c.hit) continue;
+        REQUIRE(n <= c.limit);
+        out.resize(n);
+        dns::MessageView m;
+        REQUIRE(dns::parse_message(out, m) == dns::MessageParse::Ok);
+        CHECK(m.header.id == 0x1234);
+        CHECK((m.header.flags & dns::flags::QR) != 0);
+        CHECK((m.header.flags & dns::flags::RA) != 0);  // recursion offered
+        CHECK((m.header.flags & dns::flags::RD) != 0);  // echoed
+        CHECK(m.header.rcode() == c.rcode);
+        CHECK(m.header.ancount == c.ancount);
+        CHECK(m.header.nscount == c.nscount);
+        CHECK(m.header.arcount == (c.edns ? 1 : 0));
+        CHECK(m.edns.has_value() == c.edns);
+        CHECK(m.question.qname.to_text() == c.name);
+        // TTLs counted down from the cached 300 (answers) or 600 (the SOA's negative TTL).
+        std::size_t records = 0;
+        for (int sec = 0; sec < 2; ++sec) {
+            dns::MessageView::Records recs(out, m.section_offset[static_cast<std::size_t>(sec)],
+                                           sec == 0 ? m.header.ancount : m.header.nscount);
+            dns::RecordView rv;
+            while (recs.next(rv)) {
+                ++records;
+                const std::uint32_t ttl = sec == 0 ? 300 : 600;
+                CHECK(rv.ttl <= ttl);
+                CHECK(rv.ttl + 5 >= ttl);
+                if (sec == 0) CHECK(rv.owner.lowercased() == qv.question.qname.lowercased());
+            }
+        }
+        CHECK(records == static_cast<std::size_t>(c.ancount + c.nscount));
+    }
+    CHECK(upstream->asked().size() == asked);  // every hit came from the cache
+    const RecursorStats st = r.stats();
+    CHECK(st.worker_hits == 5);
+    CHECK(st.message_entries == 3);
+    r.stop();
 }

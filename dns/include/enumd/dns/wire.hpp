@@ -273,6 +273,12 @@ public:
     /// types that allow it (RFC 3597 §4) and written uncompressed otherwise.
     bool add_record(Section s, const Name& owner, RrType type, std::uint16_t rrclass, std::uint32_t ttl,
                     std::span<const std::uint8_t> rdata) noexcept;
+    /// Appends records already in wire form: `records` holds `an` answer then
+    /// `ns` authority records, taken from a response whose question had the
+    /// same length, so that its compression pointers stay valid (the
+    /// recursor's message cache). Later names never compress against them.
+    /// False (nothing written) when they do not fit.
+    bool add_records_raw(std::span<const std::uint8_t> records, std::uint16_t an, std::uint16_t ns) noexcept;
     /// OPT pseudo-record (RFC 6891 §6.1.2), always fits in reserved space.
     /// The OPT record; `options` (whole option TLVs, e.g. COOKIE) become its RDATA.
     bool add_opt(std::uint16_t udp_size, std::uint8_t ext_rcode, std::uint8_t version, bool do_bit,
