@@ -7,6 +7,8 @@ name_text:  presentation-format names, escapes, relative names with an origin af
 rdata_text: first octet = index into the type table of fuzz_rdata_text.cpp, then rdata text.
 answer:     option octet + a query for the zones of tests/differential (fuzz_answer.cpp).
 naptr_regexp: a NAPTR regexp field, optionally '\n' and the string it is applied to (fuzz_naptr_regexp.cpp).
+upstream:   responses from an upstream server: referrals, glue, CNAME chains, negative answers (fuzz_upstream.cpp).
+csv:        hand-written; the first octet picks the reader (fuzz_csv.cpp).
 Libfuzzer adds what it finds to these directories when run with them as corpus.
 """
 
@@ -132,6 +134,37 @@ def answers():
     put("answer", b"\0" + q.to_wire())
 
 
+def upstream():
+    """Responses a recursor or stub gets: answers with CNAME chains in and out of bailiwick, referrals with
+    glue (in and out of bailiwick), NXDOMAIN/NODATA with SOA, NAPTR/SRV answers with additional records."""
+    def resp(qname, qtype, answer=(), authority=(), additional=(), rcode=0, aa=True):
+        r = dns.message.make_response(make_query(qname, qtype, use_edns=0))
+        if aa:
+            r.flags |= dns.flags.AA
+        r.set_rcode(rcode)
+        for sec, rrs in ((r.answer, answer), (r.authority, authority), (r.additional, additional)):
+            for name, rtype, *datas in rrs:
+                sec.append(dns.rrset.from_text(name, 300, "IN", rtype, *datas))
+        put("upstream", r.to_wire())
+    soa = "ns.example. hostmaster.example. 1 7200 3600 1209600 300"
+    resp("1.1.9.0.0.5.5.5.3.1.6.e164.arpa.", "NAPTR",
+         [("1.1.9.0.0.5.5.5.3.1.6.e164.arpa.", "NAPTR", '10 100 "u" "E2U+sip" "!^.*$!sip:info@server1.example.net!" .',
+           '20 100 "s" "SIP+D2U" "" _sip._udp.e164.arpa.')],
+         [("e164.arpa.", "NS", "ns1.e164.arpa.")], [("ns1.e164.arpa.", "A", "192.0.2.1"),
+                                                    ("_sip._udp.e164.arpa.", "SRV", "10 60 5060 sip.e164.arpa.")])
+    resp("www.example.", "A", [("www.example.", "CNAME", "a.example."), ("a.example.", "CNAME", "b.other."),
+                               ("b.other.", "A", "192.0.2.7"), ("a.example.", "A", "192.0.2.8")])
+    resp("www.sub.example.", "A", [], [("sub.example.", "NS", "ns1.sub.example.", "ns.other.")],
+         [("ns1.sub.example.", "A", "192.0.2.53"), ("ns.other.", "A", "198.51.100.1"),
+          ("ns1.sub.example.", "AAAA", "2001:db8::53")], aa=False)
+    resp("nx.example.", "A", [], [("example.", "SOA", soa)], rcode=3)
+    resp("nodata.example.", "AAAA", [], [("example.", "SOA", soa), ("other.", "SOA", soa)])
+    resp("_sip._udp.example.", "SRV", [("_sip._udp.example.", "SRV", "10 60 5060 host.example.", "20 40 5061 host2.example.",
+                                        "20 40 5061 host2.example.")], [], [("host.example.", "A", "192.0.2.9")])
+    resp("epdg.epc.mnc001.mcc505.pub.3gppnetwork.org.", "AAAA",
+         [("epdg.epc.mnc001.mcc505.pub.3gppnetwork.org.", "AAAA", "2001:db8::1", "2001:db8::2")])
+
+
 def naptr_regexps():
     """RFC 3402 expressions as ENUM records carry them, with and without an application unique string."""
     for t in ["!^.*$!sip:info@server1.example.net!", "!(^.*$)!sip:\\1@server2.example.net!",
@@ -153,5 +186,6 @@ if __name__ == "__main__":
     packets()
     names()
     rdatas()
-    for t in ("packet", "name_text", "rdata_text", "answer", "naptr_regexp"):
+    upstream()  # last: make_query IDs are drawn in order, so the earlier seeds keep their bytes
+    for t in ("packet", "name_text", "rdata_text", "answer", "naptr_regexp", "upstream"):
         print(t, len(os.listdir(os.path.join(HERE, "corpus", t))))
