@@ -290,6 +290,13 @@ class Enumd(Server):
         return cmd
 
 
+class EnumdBase(Enumd):
+    """An older enumd build (--baseline-build-dir) beside the current one: before/after in one run."""
+    name = "enumd-base"
+    binary = None
+    db = None
+
+
 # ---------------------------------------------------------------- dnsperf
 
 def parse_dnsperf(text):
@@ -341,12 +348,12 @@ def check_expected(server, expected_path):
 
 # ---------------------------------------------------------------- phases
 
-def compile_benchmark(enumctl, zonedir, meta, workdir):
+def compile_benchmark(enumctl, zonedir, meta, workdir, dbname="compiled-db"):
     """enumctl compile of the ENUM zone: records/s and database size."""
     src = os.path.join(zonedir, "enum.yaml")
     if not os.path.exists(src):
         src = os.path.join(zonedir, "enum.zone")
-    db = os.path.join(workdir, "compiled-db")
+    db = os.path.join(workdir, dbname)
     if os.path.isdir(db):
         shutil.rmtree(db)
     os.makedirs(db)
@@ -354,7 +361,7 @@ def compile_benchmark(enumctl, zonedir, meta, workdir):
     cmd = [enumctl, "compile", "--db", db, src, gpp]
     log("compile: " + " ".join(cmd))
     t0 = time.monotonic()
-    with open(os.path.join(workdir, "compile.log"), "w+") as out:
+    with open(os.path.join(workdir, dbname + ".log"), "w+") as out:
         p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
         _, status, ru1 = os.wait4(p.pid, 0)  # this child's own rusage: CPU and peak RSS
         p.returncode = os.waitstatus_to_exitcode(status)
@@ -427,10 +434,10 @@ METRICS = [("first_answer_s", "first answer s", "%.2f"), ("load_cpu_s", "CPU to 
 
 
 def table(res, label):
-    names = [n for n in ("enumd", "knot", "nsd") if n in res and "qps" in res[n]]
+    names = [n for n in ("enumd", "enumd-base", "knot", "nsd") if n in res and "qps" in res[n]]
     ratios = []
     if "enumd" in names:
-        ratios += [("enumd", "knot"), ("enumd", "nsd")]
+        ratios += [("enumd", "enumd-base"), ("enumd", "knot"), ("enumd", "nsd"), ("enumd-base", "knot")]
     else:
         ratios += [("nsd", "knot")]
     ratios = [(a, b) for a, b in ratios if a in names and b in names]
@@ -457,6 +464,8 @@ def main():
     ap.add_argument("--both-rounds", type=int, default=None, help="rounds in the both-cores phase")
     ap.add_argument("--no-both", action="store_true", help="skip the both-cores phase")
     ap.add_argument("--servers", default="enumd,knot,nsd")
+    ap.add_argument("--baseline-build-dir", default=None,
+                    help="an older build to run beside --build-dir as 'enumd-base' (before/after in one run)")
     ap.add_argument("--outstanding", type=int, default=100,
                     help="dnsperf -q (more overflows the servers' default socket buffers: lost queries)")
     ap.add_argument("--seed", type=int, default=20240601)
@@ -496,6 +505,7 @@ def main():
 
     results = {"meta": meta, "args": vars(args)}
     wanted = args.servers.split(",")
+    args.build_dir = os.path.abspath(args.build_dir)  # the servers run in their own directories
     enumd_bin = os.path.join(args.build_dir, "bin", "enumd")
     enumctl_bin = os.path.join(args.build_dir, "bin", "enumctl")
     if "enumd" in wanted and not os.access(enumd_bin, os.X_OK):
@@ -523,7 +533,15 @@ def main():
             % ("YAML" if zones[0][2] else "RFC 1035", "%.2f" % t if t is not None else "never",
                "%.2f" % cpu if cpu is not None else "?"))
 
-    classes = {"enumd": Enumd, "knot": Knot, "nsd": Nsd}
+    if args.baseline_build_dir:
+        EnumdBase.binary = os.path.join(os.path.abspath(args.baseline_build_dir), "bin", "enumd")
+        base_ctl = os.path.join(os.path.abspath(args.baseline_build_dir), "bin", "enumctl")
+        if os.access(base_ctl, os.X_OK):  # its own database: the format may differ between builds
+            results["compile_base"], EnumdBase.db = compile_benchmark(base_ctl, zonedir, meta, args.workdir,
+                                                                      "compiled-db-base")
+        wanted.insert(1, "enumd-base")
+
+    classes = {"enumd": Enumd, "enumd-base": EnumdBase, "knot": Knot, "nsd": Nsd}
     port = args.base_port
     servers = []
     for n in wanted:
