@@ -441,7 +441,7 @@ def table(res, label):
     else:
         ratios += [("nsd", "knot")]
     ratios = [(a, b) for a, b in ratios if a in names and b in names]
-    head = ["%-16s" % label] + ["%12s" % n for n in names] + ["%12s" % ("%s/%s" % r) for r in ratios]
+    head = ["%-16s" % label] + ["%12s" % n for n in names] + ["%18s" % ("%s/%s" % r) for r in ratios]
     lines = ["".join(head)]
     for key, title, fmt in METRICS:
         row = ["%-16s" % title]
@@ -450,7 +450,7 @@ def table(res, label):
             row.append("%12s" % (fmt % v if v is not None else "-"))
         for a, b in ratios:
             va, vb = res[a].get(key), res[b].get(key)
-            row.append("%12s" % ("%.2f" % (va / vb) if va is not None and vb else "-"))
+            row.append("%18s" % ("%.2f" % (va / vb) if va is not None and vb else "-"))
         lines.append("".join(row))
     return "\n".join(lines)
 
