@@ -323,6 +323,9 @@ zones:
         es, ks = soa_serial(e.port, ZONE), soa_serial(knot.port, ZONE)
         sample = list(changed)[-200:]
         knot_diff = [n for n in sample if naptr_text(knot.port, owner(n)) != naptr_text(e.port, owner(n))]
+        # a change outlives the reloads after it (the zone file never has it)
+        reverted = [n for n in sample if naptr_text(e.port, owner(n)) != changed[n]]
+        result.update({"changes_reverted": len(reverted), "changes_reverted_samples": reverted[:10]})
         result.update({"live": {k: v for k, v in out.items() if k != "visible_ms"}, "minutes": rows,
                        "enumd_serial": es, "knot_serial": ks, "knot_differs": len(knot_diff)})
         vis = sorted(out["visible_ms"])
@@ -354,9 +357,10 @@ zones:
         f"{live.get('visible_ms_p50', 0):.1f} ms p99 {live.get('visible_ms_p99', 0):.1f} ms)")
     log(f"probes {live.get('probes')}: wrong {live.get('probe_wrong')}, timeouts {live.get('probe_timeouts')}")
     log(f"serial enumd {result.get('enumd_serial')}, Knot {result.get('knot_serial')}; "
-        f"{result.get('knot_differs')} of the last 200 changed numbers differ on Knot")
+        f"{result.get('knot_differs')} of the last 200 changed numbers differ on Knot, "
+        f"{result.get('changes_reverted')} no longer answer as changed")
     failed |= bool(live.get("change_errors") or live.get("change_not_visible") or live.get("probe_wrong") or
-                   live.get("probe_timeouts") or result.get("knot_differs"))
+                   live.get("probe_timeouts") or result.get("knot_differs") or result.get("changes_reverted"))
     rows = result.get("minutes", [])
     if len(rows) >= 3:
         growth = rows[-1]["rss_mb"] / rows[1]["rss_mb"] - 1
