@@ -6,14 +6,6 @@
 #include <cstring>
 
 namespace enumd::dns {
-namespace {
-
-constexpr std::uint8_t lower(std::uint8_t c) noexcept {
-    return (c >= 'A' && c <= 'Z') ? static_cast<std::uint8_t>(c + 32) : c;
-}
-
-}  // namespace
-
 // ---------------------------------------------------------------- reading
 
 bool WireReader::read_u8(std::uint8_t& v) noexcept {
@@ -265,7 +257,12 @@ void MessageWriter::rollback(const Mark& m) noexcept {
 }
 
 // Does the (possibly compressed) name at buffer offset `off` equal labels
-// [first, end) of `name`? Case-insensitive.
+// [first, end) of `name`? Octet for octet, case included: a pointer copies the
+// spelling it points at, so a case-insensitive match would print one name in
+// another's case (an owner reached by a CNAME in the spelling of the CNAME's
+// target, rdata in the question's case). BIND 9.10+ preserves case the same
+// way (its `no-case-compress` is the opt-out); the cost is a longer name only
+// where two spellings of one name meet in a response (0x20 queries).
 std::optional<std::uint16_t> MessageWriter::find_suffix(const Name& name, std::size_t first) const noexcept {
     auto wire = name.wire();
     std::size_t start = 0;
@@ -285,18 +282,11 @@ std::optional<std::uint16_t> MessageWriter::find_suffix(const Name& name, std::s
                 }
                 continue;
             }
-            if (l != wire[p]) {
+            if (l != wire[p] || std::memcmp(&buf_[off + 1], &wire[p + 1], l) != 0) {
                 match = false;
                 break;
             }
             if (l == 0) break;
-            for (std::size_t k = 1; k <= l; ++k) {
-                if (lower(buf_[off + k]) != lower(wire[p + k])) {
-                    match = false;
-                    break;
-                }
-            }
-            if (!match) break;
             off += 1 + l;
             p += 1 + l;
         }

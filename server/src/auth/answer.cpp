@@ -80,9 +80,12 @@ struct Responder {
         if (!add_rrset(Section::Authority, zone.origin, *soa, ttl)) truncated = true;
     }
 
-    /// A/AAAA of `name` from whichever of our zones holds it, as optional
+    /// A/AAAA of `target` from whichever of our zones holds it, as optional
     /// additional data: dropped, never truncating, when it does not fit.
-    void add_addresses(const Name& name) noexcept {
+    /// Owners reached through rdata are written as the zone keys them (lower
+    /// case), not in the spelling of the rdata that named them (as Knot).
+    void add_addresses(const Name& target) noexcept {
+        const Name name = target.lowercased();
         const zones::ZoneInfo* zone = reader.find_zone(name);
         if (zone == nullptr) return;
         auto node = reader.get(*zone, name);
@@ -93,7 +96,8 @@ struct Responder {
         }
     }
 
-    void add_srv_with_addresses(const Name& name) noexcept {
+    void add_srv_with_addresses(const Name& named) noexcept {
+        const Name name = named.lowercased();
         const zones::ZoneInfo* zone = reader.find_zone(name);
         if (zone == nullptr) return;
         auto node = reader.get(*zone, name);
@@ -191,18 +195,20 @@ struct Responder {
         std::size_t off = 0;
         std::span<const std::uint8_t> rdata;
         while (ns->next(off, rdata)) {
-            auto target = dns::rdata_target(RrType::NS, rdata);
+            auto named = dns::rdata_target(RrType::NS, rdata);
+            if (!named) continue;
+            const Name target = named->lowercased();  // as add_addresses
             // Glue comes only from this zone's own data: a server name outside
             // the zone has no address here (RFC 1034 §4.3.2 step 3b, RFC 9471).
-            if (!target || !target->is_subdomain_of(zone.origin)) continue;
-            bool in_domain = target->is_subdomain_of(cut);
-            auto node = reader.get(zone, *target);
+            if (!target.is_subdomain_of(zone.origin)) continue;
+            bool in_domain = target.is_subdomain_of(cut);
+            auto node = reader.get(zone, target);
             if (!node) continue;
             for (RrType t : {RrType::A, RrType::AAAA}) {
                 auto rs = node->find(t);
-                if (!rs || !seen.insert(*target, t)) continue;
+                if (!rs || !seen.insert(target, t)) continue;
                 // RFC 9471: in-domain glue that does not fit truncates; other glue is optional.
-                if (!add_rrset(Section::Additional, *target, *rs) && in_domain) truncated = true;
+                if (!add_rrset(Section::Additional, target, *rs) && in_domain) truncated = true;
             }
         }
     }
@@ -396,7 +402,9 @@ AnswerResult answer_query(zones::Reader& reader, const dns::QueryView& q, dns::Q
             // Follow the chain only inside this zone, like Knot and NSD; the
             // client restarts the query for anything else (RFC 1034 §4.3.2 step 3a).
             if (!target || !target->is_subdomain_of(zone->origin)) break;
-            name = *target;
+            // The next owner is written as the zone keys it, not in the
+            // spelling of the CNAME's target (issue 12: Knot, NSD, BIND).
+            name = target->lowercased();
             continue;
         }
         kind = AnswerKind::NoData;

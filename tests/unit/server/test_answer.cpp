@@ -253,6 +253,11 @@ std::vector<zones::Zone> hard_zones() {
         rec("dn.hard.test.", dns::RrType::DNAME, "target.hard.test.", 600),
         rec("a.target.hard.test.", dns::RrType::A, "192.0.2.9"),
         rec("out.hard.test.", dns::RrType::DNAME, "elsewhere.example."),
+        // spelling: the zone writes the owners in lower case, the rdata that names them does not
+        rec("www.hard.test.", dns::RrType::CNAME, "Host.HARD.test."),
+        rec("host.hard.test.", dns::RrType::A, "192.0.2.10"),
+        rec("mx.hard.test.", dns::RrType::MX, "10 Mail.Hard.Test."),
+        rec("mail.hard.test.", dns::RrType::A, "192.0.2.25"),
     };
     for (int i = 1; i <= 9; ++i) {
         std::string next = i == 9 ? "end.hard.test." : std::string("c") + std::to_string(i + 1) + ".hard.test.";
@@ -322,6 +327,31 @@ TEST_CASE("a CNAME chain of max_cname_chain links ends in its record", "[answer]
     p = ask(f, "c1.hard.test.", dns::RrType::A, out);
     CHECK(p.answer.size() == 8);
     CHECK(p.answer.back().type == dns::RrType::CNAME);
+}
+
+TEST_CASE("owners reached through rdata keep the zone's spelling, names keep their own", "[answer]") {
+    Fixture f(hard_zones());
+    std::array<std::uint8_t, 65535> out{};
+    // Knot, NSD and BIND answer host.hard.test. A in the zone's spelling; a case-insensitive
+    // compression pointer or the CNAME target's spelling made it Host.HARD.test. (issue 12 item 12).
+    Parsed p = ask(f, "www.hard.test.", dns::RrType::A, out);
+    REQUIRE(p.answer.size() == 2);
+    CHECK(target_of({out.data(), out.size()}, p.answer[0]) == "Host.HARD.test.");  // rdata as written
+    CHECK(p.answer[1].owner.to_text() == "host.hard.test.");
+    // The same for additional-section owners named by rdata.
+    p = ask(f, "mx.hard.test.", dns::RrType::MX, out);
+    REQUIRE(p.answer.size() == 1);
+    bool found = false;
+    for (const auto& r : p.additional)
+        if (r.type == dns::RrType::A) {
+            CHECK(r.owner.to_text() == "mail.hard.test.");
+            found = true;
+        }
+    CHECK(found);
+    // A 0x20 question keeps its spelling in the echo and the answer's owner.
+    p = ask(f, "HoSt.hard.TEST.", dns::RrType::A, out);
+    REQUIRE(p.answer.size() == 1);
+    CHECK(p.answer[0].owner.to_text() == "HoSt.hard.TEST.");
 }
 
 TEST_CASE("DNAME is applied: DNAME, synthesised CNAME, then the target's records", "[answer]") {
