@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "mnc_table.hpp"
 #include "text.hpp"
 
 namespace enumd::numbering {
@@ -77,16 +78,51 @@ std::string Plmn::to_text() const {
 }
 
 MncLengthTable MncLengthTable::builtin() {
+    // The MCC lengths and PLMNs of tools/gen_mnc_table.py's output
+    // (src/mnc_table.cpp): mobile-broadband-provider-info, corrected and
+    // completed from ITU-T E.212 (3-digit NANP and Latin American MCCs,
+    // mixed MCCs such as India 405).
     MncLengthTable t;
-    // ITU-T E.212 assignments where every network uses a 3-digit MNC.
-    for (const char* mcc : {"302", "310", "311", "312", "313", "314", "315", "316", "334", "338", "342", "344", "346",
-                            "348", "352", "354", "356", "358", "360", "365", "366", "376", "708", "722", "732"}) {
-        t.set_mcc(mcc, 3);
-    }
-    // Countries known to mix 2- and 3-digit MNCs under one MCC.
-    for (const char* mcc : {"405"}) t.mark_mixed(mcc);
+    t.shipped_ = true;
     return t;
 }
+
+std::vector<KnownOperator> known_operators(std::string_view mcc) {
+    std::vector<KnownOperator> out;
+    auto rows = detail::known_plmn_rows();
+    auto first = std::lower_bound(rows.begin(), rows.end(), mcc,
+                                  [](const detail::KnownPlmnRow& r, std::string_view m) { return r.mcc < m; });
+    for (auto it = first; it != rows.end() && it->mcc == mcc; ++it) {
+        auto p = Plmn::make(it->mcc, it->mnc);
+        if (p) out.push_back({*p, std::string(it->name)});
+    }
+    return out;
+}
+
+std::string_view known_operators_version() noexcept {
+    return detail::mnc_table_version();
+}
+
+namespace {
+
+std::optional<int> shipped_mcc_length(std::string_view mcc) {
+    auto rows = detail::mcc_length_rows();
+    auto it = std::lower_bound(rows.begin(), rows.end(), mcc,
+                               [](const detail::MccLengthRow& r, std::string_view m) { return r.mcc < m; });
+    if (it == rows.end() || it->mcc != mcc) return std::nullopt;
+    return it->length;
+}
+
+bool shipped_plmn(const Plmn& p) {
+    auto rows = detail::known_plmn_rows();
+    auto key = std::make_pair(std::string_view(p.mcc()), std::string_view(p.mnc()));
+    auto it = std::lower_bound(rows.begin(), rows.end(), key, [](const detail::KnownPlmnRow& r, const auto& k) {
+        return std::make_pair(r.mcc, r.mnc) < k;
+    });
+    return it != rows.end() && it->mcc == key.first && it->mnc == key.second;
+}
+
+}  // namespace
 
 Result<bool> MncLengthTable::load(std::string_view text) {
     std::size_t line_no = 0;
@@ -123,10 +159,27 @@ Result<bool> MncLengthTable::load_line(std::string_view line) {
     return true;
 }
 
-std::optional<int> MncLengthTable::mcc_length(const std::string& mcc) const {
+std::optional<int> MncLengthTable::configured_mcc_length(const std::string& mcc) const {
     auto it = mcc_.find(mcc);
     if (it == mcc_.end()) return std::nullopt;
     return it->second;
+}
+
+std::optional<int> MncLengthTable::mcc_length(const std::string& mcc) const {
+    if (auto c = configured_mcc_length(mcc)) return c;
+    if (shipped_) return shipped_mcc_length(mcc);
+    return std::nullopt;
+}
+
+const char* to_string(ImsiPlmn::Basis basis) noexcept {
+    switch (basis) {
+    case ImsiPlmn::Basis::PlmnOverride: return "known PLMN (configured)";
+    case ImsiPlmn::Basis::MccConfig: return "MCC length (configured)";
+    case ImsiPlmn::Basis::KnownPlmn: return "known PLMN (shipped table; the MCC mixes 2- and 3-digit MNCs)";
+    case ImsiPlmn::Basis::KnownMcc: return "MCC length (shipped table: every known operator of the MCC)";
+    case ImsiPlmn::Basis::Ambiguous: return "ambiguous: the IMSI alone does not give the MNC length";
+    }
+    return "?";
 }
 
 Result<Plmn> imsi_to_plmn(std::string_view imsi, int mnc_length) {
@@ -151,9 +204,29 @@ Result<ImsiPlmn> imsi_to_plmn(std::string_view imsi, const MncLengthTable& table
             return out;
         }
     }
-    if (auto len = table.mcc_length(two->mcc()); len && *len != 0) {
-        out.plmn = *len == 3 ? *three : *two;
-        out.basis = ImsiPlmn::Basis::MccConfig;
+    auto decide = [&](int len, ImsiPlmn::Basis basis) {
+        out.plmn = len == 3 ? *three : *two;
+        out.basis = basis;
+    };
+    auto configured = table.configured_mcc_length(two->mcc());
+    if (configured && *configured != 0) {
+        decide(*configured, ImsiPlmn::Basis::MccConfig);
+        return out;
+    }
+    if (!table.uses_shipped_table()) return out;
+    // An MCC whose known operators all use one length decides (unless
+    // configuration marked it mixed); a mixed one decides only on a known
+    // PLMN, the 3-digit reading first (the longer match).
+    auto shipped = shipped_mcc_length(two->mcc());
+    if (!configured && shipped && *shipped != 0) {
+        decide(*shipped, ImsiPlmn::Basis::KnownMcc);
+        return out;
+    }
+    for (const Plmn* reading : {&*three, &*two}) {
+        if (shipped_plmn(*reading)) {
+            decide(static_cast<int>(reading->mnc().size()), ImsiPlmn::Basis::KnownPlmn);
+            return out;
+        }
     }
     return out;
 }
