@@ -185,10 +185,12 @@ asio::awaitable<void> resolve_addresses(DnsLookup& dns, const dns::Name& host, b
 
 enum class SrvOutcome { Found, NotOffered, None };
 
-/// SRV at `name`, ordered per RFC 2782, each target resolved to addresses.
+/// SRV at `name`, ordered per RFC 2782, each target resolved to addresses;
+/// `push(host, port, address, &srv_record)`.
 template <typename Push>
-asio::awaitable<SrvOutcome> resolve_srv(DnsLookup& dns, const dns::Name& name, bool ipv6, Rng& rng,
-                                        std::vector<std::string>& trace, std::string& server, Tally& tally, Push push) {
+asio::awaitable<SrvOutcome> resolve_srv_records(DnsLookup& dns, const dns::Name& name, bool ipv6, Rng& rng,
+                                                std::vector<std::string>& trace, std::string& server, Tally& tally,
+                                                Push push) {
     Answer a = co_await dns.query(name, dns::RrType::SRV);
     trace_line(trace, server, "SRV", name, a);
     tally.note(a.status);
@@ -197,9 +199,7 @@ asio::awaitable<SrvOutcome> resolve_srv(DnsLookup& dns, const dns::Name& name, b
         if (auto s = parse_srv_rdata(rr.rdata)) srv.push_back(*s);
     }
     if (srv.empty()) co_return SrvOutcome::None;
-    // RFC 2782: "A Target of '.' means that the service is decidedly not
-    // available at this domain."
-    if (srv.size() == 1 && srv[0].target.is_root()) {
+    if (srv.size() == 1 && srv[0].target.is_root()) {  // RFC 2782: "." = decidedly not available
         trace.push_back("SRV " + name.to_text() + ": target \".\", service not offered");
         tally.not_offered = true;
         co_return SrvOutcome::NotOffered;
@@ -209,9 +209,18 @@ asio::awaitable<SrvOutcome> resolve_srv(DnsLookup& dns, const dns::Name& name, b
         if (srv[i].target.is_root()) continue;
         const auto& s = srv[i];
         co_await resolve_addresses(dns, s.target, ipv6, trace, server, tally,
-                                   [&](const std::string& addr) { push(s.target, s.port, addr); });
+                                   [&](const std::string& addr) { push(s.target, s.port, addr, &s); });
     }
     co_return SrvOutcome::Found;
+}
+
+/// SRV at `name`, ordered per RFC 2782, each target resolved to addresses.
+template <typename Push>
+asio::awaitable<SrvOutcome> resolve_srv(DnsLookup& dns, const dns::Name& name, bool ipv6, Rng& rng,
+                                        std::vector<std::string>& trace, std::string& server, Tally& tally, Push push) {
+    co_return co_await resolve_srv_records(
+        dns, name, ipv6, rng, trace, server, tally,
+        [&](const dns::Name& h, std::uint16_t port, const std::string& addr, const SrvRecord*) { push(h, port, addr); });
 }
 
 LocateOutcome finish(bool any, const Tally& t) {
@@ -410,17 +419,28 @@ asio::awaitable<void> snaptr_expand(DnsLookup& dns, const dns::Name& domain, con
                                  svc->app_protocols.end();
             }
         }
-        auto push = [&](const dns::Name& h, std::uint16_t port, const std::string& addr) {
+        std::string naptr_why = "NAPTR " + std::to_string(n.order) + " " + std::to_string(n.preference) + " \"" +
+                                n.flags + "\" \"" + n.services + "\" at " + domain.to_text();
+        auto push = [&](const dns::Name& h, std::uint16_t port, const std::string& addr, const SrvRecord* srv) {
             std::string name = h.to_text();
             if (name.size() > 1) name.pop_back();
-            res.targets.push_back({name, port, addr, n.services, n.order, n.preference});
+            std::string why = naptr_why;
+            if (srv != nullptr) {
+                why += " -> SRV priority " + std::to_string(srv->priority) + " weight " + std::to_string(srv->weight) +
+                       " port " + std::to_string(srv->port);
+            }
+            res.targets.push_back({name, port, addr, n.services, n.order, n.preference,
+                                   srv != nullptr ? srv->priority : std::uint16_t{0},
+                                   srv != nullptr ? srv->weight : std::uint16_t{0}, std::move(why)});
         };
+        // TS 29.303 §5.1.1 / RFC 3958 §2.2.1: "s" → SRV (RFC 2782 priority
+        // and weights), "a" → A/AAAA, "" → NAPTR again at the replacement.
         if (flags == "s" && service_ok) {
-            co_await resolve_srv(dns, n.replacement, opts.ipv6, rng, res.trace, server, tally, push);
+            co_await resolve_srv_records(dns, n.replacement, opts.ipv6, rng, res.trace, server, tally, push);
         } else if (flags == "a" && service_ok) {
             tally.names_found = true;
             co_await resolve_addresses(dns, n.replacement, opts.ipv6, res.trace, server, tally,
-                                       [&](const std::string& addr) { push(n.replacement, 0, addr); });
+                                       [&](const std::string& addr) { push(n.replacement, 0, addr, nullptr); });
         } else if (flags.empty() && (n.services.empty() || service_ok)) {
             if (depth + 1 > opts.max_nonterminal_depth) {
                 res.trace.push_back("S-NAPTR chain too long at " + n.replacement.to_text());
@@ -447,6 +467,121 @@ asio::awaitable<SnaptrResult> snaptr_resolve(DnsLookup& dns, dns::Name domain, S
     res.outcome = finish(!res.targets.empty(), tally);
     if (budgeted.exhausted()) res.trace.push_back(budgeted.reason());
     co_return res;
+}
+
+// ---------------------------------------------------------------------------
+
+namespace {
+
+std::vector<std::string_view> labels_of(std::string_view name) {
+    if (!name.empty() && name.back() == '.') name.remove_suffix(1);
+    std::vector<std::string_view> out;
+    while (!name.empty()) {
+        auto dot = name.find('.');
+        out.push_back(name.substr(0, dot));
+        if (dot == std::string_view::npos) break;
+        name.remove_prefix(dot + 1);
+    }
+    return out;
+}
+
+bool label_equal(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+}  // namespace
+
+CanonicalNodeName parse_canonical_node_name(std::string_view host) {
+    // TS 29.303 §4.3.2: a canonical node name starts with "topon" or
+    // "topoff", then a label naming the interface, then the node's name.
+    CanonicalNodeName c;
+    std::string name = lower(host);
+    if (!name.empty() && name.back() == '.') name.pop_back();
+    c.rest = name;
+    c.node = name;
+    auto dot = name.find('.');
+    std::string first = name.substr(0, dot);
+    if (dot == std::string::npos || (first != "topon" && first != "topoff")) return c;
+    c.canonical = true;
+    c.topon = first == "topon";
+    c.rest = name.substr(dot + 1);
+    auto dot2 = c.rest.find('.');
+    c.node = dot2 == std::string::npos ? c.rest : c.rest.substr(dot2 + 1);
+    return c;
+}
+
+unsigned common_suffix_labels(std::string_view a, std::string_view b) {
+    auto la = labels_of(a), lb = labels_of(b);
+    unsigned n = 0;
+    while (n < la.size() && n < lb.size() && label_equal(la[la.size() - 1 - n], lb[lb.size() - 1 - n])) ++n;
+    return n;
+}
+
+std::optional<NodePair> select_node_pair(const std::vector<SnaptrTarget>& first,
+                                         const std::vector<SnaptrTarget>& second) {
+    if (first.empty() || second.empty()) return std::nullopt;
+    // One entry per node name, at its best rank (a host has several addresses).
+    auto distinct = [](const std::vector<SnaptrTarget>& list) {
+        std::vector<std::size_t> idx;
+        std::set<std::string> seen;
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            if (seen.insert(lower(list[i].host)).second) idx.push_back(i);
+        }
+        return idx;
+    };
+    auto ia = distinct(first), ib = distinct(second);
+    struct Score {
+        int kind = 0;  // 2 collocated, 1 topon closeness, 0 rank only
+        unsigned labels = 0;
+        std::size_t rank_sum = 0, rank_a = 0;
+    };
+    auto better = [](const Score& x, const Score& y) {
+        if (x.kind != y.kind) return x.kind > y.kind;
+        if (x.labels != y.labels) return x.labels > y.labels;
+        if (x.rank_sum != y.rank_sum) return x.rank_sum < y.rank_sum;
+        return x.rank_a < y.rank_a;
+    };
+    std::optional<Score> best;
+    NodePair pair;
+    for (std::size_t ra = 0; ra < ia.size(); ++ra) {
+        auto ca = parse_canonical_node_name(first[ia[ra]].host);
+        for (std::size_t rb = 0; rb < ib.size(); ++rb) {
+            auto cb = parse_canonical_node_name(second[ib[rb]].host);
+            Score s;
+            s.rank_sum = ra + rb;
+            s.rank_a = ra;
+            s.labels = common_suffix_labels(ca.rest, cb.rest);
+            // TS 29.303 Annex C: the same node behind two interfaces — the
+            // names agree once topon/topoff and the interface label are gone.
+            if (ca.canonical && cb.canonical && ca.node == cb.node) {
+                s.kind = 2;
+            } else if (ca.topon && cb.topon) {
+                s.kind = 1;  // TS 29.303 §4.3.2: only "topon" names take part in topology matching
+            } else {
+                s.labels = 0;
+            }
+            if (!best || better(s, *best)) {
+                best = s;
+                pair.first = ia[ra];
+                pair.second = ib[rb];
+                pair.collocated = s.kind == 2;
+                pair.common_labels = s.kind == 0 ? 0 : s.labels;
+            }
+        }
+    }
+    const auto& a = first[pair.first];
+    const auto& b = second[pair.second];
+    if (pair.collocated) {
+        pair.why = "collocated: " + a.host + " and " + b.host + " name one node (" +
+                   parse_canonical_node_name(a.host).node + ")";
+    } else if (best->kind == 1) {
+        pair.why = "topologically closest topon pair: " + std::to_string(pair.common_labels) + " common labels";
+    } else {
+        pair.why = "no collocated or topon pair: the best-ranked candidates";
+    }
+    return pair;
 }
 
 asio::awaitable<SipLocateResult> locate_sip_server(DnsLookup& dns, std::string uri_text, SipLocateOptions options) {

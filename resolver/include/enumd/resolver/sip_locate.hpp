@@ -100,13 +100,19 @@ struct SnaptrOptions {
     LookupBudget budget;  ///< total queries/records per call (budget.hpp)
 };
 
+/// One candidate, in the order S-NAPTR ranks them (TS 29.303 §5.1.1 / RFC
+/// 3958 §2.2): NAPTR order, then preference; inside an "s" record, RFC 2782
+/// (SRV priority, then weighted draw); A before AAAA per host.
 struct SnaptrTarget {
-    std::string host;
+    std::string host;        ///< the canonical node name (TS 29.303 §4.3.2): "a" replacement or SRV target
     std::uint16_t port = 0;  ///< from SRV; 0 when the record had flag "a"
     std::string address;
     std::string service;     ///< the NAPTR services field that matched
     std::uint16_t order = 0;
     std::uint16_t preference = 0;
+    std::uint16_t srv_priority = 0;  ///< "s" records only
+    std::uint16_t srv_weight = 0;    ///< "s" records only
+    std::string why;                 ///< how this candidate was reached, for people
 };
 
 struct SnaptrResult {
@@ -120,5 +126,39 @@ struct SnaptrResult {
 /// NAPTR at the replacement (non-terminal, loop and depth limited);
 /// records with a regexp or other flags are ignored.
 boost::asio::awaitable<SnaptrResult> snaptr_resolve(DnsLookup& dns, dns::Name domain, SnaptrOptions options);
+
+// ---------------------------------------------------------------------------
+// Node pairs: collocation and topological closeness (TS 29.303 §4.3.2, Annex C)
+
+/// A canonical node name split as TS 29.303 §4.3.2 writes it:
+/// "topon|topoff.<interface label>.<node name>".
+struct CanonicalNodeName {
+    bool topon = false;     ///< first label "topon": usable for topology matching
+    bool canonical = false; ///< the name starts with "topon." or "topoff."
+    std::string node;       ///< the name after the topon/topoff label and the interface label, lower-case
+    std::string rest;       ///< the name after the topon/topoff label only, lower-case
+};
+CanonicalNodeName parse_canonical_node_name(std::string_view host);
+
+/// The number of labels two names share from the right (case-insensitive).
+unsigned common_suffix_labels(std::string_view a, std::string_view b);
+
+/// The chosen pair of nodes from two S-NAPTR candidate lists (e.g. an SGW
+/// for x-3gpp-sgw:x-s5-gtp and a PGW for x-3gpp-pgw:x-s5-gtp). Indices are
+/// into the two lists.
+struct NodePair {
+    std::size_t first = 0, second = 0;
+    bool collocated = false;
+    unsigned common_labels = 0;  ///< labels shared after the topon/topoff label
+    std::string why;
+};
+/// TS 29.303 Annex C: a collocated pair (the node names equal once the
+/// topon/topoff and interface labels are dropped) wins; else, among pairs of
+/// "topon" names, the one sharing the longest label suffix (topological
+/// closeness); else the best-ranked pair. Ties go to the better-ranked pair
+/// (smaller sum of the two ranks, then the first list's rank). Nothing when a
+/// list is empty.
+std::optional<NodePair> select_node_pair(const std::vector<SnaptrTarget>& first,
+                                         const std::vector<SnaptrTarget>& second);
 
 }  // namespace enumd::resolver
