@@ -292,4 +292,8 @@ SnaptrResult StubResolver::snaptr_blocking(const dns::Name& domain, const Snaptr
     return run_blocking(snaptr_resolve(*this, domain, options));
 }
 
+EpdgSelectResult StubResolver::select_epdg_blocking(const EpdgSelectInput& input) {
+    return run_blocking(select_epdg(*this, input));
+}
+
 }  // namespace enumd::resolver

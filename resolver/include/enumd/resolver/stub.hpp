@@ -22,6 +22,7 @@
 
 #include "enumd/dns/result.hpp"
 #include "enumd/resolver/enum_lookup.hpp"
+#include "enumd/resolver/epdg_select.hpp"
 #include "enumd/resolver/exchange.hpp"
 #include "enumd/resolver/lookup.hpp"
 #include "enumd/resolver/sip_locate.hpp"
@@ -84,6 +85,7 @@ public:
     EnumResult enum_lookup_blocking(const std::string& number, const EnumOptions& options);
     SipLocateResult locate_sip_blocking(const std::string& uri, const SipLocateOptions& options);
     SnaptrResult snaptr_blocking(const dns::Name& domain, const SnaptrOptions& options);
+    EpdgSelectResult select_epdg_blocking(const EpdgSelectInput& input);
 
     struct CacheStats {
         std::uint64_t hits = 0, misses = 0, entries = 0;
