@@ -4,16 +4,18 @@
 //   enumq [enum] +61355500912 [--server 127.0.0.1:5353] [--suffix e164.arpa] [--service E2U+sip]
 //   enumq sip sip:alice@ims.mnc001.mcc001.3gppnetwork.org      (or --sip URI)
 //   enumq epdg --mcc 505 --mnc 01,02                          (or --epdg 505-01 505-02 ...)
-//   enumq --epdg-country 505 --mnc 01,02,03 [--visited]
+//   enumq --epdg-country 505 [--mnc 01,02,03] [--visited]     (no --mnc: known operators)
 // Common: --server ADDR (repeatable; default /etc/resolv.conf), --timeout MS,
 // --json, --csv (epdg), --no-cache, -v (query trace).
 //
 //   enumq snaptr --apn internet --mcc 505 --mnc 01 --app-service x-3gpp-pgw --app-protocol x-s5-gtp
-//   enumq imsi 5055710000001 [--mnc-length 2|3] [--known-plmn 505-571]
+//   enumq names --mcc 505 --mnc 01 [--tac 0b1a] [--5gs-tac 0b1a21] [--lac 01ab]   (offline)
+//   enumq imsi 505011234567890 [--mnc-length 2|3] [--known-plmn 405-854]
 //
 // Exit codes: 0 ok, 1 usage or bad input, 2 NXDOMAIN, 3 no usable record
 // (imsi: ambiguous), 4 timeout, 5 server failure (SERVFAIL/REFUSED/malformed).
 
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -28,6 +30,7 @@
 #include "enumd/build_info.hpp"
 #include "enumd/numbering/e164.hpp"
 #include "enumd/numbering/gpp_names.hpp"
+#include "enumd/resolver/epdg_select.hpp"
 #include "enumd/resolver/stub.hpp"
 #include "json.hpp"
 
@@ -51,8 +54,14 @@ void usage(std::FILE* to = stderr) {
         "                      [--draws N]  (count the first choice over N selections)\n"
         "  enumq sip URI            | enumq --sip URI\n"
         "  enumq epdg --mcc MCC --mnc MNC[,MNC...] | enumq --epdg MCC-MNC [MCC-MNC...]\n"
-        "  enumq --epdg-country MCC --mnc MNC[,MNC...] [--visited]\n"
+        "  enumq epdg --imsi IMSI [--mnc-length 2|3] [--tac HEX] [--5gs-tac HEX] [--lac HEX] [--visited MCC]\n"
+        "             [--registered MCC-MNC] [--selection-info MCC-MNC,...] [--ehplmn MCC-MNC,...] [--sos]\n"
+        "             [--methods visited-country,plmn,cellular-loc]  (the names a phone tries, AOSP order)\n"
+        "  enumq --epdg-country MCC [--mnc MNC[,MNC...]] [--visited]  (no --mnc: the known operators of MCC)\n"
         "  enumq snaptr DOMAIN|--apn APN-NI --mcc MCC --mnc MNC --app-service S [--app-protocol P]\n"
+        "              [--pair DOMAIN --pair-service S [--pair-protocol P]]  (collocated/closest node pair)\n"
+        "  enumq names --mcc MCC --mnc MNC [--tac HEX] [--5gs-tac HEX] [--lac HEX] [--apn APN-NI]\n"
+        "              [--amf-region HEX --amf-set HEX [--amf-pointer HEX]]  (offline: every TS 23.003 name)\n"
         "  enumq imsi IMSI [--mnc-length 2|3] [--known-plmn MCC-MNC]... [--mnc-table FILE]  (offline)\n"
         "common: --server ADDR[:PORT] (repeatable; default: /etc/resolv.conf), --timeout MS, --json, --csv,\n"
         "        --no-cache, -v, --version\n"
@@ -69,7 +78,7 @@ struct Args {
     std::string mcc;
     std::vector<std::string> mncs;
     bool legacy = false, failover = false, weighted = false, json = false, csv = false, no_cache = false,
-         verbose = false, visited = false;
+         verbose = false, visited = false, country = false;
     std::optional<std::uint64_t> seed;
     unsigned timeout_ms = 800;
     unsigned long draws = 0;
@@ -77,7 +86,36 @@ struct Args {
     int mnc_length = 0;
     std::vector<std::string> known_plmns;
     std::string mnc_table;
+    // names / epdg: TS 23.003 location inputs, as hex text
+    std::string tac, tac_5gs, lac, amf_region, amf_set, amf_pointer;
+    // snaptr: a second S-NAPTR lookup to pair with (TS 29.303 Annex C)
+    std::string pair_domain, pair_service, pair_protocol;
+    // epdg --imsi: Android-like selection (resolver/epdg_select.hpp)
+    std::string imsi, registered, visited_mcc, methods;
+    std::vector<std::string> selection_info, ehplmns;
+    bool sos = false;
 };
+
+/// A hex option value ("0b1a", "0x0b1a") no wider than `max`.
+std::optional<std::uint32_t> parse_hex(const std::string& name, const std::string& text, std::uint32_t max) {
+    std::string_view t = text;
+    if (t.starts_with("0x") || t.starts_with("0X")) t.remove_prefix(2);
+    std::uint32_t v = 0;
+    bool ok = !t.empty() && t.size() <= 8;
+    for (char c : t) {
+        int d = std::isdigit(static_cast<unsigned char>(c)) != 0 ? c - '0'
+                : (c >= 'a' && c <= 'f')                       ? c - 'a' + 10
+                : (c >= 'A' && c <= 'F')                       ? c - 'A' + 10
+                                                               : -1;
+        if (d < 0) ok = false;
+        v = (v << 4U) | static_cast<std::uint32_t>(d < 0 ? 0 : d);
+    }
+    if (!ok || v > max) {
+        std::fprintf(stderr, "enumq: %s '%s' must be hex, at most %x\n", name.c_str(), text.c_str(), max);
+        return std::nullopt;
+    }
+    return v;
+}
 
 std::vector<std::string> split_commas(const std::string& s) {
     std::vector<std::string> out;
@@ -134,6 +172,10 @@ bool parse_args(int argc, char** argv, Args& a) {
             auto v = value();
             if (!v) return false;
             a.app_service = *v;
+        } else if (arg == "--pair" || arg == "--pair-service" || arg == "--pair-protocol") {
+            auto v = value();
+            if (!v) return false;
+            (arg == "--pair" ? a.pair_domain : arg == "--pair-service" ? a.pair_service : a.pair_protocol) = *v;
         } else if (arg == "--app-protocol") {
             auto v = value();
             if (!v) return false;
@@ -154,6 +196,16 @@ bool parse_args(int argc, char** argv, Args& a) {
             auto v = value();
             if (!v) return false;
             a.known_plmns.push_back(*v);
+        } else if (arg == "--tac" || arg == "--5gs-tac" || arg == "--lac" || arg == "--amf-region" ||
+                   arg == "--amf-set" || arg == "--amf-pointer") {
+            auto v = value();
+            if (!v) return false;
+            (arg == "--tac"          ? a.tac
+             : arg == "--5gs-tac"    ? a.tac_5gs
+             : arg == "--lac"        ? a.lac
+             : arg == "--amf-region" ? a.amf_region
+             : arg == "--amf-set"    ? a.amf_set
+                                     : a.amf_pointer) = *v;
         } else if (arg == "--mcc") {
             auto v = value();
             if (!v) return false;
@@ -171,6 +223,7 @@ bool parse_args(int argc, char** argv, Args& a) {
             if (!v) return false;
             a.command = "epdg";
             a.mcc = *v;
+            a.country = true;
         } else if (arg == "--legacy") {
             a.legacy = true;
         } else if (arg == "--failover") {
@@ -185,6 +238,18 @@ bool parse_args(int argc, char** argv, Args& a) {
             a.no_cache = true;
         } else if (arg == "--visited") {
             a.visited = true;
+            // "--visited MCC" (epdg --imsi): the country the phone is in.
+            if (i + 1 < argc && std::strlen(argv[i + 1]) == 3 && is_mcc(argv[i + 1])) a.visited_mcc = argv[++i];
+        } else if (arg == "--imsi" || arg == "--registered" || arg == "--methods") {
+            auto v = value();
+            if (!v) return false;
+            (arg == "--imsi" ? a.imsi : arg == "--registered" ? a.registered : a.methods) = *v;
+        } else if (arg == "--selection-info" || arg == "--ehplmn") {
+            auto v = value();
+            if (!v) return false;
+            for (auto& p : split_commas(*v)) (arg == "--ehplmn" ? a.ehplmns : a.selection_info).push_back(p);
+        } else if (arg == "--sos") {
+            a.sos = true;
         } else if (arg == "-v" || arg == "--verbose") {
             a.verbose = true;
         } else if (arg == "-h" || arg == "--help") {  // asked for: stdout and success (help2man reads it)
@@ -196,7 +261,7 @@ bool parse_args(int argc, char** argv, Args& a) {
         } else if (arg.starts_with("--")) {
             std::fprintf(stderr, "enumq: unknown option %s\n", arg.c_str());
             return false;
-        } else if (a.command.empty() && a.positional.empty() && (arg == "enum" || arg == "sip" || arg == "epdg" || arg == "snaptr" || arg == "imsi")) {
+        } else if (a.command.empty() && a.positional.empty() && (arg == "enum" || arg == "sip" || arg == "epdg" || arg == "snaptr" || arg == "imsi" || arg == "names")) {
             a.command = arg;
         } else {
             a.positional.push_back(arg);
@@ -431,14 +496,178 @@ int run_sip(const Args& a, StubResolver& r) {
     return exit_for(res.outcome);
 }
 
+int exit_for(LookupStatus s) {
+    switch (s) {
+    case LookupStatus::Ok:
+    case LookupStatus::NoData: return kExitNoRecord;
+    case LookupStatus::NxDomain: return kExitNxDomain;
+    case LookupStatus::Timeout: return kExitTimeout;
+    case LookupStatus::ServFail:
+    case LookupStatus::Malformed: return kExitServFail;
+    }
+    return kExitUsage;
+}
+
+/// "505-01,234-15" options into PLMNs; false (and a message) on a bad one.
+bool parse_plmns(const std::vector<std::string>& texts, std::vector<Plmn>& out) {
+    for (const auto& t : texts) {
+        auto p = Plmn::parse(t);
+        if (!p) {
+            std::fprintf(stderr, "enumq: %s\n", p.error().c_str());
+            return false;
+        }
+        out.push_back(*p);
+    }
+    return true;
+}
+
+/// enumq epdg --imsi: the names a phone asks for, in AOSP EpdgSelector's
+/// order (resolver/epdg_select.hpp), and what each resolves to.
+int run_epdg_imsi(const Args& a, StubResolver& r) {
+    EpdgSelectInput in;
+    if (a.mnc_length != 0) {
+        auto p = imsi_to_plmn(a.imsi, a.mnc_length);
+        if (!p) {
+            std::fprintf(stderr, "enumq: %s\n", p.error().c_str());
+            return kExitUsage;
+        }
+        in.home = *p;
+    } else {
+        auto p = imsi_to_plmn(a.imsi, MncLengthTable::builtin());
+        if (!p) {
+            std::fprintf(stderr, "enumq: %s\n", p.error().c_str());
+            return kExitUsage;
+        }
+        if (p->ambiguous()) {
+            std::fprintf(stderr, "enumq: IMSI %s: MNC length ambiguous (%s or %s); give --mnc-length\n", a.imsi.c_str(),
+                         p->two.to_text().c_str(), p->three.to_text().c_str());
+            return kExitNoRecord;
+        }
+        in.home = *p->plmn;
+    }
+    std::vector<Plmn> reg;
+    if (!parse_plmns(a.selection_info, in.selection_info) || !parse_plmns(a.ehplmns, in.ehplmns)) return kExitUsage;
+    if (!a.registered.empty()) {
+        if (!parse_plmns({a.registered}, reg)) return kExitUsage;
+        in.registered = reg.front();
+    }
+    if (!a.visited_mcc.empty()) in.visited_mcc = a.visited_mcc;
+    in.emergency = a.sos;
+    if (!a.tac.empty()) {
+        auto v = parse_hex("--tac", a.tac, 0xffff);
+        if (!v) return kExitUsage;
+        in.tac = static_cast<std::uint16_t>(*v);
+    }
+    if (!a.tac_5gs.empty()) {
+        auto v = parse_hex("--5gs-tac", a.tac_5gs, 0xffffff);
+        if (!v) return kExitUsage;
+        in.tac_5gs = *v;
+    }
+    if (!a.lac.empty()) {
+        auto v = parse_hex("--lac", a.lac, 0xffff);
+        if (!v) return kExitUsage;
+        in.lac = static_cast<std::uint16_t>(*v);
+    }
+    // Default methods: the visited country when one is given, the PLMN
+    // names, the cell's names when a TAC or LAC is given.
+    in.methods.clear();
+    if (a.methods.empty()) {
+        if (in.visited_mcc) in.methods.push_back(EpdgMethod::VisitedCountry);
+        in.methods.push_back(EpdgMethod::Plmn);
+        if (in.tac || in.tac_5gs || in.lac) in.methods.push_back(EpdgMethod::CellularLoc);
+    } else {
+        for (const auto& m : split_commas(a.methods)) {
+            if (m == "plmn") {
+                in.methods.push_back(EpdgMethod::Plmn);
+            } else if (m == "cellular-loc") {
+                in.methods.push_back(EpdgMethod::CellularLoc);
+            } else if (m == "visited-country") {
+                in.methods.push_back(EpdgMethod::VisitedCountry);
+            } else {
+                std::fprintf(stderr, "enumq: unknown method '%s' (plmn, cellular-loc, visited-country)\n", m.c_str());
+                return kExitUsage;
+            }
+        }
+    }
+    auto res = r.select_epdg_blocking(in);
+    int rc = kExitOk;
+    if (res.addresses.empty()) {
+        rc = kExitNxDomain;
+        for (const auto& c : res.tried) {
+            if (c.status == LookupStatus::Timeout || c.status == LookupStatus::ServFail) rc = exit_for(c.status);
+        }
+    }
+    if (a.json) {
+        enumq::Json j;
+        j.begin_object();
+        j.key("imsi").str(a.imsi);
+        j.key("home").str(in.home->to_text());
+        j.key("servers").str(r.describe_servers());
+        j.key("tried").begin_array();
+        for (const auto& c : res.tried) {
+            j.begin_object();
+            j.key("method").str(to_string(c.method));
+            j.key("fqdn").str(c.fqdn);
+            j.key("query").str(c.qtype);
+            j.key("status").str(to_string(c.status));
+            j.key(c.qtype == "NAPTR" ? "targets" : "addresses").begin_array();
+            for (const auto& x : c.addresses) j.str(x);
+            j.end_array();
+            j.key("why").str(c.why);
+            j.end_object();
+        }
+        j.end_array();
+        j.key("addresses").begin_array();
+        for (const auto& x : res.addresses) j.str(x);
+        j.end_array();
+        print_json(j, res.trace);
+        return rc;
+    }
+    print_head(r, res.trace);
+    std::cout << "IMSI " << a.imsi << ": home PLMN " << in.home->to_text() << (in.emergency ? ", emergency" : "")
+              << "\nNames in the order a phone tries them (AOSP EpdgSelector):\n";
+    int n = 1;
+    for (const auto& c : res.tried) {
+        std::string got;
+        for (const auto& x : c.addresses) got += (got.empty() ? "" : " ") + x;
+        if (got.empty()) got = std::string("(") + to_string(c.status) + ")";
+        std::printf("%3d. %-15s %-5s %s\n       -> %s\n       why: %s\n", n++, to_string(c.method), c.qtype.c_str(),
+                    c.fqdn.c_str(), got.c_str(), c.why.c_str());
+    }
+    std::cout << "Addresses IKE tries, in order:";
+    for (const auto& x : res.addresses) std::cout << " " << x;
+    std::cout << (res.addresses.empty() ? " none\n" : "\n");
+    return rc;
+}
+
 int run_epdg(const Args& a, StubResolver& r) {
+    if (!a.imsi.empty()) return run_epdg_imsi(a, r);
     struct Row {
         std::string plmn, fqdn;
         std::vector<std::string> addresses;
         std::string status;
+        std::string name;  // operator, when the shipped table knows it
     };
     std::vector<std::pair<std::string, std::string>> names;  // plmn label, fqdn
+    std::map<std::string, std::string> operator_names;       // plmn label -> operator
     std::vector<std::string> plmn_texts = a.positional;
+    if (a.country && a.mncs.empty()) {
+        // --epdg-country without --mnc: the operators the shipped table
+        // (mobile-broadband-provider-info + E.212) knows in that country.
+        if (auto bad = check_mcc(a.mcc)) {
+            std::fprintf(stderr, "enumq: %s\n", bad->c_str());
+            return kExitUsage;
+        }
+        auto known = known_operators(a.mcc);
+        if (known.empty()) {
+            std::fprintf(stderr, "enumq: no known operators under MCC %s; name them with --mnc\n", a.mcc.c_str());
+            return kExitUsage;
+        }
+        for (const auto& k : known) {
+            plmn_texts.push_back(k.plmn.to_text());
+            operator_names[k.plmn.to_text()] = k.name;
+        }
+    }
     for (const auto& m : a.mncs) {
         if (a.mcc.empty()) {
             std::fprintf(stderr, "enumq: --mnc needs --mcc or --epdg-country\n");
@@ -469,7 +698,8 @@ int run_epdg(const Args& a, StubResolver& r) {
     std::vector<Row> rows;
     int worst = kExitOk;
     for (const auto& [plmn, fqdn] : names) {
-        Row row{plmn, fqdn, {}, "ok"};
+        Row row{plmn, fqdn, {}, "ok", {}};
+        if (auto it = operator_names.find(plmn); it != operator_names.end()) row.name = it->second;
         auto name = dns::Name::from_text(fqdn + ".");
         LookupStatus st4 = LookupStatus::NxDomain, st6 = LookupStatus::NxDomain;
         for (auto type : {dns::RrType::A, dns::RrType::AAAA}) {
@@ -507,6 +737,7 @@ int run_epdg(const Args& a, StubResolver& r) {
             j.key("plmn").str(row.plmn);
             j.key("fqdn").str(row.fqdn);
             j.key("status").str(row.status);
+            if (!row.name.empty()) j.key("operator").str(row.name);
             j.key("addresses").begin_array();
             for (const auto& ad : row.addresses) j.str(ad);
             j.end_array();
@@ -529,6 +760,7 @@ int run_epdg(const Args& a, StubResolver& r) {
             std::string addrs;
             for (const auto& ad : row.addresses) addrs += (addrs.empty() ? "" : " ") + ad;
             if (addrs.empty()) addrs = "(" + row.status + ")";
+            if (!row.name.empty()) addrs += "  [" + row.name + "]";
             std::printf("%-22s %-55s %s\n", row.plmn.c_str(), row.fqdn.c_str(), addrs.c_str());
         }
     }
@@ -574,14 +806,31 @@ int run_snaptr(const Args& a, StubResolver& r) {
     o.app_protocol = a.app_protocol;
     o.seed = a.seed;
     auto res = r.snaptr_blocking(*name, o);
-    if (a.json) {
-        enumq::Json j;
-        j.begin_object();
-        j.key("domain").str(domain);
-        j.key("outcome").str(to_string(res.outcome));
-        j.key("servers").str(r.describe_servers());
-        j.key("targets").begin_array();
-        for (const auto& t : res.targets) {
+    // TS 29.303 Annex C: a second candidate list (e.g. SGWs for the TAI when
+    // the first is PGWs for the APN) and the node pair chosen from both.
+    std::optional<SnaptrResult> pair_res;
+    std::optional<NodePair> pair;
+    std::string pair_domain = a.pair_domain;
+    if (!pair_domain.empty()) {
+        if (a.pair_service.empty()) {
+            std::fprintf(stderr, "enumq: --pair needs --pair-service\n");
+            return kExitUsage;
+        }
+        if (pair_domain.back() != '.') pair_domain += '.';
+        auto pname = dns::Name::from_text(pair_domain);
+        if (!pname) {
+            std::fprintf(stderr, "enumq: %s\n", pname.error().c_str());
+            return kExitUsage;
+        }
+        SnaptrOptions po = o;
+        po.app_service = a.pair_service;
+        po.app_protocol = a.pair_protocol;
+        pair_res = r.snaptr_blocking(*pname, po);
+        pair = select_node_pair(res.targets, pair_res->targets);
+    }
+    auto json_targets = [](enumq::Json& j, const std::vector<SnaptrTarget>& targets) {
+        j.begin_array();
+        for (const auto& t : targets) {
             j.begin_object();
             j.key("host").str(t.host);
             j.key("port").integer(t.port);
@@ -589,20 +838,142 @@ int run_snaptr(const Args& a, StubResolver& r) {
             j.key("service").str(t.service);
             j.key("order").integer(t.order);
             j.key("preference").integer(t.preference);
+            if (t.port != 0) {
+                j.key("srv_priority").integer(t.srv_priority);
+                j.key("srv_weight").integer(t.srv_weight);
+            }
+            j.key("why").str(t.why);
             j.end_object();
         }
         j.end_array();
-        print_json(j, res.trace);
-        return exit_for(res.outcome);
+    };
+    int rc = exit_for(res.outcome);
+    if (pair_res && !pair) rc = exit_for(pair_res->outcome == LocateOutcome::Ok ? res.outcome : pair_res->outcome);
+    if (a.json) {
+        enumq::Json j;
+        j.begin_object();
+        j.key("domain").str(domain);
+        j.key("outcome").str(to_string(res.outcome));
+        j.key("servers").str(r.describe_servers());
+        j.key("targets");
+        json_targets(j, res.targets);
+        if (pair_res) {
+            j.key("pair_domain").str(pair_domain);
+            j.key("pair_outcome").str(to_string(pair_res->outcome));
+            j.key("pair_targets");
+            json_targets(j, pair_res->targets);
+            if (pair) {
+                j.key("pair").begin_object();
+                j.key("first").str(res.targets[pair->first].host);
+                j.key("second").str(pair_res->targets[pair->second].host);
+                j.key("collocated").boolean(pair->collocated);
+                j.key("common_labels").integer(pair->common_labels);
+                j.key("why").str(pair->why);
+                j.end_object();
+            }
+        }
+        auto trace = res.trace;
+        if (pair_res) trace.insert(trace.end(), pair_res->trace.begin(), pair_res->trace.end());
+        print_json(j, trace);
+        return rc;
     }
     print_head(r, res.trace);
+    auto print_targets = [](const std::vector<SnaptrTarget>& targets) {
+        int n = 1;
+        for (const auto& t : targets) {
+            std::cout << "  " << n++ << ". " << t.host << (t.port != 0 ? ":" + std::to_string(t.port) : std::string())
+                      << " -> " << t.address << "  (" << t.service << ", order " << t.order << ", pref "
+                      << t.preference << ")\n"
+                      << "       why: " << t.why << "\n";
+        }
+    };
     std::cout << "Outcome: " << to_string(res.outcome) << "\n";
-    int n = 1;
-    for (const auto& t : res.targets) {
-        std::cout << "  " << n++ << ". " << t.host << (t.port != 0 ? ":" + std::to_string(t.port) : std::string()) << " -> "
-                  << t.address << "  (" << t.service << ", order " << t.order << ")\n";
+    print_targets(res.targets);
+    if (pair_res) {
+        for (const auto& l : pair_res->trace) std::cout << ";; " << l << "\n";
+        std::cout << "Pair candidates (" << pair_domain << "): " << to_string(pair_res->outcome) << "\n";
+        print_targets(pair_res->targets);
+        if (pair) {
+            std::cout << "Chosen pair: " << res.targets[pair->first].host << " + "
+                      << pair_res->targets[pair->second].host << "  (" << pair->why << ")\n";
+        } else {
+            std::cout << "Chosen pair: none (a list is empty)\n";
+        }
     }
-    return exit_for(res.outcome);
+    return rc;
+}
+
+int run_names(const Args& a) {
+    if (a.mcc.empty() || a.mncs.size() != 1 || !a.positional.empty()) {
+        std::fprintf(stderr, "enumq: names needs --mcc and one --mnc\n");
+        return kExitUsage;
+    }
+    auto plmn = Plmn::make(a.mcc, a.mncs[0]);
+    if (!plmn) {
+        std::fprintf(stderr, "enumq: %s\n", plmn.error().c_str());
+        return kExitUsage;
+    }
+    GppNameInputs in;
+    in.apn_ni = a.apn;
+    // TAC 2 octets, 5GS TAC 3 (TS 23.003 §19.4.2.3, §28.6); LAC 2; AMF Region
+    // 8 bits, Set 10, Pointer 6 (§2.10.1).
+    if (!a.tac.empty()) {
+        auto v = parse_hex("--tac", a.tac, 0xffff);
+        if (!v) return kExitUsage;
+        in.tac = static_cast<std::uint16_t>(*v);
+    }
+    if (!a.tac_5gs.empty()) {
+        auto v = parse_hex("--5gs-tac", a.tac_5gs, 0xffffff);
+        if (!v) return kExitUsage;
+        in.tac_5gs = *v;
+    }
+    if (!a.lac.empty()) {
+        auto v = parse_hex("--lac", a.lac, 0xffff);
+        if (!v) return kExitUsage;
+        in.lac = static_cast<std::uint16_t>(*v);
+    }
+    if (!a.amf_region.empty() || !a.amf_set.empty() || !a.amf_pointer.empty()) {
+        if (a.amf_region.empty() || a.amf_set.empty()) {
+            std::fprintf(stderr, "enumq: AMF names need --amf-region and --amf-set\n");
+            return kExitUsage;
+        }
+        auto region = parse_hex("--amf-region", a.amf_region, 0xff);
+        auto set = parse_hex("--amf-set", a.amf_set, 0x3ff);
+        if (!region || !set) return kExitUsage;
+        GppNameInputs::Amf amf{static_cast<std::uint8_t>(*region), static_cast<std::uint16_t>(*set), std::nullopt};
+        if (!a.amf_pointer.empty()) {
+            auto pt = parse_hex("--amf-pointer", a.amf_pointer, 0x3f);
+            if (!pt) return kExitUsage;
+            amf.pointer = static_cast<std::uint8_t>(*pt);
+        }
+        in.amf = amf;
+    }
+    auto names = gpp_names_for(*plmn, in);
+    if (!names) {
+        std::fprintf(stderr, "enumq: %s\n", names.error().c_str());
+        return kExitUsage;
+    }
+    if (a.json) {
+        enumq::Json j;
+        j.begin_object();
+        j.key("plmn").str(plmn->to_text());
+        j.key("names").begin_array();
+        for (const auto& n : *names) {
+            j.begin_object();
+            j.key("name").str(n.key);
+            j.key("fqdn").str(n.fqdn);
+            j.key("clause").str(n.clause);
+            j.end_object();
+        }
+        j.end_array();
+        j.end_object();
+        std::cout << j.text() << "\n";
+        return kExitOk;
+    }
+    std::cout << "PLMN " << plmn->to_text() << "\n";
+    std::printf("%-26s %-80s %s\n", "name", "FQDN", "defined in");
+    for (const auto& n : *names) std::printf("%-26s %-80s %s\n", n.key.c_str(), n.fqdn.c_str(), n.clause.c_str());
+    return kExitOk;
 }
 
 int run_imsi(const Args& a) {
@@ -649,12 +1020,11 @@ int run_imsi(const Args& a) {
             return kExitUsage;
         }
         ambiguous = r->ambiguous();
+        basis = to_string(r->basis);
         if (r->plmn) {
             readings.push_back(*r->plmn);
-            basis = r->basis == ImsiPlmn::Basis::PlmnOverride ? "known PLMN" : "MCC table";
         } else {
             readings = {r->two, r->three};
-            basis = "ambiguous: the IMSI alone does not give the MNC length";
         }
     }
     if (a.json) {
@@ -696,6 +1066,7 @@ int main(int argc, char** argv) {
             return kExitUsage;
         }
         if (a.command == "imsi") return run_imsi(a);
+        if (a.command == "names") return run_names(a);
         std::string error;
         auto r = make_resolver(a, error);
         if (!r) {

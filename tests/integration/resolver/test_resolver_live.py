@@ -169,6 +169,41 @@ def run_checks(server):
     rc, _, out = enumq("epdg", "--mcc", "505", "--mnc", "01", *S, expect_json=False)
     c.check(rc == 0 and f"DNS servers: {server} (explicit)" in out.stdout and "203.0.113.1" in out.stdout, "ePDG human table")
 
+    # --- ePDG selection as a phone does it (AOSP EpdgSelector order) -----------------
+    pub = ".pub.3gppnetwork.org"
+    rc, d, _ = enumq("epdg", "--imsi", "505011234567890", "--tac", "0b1a", "--5gs-tac", "0b1a21", "--lac", "01ab",
+                     *S, "--json")
+    c.check(rc == 0 and d and [(t["method"], t["fqdn"]) for t in d["tried"]] == [
+        ("plmn", "epdg.epc.mnc001.mcc505" + pub),
+        ("cellular-loc", "lac01ab.epdg.epc.mnc001.mcc505" + pub),
+        ("cellular-loc", "tac-lb1a.tac-hb0b.tac.epdg.epc.mnc001.mcc505" + pub),
+        ("cellular-loc", "tac-lb21.tac-mb1a.tac-hb0b.5gstac.epdg.epc.mnc001.mcc505" + pub)]
+        and d["addresses"] == ["203.0.113.1", "203.0.113.2", "2001:db8:505:1::1", "203.0.113.13", "203.0.113.11",
+                               "203.0.113.12"], "epdg --imsi: PLMN then LAC, TAC and 5GS TAC names, addresses in order")
+    rc, d, _ = enumq("epdg", "--imsi", "505011234567890", "--sos", "--tac", "0b1a", *S, "--json")
+    c.check(rc == 0 and d and [t["fqdn"] for t in d["tried"]] == [
+        "sos.epdg.epc.mnc001.mcc505" + pub, "epdg.epc.mnc001.mcc505" + pub,
+        "tac-lb1a.tac-hb0b.tac.sos.epdg.epc.mnc001.mcc505" + pub]
+        and d["addresses"][:2] == ["203.0.113.5", "203.0.113.1"] and d["addresses"][-1] == "203.0.113.15",
+        "epdg --imsi --sos: the sos. names, the ordinary operator name as a fallback")
+    rc, d, _ = enumq("epdg", "--imsi", "234150123456789", "--visited", "505", "--registered", "505-01",
+                     "--selection-info", "505-01", *S, "--json")
+    c.check(rc == 0 and d and d["home"] == "234-15" and [(t["query"], t["fqdn"]) for t in d["tried"]] == [
+        ("A/AAAA", "epdg.epc.mnc001.mcc505" + pub),
+        ("NAPTR", "epdg.epc.mcc505.visited-country" + pub),
+        ("A/AAAA", "epdg.epc.mnc001.mcc505" + pub),
+        ("A/AAAA", "epdg.epc.mnc002.mcc505" + pub),
+        ("A/AAAA", "epdg.epc.mnc001.mcc505" + pub),
+        ("A/AAAA", "epdg.epc.mnc015.mcc234" + pub)]
+        and d["tried"][1]["targets"] == ["epdg.epc.mnc002.mcc505" + pub, "epdg.epc.mnc001.mcc505" + pub]
+        and d["addresses"] == ["203.0.113.1", "203.0.113.2", "2001:db8:505:1::1", "203.0.113.20", "198.51.100.15"],
+        "epdg --imsi --visited: registered PLMN, visited-country NAPTR 'a' targets, then the PLMN names")
+    rc, _, out = enumq("epdg", "--imsi", "405854123456789", *S, expect_json=False)
+    c.check(rc == 3 and "--mnc-length" in out.stderr, "epdg --imsi with an ambiguous IMSI asks for --mnc-length")
+    rc, _, out = enumq("epdg", "--imsi", "234150123456789", "--visited", "505", *S, expect_json=False)
+    c.check(rc == 0 and "visited-country" in out.stdout and "Addresses IKE tries, in order: 203.0.113.20" in out.stdout,
+            "epdg --imsi human output")
+
     # --- S-NAPTR (RFC 3958 / TS 29.303) ------------------------------------------------
     rc, d, _ = enumq("snaptr", "--apn", "internet", "--mcc", "505", "--mnc", "01", "--app-service", "x-3gpp-pgw",
                      "--app-protocol", "x-s8-gtp", *S, "--json")
@@ -180,12 +215,66 @@ def run_checks(server):
     rc, d, _ = enumq("snaptr", "internet.apn.epc.mnc001.mcc505.3gppnetwork.org", "--app-service", "x-3gpp-mme", *S, "--json")
     c.check(rc == 3 and not d["targets"], "S-NAPTR: no matching app-service, exit 3")
 
+    # TS 29.303 Annex C: PGW for the APN paired with an SGW for the TAI.
+    rc, d, _ = enumq("snaptr", "--apn", "internet", "--mcc", "505", "--mnc", "01", "--app-service", "x-3gpp-pgw",
+                     "--app-protocol", "x-s5-gtp", "--pair", "tac-lb01.tac-hb00.tac.epc.mnc001.mcc505.3gppnetwork.org",
+                     "--pair-service", "x-3gpp-sgw", "--pair-protocol", "x-s5-gtp", *S, "--json")
+    c.check(rc == 0 and d and [t["host"] for t in d["pair_targets"]] == [
+        "topon.s11.sgw9.west.epc.mnc001.mcc505.3gppnetwork.org", "topon.s11.pgw1.epc.mnc001.mcc505.3gppnetwork.org"]
+            and d["pair"]["collocated"] and d["pair"]["second"] == "topon.s11.pgw1.epc.mnc001.mcc505.3gppnetwork.org"
+            and d["targets"][0]["why"].startswith('NAPTR 10 10 "a"'),
+            "S-NAPTR pair: the collocated SGW wins over the first-ranked one, with the why")
+
     # --- IMSI (offline) -------------------------------------------------------------
-    rc, d, _ = enumq("imsi", "5055710000001", "--json")
-    c.check(rc == 3 and d["ambiguous"] and [p["plmn"] for p in d["plmns"]] == ["505-57", "505-571"],
-            "IMSI 5055710000001 reported ambiguous: 505-57 or 505-571")
-    rc, d, _ = enumq("imsi", "5055710000001", "--known-plmn", "505-57", "--json")
-    c.check(rc == 0 and [p["epdg"] for p in d["plmns"]] == ["epdg.epc.mnc057.mcc505.pub.3gppnetwork.org"], "IMSI with a known PLMN")
+    rc, d, _ = enumq("imsi", "405854123456789", "--json")
+    c.check(rc == 3 and d["ambiguous"] and [p["plmn"] for p in d["plmns"]] == ["405-85", "405-854"],
+            "IMSI 405854123456789 (India mixes lengths, no known PLMN) reported ambiguous: 405-85 or 405-854")
+    rc, d, _ = enumq("imsi", "405854123456789", "--known-plmn", "405-854", "--json")
+    c.check(rc == 0 and [p["epdg"] for p in d["plmns"]] == ["epdg.epc.mnc854.mcc405.pub.3gppnetwork.org"], "IMSI with a known PLMN")
+    # Issue 14: Australia and the UK use only 2-digit MNCs (shipped table).
+    for imsi, plmn in (("505011234567890", "505-01"), ("234150123456789", "234-15"), ("5055710000001", "505-57")):
+        rc, d, _ = enumq("imsi", imsi, "--json")
+        c.check(rc == 0 and d and not d["ambiguous"] and [p["plmn"] for p in d["plmns"]] == [plmn]
+                and "shipped table" in d["basis"], f"IMSI {imsi} resolves to {plmn} from the shipped MNC table")
+    rc, d, _ = enumq("imsi", "5055710000001", "--mnc-length", "3", "--json")
+    c.check(rc == 0 and [p["plmn"] for p in d["plmns"]] == ["505-571"], "--mnc-length 3 overrides the table")
+
+    # --epdg-country without --mnc: the shipped table's operators of 505.
+    rc, d, _ = enumq("--epdg-country", "505", *S, "--json")
+    rows = {e["plmn"]: e for e in d["epdg"]} if d else {}
+    c.check(rc == 0 and {"505-01", "505-02", "505-03", "505-06"} <= set(rows), "--epdg-country 505 lists the known operators")
+    c.check(rows.get("505-01", {}).get("addresses") == ["203.0.113.1", "203.0.113.2", "2001:db8:505:1::1"]
+            and "Telstra" in rows.get("505-01", {}).get("operator", ""), "known operator 505-01 resolved and named")
+    c.check(rows.get("505-06", {}).get("status") == "nxdomain", "known operator without an ePDG: nxdomain")
+    rc, _, out = enumq("--epdg-country", "001", *S, expect_json=False)
+    c.check(rc == 1 and "--mnc" in out.stderr, "--epdg-country with no known operators asks for --mnc")
+
+    # --- TS 23.003 names (offline) ----------------------------------------------------
+    rc, d, _ = enumq("names", "--mcc", "345", "--mnc", "12", "--tac", "1a21", "--5gs-tac", "0b1a21", "--lac", "01ab",
+                     "--amf-region", "48", "--amf-set", "001", "--amf-pointer", "01", "--apn", "internet", "--json")
+    names = {n["name"]: n["fqdn"] for n in d["names"]} if d else {}
+    expected = {
+        "epdg": "epdg.epc.mnc012.mcc345.pub.3gppnetwork.org",
+        "epdg.sos": "sos.epdg.epc.mnc012.mcc345.pub.3gppnetwork.org",
+        "epdg.visited-country": "epdg.epc.mcc345.visited-country.pub.3gppnetwork.org",
+        "epdg.tai": "tac-lb21.tac-hb1a.tac.epdg.epc.mnc012.mcc345.pub.3gppnetwork.org",
+        "epdg.5gs-tai.sos": "tac-lb21.tac-mb1a.tac-hb0b.5gstac.sos.epdg.epc.mnc012.mcc345.pub.3gppnetwork.org",
+        "epdg.lai": "lac01ab.epdg.epc.mnc012.mcc345.pub.3gppnetwork.org",
+        "n3iwf.5gs-tai": "tac-lb21.tac-mb1a.tac-hb0b.5gstac.n3iwf.5gc.mnc012.mcc345.pub.3gppnetwork.org",
+        "n3iwf.visited-country": "n3iwf.5gc.mcc345.visited-country.pub.3gppnetwork.org",
+        "nrf": "nrf.5gc.mnc012.mcc345.3gppnetwork.org",
+        "amf.set": "set001.region48.amfset.5gc.mnc012.mcc345.3gppnetwork.org",
+        "amf.instance": "pt01.set001.region48.amfi.5gc.mnc012.mcc345.3gppnetwork.org",
+        "apn": "internet.apn.epc.mnc012.mcc345.3gppnetwork.org",
+        "ims": "ims.mnc012.mcc345.3gppnetwork.org",
+    }
+    c.check(rc == 0 and all(names.get(k) == v for k, v in expected.items()),
+            f"enumq names --json: {[k for k, v in expected.items() if names.get(k) != v]} differ")
+    rc, _, out = enumq("names", "--mcc", "345", "--mnc", "12", expect_json=False)
+    c.check(rc == 0 and "nrf.5gc.mnc012.mcc345.3gppnetwork.org" in out.stdout and "TS 23.003 28.3.2.3.2" in out.stdout
+            and "tac-lb" not in out.stdout, "enumq names table, no TAC names without --tac")
+    rc, _, out = enumq("names", "--mcc", "345", "--mnc", "12", "--5gs-tac", "1000000", expect_json=False)
+    c.check(rc == 1 and "--5gs-tac" in out.stderr, "enumq names refuses a 5GS TAC wider than 3 octets")
 
     # --- The C API, from a C program -----------------------------------------------
     if os.path.exists(C_CLIENT):
