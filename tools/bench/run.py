@@ -279,9 +279,12 @@ class Enumd(Server):
     name = "enumd"
     binary = None
     db = None  # a database compiled by enumctl: serve it with --db
+    config = None  # --enumd-config: a config file for settings the command line lacks (rate_limit, cookies)
 
     def command(self, threads):
         cmd = [self.binary, "--listen", "127.0.0.1:%d" % self.port, "--threads", str(threads)]
+        if self.config:
+            cmd += ["--config", self.config]
         if self.db:
             return cmd + ["--db", self.db]
         for origin, path, yaml_path in self.zones:
@@ -295,6 +298,7 @@ class EnumdBase(Enumd):
     name = "enumd-base"
     binary = None
     db = None
+    config = None
 
 
 # ---------------------------------------------------------------- dnsperf
@@ -466,6 +470,10 @@ def main():
     ap.add_argument("--servers", default="enumd,knot,nsd")
     ap.add_argument("--baseline-build-dir", default=None,
                     help="an older build to run beside --build-dir as 'enumd-base' (before/after in one run)")
+    ap.add_argument("--enumd-config", default=None, help="a config file for enumd (listen/threads/db stay on the "
+                    "command line), e.g. rate_limit or cookies settings")
+    ap.add_argument("--baseline-config", default=None, help="the config file of enumd-base (without "
+                    "--baseline-build-dir: the same build), e.g. to compare RRL on with RRL off")
     ap.add_argument("--outstanding", type=int, default=100,
                     help="dnsperf -q (more overflows the servers' default socket buffers: lost queries)")
     ap.add_argument("--seed", type=int, default=20240601)
@@ -533,7 +541,11 @@ def main():
             % ("YAML" if zones[0][2] else "RFC 1035", "%.2f" % t if t is not None else "never",
                "%.2f" % cpu if cpu is not None else "?"))
 
+    Enumd.config = os.path.abspath(args.enumd_config) if args.enumd_config else None
+    if args.baseline_config and not args.baseline_build_dir:
+        args.baseline_build_dir = args.build_dir  # the same build with another configuration
     if args.baseline_build_dir:
+        EnumdBase.config = os.path.abspath(args.baseline_config) if args.baseline_config else None
         EnumdBase.binary = os.path.join(os.path.abspath(args.baseline_build_dir), "bin", "enumd")
         base_ctl = os.path.join(os.path.abspath(args.baseline_build_dir), "bin", "enumctl")
         if os.access(base_ctl, os.X_OK):  # its own database: the format may differ between builds
