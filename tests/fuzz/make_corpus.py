@@ -8,6 +8,7 @@ rdata_text: first octet = index into the type table of fuzz_rdata_text.cpp, then
 answer:     option octet + a query for the zones of tests/differential (fuzz_answer.cpp).
 naptr_regexp: a NAPTR regexp field, optionally '\n' and the string it is applied to (fuzz_naptr_regexp.cpp).
 upstream:   responses from an upstream server: referrals, glue, CNAME chains, negative answers (fuzz_upstream.cpp).
+transfer_in: option octet + length-prefixed transfer reply messages (fuzz_transfer_in.cpp).
 csv:        hand-written; the first octet picks the reader (fuzz_csv.cpp).
 Libfuzzer adds what it finds to these directories when run with them as corpus.
 """
@@ -165,6 +166,38 @@ def upstream():
          [("epdg.epc.mnc001.mcc505.pub.3gppnetwork.org.", "AAAA", "2001:db8::1", "2001:db8::2")])
 
 
+def transfers():
+    """Transfer replies for zone.test. (fuzz_transfer_in.cpp): option octet (1 = IXFR from our serial 5), then
+    messages with 16-bit lengths: AXFR in one and in three messages, IXFR with two versions, up to date, AXFR
+    answering an IXFR, a newer SOA only, a wrong zone, and a reply cut short."""
+    soa = "ns1.zone.test. h.zone.test. %d 3600 600 86400 300"
+
+    def msg(records, qtype="AXFR"):
+        r = dns.message.make_response(make_query("zone.test.", qtype))
+        r.flags |= dns.flags.AA
+        for name, rtype, data in records:
+            r.answer.append(dns.rrset.from_text(name, 300, "IN", rtype, data))
+        w = r.to_wire()
+        return len(w).to_bytes(2, "big") + w
+
+    zone = [("zone.test.", "NS", "ns1.zone.test."), ("ns1.zone.test.", "A", "192.0.2.53"),
+            ("1.1.9.zone.test.", "NAPTR", '10 100 "u" "E2U+sip" "!^.*$!sip:a@b.example!" .'),
+            ("_sip._udp.zone.test.", "SRV", "10 60 5060 sip.zone.test."), ("sip.zone.test.", "AAAA", "2001:db8::1")]
+    s7 = ("zone.test.", "SOA", soa % 7)
+    put("transfer_in", b"\x00" + msg([s7] + zone + [s7]))
+    put("transfer_in", b"\x00" + msg([s7] + zone[:2]) + msg(zone[2:]) + msg([s7]))
+    s5, s6 = ("zone.test.", "SOA", soa % 5), ("zone.test.", "SOA", soa % 6)
+    ixfr = [s7, s5, zone[2], s6, ("2.2.9.zone.test.", "NAPTR", '10 100 "u" "E2U+sip" "!^.*$!sip:c@d.example!" .'),
+            s6, ("2.2.9.zone.test.", "NAPTR", '10 100 "u" "E2U+sip" "!^.*$!sip:c@d.example!" .'), s7, zone[4], s7]
+    put("transfer_in", b"\x01" + msg(ixfr, "IXFR"))
+    put("transfer_in", b"\x01" + msg(ixfr[:5], "IXFR") + msg(ixfr[5:], "IXFR"))
+    put("transfer_in", b"\x01" + msg([s5], "IXFR"))
+    put("transfer_in", b"\x01" + msg([s7], "IXFR"))
+    put("transfer_in", b"\x01" + msg([s7] + zone + [s7], "IXFR"))
+    put("transfer_in", b"\x00" + msg([("other.test.", "SOA", soa % 7)] + zone + [s7]))
+    put("transfer_in", b"\x00" + msg([s7] + zone)[:-9])
+
+
 def naptr_regexps():
     """RFC 3402 expressions as ENUM records carry them, with and without an application unique string."""
     for t in ["!^.*$!sip:info@server1.example.net!", "!(^.*$)!sip:\\1@server2.example.net!",
@@ -187,5 +220,6 @@ if __name__ == "__main__":
     names()
     rdatas()
     upstream()  # last: make_query IDs are drawn in order, so the earlier seeds keep their bytes
-    for t in ("packet", "name_text", "rdata_text", "answer", "naptr_regexp", "upstream"):
+    transfers()
+    for t in ("packet", "name_text", "rdata_text", "answer", "naptr_regexp", "upstream", "transfer_in"):
         print(t, len(os.listdir(os.path.join(HERE, "corpus", t))))
