@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <cctype>
 
 #include "enumd/zones/naptr.hpp"
 
@@ -47,7 +48,11 @@ void ServiceReader::add_address(const dns::Name& host, const ytree::Node& n, std
 }
 
 void ServiceReader::plmn(const ytree::Node& e) {
-    if (!check_map(e, "a plmn entry", {"mcc", "mnc", "name", "epdg", "ims", "ttl"})) return;
+    if (!check_map(e, "a plmn entry",
+                   {"mcc", "mnc", "name", "epdg", "epdg_sos", "epdg_areas", "visited_country", "n3iwf", "nf", "ims",
+                    "ttl"})) {
+        return;
+    }
     if (!e["mcc"] || !e["mnc"]) {
         error(e, "a plmn entry needs 'mcc' and 'mnc'");
         return;
@@ -73,9 +78,26 @@ void ServiceReader::plmn(const ytree::Node& e) {
     }
     std::uint32_t ttl = ttl_or(e, s_.ttl);
     if (e["name"]) (void)get_string(e["name"], "name");
-    if (e["epdg"]) {
-        dns::Name epdg = *dns::Name::from_text(numbering::epdg_fqdn(p));
-        for (const auto& a : list_or_one(e["epdg"])) add_address(epdg, a, ttl);
+    // Every name below comes from the builder of numbering/gpp_names.hpp
+    // that the client (enumq, resolver/epdg_select) uses to ask for it.
+    auto addresses_at = [&](const std::string& fqdn, const ytree::Node& n) {
+        dns::Name owner = *dns::Name::from_text(fqdn);
+        for (const auto& a : list_or_one(n)) add_address(owner, a, ttl);
+    };
+    // TS 23.003 §19.4.2.9: operator identifier FQDN, and its emergency form.
+    if (e["epdg"]) addresses_at(numbering::epdg_fqdn(p), e["epdg"]);
+    if (e["epdg_sos"]) addresses_at(numbering::epdg_fqdn(p, numbering::EpdgUse::Emergency), e["epdg_sos"]);
+    if (e["epdg_areas"] && expect_list(e["epdg_areas"], "epdg_areas")) {
+        for (const auto& area : list_or_one(e["epdg_areas"])) epdg_area(p, area, ttl);
+    }
+    if (e["visited_country"]) visited_country(p, e["visited_country"], ttl, e["epdg_sos"].IsDefined());
+    // TS 23.003 §28.3.2.2.2: operator identifier based N3IWF FQDN.
+    if (e["n3iwf"]) addresses_at(numbering::n3iwf_fqdn(p), e["n3iwf"]);
+    if (e["nf"] && check_map(e["nf"], "nf", {"nrf", "nssf", "sepp"})) {
+        const ytree::Node& nf = e["nf"];
+        if (nf["nrf"]) addresses_at(numbering::nrf_fqdn(p), nf["nrf"]);     // TS 23.003 §28.3.2.3.2
+        if (nf["nssf"]) addresses_at(numbering::nssf_fqdn(p), nf["nssf"]);  // TS 23.003 §28.3.2.4
+        if (nf["sepp"]) addresses_at(*numbering::sepp_fqdn(p), nf["sepp"]);  // TS 23.003 §28.2 domain
     }
     if (e["ims"]) {
         const ytree::Node& ims = e["ims"];
@@ -100,6 +122,69 @@ void ServiceReader::plmn(const ytree::Node& e) {
                 }
             }
         }
+    }
+}
+
+void ServiceReader::epdg_area(const numbering::Plmn& p, const ytree::Node& area, std::uint32_t ttl) {
+    if (!check_map(area, "an epdg_areas entry", {"tac", "tac_5gs", "lac", "epdg", "epdg_sos"})) return;
+    int keys = (area["tac"] ? 1 : 0) + (area["tac_5gs"] ? 1 : 0) + (area["lac"] ? 1 : 0);
+    if (keys != 1) {
+        error(area, "an epdg_areas entry needs exactly one of 'tac', 'tac_5gs', 'lac'");
+        return;
+    }
+    // TS 23.003 §19.4.2.9: TAC 2 octets (E-UTRAN), 3 octets (5GS), LAC 2.
+    const char* key = area["tac"] ? "tac" : area["tac_5gs"] ? "tac_5gs" : "lac";
+    auto text = get_string(area[key], key);
+    if (!text) return;
+    std::uint32_t max = std::string_view(key) == "tac_5gs" ? 0xffffffU : 0xffffU;
+    std::uint32_t v = 0;
+    bool ok = !text->empty() && text->size() <= (max == 0xffffffU ? 6U : 4U);
+    for (char c : *text) {
+        int d = std::isdigit(static_cast<unsigned char>(c)) != 0 ? c - '0'
+                : (c >= 'a' && c <= 'f')                       ? c - 'a' + 10
+                : (c >= 'A' && c <= 'F')                       ? c - 'A' + 10
+                                                               : -1;
+        ok = ok && d >= 0;
+        v = (v << 4U) | static_cast<std::uint32_t>(d < 0 ? 0 : d);
+    }
+    if (!ok) {
+        error(area[key], std::string(key) + " '" + *text + "' must be " + (max == 0xffffffU ? "1-6" : "1-4") +
+                             " hex digits (quote it: \"0b1a\")");
+        return;
+    }
+    for (auto use : {numbering::EpdgUse::Normal, numbering::EpdgUse::Emergency}) {
+        const char* field = use == numbering::EpdgUse::Normal ? "epdg" : "epdg_sos";
+        if (!area[field]) continue;
+        std::string fqdn = key[0] == 'l'        ? numbering::epdg_lai_fqdn(p, static_cast<std::uint16_t>(v), use)
+                           : max == 0xffffU     ? numbering::epdg_tai_fqdn(p, static_cast<std::uint16_t>(v), use)
+                                                : *numbering::epdg_5gs_tai_fqdn(p, v, use);
+        dns::Name owner = *dns::Name::from_text(fqdn);
+        for (const auto& a : list_or_one(area[field])) add_address(owner, a, ttl);
+    }
+}
+
+void ServiceReader::visited_country(const numbering::Plmn& p, const ytree::Node& n, std::uint32_t ttl, bool sos) {
+    if (!check_map(n, "visited_country", {"order", "preference", "service"})) return;
+    // TS 23.003 §19.4.2.9 (Visited Country FQDN); TS 23.402 §4.5.4.4: the UE
+    // reads NAPTR there and uses the replacements of the "a" records whose
+    // PLMN it may select — here this PLMN's operator identifier FQDN.
+    Naptr x;
+    x.order = 10;
+    x.preference = 10;
+    if (n["order"])
+        if (auto v = get_uint(n["order"], "order", 65535)) x.order = static_cast<std::uint16_t>(*v);
+    if (n["preference"])
+        if (auto v = get_uint(n["preference"], "preference", 65535)) x.preference = static_cast<std::uint16_t>(*v);
+    x.flags.assign(1, 'a');
+    x.service = "x-3gpp-epdg:x-s2b-gtp";
+    if (n["service"])
+        if (auto v = get_string(n["service"], "service")) x.service = *v;
+    for (auto use : {numbering::EpdgUse::Normal, numbering::EpdgUse::Emergency}) {
+        if (use == numbering::EpdgUse::Emergency && !sos) continue;  // only with an emergency ePDG
+        x.replacement = *dns::Name::from_text(numbering::epdg_fqdn(p, use));
+        auto owner = *dns::Name::from_text(*numbering::epdg_visited_country_fqdn(p.mcc(), use));
+        auto wire = encode_naptr(x);
+        if (wire) add(owner, RrType::NAPTR, ttl, std::move(*wire), loc(n), true);
     }
 }
 

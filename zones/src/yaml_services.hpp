@@ -1,6 +1,7 @@
 #pragma once
-/// The 3GPP and SIP sections of a YAML zone: `plmns` (ePDG addresses and IMS
-/// CSCF pools under the TS 23.003 names), `sip_pools` (SRV records per
+/// The 3GPP and SIP sections of a YAML zone: `plmns` (ePDG — operator,
+/// emergency, area and visited-country forms —, N3IWF, 5GC NF addresses and
+/// IMS CSCF pools under the TS 23.003 names), `sip_pools` (SRV records per
 /// transport, with member addresses) and `sip_domains` (RFC 3263 §4.1
 /// NAPTRs to a pool, resolved once every pool is known, since pools may come
 /// from includes).
@@ -37,6 +38,10 @@ class ServiceReader : FieldReader {
     /// A or AAAA rdata from an address text.
     std::optional<std::pair<dns::RrType, std::vector<std::uint8_t>>> address(const ytree::Node& n);
     void add_address(const dns::Name& host, const ytree::Node& n, std::uint32_t ttl);
+    /// One `epdg_areas` entry: TAI, 5GS TAI or LAI ePDG names (TS 23.003 §19.4.2.9).
+    void epdg_area(const numbering::Plmn& p, const ytree::Node& area, std::uint32_t ttl);
+    /// The visited-country NAPTR ("a" flag) of a PLMN (TS 23.003 §19.4.2.9, TS 23.402 §4.5.4.4).
+    void visited_country(const numbering::Plmn& p, const ytree::Node& n, std::uint32_t ttl, bool sos);
 
     struct Pool {
         dns::Name name;

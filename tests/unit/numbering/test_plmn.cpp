@@ -77,6 +77,7 @@ TEST_CASE("the shipped table decides an IMSI when its MCC has one MNC length or 
     const Case cases[] = {
         {"505011234567890", "505", "01", B::KnownMcc},    // Australia: only 2-digit MNCs (issue 14)
         {"234150123456789", "234", "15", B::KnownMcc},    // UK: only 2-digit MNCs (issue 14)
+        {"234150999999999", "234", "15", B::KnownMcc},    // the IMSI of TS 23.003 §19.2's example
         {"5055710000001", "505", "57", B::KnownMcc},      // an unknown operator of a 2-digit country
         {"310410123456789", "310", "410", B::KnownMcc},   // USA: E.212 3 digits
         {"334020123456789", "334", "020", B::KnownMcc},   // Mexico: the XML's "02" corrected to E.212's 020

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "enumd/numbering/gpp_names.hpp"
 #include "enumd/zones/naptr.hpp"
 #include "enumd/zones/rdata_text.hpp"
 #include "enumd/zones/validate.hpp"
@@ -164,6 +165,83 @@ TEST_CASE("A PLMN block generates ePDG, IMS pool SRV/A and RFC 3263 NAPTRs", "[y
           "_sip._udp.scscf.ims.mnc001.mcc505.3gppnetwork.org. ;g\n"
           "ims.mnc001.mcc505.3gppnetwork.org. 300 NAPTR 10 20 \"s\" \"SIPS+D2T\" \"\" "
           "_sips._tcp.scscf.ims.mnc001.mcc505.3gppnetwork.org. ;g\n");
+}
+
+TEST_CASE("A PLMN block generates the emergency, area, visited-country, N3IWF and 5GC names of the builders",
+          "[yaml][3gpp]") {
+    Loaded l = load_text(
+        "origin: 3gppnetwork.org.\n"
+        "ttl: 300\n"
+        "soa: {mname: ns1.example.net., rname: hostmaster.example.net., serial: 7}\n"
+        "ns: [ns1.example.net.]\n"
+        "plmns:\n"
+        "  - mcc: \"505\"\n"
+        "    mnc: \"02\"\n"
+        "    epdg: 192.0.2.21\n"
+        "    epdg_sos: 192.0.2.25\n"
+        "    epdg_areas:\n"
+        "      - {tac: \"0b1a\", epdg: 192.0.2.31, epdg_sos: 192.0.2.35}\n"
+        "      - {tac_5gs: \"0B1A21\", epdg: 192.0.2.32}\n"
+        "      - {lac: \"01ab\", epdg: 192.0.2.33, epdg_sos: 192.0.2.36}\n"
+        "    visited_country: {order: 20, preference: 5}\n"
+        "    n3iwf: \"2001:db8::1\"\n"
+        "    nf: {nrf: 192.0.2.51, nssf: 192.0.2.52, sepp: 192.0.2.53}\n");
+    INFO(l.all());
+    REQUIRE(l.zone.has_value());
+    CHECK(l.diags.items.empty());
+    using namespace enumd::numbering;
+    const auto p = *Plmn::make("505", "02");
+    constexpr auto sos = EpdgUse::Emergency;
+    // Each generated owner is the library builder's name: zone and client agree.
+    struct Case {
+        std::string owner, type, rdata;
+    };
+    const std::vector<Case> cases = {
+        {epdg_fqdn(p), "A", "192.0.2.21"},
+        {epdg_fqdn(p, sos), "A", "192.0.2.25"},
+        {epdg_tai_fqdn(p, 0x0b1a), "A", "192.0.2.31"},
+        {epdg_tai_fqdn(p, 0x0b1a, sos), "A", "192.0.2.35"},
+        {*epdg_5gs_tai_fqdn(p, 0x0b1a21), "A", "192.0.2.32"},
+        {epdg_lai_fqdn(p, 0x01ab), "A", "192.0.2.33"},
+        {epdg_lai_fqdn(p, 0x01ab, sos), "A", "192.0.2.36"},
+        {*epdg_visited_country_fqdn("505"), "NAPTR",
+         "20 5 \"a\" \"x-3gpp-epdg:x-s2b-gtp\" \"\" " + epdg_fqdn(p) + "."},
+        {*epdg_visited_country_fqdn("505", sos), "NAPTR",
+         "20 5 \"a\" \"x-3gpp-epdg:x-s2b-gtp\" \"\" " + epdg_fqdn(p, sos) + "."},
+        {n3iwf_fqdn(p), "AAAA", "2001:db8::1"},
+        {nrf_fqdn(p), "A", "192.0.2.51"},
+        {nssf_fqdn(p), "A", "192.0.2.52"},
+        {*sepp_fqdn(p), "A", "192.0.2.53"},
+    };
+    std::string all = lines_of(*l.zone);
+    for (const auto& c : cases) {
+        std::string line = c.owner + ". 300 " + c.type + " " + c.rdata + " ;g\n";
+        INFO(line);
+        CHECK(all.find(line) != std::string::npos);
+    }
+    CHECK(l.zone->records.size() == 2 + cases.size());
+}
+
+TEST_CASE("epdg_areas entries are checked", "[yaml][3gpp]") {
+    struct Case {
+        const char* entry;
+        const char* message;
+    };
+    const Case cases[] = {
+        {"{tac: \"0b1a\", lac: \"01\", epdg: 192.0.2.1}", "an epdg_areas entry needs exactly one of"},
+        {"{tac: \"10000\", epdg: 192.0.2.1}", "tac '10000' must be 1-4 hex digits"},
+        {"{tac_5gs: \"0b1z\", epdg: 192.0.2.1}", "tac_5gs '0b1z' must be 1-6 hex digits"},
+        {"{lac: \"01ab\", epgd: 192.0.2.1}", "unknown key"},
+    };
+    for (const auto& c : cases) {
+        Loaded l = load_text(std::string("origin: 3gppnetwork.org.\n"
+                                         "soa: {mname: ns1.example.net., rname: hostmaster.example.net.}\n"
+                                         "ns: [ns1.example.net.]\n"
+                                         "plmns:\n  - {mcc: \"505\", mnc: \"02\", epdg_areas: [") +
+                             c.entry + "]}\n");
+        INFO(c.entry << "\n" << l.all());
+        CHECK(l.all().find(c.message) != std::string::npos);
+    }
 }
 
 TEST_CASE("sip_pools and sip_domains work without a PLMN and share host addresses", "[yaml][3gpp]") {
