@@ -19,7 +19,8 @@ void put_u32(std::uint8_t* p, std::uint32_t v) noexcept {
 }  // namespace
 
 MessageCache::MessageCache(std::size_t max_entries, std::size_t max_bytes) noexcept
-    : max_entries_(max_entries / kShards), max_bytes_(max_bytes / kShards) {}
+    // Entries rounded up (a 4-entry cache still keeps an answer per shard), bytes down (the bound that matters).
+    : max_entries_((max_entries + kShards - 1) / kShards), max_bytes_(max_bytes / kShards) {}
 
 std::size_t MessageCache::make_key(const dns::Name& qname, dns::RrType qtype,
                                    std::span<std::uint8_t, kMaxKey> out) noexcept {

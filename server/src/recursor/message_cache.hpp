@@ -34,7 +34,8 @@ public:
         bool prefetch = false;  ///< under 10 % of its TTL left: refresh it now (said once per entry)
     };
 
-    /// `max_entries` and `max_bytes` in all; each shard gets its share.
+    /// `max_entries` and `max_bytes` in all; each shard gets its share (of
+    /// the entries at least one, unless `max_entries` is 0: no cache).
     MessageCache(std::size_t max_entries, std::size_t max_bytes) noexcept;
 
     /// Stores the records of `response`, a response without OPT built for a

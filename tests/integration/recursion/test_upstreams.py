@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Recursor against a scripted upstream (dnspython on 127.0.0.31): EDNS
 fallback for an old server, TC → TCP, random IDs and source ports, the cache
-bound with LRU eviction, and prefetch before expiry."""
+bound with LRU eviction, hits answered on the worker, and prefetch before expiry."""
 import socketserver
 import struct
 import sys
@@ -122,6 +122,14 @@ recursion:
         ent = [ln for ln in body.splitlines() if ln.startswith("enumd_recursion_cache_entries ")]
         c.check(ev and int(ev[0].split()[1]) > 0, f"no evictions counted: {ev}")
         c.check(ent and int(ent[0].split()[1]) <= 4, f"cache above its bound: {ent}")
+
+        # A repeated question is a cache hit answered by the worker that received it (no thread hop).
+        r = srv.query("n0.many.test.", "A")
+        c.check(r.answer and r.answer[0][0].to_text() == "192.0.2.20" and r.answer[0].ttl <= 300, "cached answer")
+        c.check(bool(r.flags & dns.flags.RA), "RA on an answer from the message cache")
+        body = urllib.request.urlopen(f"http://127.0.0.1:{srv.stats_port}/metrics", timeout=3).read().decode()
+        wh = [ln for ln in body.splitlines() if ln.startswith("enumd_recursion_cache_hits_on_worker_total ")]
+        c.check(wh and int(wh[0].split()[1]) >= 1, f"no hit answered on the worker: {wh}")
 
         # Prefetch: a hit in the last 10 % of the 10 s TTL refreshes it in the background.
         before = count("pref.test.")
