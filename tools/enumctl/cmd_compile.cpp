@@ -19,9 +19,10 @@
 namespace enumd::enumctl {
 
 int cmd_compile(int argc, char** argv) {
-    const char* usage = "usage: enumctl compile --db DIR [--prune] [--map-size BYTES] [ORIGIN=]FILE...\n";
+    const char* usage = "usage: enumctl compile --db DIR [--prune] [--no-serial-guard] [--map-size BYTES] [ORIGIN=]FILE...\n";
     std::string db;
     bool prune = false;
+    bool serial_guard = true;
     std::size_t map_size = 0;
     std::vector<zones::ZoneSource> files;
     for (int i = 1; i < argc; ++i) {
@@ -39,9 +40,15 @@ int cmd_compile(int argc, char** argv) {
             }
         } else if (std::strcmp(argv[i], "--prune") == 0) {
             prune = true;
+        } else if (std::strcmp(argv[i], "--no-serial-guard") == 0) {
+            // Deliberate: take a serial that does not move forward (zones/README.md "Serial guard").
+            serial_guard = false;
         } else if (std::strcmp(argv[i], "-h") == 0 || std::strcmp(argv[i], "--help") == 0) {
             std::fputs(usage, stdout);
-            std::puts("Validates, then writes every zone in one transaction; --prune removes zones not given.");
+            std::puts("Validates, then writes every zone in one transaction; --prune removes zones not given.\n"
+                      "A zone with an explicit serial whose content changed under the stored serial, or whose\n"
+                      "serial is not newer (RFC 1982), is refused: secondaries would not pick it up.\n"
+                      "--no-serial-guard writes it anyway (e.g. to roll back on purpose).");
             return 0;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             std::fprintf(stderr, "enumctl compile: unknown option '%s'\n%s", argv[i], usage);
@@ -81,10 +88,16 @@ int cmd_compile(int argc, char** argv) {
     }
     zones::WriteOptions options;
     options.prune_others = prune;
+    options.serial_guard = serial_guard;
     auto report = (*store)->write(zones, options);
     if (!report) {
-        std::fprintf(stderr, "enumctl compile: writing %s failed: %s\n", db.c_str(), report.error().c_str());
-        return 2;
+        // The serial guard refusing a zone is an error in the input (exit 1), not in the environment.
+        const bool refused = report.error().find("nothing was written)") != std::string::npos;
+        if (refused)
+            std::fprintf(stderr, "enumctl compile: %s\n", report.error().c_str());
+        else
+            std::fprintf(stderr, "enumctl compile: writing %s failed: %s\n", db.c_str(), report.error().c_str());
+        return refused ? 1 : 2;
     }
     auto t2 = Clock::now();
     std::uint64_t total = 0;

@@ -78,6 +78,8 @@ int cmd_diff(int argc, char** argv) {
     auto diffs = zones::diff_zones(loaded[0], loaded[1]);
     if (diffs.empty()) return 0;
     std::string text = zones::diff_to_text(diffs);
+    // The serial guard's sentences follow the report (zones/README.md "Serial guard").
+    for (const auto& p : zones::serial_problems(loaded[0], loaded[1], diffs)) text += "warning: " + p + "\n";
     std::fwrite(text.data(), 1, text.size(), stdout);
     return 1;
 }

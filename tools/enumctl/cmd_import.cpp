@@ -15,7 +15,10 @@
 namespace enumd::enumctl {
 namespace {
 
-constexpr const char* kUsage = "usage: enumctl import [--origin ORIGIN] FILE [-o OUT.yaml]\n";
+constexpr const char* kUsage =
+    "usage: enumctl import [--origin ORIGIN] [--keep-serial] FILE [-o OUT.yaml]\n"
+    "  writes 'serial: auto' with 'min_serial:' the zone's serial (later compiles move it forward);\n"
+    "  --keep-serial writes the serial as an explicit number instead\n";
 
 void print(const zones::Diagnostics& diags) {
     for (const auto& d : diags.items) std::fprintf(stderr, "%s\n", d.to_text().c_str());
@@ -27,6 +30,7 @@ int cmd_import(int argc, char** argv) {
     std::optional<dns::Name> origin;
     std::string file;
     std::string out_path;
+    bool keep_serial = false;
     for (int i = 1; i < argc; ++i) {
         std::string_view a = argv[i];
         if ((a == "--origin" || a == "-o") && i + 1 >= argc) {
@@ -42,6 +46,8 @@ int cmd_import(int argc, char** argv) {
             origin = *n;
         } else if (a == "-o") {
             out_path = argv[++i];
+        } else if (a == "--keep-serial") {
+            keep_serial = true;
         } else if (a == "-h" || a == "--help") {
             std::fputs(kUsage, stdout);
             return 0;
@@ -74,6 +80,7 @@ int cmd_import(int argc, char** argv) {
     const zones::Zone& zone = loaded.front();
     zones::ImportOptions options;
     options.source_name = file;
+    options.keep_serial = keep_serial;
     zones::ImportReport report;
     auto yaml = zones::import_zone(zone, options, &report);
     if (!yaml) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "enumd/dns/serial.hpp"
 #include "enumd/zones/rdata_text.hpp"
 
 namespace enumd::zones {
@@ -188,6 +189,52 @@ std::string diff_to_text(const std::vector<ZoneDiff>& diffs) {
                     break;
                 }
             }
+        }
+    }
+    return out;
+}
+
+}  // namespace enumd::zones
+
+namespace enumd::zones {
+namespace {
+
+std::optional<std::uint32_t> apex_serial(const Zone& zone) {
+    for (const auto& r : zone.records) {
+        if (r.type != dns::RrType::SOA || !(r.owner == zone.origin)) continue;
+        if (auto soa = parse_soa(r.rdata)) return soa->serial;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::vector<std::string> serial_problems(const std::vector<Zone>& before, const std::vector<Zone>& after,
+                                         const std::vector<ZoneDiff>& diffs) {
+    std::vector<std::string> out;
+    for (const auto& d : diffs) {
+        if (d.kind != ZoneDiff::Kind::Changed) continue;
+        const Zone* a = find_zone(before, d.origin);
+        const Zone* b = find_zone(after, d.origin);
+        if (a == nullptr || b == nullptr || a->auto_serial || b->auto_serial) continue;  // auto: compile bumps it
+        auto old_serial = apex_serial(*a);
+        auto new_serial = apex_serial(*b);
+        if (!old_serial || !new_serial) continue;
+        bool content = false;  // anything but the SOA
+        for (const auto& c : d.changes) {
+            const Rrset& set = c.after ? *c.after : *c.before;
+            content = content || set.type != dns::RrType::SOA || !(set.owner == d.origin);
+        }
+        const std::string zone = "zone " + d.origin.to_text() + ": ";
+        if (content && *new_serial == *old_serial) {
+            out.push_back(zone + "content changed but serial " + std::to_string(*new_serial) +
+                          " unchanged: secondaries will not pick this up");
+        } else if (*new_serial != *old_serial &&
+                   (!dns::serial_gt(*new_serial, *old_serial) || *new_serial - *old_serial == 0x80000000u)) {
+            // RFC 1982 §3.2: secondaries transfer only when the primary's serial is greater (2^31 ahead: undefined).
+            out.push_back(zone + "serial goes from " + std::to_string(*old_serial) + " to " +
+                          std::to_string(*new_serial) +
+                          ", which is not newer (RFC 1982): secondaries will not pick this up");
         }
     }
     return out;

@@ -395,13 +395,18 @@ Sections sort_into_sections(const Zone& zone, const NodeMap& nodes, const RangeP
     return s;
 }
 
-bool emit_soa(YAML::Emitter& out, const Record& soa, std::uint32_t zone_ttl) {
+bool emit_soa(YAML::Emitter& out, const Record& soa, std::uint32_t zone_ttl, bool keep_serial) {
     auto s = parse_soa(soa.rdata);
     if (!s) return false;
     out << YAML::Key << "soa" << YAML::Value << YAML::BeginMap;
     out << YAML::Key << "mname" << YAML::Value << s->mname.to_text();
     out << YAML::Key << "rname" << YAML::Value << s->rname.to_text();
-    out << YAML::Key << "serial" << YAML::Value << s->serial;
+    if (keep_serial) {
+        out << YAML::Key << "serial" << YAML::Value << s->serial;
+    } else {
+        out << YAML::Key << "serial" << YAML::Value << "auto";
+        out << YAML::Key << "min_serial" << YAML::Value << s->serial;
+    }
     out << YAML::Key << "refresh" << YAML::Value << s->refresh;
     out << YAML::Key << "retry" << YAML::Value << s->retry;
     out << YAML::Key << "expire" << YAML::Value << s->expire;
@@ -511,7 +516,7 @@ dns::Result<std::string> zone_to_yaml(const Zone& zone, const ImportOptions& opt
     out << YAML::BeginMap;
     out << YAML::Key << "origin" << YAML::Value << zone.origin.to_text();
     out << YAML::Key << "ttl" << YAML::Value << zone_ttl;
-    if (s.soa != nullptr && !emit_soa(out, *s.soa, zone_ttl))
+    if (s.soa != nullptr && !emit_soa(out, *s.soa, zone_ttl, options.keep_serial))
         return dns::make_error("the SOA record of " + zone.origin.to_text() + " is malformed");
     if (!s.apex_ns.empty()) {
         out << YAML::Key << "ns" << YAML::Value << YAML::BeginSeq;

@@ -1212,7 +1212,7 @@ private:
 /// One zone inside the write transaction: the new version under a fresh id
 /// (`next_id`), its journal entry, the old version's nodes deleted.
 dns::Result<WriteReport::PerZone> write_zone(MDB_txn* t, const Dbis& d, const JournalLimits& limits,
-                                             const Zone& file_zone, std::uint64_t& next_id) {
+                                             const Zone& file_zone, std::uint64_t& next_id, bool serial_guard) {
     // Live overrides are applied on top of the file in this same transaction (zones/README.md "Live changes").
     Zone merged;
     auto live = detail::prepare_live(t, d.live, file_zone, merged);
@@ -1236,6 +1236,23 @@ dns::Result<WriteReport::PerZone> write_zone(MDB_txn* t, const Dbis& d, const Jo
     const std::uint64_t records = built->records + writer.bulk_records;
 
     bool changed = !old || old->content_hash != hash;
+    if (serial_guard && old && !zone.auto_serial) {
+        // A secondary transfers only when the primary's serial is greater (RFC 1982 §3.2 comparison,
+        // RFC 1996 §4.7, RFC 1034 §4.3.5): the same serial over new content, or a lower one, is never
+        // picked up. Live overrides make the zone auto-serial (prepare_live), so they never get here.
+        const std::string where = zone.loc.to_text() + ": zone " + zone.origin.to_text() + ": ";
+        if (changed && soa->serial == old->serial)
+            return make_error(where + "content changed but serial " + std::to_string(soa->serial) +
+                              " is unchanged: secondaries will not pick this up (raise the serial or write "
+                              "'serial: auto'; nothing was written)");
+        // Exactly 2^31 ahead is undefined in RFC 1982 §3.2: some secondaries take it, others do not.
+        if (soa->serial != old->serial &&
+            (!dns::serial_gt(soa->serial, old->serial) || soa->serial - old->serial == 0x80000000u))
+            return make_error(where + "serial " + std::to_string(soa->serial) + " is not newer than the stored " +
+                              std::to_string(old->serial) +
+                              " (RFC 1982): secondaries would keep the old version (raise the serial above it "
+                              "or write 'serial: auto'; nothing was written)");
+    }
     std::vector<std::uint8_t> soa_new;
     if (zone.auto_serial) {
         if (old && !changed) {
@@ -1345,7 +1362,7 @@ dns::Result<WriteReport> Store::write_once(const std::vector<Zone>& zones, const
     std::unordered_set<std::string> written_origins;
     for (const Zone& zone : zones) {
         written_origins.insert(zone.origin.to_lookup_key());
-        auto per_zone = write_zone(t, d, limits, zone, next_id);
+        auto per_zone = write_zone(t, d, limits, zone, next_id, options.serial_guard);
         if (!per_zone) return make_error(per_zone.error());
         report.zones.push_back(std::move(*per_zone));
     }

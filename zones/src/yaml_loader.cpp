@@ -214,7 +214,8 @@ class Loader : StateHolder, yaml::FieldReader {
     // ---- soa ---------------------------------------------------------------------------
 
     void soa(const ytree::Node& n) {
-        if (!check_map(n, "soa", {"mname", "rname", "serial", "refresh", "retry", "expire", "minimum", "ttl"})) return;
+        if (!check_map(n, "soa", {"mname", "rname", "serial", "min_serial", "refresh", "retry", "expire", "minimum", "ttl"}))
+            return;
         Soa s{dns::Name{}, dns::Name{}, 1, 7200, 3600, 1209600, 300};
         bool ok = true;
         if (n["mname"]) {
@@ -255,6 +256,18 @@ class Loader : StateHolder, yaml::FieldReader {
             if (v) {
                 s.serial = static_cast<std::uint32_t>(*v);
                 auto_serial_ = false;
+            } else {
+                ok = false;
+            }
+        }
+        if (n["min_serial"]) {
+            // With `serial: auto`: the serial a first compile stores and the floor of later ones, so a
+            // zone migrated with `enumctl import` keeps the serial its secondaries hold (RFC 1982).
+            if (!auto_serial_) {
+                error(n["min_serial"], "soa min_serial goes with 'serial: auto' (an explicit serial is the serial)");
+                ok = false;
+            } else if (auto v = get_uint(n["min_serial"], "soa min_serial", 0xffffffffULL)) {
+                s.serial = static_cast<std::uint32_t>(*v);
             } else {
                 ok = false;
             }

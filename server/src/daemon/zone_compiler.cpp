@@ -88,6 +88,7 @@ zones::WriteReport compile_zones(const Config& cfg, zones::Store& store) {
     if (d.has_errors()) throw std::runtime_error(join_diagnostics(d));
     zones::WriteOptions opts;
     opts.prune_others = true;
+    opts.serial_guard = true;  // zones/README.md "Serial guard": a refused reload keeps the running data
     for (const auto& s : cfg.xfr.secondaries) opts.keep.push_back(s.origin);  // filled by transfers
     auto report = store.write(loaded, opts);
     if (!report) throw std::runtime_error(report.error());

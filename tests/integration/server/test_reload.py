@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Live reload: SIGHUP, `enumctl reload`, --watch; a broken zone keeps the old
-data serving with file:line logged; and no query is lost or answered wrongly
-while reloads happen under load."""
+data serving with file:line logged; the serial guard refuses new content under
+the served serial and a serial that goes back (issue 13); and no query is lost
+or answered wrongly while reloads happen under load."""
 import os
 import shutil
 import signal
@@ -20,6 +21,16 @@ c = Checker()
 LAB = os.path.join(DATA_DIR, "server", "lab.zone")
 NEW_NAME = "7.1.9.0.0.5.5.5.3.1.6.e164.arpa."
 NEW_RECORD = '7.1.9.0.0.5.5.5.3.1.6 IN NAPTR 10 100 "u" "E2U+sip" "!^.*$!sip:info@new.example.net!" .\n'
+
+
+def edit(zone, serial, add="", drop=()):
+    """One write: the SOA serial set (lab.zone's SOA line), lines starting with `drop` removed, `add` appended."""
+    with open(zone) as f:
+        lines = [ln for ln in f if not any(ln.startswith(d) for d in drop)]
+    lines = [f"@ IN SOA ns1.example.net. hostmaster.example.net. {serial} 3600 600 604800 300\n"
+             if ln.startswith("@ IN SOA") else ln for ln in lines]
+    with open(zone, "w") as f:
+        f.writelines(lines + [add])
 
 
 def rcode_of(srv, name):
@@ -68,10 +79,24 @@ def main():
             c.check(rcode_of(srv, NEW_NAME) == dns.rcode.NXDOMAIN, "new number absent before the edit")
 
             # 1. SIGHUP picks up an edit.
-            with open(zone, "a") as f:
-                f.write(NEW_RECORD)
+            edit(zone, 2, add=NEW_RECORD)
             srv.signal(signal.SIGHUP)
             c.check(wait_until(lambda: rcode_of(srv, NEW_NAME) == dns.rcode.NOERROR, 10), "SIGHUP reload did not take")
+
+            # 1b. The serial guard: new content under the served serial, or a serial that goes back, is
+            # refused with the zone and both serials named, and the served data stays (secondaries would
+            # never pick such a version up).
+            other = "8.1.9.0.0.5.5.5.3.1.6.e164.arpa."
+            for serial, says in ((2, "zone e164.arpa.: content changed but serial 2 is unchanged"),
+                                 (1, "zone e164.arpa.: serial 1 is not newer than the stored 2")):
+                edit(zone, serial, add=NEW_RECORD.replace("7.1.9", "8.1.9"), drop=("8.1.9",))
+                out = subprocess.run([ENUMCTL, "reload", "--control", srv.control], capture_output=True, text=True)
+                c.check(out.returncode == 1 and says in out.stdout + out.stderr,
+                        f"serial {serial}: reload must be refused saying {says!r}: {out.returncode} {out.stdout}{out.stderr}")
+                c.check(rcode_of(srv, other) == dns.rcode.NXDOMAIN and rcode_of(srv, NEW_NAME) == dns.rcode.NOERROR,
+                        f"serial {serial}: the served data stays after the serial guard refused the reload")
+            c.check("secondaries will not pick this up" in srv.logs(), "the refused reload is logged with the reason")
+            edit(zone, 2, drop=("8.1.9",))  # back to what is served
 
             # 2. A broken edit is refused with file:line and the old data keeps serving.
             with open(zone, "a") as f:
@@ -83,11 +108,8 @@ def main():
             c.check(rcode_of(srv, NEW_NAME) == dns.rcode.NOERROR, "old data must keep serving after a failed reload")
             c.check(rcode_of(srv, "1.1.9.0.0.5.5.5.3.1.6.e164.arpa.") == dns.rcode.NOERROR, "old data lost")
 
-            # 3. Fixing the file: --watch reloads on its own.
-            with open(zone) as f:
-                lines = [ln for ln in f if not ln.startswith("broken.number") and not ln.startswith("7.1.9")]
-            with open(zone, "w") as f:
-                f.writelines(lines)
+            # 3. Fixing the file (a new serial for new content): --watch reloads on its own.
+            edit(zone, 3, drop=("broken.number", "7.1.9"))
             c.check(wait_until(lambda: rcode_of(srv, NEW_NAME) == dns.rcode.NXDOMAIN, 10), "--watch did not reload")
 
             # 4. enumctl reload answers ok with the serial.

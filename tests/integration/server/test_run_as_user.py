@@ -68,8 +68,10 @@ def main():
             owners = {os.stat(os.path.join(db, f)).st_uid for f in os.listdir(db)} | {os.stat(db).st_uid}
             c.check(owners == {user.pw_uid}, f"the database directory and its files are the user's ({owners})")
 
-            with open(zone, "a") as f:
-                f.write(NEW_RECORD)
+            with open(zone) as f:  # new content under a new serial (the serial guard, issue 13)
+                text = f.read().replace("hostmaster.example.net. 1 3600", "hostmaster.example.net. 2 3600", 1)
+            with open(zone, "w") as f:
+                f.write(text + NEW_RECORD)
             srv.signal(signal.SIGHUP)
             c.check(wait_until(lambda: srv.query(NEW_NAME, "NAPTR").rcode() == dns.rcode.NOERROR, 15),
                     "SIGHUP reloads as nobody")

@@ -141,3 +141,41 @@ TEST_CASE("RRsets the compiler generated are marked as generated in the report",
     for (auto& r : marked.records) r.generated = true;
     CHECK(diff_zones({base()}, {marked}).empty());
 }
+
+TEST_CASE("serial_problems: a diff says when secondaries will not follow the change", "[diff][serial]") {
+    // zones/README.md "Serial guard"; RFC 1982 §3.2.
+    struct Case {
+        const char* what;
+        const char* new_soa;
+        bool new_content;
+        bool new_auto;
+        const char* problem;  // part of the one sentence, or nullptr: none
+    };
+    const Case cases[] = {
+        {"content changed, serial unchanged", "ns1.example.net. h.example.net. 1 7200 3600 1209600 300", true, false,
+         "zone e164.arpa.: content changed but serial 1 unchanged: secondaries will not pick this up"},
+        {"content changed, serial raised", "ns1.example.net. h.example.net. 2 7200 3600 1209600 300", true, false,
+         nullptr},
+        {"serial lowered", "ns1.example.net. h.example.net. 0 7200 3600 1209600 300", false, false,
+         "serial goes from 1 to 0, which is not newer (RFC 1982)"},
+        {"only the SOA's refresh changed", "ns1.example.net. h.example.net. 1 100 3600 1209600 300", false, false,
+         nullptr},
+        {"new side serial: auto", "ns1.example.net. h.example.net. 1 7200 3600 1209600 300", true, true, nullptr},
+    };
+    for (const Case& c : cases) {
+        INFO(c.what);
+        Zone before = base();
+        Zone after = base();
+        after.records[0] = R("e164.arpa.", RrType::SOA, 3600, c.new_soa);
+        after.auto_serial = c.new_auto;
+        if (c.new_content) after.records.push_back(R("3.1.9.0.0.5.5.5.3.1.6.e164.arpa.", RrType::NAPTR, 3600, kS3));
+        auto diffs = diff_zones({before}, {after});
+        auto problems = serial_problems({before}, {after}, diffs);
+        if (c.problem == nullptr) {
+            CHECK(problems.empty());
+        } else {
+            REQUIRE(problems.size() == 1);
+            CHECK(problems[0].find(c.problem) != std::string::npos);
+        }
+    }
+}

@@ -237,7 +237,14 @@ TEST_CASE("import_zone checks its YAML by loading it back, and says which form i
     REQUIRE(yaml.ok());
     CHECK(rep.form == "friendly");
     CHECK(yaml->rfind("# imported from lab.zone by enumctl import\n", 0) == 0);
+    // The serial guard (zones/README.md): auto from the zone's serial, unless asked to keep it.
+    CHECK(yaml->find("  serial: auto\n  min_serial: 7\n") != std::string::npos);
+    options.keep_serial = true;
+    yaml = import_zone(z, options, &rep);
+    REQUIRE(yaml.ok());
     CHECK(yaml->find("  serial: 7\n") != std::string::npos);
+    CHECK(yaml->find("min_serial") == std::string::npos);
+    options.keep_serial = false;
 
     options.ranges = false;
     yaml = import_zone(z, options, &rep);

@@ -204,3 +204,63 @@ TEST_CASE("YAML zones still refuse a record given twice, naming the first copy",
     CHECK(d.items[0].to_text() == "t.yaml:" + std::to_string(5 + kDistinct) +
                                       ":30: error: duplicate record x.e164.arpa. A 10.0.0.7 (first at t.yaml:12:30)");
 }
+
+TEST_CASE("the serial guard refuses content under an unchanged serial and serials that do not move forward",
+          "[store][serial]") {
+    // zones/README.md "Serial guard"; RFC 1982 §3.2 comparison, as secondaries apply it.
+    struct Case {
+        const char* what;
+        std::uint32_t first;
+        std::uint32_t second;
+        bool second_changes_content;
+        bool second_auto;
+        bool guard;
+        const char* refused;     // part of the error, or nullptr when the write goes through
+        std::uint32_t stored;    // serial after the second write
+    };
+    const Case cases[] = {
+        {"same content, same serial", 5, 5, false, false, true, nullptr, 5},
+        {"new content, same serial", 5, 5, true, false, true, "content changed but serial 5 is unchanged", 5},
+        {"new content, higher serial", 5, 6, true, false, true, nullptr, 6},
+        {"same content, lower serial", 5, 4, false, false, true, "serial 4 is not newer than the stored 5", 5},
+        {"new content, lower serial", 2026120201, 2026113001, true, false, true, "is not newer", 2026120201},
+        {"wrap-around is newer (RFC 1982)", 0xFFFFFFF0u, 3, true, false, true, nullptr, 3},
+        {"2^31 apart is undefined, not newer", 5, 5u + 0x80000000u, true, false, true, "is not newer", 5},
+        {"guard off: the same serial is taken", 5, 5, true, false, false, nullptr, 5},
+        {"guard off: a lower serial is taken", 5, 4, true, false, false, nullptr, 4},
+        {"serial: auto moves on by itself", 5, 1, true, true, true, nullptr, 6},
+    };
+    for (const Case& c : cases) {
+        INFO(c.what);
+        TempDir dir;
+        auto store = zones::Store::open(dir.path.string());
+        REQUIRE(store.ok());
+        zones::WriteOptions opts;
+        opts.serial_guard = c.guard;
+        REQUIRE((*store)->write({lab_zone(c.first)}, opts).ok());
+        zones::Zone next = lab_zone(c.second);
+        next.auto_serial = c.second_auto;
+        if (c.second_changes_content)
+            next.records.push_back(rec("2.1.9.0.0.5.5.5.3.1.6.e164.arpa.", dns::RrType::NAPTR,
+                                       "10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:new@server1.example.net!\" ."));
+        auto w = (*store)->write({next}, opts);
+        if (c.refused != nullptr) {
+            REQUIRE_FALSE(w.ok());
+            CHECK(w.error().find(c.refused) != std::string::npos);
+            CHECK(w.error().find("zone e164.arpa.") != std::string::npos);
+        } else {
+            REQUIRE(w.ok());
+        }
+        // A refused write leaves the stored version as it was: serial and records.
+        auto loaded = (*store)->load_zone(N("e164.arpa."));
+        REQUIRE(loaded.ok());
+        std::optional<std::uint32_t> serial;
+        bool has_new = false;
+        for (const auto& r : loaded->records) {
+            if (r.type == dns::RrType::SOA) serial = zones::parse_soa(r.rdata)->serial;
+            has_new = has_new || r.owner == N("2.1.9.0.0.5.5.5.3.1.6.e164.arpa.");
+        }
+        CHECK(serial == c.stored);
+        CHECK(has_new == (c.refused == nullptr && c.second_changes_content));
+    }
+}

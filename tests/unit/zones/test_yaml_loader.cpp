@@ -738,3 +738,39 @@ TEST_CASE("YAML anchors, aliases and the {digits} placeholder work in numbers", 
         "2.1.9.0.0.5.5.5.3.1.6.e164.arpa. 3600 NAPTR 20 100 \"u\" \"E2U+sip\" \"!^\\\\+(.*)$!sip:\\\\1@b.example!\" "
         ".\n");
 }
+
+TEST_CASE("soa min_serial: the serial an auto-serial zone starts from, refused beside an explicit serial",
+          "[yaml][serial]") {
+    // zones/README.md "Serial guard": what `enumctl import` writes so a migrated zone keeps its serial.
+    struct Case {
+        const char* soa;
+        bool ok;
+        bool auto_serial;
+        std::uint32_t serial;
+        const char* error;
+    };
+    const Case cases[] = {
+        {"{mname: ns1.example.net., rname: h.example.net., serial: auto, min_serial: 2026120201}", true, true,
+         2026120201, nullptr},
+        {"{mname: ns1.example.net., rname: h.example.net., min_serial: 7}", true, true, 7, nullptr},
+        {"{mname: ns1.example.net., rname: h.example.net., serial: auto}", true, true, 1, nullptr},
+        {"{mname: ns1.example.net., rname: h.example.net., serial: 5, min_serial: 7}", false, false, 0,
+         "t.yaml:2:78: error: soa min_serial goes with 'serial: auto'"},
+        {"{mname: ns1.example.net., rname: h.example.net., min_serial: -1}", false, true, 0, "soa min_serial"},
+    };
+    for (const Case& c : cases) {
+        Loaded l = load_text(std::string("origin: e164.arpa.\nsoa: ") + c.soa + "\nns: [ns1.example.net.]\n");
+        INFO(c.soa << "\n" << l.all());
+        CHECK(l.diags.has_errors() == !c.ok);
+        if (!c.ok) {
+            CHECK(l.all().find(c.error) != std::string::npos);
+            continue;
+        }
+        REQUIRE(l.zone);
+        CHECK(l.zone->auto_serial == c.auto_serial);
+        std::optional<std::uint32_t> serial;
+        for (const auto& r : l.zone->records)
+            if (r.type == RrType::SOA) serial = parse_soa(r.rdata)->serial;
+        CHECK(serial == c.serial);
+    }
+}

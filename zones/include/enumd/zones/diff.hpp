@@ -62,4 +62,12 @@ DiffCounts count_changes(const ZoneDiff& diff);
 /// Empty when there is no difference.
 std::string diff_to_text(const std::vector<ZoneDiff>& diffs);
 
+/// The serial guard's view of a diff (zones/README.md "Serial guard"): one
+/// sentence per changed zone whose two sides both carry an explicit serial
+/// (neither is `serial: auto`) when secondaries would not follow it — the
+/// content changed under the same serial, or the serial does not move forward
+/// in RFC 1982 terms. Empty when they will.
+std::vector<std::string> serial_problems(const std::vector<Zone>& before, const std::vector<Zone>& after,
+                                         const std::vector<ZoneDiff>& diffs);
+
 }  // namespace enumd::zones

@@ -34,6 +34,9 @@ struct ImportOptions {
     bool plmns = true;    ///< ePDG names as `plmns` blocks
     /// A comment at the top ("# imported from lab.zone by enumctl import").
     std::string source_name;
+    /// false: `serial: auto` with `min_serial:` the zone's serial (the compiler then moves it forward
+    /// on every change: zones/README.md "Serial guard"); true: the serial as an explicit number.
+    bool keep_serial = false;
 };
 
 struct ImportReport {

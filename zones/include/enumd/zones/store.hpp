@@ -142,6 +142,12 @@ struct WriteOptions {
     bool prune_others = false;
     /// Zones never pruned by `prune_others` (e.g. secondary zones filled by transfers).
     std::vector<dns::Name> keep;
+    /// The serial guard (zones/README.md "Serial guard"): refuse the whole write when a zone with an
+    /// explicit serial (not `serial: auto`, no live overrides) changes content under the stored serial,
+    /// or when its serial does not move forward from the stored one in RFC 1982 terms — secondaries
+    /// would keep the old data without a word. On for file compiles (enumctl compile, enumd); off
+    /// for zones taken from a primary by transfer, whose serial is the primary's business.
+    bool serial_guard = false;
 };
 
 /// One record of a journal entry (uncompressed wire owner and rdata).
