@@ -19,21 +19,61 @@
 
 namespace enumd::enumctl {
 
+int warning_option(const char* cmd, int argc, char** argv, int& i, zones::SummaryOptions& options) {
+    if (std::strcmp(argv[i], "--all-warnings") == 0) {
+        options.all = true;
+        return 1;
+    }
+    if (std::strcmp(argv[i], "--no-warn") != 0) return 0;
+    if (i + 1 >= argc || !zones::is_warning_kind(argv[i + 1])) {
+        std::fprintf(stderr, "enumctl %s: --no-warn takes one of: %s\n", cmd, zones::warning_kind_names().c_str());
+        return -1;
+    }
+    options.silenced.insert(argv[++i]);
+    return 1;
+}
+
+zones::Summary print_diagnostics(const zones::Diagnostics& diags, const zones::SummaryOptions& options) {
+    auto summary = zones::summarise(diags.items, options);
+    for (const auto& line : summary.lines()) std::fprintf(stderr, "%s\n", line.c_str());
+    return summary;
+}
+
+std::string warning_help() {
+    std::string s =
+        "Warnings are summarised per kind: the first 5 with file:line, then the count of the rest.\n"
+        "  --all-warnings   show every warning\n"
+        "  --no-warn KIND   do not show warnings of KIND (repeatable); errors are always shown\n"
+        "Kinds:\n";
+    for (const auto& k : zones::warning_kinds()) {
+        s += "  ";
+        s += k.name;
+        s.append(k.name.size() < 18 ? 18 - k.name.size() : 1, ' ');
+        s += k.about;
+        s += '\n';
+    }
+    return s;
+}
+
 int cmd_check(int argc, char** argv) {
     std::vector<zones::ZoneSource> files;
     bool quiet = false;
     bool print = false;
+    zones::SummaryOptions summary_options;
     for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "-q") == 0 || std::strcmp(argv[i], "--quiet") == 0) {
+        if (int w = warning_option("check", argc, argv, i, summary_options); w != 0) {
+            if (w < 0) return 2;
+        } else if (std::strcmp(argv[i], "-q") == 0 || std::strcmp(argv[i], "--quiet") == 0) {
             quiet = true;
         } else if (std::strcmp(argv[i], "-p") == 0 || std::strcmp(argv[i], "--print") == 0) {
             print = true;
         } else if (std::strcmp(argv[i], "-h") == 0 || std::strcmp(argv[i], "--help") == 0) {
             std::puts(
-                "usage: enumctl check [-q] [-p] [ORIGIN=]FILE...\n"
+                "usage: enumctl check [-q] [-p] [--all-warnings] [--no-warn KIND]... [ORIGIN=]FILE...\n"
                 "Validates zone files (.yaml/.yml: the YAML format; anything else: RFC 1035).\n"
-                "Prints all errors and warnings; exit 1 when there is an error.\n"
+                "Prints all errors and the warnings; exit 1 when there is an error.\n"
                 "  -q  no per-zone summary    -p  print the records the zone compiles to (';g' marks generated)");
+            std::fputs(warning_help().c_str(), stdout);
             return 0;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             std::fprintf(stderr, "enumctl check: unknown option '%s'\n", argv[i]);
@@ -49,7 +89,7 @@ int cmd_check(int argc, char** argv) {
         }
     }
     if (files.empty()) {
-        std::fputs("usage: enumctl check [-q] [-p] [ORIGIN=]FILE...\n", stderr);
+        std::fputs("usage: enumctl check [-q] [-p] [--all-warnings] [--no-warn KIND]... [ORIGIN=]FILE...\n", stderr);
         return 2;
     }
     zones::Diagnostics diags;
@@ -62,11 +102,8 @@ int cmd_check(int argc, char** argv) {
         auto kb = std::tuple(file_rank[b.loc.file], b.loc.line, b.loc.column);
         return ka < kb;
     });
-    std::size_t warnings = 0;
-    for (const auto& d : diags.items) {
-        if (d.severity == zones::Diagnostic::Severity::Warning) ++warnings;
-        std::fprintf(stderr, "%s\n", d.to_text().c_str());
-    }
+    const zones::Summary summary = print_diagnostics(diags, summary_options);
+    const std::size_t warnings = summary.warnings;
     if (!quiet) {
         for (const auto& z : zones) {
             std::size_t generated = 0;
@@ -86,7 +123,9 @@ int cmd_check(int argc, char** argv) {
         }
     }
     std::size_t errors = diags.error_count();
-    std::printf("%zu error%s, %zu warning%s\n", errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
+    std::string silenced = summary.silenced > 0 ? " (" + std::to_string(summary.silenced) + " silenced)" : "";
+    std::printf("%zu error%s, %zu warning%s%s\n", errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s",
+                silenced.c_str());
     return errors == 0 ? 0 : 1;
 }
 

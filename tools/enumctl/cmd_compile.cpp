@@ -19,14 +19,18 @@
 namespace enumd::enumctl {
 
 int cmd_compile(int argc, char** argv) {
-    const char* usage = "usage: enumctl compile --db DIR [--prune] [--no-serial-guard] [--map-size BYTES] [ORIGIN=]FILE...\n";
+    const char* usage = "usage: enumctl compile --db DIR [--prune] [--no-serial-guard] [--map-size BYTES] [--all-warnings] [--no-warn KIND]... "
+        "[ORIGIN=]FILE...\n";
     std::string db;
     bool prune = false;
     bool serial_guard = true;
     std::size_t map_size = 0;
     std::vector<zones::ZoneSource> files;
+    zones::SummaryOptions summary_options;
     for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+        if (int w = warning_option("compile", argc, argv, i, summary_options); w != 0) {
+            if (w < 0) return 2;
+        } else if (std::strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
             db = argv[++i];
         } else if (std::strncmp(argv[i], "--db=", 5) == 0) {
             db = argv[i] + 5;
@@ -49,6 +53,7 @@ int cmd_compile(int argc, char** argv) {
                       "A zone with an explicit serial whose content changed under the stored serial, or whose\n"
                       "serial is not newer (RFC 1982), is refused: secondaries would not pick it up.\n"
                       "--no-serial-guard writes it anyway (e.g. to roll back on purpose).");
+            std::fputs(warning_help().c_str(), stdout);
             return 0;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             std::fprintf(stderr, "enumctl compile: unknown option '%s'\n%s", argv[i], usage);
@@ -72,7 +77,7 @@ int cmd_compile(int argc, char** argv) {
     std::clock_t c0 = std::clock();
     zones::Diagnostics diags;
     auto zones = zones::load_zone_sources(files, diags);
-    for (const auto& d : diags.items) std::fprintf(stderr, "%s\n", d.to_text().c_str());
+    print_diagnostics(diags, summary_options);
     if (diags.has_errors()) {
         std::fprintf(stderr, "enumctl compile: %zu error%s, nothing written\n", diags.error_count(),
                      diags.error_count() == 1 ? "" : "s");

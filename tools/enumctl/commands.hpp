@@ -5,12 +5,22 @@
 
 #include <string>
 
+#include "enumd/zones/diagnostic_summary.hpp"
+
 namespace enumd::enumctl {
 
 inline constexpr const char* kDefaultControl = "/run/enumd.sock";
 /// Sends one command line to a running enumd's control socket and prints the
 /// reply: 0 on "ok"/data, 1 on "error", 2 when enumd cannot be reached.
 int control_request(const std::string& path, const std::string& command);
+
+/// --all-warnings and --no-warn KIND (check, compile): 1 when argv[i] was one (i moved past its value),
+/// 0 when it is not, -1 after printing a usage error (an unknown kind).
+int warning_option(const char* cmd, int argc, char** argv, int& i, zones::SummaryOptions& options);
+/// Prints the summary of `diags` to stderr (diagnostic_summary.hpp).
+zones::Summary print_diagnostics(const zones::Diagnostics& diags, const zones::SummaryOptions& options);
+/// The help text of the warning switches, with every kind.
+std::string warning_help();
 
 int cmd_check(int argc, char** argv);    ///< validate zone files, print diagnostics
 int cmd_compile(int argc, char** argv);  ///< validate, then write zones into LMDB in one transaction

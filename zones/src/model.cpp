@@ -21,11 +21,13 @@ std::string Diagnostic::to_text() const {
 }
 
 void Diagnostics::error(SourceLoc loc, std::string message) {
-    items.push_back({Diagnostic::Severity::Error, std::move(loc), std::move(message)});
+    items.push_back({Diagnostic::Severity::Error, std::move(loc), std::move(message), {}});
 }
 
-void Diagnostics::warning(SourceLoc loc, std::string message) {
-    items.push_back({Diagnostic::Severity::Warning, std::move(loc), std::move(message)});
+void Diagnostics::warning(SourceLoc loc, std::string message) { warning(std::move(loc), "other", std::move(message)); }
+
+void Diagnostics::warning(SourceLoc loc, std::string_view kind, std::string message) {
+    items.push_back({Diagnostic::Severity::Warning, std::move(loc), std::move(message), std::string(kind)});
 }
 
 bool Diagnostics::has_errors() const noexcept { return error_count() > 0; }

@@ -394,7 +394,7 @@ void merge_duplicates(Zone& zone, Diagnostics& diags) {
     }
     if (count == 0) return;
     const Record& r = recs[first_repeat];
-    diags.warning(r.loc, "zone " + zone.origin.to_text() + ": " + std::to_string(count) + " duplicate record" +
+    diags.warning(r.loc, "duplicate", "zone " + zone.origin.to_text() + ": " + std::to_string(count) + " duplicate record" +
                              (count == 1 ? "" : "s") + " merged, the first " + r.owner.to_text() + " " +
                              dns::to_text(r.type) + " " + rdata_to_text(r.type, r.rdata) + " (first at " +
                              recs[first_of_it].loc.to_text() +

@@ -69,8 +69,9 @@ class Validator {
     void error(const SourceLoc& loc, std::string msg) {
         if (seen_.insert(loc.to_text() + "E" + msg).second) diags_.error(loc, std::move(msg));
     }
-    void warning(const SourceLoc& loc, std::string msg) {
-        if (seen_.insert(loc.to_text() + "W" + msg).second) diags_.warning(loc, std::move(msg));
+    /// `kind`: a name of diagnostic_summary.cpp's table.
+    void warning(const SourceLoc& loc, const char* kind, std::string msg) {
+        if (seen_.insert(loc.to_text() + "W" + msg).second) diags_.warning(loc, kind, std::move(msg));
     }
     std::string rr_text(const Record& r) const {
         return r.owner.to_text() + " " + dns::to_text(r.type) + " " + rdata_to_text(r.type, r.rdata);
@@ -101,7 +102,7 @@ class Validator {
                         if (l.size() != 1 || l[0] < '0' || l[0] > '9') break;
                         digits += l;
                     }
-                    warning(r.loc,
+                    warning(r.loc, "dial-prefix",
                             "number +" + digits +
                                 " under e164.arpa starts with 0: no country code does, "
                                 "so this looks like a national or international dial prefix (such as 0011 or 00) "
@@ -175,7 +176,7 @@ class Validator {
                 ++b;
             }
             if (odd != nullptr && !odd->generated)
-                warning(odd->loc, "the " + dns::to_text(odd->type) + " records at " + odd->owner.to_text() +
+                warning(odd->loc, "ttl-mismatch", "the " + dns::to_text(odd->type) + " records at " + odd->owner.to_text() +
                                       " have different TTLs (" + std::to_string(lo) + " to " + std::to_string(hi) +
                                       "): an RRset has one TTL (RFC 2181 §5.2), so " + std::to_string(lo) +
                                       " is served for all of them");
@@ -217,7 +218,7 @@ class Validator {
                 if (!prefs.empty()) prefs += '/';
                 prefs += std::to_string(p);
             }
-            warning(list.back().second->loc,
+            warning(list.back().second->loc, "naptr-preference",
                     "NAPTRs at " + list.front().second->owner.to_text() + " with order " + std::to_string(ord) +
                         " have preferences " + prefs +
                         ": preference is an order, not a weight — clients use preference " +
@@ -286,7 +287,7 @@ class Validator {
                 o.count == 1 ? "1 record (this one) at or below the delegation at " + cut.to_text() + " is"
                              : std::to_string(o.count) + " records (the first here) at or below the delegation at " +
                                    cut.to_text() + " are";
-            warning(o.first, what +
+            warning(o.first, "occluded", what +
                                  " occluded: loaded but never answered, because only NS, DS and glue belong at or "
                                  "below a zone cut (RFC 1034 §4.2.1)");
         }
@@ -320,7 +321,7 @@ class Validator {
                     std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(key.data()), key.size()));
                 if (!below) break;
                 dns::Name child = below->parent(below->label_count() - parent.label_count() - 1);
-                warning(r.loc, "wildcard " + r.owner.to_text() + " is shadowed: " + below->to_text() +
+                warning(r.loc, "wildcard-shadowed", "wildcard " + r.owner.to_text() + " is shadowed: " + below->to_text() +
                                    " exists below " + parent.to_text() + ", so names under " + child.to_text() +
                                    " do not match the wildcard and get NXDOMAIN (RFC 4592 §2.2.1); for a number range "
                                    "write it as a prefix in `numbers` (\"+...*\"), which keeps the prefix meaning");

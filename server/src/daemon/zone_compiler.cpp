@@ -14,6 +14,7 @@
 #include <stdexcept>
 
 #include "enumd/server/log.hpp"
+#include "enumd/zones/diagnostic_summary.hpp"
 
 namespace enumd::server::daemon {
 namespace {
@@ -81,10 +82,14 @@ void write_all(int fd, const std::string& s) {
 zones::WriteReport compile_zones(const Config& cfg, zones::Store& store) {
     zones::Diagnostics d;
     std::vector<zones::Zone> loaded = zones::load_zone_sources(cfg.zones, d);
-    for (const auto& item : d.items) {
-        if (item.severity == zones::Diagnostic::Severity::Warning)
-            log(LogLevel::Warn, item.loc.to_text(), "zone warning", {{"message", item.message}});
+    // Summarised per kind as enumctl check does (diagnostic_summary.hpp): the first few, then a count.
+    const zones::Summary summary = zones::summarise(d.items, zones::SummaryOptions{});
+    for (const zones::Diagnostic* item : summary.shown) {
+        if (item->severity == zones::Diagnostic::Severity::Warning)
+            log(LogLevel::Warn, item->loc.to_text(), "zone warning", {{"message", item->message}, {"kind", item->kind}});
     }
+    for (const auto& [kind, n] : summary.more)
+        log(LogLevel::Warn, "zones", "zone warnings not shown", {{"kind", kind}, {"count", std::to_string(n)}});
     if (d.has_errors()) throw std::runtime_error(join_diagnostics(d));
     zones::WriteOptions opts;
     opts.prune_others = true;

@@ -43,6 +43,9 @@ struct Diagnostic {
     Severity severity = Severity::Error;
     SourceLoc loc;
     std::string message;
+    /// A warning's kind: a stable short name (diagnostic_summary.hpp lists them) by which
+    /// `--no-warn KIND` silences it and the summary counts it; empty for errors.
+    std::string kind;
     /// "zones/lab.yaml:12:7: error: NAPTR regexp delimiter '!' not closed"
     [[nodiscard]] std::string to_text() const;
 };
@@ -51,7 +54,8 @@ struct Diagnostic {
 struct Diagnostics {
     std::vector<Diagnostic> items;
     void error(SourceLoc loc, std::string message);
-    void warning(SourceLoc loc, std::string message);
+    void warning(SourceLoc loc, std::string message);  ///< kind "other"
+    void warning(SourceLoc loc, std::string_view kind, std::string message);
     [[nodiscard]] bool has_errors() const noexcept;
     [[nodiscard]] std::size_t error_count() const noexcept;
 };
