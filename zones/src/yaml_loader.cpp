@@ -12,6 +12,7 @@
 #include "enumd/zones/rdata_text.hpp"
 #include "enumd/zones/rfc1035.hpp"
 #include "enumd/zones/validate.hpp"
+#include "yaml_explain.hpp"
 #include "yaml_fields.hpp"
 #include "yaml_numbers.hpp"
 #include "yaml_services.hpp"
@@ -58,7 +59,7 @@ class Loader : StateHolder, yaml::FieldReader {
         try {
             doc = ytree::Document::parse(text);
         } catch (const YAML::Exception& e) {
-            syntax_error(name, e);
+            syntax_error(name, text, e);
             return std::nullopt;
         }
         report_nul(doc);
@@ -74,7 +75,14 @@ class Loader : StateHolder, yaml::FieldReader {
                            "text with a NUL byte (\\0): names, numbers and record data cannot hold one");
     }
 
-    void syntax_error(const std::string& file, const YAML::Exception& e) {
+    /// A tab in the indentation or a misindented key is said in words, at its place (yaml_explain.hpp);
+    /// the parser's own words follow.
+    void syntax_error(const std::string& file, std::string_view text, const YAML::Exception& e) {
+        if (auto x = detail::explain_yaml_syntax(text, e.mark.line + 1)) {
+            s_.diags.error(SourceLoc{file, x->line, x->column},
+                           "YAML syntax error: " + x->message + " (the parser: " + e.msg + ")");
+            return;
+        }
         s_.diags.error(SourceLoc{file, e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg);
     }
 
@@ -92,10 +100,11 @@ class Loader : StateHolder, yaml::FieldReader {
         std::stringstream ss;
         ss << in.rdbuf();
         s_.file = path;
+        const std::string text = ss.str();
         try {
-            return ytree::Document::parse(ss.str());
+            return ytree::Document::parse(text);
         } catch (const YAML::Exception& e) {
-            syntax_error(path, e);
+            syntax_error(path, text, e);
             return std::nullopt;
         }
     }
@@ -186,7 +195,7 @@ class Loader : StateHolder, yaml::FieldReader {
                 included(doc.root());
             } catch (const YAML::Exception& e) {
                 // yaml-cpp's messages are fixed sentences: the file's text is not quoted.
-                syntax_error(s_.file, e);
+                syntax_error(s_.file, file->text, e);
             }
             files_.leave();
             s_.file = here;

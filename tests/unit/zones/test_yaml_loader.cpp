@@ -774,3 +774,24 @@ TEST_CASE("soa min_serial: the serial an auto-serial zone starts from, refused b
         CHECK(serial == c.serial);
     }
 }
+
+TEST_CASE("YAML syntax errors explain a tab in the indentation and a misindented key", "[yaml][errors]") {
+    // Issue 13: instead of the parser's "end of map not found" / "illegal map value".
+    const std::string head = "origin: e164.arpa.\nns: [ns1.example.net.]\n";
+    check_cases({
+        {"soa:\n\tmname: ns1.example.net.\n", "t.yaml:5:1: error: ",
+         "YAML syntax error: tab character in indentation (YAML allows only spaces)"},
+        {"numbers:\n  - number: \"+61355500911\"\n  \tnaptr: sip:a@b.example\n", "t.yaml:6:3: error: ",
+         "tab character in indentation (YAML allows only spaces)"},
+        {"soa:\n  mname: ns1.example.net.\n   rname: hostmaster.example.net.\n", "t.yaml:6:4: error: ",
+         "YAML syntax error: misindented key 'rname': it starts in column 4, but the keys of the mapping above start "
+         "in column 3 (line 5) and the level around it in column 1"},
+        {"soa:\n    mname: ns1.example.net.\n  rname: hostmaster.example.net.\n", "t.yaml:6:3: error: ",
+         "misindented key 'rname': it starts in column 3, but the keys of the mapping above start in column 5 (line 5)"},
+        {"numbers:\n  - number: \"+61355500911\"\n    naptr: sip:a@b.example\n   ttl: 60\n", "t.yaml:7:4: error: ",
+         "misindented key 'ttl': it starts in column 4, but the keys of the mapping above start in column 5 (line 5) "
+         "and the levels around it in columns 3, 1"},
+        // Not a layout problem: the parser's own words.
+        {"numbers: [a, b\n", "t.yaml:5:1: error: ", "YAML syntax error"},
+    }, head + "ttl: 60\n");
+}
