@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdio>
 
 #include "text.hpp"
 
@@ -236,6 +237,45 @@ std::string check_uri_for_service(std::string_view uri, const std::optional<Enum
     std::string want;
     for (const auto& a : allowed) want += cat(want.empty() ? "" : "/", a, ":");
     return cat("scheme '", scheme, ":' does not suit enumservice ", service->to_text(), " (wants ", want, ")");
+}
+
+std::optional<UriProblem> check_uri_syntax(std::string_view uri, std::string_view extra) {
+    const std::string shown(uri);
+    if (uri.empty()) return UriProblem{0, "the URI is empty"};
+    std::string scheme = uri_scheme(uri);
+    if (scheme.empty())
+        return UriProblem{0, cat("'", shown, "' is not a URI: it needs a scheme such as 'sip:' (RFC 3986 §3.1)")};
+    if (uri.size() == scheme.size() + 1)
+        return UriProblem{scheme.size() + 1, cat("URI '", shown, "' has nothing after '", scheme, ":'")};
+    // RFC 3986 §2.2 reserved and §2.3 unreserved characters; '%' starts a §2.1 percent-encoding.
+    constexpr std::string_view kAllowed =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?#[]@!$&'()*+,;=";
+    auto hex = [](char h) { return std::isxdigit(static_cast<unsigned char>(h)) != 0; };
+    for (std::size_t i = 0; i < uri.size(); ++i) {
+        const char c = uri[i];
+        const auto uc = static_cast<unsigned char>(c);
+        if (c == ' ') {
+            if (uri.find_first_not_of(' ', i) == std::string_view::npos)
+                return UriProblem{i, cat("URI '", shown, "' ends in a space: URIs hold no spaces (RFC 3986 §2)")};
+            return UriProblem{i, cat("URI '", shown, "' has a space: URIs hold no spaces (RFC 3986 §2; write %20)")};
+        }
+        if (uc < 0x20 || uc == 0x7f) {
+            char code[8];
+            std::snprintf(code, sizeof code, "0x%02X", uc);
+            return UriProblem{i, cat("URI has a control character (", code, "): URIs hold none (RFC 3986 §2)")};
+        }
+        if (c == '%') {
+            if (i + 2 >= uri.size() || !hex(uri[i + 1]) || !hex(uri[i + 2]))
+                return UriProblem{i, "'%' in a URI starts a percent-encoding: two hex digits follow (RFC 3986 §2.1)"};
+            continue;
+        }
+        if (kAllowed.find(c) == std::string_view::npos && extra.find(c) == std::string_view::npos) {
+            if (uc >= 0x80)
+                return UriProblem{i, "URI has a non-ASCII character: percent-encode it (RFC 3986 §2.1)"};
+            return UriProblem{i, cat("character '", std::string(1, c), "' is not allowed in a URI (RFC 3986 §2)")};
+        }
+    }
+    return std::nullopt;
 }
 
 bool has_npdi(std::string_view uri) {

@@ -330,6 +330,16 @@ std::optional<Naptr> NumberReader::naptr_fields(const ytree::Node& n, std::uint3
             return std::nullopt;
         }
     }
+    if (uri) {
+        // RFC 3986 syntax, at the character it is about; the braces of {number}/{digits}/{rn} are ours.
+        if (auto bad = numbering::check_uri_syntax(*uri, "{}")) {
+            SourceLoc at = loc(where);
+            if (at.column > 0 && where.IsScalar() && where.Scalar().find('\n') == std::string::npos)
+                at.column += static_cast<int>(bad->offset) + (where.Quoted() ? 1 : 0);
+            s_.diags.error(at, bad->message);
+            return std::nullopt;
+        }
+    }
     std::string service_uri = uri ? *uri : std::string();
     if (in_route) mark_rn(text);
     if (uri) {

@@ -210,3 +210,42 @@ TEST_CASE("The URI scheme is read as RFC 3986 defines it", "[enumservice][uri]")
     CHECK(uri_scheme("si p:x").empty());
     CHECK(uri_scheme("nothing").empty());
 }
+
+TEST_CASE("URIs written in zones follow RFC 3986 syntax", "[enumservice][uri]") {
+    // Issue 13: `sip:a b@x`, trailing spaces and `sip:` alone were compiled into NAPTRs.
+    struct Case {
+        const char* uri;
+        std::size_t offset;   // of the character the problem is about
+        const char* problem;  // part of the sentence; nullptr: fine
+    };
+    const Case cases[] = {
+        {"sip:info@server1.example.net", 0, nullptr},
+        {"tel:+61-3-5550-0911;npdi;rn=+61400001234", 0, nullptr},
+        {"mailto:a.b@example.net?subject=hi%20there", 0, nullptr},
+        {"h323:user@example.net", 0, nullptr},
+        {"http://example.net/a_b~c/(x)!$&'*+,;=", 0, nullptr},
+        {"sip:{number}@server2.example.net", 0, nullptr},  // braces allowed by the caller below
+        {"sip:a b@x", 5, "has a space: URIs hold no spaces (RFC 3986 §2; write %20)"},
+        {"sip:a@x  ", 7, "ends in a space"},
+        {"sip:", 4, "URI 'sip:' has nothing after 'sip:'"},
+        {"info@server1", 0, "is not a URI: it needs a scheme such as 'sip:'"},
+        {"", 0, "the URI is empty"},
+        {"sip:a\tb@x", 5, "control character (0x09)"},
+        {"sip:a\x7f@x", 5, "control character (0x7F)"},
+        {"sip:a<b@x", 5, "character '<' is not allowed in a URI"},
+        {"sip:a%2@x", 5, "two hex digits follow (RFC 3986 §2.1)"},
+        {"sip:j\xc3\xbcrgen@x", 5, "non-ASCII character"},
+    };
+    for (const Case& c : cases) {
+        INFO(c.uri);
+        auto p = check_uri_syntax(c.uri, "{}");
+        if (c.problem == nullptr) {
+            CHECK_FALSE(p.has_value());
+            continue;
+        }
+        REQUIRE(p.has_value());
+        CHECK(p->offset == c.offset);
+        CHECK(p->message.find(c.problem) != std::string::npos);
+    }
+    CHECK(check_uri_syntax("sip:{number}@x").has_value());  // braces only when the caller allows them
+}

@@ -795,3 +795,25 @@ TEST_CASE("YAML syntax errors explain a tab in the indentation and a misindented
         {"numbers: [a, b\n", "t.yaml:5:1: error: ", "YAML syntax error"},
     }, head + "ttl: 60\n");
 }
+
+TEST_CASE("URIs of NAPTR shorthands are checked, at the character that is wrong", "[yaml][errors][uri]") {
+    // Issue 13; numbering::check_uri_syntax (RFC 3986 §2, §3.1).
+    check_cases({
+        {"numbers:\n  - {number: \"+61355500911\", naptr: \"sip:a b@x\"}\n", "t.yaml:5:43: error: ",
+         "URI 'sip:a b@x' has a space"},
+        {"numbers:\n  - {number: \"+61355500911\", naptr: \"sip:\"}\n", "t.yaml:5:42: error: ",
+         "URI 'sip:' has nothing after 'sip:'"},
+        {"numbers:\n  - {number: \"+61355500911\", naptr: \"sip:a@x \"}\n", "t.yaml:5:45: error: ",
+         "URI 'sip:a@x ' ends in a space"},
+        {"numbers:\n  - {number: \"+61355500911\", naptr: {uri: \"sip:a\\tb@x\", order: 10}}\n",
+         "t.yaml:5:49: error: ", "control character (0x09)"},
+        {"numbers:\n  - {number: \"+61355500911\", naptr: \"sip:a<b@x\"}\n", "t.yaml:5:43: error: ",
+         "character '<' is not allowed in a URI"},
+        {"routes:\n  r: {uri: \"sip:{number} @x\"}\nnumbers:\n  - {number: \"+61355500911\", route: r}\n",
+         "t.yaml:5:", "has a space"},
+    });
+    // Placeholders are fine.
+    Loaded ok = load_text(kHeader + "numbers:\n  - {number: \"+61255502*\", naptr: \"sip:{number}@x.example\"}\n");
+    INFO(ok.all());
+    CHECK_FALSE(ok.diags.has_errors());
+}

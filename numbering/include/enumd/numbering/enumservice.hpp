@@ -78,6 +78,20 @@ std::optional<std::string> service_for_uri(std::string_view uri);
 /// the reason.
 std::string check_uri_for_service(std::string_view uri, const std::optional<Enumservice>& service);
 
+/// A URI as written in a zone (a NAPTR shorthand's `uri`): a problem and
+/// the offset of the character it is about.
+struct UriProblem {
+    std::size_t offset = 0;
+    std::string message;
+};
+
+/// RFC 3986 syntax of a URI written by a person: a scheme (§3.1), something
+/// after it, and only URI characters (§2: unreserved, reserved, '%' with two
+/// hex digits) — no spaces, trailing ones included, and no controls.
+/// `extra` lists more characters allowed (the braces of `{number}`-style
+/// placeholders). nullopt when fine.
+std::optional<UriProblem> check_uri_syntax(std::string_view uri, std::string_view extra = {});
+
 /// True for a tel: URI carrying the RFC 4694 "npdi" parameter.
 bool has_npdi(std::string_view uri);
 
