@@ -28,6 +28,7 @@ import argparse
 import os
 import random
 import shutil
+import subprocess
 import sys
 import tempfile
 
@@ -76,6 +77,19 @@ def start_server(kind, label, workdir, zones, enumd_binary):
     log("%s: %s" % (label, " ".join(server.cmd)))
     log("%s: serving on 127.0.0.1:%d" % (label, server.port))
     return server
+
+
+def imported(enumctl, zones, workdir):
+    """Each zone file through `enumctl import`: [(origin, path of the YAML)]."""
+    out = []
+    for origin, path in zones:
+        yaml = os.path.join(workdir, os.path.basename(path) + ".yaml")
+        r = subprocess.run([enumctl, "import", "--origin", origin, path, "-o", yaml], capture_output=True, text=True)
+        if r.returncode != 0:
+            sys.exit("differential: enumctl import %s failed:\n%s" % (path, r.stderr))
+        log("imported %s: %s" % (path, r.stderr.strip().splitlines()[-1] if r.stderr.strip() else "ok"))
+        out.append((origin, yaml))
+    return out
 
 
 # ------------------------------------------------------------------ queries
@@ -239,6 +253,9 @@ def main():
     ap.add_argument("--list", action="store_true", help="print the query list and exit")
     ap.add_argument("--zone", action="append", metavar="ORIGIN=FILE",
                     help="serve these zone files instead of tests/differential/zones (repeatable)")
+    ap.add_argument("--import-with", metavar="ENUMCTL",
+                    help="serve B from the YAML that `ENUMCTL import` makes of each zone file (A keeps the "
+                         "RFC 1035 files): import must keep every RRset (issue 13)")
     ap.add_argument("--query-file", help="also send 'name type' lines from this file (e.g. a dnsperf input)")
     ap.add_argument("--sample", type=int, default=2000, help="lines taken from --query-file (seeded sample)")
     ap.add_argument("--perturb", action="store_true",
@@ -277,8 +294,10 @@ def main():
     sa = sb = None
     try:
         sa = start_server(args.a, a_label, workdir, zone_paths, enumd_binary)
-        sb = start_server(args.b, b_label, workdir, perturbed(zone_paths, workdir) if args.perturb else zone_paths,
-                          enumd_binary)
+        b_paths = perturbed(zone_paths, workdir) if args.perturb else zone_paths
+        if args.import_with:
+            b_paths = imported(args.import_with, b_paths, workdir)
+        sb = start_server(args.b, b_label, workdir, b_paths, enumd_binary)
         variants = [("udp", False), ("udp", True), ("tcp", False), ("tcp", True)]
         for i, (qname, qtype) in enumerate(queries):
             for transport, edns in variants:

@@ -108,14 +108,14 @@ std::optional<dns::Name> FieldReader::get_name(const ytree::Node& n, std::string
     const std::string& t = *text;
     if (t != "@" && t != ".") {
         std::size_t start = 0;
-        std::size_t index = 0;
         while (start < t.size()) {
             std::size_t dot = t.find('.', start);
             std::string_view label(t.data() + start, (dot == std::string::npos ? t.size() : dot) - start);
             if (label == "*") {
-                if (!wildcard || index != 0) {
-                    error(n, std::string(what) + " '" + t +
-                                 "': '*' is only allowed as the leftmost label of a record name");
+                // Leftmost, '*' makes a wildcard; anywhere else it is an ordinary label: `sub.*.example.`
+                // is a name like any other (RFC 4592 §2.2.1), which a zone may hold and `import` writes.
+                if (!wildcard) {
+                    error(n, std::string(what) + " '" + t + "': '*' is only allowed in the name of a record");
                     return std::nullopt;
                 }
             } else {
@@ -129,7 +129,6 @@ std::optional<dns::Name> FieldReader::get_name(const ytree::Node& n, std::string
             }
             if (dot == std::string::npos) break;
             start = dot + 1;
-            ++index;
         }
     }
     auto name = dns::Name::from_text(t, s_.have_origin ? &s_.origin : nullptr);

@@ -311,3 +311,24 @@ TEST_CASE("numbers under a country zone carry the digits its origin implies", "[
     CHECK(yaml->find("  - number: \"+61255502*\"\n    naptr: sip:b@x\n") != std::string::npos);
     CHECK(yaml->find("  - number: \"+61355500911\"\n    naptr: sip:a@x\n") != std::string::npos);
 }
+
+TEST_CASE("the RFC 4592 2.2.1 example zone imports, sub.*.example. as an ordinary name", "[import][wildcard]") {
+    // Issue 13: import refused it because the YAML format could not hold a '*' that is not leftmost.
+    Zone z = zone_from_text(
+        "example. 3600 NS ns.example.net.\n"
+        "*.example. 3600 TXT \"this is a wildcard\"\n"
+        "*.example. 3600 MX 10 host1.example.\n"
+        "sub.*.example. 3600 TXT \"this is not a wildcard\"\n"
+        "host1.example. 3600 A 192.0.2.1\n"
+        "_ssh._tcp.host1.example. 3600 SRV 0 0 22 host1.example.\n"
+        "_ssh._tcp.host2.example. 3600 SRV 0 0 22 host2.example.\n"
+        "subdel.example. 3600 NS ns.example.com.\n"
+        "subdel.example. 3600 NS ns.example.net.\n",
+        "example.");
+    ImportReport rep;
+    auto yaml = import_zone(z, ImportOptions{}, &rep);
+    REQUIRE(yaml.ok());
+    INFO(*yaml);
+    CHECK(yaml->find("sub.*") != std::string::npos);
+    require_round_trip(z, *yaml);
+}

@@ -332,10 +332,10 @@ TEST_CASE("Names longer than 63/255 octets or with odd characters are errors", "
          "t.yaml:5:12: error: ", "longer than 255 octets"},
         {"records:\n  - {name: \"foo bar\", type: A, data: 192.0.2.1}\n",
          "t.yaml:5:12: error: ", "record name 'foo bar' contains ' ': labels are letters, digits, '-' and '_'"},
-        {"records:\n  - {name: \"a.*.b\", type: A, data: 192.0.2.1}\n",
-         "t.yaml:5:12: error: ", "'*' is only allowed as the leftmost label"},
     });
-    check_cases({{"ns: [\"ns 1.example.net.\"]\n", "t.yaml:3:6: error: ", "ns 'ns 1.example.net.' contains ' '"}},
+    check_cases({{"ns: [\"ns 1.example.net.\"]\n", "t.yaml:3:6: error: ", "ns 'ns 1.example.net.' contains ' '"},
+                 {"ns: [\"a.*.example.net.\"]\n", "t.yaml:3:6: error: ",
+                  "ns 'a.*.example.net.': '*' is only allowed in the name of a record"}},
                 "origin: e164.arpa.\nsoa: {mname: ns1.example.net., rname: hostmaster.example.net.}\n");
 }
 
@@ -816,4 +816,24 @@ TEST_CASE("URIs of NAPTR shorthands are checked, at the character that is wrong"
     Loaded ok = load_text(kHeader + "numbers:\n  - {number: \"+61255502*\", naptr: \"sip:{number}@x.example\"}\n");
     INFO(ok.all());
     CHECK_FALSE(ok.diags.has_errors());
+}
+
+TEST_CASE("a '*' that is not the leftmost label is an ordinary label of a record name (RFC 4592 2.2.1)",
+          "[yaml][wildcard]") {
+    // Issue 13: `enumctl import` refused the RFC 4592 example zone because YAML could not hold sub.*.example.
+    Loaded l = load_text("origin: example.\nsoa: {mname: ns.example.com., rname: hostmaster.example.com.}\n"
+                         "ns: [ns.example.com.]\nrecords:\n"
+                         "  - {name: \"*\", type: TXT, data: '\"this is a wildcard\"'}\n"
+                         "  - {name: \"sub.*\", type: TXT, data: '\"this is not a wildcard\"'}\n"
+                         "  - {name: \"a.*.b.*.example.\", type: A, data: 192.0.2.1}\n");
+    INFO(l.all());
+    REQUIRE_FALSE(l.diags.has_errors());
+    REQUIRE(l.zone);
+    std::size_t wildcards = 0, ordinary = 0;
+    for (const auto& r : l.zone->records) {
+        if (r.type == RrType::SOA || r.type == RrType::NS) continue;
+        (r.owner.is_wildcard() ? wildcards : ordinary) += 1;
+    }
+    CHECK(wildcards == 1);
+    CHECK(ordinary == 2);
 }
