@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <tuple>
@@ -60,7 +61,18 @@ int cmd_check(int argc, char** argv) {
     bool quiet = false;
     bool print = false;
     zones::SummaryOptions summary_options;
+    std::optional<dns::Name> origin;  // --origin: for RFC 1035 files given without ORIGIN=, as enumd --zone takes them
     for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--origin") == 0 || std::strncmp(argv[i], "--origin=", 9) == 0) {
+            const char* text = argv[i][8] == '=' ? argv[i] + 9 : (i + 1 < argc ? argv[++i] : "");
+            auto name = dns::Name::from_text(text);
+            if (*text == '\0' || !name) {
+                std::fprintf(stderr, "enumctl check: --origin needs a domain name, not '%s'\n", text);
+                return 2;
+            }
+            origin = *name;
+            continue;
+        }
         if (int w = warning_option("check", argc, argv, i, summary_options); w != 0) {
             if (w < 0) return 2;
         } else if (std::strcmp(argv[i], "-q") == 0 || std::strcmp(argv[i], "--quiet") == 0) {
@@ -69,8 +81,9 @@ int cmd_check(int argc, char** argv) {
             print = true;
         } else if (std::strcmp(argv[i], "-h") == 0 || std::strcmp(argv[i], "--help") == 0) {
             std::puts(
-                "usage: enumctl check [-q] [-p] [--all-warnings] [--no-warn KIND]... [ORIGIN=]FILE...\n"
+                "usage: enumctl check [-q] [-p] [--origin ORIGIN] [--all-warnings] [--no-warn KIND]... [ORIGIN=]FILE...\n"
                 "Validates zone files (.yaml/.yml: the YAML format; anything else: RFC 1035).\n"
+                "An RFC 1035 file without $ORIGIN takes its origin from ORIGIN=FILE or --origin, as enumd --zone.\n"
                 "Prints all errors and the warnings; exit 1 when there is an error.\n"
                 "  -q  no per-zone summary    -p  print the records the zone compiles to (';g' marks generated)");
             std::fputs(warning_help().c_str(), stdout);
@@ -88,8 +101,10 @@ int cmd_check(int argc, char** argv) {
             files.push_back(std::move(*source));
         }
     }
+    for (auto& f : files)
+        if (!f.origin && origin) f.origin = origin;
     if (files.empty()) {
-        std::fputs("usage: enumctl check [-q] [-p] [--all-warnings] [--no-warn KIND]... [ORIGIN=]FILE...\n", stderr);
+        std::fputs("usage: enumctl check [-q] [-p] [--origin ORIGIN] [--all-warnings] [--no-warn KIND]... [ORIGIN=]FILE...\n", stderr);
         return 2;
     }
     zones::Diagnostics diags;

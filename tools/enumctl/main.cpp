@@ -17,7 +17,7 @@ struct Command {
 };
 
 constexpr Command kCommands[] = {
-    {"check", enumd::enumctl::cmd_check, "check FILE...                 validate zone files (YAML or RFC 1035)"},
+    {"check", enumd::enumctl::cmd_check, "check [--origin O] [O=]FILE... validate zone files (YAML or RFC 1035)"},
     {"compile", enumd::enumctl::cmd_compile,
      "compile --db DIR FILE...      validate, then write the zones into the LMDB database"},
     {"import", enumd::enumctl::cmd_import, "import FILE                   RFC 1035 zone file to the YAML format"},
