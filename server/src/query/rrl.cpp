@@ -151,15 +151,34 @@ ResponseRateLimiter::Verdict ResponseRateLimiter::account(const sockaddr* peer, 
 std::size_t slip_response(std::span<std::uint8_t> out, std::size_t size) noexcept {
     std::span<std::uint8_t> msg = out.first(size);
     if (size < dns::kHeaderSize) return 0;
-    std::size_t end = dns::kHeaderSize;
+    dns::WireReader r(msg, dns::kHeaderSize);
     if (dns::header::count(msg, 0) == 1) {
-        dns::WireReader r(msg, dns::kHeaderSize);
         dns::Question q;
         if (!r.read_question(q)) return 0;
-        end = r.position();
+    }
+    std::size_t end = r.position();
+    // The response's OPT stays (RFC 6891 §7: a request with OPT gets one back), and with it
+    // the server cookie (RFC 7873 §5.2.3), so the client's retry can carry a valid one and
+    // pass the limit; OPT is the last record enumd writes, after answer and authority.
+    std::size_t opt_begin = 0;
+    std::size_t opt_end = 0;
+    const std::size_t records = dns::header::count(msg, 1) + dns::header::count(msg, 2) + dns::header::count(msg, 3);
+    for (std::size_t i = 0; i < records; ++i) {
+        const std::size_t begin = r.position();
+        dns::RecordView rr;
+        if (!r.read_record(rr)) break;
+        if (rr.type == dns::RrType::OPT) {
+            opt_begin = begin;
+            opt_end = r.position();
+        }
     }
     dns::header::set(msg, dns::flags::TC);  // RFC 1035 §4.1.1: retry over TCP
     for (int section = 1; section <= 3; ++section) dns::header::set_count(msg, section, 0);
+    if (opt_end > opt_begin) {
+        std::memmove(msg.data() + end, msg.data() + opt_begin, opt_end - opt_begin);
+        end += opt_end - opt_begin;
+        dns::header::set_count(msg, 3, 1);
+    }
     return end;
 }
 

@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.request
 
+import dns.edns
 import dns.flags
 import dns.message
 import dns.query
@@ -25,7 +26,7 @@ BURST = 40
 RATE = 5
 
 
-def burst(e, source, names, rdtype="NAPTR"):
+def burst(e, source, names, rdtype="NAPTR", cookie=None):
     """Sends one datagram per name from `source` at once, then reads replies for
     a second: (full answers, truncated answers, no reply)."""
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -34,6 +35,8 @@ def burst(e, source, names, rdtype="NAPTR"):
     try:
         for i, name in enumerate(names):
             q = dns.message.make_query(name, rdtype)
+            if cookie is not None:  # EDNS with a client cookie (RFC 7873 §4.1)
+                q.use_edns(0, options=[dns.edns.GenericOption(10, cookie)])
             q.id = i
             s.sendto(q.to_wire(), (e.host, e.port))
         full = tc = 0
@@ -47,6 +50,11 @@ def burst(e, source, names, rdtype="NAPTR"):
             if r.flags & dns.flags.TC:
                 c.check(not r.answer and not r.authority and not r.additional,
                         "a truncated reply carries no records", r.to_text())
+                if cookie is not None:
+                    # RFC 6891 §7 (OPT back) and RFC 7873 §5.2.3 (the server cookie, for the retry)
+                    got = [o.data for o in r.options if o.otype == 10]
+                    c.check(r.edns == 0 and len(got) == 1 and got[0][:8] == cookie and len(got[0]) == 24,
+                            "a truncated reply to an EDNS query keeps its OPT with a server cookie", r.to_text())
                 tc += 1
             else:
                 full += 1
@@ -76,6 +84,10 @@ def scenario(s):
     c.check(RATE <= full <= 2 * RATE, f"{BURST} identical queries: {RATE} answered in full per second", f"{full}")
     c.check(tc >= (BURST - 2 * RATE) // 2 - 1 and lost >= (BURST - 2 * RATE) // 2 - 1,
             "beyond the rate every 2nd reply is truncated, the others dropped (slip: 2)",
+            f"full {full}, truncated {tc}, no reply {lost}")
+    # With EDNS and a client cookie the truncated replies keep OPT and carry a server cookie.
+    full, tc, lost = burst(e, "127.0.4.1", [NUMBER] * BURST, cookie=b"\x01\x02\x03\x04\x05\x06\x07\x08")
+    c.check(tc >= (BURST - 2 * RATE) // 2 - 1, "an EDNS+cookie burst is limited too (its cookie is not yet valid)",
             f"full {full}, truncated {tc}, no reply {lost}")
     # TCP is not limited: a client told TC gets its answer there.
     r = dns.query.tcp(dns.message.make_query(NUMBER, "NAPTR"), e.host, port=e.port, timeout=3)

@@ -149,3 +149,28 @@ TEST_CASE("RRL: the slipped response is the header and question with TC and no r
     std::vector<std::uint8_t> runt(5, 0);
     CHECK(query::slip_response(runt, runt.size()) == 0);
 }
+
+TEST_CASE("RRL: the slipped response keeps the OPT and its server cookie", "[rrl]") {
+    // RFC 6891 §7: a request with OPT gets OPT back; RFC 7873 §5.2.3: with the cookie, so the
+    // client's retry carries a valid one and is not limited.
+    auto m = message("1.2.3.e164.arpa", 35, 2);
+    const std::size_t question_end = m.size() - 2 * 16;
+    // one authority record (an SOA-sized blob under the root), then the OPT with a 24-octet COOKIE
+    m.insert(m.end(), {0, 0, 6, 0, 1, 0, 0, 0, 60, 0, 4, 1, 2, 3, 4});
+    std::vector<std::uint8_t> opt = {0, 0, 41, 0x04, 0xd0, 0, 0, 0, 0, 0, 28, 0, 10, 0, 24};
+    for (std::uint8_t i = 0; i < 24; ++i) opt.push_back(static_cast<std::uint8_t>(0xA0 + i));
+    m.insert(m.end(), opt.begin(), opt.end());
+    m[9] = 1;   // NSCOUNT
+    m[11] = 1;  // ARCOUNT
+    std::size_t n = query::slip_response(m, m.size());
+    REQUIRE(n == question_end + opt.size());
+    CHECK(dns::header::has(m, dns::flags::TC));
+    CHECK(dns::header::count(m, 1) == 0);
+    CHECK(dns::header::count(m, 2) == 0);
+    CHECK(dns::header::count(m, 3) == 1);
+    CHECK(std::vector<std::uint8_t>(m.begin() + static_cast<long>(question_end), m.begin() + static_cast<long>(n)) == opt);
+    dns::MessageView view;
+    CHECK(dns::parse_message(std::span<const std::uint8_t>(m.data(), n), view) == dns::MessageParse::Ok);
+    REQUIRE(view.edns.has_value());
+    CHECK(view.edns->cookie.size() == 24);
+}
