@@ -632,6 +632,21 @@ public:
 
     /// Write transactions of this process that are live (they read through the map too).
     std::atomic<int> writers{0};
+    /// Counts a writer in, the way enter() lets a reader in: never while a remap runs
+    /// (a writer counted after the remapper's check would write through the old map).
+    void enter_writer() noexcept {
+        while (true) {
+            writers.fetch_add(1);
+            if (!closed_.load()) return;
+            writers.fetch_sub(1);
+            while (closed_.load()) std::this_thread::yield();
+        }
+    }
+    void leave_writer() noexcept { writers.fetch_sub(1); }
+    /// One writing thread at a time, its remaps included: the compile path (a reload) and the
+    /// live-change writer are different threads, and a remap by one while the other reads the
+    /// environment's meta pages (mdb_env_info) crashed enumd under reloads and live changes (the soak).
+    std::mutex write_mu;
 
     /// Runs `f` while no snapshot and no write of this process is live;
     /// false when that did not happen within `patience`.
@@ -768,9 +783,16 @@ int Store::remap(std::size_t size, bool patient) {
 
 dns::Result<WriteReport> Store::write_growing(std::size_t estimate,
                                               const std::function<dns::Result<WriteReport>()>& attempt) {
+    std::lock_guard one_writer(gate_->write_mu);
+    // Every look at the environment (its meta pages live in the map) happens counted as a writer.
+    auto counted = [&](auto&& f) {
+        gate_->enter_writer();
+        auto v = f();
+        gate_->leave_writer();
+        return v;
+    };
     if (grow_ahead_) {
-        std::size_t want = used_bytes(env_) + estimate;
-        std::size_t size = map_size();
+        auto [want, size] = counted([&] { return std::pair{used_bytes(env_) + estimate, map_size()}; });
         if (size < want) {
             while (size < want) size *= 2;
             if (int rc = remap(size, true); rc != 0) return make_error(lmdb_error("growing the map", rc));
@@ -778,13 +800,13 @@ dns::Result<WriteReport> Store::write_growing(std::size_t estimate,
     }
     while (true) {
         t_map_rc = 0;
-        gate_->writers.fetch_add(1);
+        gate_->enter_writer();
         auto report = attempt();
-        gate_->writers.fetch_sub(1);
+        std::size_t size = report || t_map_rc != MDB_MAP_FULL ? 0 : map_size() * 2;
+        gate_->leave_writer();
         if (report || t_map_rc == 0) return report;
-        // The transaction is gone. MDB_MAP_RESIZED: another process grew the map, adopt its size;
+        // The transaction is gone. MDB_MAP_RESIZED: another process grew the map, adopt its size (0);
         // MDB_MAP_FULL: double the map (no fixed ceiling — only a failing mmap ends it). Then again.
-        std::size_t size = t_map_rc == MDB_MAP_RESIZED ? 0 : map_size() * 2;
         if (int rc = remap(size, true); rc != 0)
             return make_error(report.error() + "; growing the map to " + std::to_string(size >> 20) +
                               " MiB failed: " + mdb_strerror(rc));
