@@ -300,9 +300,12 @@ zones:
 
         seconds = int(args.minutes * 60)
         for name, queries, qps in (("enum", enumq, args.qps), ("recursion", recq, args.recursion_qps)):
-            perf.append((name, subprocess.Popen(
+            # To a file: dnsperf prints a line per timed-out query, and a pipe nobody reads until the
+            # end fills up and stops dnsperf (the load would silently fall to nothing).
+            out_path = os.path.join(run, "dnsperf-%s.txt" % name)
+            perf.append((name, out_path, subprocess.Popen(
                 ["dnsperf", "-s", "127.0.0.1", "-p", str(e.port), "-d", queries, "-l", str(seconds), "-Q", str(qps),
-                 "-t", "2", "-c", "4", "-q", "500"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)))
+                 "-t", "2", "-c", "4", "-q", "500"], stdout=open(out_path, "w"), stderr=subprocess.STDOUT)))
         stop = Stop(time.monotonic() + seconds)
         out = {"reloads": 0, "changes": 0, "change_errors": 0, "change_not_visible": 0, "visible_ms": [],
                "probes": 0, "probe_wrong": 0, "probe_timeouts": 0}
@@ -316,9 +319,10 @@ zones:
             th.start()
         for th in threads:
             th.join(timeout=seconds + 300)
-        for name, p in perf:
-            text = p.communicate(timeout=120)[0]
-            result["dnsperf_" + name] = bench.parse_dnsperf(text)
+        for name, out_path, p in perf:
+            p.wait(timeout=120)
+            with open(out_path) as f:
+                result["dnsperf_" + name] = bench.parse_dnsperf(f.read())
         time.sleep(5)  # the last NOTIFY/IXFR
         es, ks = soa_serial(e.port, ZONE), soa_serial(knot.port, ZONE)
         sample = list(changed)[-200:]
@@ -333,7 +337,7 @@ zones:
             result["live"]["visible_ms_p50"] = vis[len(vis) // 2]
             result["live"]["visible_ms_p99"] = vis[min(len(vis) - 1, len(vis) * 99 // 100)]
     finally:
-        for _, p in perf:
+        for _, _, p in perf:
             if p.poll() is None:
                 p.send_signal(signal.SIGINT)
                 try:
