@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """`enumctl compile` and `enumctl check` take ORIGIN=FILE exactly as `enumd --zone` does (issue 10):
 a zone file without $ORIGIN compiles under the origin given, and enumd --db serves what
-enumd --zone ORIGIN=FILE serves."""
+enumd --zone ORIGIN=FILE serves. `enumctl check --origin O FILE` does the same (issue 13);
+ORIGIN= given with the file wins over --origin."""
 import os
 import shutil
 import subprocess
@@ -34,6 +35,14 @@ def main():
         out = run("check", f"example.org={zone}")
         c.check(out.returncode == 0 and "zone example.org.: 4 records" in out.stdout,
                 f"check ORIGIN=FILE: {out.returncode} {out.stdout}{out.stderr}")
+        for args in (["--origin", "example.org", zone], ["--origin=example.org.", zone],
+                     ["--origin", "other.test", f"example.org={zone}"]):
+            out = run("check", *args)
+            c.check(out.returncode == 0 and "zone example.org.: 4 records" in out.stdout,
+                    f"check {' '.join(args)}: {out.returncode} {out.stdout}{out.stderr}")
+        for bad in (["--origin"], ["--origin", "a..b", zone]):
+            out = run("check", *bad)
+            c.check(out.returncode == 2, f"check {' '.join(bad)}: exit {out.returncode} {out.stderr}")
         out = run("check", zone)
         c.check(out.returncode == 1 and "no $ORIGIN" in out.stderr, f"check without the origin must fail: {out.stderr}")
         out = run("compile", "--db", db, f"example.org={zone}")
