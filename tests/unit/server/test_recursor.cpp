@@ -255,7 +255,8 @@ namespace {
 std::vector<std::uint8_t> respond_nxdomain(const dns::QueryView& qv) {
     std::vector<std::uint8_t> soa;
     for (const char* n : {"ns.example.", "hostmaster.example."}) {
-        auto w = N(n).wire();
+        const auto name = N(n);  // wire() views the name: it must outlive the copy
+        const auto w = name.wire();
         soa.insert(soa.end(), w.begin(), w.end());
     }
     for (std::uint32_t v : {1u, 3600u, 600u, 86400u, 600u})
