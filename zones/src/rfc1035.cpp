@@ -109,6 +109,7 @@ struct Parser {
 
     bool relative(const dns::Name& n) const { return no_origin && n.is_subdomain_of(*no_origin); }
     std::vector<std::string> include_stack;
+    std::vector<std::string> files_read;  ///< every file read, $INCLUDEs too (Zone::source_files)
 
     /// Reads one file with the given starting origin and default TTL.
     void parse_file(const std::string& path, ldns_rdf* origin, std::uint32_t default_ttl, const SourceLoc& from,
@@ -151,6 +152,7 @@ struct Parser {
         };
 
         include_stack.push_back(canonical);
+        files_read.push_back(canonical);
         if (text.empty()) {
             include_stack.pop_back();
             return;
@@ -413,7 +415,7 @@ void merge_duplicates(Zone& zone, Diagnostics& diags) {
 
 std::vector<Zone> load_rfc1035(const std::string& path, const std::optional<dns::Name>& origin, Diagnostics& diags) {
     std::vector<Record> records;
-    Parser parser{diags, records, std::nullopt, {}};
+    Parser parser{diags, records, std::nullopt, {}, {}};
     dns::Name start_origin;
     if (origin) {
         start_origin = *origin;
@@ -431,6 +433,7 @@ std::vector<Zone> load_rfc1035(const std::string& path, const std::optional<dns:
 
     Zone zone;
     zone.loc = SourceLoc{path, 0, 0};
+    zone.source_files = parser.files_read;
     zone.occluded_allowed = true;
     const Record* soa = nullptr;
     for (const auto& r : records) {

@@ -76,6 +76,17 @@ std::string encode_meta(const ZoneMeta& m) {
     put_le(s, m.nodes);
     put_le(s, m.compiled_at);
     s += m.source;
+    if (m.source_hash != 0) {
+        // Appended after a NUL (a path never holds one), so databases written before the fingerprint read as
+        // "no fingerprint" and older readers see only a longer source name.
+        s.push_back('\0');
+        put_le(s, m.source_hash);
+        put_le(s, static_cast<std::uint32_t>(m.source_files.size()));
+        for (const auto& f : m.source_files) {
+            put_le(s, static_cast<std::uint32_t>(f.size()));
+            s += f;
+        }
+    }
     return s;
 }
 
@@ -89,7 +100,34 @@ bool decode_meta(std::span<const std::uint8_t> v, ZoneMeta& m) {
     m.records = get_le<std::uint64_t>(p + 16);
     m.nodes = get_le<std::uint64_t>(p + 24);
     m.compiled_at = get_le<std::int64_t>(p + 32);
-    m.source.assign(reinterpret_cast<const char*>(p + fixed), v.size() - fixed);
+    std::string_view rest(reinterpret_cast<const char*>(p + fixed), v.size() - fixed);
+    const std::size_t nul = rest.find('\0');
+    m.source.assign(rest.substr(0, nul));
+    m.source_hash = 0;
+    m.source_files.clear();
+    if (nul == std::string_view::npos) return true;
+    // The fingerprint (encode_meta); a malformed one is no fingerprint: the next reload compiles.
+    rest.remove_prefix(nul + 1);
+    auto take = [&rest](std::size_t n) -> const std::uint8_t* {
+        if (rest.size() < n) return nullptr;
+        const auto* q = reinterpret_cast<const std::uint8_t*>(rest.data());
+        rest.remove_prefix(n);
+        return q;
+    };
+    const std::uint8_t* h = take(8);
+    const std::uint8_t* c = take(4);
+    if (h == nullptr || c == nullptr) return true;
+    std::vector<std::string> files;
+    for (std::uint32_t i = 0, n = get_le<std::uint32_t>(c); i < n; ++i) {
+        const std::uint8_t* l = take(4);
+        if (l == nullptr) return true;
+        const std::uint32_t len = get_le<std::uint32_t>(l);
+        const std::uint8_t* f = take(len);
+        if (f == nullptr) return true;
+        files.emplace_back(reinterpret_cast<const char*>(f), len);
+    }
+    m.source_hash = get_le<std::uint64_t>(h);
+    m.source_files = std::move(files);
     return true;
 }
 
@@ -1037,19 +1075,28 @@ int trim_journal(MDB_txn* t, MDB_dbi journal, const std::string& jprefix, std::s
 /// dropped when it no longer chains or the difference is too big.
 int update_journal(MDB_txn* t, const Dbis& d, const JournalLimits& limits, const std::string& origin_key,
                    const Zone& zone, const std::optional<ZoneMeta>& old, bool changed, const Soa& soa,
-                   const std::vector<std::uint8_t>& new_soa, const std::map<std::string, BuildNode>& nodes) {
+                   const std::vector<std::uint8_t>& new_soa, const std::map<std::string, BuildNode>& nodes,
+                   std::string& history_cut) {
     std::string jprefix = journal_prefix(origin_key);
     bool newer = old && dns::serial_gt(soa.serial, old->serial);
     if (!old || (!newer && (changed || soa.serial != old->serial))) {
         // New zone, or a serial that did not move forward: the history no longer chains.
+        if (old) history_cut = "the serial did not move forward";
         return delete_prefix(t, d.journal, jprefix);
     }
     if (!newer || limits.depth == 0) return 0;
     JournalBuilder jb;
-    jb.limit = limits.max_records;
+    // Up to the zone's own size, as live change sets (store_update.cpp): beyond it AXFR is cheaper.
+    jb.limit = std::max<std::size_t>(limits.max_records, old->records);
     std::vector<std::uint8_t> old_soa;
     if (int rc = diff_with_stored(t, d, old->id, origin_key, nodes, jb, old_soa); rc != 0) return rc;
-    if (jb.overflow || old_soa.empty()) return delete_prefix(t, d.journal, jprefix);
+    if (jb.overflow || old_soa.empty()) {
+        history_cut = jb.overflow ? "the difference is larger than " + std::to_string(jb.limit) +
+                                        " records (the zone's size or journal_max_records); secondaries take a "
+                                        "full transfer (AXFR)"
+                                  : "the stored version has no SOA";
+        return delete_prefix(t, d.journal, jprefix);
+    }
     std::uint32_t soa_ttl = nodes.at("").rrsets.at(static_cast<std::uint16_t>(dns::RrType::SOA)).ttl;
     std::string entry;
     put_le(entry, old->serial);
@@ -1276,6 +1323,7 @@ dns::Result<WriteReport::PerZone> write_zone(MDB_txn* t, const Dbis& d, const Jo
                               "or write 'serial: auto'; nothing was written)");
     }
     std::vector<std::uint8_t> soa_new;
+    std::string history_cut;
     if (zone.auto_serial) {
         if (old && !changed) {
             soa->serial = old->serial;
@@ -1296,8 +1344,12 @@ dns::Result<WriteReport::PerZone> write_zone(MDB_txn* t, const Dbis& d, const Jo
             if (changed || !old || soa->serial != old->serial) {
                 if (int rc = delete_prefix(t, d.journal, journal_prefix(origin_key)); rc != 0)
                     return make_error(lmdb_error("journal", rc));
+                if (old)
+                    history_cut = "a recompile of a zone with numbers_csv is not journaled; secondaries take a full "
+                                  "transfer (AXFR)";
             }
-        } else if (int rc = update_journal(t, d, limits, origin_key, zone, old, changed, *soa, new_soa, nodes);
+        } else if (int rc = update_journal(t, d, limits, origin_key, zone, old, changed, *soa, new_soa, nodes,
+                                           history_cut);
                    rc != 0) {
             return make_error(lmdb_error("journal", rc));
         }
@@ -1328,12 +1380,14 @@ dns::Result<WriteReport::PerZone> write_zone(MDB_txn* t, const Dbis& d, const Jo
     meta.compiled_at =
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     meta.source = zone.loc.file;
+    meta.source_hash = file_zone.source_hash;
+    meta.source_files = file_zone.source_files;
     std::string mv = encode_meta(meta);
     MDB_val mk = val(zkey);
     MDB_val mval = val(mv);
     if (int rc = mdb_put(t, d.zones, &mk, &mval, 0); rc != 0) return make_error(lmdb_error("writing zone", rc));
     return WriteReport::PerZone{zone.origin, meta.serial, changed, records, writer.written,
-                                old ? std::optional<std::uint32_t>(old->serial) : std::nullopt};
+                                old ? std::optional<std::uint32_t>(old->serial) : std::nullopt, history_cut};
 }
 
 /// Removes every zone that is neither written nor kept; their origins go to `removed`.

@@ -1101,10 +1101,16 @@ dns::Result<ApplyResult> apply_once(MDB_env* env, const ApplyDbis& d, const dns:
     std::uint64_t generation = read_u64(t, d.meta, detail::generation_key());
     if (d.journal != 0 && d.journal_depth > 0) {
         std::string jprefix = detail::journal_prefix(origin_key);
-        if (n_removed + n_added > d.journal_max_records) {
+        // Kept up to the larger of journal_max_records and the zone's own size: only a difference larger
+        // than the zone makes a full transfer cheaper (RFC 1995 §4 allows either). A 100,000-number batch
+        // on a 1M-number zone (200,000–400,000 records) stays an IXFR instead of a re-AXFR of everything.
+        const std::size_t limit = std::max<std::size_t>(d.journal_max_records, meta.records);
+        if (n_removed + n_added > limit) {
             // Too big for IXFR to be worth it: the history no longer chains, secondaries take AXFR.
             if (int rc = detail::delete_prefix(t, d.journal, jprefix); rc != 0)
                 return make_error(detail::lmdb_error("journal", rc));
+            report.history_cut = "the change set's difference (" + std::to_string(n_removed + n_added) +
+                                 " records) is larger than the zone; secondaries take a full transfer (AXFR)";
         } else {
             std::string entry;
             put_le(entry, meta.serial);
@@ -1145,6 +1151,9 @@ dns::Result<ApplyResult> apply_once(MDB_env* env, const ApplyDbis& d, const dns:
         }
     }
     meta.serial = next;
+    // The zone no longer is what its last compile wrote: the next compile (a file edit, dropped
+    // overrides) must count as a change and move the serial, whatever it hashes to.
+    meta.content_hash = 0;
     meta.records =
         static_cast<std::uint64_t>(std::max<std::int64_t>(0, static_cast<std::int64_t>(meta.records) + records_delta));
     meta.nodes =
@@ -1265,6 +1274,22 @@ dns::Result<std::size_t> Store::drop_overrides(const dns::Name& origin) {
             return make_error(detail::lmdb_error("reading live overrides", rc));
         if (int rc = detail::delete_prefix(txn.get(), live_dbi_, override_prefix(origin_key)); rc != 0)
             return make_error(detail::lmdb_error("dropping live overrides", rc));
+        {
+            // The file alone is served from the next compile on: forget the fingerprint, or a reload of
+            // unchanged files would skip the zone and keep serving the dropped overrides (source_hash.hpp).
+            std::string zkey = detail::zone_db_key(origin_key);
+            MDB_val k = val(zkey);
+            MDB_val v;
+            ZoneMeta meta;
+            if (mdb_get(txn.get(), zones_dbi_, &k, &v) == 0 && detail::decode_meta(as_span(v), meta) &&
+                meta.source_hash != 0) {
+                meta.source_hash = 0;
+                std::string mv = detail::encode_meta(meta);
+                MDB_val nv = val(mv);
+                if (int rc = mdb_put(txn.get(), zones_dbi_, &k, &nv, 0); rc != 0)
+                    return make_error(detail::lmdb_error("zone meta", rc));
+            }
+        }
         if (int rc = txn.commit(); rc != 0) return make_error(detail::lmdb_error("commit", rc));
         return WriteReport{};
     });

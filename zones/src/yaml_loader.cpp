@@ -163,6 +163,7 @@ class Loader : StateHolder, yaml::FieldReader {
         z.routes = std::move(s_.routes);
         z.auto_serial = auto_serial_;
         z.loc = zone_loc_;
+        z.source_files = files_.files();
         return z;
     }
 

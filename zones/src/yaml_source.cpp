@@ -40,6 +40,7 @@ void SourceFiles::start(const std::string& top_path) {
     std::error_code ec;
     fs::path top = fs::weakly_canonical(fs::path(top_path), ec);
     stack_.push_back(ec ? top_path : top.string());
+    top_ = stack_.back();
     if (!options_.follow_includes) return;
     fs::path root = options_.include_root.empty() ? fs::path(top_path).parent_path() : fs::path(options_.include_root);
     if (root.empty()) root = ".";

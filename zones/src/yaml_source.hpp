@@ -52,6 +52,15 @@ class SourceFiles {
                                       const SourceLoc& from);
     void leave() { stack_.pop_back(); }
 
+    /// Every file of the zone read so far, real paths: the top-level file, then its includes and
+    /// `numbers_csv` files in the order they were read (the zone's sources: source_hash.hpp).
+    [[nodiscard]] std::vector<std::string> files() const {
+        std::vector<std::string> all;
+        if (!top_.empty()) all.push_back(top_);
+        all.insert(all.end(), read_.begin(), read_.end());
+        return all;
+    }
+
     /// Opens `written` (a `numbers_csv` of `including_file`) under the rules
     /// of an include, without reading it and without a size bound: the
     /// caller streams it. Counts as read (a second mention is an error).
@@ -73,6 +82,7 @@ class SourceFiles {
     const YamlLoadOptions& options_;
     Diagnostics& d_;
     std::string root_;
+    std::string top_;                 ///< real path of the top-level file
     std::vector<std::string> stack_;  ///< real paths of the files being read, outermost first
     std::vector<std::string> read_;   ///< real paths of every included file read
 };

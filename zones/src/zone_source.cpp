@@ -4,6 +4,7 @@
 #include <map>
 
 #include "enumd/zones/rfc1035.hpp"
+#include "enumd/zones/source_hash.hpp"
 #include "enumd/zones/validate.hpp"
 #include "enumd/zones/yaml_loader.hpp"
 
@@ -30,6 +31,7 @@ std::vector<Zone> load_zone_sources(const std::vector<ZoneSource>& sources, Diag
     for (const auto& source : sources) {
         const std::string& path = source.file;
         std::vector<Zone> got;
+        const std::int64_t started = source_clock_now();  // before the first byte is read
         std::error_code ec;
         if (std::filesystem::is_directory(path, ec)) {
             diags.error(SourceLoc{path, 0, 0}, "'" + path + "' is a directory, not a zone file");
@@ -40,7 +42,10 @@ std::vector<Zone> load_zone_sources(const std::vector<ZoneSource>& sources, Diag
         } else {
             got = load_rfc1035(path, source.origin, diags);
         }
+        const std::string spec = source_spec(source);
         for (auto& z : got) {
+            // The fingerprint of the bytes just parsed (source_hash.hpp): none when a file changed meanwhile.
+            z.source_hash = hash_sources(spec, z.source_files, started).value_or(0);
             validate_zone(z, diags);
             auto [it, fresh] = origins.emplace(z.origin.lowercased().to_text(), z.loc);
             if (!fresh)

@@ -15,6 +15,7 @@
 
 #include "enumd/server/log.hpp"
 #include "enumd/zones/diagnostic_summary.hpp"
+#include "enumd/zones/source_hash.hpp"
 
 namespace enumd::server::daemon {
 namespace {
@@ -80,8 +81,21 @@ void write_all(int fd, const std::string& s) {
 }  // namespace
 
 zones::WriteReport compile_zones(const Config& cfg, zones::Store& store) {
+    // Sources whose files did not change since their last compile are neither parsed nor written: their
+    // serial, their live changes and their IXFR history stay (zones/README.md "Reloads").
+    auto planned = zones::plan_reload(store, cfg.zones);
+    if (!planned) throw std::runtime_error(planned.error());
+    zones::ReloadPlan plan = std::move(*planned);
     zones::Diagnostics d;
-    std::vector<zones::Zone> loaded = zones::load_zone_sources(cfg.zones, d);
+    std::vector<zones::Zone> loaded = zones::load_zone_sources(plan.load, d);
+    bool clash = false;  // a changed source now defines an origin an unchanged one has: check them all together
+    for (const auto& z : loaded)
+        for (const auto& k : plan.keep) clash = clash || z.origin.equals(k);
+    if (clash) {
+        d = zones::Diagnostics{};
+        loaded = zones::load_zone_sources(cfg.zones, d);
+        plan = zones::ReloadPlan{};
+    }
     // Summarised per kind as enumctl check does (diagnostic_summary.hpp): the first few, then a count.
     const zones::Summary summary = zones::summarise(d.items, zones::SummaryOptions{});
     for (const zones::Diagnostic* item : summary.shown) {
@@ -95,9 +109,21 @@ zones::WriteReport compile_zones(const Config& cfg, zones::Store& store) {
     opts.prune_others = true;
     opts.serial_guard = true;  // zones/README.md "Serial guard": a refused reload keeps the running data
     for (const auto& s : cfg.xfr.secondaries) opts.keep.push_back(s.origin);  // filled by transfers
-    auto report = store.write(loaded, opts);
-    if (!report) throw std::runtime_error(report.error());
-    return std::move(*report);
+    bool prune = false;
+    for (const auto& o : plan.others) {
+        bool secondary = false;
+        for (const auto& s : cfg.xfr.secondaries) secondary = secondary || s.origin.equals(o);
+        prune = prune || !secondary;
+    }
+    zones::WriteReport report;
+    if (!loaded.empty() || prune) {
+        opts.keep.insert(opts.keep.end(), plan.keep.begin(), plan.keep.end());
+        auto written = store.write(loaded, opts);
+        if (!written) throw std::runtime_error(written.error());
+        report = std::move(*written);
+    }
+    report.zones.insert(report.zones.end(), plan.unchanged.begin(), plan.unchanged.end());
+    return report;
 }
 
 zones::WriteReport compile_in_child(const Config& cfg, const zones::Store::Options& options) {
@@ -157,6 +183,9 @@ std::string ZoneCompiler::written(const zones::WriteReport& report, double secon
     for (const auto& z : report.zones) {
         log(LogLevel::Info, "zone " + z.origin.to_text(), z.changed ? "compiled" : "unchanged",
             {{"records", std::to_string(z.records)}, {"serial", std::to_string(z.serial)}});
+        if (!z.history_cut.empty())
+            log(LogLevel::Warn, "zone " + z.origin.to_text(), "IXFR history cut",
+                {{"reason", z.history_cut}, {"serial", std::to_string(z.serial)}});
         summary += (summary.empty() ? "" : ", ") + z.origin.to_text() + " serial " + std::to_string(z.serial) +
                    (z.changed ? "" : " (unchanged)");
     }

@@ -422,3 +422,44 @@ TEST_CASE("100,000 changes are one transaction: one serial, one journal entry", 
     REQUIRE_FALSE(too_many.ok());
     CHECK(too_many.issues[0].reason == ApplyFailure::TooLarge);
 }
+
+TEST_CASE("a change set over journal_max_records keeps its IXFR entry unless it is larger than the zone",
+          "[live][journal]") {
+    // Issue 11: batches of over ~200,000 journal records dropped the journal, so every secondary re-took the
+    // whole (1M-number) zone by AXFR. The bound is now the larger of journal_max_records and the zone's size.
+    TempDir dir{"enumd-live-journal"};
+    Store::Options options;
+    options.journal_max_records = 4;
+    auto s = Store::open(dir.path.string(), options);
+    REQUIRE(s.ok());
+    auto& store = **s;
+    REQUIRE(store.write({load("")}).ok());
+    auto serial_and_journal = [&store](std::uint32_t from) {
+        auto r = store.reader();
+        REQUIRE(r.ok());
+        REQUIRE((*r)->refresh());
+        const ZoneInfo* z = (*r)->find_zone(N("1.6.e164.arpa."));
+        return std::pair{z->meta.serial, (*r)->journal(*z, from).has_value()};
+    };
+    const std::uint32_t s0 = serial_and_journal(0).first;
+
+    // 40 numbers × 2 NAPTRs: 80 records, more than the whole zone had — cut, and the report says why.
+    std::vector<Change> big;
+    for (int i = 0; i < 40; ++i) big.push_back(Change::set_route("+617" + std::to_string(10000000 + i), "telstra"));
+    auto r1 = store.apply(N("1.6.e164.arpa."), big);
+    REQUIRE(r1.ok());
+    CHECK_FALSE(r1.report->history_cut.empty());
+    CHECK_FALSE(serial_and_journal(s0).second);
+
+    // 5 numbers × 2 NAPTRs: 10 records, over journal_max_records (4) but far below the zone's size — kept.
+    std::vector<Change> small;
+    for (int i = 0; i < 5; ++i) small.push_back(Change::set_route("+618" + std::to_string(10000000 + i), "telstra"));
+    const std::uint32_t s1 = serial_and_journal(0).first;
+    auto r2 = store.apply(N("1.6.e164.arpa."), small);
+    REQUIRE(r2.ok());
+    CHECK(r2.report->records_added == 10);
+    CHECK(r2.report->history_cut.empty());
+    auto [s2, kept] = serial_and_journal(s1);
+    CHECK(s2 == s1 + 1);
+    CHECK(kept);
+}

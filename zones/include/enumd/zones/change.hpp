@@ -128,6 +128,7 @@ struct ApplyReport {
     std::size_t owners_changed = 0;   ///< owners whose records differ
     std::size_t records_removed = 0;  ///< journal: records removed / added (SOA excluded)
     std::size_t records_added = 0;
+    std::string history_cut;          ///< set when this set cut the zone's IXFR history: why
 };
 
 struct ApplyResult {

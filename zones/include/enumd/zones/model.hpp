@@ -135,6 +135,11 @@ struct Zone {
     /// number is replaced by what `records` has there, or by nothing: the
     /// live overrides of store_update.cpp. The store skips those numbers.
     std::vector<std::string> bulk_masked;
+    /// The files the zone was read from (real paths: the zone file, its includes, its `numbers_csv`
+    /// files), filled by the loaders; and their fingerprint (source_hash.hpp), 0 when unknown. The
+    /// store keeps both so that a reload of unchanged files is skipped (zones/README.md "Reloads").
+    std::vector<std::string> source_files;
+    std::uint64_t source_hash = 0;
 };
 
 /// SOA rdata fields (RFC 1035 §3.3.13): the dns/ rdata table's view.

@@ -128,6 +128,10 @@ struct ZoneMeta {
     std::uint64_t nodes = 0;
     std::int64_t compiled_at = 0;  ///< unix seconds
     std::string source;            ///< file the zone came from
+    /// The fingerprint of the files the zone was compiled from (Zone::source_hash; 0: none) and
+    /// those files: a reload of unchanged files leaves the zone alone (source_hash.hpp).
+    std::uint64_t source_hash = 0;
+    std::vector<std::string> source_files;
 };
 
 struct ZoneInfo {
@@ -186,6 +190,8 @@ struct WriteReport {
         std::uint64_t records = 0;
         std::uint64_t nodes = 0;
         std::optional<std::uint32_t> previous_serial;  ///< serial before this write, if the zone existed
+        /// Set when this write cut the zone's IXFR history (secondaries take AXFR next): why.
+        std::string history_cut;
     };
     std::vector<PerZone> zones;
     std::vector<dns::Name> removed;
@@ -312,8 +318,9 @@ public:
         unsigned max_readers = 256;
         /// Journal entries kept per zone for IXFR (0 = no journal).
         unsigned journal_depth = 16;
-        /// A difference larger than this many records is not journaled
-        /// (a full transfer is cheaper); the zone's journal is cleared.
+        /// A difference larger than this many records and than the zone itself
+        /// is not journaled (a full transfer is cheaper); the zone's journal is
+        /// cleared and the write reports why (history_cut).
         std::size_t journal_max_records = 200000;
     };
     /// Opens (creating when writable) the environment in directory `path`.
