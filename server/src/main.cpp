@@ -32,6 +32,21 @@ bool nothing_to_serve(const Config& cfg) {
     return cfg.zones.empty() && cfg.database.empty() && cfg.xfr.secondaries.empty() && !cfg.server.recursion.enabled;
 }
 
+/// Live changes go to the database; a temporary one (no --db / database:) is removed at exit, and with
+/// it every change acknowledged to a client. Doors configured for them are refused at start, not lost later
+/// (server/README.md "Live changes"); `enumctl set` on such a database is refused per command.
+std::string live_changes_without_database(const Config& cfg) {
+    if (!cfg.database.empty()) return {};
+    const char* fix = ": give --db DIR (or database: in the config) — without one enumd serves a temporary "
+                      "database that is removed when it stops, and every live change with it";
+    if (!cfg.server.api.listen.empty()) return std::string("api: live changes need a persistent database") + fix;
+    for (const auto& p : cfg.server.update_policy.zones) {
+        std::string zone = p.origin ? p.origin->to_text() : p.file;
+        return "update: on zone " + zone + ": RFC 2136 updates need a persistent database" + fix;
+    }
+    return {};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) try {
@@ -49,6 +64,10 @@ int main(int argc, char** argv) try {
         return 2;
     }
     if (auto problem = check_key_references(cfg); !problem.empty()) {
+        std::fprintf(stderr, "enumd: %s\n", problem.c_str());
+        return 2;
+    }
+    if (auto problem = live_changes_without_database(cfg); !problem.empty()) {
         std::fprintf(stderr, "enumd: %s\n", problem.c_str());
         return 2;
     }
@@ -71,6 +90,7 @@ int main(int argc, char** argv) try {
         return 1;
     }
     daemon::DatabaseDir db(cfg.database);
+    cfg.server.persistent_database = !db.temporary();
     cfg.database = db.path();
     if (run_as) {  // bound as root; everything from the first compile on runs as the user (privileges.hpp)
         try {

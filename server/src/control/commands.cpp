@@ -5,12 +5,12 @@
 
 namespace enumd::server::control {
 
-std::string dispatch(const Commands& commands, const std::string& command) {
-    if (command == "reload") return commands.reload();
-    if (command == "stats") return commands.metrics();
-    if (command == "zones") return commands.zones();
-    if (is_live_command(command) && commands.live) return commands.live(command);
-    return "error unknown command '" + command + "' (reload, stats, zones, set, delete, apply)\n";
+void dispatch(const Commands& commands, const std::string& command, const std::function<void(std::string)>& reply) {
+    if (command == "reload") return reply(commands.reload());
+    if (command == "stats") return reply(commands.metrics());
+    if (command == "zones") return reply(commands.zones());
+    if (is_live_command(command) && commands.live) return commands.live(command, reply);
+    reply("error unknown command '" + command + "' (reload, stats, zones, set, delete, apply)\n");
 }
 
 std::string zones_text(zones::Reader* reader, const xfr::Service* xfr) {

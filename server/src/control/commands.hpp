@@ -17,11 +17,13 @@ struct Commands {
     std::function<std::string()> reload;   ///< "reload": "ok SUMMARY\n" or "error …\n"
     std::function<std::string()> metrics;  ///< "stats": Prometheus text
     std::function<std::string()> zones;    ///< "zones": one line per zone
-    std::function<std::string(const std::string&)> live;  ///< set / delete / apply (live_commands.hpp)
+    /// set / delete / apply (live_commands.hpp): replies after the commit, from the writer thread.
+    std::function<void(const std::string&, std::function<void(std::string)>)> live;
 };
 
-/// The reply to `command` ("reload", "stats", "zones"; anything else is an error line).
-std::string dispatch(const Commands& commands, const std::string& command);
+/// Replies to `command` ("reload", "stats", "zones" at once; set / delete / apply
+/// after their commit; anything else is an error line).
+void dispatch(const Commands& commands, const std::string& command, const std::function<void(std::string)>& reply);
 
 /// `enumctl zones`: serial, counts and source per zone from `reader`, plus the
 /// transfer state of each zone when `xfr` is set.

@@ -6,8 +6,12 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <sstream>
 #include <stdexcept>
 
@@ -53,7 +57,8 @@ void ControlServer::start() {
     net::ExchangeLimits limits{kMaxConnections, kMaxRequest, kTimeout};
     asio::co_spawn(io_,
                    net::serve_requests(io_, acceptor_, active_, "\n", limits,
-                                       [this](const std::string& head, stream_protocol::socket& s) {
+                                       [this](const std::string& head,
+                                              stream_protocol::socket& s) -> asio::awaitable<std::string> {
                                            std::istringstream is(head);
                                            std::string cmd;
                                            is >> cmd;
@@ -66,11 +71,24 @@ void ControlServer::start() {
                                            // The command is read first so that a refused client sees the
                                            // reason, not a broken pipe.
                                            if (!peer_allowed(s.native_handle()))
-                                               return std::string(
+                                               co_return std::string(
                                                    "error permission denied: not enumd's user or root\n");
-                                           return handler_(cmd);
+                                           co_return co_await answer(cmd);
                                        }),
                    asio::detached);
+}
+
+asio::awaitable<std::string> ControlServer::answer(const std::string& command) {
+    auto executor = co_await asio::this_coro::executor;
+    co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(std::string)>(
+        [&](auto completion) {
+            // The reply may come from the writer thread: the coroutine resumes on the admin thread.
+            auto shared = std::make_shared<decltype(completion)>(std::move(completion));
+            handler_(command, [shared, executor](std::string text) {
+                asio::post(executor, [shared, text = std::move(text)]() mutable { (*shared)(std::move(text)); });
+            });
+        },
+        asio::use_awaitable);
 }
 
 }  // namespace enumd::server::control

@@ -24,8 +24,11 @@ public:
     /// For reading the command and for writing the reply.
     static constexpr std::chrono::seconds kTimeout{5};
 
-    /// The reply to one command word (runs on the admin thread).
-    using Handler = std::function<std::string(const std::string& command)>;
+    /// Delivers a reply; may be called from any thread, exactly once.
+    using Reply = std::function<void(std::string)>;
+    /// Answers one command (called on the admin thread): at once, or later from another thread (a live change
+    /// answers after its commit on the writer thread), so a long apply never blocks stats or other commands.
+    using Handler = std::function<void(const std::string& command, Reply reply)>;
     /// Creates the socket at `path` (replacing a stale one); throws on failure.
     ControlServer(boost::asio::io_context& io, std::string path, Handler handler);
     ~ControlServer();
@@ -34,6 +37,9 @@ public:
     void start();
 
 private:
+    /// The handler's reply to `command`, awaited without blocking the admin thread.
+    boost::asio::awaitable<std::string> answer(const std::string& command);
+
     boost::asio::io_context& io_;
     std::string path_;
     boost::asio::local::stream_protocol::acceptor acceptor_;

@@ -32,15 +32,33 @@ bool is_live_command(const std::string& command) {
     return command.rfind("set\t", 0) == 0 || command.rfind("delete\t", 0) == 0 || command.rfind("apply\t", 0) == 0;
 }
 
-std::string live_command(update::Writer* writer, const std::string& command) {
-    if (writer == nullptr) return "error this enumd takes no live changes\n";
+static std::string result_text(const dns::Name& zone, const zones::ApplyResult& r, std::size_t count) {
+    if (!r.ok()) {
+        std::vector<std::string> lines;
+        for (const auto& i : r.issues) lines.push_back(i.to_text());
+        return errors_text(lines) + "error nothing applied\n";
+    }
+    const zones::ApplyReport& rep = *r.report;
+    if (!rep.changed) return "ok zone " + zone.to_text() + " unchanged, serial " + std::to_string(rep.serial) + "\n";
+    return "ok zone " + zone.to_text() + " serial " + std::to_string(rep.serial) + ": " + std::to_string(count) +
+           " change(s), " + std::to_string(rep.records_added) + " record(s) added, " +
+           std::to_string(rep.records_removed) + " removed\n";
+}
+
+void live_command(update::Writer* writer, bool persistent, const std::string& command,
+                  std::function<void(std::string)> reply) {
+    if (writer == nullptr) return reply("error this enumd takes no live changes\n");
+    if (!persistent)
+        return reply(
+            "error this enumd serves a temporary database (--zone without --db): a live change would be lost "
+            "when it stops; start it with --db DIR (or database: in its config) to change numbers live\n");
     auto f = split_tabs(command);
-    if (f.size() < 3) return "error usage: set|delete|apply ZONE NUMBER|FILE\n";
+    if (f.size() < 3) return reply("error usage: set|delete|apply ZONE NUMBER|FILE\n");
     auto zone = dns::Name::from_text(f[1]);
-    if (!zone) return "error zone '" + f[1] + "': " + zone.error() + "\n";
+    if (!zone) return reply("error zone '" + f[1] + "': " + zone.error() + "\n");
     std::vector<zones::Change> changes;
     if (f[0] == "delete") {
-        if (f.size() != 3) return "error usage: delete ZONE NUMBER\n";
+        if (f.size() != 3) return reply("error usage: delete ZONE NUMBER\n");
         changes.push_back(zones::Change::delete_number(f[2]));
     } else if (f[0] == "set") {
         std::string route;
@@ -53,35 +71,29 @@ std::string live_command(update::Writer* writer, const std::string& command) {
                 rn = f[i + 1];
             } else if (f[i] == "naptr") {
                 auto n = zones::naptr_from_text(f[i + 1]);
-                if (!n) return "error " + n.error() + "\n";
+                if (!n) return reply("error " + n.error() + "\n");
                 naptrs.push_back(std::move(*n));
             } else {
-                return "error unknown field '" + f[i] + "'\n";
+                return reply("error unknown field '" + f[i] + "'\n");
             }
         }
-        if (f.size() % 2 == 0) return "error a field without a value\n";
-        if (route.empty() == naptrs.empty()) return "error set takes --route R [--rn X] or --naptr TEXT…\n";
-        if (!rn.empty() && route.empty()) return "error --rn (a routing number) goes with --route\n";
+        if (f.size() % 2 == 0) return reply("error a field without a value\n");
+        if (route.empty() == naptrs.empty()) return reply("error set takes --route R [--rn X] or --naptr TEXT…\n");
+        if (!rn.empty() && route.empty()) return reply("error --rn (a routing number) goes with --route\n");
         changes.push_back(route.empty() ? zones::Change::set_naptr(f[2], std::move(naptrs))
                                         : zones::Change::set_route(f[2], route, rn));
-    } else {  // apply: the server reads the file, as it reads zone files
-        if (f.size() != 3) return "error usage: apply ZONE FILE.csv\n";
-        zones::ChangeFile file = zones::read_change_csv(f[2]);
-        if (!file.errors.empty()) return errors_text(file.errors) + "error nothing applied\n";
-        changes = std::move(file.changes);
+    } else {  // apply: the server reads the file, as it reads zone files — on the writer thread
+        if (f.size() != 3) return reply("error usage: apply ZONE FILE.csv\n");
+        dns::Name origin = *zone;
+        writer->submit_file(origin, f[2], [origin, reply](zones::ApplyResult r, std::size_t count) {
+            reply(result_text(origin, r, count));
+        });
+        return;
     }
     std::size_t count = changes.size();
-    zones::ApplyResult r = writer->apply(*zone, std::move(changes));
-    if (!r.ok()) {
-        std::vector<std::string> lines;
-        for (const auto& i : r.issues) lines.push_back(i.to_text());
-        return errors_text(lines) + "error nothing applied\n";
-    }
-    const zones::ApplyReport& rep = *r.report;
-    if (!rep.changed) return "ok zone " + zone->to_text() + " unchanged, serial " + std::to_string(rep.serial) + "\n";
-    return "ok zone " + zone->to_text() + " serial " + std::to_string(rep.serial) + ": " + std::to_string(count) +
-           " change(s), " + std::to_string(rep.records_added) + " record(s) added, " +
-           std::to_string(rep.records_removed) + " removed\n";
+    dns::Name origin = *zone;
+    writer->submit(origin, std::move(changes),
+                   [origin, count, reply](zones::ApplyResult r) { reply(result_text(origin, r, count)); });
 }
 
 }  // namespace enumd::server::control

@@ -14,6 +14,8 @@ public:
     DatabaseDir(const DatabaseDir&) = delete;
     DatabaseDir& operator=(const DatabaseDir&) = delete;
     [[nodiscard]] const std::string& path() const noexcept { return path_; }
+    /// A private directory removed at exit (no database was configured).
+    [[nodiscard]] bool temporary() const noexcept { return temporary_; }
 
 private:
     std::string path_;

@@ -91,10 +91,15 @@ void Server::Impl::start_admin() {
     if (!cfg.control_path.empty()) {
         control::Commands commands{[this] { return reload(); }, [this] { return metrics_text(); },
                                    [this] { return control::zones_text(admin_reader.get(), cfg.xfr); },
-                                   [this](const std::string& c) { return control::live_command(cfg.update, c); }};
+                                   [this](const std::string& c, std::function<void(std::string)> reply) {
+                                       control::live_command(cfg.update, cfg.persistent_database, c,
+                                                             std::move(reply));
+                                   }};
         control = std::make_unique<control::ControlServer>(
             admin, cfg.control_path,
-            [commands](const std::string& command) { return control::dispatch(commands, command); });
+            [commands](const std::string& command, const control::ControlServer::Reply& reply) {
+                control::dispatch(commands, command, reply);
+            });
         control->start();
     }
     auto r = store.reader();

@@ -31,8 +31,10 @@ struct ExchangeLimits {
 };
 
 /// Serves one connection: reads up to `delimiter` (at most limits.max_request
-/// octets), writes `reply(head, socket)` where head is the text read, then
-/// closes. A read that fails or times out gets no reply.
+/// octets), writes the text `co_await reply(head, socket)` gives, where head
+/// is the text read, then closes. A read that fails or times out gets no
+/// reply. The reply may take as long as it needs (a change set waits for its
+/// commit on the writer thread) without holding up the io_context.
 template <class Socket, class Reply>
 boost::asio::awaitable<void> request_reply(boost::asio::io_context& io, Socket sock, std::string_view delimiter,
                                            ExchangeLimits limits, Reply reply) {
@@ -51,7 +53,7 @@ boost::asio::awaitable<void> request_reply(boost::asio::io_context& io, Socket s
     c->timer.cancel();
     if (!ec) {
         std::string head(asio::buffers_begin(buf.data()), asio::buffers_begin(buf.data()) + static_cast<long>(n));
-        std::string out = reply(head, c->sock);
+        std::string out = co_await reply(head, c->sock);
         close_on_expiry(c->timer, limits.timeout, c->sock, c);
         co_await asio::async_write(c->sock, asio::buffer(out), asio::redirect_error(asio::use_awaitable, ec));
         c->timer.cancel();

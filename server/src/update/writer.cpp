@@ -41,7 +41,12 @@ struct ApplyJob {
     std::vector<zones::Change> changes;
     Writer::Done done;
 };
-using Job = std::variant<UpdateJob, ApplyJob>;
+struct FileJob {
+    dns::Name origin;
+    std::string path;
+    Writer::FileDone done;
+};
+using Job = std::variant<UpdateJob, ApplyJob, FileJob>;
 
 }  // namespace
 
@@ -74,6 +79,7 @@ struct Writer::Impl {
     void run();
     void handle(UpdateJob& job);
     void handle(ApplyJob& job);
+    void handle(FileJob& job);
     void committed(const dns::Name& origin, const zones::ApplyReport& report);
     /// Sends the coalesced NOTIFYs that are due; returns when the next one is.
     std::optional<Clock::time_point> flush_notifies(bool all);
@@ -175,8 +181,26 @@ void Writer::Impl::handle(ApplyJob& job) {
     apply(std::move(job.origin), std::move(job.changes),
           [this, origin, done = std::move(job.done)](zones::ApplyResult r) {
               if (r.ok() && r.report->changed) committed(origin, *r.report);
+              if (r.ok() && !r.report->history_cut.empty())
+                  log(LogLevel::Warn, "zone " + origin.to_text(), "IXFR history cut",
+                      {{"reason", r.report->history_cut}, {"serial", std::to_string(r.report->serial)}});
               done(std::move(r));
           });
+}
+
+void Writer::Impl::handle(FileJob& job) {
+    // Read here, not on the control socket's thread: a 100,000-row file takes a while to parse.
+    zones::ChangeFile file = zones::read_change_csv(job.path);
+    if (!file.errors.empty()) {
+        zones::ApplyResult bad_file;
+        for (auto& e : file.errors) bad_file.issues.push_back({std::nullopt, {}, zones::ApplyFailure::Invalid, e});
+        job.done(std::move(bad_file), 0);
+        return;
+    }
+    const std::size_t count = file.changes.size();
+    ApplyJob apply_job{std::move(job.origin), std::move(file.changes),
+                       [done = std::move(job.done), count](zones::ApplyResult r) { done(std::move(r), count); }};
+    handle(apply_job);
 }
 
 void Writer::Impl::committed(const dns::Name& origin, const zones::ApplyReport& report) {
@@ -211,7 +235,7 @@ std::optional<Clock::time_point> Writer::Impl::flush_notifies(bool all) {
                 continue;
             }
             // RFC 1996 §3.7: one NOTIFY for the newest serial stands for every change before it.
-            due_now.zones.push_back({origin, *n.pending, true, 0, 0, n.previous});
+            due_now.zones.push_back({origin, *n.pending, true, 0, 0, n.previous, {}});
             n.pending.reset();
             n.last = now;
         }
@@ -267,6 +291,20 @@ void Writer::submit(dns::Name origin, std::vector<zones::Change> changes, Done d
             return;
         }
         impl_->queue.emplace_back(ApplyJob{std::move(origin), std::move(changes), std::move(done)});
+    }
+    impl_->cv.notify_one();
+}
+
+void Writer::submit_file(dns::Name origin, std::string path, FileDone done) {
+    {
+        std::lock_guard lock(impl_->mu);
+        if (impl_->stopping || !impl_->thread.joinable()) {
+            zones::ApplyResult stopped;
+            stopped.issues.push_back({std::nullopt, {}, zones::ApplyFailure::Storage, "the writer is not running"});
+            done(std::move(stopped), 0);
+            return;
+        }
+        impl_->queue.emplace_back(FileJob{std::move(origin), std::move(path), std::move(done)});
     }
     impl_->cv.notify_one();
 }

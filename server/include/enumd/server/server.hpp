@@ -68,6 +68,9 @@ struct ServerConfig {
     xfr::Service* xfr = nullptr;  ///< zone transfers and NOTIFY (xfr.hpp); null = NOTIMP/REFUSED
     update::Settings update_policy;    ///< per-zone `update:` (who may send RFC 2136 updates)
     update::Writer* update = nullptr;  ///< set by Server::start (RFC 2136 UPDATE, enumctl set/delete/apply)
+    /// false: the database is a temporary one (--zone without --db), removed at exit — `enumctl
+    /// set|delete|apply` are refused, as a change would be lost silently (server/README.md "Live changes").
+    bool persistent_database = true;
     RecursorConfig recursion;  ///< names outside our zones, for allowed clients only
     ApiConfig api;             ///< HTTP/JSON number changes (off by default)
     RrlConfig rate_limit;      ///< response rate limiting of UDP answers (rate_limit.hpp)

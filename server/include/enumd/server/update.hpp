@@ -96,6 +96,12 @@ class Writer {
     void submit(dns::Name origin, std::vector<zones::Change> changes, Done done);
     /// The same, waiting for the result (not on a query worker).
     zones::ApplyResult apply(dns::Name origin, std::vector<zones::Change> changes);
+    /// `enumctl apply`: reads the change file `path` (zones::read_change_csv) on
+    /// the writer thread — never on the caller's — then submits it as one set;
+    /// `done` gets the result and the number of changes the file held. A file
+    /// with errors is refused whole (one issue per error line).
+    using FileDone = std::function<void(zones::ApplyResult, std::size_t)>;
+    void submit_file(dns::Name origin, std::string path, FileDone done);
 
     /// "updates=N refused=N" for logs and `enumctl zones`.
     [[nodiscard]] std::string status() const;
