@@ -57,8 +57,10 @@ case "${1:-}" in
         install $BUILD_DEPS $TEST_DEPS
         build build -DENUMD_FUZZ=ON -DENUMD_WERROR=ON
         (cd build && ctest --output-on-failure -j "$JOBS")
-        # The same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
-        build build-asan -DENUMD_SANITIZE=ON -DENUMD_FUZZ=ON -DENUMD_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
+        # The same tests under AddressSanitizer + UndefinedBehaviorSanitizer, at -O1 with line tables only:
+        # half the compile time of -O2 -g under the sanitizers, and the reports still name file:line.
+        build build-asan -DENUMD_SANITIZE=ON -DENUMD_FUZZ=ON -DENUMD_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+            "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG" "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG"
         (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
             ctest --output-on-failure -j "$JOBS")
         ;;
