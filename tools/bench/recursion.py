@@ -30,9 +30,7 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import statistics
-import struct
 import sys
 import time
 import urllib.request
@@ -45,24 +43,9 @@ ORIGIN = "rec.test."
 
 
 def rd_query(port, name, timeout=1.0):
-    """One UDP query for NAME A with RD=1: (rcode, ancount) or None on timeout."""
-    qid = int.from_bytes(os.urandom(2), "big")
-    pkt = struct.pack("!HHHHHH", qid, 0x0100, 1, 0, 0, 0) + bench.encode_name(name) + struct.pack("!HH", 1, 1)
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.settimeout(timeout)
-    try:
-        s.sendto(pkt, ("127.0.0.1", port))
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            data, _ = s.recvfrom(65535)
-            if len(data) >= 12 and struct.unpack("!H", data[:2])[0] == qid:
-                flags, _, an = struct.unpack("!HHH", data[2:8])
-                return flags & 0xF, an
-    except (socket.timeout, ConnectionRefusedError):
-        return None
-    finally:
-        s.close()
-    return None
+    """One UDP query for NAME A with RD=1: True when it answered NOERROR with at least one record."""
+    r = bench.udp_query(port, name, "A", timeout, rd=True)
+    return bool(r and r[0] == "NOERROR" and r[2] >= 1)
 
 
 class Upstream(bench.Server):
@@ -131,8 +114,7 @@ def wait_answer(server, name, limit=60):
     while time.monotonic() - t0 < limit:
         if server.proc.poll() is not None:
             return False
-        r = rd_query(server.port, name, timeout=0.2)
-        if r and r[0] == 0 and r[1] >= 1:
+        if rd_query(server.port, name, timeout=0.2):
             return True
         time.sleep(0.05)
     return False
@@ -191,8 +173,7 @@ def main():
                 sys.exit("bench: %s does not answer (see %s/server.log)" % (s.name, s.workdir))
             bad = 0
             for n in names:  # warm the cache: every name once
-                r = rd_query(s.port, n)
-                bad += not (r and r[0] == 0 and r[1] == 1)
+                bad += not rd_query(s.port, n)
             bench.log("%s: warmed %d names (%d failed)" % (s.name, len(names), bad))
             if bad:
                 sys.exit("bench: %s did not answer every name" % s.name)

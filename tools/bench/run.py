@@ -95,10 +95,10 @@ QTYPES = {"A": 1, "NS": 2, "SOA": 6, "AAAA": 28, "SRV": 33, "NAPTR": 35}
 RCODES = {0: "NOERROR", 1: "FORMERR", 2: "SERVFAIL", 3: "NXDOMAIN", 4: "NOTIMP", 5: "REFUSED"}
 
 
-def udp_query(port, name, qtype, timeout=0.2):
-    """One UDP query; returns (rcode text, AA, ancount) or None on timeout."""
+def udp_query(port, name, qtype, timeout=0.2, rd=False):
+    """One UDP query (RD=1 when `rd`); returns (rcode text, AA, ancount) or None on timeout."""
     qid = random.randrange(65536)
-    pkt = struct.pack("!HHHHHH", qid, 0, 1, 0, 0, 0) + encode_name(name) + struct.pack("!HH", QTYPES[qtype], 1)
+    pkt = struct.pack("!HHHHHH", qid, 0x0100 if rd else 0, 1, 0, 0, 0) + encode_name(name) + struct.pack("!HH", QTYPES[qtype], 1)
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.settimeout(timeout)
     try:
@@ -137,9 +137,11 @@ def descendants(pid):
     return out
 
 
-def cpu_seconds(pids):
-    """utime+stime of the given processes (all their threads), in seconds."""
+def cpu_seconds(pids, children=False):
+    """utime+stime of the given processes (all their threads), in seconds; with `children`, the CPU of
+    their reaped children instead (cutime+cstime: enumd's reload compiles run in child processes)."""
     ticks = 0
+    first = 13 if children else 11  # utime, stime are fields 14, 15 of stat(5); cutime, cstime 16, 17
     for p in pids:
         try:
             with open("/proc/%d/stat" % p) as f:
@@ -147,7 +149,7 @@ def cpu_seconds(pids):
         except OSError:
             continue
         fields = stat[stat.rindex(")") + 2:].split()
-        ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15)
+        ticks += int(fields[first]) + int(fields[first + 1])
     return ticks / CLK_TCK
 
 

@@ -49,7 +49,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(REPO, "tests", "integration", "lib"))
-import run as bench  # noqa: E402  (free_port, memory_kib, parse_dnsperf)
+import run as bench  # noqa: E402  (free_port, cpu_seconds, memory_kib, parse_dnsperf)
 
 ZONE = "e164.arpa."
 UPSTREAM_ZONE = "soak.test."
@@ -102,11 +102,7 @@ def metrics(port):
 
 def proc_cpu(pid):
     """(own, reaped children's) CPU seconds of pid: enumd's reload compiles run in children."""
-    with open("/proc/%d/stat" % pid) as f:
-        stat = f.read()
-    fields = stat[stat.rindex(")") + 2:].split()
-    tck = os.sysconf("SC_CLK_TCK")
-    return (int(fields[11]) + int(fields[12])) / tck, (int(fields[13]) + int(fields[14])) / tck
+    return bench.cpu_seconds([pid]), bench.cpu_seconds([pid], children=True)
 
 
 class Stop:
