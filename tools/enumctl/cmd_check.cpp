@@ -8,12 +8,14 @@
 #include <cstring>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <tuple>
 #include <vector>
 
 #include "commands.hpp"
+#include "enumd/numbering/phone_number.hpp"
 #include "enumd/zones/bulk_numbers.hpp"
 #include "enumd/zones/rdata_text.hpp"
 #include "enumd/zones/zone_source.hpp"
@@ -55,6 +57,43 @@ std::string warning_help() {
     }
     return s;
 }
+
+namespace {
+
+/// The E.164 digits of an ENUM owner under e164.arpa (RFC 6116 §2.4, reversed back), or empty when a label
+/// below e164.arpa is not one digit (a wildcard of a prefix range, a service name).
+std::string e164_digits(const dns::Name& owner) {
+    static const dns::Name e164 = *dns::Name::from_text("e164.arpa.");
+    if (!owner.is_subdomain_of(e164) || owner.label_count() <= e164.label_count()) return {};
+    std::string digits;
+    for (std::size_t i = owner.label_count() - e164.label_count(); i-- > 0;) {
+        auto l = owner.label(i);
+        if (l.size() != 1 || l[0] < '0' || l[0] > '9') return {};
+        digits += l;
+    }
+    return digits;
+}
+
+/// "numbering-plan" warnings: a number (an owner with NAPTRs under e164.arpa, written in the file, not generated)
+/// that the numbering plans say cannot exist — an unknown country code or a length the country has no number of
+/// (libphonenumber's metadata, numbering/phone_number.hpp). Once per number. Only here, not when compiling: the
+/// metadata changes with the plans, the zone does not. Numbers starting with 0 have their own warning (dial-prefix).
+/// CSV numbers are not checked (a carrier file of 10^8 numbers would take minutes).
+void check_numbering_plans(const std::vector<zones::Zone>& zones, zones::Diagnostics& diags) {
+    for (const auto& z : zones) {
+        std::set<std::string> seen;
+        for (const auto& r : z.records) {
+            if (r.generated || r.type != dns::RrType::NAPTR) continue;
+            std::string digits = e164_digits(r.owner);
+            if (digits.empty() || digits[0] == '0' || !seen.insert(digits).second) continue;
+            const auto info = numbering::describe_e164(digits);
+            if (info.parsed && !info.possible)
+                diags.warning(r.loc, "numbering-plan", "number +" + digits + " cannot exist: " + info.why);
+        }
+    }
+}
+
+}  // namespace
 
 int cmd_check(int argc, char** argv) {
     std::vector<zones::ZoneSource> files;
@@ -109,6 +148,7 @@ int cmd_check(int argc, char** argv) {
     }
     zones::Diagnostics diags;
     auto zones = zones::load_zone_sources(files, diags);
+    check_numbering_plans(zones, diags);
     // Reading order: by file (as first met), then line and column.
     std::map<std::string, std::size_t> file_rank;
     for (const auto& d : diags.items) file_rank.emplace(d.loc.file, file_rank.size());

@@ -8,6 +8,8 @@ namespace {
 constexpr WarningKind kKinds[] = {
     {"naptr-preference", "NAPTRs of one order with different preferences (preference is an order, not a weight)"},
     {"dial-prefix", "a number under e164.arpa starting with 0 (a dial prefix where the country code belongs)"},
+    {"numbering-plan", "a number that cannot exist in its country: no such country code, or a length its plan has not "
+                       "(libphonenumber; enumctl check only)"},
     {"ttl-mismatch", "records of one RRset with different TTLs (RFC 2181 §5.2: the lowest is served)"},
     {"wildcard-shadowed", "a raw wildcard that names below its parent hide (RFC 4592 §2.2.1)"},
     {"duplicate", "exact duplicate records in an RFC 1035 zone file, merged"},

@@ -1,0 +1,81 @@
+#include "enumd/numbering/phone_number.hpp"
+
+#include <phonenumbers/phonenumber.pb.h>
+#include <phonenumbers/phonenumberutil.h>
+
+namespace enumd::numbering {
+namespace {
+
+using i18n::phonenumbers::PhoneNumber;
+using i18n::phonenumbers::PhoneNumberUtil;
+
+const char* type_name(PhoneNumberUtil::PhoneNumberType t) {
+    switch (t) {
+        case PhoneNumberUtil::FIXED_LINE: return "fixed-line";
+        case PhoneNumberUtil::MOBILE: return "mobile";
+        case PhoneNumberUtil::FIXED_LINE_OR_MOBILE: return "fixed-line-or-mobile";
+        case PhoneNumberUtil::TOLL_FREE: return "toll-free";
+        case PhoneNumberUtil::PREMIUM_RATE: return "premium-rate";
+        case PhoneNumberUtil::SHARED_COST: return "shared-cost";
+        case PhoneNumberUtil::VOIP: return "voip";
+        case PhoneNumberUtil::PERSONAL_NUMBER: return "personal";
+        case PhoneNumberUtil::PAGER: return "pager";
+        case PhoneNumberUtil::UAN: return "uan";
+        case PhoneNumberUtil::VOICEMAIL: return "voicemail";
+        case PhoneNumberUtil::UNKNOWN: break;
+    }
+    return "unknown";
+}
+
+/// Why a number cannot exist, in the words of PhoneNumberUtil::ValidationResult.
+std::string impossible_because(PhoneNumberUtil::ValidationResult r, const std::string& where, std::size_t digits) {
+    const std::string len = " (" + std::to_string(digits) + " digits with the country code)";
+    switch (r) {
+        case PhoneNumberUtil::INVALID_COUNTRY_CODE: return "no country has this country code";
+        case PhoneNumberUtil::TOO_SHORT: return "too short for " + where + len;
+        case PhoneNumberUtil::TOO_LONG: return "too long for " + where + len;
+        case PhoneNumberUtil::INVALID_LENGTH: return "no number of " + where + " has this length" + len;
+        case PhoneNumberUtil::IS_POSSIBLE:
+        case PhoneNumberUtil::IS_POSSIBLE_LOCAL_ONLY: break;
+    }
+    return {};
+}
+
+}  // namespace
+
+PhoneNumberInfo describe_e164(std::string_view digits) {
+    PhoneNumberInfo info;
+    if (digits.empty() || digits.size() > 17 || digits.find_first_not_of("0123456789") != std::string_view::npos)
+        return info;
+    const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
+    PhoneNumber n;
+    // "ZZ": no default region; the '+' makes the country code part of the text (E.164).
+    if (const auto err = util.Parse("+" + std::string(digits), "ZZ", &n); err != PhoneNumberUtil::NO_PARSING_ERROR) {
+        // Digits that Parse refuses cannot be a number either; say which way.
+        info.parsed = true;
+        info.international = "+" + std::string(digits);
+        info.type = "unknown";
+        switch (err) {
+            case PhoneNumberUtil::INVALID_COUNTRY_CODE_ERROR: info.why = "no country has this country code"; break;
+            case PhoneNumberUtil::TOO_LONG_NSN: info.why = "too long for any numbering plan"; break;
+            default: info.why = "too short to be a number after its country code"; break;
+        }
+        return info;
+    }
+    info.parsed = true;
+    util.GetRegionCodeForNumber(n, &info.region);
+    if (info.region == "ZZ") info.region.clear();
+    util.Format(n, PhoneNumberUtil::INTERNATIONAL, &info.international);
+    util.Format(n, PhoneNumberUtil::NATIONAL, &info.national);
+    const auto possible = util.IsPossibleNumberWithReason(n);
+    info.possible = possible == PhoneNumberUtil::IS_POSSIBLE;
+    // The region of a number that is not valid is unknown ("ZZ"): name the country code then.
+    const std::string where = info.region.empty() ? "+" + std::to_string(n.country_code()) : info.region;
+    if (!info.possible) info.why = impossible_because(possible, where, digits.size());
+    if (possible == PhoneNumberUtil::IS_POSSIBLE_LOCAL_ONLY) info.why = "only the local part of a number (too short)";
+    info.valid = util.IsValidNumber(n);
+    info.type = type_name(util.GetNumberType(n));
+    return info;
+}
+
+}  // namespace enumd::numbering
