@@ -762,7 +762,12 @@ dns::Result<std::unique_ptr<Store>> Store::open(const std::string& path, const O
     mdb_env_set_maxreaders(s->env_, options.max_readers);
     // MDB_NOTLS: a read transaction belongs to a Reader object, not to a thread.
     // No map size before the open: an existing database's own (grown) size is taken.
-    unsigned flags = MDB_NOTLS | (options.read_only ? MDB_RDONLY : 0);
+    // MDB_NOMETASYNC (writable): a commit syncs the data pages, then writes the meta page without waiting
+    // for it — readers see the new version one fsync earlier — and Txn::commit syncs the file before it
+    // returns, so nothing is acknowledged before it is on disk (store_internal.hpp). The data pages are
+    // always on disk before the meta page that points at them: a crash loses at most the unacknowledged
+    // last commit, never the database's integrity (LMDB's documented guarantee for this flag).
+    unsigned flags = MDB_NOTLS | (options.read_only ? MDB_RDONLY : MDB_NOMETASYNC);
     rc = mdb_env_open(s->env_, path.c_str(), flags, 0644);
     if (rc != 0) {
         mdb_env_close(s->env_);
@@ -1051,20 +1056,31 @@ int diff_with_stored(MDB_txn* t, const Dbis& d, std::uint32_t old_id, const std:
     return 0;
 }
 
-/// Keeps the newest `depth` journal entries of a zone (keys sort by sequence).
-int trim_journal(MDB_txn* t, MDB_dbi journal, const std::string& jprefix, std::size_t depth) {
-    std::vector<std::string> keys;
+/// Keeps the newest journal entries of a zone (keys sort by sequence): at most `depth`, and of those only as
+/// many as hold at most `budget` records together (the newest one always) — a journal larger than the zone
+/// would be dearer to send than an AXFR.
+int trim_journal(MDB_txn* t, MDB_dbi journal, const std::string& jprefix, std::size_t depth, std::size_t budget) {
+    std::vector<std::pair<std::string, std::uint64_t>> entries;  // key, records (oldest first)
     MDB_cursor* jc = nullptr;
     if (int rc = mdb_cursor_open(t, journal, &jc); rc != 0) return rc;
     MDB_val k2 = val(jprefix);
     MDB_val v2;
     for (int r2 = mdb_cursor_get(jc, &k2, &v2, MDB_SET_RANGE); r2 == 0; r2 = mdb_cursor_get(jc, &k2, &v2, MDB_NEXT)) {
         if (k2.mv_size != jprefix.size() + 8 || std::memcmp(k2.mv_data, jprefix.data(), jprefix.size()) != 0) break;
-        keys.emplace_back(static_cast<const char*>(k2.mv_data), k2.mv_size);
+        JournalView jv(as_span(v2));
+        entries.emplace_back(std::string(static_cast<const char*>(k2.mv_data), k2.mv_size),
+                             std::uint64_t{jv.removed_count()} + jv.added_count());
     }
     mdb_cursor_close(jc);
-    for (std::size_t i = 0; i + depth < keys.size(); ++i) {
-        MDB_val dk = val(keys[i]);
+    std::size_t keep = 0;
+    std::uint64_t records = 0;
+    for (auto it = entries.rbegin(); it != entries.rend() && keep < depth; ++it) {
+        records += it->second;
+        if (keep > 0 && records > budget) break;
+        ++keep;
+    }
+    for (std::size_t i = 0; i + keep < entries.size(); ++i) {
+        MDB_val dk = val(entries[i].first);
         mdb_del(t, journal, &dk, nullptr);
     }
     return 0;
@@ -1124,7 +1140,7 @@ int update_journal(MDB_txn* t, const Dbis& d, const JournalLimits& limits, const
     MDB_val mk = val(jk);
     MDB_val mv = val(entry);
     if (int rc = mdb_put(t, d.journal, &mk, &mv, 0); rc != 0) return rc;
-    return trim_journal(t, d.journal, jprefix, limits.depth);
+    return trim_journal(t, d.journal, jprefix, limits.depth, jb.limit);
 }
 
 /// Writes a zone's nodes under a fresh zone id — its keys sort after every
@@ -1877,8 +1893,8 @@ void put_journal_record(std::string& out, const dns::Name& owner, std::uint16_t 
                         std::span<const std::uint8_t> rdata) {
     zones::put_journal_record(out, owner, type, ttl, rdata);
 }
-int trim_journal(MDB_txn* t, unsigned journal, const std::string& jprefix, std::size_t depth) {
-    return zones::trim_journal(t, journal, jprefix, depth);
+int trim_journal(MDB_txn* t, unsigned journal, const std::string& jprefix, std::size_t depth, std::size_t budget) {
+    return zones::trim_journal(t, journal, jprefix, depth, budget);
 }
 int delete_prefix(MDB_txn* t, unsigned dbi, const std::string& prefix) { return zones::delete_prefix(t, dbi, prefix); }
 const char* generation_key() noexcept { return kGenerationKey; }

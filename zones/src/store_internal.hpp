@@ -23,16 +23,24 @@ public:
     ~Txn() {
         if (txn_ != nullptr) mdb_txn_abort(txn_);
     }
-    int begin(MDB_env* env, unsigned flags = 0) { return mdb_txn_begin(env, nullptr, flags, &txn_); }
+    int begin(MDB_env* env, unsigned flags = 0) {
+        env_ = (flags & MDB_RDONLY) != 0 ? nullptr : env;
+        return mdb_txn_begin(env, nullptr, flags, &txn_);
+    }
+    /// Commits; a write transaction returns only once it is on disk: the environment is opened with
+    /// MDB_NOMETASYNC (Store::open), so the meta page LMDB wrote without waiting is synced here. The new
+    /// version is visible to readers from the meta write on, one fsync before this returns.
     int commit() {
         int rc = mdb_txn_commit(txn_);
         txn_ = nullptr;
+        if (rc == 0 && env_ != nullptr) rc = mdb_env_sync(env_, 1);
         return rc;
     }
     [[nodiscard]] MDB_txn* get() const noexcept { return txn_; }
 
 private:
     MDB_txn* txn_ = nullptr;
+    MDB_env* env_ = nullptr;  ///< set for write transactions (synced at commit)
 };
 
 // ---- defined in store.cpp (the format's one definition)
@@ -47,7 +55,8 @@ std::string encode_meta(const ZoneMeta& m);
 bool decode_meta(std::span<const std::uint8_t> v, ZoneMeta& m);
 void put_journal_record(std::string& out, const dns::Name& owner, std::uint16_t type, std::uint32_t ttl,
                         std::span<const std::uint8_t> rdata);
-int trim_journal(MDB_txn* t, unsigned journal, const std::string& jprefix, std::size_t depth);
+/// Keeps at most `depth` newest entries, and of those only as many as hold `budget` records together.
+int trim_journal(MDB_txn* t, unsigned journal, const std::string& jprefix, std::size_t depth, std::size_t budget);
 int delete_prefix(MDB_txn* t, unsigned dbi, const std::string& prefix);
 const char* generation_key() noexcept;
 

@@ -1128,7 +1128,7 @@ dns::Result<ApplyResult> apply_once(MDB_env* env, const ApplyDbis& d, const dns:
             MDB_val mv = val(entry);
             if (int rc = mdb_put(t, d.journal, &mk, &mv, 0); rc != 0)
                 return make_error(detail::lmdb_error("journal", rc));
-            if (int rc = detail::trim_journal(t, d.journal, jprefix, d.journal_depth); rc != 0)
+            if (int rc = detail::trim_journal(t, d.journal, jprefix, d.journal_depth, limit); rc != 0)
                 return make_error(detail::lmdb_error("journal", rc));
         }
     }

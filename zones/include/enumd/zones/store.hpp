@@ -316,8 +316,11 @@ public:
         /// MDB_MAP_FULL, then doubled and the write run again — tests use it to reach that path).
         bool grow_ahead = true;
         unsigned max_readers = 256;
-        /// Journal entries kept per zone for IXFR (0 = no journal).
-        unsigned journal_depth = 16;
+        /// Journal entries kept per zone for IXFR (0 = no journal), as long as they hold no more
+        /// records together than the zone itself (or journal_max_records, when larger). Live changes
+        /// commit many times a second while NOTIFY goes out at most once a second: 16 entries covered
+        /// a fraction of a second, and a secondary asking a second later got the whole zone by AXFR.
+        unsigned journal_depth = 1024;
         /// A difference larger than this many records and than the zone itself
         /// is not journaled (a full transfer is cheaper); the zone's journal is
         /// cleared and the write reports why (history_cut).
@@ -382,7 +385,7 @@ private:
     unsigned meta_dbi_ = 0;
     unsigned journal_dbi_ = 0;
     unsigned live_dbi_ = 0;  ///< 0: opened read-only on a database without live changes
-    unsigned journal_depth_ = 16;
+    unsigned journal_depth_ = 1024;
     std::size_t journal_max_records_ = 200000;
     std::string path_;
 };
