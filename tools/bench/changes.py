@@ -10,14 +10,24 @@ enumctl and served by enumd (pinned to CPU 0) with the API on loopback.
 dnsperf (CPU 1) sends NAPTR queries for existing numbers at a fixed rate for
 the whole run, so a lost query means a change lost it. Then:
   1. batches: --batches POSTs of --batch-size route changes each (wall time per batch);
-  2. single requests: wrk (CPU 1, --connections keep-alive connections) PUTs a
+  2. Knot follows: knotd (started here, as tests/integration/xfr do) is a
+     secondary of enumd (NOTIFY, TSIG); once it has caught up, one batch of
+     --follow changes over the API, then the time until Knot serves enumd's
+     new serial, and whether it came by IXFR (enumd's log);
+  3. single requests: wrk (CPU 1, --connections keep-alive connections) PUTs a
      random existing number to another route for --seconds; requests/s and
      wrk's latency percentiles (request to durable reply);
-  3. change-to-visible: --probes sequential PUTs, each followed by NAPTR
+  4. change-to-visible: --probes sequential PUTs, each followed by NAPTR
      queries until the new route answers; p50/p99 from sending the PUT.
+dnsperf is stopped, then, without query load, the anchor:
+  5. RFC 2136: --updates single updates sent one after another by one nsupdate
+     (TSIG hmac-sha256), each acknowledged after its durable commit — to enumd
+     and to BIND 9 (named started here on loopback, scratch directory, the same
+     zone as RFC 1035 text from `enumctl export`, `update-policy` for the key).
 Prints a table with the commands' figures; exit status 1 when dnsperf lost
-queries or a probe never saw its change. Needs dnsperf and wrk (apt-get
-when missing). Traffic goes to 127.0.0.1 only; processes are stopped by PID.
+queries, a probe never saw its change, or a check failed. Needs dnsperf, wrk,
+knotd and named (apt-get when missing). Traffic goes to 127.0.0.1 only;
+processes are stopped by PID.
 """
 import argparse
 import json
@@ -33,16 +43,22 @@ import sys
 import time
 import http.client
 
+import base64
+
 import dns.message
 import dns.query
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(REPO, "tests", "integration", "lib"))
 import run as bench  # noqa: E402  (parse_dnsperf, free_port, cpu_seconds)
+from enumd_testlib.peers import Knot  # noqa: E402  (knotd as a secondary, as tests/integration/xfr start it)
 
 ZONE = "1.6.e164.arpa."
 TOKEN = "bench-token-0123456789abcdef"
+UPD_SECRET = base64.b64encode(b"enumd-bench-update-secret-32byte").decode()
+XFR_SECRET = base64.b64encode(b"enumd-bench-xfr-secret-32-bytes!").decode()
 
 
 def log(msg):
@@ -88,6 +104,62 @@ class Api:
         return r.status, json.loads(r.read() or b"null")
 
 
+def soa_serial(port):
+    try:
+        r = dns.query.udp(dns.message.make_query(ZONE, "SOA"), "127.0.0.1", port=port, timeout=0.5)
+    except Exception:  # noqa: BLE001  (not up yet, or busy: the caller polls)
+        return None
+    for rrset in r.answer:
+        if rrset.rdtype == 6:
+            return rrset[0].serial
+    return None
+
+
+def nsupdate_rate(port, numbers, updates, tag):
+    """`updates` single RFC 2136 updates (a NAPTR each for an existing number, TSIG) sent one after another by
+    one nsupdate; (updates/s, exit status, stderr tail)."""
+    script = [f"server 127.0.0.1 {port}", f"zone {ZONE}"]
+    for i, number in enumerate(numbers[:updates]):
+        script += [f'update add {owner(number)} 300 NAPTR 10 100 "u" "E2U+sip" "!^.*$!sip:{tag}{i}@upd.example!" .',
+                   "send"]
+    t = time.monotonic()
+    p = subprocess.run(["nsupdate", "-y", f"hmac-sha256:upd.:{UPD_SECRET}"], input="\n".join(script) + "\n",
+                       capture_output=True, text=True, timeout=600)
+    return updates / (time.monotonic() - t), p.returncode, p.stderr.strip()[-200:]
+
+
+def start_named(workdir, zone_text, port):
+    """BIND 9 as the anchor: the same zone as RFC 1035 text, updates allowed for the key upd. (pinned to CPU 0
+    like enumd)."""
+    d = os.path.join(workdir, "named")
+    os.makedirs(d, exist_ok=True)
+    shutil.copy(zone_text, os.path.join(d, "zone.db"))
+    conf = os.path.join(d, "named.conf")
+    with open(conf, "w") as f:
+        f.write(f"""options {{
+    directory "{d}";
+    pid-file "{d}/named.pid";
+    session-keyfile "{d}/session.key";
+    listen-on port {port} {{ 127.0.0.1; }};
+    listen-on-v6 {{ none; }};
+    recursion no;
+    dnssec-validation no;
+    notify no;
+}};
+controls {{ }};
+key "upd." {{ algorithm hmac-sha256; secret "{UPD_SECRET}"; }};
+zone "{ZONE}" {{
+    type primary;
+    file "{d}/zone.db";
+    update-policy {{ grant upd. zonesub ANY; }};
+}};
+""")
+    log_path = os.path.join(d, "named.log")
+    proc = subprocess.Popen(["taskset", "-c", "0", "/usr/sbin/named", "-g", "-c", conf, "-n", "1"],
+                            stdout=open(log_path, "w"), stderr=subprocess.STDOUT)
+    return proc, log_path
+
+
 def percentile(values, p):
     values = sorted(values)
     return values[min(len(values) - 1, int(len(values) * p / 100))]
@@ -102,10 +174,14 @@ def main():
     ap.add_argument("--batch-size", type=int, default=10000)
     ap.add_argument("--connections", type=int, default=16)
     ap.add_argument("--probes", type=int, default=200)
+    ap.add_argument("--follow", type=int, default=10000, help="changes Knot must follow by IXFR (one batch)")
+    ap.add_argument("--updates", type=int, default=500, help="single RFC 2136 updates, to enumd and to BIND")
+    ap.add_argument("--no-knot", action="store_true")
+    ap.add_argument("--no-bind", action="store_true")
     ap.add_argument("--workdir", default="/tmp/enumd-bench-changes")
     ap.add_argument("--build-dir", default=os.environ.get("BUILD_DIR", os.path.join(REPO, "build")))
     args = ap.parse_args()
-    for tool, package in (("dnsperf", "dnsperf"), ("wrk", "wrk")):
+    for tool, package in (("dnsperf", "dnsperf"), ("wrk", "wrk"), ("nsupdate", "bind9-dnsutils")):
         if shutil.which(tool) is None:
             subprocess.run(["apt-get", "install", "-y", "-qq", package], check=True)
     enumd = os.path.join(args.build_dir, "bin", "enumd")
@@ -120,14 +196,24 @@ def main():
     subprocess.run([enumctl, "compile", "--db", db, top], check=True, capture_output=True)
     log(f"compiled in {time.monotonic() - t0:.1f} s; {len(numbers)} numbers without rn, {len(routes)} sip routes")
 
+    zone_text = os.path.join(args.workdir, "zone.db")
+    if not args.no_bind:  # the same zone for BIND, before any change
+        subprocess.run([enumctl, "export", "--db", db, "--zone", ZONE, "-o", zone_text], check=True,
+                       capture_output=True)
     port, api_port = bench.free_port(15400), bench.free_port(15500)
+    knot_port, named_port = bench.free_port(15600), bench.free_port(15700)
     secret = os.path.join(args.workdir, "token")
     with open(secret, "w") as f:
         f.write(TOKEN)
     os.chmod(secret, 0o600)
     cfg = os.path.join(args.workdir, "enumd.yaml")
     with open(cfg, "w") as f:
-        f.write(f"listen: 127.0.0.1:{port}\nthreads: 1\ndatabase: {db}\nzones: [{top}]\n"
+        f.write(f"listen: 127.0.0.1:{port}\nthreads: 1\ndatabase: {db}\n"
+                f"keys: [{{name: upd., algorithm: hmac-sha256, secret: \"{UPD_SECRET}\"}},\n"
+                f"       {{name: xfr., algorithm: hmac-sha256, secret: \"{XFR_SECRET}\"}}]\n"
+                f"zones:\n  - file: {top}\n    update: {{allow: [127.0.0.1], keys: [upd.]}}\n"
+                f"    transfer: {{allow: [127.0.0.1], keys: [xfr.]}}\n"
+                + ("" if args.no_knot else f"    notify: [\"127.0.0.1:{knot_port}\"]\n") +
                 f"api: {{listen: 127.0.0.1:{api_port}, tokens: [{{name: bench, secret_file: {secret}, zones: [{ZONE}]}}]}}\n")
     queries = os.path.join(args.workdir, "queries.txt")
     rng = random.Random(5)
@@ -137,12 +223,21 @@ def main():
     server = subprocess.Popen(["taskset", "-c", "0", enumd, "--config", cfg], stdout=subprocess.DEVNULL,
                               stderr=open(os.path.join(args.workdir, "enumd.log"), "w"))
     failed = False
+    knot = named = None
+    figures = {}
     try:
         for _ in range(600):
             if bench.udp_query(port, ZONE, "SOA") is not None:
                 break
             time.sleep(0.1)
-        total = args.seconds * 2 + 60 + args.batches * 5
+        if not args.no_knot:  # the secondary takes its first AXFR before the load starts
+            knot = Knot(args.workdir, secondary_zones=[ZONE], key_secret=XFR_SECRET, primary_port=port,
+                        port=knot_port, journal=True, timeout=60)
+            t = time.monotonic()
+            while soa_serial(knot_port) != soa_serial(port) and time.monotonic() - t < 600:
+                time.sleep(0.5)
+            log(f"knot: first AXFR of the zone in {time.monotonic() - t:.1f} s (serial {soa_serial(knot_port)})")
+        total = args.seconds * 2 + 120 + args.batches * 5
         perf = subprocess.Popen(["taskset", "-c", "1", "dnsperf", "-s", "127.0.0.1", "-p", str(port), "-d", queries,
                                  "-l", str(total), "-Q", str(args.qps), "-t", "2", "-c", "4"],
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -162,10 +257,33 @@ def main():
                 log(f"batch {b}: {status} {str(doc)[:300]}")
                 failed = True
         batch_rate = args.batch_size * len(times) / sum(times)
+        figures["batch"] = (batch_rate, statistics.median(times))
         log(f"batches: {args.batches} x {args.batch_size}: median {statistics.median(times) * 1000:.0f} ms per batch, "
             f"{batch_rate:,.0f} changes/s")
 
-        # 2. single requests with wrk
+        # 2. Knot follows one batch of --follow changes by IXFR (first caught up with the batches above).
+        if knot is not None:
+            changes = [{"action": "set", "number": n, "route": rng.choice(routes)}
+                       for n in rng.sample(numbers, min(args.follow, len(numbers)))]
+            t = time.monotonic()
+            while soa_serial(knot_port) != soa_serial(port) and time.monotonic() - t < 300:
+                time.sleep(0.2)
+            before = soa_serial(port)
+            t = time.monotonic()
+            status, doc = api.call("POST", path + "changes", {"changes": changes})
+            acked = time.monotonic() - t
+            want = soa_serial(port)
+            while soa_serial(knot_port) != want and time.monotonic() - t < 300:
+                time.sleep(0.01)
+            followed = time.monotonic() - t
+            got = soa_serial(knot_port)
+            with open(os.path.join(args.workdir, "enumd.log")) as f:  # enumd logs each transfer it sends
+                ixfr = re.search(r'event="IXFR out" from="\d+" serial="%d"' % want, f.read()) is not None
+            log(f"knot followed {len(changes)} changes: API ack {acked * 1000:.0f} ms, Knot serves serial {got} "
+                f"(enumd {want}) {followed:.2f} s after the request, by {'IXFR' if ixfr else 'AXFR or not at all'}")
+            figures["knot"] = (len(changes), acked, followed, ixfr, got == want)
+            failed = failed or got != want or not ixfr or status != 200
+        # 3. single requests with wrk
         lua = os.path.join(args.workdir, "put.lua")
         sample = rng.sample(numbers, min(20000, len(numbers)))
         with open(lua, "w") as f:
@@ -184,8 +302,9 @@ def main():
         log(f"single PUTs (wrk, {args.connections} connections): {rps:,.0f} changes/s, p50 {lat.get('50')} "
             f"p99 {lat.get('99')}, non-2xx {non2xx.group(1) if non2xx else 0}")
         failed = failed or bool(non2xx)
+        figures["single"] = (rps, lat.get("50"), lat.get("99"), non2xx.group(1) if non2xx else "0")
 
-        # 3. change-to-visible
+        # 4. change-to-visible
         visible, missed = [], 0
         for i in range(args.probes):
             number = rng.choice(numbers)
@@ -206,6 +325,8 @@ def main():
         log(f"change-to-visible over {args.probes} probes: p50 {percentile(visible, 50) * 1000:.2f} ms, "
             f"p99 {percentile(visible, 99) * 1000:.2f} ms, never seen {missed}")
         failed = failed or missed > 0
+        figures["visible"] = (percentile(visible, 50) * 1000, percentile(visible, 99) * 1000, missed)
+
         cpu1 = bench.cpu_seconds([server.pid])
         perf.send_signal(signal.SIGINT)  # dnsperf stops and prints its statistics
         out = perf.communicate(timeout=60)[0]
@@ -213,10 +334,58 @@ def main():
         log(f"dnsperf during the run: sent {r['sent']}, completed {r['completed']}, lost {r['lost']}, "
             f"rcodes {r['rcodes']}; enumd CPU {cpu1 - cpu0:.1f} s")
         failed = failed or r["lost"] > 0
+        figures["dnsperf"] = (r["sent"], r["completed"], r["lost"], r["rcodes"])
+
+        # 5. RFC 2136 single updates, enumd then BIND, no query load.
+        rate, rc, err = nsupdate_rate(port, rng.sample(numbers, args.updates), args.updates, "enumd")
+        log(f"nsupdate to enumd: {args.updates} single updates, {rate:,.0f} updates/s (exit {rc} {err})")
+        figures["rfc2136_enumd"] = (rate, rc)
+        failed = failed or rc != 0
+        if not args.no_bind:
+            named, named_log = start_named(args.workdir, zone_text, named_port)
+            t = time.monotonic()
+            while soa_serial(named_port) is None and time.monotonic() - t < 600 and named.poll() is None:
+                time.sleep(0.5)
+            log(f"named: zone loaded in {time.monotonic() - t:.1f} s")
+            rate, rc, err = nsupdate_rate(named_port, rng.sample(numbers, args.updates), args.updates, "bind")
+            log(f"nsupdate to BIND: {args.updates} single updates, {rate:,.0f} updates/s (exit {rc} {err})")
+            figures["rfc2136_bind"] = (rate, rc)
+        print_table(args, figures)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for p in (named, server):
+            if p is not None and p.poll() is None:
+                p.terminate()
+                p.wait(timeout=60)
+        if knot is not None:
+            knot.stop()
     return 1 if failed else 0
+
+
+def print_table(args, f):
+    """The run's figures side by side (tools/bench/README.md "Live changes")."""
+    print(f"\n| what ({args.numbers:,} numbers, dnsperf {args.qps:,} qps during 1-4) | figure | target |")
+    print("|---|---|---|")
+    if "batch" in f:
+        print(f"| enumd, API batches of {args.batch_size:,} | {f['batch'][0]:,.0f} changes/s "
+              f"(median {f['batch'][1] * 1000:.0f} ms per batch) | ≥ 50,000/s |")
+    if "single" in f:
+        rps, p50, p99, non2xx = f["single"]
+        print(f"| enumd, single API PUTs ({args.connections} connections) | {rps:,.0f} changes/s "
+              f"(p50 {p50}, p99 {p99}, non-2xx {non2xx}) | ≥ 5,000/s |")
+    if "visible" in f:
+        print(f"| enumd, change-to-visible ({args.probes} probes) | p50 {f['visible'][0]:.2f} ms, "
+              f"p99 {f['visible'][1]:.2f} ms, never seen {f['visible'][2]} | p99 ≤ 10 ms |")
+    if "knot" in f:
+        n, acked, followed, ixfr, same = f["knot"]
+        print(f"| Knot secondary follows {n:,} changes | {followed:.2f} s from the request "
+              f"(ack {acked * 1000:.0f} ms), {'IXFR' if ixfr else 'not by IXFR'}{'' if same else ', NOT caught up'} | |")
+    if "dnsperf" in f:
+        sent, completed, lost, rcodes = f["dnsperf"]
+        print(f"| dnsperf during 1-4 | {sent:,} sent, {completed:,} answered, {lost} lost, {rcodes} | 0 lost |")
+    if "rfc2136_enumd" in f:
+        print(f"| RFC 2136, nsupdate one after another → enumd | {f['rfc2136_enumd'][0]:,.0f} updates/s | |")
+    if "rfc2136_bind" in f:
+        print(f"| RFC 2136, nsupdate one after another → BIND 9 | {f['rfc2136_bind'][0]:,.0f} updates/s | anchor |")
 
 
 if __name__ == "__main__":
