@@ -27,13 +27,14 @@ std::string join_diagnostics(const zones::Diagnostics& d) {
 }
 
 // The child's answer on the pipe: "ok\n" and one line per zone ("Z origin serial changed records nodes
-// previous|-") and per removed zone ("R origin"), or "error\n" and the diagnostics.
+// previous|- [why the IXFR history was cut]") and per removed zone ("R origin"), or "error\n" and the diagnostics.
 std::string encode_report(const zones::WriteReport& report) {
     std::string out = "ok\n";
     for (const auto& z : report.zones) {
         out += "Z " + z.origin.to_text() + " " + std::to_string(z.serial) + " " + (z.changed ? "1" : "0") + " " +
                std::to_string(z.records) + " " + std::to_string(z.nodes) + " " +
-               (z.previous_serial ? std::to_string(*z.previous_serial) : "-") + "\n";
+               (z.previous_serial ? std::to_string(*z.previous_serial) : "-") +
+               (z.history_cut.empty() ? "" : " " + z.history_cut) + "\n";
     }
     for (const auto& r : report.removed) out += "R " + r.to_text() + "\n";
     return out;
@@ -63,6 +64,7 @@ zones::WriteReport decode_report(const std::string& text) {
         if (!f) throw std::runtime_error("compile process: bad report line '" + line + "'");
         z.changed = changed == "1";
         if (previous != "-") z.previous_serial = static_cast<std::uint32_t>(std::stoul(previous));
+        std::getline(f >> std::ws, z.history_cut);  // the rest of the line, when the history was cut
         report.zones.push_back(std::move(z));
     }
     return report;
