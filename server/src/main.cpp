@@ -137,7 +137,20 @@ int main(int argc, char** argv) try {
     xfr_service.start();  // secondary zones: refresh timers, first SOA check now
     daemon::notify_ready("serving: " + summary);  // the workers answer from the zones now
     daemon::Watchdog watchdog;
-    daemon::ZoneWatcher watcher(cfg.watch ? cfg.zones : std::vector<ZoneSpec>{}, [&server] { server.reload(); });
+    // --watch: the zone files and every file their compile read (includes, numbers_csv), as the database
+    // records them (ZoneMeta::source_files), through a reader of the watcher's own.
+    std::unique_ptr<zones::Reader> watch_reader;
+    if (cfg.watch)
+        if (auto r = (*store)->reader()) watch_reader = std::move(*r);
+    auto sources = [&watch_reader] {
+        std::vector<std::string> files;
+        if (!watch_reader || !watch_reader->refresh()) return files;
+        for (const auto& z : watch_reader->zones())
+            files.insert(files.end(), z.meta.source_files.begin(), z.meta.source_files.end());
+        watch_reader->release();
+        return files;
+    };
+    daemon::ZoneWatcher watcher(cfg.watch ? cfg.zones : std::vector<ZoneSpec>{}, sources, [&server] { server.reload(); });
     server.run_until_signal();
     return 0;
 } catch (const std::exception& e) {

@@ -76,9 +76,10 @@ std::string encode_meta(const ZoneMeta& m) {
     put_le(s, m.nodes);
     put_le(s, m.compiled_at);
     s += m.source;
-    if (m.source_hash != 0) {
+    if (m.source_hash != 0 || !m.source_files.empty()) {
         // Appended after a NUL (a path never holds one), so databases written before the fingerprint read as
-        // "no fingerprint" and older readers see only a longer source name.
+        // "no fingerprint" and older readers see only a longer source name. The files are kept without a
+        // fingerprint too (a file changed while it was parsed): --watch follows them (zone_watcher.hpp).
         s.push_back('\0');
         put_le(s, m.source_hash);
         put_le(s, static_cast<std::uint32_t>(m.source_files.size()));

@@ -1,10 +1,15 @@
 #pragma once
-/// `--watch`: polls the zone files' modification times once a second and
-/// calls `on_change` (a reload) when any differs. Stops when destroyed.
+/// `--watch`: polls once a second the modification times of the zone files
+/// and of every file their last compile read (includes, $INCLUDEs,
+/// numbers_csv: ZoneMeta::source_files), and calls `on_change` (a reload)
+/// when one of them changed or went away. A file that only joins the list
+/// (a new include after a reload) does not count as a change by itself.
+/// Stops when destroyed.
 
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -14,8 +19,10 @@ namespace enumd::server::daemon {
 
 class ZoneWatcher {
 public:
-    /// Nothing is watched when `files` is empty.
-    ZoneWatcher(std::vector<ZoneSpec> files, std::function<void()> on_change);
+    using SourceFiles = std::function<std::vector<std::string>()>;
+    /// Nothing is watched when `files` is empty. `sources` (may be empty) lists the files the
+    /// served zones were compiled from; it is asked on every poll.
+    ZoneWatcher(std::vector<ZoneSpec> files, SourceFiles sources, std::function<void()> on_change);
     ~ZoneWatcher();
     ZoneWatcher(const ZoneWatcher&) = delete;
     ZoneWatcher& operator=(const ZoneWatcher&) = delete;
@@ -23,6 +30,7 @@ public:
 private:
     void run();
     std::vector<ZoneSpec> files_;
+    SourceFiles sources_;
     std::function<void()> on_change_;
     std::mutex mutex_;
     std::condition_variable cv_;
