@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 BUILD_DEPS="build-essential cmake pkg-config libldns-dev libboost-dev libboost-system-dev libpcre2-dev
-  liblmdb-dev libyaml-cpp-dev catch2 nlohmann-json3-dev libsystemd-dev libphonenumber-dev help2man python3"
+  liblmdb-dev libyaml-cpp-dev catch2 nlohmann-json3-dev libsystemd-dev libphonenumber-dev help2man python3 libcli11-dev"
 TEST_DEPS="python3 python3-dnspython dnsutils knot-dnsutils knot ldnsutils lmdb-utils iproute2 procps kamailio bind9 bind9-utils
   docker-compose python3-yaml prometheus"
 

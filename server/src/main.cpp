@@ -53,7 +53,8 @@ int main(int argc, char** argv) try {
     Config cfg;
     switch (parse_command_line({argv + 1, argv + argc}, cfg)) {
         case CommandLine::Help: return 0;
-        case CommandLine::Invalid: return cfg.check_only ? 1 : 2;  // --check-config: 0 fine, 1 not
+        case CommandLine::Invalid: return 2;                           // a usage error, as enumctl and enumq
+        case CommandLine::BadConfig: return cfg.check_only ? 1 : 2;  // --check-config: 0 fine, 1 not
         case CommandLine::Run: break;
     }
     apply_logging(cfg);

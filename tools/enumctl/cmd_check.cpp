@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -22,18 +23,38 @@
 
 namespace enumd::enumctl {
 
-int warning_option(const char* cmd, int argc, char** argv, int& i, zones::SummaryOptions& options) {
-    if (std::strcmp(argv[i], "--all-warnings") == 0) {
-        options.all = true;
-        return 1;
-    }
-    if (std::strcmp(argv[i], "--no-warn") != 0) return 0;
-    if (i + 1 >= argc || !zones::is_warning_kind(argv[i + 1])) {
-        std::fprintf(stderr, "enumctl %s: --no-warn takes one of: %s\n", cmd, zones::warning_kind_names().c_str());
-        return -1;
-    }
-    options.silenced.insert(argv[++i]);
-    return 1;
+void add_warning_options(CLI::App& cmd, zones::SummaryOptions& options, std::vector<std::string>& silenced) {
+    cmd.add_flag("--all-warnings", options.all, "show every warning (default: the first 5 of each kind, then a count)");
+    cli::repeatable(cmd.add_option("--no-warn", silenced, "do not show warnings of KIND (repeatable; kinds below); errors always show"))
+        ->type_name("KIND")
+        ->check(CLI::Validator(
+            [](std::string& v) -> std::string {
+                return zones::is_warning_kind(v) ? "" : "'" + v + "' is not one of: " + zones::warning_kind_names();
+            },
+            ""));
+}
+
+CLI::Validator domain_name() {
+    return CLI::Validator(
+        [](std::string& v) -> std::string {
+            auto name = dns::Name::from_text(v);
+            return !v.empty() && name ? std::string() : "'" + v + "' is not a domain name";
+        },
+        "");
+}
+
+CLI::Validator zone_source() {
+    return CLI::Validator(
+        [](std::string& v) -> std::string {
+            return zones::parse_zone_source(v) ? std::string() : "'" + v + "' is not [ORIGIN=]FILE";
+        },
+        "");
+}
+
+void add_control_option(CLI::App& cmd, std::string& path) {
+    cmd.add_option("-c,--control", path, "the running enumd's control socket (its --control)")
+        ->type_name("PATH")
+        ->default_str(kDefaultControl);
 }
 
 zones::Summary print_diagnostics(const zones::Diagnostics& diags, const zones::SummaryOptions& options) {
@@ -45,9 +66,7 @@ zones::Summary print_diagnostics(const zones::Diagnostics& diags, const zones::S
 std::string warning_help() {
     std::string s =
         "Warnings are summarised per kind: the first 5 with file:line, then the count of the rest.\n"
-        "  --all-warnings   show every warning\n"
-        "  --no-warn KIND   do not show warnings of KIND (repeatable); errors are always shown\n"
-        "Kinds:\n";
+        "Warning kinds (--no-warn KIND):\n";
     for (const auto& k : zones::warning_kinds()) {
         s += "  ";
         s += k.name;
@@ -93,59 +112,27 @@ void check_numbering_plans(const std::vector<zones::Zone>& zones, zones::Diagnos
     }
 }
 
-}  // namespace
-
-int cmd_check(int argc, char** argv) {
-    std::vector<zones::ZoneSource> files;
+struct CheckSettings {
+    std::vector<std::string> sources;  ///< "[ORIGIN=]FILE"
+    std::string origin;                ///< --origin
     bool quiet = false;
     bool print = false;
     zones::SummaryOptions summary_options;
-    std::optional<dns::Name> origin;  // --origin: for RFC 1035 files given without ORIGIN=, as enumd --zone takes them
-    for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "--origin") == 0 || std::strncmp(argv[i], "--origin=", 9) == 0) {
-            const char* text = argv[i][8] == '=' ? argv[i] + 9 : (i + 1 < argc ? argv[++i] : "");
-            auto name = dns::Name::from_text(text);
-            if (*text == '\0' || !name) {
-                std::fprintf(stderr, "enumctl check: --origin needs a domain name, not '%s'\n", text);
-                return 2;
-            }
-            origin = *name;
-            continue;
-        }
-        if (int w = warning_option("check", argc, argv, i, summary_options); w != 0) {
-            if (w < 0) return 2;
-        } else if (std::strcmp(argv[i], "-q") == 0 || std::strcmp(argv[i], "--quiet") == 0) {
-            quiet = true;
-        } else if (std::strcmp(argv[i], "-p") == 0 || std::strcmp(argv[i], "--print") == 0) {
-            print = true;
-        } else if (std::strcmp(argv[i], "-h") == 0 || std::strcmp(argv[i], "--help") == 0) {
-            std::puts(
-                "usage: enumctl check [-q] [-p] [--origin ORIGIN] [--all-warnings] [--no-warn KIND]... [ORIGIN=]FILE...\n"
-                "Validates zone files (.yaml/.yml: the YAML format; anything else: RFC 1035).\n"
-                "An RFC 1035 file without $ORIGIN takes its origin from ORIGIN=FILE or --origin, as enumd --zone.\n"
-                "Prints all errors and the warnings; exit 1 when there is an error.\n"
-                "  -q  no per-zone summary    -p  print the records the zone compiles to (';g' marks generated)");
-            std::fputs(warning_help().c_str(), stdout);
-            return 0;
-        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            std::fprintf(stderr, "enumctl check: unknown option '%s'\n", argv[i]);
-            return 2;
-        } else {
-            // "[ORIGIN=]FILE", read by the one parser enumd --zone uses.
-            auto source = zones::parse_zone_source(argv[i]);
-            if (!source) {
-                std::fprintf(stderr, "enumctl check: '%s' is not [ORIGIN=]FILE\n", argv[i]);
-                return 2;
-            }
-            files.push_back(std::move(*source));
-        }
-    }
+    std::vector<std::string> silenced;
+};
+
+int run_check(CheckSettings& s) {
+    std::vector<zones::ZoneSource> files;
+    for (const auto& text : s.sources) files.push_back(*zones::parse_zone_source(text));  // checked by zone_source()
+    // --origin: for RFC 1035 files given without ORIGIN=, as enumd --zone takes them
+    std::optional<dns::Name> origin;
+    if (!s.origin.empty()) origin = *dns::Name::from_text(s.origin);
+    zones::SummaryOptions summary_options = s.summary_options;
+    summary_options.silenced.insert(s.silenced.begin(), s.silenced.end());
+    const bool quiet = s.quiet;
+    const bool print = s.print;
     for (auto& f : files)
         if (!f.origin && origin) f.origin = origin;
-    if (files.empty()) {
-        std::fputs("usage: enumctl check [-q] [-p] [--origin ORIGIN] [--all-warnings] [--no-warn KIND]... [ORIGIN=]FILE...\n", stderr);
-        return 2;
-    }
     zones::Diagnostics diags;
     auto zones = zones::load_zone_sources(files, diags);
     check_numbering_plans(zones, diags);
@@ -182,6 +169,24 @@ int cmd_check(int argc, char** argv) {
     std::printf("%zu error%s, %zu warning%s%s\n", errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s",
                 silenced.c_str());
     return errors == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+Run add_check(CLI::App& root) {
+    auto s = std::make_shared<CheckSettings>();
+    CLI::App* cmd = root.add_subcommand("check", "validate zone files (YAML or RFC 1035): errors and warnings as file:line");
+    cmd->add_flag("-q,--quiet", s->quiet, "no per-zone summary");
+    cmd->add_flag("-p,--print", s->print, "print the records the zone compiles to (';g' marks generated)");
+    cmd->add_option("--origin", s->origin, "origin of RFC 1035 files without $ORIGIN given without ORIGIN= (as enumd --zone)")
+        ->type_name("ORIGIN")
+        ->check(domain_name());
+    add_warning_options(*cmd, s->summary_options, s->silenced);
+    cmd->add_option("FILE", s->sources, "[ORIGIN=]FILE: .yaml/.yml the YAML format, anything else RFC 1035")
+        ->required()
+        ->check(zone_source());
+    cmd->footer("Prints all errors and the warnings; exit 1 when there is an error.\n" + warning_help());
+    return [s] { return run_check(*s); };
 }
 
 }  // namespace enumd::enumctl

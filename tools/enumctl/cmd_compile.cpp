@@ -6,7 +6,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
+#include <limits>
+#include <memory>
 #include <ctime>
 #include <string>
 #include <utility>
@@ -18,60 +19,27 @@
 
 namespace enumd::enumctl {
 
-int cmd_compile(int argc, char** argv) {
-    const char* usage = "usage: enumctl compile --db DIR [--prune] [--no-serial-guard] [--map-size BYTES] [--all-warnings] [--no-warn KIND]... "
-        "[ORIGIN=]FILE...\n";
+namespace {
+
+struct CompileSettings {
     std::string db;
     bool prune = false;
-    bool serial_guard = true;
+    bool no_serial_guard = false;
     std::size_t map_size = 0;
-    std::vector<zones::ZoneSource> files;
+    std::vector<std::string> sources;  ///< "[ORIGIN=]FILE"
     zones::SummaryOptions summary_options;
-    for (int i = 1; i < argc; ++i) {
-        if (int w = warning_option("compile", argc, argv, i, summary_options); w != 0) {
-            if (w < 0) return 2;
-        } else if (std::strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
-            db = argv[++i];
-        } else if (std::strncmp(argv[i], "--db=", 5) == 0) {
-            db = argv[i] + 5;
-        } else if (std::strcmp(argv[i], "--map-size") == 0 && i + 1 < argc) {
-            // The map a new database starts with; it grows as needed (store.hpp). Tests start tiny.
-            char* end = nullptr;
-            map_size = std::strtoull(argv[++i], &end, 10);
-            if (*end != '\0' || map_size == 0) {
-                std::fprintf(stderr, "enumctl compile: --map-size '%s' is not a number of bytes\n", argv[i]);
-                return 2;
-            }
-        } else if (std::strcmp(argv[i], "--prune") == 0) {
-            prune = true;
-        } else if (std::strcmp(argv[i], "--no-serial-guard") == 0) {
-            // Deliberate: take a serial that does not move forward (zones/README.md "Serial guard").
-            serial_guard = false;
-        } else if (std::strcmp(argv[i], "-h") == 0 || std::strcmp(argv[i], "--help") == 0) {
-            std::fputs(usage, stdout);
-            std::puts("Validates, then writes every zone in one transaction; --prune removes zones not given.\n"
-                      "A zone with an explicit serial whose content changed under the stored serial, or whose\n"
-                      "serial is not newer (RFC 1982), is refused: secondaries would not pick it up.\n"
-                      "--no-serial-guard writes it anyway (e.g. to roll back on purpose).");
-            std::fputs(warning_help().c_str(), stdout);
-            return 0;
-        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            std::fprintf(stderr, "enumctl compile: unknown option '%s'\n%s", argv[i], usage);
-            return 2;
-        } else {
-            // "[ORIGIN=]FILE", read by the one parser enumd --zone uses.
-            auto source = zones::parse_zone_source(argv[i]);
-            if (!source) {
-                std::fprintf(stderr, "enumctl compile: '%s' is not [ORIGIN=]FILE\n", argv[i]);
-                return 2;
-            }
-            files.push_back(std::move(*source));
-        }
-    }
-    if (db.empty() || files.empty()) {
-        std::fputs(usage, stderr);
-        return 2;
-    }
+    std::vector<std::string> silenced;
+};
+
+int run_compile(CompileSettings& s) {
+    const std::string& db = s.db;
+    const bool prune = s.prune;
+    const bool serial_guard = !s.no_serial_guard;
+    const std::size_t map_size = s.map_size;
+    std::vector<zones::ZoneSource> files;
+    for (const auto& text : s.sources) files.push_back(*zones::parse_zone_source(text));  // checked by zone_source()
+    zones::SummaryOptions summary_options = s.summary_options;
+    summary_options.silenced.insert(s.silenced.begin(), s.silenced.end());
     using Clock = std::chrono::steady_clock;
     auto t0 = Clock::now();
     std::clock_t c0 = std::clock();
@@ -122,6 +90,30 @@ int cmd_compile(int argc, char** argv) {
                 static_cast<unsigned long long>(total), all_s, load_s, write_s, cpu_s,
                 all_s > 0 ? static_cast<double>(total) / all_s : 0.0);
     return 0;
+}
+
+}  // namespace
+
+Run add_compile(CLI::App& root) {
+    auto s = std::make_shared<CompileSettings>();
+    CLI::App* cmd = root.add_subcommand("compile", "validate, then write the zones into the LMDB database in one transaction");
+    cmd->add_option("--db", s->db, "the LMDB database directory (created when missing)")->type_name("DIR")->required();
+    cmd->add_flag("--prune", s->prune, "remove the zones of the database that are not given");
+    // Deliberate: take a serial that does not move forward (zones/README.md "Serial guard").
+    cmd->add_flag("--no-serial-guard", s->no_serial_guard,
+                  "write a zone whose serial did not move forward anyway (e.g. to roll back on purpose)");
+    // The map a new database starts with; it grows as needed (store.hpp). Tests start tiny.
+    cmd->add_option("--map-size", s->map_size, "the LMDB map a new database starts with (default 64 MiB; it grows)")
+        ->type_name("BYTES")
+        ->check(cli::integer(1, std::numeric_limits<std::size_t>::max()));
+    add_warning_options(*cmd, s->summary_options, s->silenced);
+    cmd->add_option("FILE", s->sources, "[ORIGIN=]FILE: .yaml/.yml the YAML format, anything else RFC 1035")
+        ->required()
+        ->check(zone_source());
+    cmd->footer("Nothing is written when a zone has an error. A zone with an explicit serial whose content changed\n"
+                "under the stored serial, or whose serial is not newer (RFC 1982), is refused: secondaries would not\n"
+                "pick it up.\n" + warning_help());
+    return [s] { return run_compile(*s); };
 }
 
 }  // namespace enumd::enumctl

@@ -8,38 +8,13 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <memory>
 #include <string>
 
 #include "commands.hpp"
 #include "enumd/zones/store.hpp"
 
 namespace enumd::enumctl {
-namespace {
-
-struct Args {
-    std::string control = kDefaultControl;
-    std::string db;
-    bool ok = true;
-};
-
-Args parse(int argc, char** argv, const char* name) {
-    Args a;
-    for (int i = 1; i < argc; ++i) {
-        std::string s = argv[i];
-        if ((s == "--control" || s == "-c") && i + 1 < argc) {
-            a.control = argv[++i];
-        } else if (s == "--db" && i + 1 < argc) {
-            a.db = argv[++i];
-        } else {
-            std::fprintf(stderr, "usage: enumctl %s [--control PATH]%s\n", name,
-                         std::strcmp(name, "zones") == 0 ? " | --db DIR" : "");
-            a.ok = false;
-        }
-    }
-    return a;
-}
-
-}  // namespace
 
 int control_request(const std::string& path, const std::string& command) {
     int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
@@ -80,19 +55,28 @@ int control_request(const std::string& path, const std::string& command) {
     return reply.rfind("error", 0) == 0 ? 1 : 0;
 }
 
-int cmd_reload(int argc, char** argv) {
-    Args a = parse(argc, argv, "reload");
-    return a.ok ? control_request(a.control, "reload") : 2;
+Run add_reload(CLI::App& root) {
+    auto control = std::make_shared<std::string>(kDefaultControl);
+    CLI::App* cmd = root.add_subcommand("reload", "ask a running enumd to recompile its zone files and serve them");
+    add_control_option(*cmd, *control);
+    return [control] { return control_request(*control, "reload"); };
 }
 
-int cmd_stats(int argc, char** argv) {
-    Args a = parse(argc, argv, "stats");
-    return a.ok ? control_request(a.control, "stats") : 2;
+Run add_stats(CLI::App& root) {
+    auto control = std::make_shared<std::string>(kDefaultControl);
+    CLI::App* cmd = root.add_subcommand("stats", "the counters of a running enumd");
+    add_control_option(*cmd, *control);
+    return [control] { return control_request(*control, "stats"); };
 }
 
-int cmd_zones(int argc, char** argv) {
-    Args a = parse(argc, argv, "zones");
-    if (!a.ok) return 2;
+namespace {
+
+struct ZonesSettings {
+    std::string control = kDefaultControl;
+    std::string db;
+};
+
+int run_zones(const ZonesSettings& a) {
     if (a.db.empty()) return control_request(a.control, "zones");
     zones::Store::Options opts;
     opts.read_only = true;
@@ -118,6 +102,16 @@ int cmd_zones(int argc, char** argv) {
     }
     (*reader)->release();
     return 0;
+}
+
+}  // namespace
+
+Run add_zones(CLI::App& root) {
+    auto s = std::make_shared<ZonesSettings>();
+    CLI::App* cmd = root.add_subcommand("zones", "the zones of a running enumd, or of a database (--db)");
+    add_control_option(*cmd, s->control);
+    cmd->add_option("--db", s->db, "read this LMDB database instead of asking enumd")->type_name("DIR");
+    return [s] { return run_zones(*s); };
 }
 
 }  // namespace enumd::enumctl

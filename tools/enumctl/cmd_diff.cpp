@@ -3,6 +3,7 @@
 // YAML zone, an RFC 1035 zone file, or "--db DIR". Exit status as diff(1):
 // 0 no difference, 1 differences, 2 trouble (including errors in an input).
 #include <cstdio>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,51 +15,32 @@
 namespace enumd::enumctl {
 namespace {
 
-constexpr const char* kUsage =
-    "usage: enumctl diff [--zone ORIGIN] OLD NEW\n"
-    "  OLD, NEW: a YAML zone, an RFC 1035 zone file, or --db DIR\n";
-
 struct Source {
     std::string path;
     bool db = false;
 };
 
-}  // namespace
+struct DiffSettings {
+    std::string zone;
+    std::vector<std::string> files;
+    std::vector<std::string> dbs;
+    CLI::Option* file_opt = nullptr;
+    CLI::Option* db_opt = nullptr;
+};
 
-int cmd_diff(int argc, char** argv) {
+int run_diff(const CLI::App& cmd, const DiffSettings& settings) {
     std::optional<dns::Name> origin;
-    Source sides[2];
-    int n = 0;
-    for (int i = 1; i < argc; ++i) {
-        std::string_view a = argv[i];
-        if ((a == "--zone" || a == "--db") && i + 1 >= argc) {
-            std::fputs(kUsage, stderr);
-            return 2;
-        }
-        if (a == "-h" || a == "--help") {
-            std::fputs(kUsage, stdout);
-            return 0;
-        }
-        if (a == "--zone") {
-            auto name = dns::Name::from_text(argv[++i]);
-            if (!name) {
-                std::fprintf(stderr, "enumctl diff: bad zone name '%s': %s\n", argv[i], name.error().c_str());
-                return 2;
-            }
-            origin = *name;
-            continue;
-        }
-        if (n == 2 || (a != "--db" && !a.empty() && a[0] == '-' && a != "-")) {
-            std::fputs(kUsage, stderr);
-            return 2;
-        }
-        if (a == "--db")
-            sides[n++] = Source{argv[++i], true};
-        else
-            sides[n++] = Source{argv[i], false};
+    if (!settings.zone.empty()) origin = *dns::Name::from_text(settings.zone);  // checked by domain_name()
+    // OLD and NEW in the order given: a file and --db DIR may come in either order.
+    std::vector<Source> sides;
+    std::size_t next_file = 0, next_db = 0;
+    for (const CLI::Option* o : cmd.parse_order()) {
+        if (o == settings.file_opt && next_file < settings.files.size()) sides.push_back(Source{settings.files[next_file++], false});
+        if (o == settings.db_opt && next_db < settings.dbs.size()) sides.push_back(Source{settings.dbs[next_db++], true});
     }
-    if (n != 2) {
-        std::fputs(kUsage, stderr);
+    if (sides.size() != 2) {
+        std::fprintf(stderr, "enumctl diff: give two zones, OLD and NEW (each a file or --db DIR), not %zu\n"
+                             "(see enumctl diff --help)\n", sides.size());
         return 2;
     }
     std::vector<zones::Zone> loaded[2];
@@ -82,6 +64,22 @@ int cmd_diff(int argc, char** argv) {
     for (const auto& p : zones::serial_problems(loaded[0], loaded[1], diffs)) text += "warning: " + p + "\n";
     std::fwrite(text.data(), 1, text.size(), stdout);
     return 1;
+}
+
+}  // namespace
+
+Run add_diff(CLI::App& root) {
+    auto s = std::make_shared<DiffSettings>();
+    CLI::App* cmd = root.add_subcommand("diff", "what a change would do, RRset by RRset: enumctl diff OLD NEW");
+    cmd->add_option("--zone", s->zone, "compare only this zone (a database or file may hold several)")
+        ->type_name("ORIGIN")
+        ->check(domain_name());
+    s->db_opt = cli::repeatable(cmd->add_option("--db", s->dbs, "a compiled database as OLD or NEW, in the place it is given")
+                    ->type_name("DIR"));
+    s->file_opt = cmd->add_option("OLD_NEW", s->files, "OLD and NEW: a YAML zone or an RFC 1035 zone file (or --db DIR)")
+                      ->type_name("FILE");
+    cmd->footer("Exit status as diff(1): 0 no difference, 1 differences, 2 trouble (an input with errors included).");
+    return [cmd, s] { return run_diff(*cmd, *s); };
 }
 
 }  // namespace enumd::enumctl

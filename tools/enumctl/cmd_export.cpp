@@ -3,6 +3,7 @@
 // compiled database, for BIND, Knot, NSD or a secondary.
 #include <cstdio>
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,50 +14,19 @@
 namespace enumd::enumctl {
 namespace {
 
-constexpr const char* kUsage = "usage: enumctl export FILE|--db DIR [--zone ORIGIN] [-o OUT]\n";
-
-}  // namespace
-
-int cmd_export(int argc, char** argv) {
-    std::optional<dns::Name> origin;
-    std::string source;
-    bool from_db = false;
+struct ExportSettings {
+    std::string zone;
+    std::string file;
+    std::string db;
     std::string out_path;
-    for (int i = 1; i < argc; ++i) {
-        std::string_view a = argv[i];
-        if ((a == "--zone" || a == "-o" || a == "--db") && i + 1 >= argc) {
-            std::fputs(kUsage, stderr);
-            return 2;
-        }
-        if (a == "--zone") {
-            auto n = dns::Name::from_text(argv[++i]);
-            if (!n) {
-                std::fprintf(stderr, "enumctl export: bad zone name '%s': %s\n", argv[i], n.error().c_str());
-                return 2;
-            }
-            origin = *n;
-        } else if (a == "-o") {
-            out_path = argv[++i];
-        } else if (a == "--db" && source.empty()) {
-            source = argv[++i];
-            from_db = true;
-        } else if (a == "-h" || a == "--help") {
-            std::fputs(kUsage, stdout);
-            return 0;
-        } else if (!a.empty() && a[0] == '-') {
-            std::fprintf(stderr, "enumctl export: unknown option '%s'\n%s", argv[i], kUsage);
-            return 2;
-        } else if (source.empty()) {
-            source = argv[i];
-        } else {
-            std::fputs(kUsage, stderr);
-            return 2;
-        }
-    }
-    if (source.empty()) {
-        std::fputs(kUsage, stderr);
-        return 2;
-    }
+};
+
+int run_export(const ExportSettings& s) {
+    std::optional<dns::Name> origin;
+    if (!s.zone.empty()) origin = *dns::Name::from_text(s.zone);  // checked by domain_name()
+    const bool from_db = !s.db.empty();
+    const std::string source = from_db ? s.db : s.file;
+    const std::string& out_path = s.out_path;
     zones::Diagnostics diags;
     auto zones = zones::load_zone_source(source, from_db, origin, diags);
     for (const auto& d : diags.items) std::fprintf(stderr, "%s\n", d.to_text().c_str());
@@ -85,6 +55,25 @@ int cmd_export(int argc, char** argv) {
         return 2;
     }
     return 0;
+}
+
+}  // namespace
+
+Run add_export(CLI::App& root) {
+    auto s = std::make_shared<ExportSettings>();
+    CLI::App* cmd = root.add_subcommand("export", "RFC 1035 zone file text from a YAML zone, a zone file or the database");
+    auto* file = cmd->add_option("FILE", s->file, "a YAML zone or an RFC 1035 zone file");
+    auto* db = cmd->add_option("--db", s->db, "export from this compiled database instead of a FILE")->type_name("DIR");
+    file->excludes(db);
+    db->excludes(file);
+    cmd->add_option("--zone", s->zone, "the zone to export when the source holds several")
+        ->type_name("ORIGIN")
+        ->check(domain_name());
+    cmd->add_option("-o", s->out_path, "write to OUT instead of stdout")->type_name("OUT");
+    cmd->callback([file, db] {
+        if (file->count() + db->count() == 0) throw CLI::RequiredError("FILE or --db DIR");
+    });
+    return [s] { return run_export(*s); };
 }
 
 }  // namespace enumd::enumctl

@@ -3,6 +3,7 @@
 // friendliest form that loads back to the same RRsets (import.hpp).
 #include <cstdio>
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,56 +16,23 @@
 namespace enumd::enumctl {
 namespace {
 
-constexpr const char* kUsage =
-    "usage: enumctl import [--origin ORIGIN] [--keep-serial] FILE [-o OUT.yaml]\n"
-    "  writes 'serial: auto' with 'min_serial:' the zone's serial (later compiles move it forward);\n"
-    "  --keep-serial writes the serial as an explicit number instead\n";
-
 void print(const zones::Diagnostics& diags) {
     for (const auto& d : diags.items) std::fprintf(stderr, "%s\n", d.to_text().c_str());
 }
 
-}  // namespace
-
-int cmd_import(int argc, char** argv) {
-    std::optional<dns::Name> origin;
+struct ImportSettings {
+    std::string origin_text;
     std::string file;
     std::string out_path;
     bool keep_serial = false;
-    for (int i = 1; i < argc; ++i) {
-        std::string_view a = argv[i];
-        if ((a == "--origin" || a == "-o") && i + 1 >= argc) {
-            std::fputs(kUsage, stderr);
-            return 2;
-        }
-        if (a == "--origin") {
-            auto n = dns::Name::from_text(argv[++i]);
-            if (!n) {
-                std::fprintf(stderr, "enumctl import: bad origin '%s': %s\n", argv[i], n.error().c_str());
-                return 2;
-            }
-            origin = *n;
-        } else if (a == "-o") {
-            out_path = argv[++i];
-        } else if (a == "--keep-serial") {
-            keep_serial = true;
-        } else if (a == "-h" || a == "--help") {
-            std::fputs(kUsage, stdout);
-            return 0;
-        } else if (!a.empty() && a[0] == '-') {
-            std::fprintf(stderr, "enumctl import: unknown option '%s'\n%s", argv[i], kUsage);
-            return 2;
-        } else if (file.empty()) {
-            file = argv[i];
-        } else {
-            std::fputs(kUsage, stderr);
-            return 2;
-        }
-    }
-    if (file.empty()) {
-        std::fputs(kUsage, stderr);
-        return 2;
-    }
+};
+
+int run_import(const ImportSettings& s) {
+    std::optional<dns::Name> origin;
+    if (!s.origin_text.empty()) origin = *dns::Name::from_text(s.origin_text);  // checked by domain_name()
+    const std::string& file = s.file;
+    const std::string& out_path = s.out_path;
+    const bool keep_serial = s.keep_serial;
     if (!zones::looks_like_rfc1035(file)) {
         std::fprintf(stderr, "enumctl import: %s is already YAML; import reads RFC 1035 zone files\n", file.c_str());
         return 2;
@@ -106,6 +74,22 @@ int cmd_import(int argc, char** argv) {
                  report.naptr_shorthands, report.plmns, report.generated, report.raw_wildcards, report.generic_records,
                  report.form.c_str());
     return 0;
+}
+
+}  // namespace
+
+Run add_import(CLI::App& root) {
+    auto s = std::make_shared<ImportSettings>();
+    CLI::App* cmd = root.add_subcommand("import", "an RFC 1035 zone file as the YAML zone format");
+    cmd->add_option("FILE", s->file, "the RFC 1035 zone file")->required();
+    cmd->add_option("--origin", s->origin_text, "the zone's origin when the file has no $ORIGIN")
+        ->type_name("ORIGIN")
+        ->check(domain_name());
+    cmd->add_flag("--keep-serial", s->keep_serial,
+                  "write the serial as an explicit number (default: 'serial: auto' with 'min_serial:' the zone's "
+                  "serial, so later compiles move it forward)");
+    cmd->add_option("-o", s->out_path, "write the YAML to OUT.yaml instead of stdout")->type_name("OUT.yaml");
+    return [s] { return run_import(*s); };
 }
 
 }  // namespace enumd::enumctl

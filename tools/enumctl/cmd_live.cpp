@@ -6,7 +6,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "commands.hpp"
@@ -14,13 +16,8 @@
 namespace enumd::enumctl {
 namespace {
 
-constexpr const char* kUsage =
-    "usage: enumctl set ZONE NUMBER (--route R [--rn X] | --naptr TEXT...) [--control PATH]\n"
-    "       enumctl delete ZONE NUMBER [--control PATH]\n"
-    "       enumctl apply ZONE FILE.csv [--control PATH]   (header: action,number,route,rn[,naptr])\n";
-
-int usage() {
-    std::fputs(kUsage, stderr);
+int usage(const std::string& verb, const char* what) {
+    std::fprintf(stderr, "enumctl %s: %s\n(see enumctl %s --help)\n", verb.c_str(), what, verb.c_str());
     return 2;
 }
 
@@ -29,30 +26,23 @@ bool plain(const std::string& s) {
     return s.find_first_of("\t\r\n") == std::string::npos;
 }
 
-}  // namespace
-
-int cmd_live(int argc, char** argv) {
-    std::string verb = argv[0];
+struct LiveSettings {
+    std::string verb;
     std::string control = kDefaultControl;
-    std::vector<std::string> positional;
+    std::string zone;
+    std::string second;  ///< NUMBER (set, delete) or FILE.csv (apply)
+    std::string route, rn;
+    std::vector<std::string> naptrs;
+};
+
+int run_live(const LiveSettings& s) {
+    const std::string& verb = s.verb;
+    const std::string& control = s.control;
+    const std::vector<std::string> positional{s.zone, s.second};
     std::vector<std::pair<std::string, std::string>> fields;
-    for (int i = 1; i < argc; ++i) {
-        std::string s = argv[i];
-        bool more = i + 1 < argc;
-        if ((s == "--control" || s == "-c") && more) {
-            control = argv[++i];
-        } else if (verb == "set" && (s == "--route" || s == "--rn") && more) {
-            fields.emplace_back(s.substr(2), argv[++i]);
-        } else if (verb == "set" && s == "--naptr" && more) {
-            // Every following argument up to the next option is one NAPTR.
-            while (i + 1 < argc && std::strncmp(argv[i + 1], "--", 2) != 0) fields.emplace_back("naptr", argv[++i]);
-        } else if (s.rfind("--", 0) == 0) {
-            return usage();
-        } else {
-            positional.push_back(s);
-        }
-    }
-    if (positional.size() != 2) return usage();
+    if (!s.route.empty()) fields.emplace_back("route", s.route);
+    if (!s.rn.empty()) fields.emplace_back("rn", s.rn);
+    for (const auto& n : s.naptrs) fields.emplace_back("naptr", n);
     std::string line = verb + "\t" + positional[0] + "\t";
     if (verb == "apply") {
         // enumd reads the file itself (as it reads zone files): give it an absolute path.
@@ -64,13 +54,41 @@ int cmd_live(int argc, char** argv) {
         line += real;
     } else {
         line += positional[1];
-        if (verb == "set" && fields.empty()) return usage();
+        if (verb == "set" && fields.empty()) return usage(verb, "give --route R [--rn X] or --naptr TEXT...");
         for (const auto& [k, v] : fields) line += "\t" + k + "\t" + v;
     }
-    if (!plain(positional[0]) || !plain(positional[1])) return usage();
+    if (!plain(positional[0]) || !plain(positional[1])) return usage(verb, "a value holds a tab or a line break");
     for (const auto& kv : fields)
-        if (!plain(kv.second)) return usage();
+        if (!plain(kv.second)) return usage(verb, "a value holds a tab or a line break");
     return control_request(control, line);
+}
+
+}  // namespace
+
+Run add_live(CLI::App& root, const std::string& verb) {
+    auto s = std::make_shared<LiveSettings>();
+    s->verb = verb;
+    const bool set = verb == "set", apply = verb == "apply";
+    CLI::App* cmd = root.add_subcommand(
+        verb, set     ? "change a number live: enumctl set ZONE NUMBER (--route R [--rn X] | --naptr TEXT...)"
+              : apply ? "apply action,number,route,rn[,naptr] rows of FILE.csv to ZONE as one transaction"
+                      : "delete a number live: enumctl delete ZONE NUMBER");
+    cmd->add_option("ZONE", s->zone, "the zone's origin")->required();
+    cmd->add_option(apply ? "FILE.csv" : "NUMBER", s->second,
+                    apply ? "CSV with the header action,number,route,rn[,naptr]" : "the E.164 number, +CC...")
+        ->required();
+    if (set) {
+        cmd->add_option("--route", s->route, "the route the number takes (a route of the zone's routes:)")
+            ->type_name("R");
+        cmd->add_option("--rn", s->rn, "the routing number (number portability)")->type_name("X");
+        // Every following argument up to the next option is one NAPTR.
+        cmd->add_option("--naptr", s->naptrs, "the number's NAPTRs, one argument each, instead of a route")
+            ->type_name("TEXT...")
+            ->expected(1, -1);
+    }
+    add_control_option(*cmd, s->control);
+    cmd->footer("Applied by the running enumd's one writer in one transaction (zones/README.md \"Live changes\").");
+    return [s] { return run_live(*s); };
 }
 
 }  // namespace enumd::enumctl

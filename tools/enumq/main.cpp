@@ -15,7 +15,11 @@
 // Exit codes: 0 ok, 1 usage or bad input, 2 NXDOMAIN, 3 no usable record
 // (imsi: ambiguous), 4 timeout, 5 server failure (SERVFAIL/REFUSED/malformed).
 
+#include <algorithm>
 #include <cctype>
+#include <limits>
+#include <optional>
+#include <string_view>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -27,7 +31,7 @@
 #include <string>
 #include <vector>
 
-#include "enumd/build_info.hpp"
+#include "enumd/cli/command_line.hpp"
 #include "enumd/numbering/e164.hpp"
 #include "enumd/numbering/gpp_names.hpp"
 #include "enumd/resolver/epdg_select.hpp"
@@ -47,26 +51,24 @@ constexpr int kExitNoRecord = 3;
 constexpr int kExitTimeout = 4;
 constexpr int kExitServFail = 5;
 
-void usage(std::FILE* to = stderr) {
-    std::fputs(
-        "usage:\n"
-        "  enumq [enum] NUMBER [--suffix S]... [--service E2U+sip] [--legacy] [--failover] [--weighted] [--seed N]\n"
-        "                      [--draws N]  (count the first choice over N selections)\n"
-        "  enumq sip URI            | enumq --sip URI\n"
-        "  enumq epdg --mcc MCC --mnc MNC[,MNC...] | enumq --epdg MCC-MNC [MCC-MNC...]\n"
-        "  enumq epdg --imsi IMSI [--mnc-length 2|3] [--tac HEX] [--5gs-tac HEX] [--lac HEX] [--visited MCC]\n"
-        "             [--registered MCC-MNC] [--selection-info MCC-MNC,...] [--ehplmn MCC-MNC,...] [--sos]\n"
-        "             [--methods visited-country,plmn,cellular-loc]  (the names a phone tries, AOSP order)\n"
-        "  enumq --epdg-country MCC [--mnc MNC[,MNC...]] [--visited]  (no --mnc: the known operators of MCC)\n"
-        "  enumq snaptr DOMAIN|--apn APN-NI --mcc MCC --mnc MNC --app-service S [--app-protocol P]\n"
-        "              [--pair DOMAIN --pair-service S [--pair-protocol P]]  (collocated/closest node pair)\n"
-        "  enumq names --mcc MCC --mnc MNC [--tac HEX] [--5gs-tac HEX] [--lac HEX] [--apn APN-NI]\n"
-        "              [--amf-region HEX --amf-set HEX [--amf-pointer HEX]]  (offline: every TS 23.003 name)\n"
-        "  enumq imsi IMSI [--mnc-length 2|3] [--known-plmn MCC-MNC]... [--mnc-table FILE]  (offline)\n"
-        "common: --server ADDR[:PORT] (repeatable; default: /etc/resolv.conf), --timeout MS, --json, --csv,\n"
-        "        --no-cache, -v, --version\n"
-        "exit: 0 ok, 1 usage, 2 NXDOMAIN, 3 no usable record, 4 timeout, 5 server failure\n",
-        to);
+/// The forms of an enumq command line (the help's description).
+constexpr const char* kForms =
+    "enumq: ENUM, SIP (RFC 3263), ePDG, S-NAPTR and IMSI lookups with the enumd client library.\n"
+    "  enumq [enum] NUMBER [--suffix S]... [--service E2U+sip] [--legacy] [--failover] [--weighted] [--draws N]\n"
+    "  enumq sip URI            | enumq --sip URI\n"
+    "  enumq epdg --mcc MCC --mnc MNC[,MNC...] | enumq --epdg MCC-MNC [MCC-MNC...]\n"
+    "  enumq epdg --imsi IMSI [--mnc-length 2|3] [--tac HEX] [--5gs-tac HEX] [--lac HEX] [--visited MCC]\n"
+    "             [--registered MCC-MNC] [--selection-info MCC-MNC,...] [--ehplmn MCC-MNC,...] [--sos] [--methods M,...]\n"
+    "  enumq --epdg-country MCC [--mnc MNC[,MNC...]] [--visited]  (no --mnc: the known operators of MCC)\n"
+    "  enumq snaptr DOMAIN|--apn APN-NI --mcc MCC --mnc MNC --app-service S [--app-protocol P]\n"
+    "              [--pair DOMAIN --pair-service S [--pair-protocol P]]\n"
+    "  enumq names --mcc MCC --mnc MNC [--tac HEX] [--5gs-tac HEX] [--lac HEX] [--apn APN-NI]\n"
+    "              [--amf-region HEX --amf-set HEX [--amf-pointer HEX]]  (offline: every TS 23.003 name)\n"
+    "  enumq imsi IMSI [--mnc-length 2|3] [--known-plmn MCC-MNC]... [--mnc-table FILE]  (offline)";
+
+/// A usage error found after parsing: what is missing, and where the help is.
+void usage(const std::string& what) {
+    std::fprintf(stderr, "enumq: %s\n(see enumq --help)\n", what.c_str());
 }
 
 struct Args {
@@ -130,145 +132,117 @@ std::vector<std::string> split_commas(const std::string& s) {
     return out;
 }
 
-bool parse_args(int argc, char** argv, Args& a) {
-    for (int i = 1; i < argc; ++i) {
-        std::string arg = argv[i];
-        auto value = [&]() -> std::optional<std::string> {
-            if (i + 1 >= argc) {
-                std::fprintf(stderr, "enumq: %s needs a value\n", arg.c_str());
-                return std::nullopt;
-            }
-            return std::string(argv[++i]);
-        };
-        if (arg == "--server" || arg == "-s") {
-            auto v = value();
-            if (!v) return false;
-            a.servers.push_back(*v);
-        } else if (arg == "--suffix") {
-            auto v = value();
-            if (!v) return false;
-            a.suffixes.push_back(*v);
-        } else if (arg == "--service") {
-            auto v = value();
-            if (!v) return false;
-            a.service = *v;
-        } else if (arg == "--timeout") {
-            auto v = value();
-            if (!v) return false;
-            a.timeout_ms = static_cast<unsigned>(std::stoul(*v));
-        } else if (arg == "--seed") {
-            auto v = value();
-            if (!v) return false;
-            a.seed = std::stoull(*v);
-        } else if (arg == "--draws") {
-            auto v = value();
-            if (!v) return false;
-            a.draws = std::stoul(*v);
-            if (a.draws > 10'000'000) {
-                std::fprintf(stderr, "enumq: --draws at most 10000000\n");
-                return false;
-            }
-        } else if (arg == "--app-service") {
-            auto v = value();
-            if (!v) return false;
-            a.app_service = *v;
-        } else if (arg == "--pair" || arg == "--pair-service" || arg == "--pair-protocol") {
-            auto v = value();
-            if (!v) return false;
-            (arg == "--pair" ? a.pair_domain : arg == "--pair-service" ? a.pair_service : a.pair_protocol) = *v;
-        } else if (arg == "--app-protocol") {
-            auto v = value();
-            if (!v) return false;
-            a.app_protocol = *v;
-        } else if (arg == "--apn") {
-            auto v = value();
-            if (!v) return false;
-            a.apn = *v;
-        } else if (arg == "--mnc-length") {
-            auto v = value();
-            if (!v) return false;
-            a.mnc_length = std::stoi(*v);
-        } else if (arg == "--mnc-table") {
-            auto v = value();
-            if (!v) return false;
-            a.mnc_table = *v;
-        } else if (arg == "--known-plmn") {
-            auto v = value();
-            if (!v) return false;
-            a.known_plmns.push_back(*v);
-        } else if (arg == "--tac" || arg == "--5gs-tac" || arg == "--lac" || arg == "--amf-region" ||
-                   arg == "--amf-set" || arg == "--amf-pointer") {
-            auto v = value();
-            if (!v) return false;
-            (arg == "--tac"          ? a.tac
-             : arg == "--5gs-tac"    ? a.tac_5gs
-             : arg == "--lac"        ? a.lac
-             : arg == "--amf-region" ? a.amf_region
-             : arg == "--amf-set"    ? a.amf_set
-                                     : a.amf_pointer) = *v;
-        } else if (arg == "--mcc") {
-            auto v = value();
-            if (!v) return false;
-            a.mcc = *v;
-        } else if (arg == "--mnc") {
-            auto v = value();
-            if (!v) return false;
-            for (auto& m : split_commas(*v)) a.mncs.push_back(m);
-        } else if (arg == "--sip") {
-            a.command = "sip";
-        } else if (arg == "--epdg") {
-            a.command = "epdg";
-        } else if (arg == "--epdg-country") {
-            auto v = value();
-            if (!v) return false;
-            a.command = "epdg";
-            a.mcc = *v;
-            a.country = true;
-        } else if (arg == "--legacy") {
-            a.legacy = true;
-        } else if (arg == "--failover") {
-            a.failover = true;
-        } else if (arg == "--weighted") {
-            a.weighted = true;
-        } else if (arg == "--json") {
-            a.json = true;
-        } else if (arg == "--csv") {
-            a.csv = true;
-        } else if (arg == "--no-cache") {
-            a.no_cache = true;
-        } else if (arg == "--visited") {
-            a.visited = true;
-            // "--visited MCC" (epdg --imsi): the country the phone is in.
-            if (i + 1 < argc && std::strlen(argv[i + 1]) == 3 && is_mcc(argv[i + 1])) a.visited_mcc = argv[++i];
-        } else if (arg == "--imsi" || arg == "--registered" || arg == "--methods") {
-            auto v = value();
-            if (!v) return false;
-            (arg == "--imsi" ? a.imsi : arg == "--registered" ? a.registered : a.methods) = *v;
-        } else if (arg == "--selection-info" || arg == "--ehplmn") {
-            auto v = value();
-            if (!v) return false;
-            for (auto& p : split_commas(*v)) (arg == "--ehplmn" ? a.ehplmns : a.selection_info).push_back(p);
-        } else if (arg == "--sos") {
-            a.sos = true;
-        } else if (arg == "-v" || arg == "--verbose") {
-            a.verbose = true;
-        } else if (arg == "-h" || arg == "--help") {  // asked for: stdout and success (help2man reads it)
-            usage(stdout);
-            std::exit(0);
-        } else if (arg == "--version") {
-            std::printf("%s\n", enumd::version_line("enumq").c_str());
-            std::exit(0);
-        } else if (arg.starts_with("--")) {
-            std::fprintf(stderr, "enumq: unknown option %s\n", arg.c_str());
-            return false;
-        } else if (a.command.empty() && a.positional.empty() && (arg == "enum" || arg == "sip" || arg == "epdg" || arg == "snaptr" || arg == "imsi" || arg == "names")) {
-            a.command = arg;
-        } else {
-            a.positional.push_back(arg);
-        }
+/// The command line (tools/cli/: CLI11, --help on stdout with exit 0); std::nullopt: go on, else the exit status.
+/// Usage errors exit 1 (kExitUsage), enumq's documented status for bad input: 2 is NXDOMAIN here.
+std::optional<int> parse_args(int argc, char** argv, Args& a) {
+    CLI::App app(kForms);
+    cli::configure(app, "enumq");
+    app.footer("exit: 0 ok, 1 usage or bad input, 2 NXDOMAIN, 3 no usable record (imsi: ambiguous), 4 timeout,\n"
+               "      5 server failure (SERVFAIL, REFUSED, malformed)");
+    std::vector<std::string> mncs, selection_info, ehplmns;
+    std::string visited;
+    bool sip = false, epdg = false;
+    std::string epdg_country;
+    const char* kDns = "DNS (every lookup)";
+    const char* kEnum = "ENUM (RFC 6116, RFC 3403)";
+    const char* kGpp = "3GPP: ePDG, S-NAPTR, names, IMSI (TS 23.003, TS 29.303)";
+    app.add_option("ARGS", a.positional, "the command (enum, sip, epdg, snaptr, names, imsi; default enum), then "
+                                         "its NUMBER, URI, MCC-MNC..., DOMAIN or IMSI");
+    cli::repeatable(app.add_option("-s,--server", a.servers, "DNS server to ask, repeatable (default: /etc/resolv.conf)")
+        ->type_name("ADDR[:PORT]")->group(kDns));
+    app.add_option("--timeout", a.timeout_ms, "per-query timeout in milliseconds (default 800)")
+        ->type_name("MS")->check(cli::integer(1, 3'600'000))->group(kDns);
+    app.add_flag("--no-cache", a.no_cache, "no answer cache between the queries of one lookup")->group(kDns);
+    app.add_flag("-v,--verbose", a.verbose, "the query trace on stderr (and in --json)")->group(kDns);
+    app.add_flag("--json", a.json, "one JSON object on stdout")->group(kDns);
+    app.add_flag("--csv", a.csv, "CSV rows on stdout (epdg)")->group(kDns);
+    cli::repeatable(app.add_option("--suffix", a.suffixes, "ENUM suffix to try, repeatable in order (default e164.arpa)")
+        ->type_name("S")->group(kEnum));
+    app.add_option("--service", a.service, "only NAPTRs of this enumservice, e.g. E2U+sip")->type_name("E2U+...")
+        ->group(kEnum);
+    app.add_flag("--legacy", a.legacy, "also take pre-RFC 3761 services (sip+E2U)")->group(kEnum);
+    app.add_flag("--failover", a.failover, "every usable record in order, not only the best ORDER")->group(kEnum);
+    app.add_flag("--weighted", a.weighted, "weighted choice among records of equal ORDER and PREFERENCE")
+        ->group(kEnum);
+    std::uint64_t seed = 0;
+    app.add_option("--seed", seed, "seed of the random choice among equal records (repeatable runs)")
+        ->type_name("N")->check(cli::integer(0, std::numeric_limits<std::uint64_t>::max()))->group(kEnum);
+    app.add_option("--draws", a.draws, "count the first choice over N selections, at most 10000000")
+        ->type_name("N")->check(cli::integer(0, 10'000'000))->group(kEnum);
+    app.add_flag("--sip", sip, "RFC 3263 server location of the SIP URI given (as the sip command)")->group(kGpp);
+    app.add_flag("--epdg", epdg, "ePDG addresses of the MCC-MNC arguments (as the epdg command)")->group(kGpp);
+    app.add_option("--epdg-country", epdg_country, "ePDGs of a country: of --mnc, or of the known operators of MCC")
+        ->type_name("MCC")->group(kGpp);
+    app.add_option("--mcc", a.mcc, "mobile country code")->type_name("MCC")->group(kGpp);
+    cli::repeatable(app.add_option("--mnc", mncs, "mobile network code(s), comma-separated or repeated")->type_name("MNC[,MNC...]")
+        ->group(kGpp));
+    app.add_option("--visited", visited,
+                   "--epdg-country: the visited-country ePDG names; epdg --imsi: the country the phone is in")
+        ->type_name("[MCC]")->expected(0, 1)->group(kGpp);
+    app.add_option("--imsi", a.imsi, "epdg: the names a phone with this IMSI tries, in AOSP order")->group(kGpp);
+    app.add_option("--mnc-length", a.mnc_length, "digits of the MNC in the IMSI")->type_name("2|3")
+        ->check(cli::one_of({"2", "3"}))->group(kGpp);
+    app.add_option("--registered", a.registered, "epdg --imsi: the PLMN the phone is registered in")
+        ->type_name("MCC-MNC")->group(kGpp);
+    cli::repeatable(app.add_option("--selection-info", selection_info, "epdg --imsi: the ePDG selection information PLMNs")
+        ->type_name("MCC-MNC,...")->group(kGpp));
+    cli::repeatable(app.add_option("--ehplmn", ehplmns, "epdg --imsi: equivalent home PLMNs")->type_name("MCC-MNC,...")->group(kGpp));
+    app.add_option("--methods", a.methods, "epdg --imsi: visited-country, plmn, cellular-loc (comma-separated)")
+        ->type_name("M,...")->group(kGpp);
+    app.add_flag("--sos", a.sos, "epdg --imsi: the emergency (sos.) names")->group(kGpp);
+    app.add_option("--tac", a.tac, "tracking area code (16 bits)")->type_name("HEX")->group(kGpp);
+    app.add_option("--5gs-tac", a.tac_5gs, "5GS tracking area code (24 bits)")->type_name("HEX")->group(kGpp);
+    app.add_option("--lac", a.lac, "location area code (16 bits)")->type_name("HEX")->group(kGpp);
+    app.add_option("--amf-region", a.amf_region, "names: AMF region ID (8 bits)")->type_name("HEX")->group(kGpp);
+    app.add_option("--amf-set", a.amf_set, "names: AMF set ID (10 bits)")->type_name("HEX")->group(kGpp);
+    app.add_option("--amf-pointer", a.amf_pointer, "names: AMF pointer (6 bits)")->type_name("HEX")->group(kGpp);
+    app.add_option("--apn", a.apn, "snaptr, names: the APN network identifier")->type_name("APN-NI")->group(kGpp);
+    app.add_option("--app-service", a.app_service, "snaptr: the S-NAPTR application service, e.g. x-3gpp-pgw")
+        ->type_name("S")->group(kGpp);
+    app.add_option("--app-protocol", a.app_protocol, "snaptr: the application protocol, e.g. x-s5-gtp")
+        ->type_name("P")->group(kGpp);
+    app.add_option("--pair", a.pair_domain, "snaptr: a second S-NAPTR lookup to pair with (TS 29.303 Annex C)")
+        ->type_name("DOMAIN")->group(kGpp);
+    app.add_option("--pair-service", a.pair_service, "snaptr: the application service of --pair")->type_name("S")
+        ->group(kGpp);
+    app.add_option("--pair-protocol", a.pair_protocol, "snaptr: the application protocol of --pair")->type_name("P")
+        ->group(kGpp);
+    cli::repeatable(app.add_option("--known-plmn", a.known_plmns, "imsi: a PLMN known to exist, repeatable")->type_name("MCC-MNC")
+        ->group(kGpp));
+    app.add_option("--mnc-table", a.mnc_table, "imsi: an MNC table file instead of the shipped one")
+        ->type_name("FILE")->group(kGpp);
+    if (auto status = cli::parse(app, argc, argv, kExitUsage)) return status;
+
+    if (app.count("--seed") > 0) a.seed = seed;
+    for (const auto& v : mncs)
+        for (auto& m : split_commas(v)) a.mncs.push_back(m);
+    for (const auto& v : selection_info)
+        for (auto& p : split_commas(v)) a.selection_info.push_back(p);
+    for (const auto& v : ehplmns)
+        for (auto& p : split_commas(v)) a.ehplmns.push_back(p);
+    if (app.count("--visited") > 0) {
+        a.visited = true;
+        // "--visited MCC" (epdg --imsi): the country the phone is in; anything else after it is an argument.
+        if (visited.size() == 3 && is_mcc(visited))
+            a.visited_mcc = visited;
+        else if (!visited.empty())
+            a.positional.push_back(visited);
+    }
+    static constexpr std::string_view kCommands[] = {"enum", "sip", "epdg", "snaptr", "imsi", "names"};
+    if (!a.positional.empty() &&
+        std::find(std::begin(kCommands), std::end(kCommands), a.positional.front()) != std::end(kCommands)) {
+        a.command = a.positional.front();
+        a.positional.erase(a.positional.begin());
+    }
+    if (sip) a.command = "sip";
+    if (epdg) a.command = "epdg";
+    if (!epdg_country.empty()) {
+        a.command = "epdg";
+        a.mcc = epdg_country;
+        a.country = true;
     }
     if (a.command.empty()) a.command = "enum";
-    return true;
+    return std::nullopt;
 }
 
 std::unique_ptr<StubResolver> make_resolver(const Args& a, std::string& error) {
@@ -331,7 +305,7 @@ void print_head(const StubResolver& r, const std::vector<std::string>& trace) {
 
 int run_enum(const Args& a, StubResolver& r) {
     if (a.positional.size() != 1) {
-        usage();
+        usage("enum takes one NUMBER, got " + std::to_string(a.positional.size()) + " arguments");
         return kExitUsage;
     }
     EnumOptions o;
@@ -459,7 +433,7 @@ int run_enum(const Args& a, StubResolver& r) {
 
 int run_sip(const Args& a, StubResolver& r) {
     if (a.positional.size() != 1) {
-        usage();
+        usage("sip takes one URI, got " + std::to_string(a.positional.size()) + " arguments");
         return kExitUsage;
     }
     SipLocateOptions o;
@@ -692,7 +666,7 @@ int run_epdg(const Args& a, StubResolver& r) {
         names.emplace_back(a.mcc + " (visited country)", *f);
     }
     if (names.empty()) {
-        usage();
+        usage("epdg needs operators: MCC-MNC arguments, --mcc MCC --mnc MNC, or --epdg-country MCC");
         return kExitUsage;
     }
     std::vector<Row> rows;
@@ -792,7 +766,7 @@ int run_snaptr(const Args& a, StubResolver& r) {
         domain = a.positional[0];
     }
     if (domain.empty() || a.app_service.empty()) {
-        usage();
+        usage(domain.empty() ? "snaptr needs a DOMAIN, or --apn APN-NI --mcc MCC --mnc MNC" : "snaptr needs --app-service S");
         return kExitUsage;
     }
     if (domain.back() != '.') domain += '.';
@@ -978,7 +952,7 @@ int run_names(const Args& a) {
 
 int run_imsi(const Args& a) {
     if (a.positional.size() != 1) {
-        usage();
+        usage("imsi takes one IMSI, got " + std::to_string(a.positional.size()) + " arguments");
         return kExitUsage;
     }
     auto table = MncLengthTable::builtin();
@@ -1061,10 +1035,7 @@ int run_imsi(const Args& a) {
 int main(int argc, char** argv) {
     try {
         Args a;
-        if (!parse_args(argc, argv, a)) {
-            usage();
-            return kExitUsage;
-        }
+        if (auto status = parse_args(argc, argv, a)) return *status;
         if (a.command == "imsi") return run_imsi(a);
         if (a.command == "names") return run_names(a);
         std::string error;

@@ -46,35 +46,40 @@ install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR
 # enumd-zones(5) from zones/README.md. Built when help2man and python3 are there (tools/build.sh installs
 # them); tests/integration/install/test_install.py fails when a page misses an option of --help.
 find_program(HELP2MAN help2man)
+find_program(GZIP gzip)
 find_package(Python3 COMPONENTS Interpreter)
-if(HELP2MAN AND Python3_Interpreter_FOUND)
+if(HELP2MAN AND GZIP AND Python3_Interpreter_FOUND)
+  # Installed gzipped, as Debian policy §12.1 wants man pages (and dh_compress would do).
   set(pages)
-  foreach(spec "enumd;8;DNS server for telephone numbering (ENUM, 3GPP names)"
-               "enumctl;8;check, compile, export and change enumd zones; control a running enumd"
-               "enumq;1;ENUM, SIP and 3GPP lookups with the enumd client library")
+  foreach(spec "enumd;8;DNS server for telephone numbering (ENUM, 3GPP names);--help"
+               "enumctl;8;check, compile, export and change enumd zones, control a running enumd;--help-all"
+               "enumq;1;ENUM, SIP and 3GPP lookups with the enumd client library;--help")
     list(GET spec 0 tool)
     list(GET spec 1 section)
     list(GET spec 2 description)
+    list(GET spec 3 help_option)  # enumctl --help-all: every command's options in the one page
     set(page ${CMAKE_BINARY_DIR}/man/${tool}.${section})
-    add_custom_command(OUTPUT ${page}
+    add_custom_command(OUTPUT ${page}.gz
       COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/man
       COMMAND ${HELP2MAN} --no-info --no-discard-stderr --section=${section} --name=${description}
-              --output=${page} $<TARGET_FILE:${tool}>
+              --help-option=${help_option} --output=${page} $<TARGET_FILE:${tool}>
+      COMMAND ${GZIP} -9nf ${page}
       DEPENDS ${tool} VERBATIM)
-    list(APPEND pages ${page})
-    install(FILES ${page} DESTINATION ${CMAKE_INSTALL_MANDIR}/man${section})
+    list(APPEND pages ${page}.gz)
+    install(FILES ${page}.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man${section})
   endforeach()
   set(zones_page ${CMAKE_BINARY_DIR}/man/enumd-zones.5)
-  add_custom_command(OUTPUT ${zones_page}
+  add_custom_command(OUTPUT ${zones_page}.gz
     COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/man
     COMMAND ${Python3_EXECUTABLE} ${ENUMD_PACKAGING}/md2man.py ${PROJECT_SOURCE_DIR}/zones/README.md ${zones_page}
             enumd-zones 5 "the YAML zone format of enumd" ${PROJECT_VERSION}
+    COMMAND ${GZIP} -9nf ${zones_page}
     DEPENDS ${PROJECT_SOURCE_DIR}/zones/README.md ${ENUMD_PACKAGING}/md2man.py VERBATIM)
-  list(APPEND pages ${zones_page})
-  install(FILES ${zones_page} DESTINATION ${CMAKE_INSTALL_MANDIR}/man5)
+  list(APPEND pages ${zones_page}.gz)
+  install(FILES ${zones_page}.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man5)
   add_custom_target(enumd_man ALL DEPENDS ${pages})
 else()
-  message(STATUS "help2man or python3 missing: no man pages (apt-get install help2man python3)")
+  message(STATUS "help2man, gzip or python3 missing: no man pages (apt-get install help2man python3)")
 endif()
 
 # cpack -G DEB: Depends from the binaries' libraries (dpkg-shlibdeps), the user and the service from the

@@ -5,6 +5,7 @@ example zones where GNUInstallDirs says; the installed enumd runs (--version) an
 config passes --check-config; a second install keeps an edited config; every option that a binary's
 --help lists is in its man page, and every section of zones/README.md is in enumd-zones(5).
 (Installing the .deb with dpkg is not done here: the CI machine is shared.)"""
+import gzip
 import os
 import re
 import shutil
@@ -26,16 +27,16 @@ def cache_value(name):
 
 
 def man_text(path):
-    """The page's words with roff escapes gone: \\fB--listen\\fR and \\-\\-listen both read --listen."""
-    with open(path, errors="replace") as f:
+    """The gzipped page's words with roff escapes gone: \\fB--listen\\fR and \\-\\-listen both read --listen."""
+    with gzip.open(path, "rt", errors="replace") as f:
         text = f.read()
     text = re.sub(r"\\f(\(..|\[[^\]]*\]|.)", "", text)
     return text.replace("\\-", "-").replace("\\(em", "—")
 
 
-def help_options(binary):
-    out = subprocess.run([binary, "--help"], capture_output=True, text=True, timeout=30)
-    c.check(out.returncode == 0 and out.stdout, f"{os.path.basename(binary)} --help: stdout, exit 0",
+def help_options(binary, flag="--help"):
+    out = subprocess.run([binary, flag], capture_output=True, text=True, timeout=30)
+    c.check(out.returncode == 0 and out.stdout, f"{os.path.basename(binary)} {flag}: stdout, exit 0",
             f"exit {out.returncode}, stderr {out.stderr[:200]!r}")
     return set(re.findall(r"(?<![\w-])(--[a-z][a-z0-9-]*)", out.stdout))
 
@@ -55,8 +56,8 @@ def main():
         expected = {
             f"{p}/sbin/enumd", f"{p}/sbin/enumctl", f"{p}/bin/enumq",
             f"{p}/lib/systemd/system/enumd.service", conf_rel,
-            f"{p}/share/man/man8/enumd.8", f"{p}/share/man/man8/enumctl.8", f"{p}/share/man/man1/enumq.1",
-            f"{p}/share/man/man5/enumd-zones.5",
+            f"{p}/share/man/man8/enumd.8.gz", f"{p}/share/man/man8/enumctl.8.gz", f"{p}/share/man/man1/enumq.1.gz",
+            f"{p}/share/man/man5/enumd-zones.5.gz",
             f"{p}/share/enumd/examples/lab.yaml", f"{p}/share/enumd/examples/lab.d/ranges.yaml",
             f"{p}/share/enumd/examples/3gpp.yaml",
             f"{p}/include/enumd/resolver/enumd.h", f"{p}/include/enumd/build_info.hpp",
@@ -96,12 +97,13 @@ def main():
 
         # Man pages never disagree with --help.
         for b, (d, section) in BINARIES.items():
-            page = man_text(f"{root}/share/man/man{section}/{b}.{section}")
-            opts = help_options(os.path.join(BUILD_DIR, "bin", b))
+            page = man_text(f"{root}/share/man/man{section}/{b}.{section}.gz")
+            # enumctl's page is made from --help-all: every command's options, not only the command list.
+            opts = help_options(os.path.join(BUILD_DIR, "bin", b), "--help-all" if b == "enumctl" else "--help")
             absent = sorted(o for o in opts if o not in page)
             c.check(opts and not absent, f"{b}({section}) has every option of {b} --help ({len(opts)})",
                     f"absent: {absent}")
-        zones_page = man_text(f"{root}/share/man/man5/enumd-zones.5")
+        zones_page = man_text(f"{root}/share/man/man5/enumd-zones.5.gz")
         with open(os.path.join(SOURCE_DIR, "zones", "README.md")) as f:
             headings = [l.lstrip("#").strip().replace("`", "") for l in f if re.match(r"^#{2,3} ", l)]
         absent = [h for h in headings if h not in zones_page]

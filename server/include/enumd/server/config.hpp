@@ -40,8 +40,9 @@ std::optional<Endpoint> parse_endpoint(const std::string& text);
 /// Reads a YAML config file into `cfg`; problems go to `diags` with file:line.
 void load_config_file(const std::string& path, Config& cfg, zones::Diagnostics& diags);
 
-/// What main does after reading the command line.
-enum class CommandLine : std::uint8_t { Run, Help, Invalid };
+/// What main does after reading the command line: Run; Help (--help/--version printed, exit 0); Invalid (a usage
+/// error, printed: exit 2); BadConfig (errors in the --config file, printed: exit 1 with --check-config, else 2).
+enum class CommandLine : std::uint8_t { Run, Help, Invalid, BadConfig };
 /// Reads `--config FILE` first, then the options, which override it; applies
 /// the defaults that depend on what was given. Problems are printed to stderr.
 CommandLine parse_command_line(const std::vector<std::string>& args, Config& cfg);
