@@ -7,6 +7,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <chrono>
 #include <cstring>
 
 #include "enumd/server/update.hpp"
@@ -73,6 +74,7 @@ awaitable<std::size_t> await_reply(const Session& s, std::size_t n, bool update)
         std::vector<std::uint8_t> response;
         bool done = false;
     };
+    const auto t0 = std::chrono::steady_clock::now();
     auto pending = std::make_shared<Pending>(s->worker.io);
     pending->timer.expires_after(std::chrono::hours(1));
     asio::io_context* io = &s->worker.io;
@@ -88,6 +90,11 @@ awaitable<std::size_t> await_reply(const Session& s, std::size_t n, bool update)
     else s->worker.pipeline.recursor()->submit(std::move(query), s->client, 65535, std::move(reply));
     boost::system::error_code ec;
     if (!pending->done) co_await pending->timer.async_wait(asio::redirect_error(use_awaitable, ec));
+    if (!update) {  // counted with the authoritative answers (issue 13)
+        const auto took = std::chrono::steady_clock::now() - t0;
+        s->worker.pipeline.stats()->record_recursive(pending->response, Transport::Tcp,
+                                                     static_cast<std::uint64_t>(std::chrono::nanoseconds(took).count()));
+    }
     std::memcpy(s->out.data() + 2, pending->response.data(), pending->response.size());
     co_return pending->response.size();
 }

@@ -4,6 +4,7 @@
 
 #include <boost/asio/ip/address.hpp>
 #include <cerrno>
+#include <chrono>
 #include <stdexcept>
 
 #include "enumd/server/update.hpp"
@@ -42,9 +43,15 @@ void UdpListener::hand_to_recursor(std::size_t idx, std::span<const std::uint8_t
     const int fd = sock_.native_handle();
     sockaddr_storage to = peers_[idx];
     socklen_t tolen = in_[idx].msg_hdr.msg_namelen;
+    ThreadStats* stats = worker_.pipeline.stats();
+    const auto t0 = std::chrono::steady_clock::now();
     worker_.pipeline.recursor()->submit(
         std::vector<std::uint8_t>(q.begin(), q.end()), peer_address(reinterpret_cast<const sockaddr*>(&to)),
-        worker_.pipeline.options().edns_buffer, [fd, to, tolen](std::vector<std::uint8_t> resp) {
+        worker_.pipeline.options().edns_buffer, [fd, to, tolen, stats, t0](std::vector<std::uint8_t> resp) {
+            // Counted in the totals and the latency histogram with the authoritative answers (issue 13).
+            const auto took = std::chrono::steady_clock::now() - t0;
+            stats->record_recursive(resp, Transport::Udp,
+                                    static_cast<std::uint64_t>(std::chrono::nanoseconds(took).count()));
             if (resp.empty()) return;
             ::sendto(fd, resp.data(), resp.size(), MSG_DONTWAIT, reinterpret_cast<const sockaddr*>(&to), tolen);
         });

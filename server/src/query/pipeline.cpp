@@ -86,7 +86,10 @@ Handled Pipeline::handle(std::span<const std::uint8_t> q, std::span<std::uint8_t
         std::size_t limit = std::min<std::size_t>(out.size(), dns::kMaxMessage);
         if (t == Transport::Udp) limit = std::min(dns::udp_response_limit(view, p_.options->edns_buffer), limit);
         if (parsed == dns::QueryParse::Ok) {
-            if (std::size_t n = p_.recursor->answer_from_cache(view, out, limit)) return {Next::Send, n};
+            if (std::size_t n = p_.recursor->answer_from_cache(view, out, limit)) {
+                p_.stats->record_recursive(out.first(n), t, now_ns() - t0);  // in the totals, as a miss is
+                return {Next::Send, n};
+            }
         }
         return {Next::Recurse, 0};
     }

@@ -70,6 +70,7 @@ public:
                    const sockaddr* peer, bool rate_limited = false) noexcept;
     [[nodiscard]] ResponseRateLimiter* rrl() const noexcept { return p_.rrl; }
     [[nodiscard]] Recursor* recursor() const noexcept { return p_.recursor; }
+    [[nodiscard]] ThreadStats* stats() const noexcept { return p_.stats; }
     [[nodiscard]] const AnswerOptions& options() const noexcept { return *p_.options; }
     [[nodiscard]] xfr::Service* xfr() const noexcept { return p_.xfr; }
     [[nodiscard]] update::Writer* update() const noexcept { return p_.update; }

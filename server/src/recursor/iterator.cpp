@@ -150,10 +150,10 @@ awaitable<std::vector<Upstream>> Iterator::follow(const RRset& ns, const Name& z
 }
 
 awaitable<std::optional<Response>> Iterator::fetch(const Name& name, RrType qtype, Name& zone,
-                                                   Clock::time_point deadline, unsigned depth) {
+                                                   Clock::time_point deadline, unsigned depth, UpstreamFailure* why) {
     if (const auto* fw = forwarders_for(name)) {
         zone = Name{};  // a forwarder answers for the whole tree
-        co_return co_await transport_.ask(*fw, name, qtype, true, deadline);
+        co_return co_await transport_.ask(*fw, name, qtype, true, deadline, why);
     }
     co_return co_await iterate(name, qtype, zone, deadline, depth);
 }
@@ -240,7 +240,8 @@ awaitable<Resolution> Iterator::resolve(Name qname, RrType qtype, Clock::time_po
         }
         Counters::add(counters_.misses);
         Name zone;
-        auto m = co_await fetch(cur, qtype, zone, deadline, depth);
+        UpstreamFailure why;
+        auto m = co_await fetch(cur, qtype, zone, deadline, depth, &why);
         if (!m) {
             // RFC 8767: upstreams failed; answer from expired data if we have it.
             if (cfg_.serve_stale && cache_.get(cur, qtype, true, &s) != nullptr) {
@@ -250,6 +251,8 @@ awaitable<Resolution> Iterator::resolve(Name qname, RrType qtype, Clock::time_po
                 co_return res;
             }
             res.rcode = kServFail;
+            res.ede = why.ede;  // RFC 8914 §4.22/§4.23, on the SERVFAIL the client gets
+            res.ede_text = why.text.empty() ? "no upstream answered" : why.text;
             co_return res;
         }
         Resolution part = digest(*m, cur, qtype, zone);

@@ -28,6 +28,9 @@ struct Resolution {
     std::vector<RRset> answer;
     std::vector<RRset> authority;
     bool stale = false;
+    /// A SERVFAIL because upstreams failed: its Extended DNS Error (RFC 8914), 0 for none.
+    std::uint16_t ede = 0;
+    std::string ede_text;
 };
 
 class Iterator {
@@ -61,7 +64,8 @@ private:
                                                          Clock::time_point deadline, unsigned depth);
     /// Asks forwarders or iterates, whichever applies to `name`.
     boost::asio::awaitable<std::optional<Response>> fetch(const dns::Name& name, dns::RrType qtype, dns::Name& zone,
-                                                          Clock::time_point deadline, unsigned depth);
+                                                          Clock::time_point deadline, unsigned depth,
+                                                          UpstreamFailure* why = nullptr);
     /// Scrubs a response and caches what is kept.
     Resolution digest(const Response& m, const dns::Name& name, dns::RrType qtype, const dns::Name& zone);
 

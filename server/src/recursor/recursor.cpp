@@ -107,11 +107,39 @@ struct Recursor::Impl {
         std::vector<std::uint8_t> out(dns::kMaxMessage);
         dns::ResponseWriter w(out, limit, q);
         w.set_flag(dns::flags::RA);
+        // RFC 8914 §2: an EDNS0 option (code 15) of INFO-CODE and EXTRA-TEXT, only to a client that sent EDNS.
+        std::vector<std::uint8_t> ede;
+        if (q.edns && r.rcode == kServFail && r.ede != 0) {
+            // The OPT's option room is dns::kMaxOptOptions octets: 6 for the option's head, the rest for text.
+            const std::string text = r.ede_text.substr(0, dns::kMaxOptOptions - 6);
+            const auto len = static_cast<std::uint16_t>(2 + text.size());
+            ede = {0, 15, static_cast<std::uint8_t>(len >> 8), static_cast<std::uint8_t>(len & 0xff),
+                   static_cast<std::uint8_t>(r.ede >> 8), static_cast<std::uint8_t>(r.ede & 0xff)};
+            ede.insert(ede.end(), text.begin(), text.end());
+            w.set_opt_options(ede);
+        }
         if (q.edns) w.reserve_opt();
         w.echo_question();
         if (!add_sections(w, r)) w.set_flag(dns::flags::TC);
         out.resize(q.edns ? w.finish(r.rcode, dns::OptOut{}) : w.finish(r.rcode));
         return out;
+    }
+
+    /// Upstreams failing: one log line per 10 s at most, with how many more failed since (a dead forwarder
+    /// under load would otherwise write a line per query).
+    Clock::time_point last_failure_log{};
+    std::uint64_t failures_unlogged = 0;
+    void log_upstream_failure(const dns::Name& qname, const Resolution& r) {
+        const auto now = Clock::now();
+        if (last_failure_log != Clock::time_point{} && now - last_failure_log < std::chrono::seconds(10)) {
+            ++failures_unlogged;
+            return;
+        }
+        log(LogLevel::Warn, "recursor", "upstreams failed, answered SERVFAIL",
+            {{"qname", qname.to_text()}, {"reason", r.ede_text}, {"ede", std::to_string(r.ede)},
+             {"more_since_last_line", std::to_string(failures_unlogged)}});
+        last_failure_log = now;
+        failures_unlogged = 0;
     }
 
     /// Puts the cached answer for `name`/`type` into the message cache, so
@@ -148,6 +176,7 @@ struct Recursor::Impl {
             log(LogLevel::Warn, "recursor", "internal error", {{"qname", q.question.qname.to_text()}, {"what", e.what()}});
         }
         if (r.rcode == kServFail) recursor::Counters::add(counters.servfail);
+        if (r.ede != 0) log_upstream_failure(q.question.qname, r);
         // Answers (positive, NODATA, NXDOMAIN) go to the message cache; stale ones stay out of it.
         constexpr auto kNxDomain = static_cast<std::uint8_t>(dns::Rcode::NXDOMAIN);
         if ((r.rcode == 0 || r.rcode == kNxDomain) && !r.stale && q.question.qclass == 1) {

@@ -45,12 +45,21 @@ bool usable(std::uint8_t rcode) {
 }  // namespace
 
 asio::awaitable<std::optional<Response>> Transport::ask(std::vector<Upstream> servers, dns::Name qname,
-                                                       dns::RrType qtype, bool rd, Clock::time_point deadline) {
+                                                       dns::RrType qtype, bool rd, Clock::time_point deadline,
+                                                       UpstreamFailure* why) {
+    auto failed = [why](const Upstream& s, std::uint16_t ede, const std::string& what) {
+        if (why == nullptr) return;
+        why->ede = ede;
+        why->text = s.address + ":" + std::to_string(s.port) + ": " + what;
+    };
     std::shuffle(servers.begin(), servers.end(), KernelRandom{});
     for (int round = 0; round < 2; ++round) {
         for (const auto& s : servers) {
             auto now = Clock::now();
-            if (now >= deadline) co_return std::nullopt;
+            if (now >= deadline) {
+                if (why != nullptr && why->text.empty()) why->text = "out of time";
+                co_return std::nullopt;
+            }
             boost::system::error_code ec;
             resolver::ServerAddress server{asio::ip::make_address(s.address, ec), s.port};
             if (ec) continue;
@@ -66,9 +75,21 @@ asio::awaitable<std::optional<Response>> Transport::ask(std::vector<Upstream> se
             Counters::add(counters_.upstream);
             auto reply = co_await exchanger_->exchange(server, req);
             if (reply.without_edns) Counters::add(counters_.upstream);
-            if (!reply.answered()) continue;
+            if (!reply.answered()) {
+                // RFC 8914 §4.23: could not talk to it at all; §4.22: nothing came back in time.
+                const bool network = reply.outcome == resolver::Outcome::NetworkError;
+                failed(s, network ? 23 : 22, network ? reply.detail : std::string("no answer in time"));
+                continue;
+            }
             Response m;
-            if (!parse_response(reply.message, m) || !usable(m.rcode)) continue;
+            if (!parse_response(reply.message, m)) {
+                failed(s, 22, "malformed answer");
+                continue;
+            }
+            if (!usable(m.rcode)) {
+                failed(s, 22, "answered " + dns::to_text(static_cast<dns::Rcode>(m.rcode)));
+                continue;
+            }
             for (auto* section : {&m.an, &m.ns, &m.ar}) restore_case(*section, qname);
             co_return m;
         }

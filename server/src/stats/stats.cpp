@@ -5,6 +5,7 @@
 #include "stats/metrics_text.hpp"
 
 #include "enumd/dns/types.hpp"
+#include "enumd/dns/wire.hpp"
 
 namespace enumd::server {
 
@@ -27,6 +28,23 @@ void ThreadStats::record(const AnswerResult& r, Transport t, std::uint64_t nanos
     if (r.kind == AnswerKind::Referral) referrals.fetch_add(1, rel);
 }
 
+void ThreadStats::record_recursive(std::span<const std::uint8_t> response, Transport t, std::uint64_t nanos) noexcept {
+    AnswerResult r;
+    r.size = response.size();
+    if (response.size() >= dns::kHeaderSize) {
+        r.kind = AnswerKind::Answer;  // anything but Drop: record() reads rcode, qtype and truncated
+        r.rcode = dns::header::rcode(response);
+        r.truncated = dns::header::has(response, dns::flags::TC);
+        // The question's QTYPE follows its name, which is never compressed (RFC 1035 §4.1.2).
+        std::size_t pos = dns::kHeaderSize;
+        while (pos < response.size() && response[pos] != 0 && (response[pos] & 0xC0) == 0) pos += response[pos] + 1U;
+        if (pos + 3 <= response.size() && response[pos] == 0)
+            r.qtype = static_cast<dns::RrType>((response[pos + 1] << 8) | response[pos + 2]);
+        recursive.fetch_add(1, std::memory_order_relaxed);
+    }
+    record(r, t, nanos);
+}
+
 Stats::Stats(std::size_t threads) {
     for (std::size_t i = 0; i < threads; ++i) threads_.push_back(std::make_unique<ThreadStats>());
 }
@@ -39,7 +57,7 @@ std::string Stats::prometheus() const {
         for (const auto& t : threads_) s += ((*t).*member).load(rel);
         return s;
     };
-    m.family("enumd_queries_total", "counter", "Queries answered, by transport.");
+    m.family("enumd_queries_total", "counter", "Queries answered, by transport (recursive answers included).");
     const char* tr[] = {"udp", "tcp"};
     for (std::size_t i = 0; i < 2; ++i) {
         std::uint64_t s = 0;
@@ -61,7 +79,8 @@ std::string Stats::prometheus() const {
         std::string name = i == ThreadStats::kTypeSlots - 1 ? "OTHER" : dns::to_text(static_cast<dns::RrType>(i));
         m.sample("enumd_queries_by_type_total", {{"qtype", name}}, s);
     }
-    m.family("enumd_query_duration_seconds", "histogram", "Time from parse to response built.");
+    m.family("enumd_query_duration_seconds", "histogram",
+             "Time from parse to response built; for recursion, to the response handed to the socket.");
     std::uint64_t cum = 0;
     for (std::size_t b = 0; b < ThreadStats::kLatencyBuckets; ++b) {
         for (const auto& t : threads_) cum += t->latency[b].load(rel);
@@ -71,6 +90,9 @@ std::string Stats::prometheus() const {
     }
     m.sample("enumd_query_duration_seconds_sum", {}, static_cast<double>(sum(&ThreadStats::latency_sum_ns)) / 1e9);
     m.sample("enumd_query_duration_seconds_count", cum);
+    m.single("enumd_recursive_responses_total", "counter",
+             "Responses the recursor built (cache hits included); also counted in enumd_queries_total.",
+             sum(&ThreadStats::recursive));
     m.single("enumd_dropped_total", "counter", "Queries dropped without a response (malformed, not a query).",
              sum(&ThreadStats::dropped));
     m.single("enumd_truncated_total", "counter", "UDP responses sent truncated (TC).", sum(&ThreadStats::truncated));

@@ -355,3 +355,76 @@ TEST_CASE("cache hits are answered on the calling worker thread, without allocat
     CHECK(st.message_entries == 3);
     r.stop();
 }
+
+namespace {
+
+/// The INFO-CODE and EXTRA-TEXT of the EDE option (RFC 8914 §2) of a response, or {0, ""}.
+std::pair<std::uint16_t, std::string> extended_error(const std::vector<std::uint8_t>& m) {
+    dns::Header h;
+    if (!dns::read_header(m, h)) return {0, ""};
+    dns::WireReader rd(m, dns::kHeaderSize);
+    dns::Question qq;
+    if (!rd.read_question(qq)) return {0, ""};
+    dns::RecordView rv;
+    const unsigned records = 0U + h.ancount + h.nscount + h.arcount;
+    for (unsigned i = 0; i < records && rd.read_record(rv); ++i) {
+        if (rv.type != dns::RrType::OPT) continue;
+        std::span<const std::uint8_t> o = rv.rdata;
+        while (o.size() >= 4) {
+            const std::size_t code = (o[0] << 8U) | o[1], len = (o[2] << 8U) | o[3];
+            if (o.size() < 4 + len) break;
+            if (code == 15 && len >= 2)
+                return {static_cast<std::uint16_t>((o[4] << 8U) | o[5]), std::string(o.begin() + 6, o.begin() + 4 + static_cast<std::ptrdiff_t>(len))};
+            o = o.subspan(4 + len);
+        }
+    }
+    return {0, ""};
+}
+
+}  // namespace
+
+TEST_CASE("a SERVFAIL because the forwarders failed carries an Extended DNS Error when the query had EDNS",
+          "[recursor][ede]") {
+    struct Case {
+        const char* what;
+        std::optional<dns::Rcode> upstream;  ///< nullopt: never answers
+        bool edns;
+        std::uint16_t code;
+        const char* text;
+    };
+    const Case cases[] = {
+        {"silent forwarder, EDNS query", std::nullopt, true, 22, "192.0.2.53:53: no answer in time"},
+        {"forwarder answering REFUSED", dns::Rcode::REFUSED, true, 22, "192.0.2.53:53: answered REFUSED"},
+        {"forwarder answering SERVFAIL", dns::Rcode::SERVFAIL, true, 22, "192.0.2.53:53: answered SERVFAIL"},
+        {"silent forwarder, query without EDNS: no OPT, so no EDE", std::nullopt, false, 0, ""},
+    };
+    for (const auto& c : cases) {
+        SECTION(c.what) {
+            auto upstream = std::make_shared<ScriptedUpstream>(
+                [&c](const dns::QueryView& qv) -> std::optional<std::vector<std::uint8_t>> {
+                    if (!c.upstream) return std::nullopt;
+                    auto m = respond(qv, {});
+                    m[3] = static_cast<std::uint8_t>((m[3] & 0xF0) | static_cast<std::uint8_t>(*c.upstream));
+                    return m;
+                });
+            Recursor r(forwarding(), upstream);
+            r.start();
+            std::vector<std::uint8_t> q(512);
+            dns::MessageWriter w(q, q.size());
+            w.set_header(7, dns::flags::RD);
+            w.add_question(N("www.example.com."), dns::RrType::A, 1);
+            if (c.edns) w.add_opt(1232, 0, 0, false, {});
+            q.resize(w.size());
+            std::promise<std::vector<std::uint8_t>> done;
+            auto fut = done.get_future();
+            r.submit(q, "client", 65535, [&done](std::vector<std::uint8_t> m) { done.set_value(std::move(m)); });
+            REQUIRE(fut.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+            auto m = fut.get();
+            REQUIRE(dns::header::rcode(m) == static_cast<std::uint8_t>(dns::Rcode::SERVFAIL));
+            auto [code, text] = extended_error(m);
+            CHECK(code == c.code);
+            CHECK(text == c.text);
+            r.stop();
+        }
+    }
+}

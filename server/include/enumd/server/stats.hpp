@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -15,7 +16,8 @@ namespace enumd::server {
 
 struct ThreadStats {
     static constexpr std::size_t kTypeSlots = 260;     ///< types 0..258 direct, 259 = other
-    static constexpr std::size_t kLatencyBuckets = 12;  ///< ≤1,2,4,…,1024 µs, +Inf
+    /// ≤1,2,4,…,2^22 µs (4.2 s), +Inf: an authoritative answer takes microseconds, a recursive one up to seconds.
+    static constexpr std::size_t kLatencyBuckets = 24;
     std::array<std::atomic<std::uint64_t>, 2> by_transport{};  ///< udp, tcp
     std::array<std::atomic<std::uint64_t>, 24> by_rcode{};
     std::array<std::atomic<std::uint64_t>, kTypeSlots> by_qtype{};
@@ -27,8 +29,13 @@ struct ThreadStats {
     std::atomic<std::uint64_t> servfail_internal{0};  ///< surprises turned into SERVFAIL
     std::atomic<std::uint64_t> rrl_slipped{0};        ///< over the rate limit: sent truncated (query/rrl.hpp)
     std::atomic<std::uint64_t> rrl_dropped{0};        ///< over the rate limit: not sent
+    std::atomic<std::uint64_t> recursive{0};          ///< responses the recursor built (cache hits included)
 
     void record(const AnswerResult& r, Transport t, std::uint64_t nanos) noexcept;
+    /// A response the recursor built (from its cache on this worker, or from the recursor thread — the counters
+    /// are atomics, so the thread that sends may count): counted in the same totals and latency histogram as the
+    /// authoritative answers, its rcode and QTYPE read from the message. An empty response is a drop.
+    void record_recursive(std::span<const std::uint8_t> response, Transport t, std::uint64_t nanos) noexcept;
 };
 
 class Stats {
