@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "enumd/numbering/e164.hpp"
 #include "enumd/numbering/phone_number.hpp"
 #include "enumd/zones/bulk_numbers.hpp"
 #include "enumd/zones/rdata_text.hpp"
@@ -79,20 +80,6 @@ std::string warning_help() {
 
 namespace {
 
-/// The E.164 digits of an ENUM owner under e164.arpa (RFC 6116 §2.4, reversed back), or empty when a label
-/// below e164.arpa is not one digit (a wildcard of a prefix range, a service name).
-std::string e164_digits(const dns::Name& owner) {
-    static const dns::Name e164 = *dns::Name::from_text("e164.arpa.");
-    if (!owner.is_subdomain_of(e164) || owner.label_count() <= e164.label_count()) return {};
-    std::string digits;
-    for (std::size_t i = owner.label_count() - e164.label_count(); i-- > 0;) {
-        auto l = owner.label(i);
-        if (l.size() != 1 || l[0] < '0' || l[0] > '9') return {};
-        digits += l;
-    }
-    return digits;
-}
-
 /// "numbering-plan" warnings: a number (an owner with NAPTRs under e164.arpa, written in the file, not generated)
 /// that the numbering plans say cannot exist — an unknown country code or a length the country has no number of
 /// (libphonenumber's metadata, numbering/phone_number.hpp). Once per number. Only here, not when compiling: the
@@ -103,7 +90,8 @@ void check_numbering_plans(const std::vector<zones::Zone>& zones, zones::Diagnos
         std::set<std::string> seen;
         for (const auto& r : z.records) {
             if (r.generated || r.type != dns::RrType::NAPTR) continue;
-            std::string digits = e164_digits(r.owner);
+            // The owner's digits under e164.arpa (RFC 6116 §2.4, reversed back); none below a wildcard label.
+            std::string digits = numbering::digits_from_owner(r.owner, numbering::default_enum_suffix()).value_or("");
             if (digits.empty() || digits[0] == '0' || !seen.insert(digits).second) continue;
             const auto info = numbering::describe_e164(digits);
             if (info.parsed && !info.possible)
