@@ -19,6 +19,7 @@
 
 #include "enumd/dns/serial.hpp"
 #include "enumd/zones/bulk_numbers.hpp"
+#include "enumd/zones/views.hpp"
 #include "le_writer.hpp"
 #include "store_internal.hpp"
 
@@ -381,11 +382,28 @@ std::shared_ptr<const RouteTable> read_routes(MDB_txn* t, MDB_dbi meta, std::uin
     return std::make_shared<const RouteTable>(std::move(*table));
 }
 
-int delete_routes(MDB_txn* t, MDB_dbi meta, std::uint32_t id) {
-    std::string key = routes_key(id);
+/// Key of a zone version's views in "meta" (views.hpp; store.hpp).
+std::string views_key(std::uint32_t id) { return "views" + id_prefix(id); }
+
+/// The views of zone version `id` (none: null).
+std::shared_ptr<const ViewTable> read_views(MDB_txn* t, MDB_dbi meta, std::uint32_t id) {
+    std::string key = views_key(id);
     MDB_val k = val(key);
-    int rc = mdb_del(t, meta, &k, nullptr);
-    return rc == MDB_NOTFOUND ? 0 : rc;
+    MDB_val v;
+    if (mdb_get(t, meta, &k, &v) != 0) return nullptr;
+    auto table = ViewTable::decode(as_span(v));
+    if (!table || table->views.empty()) return nullptr;
+    return std::make_shared<const ViewTable>(std::move(*table));
+}
+
+/// Deletes what a zone version keeps in "meta" beside its nodes: its route sets and its views.
+int delete_routes(MDB_txn* t, MDB_dbi meta, std::uint32_t id) {
+    for (const std::string& key : {routes_key(id), views_key(id)}) {
+        MDB_val k = val(key);
+        int rc = mdb_del(t, meta, &k, nullptr);
+        if (rc != 0 && rc != MDB_NOTFOUND) return rc;
+    }
+    return 0;
 }
 
 // ---- journal (IXFR): key = u16 BE length + origin key + u64 BE sequence
@@ -569,7 +587,36 @@ namespace {
 constexpr std::size_t kRouteVisited = std::size_t{1} << (8 * sizeof(std::size_t) - 1);
 }  // namespace
 
+namespace {
+/// Second-highest bit of a NodeView iteration offset: the default's RRsets are done, the
+/// view's own types (those the default does not have) are being iterated.
+constexpr std::size_t kOverridePhase = std::size_t{1} << (8 * sizeof(std::size_t) - 2);
+}  // namespace
+
 bool NodeView::next(std::size_t& offset, RrsetView& out) const noexcept {
+    if (!over_.empty()) [[unlikely]] {
+        // A view's node (views.hpp): the default's RRsets, each replaced by the view's of its type
+        // (per RRset, as Knot's geoip module), then the view's types the default does not have.
+        const NodeView over(over_);
+        if ((offset & kOverridePhase) == 0) {
+            if (next_own(offset, out)) {
+                if (auto o = over.find(out.type)) out = *o;
+                return true;
+            }
+            offset = kOverridePhase;
+        }
+        std::size_t pos = offset & ~kOverridePhase;
+        while (over.next_own(pos, out)) {
+            offset = pos | kOverridePhase;
+            if (!find_own(out.type)) return true;
+        }
+        offset = pos | kOverridePhase;
+        return false;
+    }
+    return next_own(offset, out);
+}
+
+bool NodeView::next_own(std::size_t& offset, RrsetView& out) const noexcept {
     if (!valid()) return false;
     std::size_t visited = offset & kRouteVisited;
     std::size_t pos = offset & ~kRouteVisited;
@@ -600,6 +647,13 @@ bool NodeView::next(std::size_t& offset, RrsetView& out) const noexcept {
 }
 
 std::optional<RrsetView> NodeView::find(dns::RrType type) const noexcept {
+    if (!over_.empty()) [[unlikely]] {
+        if (auto o = NodeView(over_).find_own(type)) return o;
+    }
+    return find_own(type);
+}
+
+std::optional<RrsetView> NodeView::find_own(dns::RrType type) const noexcept {
     if (type == dns::RrType::NAPTR && valid() && (blob_[0] & node_flags::kRouted) != 0) {
         RrsetView rs;
         if (route_rrset(rs)) return rs;
@@ -607,7 +661,7 @@ std::optional<RrsetView> NodeView::find(dns::RrType type) const noexcept {
     }
     std::size_t off = 0;
     RrsetView rs;
-    while (next(off, rs)) {
+    while (next_own(off, rs)) {
         if (rs.type == type && rs.route == nullptr) return rs;
     }
     return std::nullopt;
@@ -1295,6 +1349,29 @@ private:
     std::string value_;
 };
 
+/// A zone's views as the store keeps them: per view its networks and, per owner it
+/// overrides, a node of the view's RRsets (packed as pack_node packs every node).
+ViewTable compile_views(const Zone& zone, const std::string& origin_key) {
+    ViewTable table;
+    for (const View& v : zone.views) {
+        ViewTable::Compiled c;
+        c.name = v.name;
+        c.match = v.match;
+        std::map<std::string, BuildNode> nodes;
+        for (const Record& r : v.records) {
+            if (!r.owner.is_subdomain_of(zone.origin)) continue;  // validation refused it
+            nodes[r.owner.to_lookup_key().substr(origin_key.size())].rrsets[static_cast<std::uint16_t>(r.type)]
+                .records.push_back(&r);
+        }
+        for (auto& [key, node] : nodes) {
+            for (auto& [type, rs] : node.rrsets) finish_rrset(rs);
+            c.overrides.emplace_back(key, pack_node(node, nullptr));
+        }
+        table.views.push_back(std::move(c));
+    }
+    return table;
+}
+
 /// One zone inside the write transaction: the new version under a fresh id
 /// (`next_id`), its journal entry, the old version's nodes deleted.
 dns::Result<WriteReport::PerZone> write_zone(MDB_txn* t, const Dbis& d, const JournalLimits& limits,
@@ -1380,6 +1457,14 @@ dns::Result<WriteReport::PerZone> write_zone(MDB_txn* t, const Dbis& d, const Jo
         MDB_val k = val(rk);
         MDB_val v = val(rv);
         if (int rc = mdb_put(t, d.meta, &k, &v, 0); rc != 0) return make_error(lmdb_error("writing route sets", rc));
+    }
+    if (!file_zone.views.empty()) {
+        // Once per zone version: the views and their override RRsets (views.hpp), packed as nodes.
+        std::string vk = views_key(id);
+        std::string vv = compile_views(file_zone, origin_key).encode();
+        MDB_val k = val(vk);
+        MDB_val v = val(vv);
+        if (int rc = mdb_put(t, d.meta, &k, &v, 0); rc != 0) return make_error(lmdb_error("writing views", rc));
     }
     if (old) {
         if (int rc = delete_prefix(t, d.nodes, id_prefix(old->id)); rc != 0)
@@ -1586,6 +1671,9 @@ Reader::Reader(Reader&& o) noexcept
       meta_dbi_(o.meta_dbi_),
       journal_dbi_(o.journal_dbi_),
       generation_(o.generation_),
+      has_client_(o.has_client_),
+      has_views_(o.has_views_),
+      client_(o.client_),
       zones_(std::move(o.zones_)),
       scratch_(std::move(o.scratch_)) {
     o.txn_ = nullptr;
@@ -1654,12 +1742,14 @@ bool Reader::load_zones() noexcept {
             if (!name || !decode_meta(as_span(v), zi.meta)) continue;
             zi.origin = *name;
             zi.routes = read_routes(txn_, meta_dbi_, zi.meta.id);
+            zi.views = read_views(txn_, meta_dbi_, zi.meta.id);
             zs.push_back(std::move(zi));
         }
         mdb_cursor_close(cur);
         std::sort(zs.begin(), zs.end(), [](const ZoneInfo& a, const ZoneInfo& b) {
             return a.origin.label_count() > b.origin.label_count();
         });
+        has_views_ = std::any_of(zs.begin(), zs.end(), [](const ZoneInfo& z) { return z.views != nullptr; });
         zones_ = std::move(zs);
         return true;
     } catch (...) {
@@ -1688,7 +1778,22 @@ std::optional<NodeView> Reader::get(const ZoneInfo& zone, const dns::Name& name)
     MDB_val k{4 + rel, key.data()};
     MDB_val v;
     if (mdb_get(txn_, nodes_dbi_, &k, &v) != 0) return std::nullopt;
-    return NodeView(as_span(v), zone.routes.get(), scratch_.get());
+    NodeView node(as_span(v), zone.routes.get(), scratch_.get());
+    // One predictable branch for zones without views (the query path's cost stays as it was).
+    if (zone.views != nullptr && has_client_) [[unlikely]]
+        overlay(zone, std::span<const std::uint8_t>(key.data() + 4, rel), node);
+    return node;
+}
+
+void Reader::set_view_client(const ViewClient* client) noexcept {
+    has_client_ = client != nullptr;
+    if (client != nullptr) client_ = *client;
+}
+
+void Reader::overlay(const ZoneInfo& zone, std::span<const std::uint8_t> rel_key, NodeView& node) const noexcept {
+    const int view = zone.views->select(client_);
+    if (view < 0) return;
+    node.set_override(zone.views->override_node(view, rel_key));
 }
 
 Lookup Reader::lookup(const ZoneInfo& zone, const dns::Name& qname) noexcept {
@@ -1753,6 +1858,8 @@ Lookup Reader::lookup(const ZoneInfo& zone, const dns::Name& qname) noexcept {
         }
     }
     if (exact) {
+        if (zone.views != nullptr && has_client_) [[unlikely]]
+            overlay(zone, qrel, node);
         out.kind = Lookup::Kind::Exact;
         out.node = node;
         out.node_name = qname;

@@ -346,6 +346,7 @@ class Validator {
 
 void validate_zone(const Zone& zone, Diagnostics& diags) {
     Validator(zone, diags).run();
+    validate_views(zone, diags);
 }
 
 }  // namespace enumd::zones

@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/exceptions.h>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <initializer_list>
@@ -27,7 +29,7 @@ using dns::RrType;
 
 const std::vector<std::string_view> kTopKeys = {"origin",  "ttl",         "soa",     "ns",    "include",
                                                 "routes",  "numbers",     "records", "plmns", "sip_pools",
-                                                "sip_domains", "numbers_csv"};
+                                                "sip_domains", "numbers_csv", "views"};
 const std::vector<std::string_view> kContentKeys = {"include",   "numbers",     "records",    "plmns",
                                                     "sip_pools", "sip_domains", "numbers_csv"};
 
@@ -154,6 +156,7 @@ class Loader : StateHolder, yaml::FieldReader {
         // Route sets first: numbers anywhere in the zone (includes too) refer to them.
         if (root["routes"]) numbers_.routes(root["routes"]);
         content(root);
+        if (root["views"]) views(root["views"]);
         Zone z;
         numbers_.finish_bulk(z);
         services_.resolve_domains();
@@ -161,6 +164,7 @@ class Loader : StateHolder, yaml::FieldReader {
         z.origin = s_.origin;
         z.records = std::move(s_.records);
         z.routes = std::move(s_.routes);
+        z.views = std::move(views_);
         z.auto_serial = auto_serial_;
         z.loc = zone_loc_;
         z.source_files = files_.files();
@@ -298,6 +302,58 @@ class Loader : StateHolder, yaml::FieldReader {
         if (ok) add(s_.origin, RrType::SOA, ttl, encode_soa(s), loc(n));
     }
 
+    // ---- views (views.hpp, zones/README.md "Views") -------------------------------------
+
+    void views(const ytree::Node& list) {
+        if (!expect_list(list, "views")) return;
+        for (const auto& e : list.seq()) {
+            if (!check_map(e, "a view", {"name", "match", "records"})) continue;
+            View v;
+            v.loc = loc(e);
+            if (e["name"]) {
+                if (auto n = get_string(e["name"], "view name")) {
+                    const bool ok = !n->empty() && n->size() <= 63 && std::all_of(n->begin(), n->end(), [](char c) {
+                        return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_';
+                    });
+                    if (ok)
+                        v.name = *n;
+                    else
+                        error(e["name"], "view name '" + *n + "': 1 to 63 letters, digits, '-' and '_'");
+                }
+            } else {
+                error(e, "a view needs 'name'");
+            }
+            if (e["match"]) {
+                for (const auto& n : list_or_one(e["match"])) {
+                    auto text = get_string(n, "view match");
+                    if (!text) continue;
+                    auto net = Network::from_text(*text);
+                    if (!net) {
+                        error(n, "view match " + net.error());
+                        continue;
+                    }
+                    v.match.push_back(*net);
+                    v.match_locs.push_back(loc(n));
+                }
+                if (v.match.empty() && !e["match"].IsSequence() && !e["match"].IsScalar())
+                    error(e["match"], "view match must be a list of client networks");
+                else if (list_or_one(e["match"]).empty())
+                    error(e["match"], "view '" + v.name + "' has an empty 'match': it would never be chosen");
+            } else {
+                error(e, "view '" + v.name + "' needs 'match' (the client networks it answers, 192.0.2.0/24 or 2001:db8::/32)");
+            }
+            if (e["records"] && expect_list(e["records"], "view records")) {
+                // The same entry syntax as the zone's `records`, collected apart from the default view's.
+                std::vector<Record> zone_records;
+                zone_records.swap(s_.records);
+                for (const auto& r : e["records"].seq()) generic(r);
+                v.records.swap(s_.records);
+                s_.records.swap(zone_records);
+            }
+            views_.push_back(std::move(v));
+        }
+    }
+
     // ---- numbers -----------------------------------------------------------------------
 
     // ---- generic records ---------------------------------------------------------------
@@ -352,6 +408,7 @@ class Loader : StateHolder, yaml::FieldReader {
     yaml::NumberReader numbers_;
     yaml::ServiceReader services_;
     SourceLoc zone_loc_;
+    std::vector<View> views_;
     bool auto_serial_ = true;
 };
 

@@ -17,6 +17,7 @@
 #include "enumd/dns/rdata.hpp"
 #include "enumd/dns/types.hpp"
 #include "enumd/zones/naptr.hpp"
+#include "enumd/zones/views.hpp"
 
 namespace enumd::zones {
 
@@ -111,6 +112,16 @@ struct Route {
     }
 };
 
+/// One view as written in a zone file (YAML `views:`, views.hpp): the client
+/// networks it matches and the RRsets that replace the default's at their owners.
+struct View {
+    std::string name;
+    std::vector<Network> match;
+    std::vector<SourceLoc> match_locs;  ///< where each network was written
+    std::vector<Record> records;
+    SourceLoc loc;
+};
+
 class BulkNumbers;  // bulk_numbers.hpp
 
 struct Zone {
@@ -119,6 +130,9 @@ struct Zone {
     /// Route sets the records refer to (Record::route); the records are
     /// complete without them (every consumer but the store reads records).
     std::vector<Route> routes;
+    /// Views (views.hpp), in match order; the records above are the default view.
+    /// Transfers, export and diff see the default view only.
+    std::vector<View> views;
     /// When true the SOA serial is managed by the compiler: it increases on
     /// every compile that changes the zone's content.
     bool auto_serial = false;

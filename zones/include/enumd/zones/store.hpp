@@ -48,6 +48,7 @@
 #include "enumd/zones/change.hpp"
 #include "enumd/zones/model.hpp"
 #include "enumd/zones/route.hpp"
+#include "enumd/zones/views.hpp"
 
 struct MDB_env;
 struct MDB_txn;
@@ -108,16 +109,25 @@ public:
     }
     [[nodiscard]] bool empty() const noexcept { return rrset_count() == 0; }
     [[nodiscard]] std::optional<RrsetView> find(dns::RrType type) const noexcept;
-    /// Iterates RRsets in type order: `offset` starts at 0.
+    /// Iterates RRsets in type order: `offset` starts at 0. With a view's override,
+    /// the default's RRsets come first (each replaced by the view's of its type), then
+    /// the view's types the default does not have.
     bool next(std::size_t& offset, RrsetView& out) const noexcept;
+    /// Lays a view's override node (views.hpp, packed like a node, no route set) over
+    /// this one: its RRsets replace this node's of the same type. Empty: none.
+    void set_override(std::span<const std::uint8_t> over) noexcept { over_ = over; }
+    [[nodiscard]] bool has_override() const noexcept { return !over_.empty(); }
 
 private:
+    bool next_own(std::size_t& offset, RrsetView& out) const noexcept;
+    [[nodiscard]] std::optional<RrsetView> find_own(dns::RrType type) const noexcept;
     [[nodiscard]] std::size_t header_size() const noexcept;
     bool route_rrset(RrsetView& out) const noexcept;
 
     std::span<const std::uint8_t> blob_;
     const RouteTable* routes_ = nullptr;
     RouteScratch* scratch_ = nullptr;
+    std::span<const std::uint8_t> over_;  ///< a view's override node (set_override)
 };
 
 struct ZoneMeta {
@@ -139,6 +149,7 @@ struct ZoneInfo {
     std::string origin_key;  ///< lookup key of the origin
     ZoneMeta meta;
     std::shared_ptr<const RouteTable> routes;  ///< the zone's route sets (none: null)
+    std::shared_ptr<const ViewTable> views;    ///< the zone's views (none: null, the common case)
 };
 
 struct WriteOptions {
@@ -233,12 +244,19 @@ public:
     /// The zone whose origin is the longest suffix of `qname`, if any.
     [[nodiscard]] const ZoneInfo* find_zone(const dns::Name& qname) const noexcept;
     [[nodiscard]] const std::vector<ZoneInfo>& zones() const noexcept { return zones_; }
+    /// True when a zone of the snapshot has views (views.hpp): only then does the client matter.
+    [[nodiscard]] bool has_views() const noexcept { return has_views_; }
     [[nodiscard]] std::uint64_t generation() const noexcept { return generation_; }
 
     /// Looks `qname` up inside `zone` (qname must be at or below its origin).
     [[nodiscard]] Lookup lookup(const ZoneInfo& zone, const dns::Name& qname) noexcept;
     /// Exact node for `name` in `zone`, if it exists.
     [[nodiscard]] std::optional<NodeView> get(const ZoneInfo& zone, const dns::Name& name) noexcept;
+
+    /// The client that lookup() and get() answer for from now on (views.hpp): in zones
+    /// with views, nodes come with the RRsets of the first view matching it. nullptr (the
+    /// start): the default view, as transfers, export and diff read the zone.
+    void set_view_client(const ViewClient* client) noexcept;
 
     /// Visits every node of a zone in canonical order (export, diff, AXFR).
     /// The callback returns false to stop.
@@ -293,7 +311,13 @@ private:
     unsigned zones_dbi_ = 0;
     unsigned meta_dbi_ = 0;
     unsigned journal_dbi_ = 0;
+    /// Lays the selected view's override for `rel_key` over `node` (zones with views only).
+    void overlay(const ZoneInfo& zone, std::span<const std::uint8_t> rel_key, NodeView& node) const noexcept;
+
     std::uint64_t generation_ = ~0ULL;
+    bool has_client_ = false;  ///< set_view_client
+    bool has_views_ = false;   ///< has_views
+    ViewClient client_{};
     std::vector<ZoneInfo> zones_;  // longest origin first
     /// Where route sets are expanded (heap-held so views survive a move of the Reader).
     std::unique_ptr<RouteScratch> scratch_ = std::make_unique<RouteScratch>();
