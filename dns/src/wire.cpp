@@ -1,5 +1,6 @@
 #include "enumd/dns/wire.hpp"
 
+#include "enumd/dns/client_subnet.hpp"
 #include "enumd/dns/cookie.hpp"
 #include "enumd/dns/rdata.hpp"
 
@@ -130,6 +131,11 @@ namespace {
         bool malformed = false;
         Edns e;
         for (EdnsOption o; next_edns_option(rr.rdata, p, o, malformed);) {
+            if (o.code == kEdnsClientSubnet && !e.has_client_subnet) {
+                e.client_subnet = o.data;
+                e.has_client_subnet = true;
+                continue;
+            }
             if (o.code != kEdnsCookie || !e.cookie.empty()) continue;
             // RFC 7873 §5.2.2: a COOKIE of the wrong length is FORMERR.
             if (!cookie_length_ok(o.data.size())) malformed = true;

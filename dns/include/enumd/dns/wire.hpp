@@ -21,8 +21,8 @@ inline constexpr std::size_t kMaxUdpPlain = 512;
 inline constexpr std::uint16_t kDefaultEdnsSize = 1232;  // DNS flag day 2020
 /// An OPT record without options: root owner (1), TYPE, CLASS, TTL, RDLEN (RFC 6891 §6.1.2).
 inline constexpr std::size_t kOptRecordSize = 11;
-/// The most option octets a response's OPT carries (today: one COOKIE, 28).
-inline constexpr std::size_t kMaxOptOptions = 64;
+/// The most option octets a response's OPT carries.
+inline constexpr std::size_t kMaxOptOptions = 64;  ///< a COOKIE (28) and an ECS option (at most 24)
 /// TYPE, CLASS, TTL and RDLENGTH after a record's owner (RFC 1035 §4.1.3).
 inline constexpr std::size_t kRecordFixedSize = 10;
 
@@ -138,6 +138,11 @@ struct Edns {
     /// The first COOKIE option's data (RFC 7873 §5.2: later ones are
     /// ignored); empty without one. Its length is checked (cookie.hpp).
     std::span<const std::uint8_t> cookie;
+    /// The first EDNS Client Subnet option's data (RFC 7871; later ones are ignored), not
+    /// checked here: a server that does not speak ECS ignores it as any unknown option
+    /// (RFC 6891 §6.1.2); one that does reads it with parse_client_subnet (client_subnet.hpp).
+    std::span<const std::uint8_t> client_subnet;
+    bool has_client_subnet = false;
 };
 
 /// Sequential reader over a message buffer. All reads are bounds-checked.
