@@ -42,6 +42,13 @@ int run_export(const ExportSettings& s) {
         for (const auto& z : zones) std::fprintf(stderr, "  %s\n", z.origin.to_text().c_str());
         return 2;
     }
+    if (const auto& views = zones.front().views; !views.empty()) {
+        // RFC 1035 text has no views: the zone's own records (the default view) are what transfers carry too.
+        std::string names;
+        for (const auto& v : views) names += (names.empty() ? "" : ", ") + v.name;
+        std::fprintf(stderr, "enumctl export: zone %s: the default view is exported, not its %zu view(s) (%s)\n",
+                     zones.front().origin.to_text().c_str(), views.size(), names.c_str());
+    }
     std::string text = zones::export_rfc1035(zones.front());
     if (out_path.empty() || out_path == "-") {
         std::fwrite(text.data(), 1, text.size(), stdout);

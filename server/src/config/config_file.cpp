@@ -93,6 +93,14 @@ void rate_limit_section(const YAML::Node& n, YamlChecker& c, Config& cfg) {
     if (auto v = n["exempt"]) r.exempt = address_list(v, c, "rate_limit exempt");
 }
 
+// `client_subnet:` — EDNS Client Subnet (RFC 7871) from the resolvers listed (views by client network).
+void client_subnet_section(const YAML::Node& n, YamlChecker& c, Config& cfg) {
+    c.keys(n, {"trust"}, "client_subnet");
+    if (!n.IsMap()) return;
+    if (auto v = n["trust"]) cfg.server.client_subnet_trust = address_list(v, c, "client_subnet trust");
+    else c.error(n, "client_subnet needs 'trust': the resolvers whose client subnets choose views ([] for none)");
+}
+
 // `cookies:` — DNS cookies (RFC 7873, server cookies of RFC 9018).
 void cookies_section(const YAML::Node& n, YamlChecker& c, Config& cfg) {
     c.keys(n, {"enabled", "secret"}, "cookies");
@@ -161,7 +169,7 @@ constexpr Section kSections[] = {
     {"statistics", statistics_section}, {"acl", acl_section},     {"recursion", recursion_section},
     {"logging", logging_section},   {"api", api_section},         {"rate_limit", rate_limit_section},
     {"user", user_section},
-    {"cookies", cookies_section},
+    {"cookies", cookies_section},   {"client_subnet", client_subnet_section},
 };
 
 void unknown_keys(const YAML::Node& root, YamlChecker& c) {

@@ -17,6 +17,7 @@ void api_section(const YAML::Node& n, YamlChecker& c, Config& cfg);
 void logging_section(const YAML::Node& n, YamlChecker& c, Config& cfg);
 void rate_limit_section(const YAML::Node& n, YamlChecker& c, Config& cfg);
 void cookies_section(const YAML::Node& n, YamlChecker& c, Config& cfg);
+void client_subnet_section(const YAML::Node& n, YamlChecker& c, Config& cfg);
 /// A list of "address[/prefix]" entries; exactly those (`[]` allows nobody).
 Acl address_list(const YAML::Node& v, YamlChecker& c, const std::string& what);
 

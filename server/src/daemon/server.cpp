@@ -60,7 +60,8 @@ void Server::Impl::start_workers(BoundSockets& sockets) {
         if (!r) throw std::runtime_error(r.error());
         auto w = std::make_unique<net::Worker>(
             std::move(*r), query::PipelineParts{nullptr, &stats.thread(i), &cfg.answer, &cfg.query_acl, cfg.xfr,
-                                                recursor.get(), cfg.update, rrl.get(), cookies.get()});
+                                                recursor.get(), cfg.update, rrl.get(), cookies.get(),
+                                                cfg.client_subnet_trust ? &*cfg.client_subnet_trust : nullptr});
         for (std::size_t a = 0; a < cfg.listen.size(); ++a)
             w->udp.push_back(std::make_unique<net::UdpListener>(*w, cfg.listen[a], sockets.take_udp(i, a)));
         all.push_back(w.get());

@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <ctime>
+#include <optional>
 
+#include "enumd/dns/client_subnet.hpp"
 #include "enumd/dns/response.hpp"
 #include "enumd/dns/wire.hpp"
 #include "enumd/server/xfr.hpp"
@@ -67,15 +70,57 @@ Handled Pipeline::handle(std::span<const std::uint8_t> q, std::span<std::uint8_t
     }
     dns::QueryView view;
     const dns::QueryParse parsed = dns::parse_query(q, view);
+    // The response's OPT options: a COOKIE, an ECS option.
+    std::array<std::uint8_t, dns::kCookieOptionSize + dns::kMaxClientSubnetOption> opts{};
+    std::size_t opts_size = 0;
     // DNS cookies (RFC 7873 §5.2): the response carries one whenever the query did.
-    std::array<std::uint8_t, dns::kCookieOptionSize> cookie{};
-    std::span<const std::uint8_t> opt_options;
     bool cookie_valid = false;
     if (p_.cookies != nullptr && parsed == dns::QueryParse::Ok && view.edns && !view.edns->cookie.empty()) {
+        std::array<std::uint8_t, dns::kCookieOptionSize> cookie{};
         cookie_valid = p_.cookies->respond(view.edns->cookie, peer, cookie);
-        opt_options = cookie;
+        std::memcpy(opts.data(), cookie.data(), cookie.size());
+        opts_size = cookie.size();
     }
-    AnswerResult r = answer_query(*p_.reader, view, parsed, out, t, *p_.options, opt_options);
+    // Views (zones/README.md "Views"): the client address chooses, or a trusted resolver's ECS.
+    zones::ViewClient client;
+    bool by_client = false;
+    if (p_.reader->has_views()) [[unlikely]] {
+        if (auto c = zones::ViewClient::from_bytes(client_address(peer))) {  // IPv4-mapped folded to IPv4
+            client = *c;
+            by_client = true;
+        }
+    }
+    if (p_.client_subnet != nullptr && parsed == dns::QueryParse::Ok && view.edns && view.edns->has_client_subnet) {
+        const std::optional<dns::ClientSubnet> ecs = dns::parse_client_subnet(view.edns->client_subnet);
+        if (!ecs) {
+            // RFC 7871 §6: a malformed option (bad FAMILY, prefix, ADDRESS length or bits) is FORMERR.
+            AnswerResult r = answer_query(*p_.reader, view, dns::QueryParse::FormErr, out, t, *p_.options);
+            p_.reader->release();
+            p_.stats->record(r, t, now_ns() - t0);
+            return {Next::Send, rate_limited ? rate_limit(q, out, r, peer) : r.size};
+        }
+        // RFC 7871 §7.1.2: from a resolver we do not trust the option is ignored (and not echoed).
+        if (p_.client_subnet->allows(peer)) {
+            std::uint8_t scope = 0;
+            // SOURCE PREFIX-LENGTH 0: the client withheld its address; the resolver's own chooses, and the
+            // answer is for /0 queries only (scope 0, §7.1.2, as BIND answers).
+            if (ecs->source > 0) {
+                client.v6 = ecs->v6();
+                client.address = ecs->address;
+                by_client = true;
+                // §7.2.1: SCOPE PREFIX-LENGTH — the bits of the address the choice of view depended on, in
+                // the zone of the question (0 when the zone has no views: the answer is the same for all).
+                if (const zones::ZoneInfo* zone = p_.reader->find_zone(view.question.qname);
+                    zone != nullptr && zone->views != nullptr)
+                    scope = zone->views->scope(client, zone->views->select(client));
+            }
+            opts_size += dns::write_client_subnet_option(*ecs, scope, std::span<std::uint8_t>(opts).subspan(opts_size));
+        }
+    }
+    if (by_client) p_.reader->set_view_client(&client);
+    AnswerResult r = answer_query(*p_.reader, view, parsed, out, t, *p_.options,
+                                  std::span<const std::uint8_t>(opts.data(), opts_size));
+    if (by_client) p_.reader->set_view_client(nullptr);
     p_.reader->release();
     // 4. Local zones always win; the rest goes to the recursor for clients in
     // its ACL (never an open resolver). RA only where recursion is offered.

@@ -4,7 +4,8 @@
 ///   0. UPDATE (RFC 2136) → handed to the writer thread (update.hpp; its own access control)
 ///   1. transfer / NOTIFY / signed-SOA dispatch (xfr.hpp; its own access control)
 ///   2. the query ACL (query/acl.cpp) → REFUSED
-///   3. the authoritative answer from our zones (auth/answer.cpp)
+///   3. the authoritative answer from our zones (auth/answer.cpp), from the view of the client's
+///      address or of a trusted resolver's EDNS Client Subnet (zones/README.md "Views")
 ///   4. names outside our zones → for clients in the recursor's ACL: a cache hit answered here
 ///      (the message cache), a miss handed to the recursor thread
 ///   5. the counters (stats/stats.cpp)
@@ -59,6 +60,9 @@ struct PipelineParts {
     update::Writer* update = nullptr;  ///< null: UPDATE is answered NOTIMP
     ResponseRateLimiter* rrl = nullptr;  ///< null: no response rate limiting
     const Cookies* cookies = nullptr;    ///< null: COOKIE options are ignored (`cookies: {enabled: false}`)
+    /// The resolvers whose EDNS Client Subnet chooses views (RFC 7871, `client_subnet: {trust: …}`);
+    /// null: enumd does not speak ECS and ignores the option (RFC 6891 §6.1.2).
+    const Acl* client_subnet = nullptr;
 };
 
 class Pipeline {

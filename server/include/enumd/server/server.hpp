@@ -10,6 +10,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -75,6 +76,10 @@ struct ServerConfig {
     ApiConfig api;             ///< HTTP/JSON number changes (off by default)
     RrlConfig rate_limit;      ///< response rate limiting of UDP answers (rate_limit.hpp)
     CookieConfig cookies;      ///< DNS cookies (RFC 7873/9018), on by default
+    /// `client_subnet: {trust: [...]}`: EDNS Client Subnet (RFC 7871) is read, and from these
+    /// resolvers views are chosen by the subnet they send (server/README.md "Views and EDNS Client
+    /// Subnet"). Unset: enumd does not speak ECS and ignores the option like any unknown one.
+    std::optional<Acl> client_subnet_trust;
 };
 
 /// The DNS sockets of ServerConfig::listen, bound before the zones compile (a port in use fails at once, not
