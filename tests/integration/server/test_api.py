@@ -18,7 +18,7 @@ import dns.message
 import dns.query
 import dns.rdatatype
 
-from enumd_testlib import Checker, Enumd, free_port
+from enumd_testlib import Checker, Enumd, enum_owner, free_port
 
 c = Checker()
 
@@ -40,13 +40,8 @@ SECRET = "s3cret-provisioning-token-0123456789"
 OTHER = "another-token-for-another-zone-xyz"
 
 
-def owner(number):
-    digits = number.lstrip("+")
-    return ".".join(reversed(digits)) + ".e164.arpa."
-
-
 def naptrs(e, number):
-    r = e.query(owner(number), "NAPTR")
+    r = e.query(enum_owner(number), "NAPTR")
     out = []
     for rrset in r.answer:
         if rrset.rdtype == dns.rdatatype.NAPTR:

@@ -10,30 +10,17 @@ import os
 import subprocess
 import sys
 
-from enumd_testlib import ENUMD, Checker, Enumd, Scratch, free_port, query_rrset, run_in_scratch
+from enumd_testlib import (ENUMD, ROUTED_ZONE, Checker, Enumd, Scratch, enum_owner, free_port, query_rrset, run_in_scratch,
+                           write_routed_zone, write_secret)
 
 c = Checker()
-ZONE = "1.6.e164.arpa."
-ZONE_YAML = """origin: 1.6.e164.arpa.
-ttl: 600
-soa: {mname: ns1.example.net., rname: hostmaster.example.net., serial: 10}
-ns: [ns1.example.net.]
-routes:
-  telstra: "sip:{number}@sip.telstra.example"
-numbers:
-  - {number: "+61 3 5550 0911", route: telstra}
-"""
+ZONE = ROUTED_ZONE
 
 
 def scenario(s):
     tmp = s.tmp
-    zone = os.path.join(tmp, "zone.yaml")
-    with open(zone, "w") as f:
-        f.write(ZONE_YAML)
-    secret = os.path.join(tmp, "prov.secret")
-    with open(secret, "w") as f:
-        f.write("a-token-long-enough-for-the-api-0123456789\n")
-    os.chmod(secret, 0o600)
+    zone = write_routed_zone(tmp, serial=10, ttl=600)
+    secret = write_secret(tmp, "a-token-long-enough-for-the-api-0123456789")
     port = free_port()
     configs = {
         "api: without database:": f"""listen: 127.0.0.1:{port}
@@ -63,7 +50,7 @@ zones:
     p = e.ctl("set", ZONE, "+61355500999", "--route", "telstra")
     c.check(p.returncode == 1 and "temporary database" in p.stdout and "--db" in p.stdout,
             "enumctl set on a temporary database: refused with the reason", p.stdout + p.stderr)
-    got, rcode = query_rrset(e.port, "9.9.9.0.0.5.5.5.3.1.6.e164.arpa.", "NAPTR")
+    got, rcode = query_rrset(e.port, enum_owner("+61355500999"), "NAPTR")
     c.check(got is None and rcode == 3, "nothing changed", f"{got} rcode={rcode}")
     csv = os.path.join(tmp, "changes.csv")
     with open(csv, "w") as f:

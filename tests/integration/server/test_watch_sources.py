@@ -7,7 +7,7 @@ import time
 
 import dns.rcode
 
-from enumd_testlib import Checker, Enumd, Scratch, run_in_scratch, wait_until
+from enumd_testlib import Checker, Enumd, Scratch, enum_owner, run_in_scratch, wait_until
 
 c = Checker()
 
@@ -21,12 +21,8 @@ include: more.yaml
 """
 
 
-def owner(digits):
-    return ".".join(reversed(digits)) + ".e164.arpa."
-
-
 def rcode(srv, digits):
-    return srv.query(owner(digits), "NAPTR").rcode()
+    return srv.query(enum_owner(digits), "NAPTR").rcode()
 
 
 def write(path, text):

@@ -10,26 +10,17 @@ import subprocess
 import sys
 import time
 
-from enumd_testlib import ENUMCTL, Checker, Enumd, Scratch, run_in_scratch, soa_serial, wait_for
+from enumd_testlib import (ENUMCTL, ROUTED_ZONE, Checker, Enumd, Scratch, run_in_scratch, soa_serial,
+                           write_routed_zone)
 
 c = Checker()
-ZONE = "1.6.e164.arpa."
-ZONE_YAML = """origin: 1.6.e164.arpa.
-soa: {mname: ns1.example.net., rname: hostmaster.example.net., serial: 1}
-ns: [ns1.example.net.]
-routes:
-  telstra: "sip:{number}@sip.telstra.example"
-numbers:
-  - {number: "+61 3 5550 0911", route: telstra}
-"""
+ZONE = ROUTED_ZONE
 ROWS = 100000
 
 
 def scenario(s):
     tmp = s.tmp
-    zone = os.path.join(tmp, "zone.yaml")
-    with open(zone, "w") as f:
-        f.write(ZONE_YAML)
+    zone = write_routed_zone(tmp)
     csv = os.path.join(tmp, "big.csv")
     with open(csv, "w") as f:
         f.write("action,number,route\n")

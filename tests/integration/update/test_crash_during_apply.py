@@ -8,18 +8,11 @@ import subprocess
 import sys
 import time
 
-from enumd_testlib import ENUMCTL, Checker, Enumd, Scratch, query_rrset, run_in_scratch, soa_serial
+from enumd_testlib import (ENUMCTL, ROUTED_ZONE, Checker, Enumd, Scratch, enum_owner, query_rrset, run_in_scratch,
+                           soa_serial, write_routed_zone)
 
 c = Checker()
-ZONE = "1.6.e164.arpa."
-ZONE_YAML = """origin: 1.6.e164.arpa.
-soa: {mname: ns1.example.net., rname: hostmaster.example.net., serial: 1}
-ns: [ns1.example.net.]
-routes:
-  telstra: "sip:{number}@sip.telstra.example"
-numbers:
-  - {number: "+61 3 5550 0911", route: telstra}
-"""
+ZONE = ROUTED_ZONE
 ROWS = 100000
 
 
@@ -30,21 +23,15 @@ def write_csv(path, first):
             f.write(f"set,+61{first + i},telstra,\n")
 
 
-def owner(digits):
-    return ".".join(reversed(digits[2:])) + "." + ZONE
-
-
 def present(e, first):
     """How many of 41 numbers spread over the batch answer."""
     picks = [first + (ROWS - 1) * k // 40 for k in range(41)]
-    return sum(1 for n in picks if query_rrset(e.port, owner(str(61) + str(n)), "NAPTR")[0] is not None)
+    return sum(1 for n in picks if query_rrset(e.port, enum_owner(f"+61{n}", ZONE), "NAPTR")[0] is not None)
 
 
 def scenario(s):
     tmp = s.tmp
-    zone = os.path.join(tmp, "zone.yaml")
-    with open(zone, "w") as f:
-        f.write(ZONE_YAML)
+    zone = write_routed_zone(tmp)
     db = os.path.join(tmp, "db")
     e = s.start(Enumd(["--zone", zone, "--db", db], control=True, workdir=tmp, name="timing"))
     # One full apply, timed, to aim the kills.
@@ -79,7 +66,7 @@ def scenario(s):
         c.check(not acknowledged or seen == 41, "an acknowledged batch is there after the restart", out)
         c.check((seen == 0) == (after == before) or (seen == 41 and after > before),
                 "the serial moved exactly when the batch is there", f"{before} -> {after}, {seen}/41")
-        c.check(query_rrset(e.port, owner("61355500911"), "NAPTR")[0] is not None, "the file's numbers still answer")
+        c.check(query_rrset(e.port, enum_owner("+61355500911"), "NAPTR")[0] is not None, "the file's numbers still answer")
         e.stop()
 
 

@@ -7,38 +7,23 @@ applied; the changes survive a reload of the zone file and a restart."""
 import os
 import sys
 
-from enumd_testlib import Checker, Enumd, Scratch, query_rrset, run_in_scratch, soa_serial
+from enumd_testlib import (ROUTED_ZONE, Checker, Enumd, Scratch, enum_owner, query_rrset, run_in_scratch, soa_serial,
+                           write_routed_zone)
 
 c = Checker()
-ZONE = "1.6.e164.arpa."
-ZONE_YAML = """origin: 1.6.e164.arpa.
-ttl: 600
-soa: {mname: ns1.example.net., rname: hostmaster.example.net., serial: 10}
-ns: [ns1.example.net.]
-routes:
-  telstra: "sip:{number}@sip.telstra.example"
-  ported: "tel:{number};npdi;rn={rn}"
-numbers:
-  - {number: "+61 3 5550 0911", route: telstra}
-  - {number: "+61 2 5550 2*", naptr: "sip:{number}@range.example"}
-"""
-
-
-def owner(number):
-    digits = number.lstrip("+")[2:]  # below 1.6.e164.arpa.
-    return ".".join(reversed(digits)) + "." + ZONE
+ZONE = ROUTED_ZONE
+PORTED = {"ported": '"tel:{number};npdi;rn={rn}"'}
+RANGE = ['{number: "+61 2 5550 2*", naptr: "sip:{number}@range.example"}']
 
 
 def naptrs(e, number):
-    got, rcode = query_rrset(e.port, owner(number), "NAPTR")
+    got, rcode = query_rrset(e.port, enum_owner(number, ZONE), "NAPTR")
     return (got[1] if got else []), rcode
 
 
 def scenario(s):
     tmp = s.tmp
-    zone = os.path.join(tmp, "zone.yaml")
-    with open(zone, "w") as f:
-        f.write(ZONE_YAML)
+    zone = write_routed_zone(tmp, serial=10, ttl=600, routes=PORTED, numbers=RANGE)
     db = os.path.join(tmp, "db")
     e = s.start(Enumd(["--zone", zone, "--db", db], control=True, workdir=tmp))
     s0 = soa_serial(e.port, ZONE)
@@ -119,8 +104,7 @@ def scenario(s):
             soa_serial(e.port, ZONE) == s2,
             "live changes survive a restart (the unchanged file is not recompiled: the serial stays)")
     # A file that drops a route a live change uses is refused; the served data stays.
-    with open(zone, "w") as f:
-        f.write(ZONE_YAML.replace('  ported: "tel:{number};npdi;rn={rn}"\n', ""))
+    write_routed_zone(tmp, serial=10, ttl=600, numbers=RANGE)
     p = e.ctl("reload")
     c.check(p.returncode == 1 and "route 'ported'" in p.stdout and naptrs(e, "+61355500801")[0] != [],
             "a reload that drops a route live changes use is refused", p.stdout + p.stderr)

@@ -20,7 +20,8 @@ import dns.message
 import dns.query
 import dns.rdatatype
 
-from enumd_testlib import Checker, Enumd, Scratch, free_port, query_rrset, run_in_scratch, soa_serial, wait_for
+from enumd_testlib import (Checker, Enumd, Scratch, enum_owner, free_port, query_rrset, run_in_scratch, soa_serial,
+                           wait_for)
 
 c = Checker()
 ZONE = "1.6.e164.arpa."
@@ -36,12 +37,8 @@ numbers_csv: numbers.csv
 """
 
 
-def owner(number):
-    return ".".join(reversed(number.lstrip("+"))) + ".e164.arpa."
-
-
 def naptr(e, number):
-    got, rcode = query_rrset(e.port, owner(number), "NAPTR")
+    got, rcode = query_rrset(e.port, enum_owner(number), "NAPTR")
     return (got[1] if got else []), rcode
 
 

@@ -22,28 +22,19 @@ import dns.tsig
 import dns.tsigkeyring
 import dns.update
 
-from enumd_testlib import Checker, Enumd, Scratch, query_rrset, run_in_scratch, soa_serial
+from enumd_testlib import (ROUTED_ZONE, Checker, Enumd, Scratch, enum_owner, query_rrset, run_in_scratch, soa_serial,
+                           write_routed_zone)
 
 c = Checker()
-ZONE = "1.6.e164.arpa."
+ZONE = ROUTED_ZONE
 OTHER = "4.4.e164.arpa."
 SECRET = base64.b64encode(b"enumd-update-test-secret-32byte!").decode()
 WRONG = base64.b64encode(b"not-the-secret-enumd-knows-about").decode()
 KEYRING = dns.tsigkeyring.from_text({"upd.": ("hmac-sha256", SECRET)})
 WRONG_RING = dns.tsigkeyring.from_text({"upd.": ("hmac-sha256", WRONG)})
-NUM = "9.9.9.0.0.5.5.5.3.1.6.e164.arpa."
+NUM = enum_owner("+61 3 5550 0999")
 NAPTR = '10 100 "u" "E2U+sip" "!^.*$!sip:live@new.example!" .'
 
-ZONE_YAML = """origin: 1.6.e164.arpa.
-ttl: 600
-soa: {mname: ns1.example.net., rname: hostmaster.example.net., serial: 10}
-ns: [ns1.example.net.]
-routes:
-  telstra: "sip:{number}@sip.telstra.example"
-numbers:
-  - {number: "+61 3 5550 0911", route: telstra}
-  - {number: "+61 3 5550 0912", naptr: "sip:a@one.example"}
-"""
 OTHER_YAML = """origin: 4.4.e164.arpa.
 soa: {mname: ns1.example.net., rname: hostmaster.example.net., serial: 1}
 ns: [ns1.example.net.]
@@ -103,8 +94,7 @@ def notifies(sock, within):
 
 def scenario(s, nsock):
     tmp = s.tmp
-    with open(os.path.join(tmp, "zone.yaml"), "w") as f:
-        f.write(ZONE_YAML)
+    write_routed_zone(tmp, serial=10, ttl=600, numbers=['{number: "+61 3 5550 0912", naptr: "sip:a@one.example"}'])
     with open(os.path.join(tmp, "other.yaml"), "w") as f:
         f.write(OTHER_YAML)
     e = s.start(Enumd(config=config(tmp, nsock.getsockname()[1]), control=False))

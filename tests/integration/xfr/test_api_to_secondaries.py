@@ -4,29 +4,22 @@ provisioning API on an enumd primary reach a Knot and a BIND secondary by
 NOTIFY and IXFR from enumd's journal, and both end with exactly enumd's
 RRsets — after single changes, a batch of 500 and deletions."""
 import json
-import os
 import sys
 import time
 import http.client
 
-from enumd_testlib import Bind, Checker, Enumd, Knot, free_port, soa_serial, wait_for
+from enumd_testlib import (ROUTED_ZONE, Bind, Checker, Enumd, Knot, free_port, soa_serial, wait_for, write_routed_zone,
+                           write_secret)
 from enumd_testlib.xfr import SECRET, check_same_rrsets, run_in_lab, tsig_keys_yaml
 
 c = Checker()
-ZONE = "1.6.e164.arpa."
+ZONE = ROUTED_ZONE
 TOKEN = "secondaries-test-token-0123456789"
-ZONE_YAML = """origin: 1.6.e164.arpa.
-ttl: 300
-soa: {mname: ns1.example.net., rname: hostmaster.example.net., serial: 1}
-ns: [ns1.example.net.]
-routes:
-  telstra: [{uri: "sip:{number}@sip.telstra.example", order: 10}, {uri: "sip:{number}@backup.telstra.example", order: 20}]
-  ported: {uri: "tel:{number};npdi;rn={rn}", service: "E2U+pstn:tel"}
-numbers:
-  - {number: "+61 3 5550 0911", route: telstra}
-  - {number: "+61 3 5550 0912", route: ported, rn: "+61 4 0000 1234"}
-  - {number: "+61 2 5550 2*", route: telstra}
-"""
+ROUTES = {"telstra": '[{uri: "sip:{number}@sip.telstra.example", order: 10}, '
+                     '{uri: "sip:{number}@backup.telstra.example", order: 20}]',
+          "ported": '{uri: "tel:{number};npdi;rn={rn}", service: "E2U+pstn:tel"}'}
+NUMBERS = ['{number: "+61 3 5550 0912", route: ported, rn: "+61 4 0000 1234"}',
+           '{number: "+61 2 5550 2*", route: telstra}']
 
 
 def api_call(port, method, path, body):
@@ -40,13 +33,8 @@ def api_call(port, method, path, body):
 
 def run(lab):
     tmp = lab.tmp
-    zone_path = os.path.join(tmp, "61.yaml")
-    with open(zone_path, "w") as f:
-        f.write(ZONE_YAML)
-    secret = os.path.join(tmp, "token")
-    with open(secret, "w") as f:
-        f.write(TOKEN)
-    os.chmod(secret, 0o600)
+    zone_path = write_routed_zone(tmp, "61.yaml", ttl=300, routes=ROUTES, numbers=NUMBERS)
+    secret = write_secret(tmp, TOKEN, "token")
     kport, bport, api_port = free_port(), free_port(), free_port()
 
     def config(port, control):

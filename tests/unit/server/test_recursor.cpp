@@ -110,17 +110,23 @@ struct ClientAnswer {
     std::string first_owner;
 };
 
-ClientAnswer ask(Recursor& r, const std::string& name, dns::RrType type = dns::RrType::A) {
+/// One client query (RD, with an OPT record when `edns`); the whole response.
+std::vector<std::uint8_t> ask_message(Recursor& r, const std::string& name, dns::RrType type, bool edns) {
     std::vector<std::uint8_t> q(512);
     dns::MessageWriter w(q, q.size());
     w.set_header(7, dns::flags::RD);
     w.add_question(N(name), type, 1);
+    if (edns) w.add_opt(1232, 0, 0, false, {});
     q.resize(w.size());
     std::promise<std::vector<std::uint8_t>> done;
     auto fut = done.get_future();
     r.submit(q, "client", 65535, [&done](std::vector<std::uint8_t> m) { done.set_value(std::move(m)); });
     REQUIRE(fut.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
-    auto m = fut.get();
+    return fut.get();
+}
+
+ClientAnswer ask(Recursor& r, const std::string& name, dns::RrType type = dns::RrType::A) {
+    auto m = ask_message(r, name, type, false);
     ClientAnswer out;
     dns::Header h;
     REQUIRE(dns::read_header(m, h));
@@ -409,17 +415,7 @@ TEST_CASE("a SERVFAIL because the forwarders failed carries an Extended DNS Erro
                 });
             Recursor r(forwarding(), upstream);
             r.start();
-            std::vector<std::uint8_t> q(512);
-            dns::MessageWriter w(q, q.size());
-            w.set_header(7, dns::flags::RD);
-            w.add_question(N("www.example.com."), dns::RrType::A, 1);
-            if (c.edns) w.add_opt(1232, 0, 0, false, {});
-            q.resize(w.size());
-            std::promise<std::vector<std::uint8_t>> done;
-            auto fut = done.get_future();
-            r.submit(q, "client", 65535, [&done](std::vector<std::uint8_t> m) { done.set_value(std::move(m)); });
-            REQUIRE(fut.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
-            auto m = fut.get();
+            auto m = ask_message(r, "www.example.com.", dns::RrType::A, c.edns);
             REQUIRE(dns::header::rcode(m) == static_cast<std::uint8_t>(dns::Rcode::SERVFAIL));
             auto [code, text] = extended_error(m);
             CHECK(code == c.code);

@@ -21,7 +21,9 @@ server is started on loopback and stopped by its PID; nothing else is touched.
   rrsets    RRset comparison (responses, transfers, zone files) and the queries it needs
   xfr       what the transfer tests share: TSIG key, the lab zone with a serial, enumd's
             primary/secondary configs, check_same_rrsets, run_in_lab (set-up and end)
-  zonefiles write_numbers_zone: a zone file of N generated numbers
+  zonefiles write_numbers_zone: a zone file of N generated numbers; enum_owner: a number's owner name;
+            routed_zone_yaml / write_routed_zone: the live-change tests' 1.6.e164.arpa. with route sets;
+            write_secret: a 0600 secret file
 """
 from .checker import Checker
 from .enumd import Enumd
@@ -32,11 +34,12 @@ from .process import (Proc, Scratch, run_in_scratch, run_main, sanitizer_reports
                       wait_for, wait_until)
 from .rrsets import (axfr_rrsets, compare_responses, compare_servers, query_rrset, rrset_key, soa_serial,
                      zone_file_records)
+from .zonefiles import ROUTED_ZONE, enum_owner, routed_zone_yaml, write_routed_zone, write_secret
 
 __all__ = [
     "BUILD_DIR", "DATA_DIR", "ENUMCTL", "ENUMD", "ENUMQ", "SOURCE_DIR",
     "Bind", "Checker", "Enumd", "Knot", "Nsd", "Proc", "Scratch",
     "axfr_rrsets", "closed_by_peer", "compare_responses", "compare_servers", "free_port", "query_rrset", "rrset_key",
     "run_in_scratch", "run_main", "sanitizer_reports", "show_tails", "soa_serial", "stop_all", "stop_and_report", "wait_for", "wait_until",
-    "zone_file_records",
+    "zone_file_records", "ROUTED_ZONE", "enum_owner", "routed_zone_yaml", "write_routed_zone", "write_secret",
 ]
