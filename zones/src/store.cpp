@@ -18,6 +18,7 @@
 #include <unordered_set>
 
 #include "enumd/dns/serial.hpp"
+#include "enumd/dns/wire.hpp"
 #include "enumd/zones/bulk_numbers.hpp"
 #include "enumd/zones/views.hpp"
 #include "le_writer.hpp"
@@ -61,10 +62,7 @@ std::span<const std::uint8_t> as_span(const std::string& s) noexcept {
 
 std::string id_prefix(std::uint32_t id) {
     std::string s(4, '\0');
-    s[0] = static_cast<char>(id >> 24);
-    s[1] = static_cast<char>(id >> 16);
-    s[2] = static_cast<char>(id >> 8);
-    s[3] = static_cast<char>(id);
+    dns::store_u32(reinterpret_cast<std::uint8_t*>(s.data()), id);
     return s;
 }
 
@@ -1805,10 +1803,7 @@ Lookup Reader::lookup(const ZoneInfo& zone, const dns::Name& qname) noexcept {
     std::size_t origin_labels = zone.origin.label_count();
     std::size_t rel = n - olen;
     std::uint32_t id = zone.meta.id;
-    key[0] = static_cast<std::uint8_t>(id >> 24);
-    key[1] = static_cast<std::uint8_t>(id >> 16);
-    key[2] = static_cast<std::uint8_t>(id >> 8);
-    key[3] = static_cast<std::uint8_t>(id);
+    dns::store_u32(key.data(), id);
     std::memcpy(key.data() + 4, full.data() + olen, rel);
     std::span<const std::uint8_t> qrel(key.data() + 4, rel);
 

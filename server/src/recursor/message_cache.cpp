@@ -4,19 +4,9 @@
 #include <array>
 
 #include "enumd/dns/response.hpp"
+#include "enumd/dns/wire.hpp"
 
 namespace enumd::server::recursor {
-
-namespace {
-
-void put_u32(std::uint8_t* p, std::uint32_t v) noexcept {
-    p[0] = static_cast<std::uint8_t>(v >> 24);
-    p[1] = static_cast<std::uint8_t>(v >> 16);
-    p[2] = static_cast<std::uint8_t>(v >> 8);
-    p[3] = static_cast<std::uint8_t>(v);
-}
-
-}  // namespace
 
 MessageCache::MessageCache(std::size_t max_entries, std::size_t max_bytes) noexcept
     // Entries rounded up (a 4-entry cache still keeps an answer per shard), bytes down (the bound that matters).
@@ -107,7 +97,7 @@ MessageCache::Hit MessageCache::answer(const dns::QueryView& q, std::span<std::u
     const auto age = std::chrono::duration_cast<std::chrono::nanoseconds>(now - e.stored).count();
     for (std::size_t i = 0; i < e.ttl.size(); ++i) {
         const long long left = (static_cast<long long>(e.ttl[i]) * 1000000000LL - age) / 1000000000LL;
-        put_u32(out.data() + body + e.ttl_at[i], left > 0 ? static_cast<std::uint32_t>(left) : 0);
+        dns::store_u32(out.data() + body + e.ttl_at[i], left > 0 ? static_cast<std::uint32_t>(left) : 0);
     }
     // Prefetch (Unbound's rule, as in iterator.cpp): under 10 % of the lifetime left.
     const auto life = std::chrono::duration_cast<std::chrono::nanoseconds>(e.expires - e.stored).count();
