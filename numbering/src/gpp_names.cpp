@@ -48,11 +48,11 @@ Result<std::string> tac5gs_labels(std::uint32_t tac) {
     return s;
 }
 
-/// A host label (RFC 1123 §2.1): letters, digits and '-', 1-63 octets.
+/// RFC 1123 §2.1 host label: letters, digits and hyphens, not starting or ending with a hyphen.
 bool is_host_label(std::string_view label) {
-    return !label.empty() && label.size() <= 63 && std::all_of(label.begin(), label.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-';
-    });
+    return !label.empty() && label.size() <= 63 && label.front() != '-' && label.back() != '-' &&
+           std::all_of(label.begin(), label.end(),
+                       [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-'; });
 }
 
 /// "epdg.epc" or "sos.epdg.epc" (TS 23.003 §19.4.2.9).
@@ -160,6 +160,14 @@ Result<std::string> amf_instance_fqdn(const Plmn& plmn, std::uint8_t region, std
     return operator_name(first, plmn, k3gppNetwork);
 }
 
+Result<std::string> amf_name_fqdn(const Plmn& plmn, std::string_view amf_id) {
+    // TS 23.003 §28.3.2.5: "<AMF-id>.amf.5gc.mnc<MNC>.mcc<MCC>.3gppnetwork.org", the AMF-id
+    // an operator-chosen label naming one AMF.
+    if (!is_host_label(amf_id)) return make_error(cat("bad AMF id '", amf_id, "' (one host label)"));
+    std::string first(amf_id);
+    return operator_name(first.append(".amf.5gc"), plmn, k3gppNetwork);
+}
+
 Result<std::string> smf_set_fqdn(const Plmn& plmn, std::string_view set_id) {
     std::string first = "set";
     first.append(set_id);
@@ -251,6 +259,7 @@ Result<std::vector<GppName>> gpp_names_for(const Plmn& plmn, const GppNameInputs
     add("nssf", ok(nssf_fqdn(plmn)), "TS 23.003 28.3.2.4");
     add("sepp", sepp_fqdn(plmn), "TS 23.003 28.2 (host label: convention)");
     if (in.tac_5gs) add("5gs-tai", fivegs_tai_fqdn(plmn, *in.tac_5gs), "TS 23.003 28.3.2.6");
+    if (!in.amf_id.empty()) add("amf.name", amf_name_fqdn(plmn, in.amf_id), "TS 23.003 28.3.2.5");
     if (in.amf) {
         add("amf.set", amf_set_fqdn(plmn, in.amf->region, in.amf->set), "TS 23.003 28.3.2.7");
         if (in.amf->pointer) {

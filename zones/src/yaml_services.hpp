@@ -1,13 +1,15 @@
 #pragma once
 /// The 3GPP and SIP sections of a YAML zone: `plmns` (ePDG — operator,
-/// emergency, area and visited-country forms —, N3IWF, 5GC NF addresses and
-/// IMS CSCF pools under the TS 23.003 names), `sip_pools` (SRV records per
+/// emergency, area and visited-country forms —, N3IWF, 5GC NF and AMF
+/// addresses, S-NAPTR node selection records (TS 29.303) and IMS CSCF pools
+/// under the TS 23.003 names), `sip_pools` (SRV records per
 /// transport, with member addresses) and `sip_domains` (RFC 3263 §4.1
 /// NAPTRs to a pool, resolved once every pool is known, since pools may come
 /// from includes).
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -16,6 +18,7 @@
 #include <vector>
 
 #include "enumd/numbering/gpp_names.hpp"
+#include "enumd/zones/naptr.hpp"
 #include "yaml_fields.hpp"
 
 namespace enumd::zones::yaml {
@@ -40,6 +43,24 @@ class ServiceReader : FieldReader {
     void add_address(const dns::Name& host, const ytree::Node& n, std::uint32_t ttl);
     /// One `epdg_areas` entry: TAI, 5GS TAI or LAI ePDG names (TS 23.003 §19.4.2.9).
     void epdg_area(const numbering::Plmn& p, const ytree::Node& area, std::uint32_t ttl);
+    /// A generated NAPTR's `order` and `preference` from the entry (default 10 and 10).
+    Naptr order_preference(const ytree::Node& n);
+    /// A hex field of at most `digits` digits (TAC, LAC, AMF ids), or an error at `n`.
+    std::optional<std::uint32_t> hex(const ytree::Node& n, std::string_view key, unsigned digits);
+    /// One `amf` entry: AMF Name, AMF Set and AMF Instance FQDNs (TS 23.003 §28.3.2.5, .7, .8) with addresses.
+    void amf(const numbering::Plmn& p, const ytree::Node& a, std::uint32_t ttl);
+    /// One `snaptr` entry: an S-NAPTR record (RFC 3958, TS 29.303) at an APN or TAI FQDN, "a" or "s".
+    void snaptr(const numbering::Plmn& p, const ytree::Node& e, std::uint32_t ttl);
+    /// A pool member (host, priority, weight, port) as SRV targets take it.
+    struct Member {
+        dns::Name host;
+        std::uint16_t priority;
+        std::uint16_t weight;
+        std::optional<std::uint16_t> port;
+    };
+    std::optional<Member> pool_member(const ytree::Node& m);
+    /// The SRV record (RFC 2782) at `owner` for one member.
+    void add_srv(const dns::Name& owner, const Member& m, std::uint16_t port, std::uint32_t ttl, const SourceLoc& at);
     /// The visited-country NAPTR ("a" flag) of a PLMN (TS 23.003 §19.4.2.9, TS 23.402 §4.5.4.4).
     void visited_country(const numbering::Plmn& p, const ytree::Node& n, std::uint32_t ttl, bool sos);
 

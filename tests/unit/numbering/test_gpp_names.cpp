@@ -89,6 +89,7 @@ TEST_CASE("5GC names: home domain, NRF, NSSF, 5GS TAI, AMF set and instance, SMF
          "pt01.set001.region48.amfi.5gc.mnc012.mcc345.3gppnetwork.org"},
         {*amf_instance_fqdn(P("345-12"), 0x48, 0x001, 0x3f),
          "pt3f.set001.region48.amfi.5gc.mnc012.mcc345.3gppnetwork.org"},
+        {*amf_name_fqdn(P("345-12"), "amf1"), "amf1.amf.5gc.mnc012.mcc345.3gppnetwork.org"},  // TS 23.003 §28.3.2.5
         {*smf_set_fqdn(P("345-12"), "xyz"), "setxyz.smfset.5gc.mnc012.mcc345.3gppnetwork.org"},
         {*sepp_fqdn(P("345-12")), "sepp.5gc.mnc012.mcc345.3gppnetwork.org"},
         {*sepp_fqdn(P("345-12"), "1"), "sepp1.5gc.mnc012.mcc345.3gppnetwork.org"},
@@ -104,6 +105,9 @@ TEST_CASE("5GC and 5GS TAC builders refuse values wider than their fields", "[gp
     CHECK_FALSE(fivegs_tai_fqdn(P("345-12"), 0x1000000).ok());
     CHECK_FALSE(amf_set_fqdn(P("345-12"), 1, 0x400).ok());
     CHECK_FALSE(amf_instance_fqdn(P("345-12"), 1, 1, 0x40).ok());
+    CHECK_FALSE(amf_name_fqdn(P("345-12"), "").ok());
+    CHECK_FALSE(amf_name_fqdn(P("345-12"), "amf1.west").ok());
+    CHECK_FALSE(amf_name_fqdn(P("345-12"), "-amf").ok());
     CHECK_FALSE(smf_set_fqdn(P("345-12"), "").ok());
     CHECK_FALSE(smf_set_fqdn(P("345-12"), "a.b").ok());
     CHECK_FALSE(sepp_fqdn(P("345-12"), "x.y").ok());
@@ -125,6 +129,7 @@ TEST_CASE("gpp_names_for lists every name, the optional ones only with their inp
     in.tac_5gs = 0x0b1a21;
     in.lac = 0x01ab;
     in.amf = GppNameInputs::Amf{0x48, 0x001, 0x01};
+    in.amf_id = "amf1";
     in.apn_ni = "internet";
     auto all = gpp_names_for(P("505-01"), in);
     REQUIRE(all.ok());
@@ -134,7 +139,7 @@ TEST_CASE("gpp_names_for lists every name, the optional ones only with their inp
         CHECK(enumd::dns::Name::from_text(n.fqdn).ok());
         by_key[n.key] = n.fqdn;
     }
-    CHECK(all->size() == 29);
+    CHECK(all->size() == 30);
     const auto plmn = P("505-01");
     struct Case {
         const char* key;
@@ -146,6 +151,7 @@ TEST_CASE("gpp_names_for lists every name, the optional ones only with their inp
         {"epdg.lai", epdg_lai_fqdn(plmn, 0x01ab)},
         {"n3iwf.5gs-tai", *n3iwf_5gs_tai_fqdn(plmn, 0x0b1a21)},
         {"5gs-tai", *fivegs_tai_fqdn(plmn, 0x0b1a21)},
+        {"amf.name", *amf_name_fqdn(plmn, "amf1")},
         {"amf.set", *amf_set_fqdn(plmn, 0x48, 0x001)},
         {"amf.instance", *amf_instance_fqdn(plmn, 0x48, 0x001, 0x01)},
         {"tai", tai_fqdn(plmn, 0x0b1a)},

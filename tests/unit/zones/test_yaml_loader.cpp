@@ -69,6 +69,21 @@ std::string lines_of(const Zone& z) {
     return s;
 }
 
+struct Generated {
+    std::string owner, type, rdata;
+};
+
+/// Each case is a generated record of `z` (TTL 300), and `z` holds nothing else beside its SOA and NS.
+void check_generated(const Zone& z, const std::vector<Generated>& cases) {
+    std::string all = lines_of(z);
+    for (const auto& c : cases) {
+        std::string line = c.owner + ". 300 " + c.type + " " + c.rdata + " ;g\n";
+        INFO(line);
+        CHECK(all.find(line) != std::string::npos);
+    }
+    CHECK(z.records.size() == 2 + cases.size());
+}
+
 }  // namespace
 
 TEST_CASE("The lab numbers load into the owners and NAPTRs the seed's BIND zone has", "[yaml]") {
@@ -193,10 +208,7 @@ TEST_CASE("A PLMN block generates the emergency, area, visited-country, N3IWF an
     const auto p = *Plmn::make("505", "02");
     constexpr auto sos = EpdgUse::Emergency;
     // Each generated owner is the library builder's name: zone and client agree.
-    struct Case {
-        std::string owner, type, rdata;
-    };
-    const std::vector<Case> cases = {
+    check_generated(*l.zone, {
         {epdg_fqdn(p), "A", "192.0.2.21"},
         {epdg_fqdn(p, sos), "A", "192.0.2.25"},
         {epdg_tai_fqdn(p, 0x0b1a), "A", "192.0.2.31"},
@@ -212,14 +224,7 @@ TEST_CASE("A PLMN block generates the emergency, area, visited-country, N3IWF an
         {nrf_fqdn(p), "A", "192.0.2.51"},
         {nssf_fqdn(p), "A", "192.0.2.52"},
         {*sepp_fqdn(p), "A", "192.0.2.53"},
-    };
-    std::string all = lines_of(*l.zone);
-    for (const auto& c : cases) {
-        std::string line = c.owner + ". 300 " + c.type + " " + c.rdata + " ;g\n";
-        INFO(line);
-        CHECK(all.find(line) != std::string::npos);
-    }
-    CHECK(l.zone->records.size() == 2 + cases.size());
+    });
 }
 
 TEST_CASE("epdg_areas entries are checked", "[yaml][3gpp]") {
@@ -239,6 +244,99 @@ TEST_CASE("epdg_areas entries are checked", "[yaml][3gpp]") {
                                          "ns: [ns1.example.net.]\n"
                                          "plmns:\n  - {mcc: \"505\", mnc: \"02\", epdg_areas: [") +
                              c.entry + "]}\n");
+        INFO(c.entry << "\n" << l.all());
+        CHECK(l.all().find(c.message) != std::string::npos);
+    }
+}
+
+TEST_CASE("A PLMN block generates AMF names and S-NAPTR node records under the builders' names", "[yaml][3gpp][5gc]") {
+    Loaded l = load_text(
+        "origin: 3gppnetwork.org.\n"
+        "ttl: 300\n"
+        "soa: {mname: ns1.example.net., rname: hostmaster.example.net., serial: 7}\n"
+        "ns: [ns1.example.net.]\n"
+        "plmns:\n"
+        "  - mcc: \"345\"\n"
+        "    mnc: \"12\"\n"
+        "    amf:\n"
+        "      - {name: amf1, region: \"48\", set: \"001\", pointer: \"01\", addresses: 192.0.2.61}\n"
+        "      - {region: \"48\", set: \"001\", pointer: \"3f\", addresses: 192.0.2.62}\n"
+        "    snaptr:\n"
+        "      - apn: internet\n"
+        "        service: x-3gpp-pgw:x-s5-gtp:x-s8-gtp\n"
+        "        node: topon.s5.pgw1.west.node.epc.mnc012.mcc345.3gppnetwork.org.\n"
+        "        addresses: 192.0.2.71\n"
+        "      - apn: internet\n"
+        "        service: x-3gpp-pgw:x-s5-gtp\n"
+        "        node: topon.s5.pgw2.east.node.epc.mnc012.mcc345\n"
+        "        order: 20\n"
+        "        preference: 5\n"
+        "      - tac: \"0b1a\"\n"
+        "        service: x-3gpp-sgw:x-s11\n"
+        "        node: topoff.s11.sgw1.west.node.epc.mnc012.mcc345\n"
+        "      - tac_5gs: \"0b1a21\"\n"
+        "        service: x-3gpp-amf:x-n2\n"
+        "        node: _n2._sctp.amfset1.5gc.mnc012.mcc345\n"
+        "        srv:\n"
+        "          - {host: topon.n2.amf1.west.node.5gc.mnc012.mcc345, port: 38412, priority: 10, weight: 60,\n"
+        "             addresses: [192.0.2.81]}\n");
+    INFO(l.all());
+    REQUIRE(l.zone.has_value());
+    CHECK(l.diags.items.empty());
+    using namespace enumd::numbering;
+    const auto p = *Plmn::make("345", "12");
+    const std::string node = "node.epc.mnc012.mcc345.3gppnetwork.org.";
+    const std::string org = ".3gppnetwork.org";
+    check_generated(*l.zone, {
+        // TS 23.003 §28.3.2.5, .7 (both AMFs of the set), .8
+        {*amf_name_fqdn(p, "amf1"), "A", "192.0.2.61"},
+        {*amf_set_fqdn(p, 0x48, 0x001), "A", "192.0.2.61"},
+        {*amf_set_fqdn(p, 0x48, 0x001), "A", "192.0.2.62"},
+        {*amf_instance_fqdn(p, 0x48, 0x001, 0x01), "A", "192.0.2.61"},
+        {*amf_instance_fqdn(p, 0x48, 0x001, 0x3f), "A", "192.0.2.62"},
+        // TS 29.303: "a" records at the APN-FQDN and the TAI FQDN, "s" at the 5GS TAI FQDN
+        {*apn_fqdn("internet", p), "NAPTR", "10 10 \"a\" \"x-3gpp-pgw:x-s5-gtp:x-s8-gtp\" \"\" topon.s5.pgw1.west." + node},
+        {"topon.s5.pgw1.west.node.epc.mnc012.mcc345" + org, "A", "192.0.2.71"},
+        {*apn_fqdn("internet", p), "NAPTR", "20 5 \"a\" \"x-3gpp-pgw:x-s5-gtp\" \"\" topon.s5.pgw2.east." + node},
+        {tai_fqdn(p, 0x0b1a), "NAPTR", "10 10 \"a\" \"x-3gpp-sgw:x-s11\" \"\" topoff.s11.sgw1.west." + node},
+        {*fivegs_tai_fqdn(p, 0x0b1a21), "NAPTR",
+         "10 10 \"s\" \"x-3gpp-amf:x-n2\" \"\" _n2._sctp.amfset1.5gc.mnc012.mcc345.3gppnetwork.org."},
+        {"_n2._sctp.amfset1.5gc.mnc012.mcc345" + org, "SRV",
+         "10 60 38412 topon.n2.amf1.west.node.5gc.mnc012.mcc345.3gppnetwork.org."},
+        {"topon.n2.amf1.west.node.5gc.mnc012.mcc345" + org, "A", "192.0.2.81"},
+    });
+}
+
+TEST_CASE("amf and snaptr entries are checked", "[yaml][3gpp][5gc]") {
+    struct Case {
+        const char* key;
+        const char* entry;
+        const char* message;
+    };
+    const Case cases[] = {
+        {"amf", "{name: amf1}", "an amf entry needs 'addresses'"},
+        {"amf", "{addresses: 192.0.2.1}", "an amf entry needs 'name' (AMF Name) or 'region' and 'set'"},
+        {"amf", "{name: amf-, addresses: 192.0.2.1}", "bad AMF id 'amf-'"},
+        {"amf", "{region: \"48\", addresses: 192.0.2.1}", "needs both 'region' and 'set'"},
+        {"amf", "{region: \"148\", set: \"1\", addresses: 192.0.2.1}", "region '148' must be 1-2 hex digits"},
+        {"amf", "{region: \"48\", set: \"400\", addresses: 192.0.2.1}", "an AMF Set ID is 10 bits"},
+        {"amf", "{region: \"48\", set: \"1\", pointer: \"40\", addresses: 192.0.2.1}", "an AMF Pointer is 6 bits"},
+        {"snaptr", "{service: \"x-3gpp-pgw:x-s5-gtp\", node: n1}", "needs exactly one of 'apn'"},
+        {"snaptr", "{apn: internet, tac: \"1\", service: \"x-3gpp-pgw:x-s5-gtp\", node: n1}", "exactly one of"},
+        {"snaptr", "{apn: internet, node: n1}", "needs 'service'"},
+        {"snaptr", "{apn: internet, service: \"x-3gpp-pgw\", node: n1}", "is not an S-NAPTR services field"},
+        {"snaptr", "{apn: internet, service: \"x 3gpp:x-s5\", node: n1}", "is not an S-NAPTR services field"},
+        {"snaptr", "{apn: internet, service: \"x-3gpp-pgw:x-s5-gtp\", node: n1, addresses: 192.0.2.1, srv: []}",
+         "not both"},
+        {"snaptr", "{apn: internet, service: \"x-3gpp-pgw:x-s5-gtp\", node: n1, srv: [{host: h1}]}", "needs 'port'"},
+        {"snaptr", "{tac_5gs: \"1000000\", service: \"x-3gpp-amf:x-n2\", node: n1}", "must be 1-6 hex digits"},
+    };
+    for (const auto& c : cases) {
+        Loaded l = load_text(std::string("origin: 3gppnetwork.org.\n"
+                                         "soa: {mname: ns1.example.net., rname: hostmaster.example.net.}\n"
+                                         "ns: [ns1.example.net.]\n"
+                                         "plmns:\n  - {mcc: \"345\", mnc: \"12\", ") +
+                             c.key + ": [" + c.entry + "]}\n");
         INFO(c.entry << "\n" << l.all());
         CHECK(l.all().find(c.message) != std::string::npos);
     }

@@ -63,6 +63,9 @@ std::string nssf_fqdn(const Plmn& plmn);
 /// TS 23.003 §28.3.2.6 (5GS TAI FQDN, 3-octet TAC):
 /// "tac-lb<lb>.tac-mb<mb>.tac-hb<hb>.5gstac.5gc.mnc<MNC>.mcc<MCC>.3gppnetwork.org".
 dns::Result<std::string> fivegs_tai_fqdn(const Plmn& plmn, std::uint32_t tac);
+/// TS 23.003 §28.3.2.5 (AMF Name): "<AMF-id>.amf.5gc.mnc<MNC>.mcc<MCC>.3gppnetwork.org";
+/// the AMF-id is an operator-chosen host label.
+dns::Result<std::string> amf_name_fqdn(const Plmn& plmn, std::string_view amf_id);
 /// TS 23.003 §28.3.2.7 (AMF Set FQDN):
 /// "set<AMF Set Id>.region<AMF Region Id>.amfset.5gc.mnc<MNC>.mcc<MCC>.3gppnetwork.org",
 /// the Set Id (10 bits, TS 23.003 §2.10.1) as 3 hex digits, the Region Id (8 bits) as 2.
@@ -117,6 +120,7 @@ struct GppNameInputs {
         std::optional<std::uint8_t> pointer;
     };
     std::optional<Amf> amf;
+    std::string amf_id;  ///< for the AMF Name (TS 23.003 §28.3.2.5); empty: none
     std::string apn_ni;  ///< for the APN-FQDN; empty: none
 };
 

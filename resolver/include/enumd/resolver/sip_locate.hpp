@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "enumd/dns/result.hpp"
+#include "enumd/numbering/snaptr.hpp"
 #include "enumd/resolver/budget.hpp"
 #include "enumd/resolver/lookup.hpp"
 #include "enumd/resolver/select.hpp"
@@ -83,13 +84,9 @@ std::vector<std::size_t> order_srv(const std::vector<SrvRecord>& srv, Rng& rng);
 // ---------------------------------------------------------------------------
 // S-NAPTR (RFC 3958)
 
-/// An S-NAPTR services field "app-service:app-protocol[:app-protocol...]"
-/// (RFC 3958 §6.5), e.g. "x-3gpp-pgw:x-s5-gtp:x-s8-gtp" (TS 29.303 §19.4.3).
-struct SnaptrService {
-    std::string app_service;               ///< lower-cased
-    std::vector<std::string> app_protocols;  ///< lower-cased
-};
-dns::Result<SnaptrService> parse_snaptr_service(std::string_view field);
+/// The services field parser lives in numbering/ (zones generate these records).
+using numbering::parse_snaptr_service;
+using numbering::SnaptrService;
 
 struct SnaptrOptions {
     std::string app_service;     ///< e.g. "x-3gpp-pgw"
