@@ -85,6 +85,13 @@ dns::Result<std::string> normalise_e164(std::string_view text) {
     return std::move(n.digits);
 }
 
+std::optional<std::string> dial_prefix_warning(std::string_view digits, std::string_view where) {
+    if (digits.empty() || digits[0] != '0') return std::nullopt;
+    return cat("number +", digits, where,
+               " starts with 0: no country code does, so this looks like a national or international dial prefix "
+               "(such as 0011 or 00) written before the country code");
+}
+
 std::string application_unique_string(std::string_view digits) {
     // Built by appending: GCC 12 at -O3 reports a false -Wrestrict inside
     // operator+(const char*, std::string&&) (GCC bug 105329).

@@ -80,6 +80,8 @@ const char* enumd_strerror(int code) {
     case ENUMD_ENOTOFFERED: return "service not offered (SRV target \".\")";
     case ENUMD_ERANGE: return "buffer too small or index out of range";
     case ENUMD_EINTERNAL: return "internal error";
+    case ENUMD_EREFUSED: return "DNS server refused the query (REFUSED)";
+    case ENUMD_EUNREACHABLE: return "no DNS server reachable (connection refused)";
     default: return "unknown error";
     }
 }
@@ -163,6 +165,8 @@ int enumd_enum_lookup(enumd_ctx* ctx, const char* number, const char* service, e
         case EnumOutcome::NoUsable: return ENUMD_ENORECORD;
         case EnumOutcome::Timeout: return ENUMD_ETIMEOUT;
         case EnumOutcome::ServFail: return ENUMD_ESERVFAIL;
+        case EnumOutcome::Refused: return ENUMD_EREFUSED;
+        case EnumOutcome::Unreachable: return ENUMD_EUNREACHABLE;
         }
         auto list = std::make_unique<enumd_list>();
         for (const auto& t : r.targets) list->items.push_back(t.uri);
@@ -184,6 +188,8 @@ int enumd_sip_locate(enumd_ctx* ctx, const char* uri, enumd_list** out) {
         case LocateOutcome::NoAddress: return ENUMD_ENORECORD;
         case LocateOutcome::Timeout: return ENUMD_ETIMEOUT;
         case LocateOutcome::ServFail: return ENUMD_ESERVFAIL;
+        case LocateOutcome::Refused: return ENUMD_EREFUSED;
+        case LocateOutcome::Unreachable: return ENUMD_EUNREACHABLE;
         }
         auto list = std::make_unique<enumd_list>();
         for (const auto& t : r.targets) {

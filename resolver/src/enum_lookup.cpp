@@ -19,11 +19,23 @@ const char* to_string(EnumOutcome o) noexcept {
     case EnumOutcome::NoUsable: return "no-usable-record";
     case EnumOutcome::Timeout: return "timeout";
     case EnumOutcome::ServFail: return "servfail";
+    case EnumOutcome::Refused: return "refused";
+    case EnumOutcome::Unreachable: return "unreachable";
     }
     return "?";
 }
 
 namespace {
+
+/// The outcome for a lookup that found nothing usable because queries failed.
+EnumOutcome enum_outcome_of(LookupStatus failure) noexcept {
+    switch (failure) {
+    case LookupStatus::Timeout: return EnumOutcome::Timeout;
+    case LookupStatus::Unreachable: return EnumOutcome::Unreachable;
+    case LookupStatus::Refused: return EnumOutcome::Refused;
+    default: return EnumOutcome::ServFail;
+    }
+}
 
 /// Compiled substitution expressions, per thread: the same few regexps come
 /// back in every answer, and PCRE2 compile + JIT costs far more than the
@@ -212,8 +224,7 @@ struct Ctx {
     Rng rng;
     EnumResult& result;
     std::set<std::string> visited;
-    bool saw_timeout = false;
-    bool saw_servfail = false;
+    FailureTally failures;
     bool saw_records = false;
     bool saw_nxdomain_only = true;
     dns::Name suffix;
@@ -231,8 +242,7 @@ asio::awaitable<std::vector<EnumTarget>> expand(Ctx& ctx, dns::Name key, std::st
                                ")");
     if (ctx.result.server.empty() && !ans.server.empty()) ctx.result.server = ans.server;
     if (ans.status != LookupStatus::NxDomain) ctx.saw_nxdomain_only = false;
-    if (ans.status == LookupStatus::Timeout) ctx.saw_timeout = true;
-    if (ans.status == LookupStatus::ServFail || ans.status == LookupStatus::Malformed) ctx.saw_servfail = true;
+    ctx.failures.note(ans.status);
     if (ans.status != LookupStatus::Ok) co_return out;
 
     std::vector<NaptrRecord> records;
@@ -326,7 +336,7 @@ asio::awaitable<EnumResult> enum_lookup(DnsLookup& dns, std::string number, Enum
     result.aus = numbering::application_unique_string(*digits);
     if (options.suffixes.empty()) options.suffixes.push_back(numbering::default_enum_suffix());
     BudgetedLookup budgeted(dns, options.budget);
-    Ctx ctx{budgeted, options, Rng(options.seed ? *options.seed : fresh_seed()), result, {}, false, false, false, true, {}};
+    Ctx ctx{budgeted, options, Rng(options.seed ? *options.seed : fresh_seed()), result, {}, {}, false, true, {}};
     for (const auto& suffix : options.suffixes) {
         auto domain = numbering::enum_domain(*digits, suffix);
         if (!domain) {
@@ -350,10 +360,8 @@ asio::awaitable<EnumResult> enum_lookup(DnsLookup& dns, std::string number, Enum
     }
     if (ctx.saw_records) {
         result.outcome = EnumOutcome::NoUsable;
-    } else if (ctx.saw_timeout) {
-        result.outcome = EnumOutcome::Timeout;
-    } else if (ctx.saw_servfail) {
-        result.outcome = EnumOutcome::ServFail;
+    } else if (ctx.failures.any()) {
+        result.outcome = enum_outcome_of(ctx.failures.worst());
     } else if (ctx.saw_nxdomain_only) {
         result.outcome = EnumOutcome::NxDomain;
     } else {

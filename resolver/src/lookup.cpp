@@ -14,8 +14,31 @@ const char* to_string(LookupStatus s) noexcept {
     case LookupStatus::ServFail: return "SERVFAIL";
     case LookupStatus::Timeout: return "TIMEOUT";
     case LookupStatus::Malformed: return "MALFORMED";
+    case LookupStatus::Refused: return "REFUSED";
+    case LookupStatus::Unreachable: return "UNREACHABLE";
     }
     return "?";
+}
+
+void FailureTally::note(LookupStatus s) noexcept {
+    switch (s) {
+    case LookupStatus::Timeout: timeout = true; break;
+    case LookupStatus::Unreachable: unreachable = true; break;
+    case LookupStatus::Refused: refused = true; break;
+    case LookupStatus::ServFail:
+    case LookupStatus::Malformed: servfail = true; break;
+    case LookupStatus::Ok:
+    case LookupStatus::NoData:
+    case LookupStatus::NxDomain: break;
+    }
+}
+
+LookupStatus FailureTally::worst() const noexcept {
+    if (timeout) return LookupStatus::Timeout;
+    if (unreachable) return LookupStatus::Unreachable;
+    if (refused) return LookupStatus::Refused;
+    if (servfail) return LookupStatus::ServFail;
+    return LookupStatus::Ok;
 }
 
 std::optional<SrvRecord> parse_srv_rdata(std::span<const std::uint8_t> rdata) {

@@ -34,6 +34,8 @@ const char* to_string(LocateOutcome o) noexcept {
     case LocateOutcome::NoAddress: return "no-address";
     case LocateOutcome::Timeout: return "timeout";
     case LocateOutcome::ServFail: return "servfail";
+    case LocateOutcome::Refused: return "refused";
+    case LocateOutcome::Unreachable: return "unreachable";
     }
     return "?";
 }
@@ -148,16 +150,10 @@ std::vector<std::size_t> order_srv(const std::vector<SrvRecord>& srv, Rng& rng) 
 
 namespace {
 
-struct Tally {
+struct Tally : FailureTally {
     bool nxdomain = false;
-    bool timeout = false;
-    bool servfail = false;
     bool not_offered = false;
     bool names_found = false;
-    void note(LookupStatus s) {
-        if (s == LookupStatus::Timeout) timeout = true;
-        if (s == LookupStatus::ServFail || s == LookupStatus::Malformed) servfail = true;
-    }
 };
 
 void trace_line(std::vector<std::string>& trace, std::string& server, const char* type, const dns::Name& name,
@@ -226,8 +222,13 @@ asio::awaitable<SrvOutcome> resolve_srv(DnsLookup& dns, const dns::Name& name, b
 LocateOutcome finish(bool any, const Tally& t) {
     if (any) return LocateOutcome::Ok;
     if (t.not_offered) return LocateOutcome::NotOffered;
-    if (t.timeout) return LocateOutcome::Timeout;
-    if (t.servfail) return LocateOutcome::ServFail;
+    switch (t.worst()) {
+    case LookupStatus::Timeout: return LocateOutcome::Timeout;
+    case LookupStatus::Unreachable: return LocateOutcome::Unreachable;
+    case LookupStatus::Refused: return LocateOutcome::Refused;
+    case LookupStatus::ServFail: return LocateOutcome::ServFail;
+    default: break;
+    }
     if (t.nxdomain && !t.names_found) return LocateOutcome::NxDomain;
     return LocateOutcome::NoAddress;
 }

@@ -119,6 +119,10 @@ ParsedResponse parse_response(std::span<const std::uint8_t> packet, std::uint16_
     case dns::Rcode::NXDOMAIN:
         a.status = LookupStatus::NxDomain;
         break;
+    case dns::Rcode::REFUSED:  // RFC 1035 §4.1.1: policy, not a failure of the server (issue 13)
+        a.status = LookupStatus::Refused;
+        a.detail = "rcode REFUSED";
+        break;
     default:
         a.status = LookupStatus::ServFail;
         a.detail = "rcode " + dns::to_text(static_cast<dns::Rcode>(h.rcode()));
@@ -231,6 +235,7 @@ asio::awaitable<Answer> StubResolver::query_once(dns::Name qname, dns::RrType qt
     last.status = LookupStatus::Timeout;
     last.detail = servers_.empty() ? "no DNS servers configured" : "no answer";
     bool any_failure_answer = false;
+    bool any_timeout = false;
     for (unsigned attempt = 0; attempt < std::max(1U, opts_.attempts); ++attempt) {
         for (const auto& server : servers_) {
             Request req;
@@ -249,8 +254,12 @@ asio::awaitable<Answer> StubResolver::query_once(dns::Name qname, dns::RrType qt
                     opts_.log("resolver: " + qname.to_text() + " " + dns::to_text(qtype) + " via " + server.to_string() +
                               ": " + to_string(reply.outcome) + ", trying next");
                 }
+                // A refused connection (ICMP port unreachable on the connected UDP socket) comes back at once as a
+                // network error: "unreachable", unless some server timed out (then a retry might still answer).
+                any_timeout = any_timeout || reply.outcome == Outcome::Timeout;
                 if (!any_failure_answer) {
-                    last.status = LookupStatus::Timeout;
+                    last.status = any_timeout ? LookupStatus::Timeout : LookupStatus::Unreachable;
+                    last.detail = reply.detail.empty() ? to_string(reply.outcome) : reply.detail;
                     last.server = server.to_string();
                 }
                 continue;
@@ -259,7 +268,8 @@ asio::awaitable<Answer> StubResolver::query_once(dns::Name qname, dns::RrType qt
             dns::read_header(reply.message, h);  // the exchange matched ID and question
             ParsedResponse resp = parse_response(reply.message, h.id, qname, qtype);
             resp.answer.server = server.to_string();
-            if (resp.answer.status == LookupStatus::ServFail || resp.answer.status == LookupStatus::Malformed) {
+            if (resp.answer.status == LookupStatus::ServFail || resp.answer.status == LookupStatus::Malformed ||
+                resp.answer.status == LookupStatus::Refused) {
                 // Another server may do better; remember this one's answer.
                 last = resp.answer;
                 any_failure_answer = true;

@@ -12,14 +12,15 @@
 //   enumq names --mcc 505 --mnc 01 [--tac 0b1a] [--5gs-tac 0b1a21] [--lac 01ab]   (offline)
 //   enumq imsi 505011234567890 [--mnc-length 2|3] [--known-plmn 405-854]
 //
-// Exit codes: 0 ok, 1 usage or bad input, 2 NXDOMAIN, 3 no usable record
-// (imsi: ambiguous), 4 timeout, 5 server failure (SERVFAIL/REFUSED/malformed).
+// Exit codes (tools/enumq/README.md): 0 ok, 1 bad input, 2 usage error, 3 no usable record (imsi: ambiguous),
+// 4 timeout, 5 server failure (SERVFAIL, malformed), 6 NXDOMAIN, 7 REFUSED, 8 no server reachable.
 
 #include <algorithm>
 #include <cctype>
 #include <limits>
 #include <optional>
 #include <string_view>
+#include <type_traits>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -44,12 +45,20 @@ using namespace enumd::numbering;
 
 namespace {
 
+// One table (README "Exit codes"): 2 is a usage error as in enumd and enumctl; the lookup outcomes start at 3.
 constexpr int kExitOk = 0;
-constexpr int kExitUsage = 1;
-constexpr int kExitNxDomain = 2;
+constexpr int kExitBadInput = 1;  ///< the NUMBER, URI, MCC-MNC, IMSI or DOMAIN looked up is not valid; a file
+constexpr int kExitUsage = cli::kExitUsage;  ///< 2: the command line cannot be read (options, arguments)
 constexpr int kExitNoRecord = 3;
 constexpr int kExitTimeout = 4;
 constexpr int kExitServFail = 5;
+constexpr int kExitNxDomain = 6;
+constexpr int kExitRefused = 7;
+constexpr int kExitUnreachable = 8;
+constexpr const char* kExitTable =
+    "exit: 0 ok, 1 bad input (NUMBER, URI, MCC-MNC, IMSI, DOMAIN, file), 2 usage error, 3 no usable record\n"
+    "      (imsi: ambiguous), 4 timeout, 5 servfail (SERVFAIL, malformed), 6 NXDOMAIN, 7 REFUSED,\n"
+    "      8 unreachable (no server reachable: connection refused)";
 
 /// The forms of an enumq command line (the help's description).
 constexpr const char* kForms =
@@ -133,12 +142,11 @@ std::vector<std::string> split_commas(const std::string& s) {
 }
 
 /// The command line (tools/cli/: CLI11, --help on stdout with exit 0); std::nullopt: go on, else the exit status.
-/// Usage errors exit 1 (kExitUsage), enumq's documented status for bad input: 2 is NXDOMAIN here.
+/// Usage errors exit 2 like enumd's and enumctl's.
 std::optional<int> parse_args(int argc, char** argv, Args& a) {
     CLI::App app(kForms);
     cli::configure(app, "enumq");
-    app.footer("exit: 0 ok, 1 usage or bad input, 2 NXDOMAIN, 3 no usable record (imsi: ambiguous), 4 timeout,\n"
-               "      5 server failure (SERVFAIL, REFUSED, malformed)");
+    app.footer(kExitTable);
     std::vector<std::string> mncs, selection_info, ehplmns;
     std::string visited;
     bool sip = false, epdg = false;
@@ -211,7 +219,7 @@ std::optional<int> parse_args(int argc, char** argv, Args& a) {
         ->group(kGpp));
     app.add_option("--mnc-table", a.mnc_table, "imsi: an MNC table file instead of the shipped one")
         ->type_name("FILE")->group(kGpp);
-    if (auto status = cli::parse(app, argc, argv, kExitUsage)) return status;
+    if (auto status = cli::parse(app, argc, argv)) return status;
 
     if (app.count("--seed") > 0) a.seed = seed;
     for (const auto& v : mncs)
@@ -264,26 +272,76 @@ std::unique_ptr<StubResolver> make_resolver(const Args& a, std::string& error) {
 int exit_for(EnumOutcome o) {
     switch (o) {
     case EnumOutcome::Ok: return kExitOk;
-    case EnumOutcome::BadNumber: return kExitUsage;
+    case EnumOutcome::BadNumber: return kExitBadInput;
     case EnumOutcome::NxDomain: return kExitNxDomain;
     case EnumOutcome::NoUsable: return kExitNoRecord;
     case EnumOutcome::Timeout: return kExitTimeout;
     case EnumOutcome::ServFail: return kExitServFail;
+    case EnumOutcome::Refused: return kExitRefused;
+    case EnumOutcome::Unreachable: return kExitUnreachable;
     }
-    return kExitUsage;
+    return kExitBadInput;
 }
 
 int exit_for(LocateOutcome o) {
     switch (o) {
     case LocateOutcome::Ok: return kExitOk;
-    case LocateOutcome::BadUri: return kExitUsage;
+    case LocateOutcome::BadUri: return kExitBadInput;
     case LocateOutcome::NxDomain: return kExitNxDomain;
     case LocateOutcome::NotOffered:
     case LocateOutcome::NoAddress: return kExitNoRecord;
     case LocateOutcome::Timeout: return kExitTimeout;
     case LocateOutcome::ServFail: return kExitServFail;
+    case LocateOutcome::Refused: return kExitRefused;
+    case LocateOutcome::Unreachable: return kExitUnreachable;
     }
-    return kExitUsage;
+    return kExitBadInput;
+}
+
+/// The exit status of one query's status; a name that exists without an address is "no usable record".
+int exit_for(LookupStatus s) {
+    switch (s) {
+    case LookupStatus::Ok:
+    case LookupStatus::NoData: return kExitNoRecord;
+    case LookupStatus::NxDomain: return kExitNxDomain;
+    case LookupStatus::Timeout: return kExitTimeout;
+    case LookupStatus::ServFail:
+    case LookupStatus::Malformed: return kExitServFail;
+    case LookupStatus::Refused: return kExitRefused;
+    case LookupStatus::Unreachable: return kExitUnreachable;
+    }
+    return kExitBadInput;
+}
+
+/// What became of names that gave no address: the most telling failure of their queries (a failed or refusing
+/// server over a missing name), else NXDOMAIN when the first query said so, else NODATA.
+LookupStatus status_without_address(const std::vector<LookupStatus>& statuses) {
+    FailureTally t;
+    for (auto s : statuses) t.note(s);
+    if (t.any()) return t.worst();
+    return !statuses.empty() && statuses.front() == LookupStatus::NxDomain ? LookupStatus::NxDomain : LookupStatus::NoData;
+}
+
+/// The exit status when no name gave an address: the most telling failure of the queries, else `otherwise`.
+int exit_for_failures(const std::vector<LookupStatus>& statuses, int otherwise) {
+    FailureTally t;
+    for (auto s : statuses) t.note(s);
+    return t.any() ? exit_for(t.worst()) : otherwise;
+}
+
+/// "NXDOMAIN" -> "nxdomain", for the status column and field.
+std::string lowercase(std::string_view text) {
+    std::string out(text);
+    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+/// "servers": the addresses asked, as a list, and where they came from ("explicit" or the resolv.conf path).
+void json_servers(enumq::Json& j, const StubResolver& r) {
+    j.key("servers").begin_array();
+    for (const auto& sv : r.servers()) j.str(sv.to_string());
+    j.end_array();
+    j.key("servers_from").str(r.server_source());
 }
 
 /// The end of every --json lookup report: the lookup's trace, then the
@@ -329,6 +387,11 @@ int run_enum(const Args& a, StubResolver& r) {
     o.failover_across_orders = a.failover;
     o.preference_as_weight = a.weighted;
     o.seed = a.seed;
+    // A national form ("03 5550 0911") or a dial prefix before the country code: the warning enumctl check gives
+    // for such a number in a zone (dial-prefix), and the lookup goes on as asked.
+    if (auto digits = normalise_e164(a.positional[0])) {
+        if (auto w = dial_prefix_warning(*digits)) std::fprintf(stderr, "enumq: warning: %s [dial-prefix]\n", w->c_str());
+    }
     auto res = r.enum_lookup_blocking(a.positional[0], o);
     std::string mode = std::string(a.failover ? "failover" : "rfc3403") + (a.weighted ? "+weighted" : "");
     // --draws N: repeat the selection N times (answers come from the cache
@@ -351,7 +414,7 @@ int run_enum(const Args& a, StubResolver& r) {
         j.key("aus").str(res.aus);
         j.key("outcome").str(to_string(res.outcome));
         if (!res.error.empty()) j.key("error").str(res.error);
-        j.key("servers").str(r.describe_servers());
+        json_servers(j, r);
         j.key("server").str(res.server);
         j.key("domain").str(res.domain);
         j.key("mode").str(mode);
@@ -396,7 +459,7 @@ int run_enum(const Args& a, StubResolver& r) {
     std::cout << ";; DNS servers: " << r.describe_servers() << "\n";
     if (res.outcome == EnumOutcome::BadNumber) {
         std::cerr << "enumq: " << res.error << "\n";
-        return kExitUsage;
+        return kExitBadInput;
     }
     std::cout << ";; AUS " << res.aus << ", mode " << mode << "\n";
     for (const auto& l : res.trace) std::cout << ";; " << l << "\n";
@@ -445,7 +508,7 @@ int run_sip(const Args& a, StubResolver& r) {
         j.key("uri").str(a.positional[0]);
         j.key("outcome").str(to_string(res.outcome));
         if (!res.error.empty()) j.key("error").str(res.error);
-        j.key("servers").str(r.describe_servers());
+        json_servers(j, r);
         j.key("targets").begin_array();
         for (const auto& t : res.targets) {
             j.begin_object();
@@ -470,16 +533,18 @@ int run_sip(const Args& a, StubResolver& r) {
     return exit_for(res.outcome);
 }
 
-int exit_for(LookupStatus s) {
-    switch (s) {
-    case LookupStatus::Ok:
-    case LookupStatus::NoData: return kExitNoRecord;
-    case LookupStatus::NxDomain: return kExitNxDomain;
-    case LookupStatus::Timeout: return kExitTimeout;
-    case LookupStatus::ServFail:
-    case LookupStatus::Malformed: return kExitServFail;
-    }
-    return kExitUsage;
+/// The registered cell's --tac, --5gs-tac and --lac (TS 23.003 §19.4.2.3 TAC 2 octets, §28.6 5GS TAC 3, LAC 2),
+/// for epdg --imsi and names; false (and a message) on a bad one.
+bool parse_cell(const Args& a, std::optional<std::uint16_t>& tac, std::optional<std::uint32_t>& tac_5gs,
+                std::optional<std::uint16_t>& lac) {
+    auto hex = [](const char* name, const std::string& text, std::uint32_t max, auto& out) {
+        if (text.empty()) return true;
+        auto v = parse_hex(name, text, max);
+        if (v) out = static_cast<std::remove_reference_t<decltype(*out)>>(*v);
+        return v.has_value();
+    };
+    return hex("--tac", a.tac, 0xffff, tac) && hex("--5gs-tac", a.tac_5gs, 0xffffff, tac_5gs) &&
+           hex("--lac", a.lac, 0xffff, lac);
 }
 
 /// "505-01,234-15" options into PLMNs; false (and a message) on a bad one.
@@ -503,14 +568,14 @@ int run_epdg_imsi(const Args& a, StubResolver& r) {
         auto p = imsi_to_plmn(a.imsi, a.mnc_length);
         if (!p) {
             std::fprintf(stderr, "enumq: %s\n", p.error().c_str());
-            return kExitUsage;
+            return kExitBadInput;
         }
         in.home = *p;
     } else {
         auto p = imsi_to_plmn(a.imsi, MncLengthTable::builtin());
         if (!p) {
             std::fprintf(stderr, "enumq: %s\n", p.error().c_str());
-            return kExitUsage;
+            return kExitBadInput;
         }
         if (p->ambiguous()) {
             std::fprintf(stderr, "enumq: IMSI %s: MNC length ambiguous (%s or %s); give --mnc-length\n", a.imsi.c_str(),
@@ -527,21 +592,7 @@ int run_epdg_imsi(const Args& a, StubResolver& r) {
     }
     if (!a.visited_mcc.empty()) in.visited_mcc = a.visited_mcc;
     in.emergency = a.sos;
-    if (!a.tac.empty()) {
-        auto v = parse_hex("--tac", a.tac, 0xffff);
-        if (!v) return kExitUsage;
-        in.tac = static_cast<std::uint16_t>(*v);
-    }
-    if (!a.tac_5gs.empty()) {
-        auto v = parse_hex("--5gs-tac", a.tac_5gs, 0xffffff);
-        if (!v) return kExitUsage;
-        in.tac_5gs = *v;
-    }
-    if (!a.lac.empty()) {
-        auto v = parse_hex("--lac", a.lac, 0xffff);
-        if (!v) return kExitUsage;
-        in.lac = static_cast<std::uint16_t>(*v);
-    }
+    if (!parse_cell(a, in.tac, in.tac_5gs, in.lac)) return kExitUsage;
     // Default methods: the visited country when one is given, the PLMN
     // names, the cell's names when a TAC or LAC is given.
     in.methods.clear();
@@ -566,17 +617,17 @@ int run_epdg_imsi(const Args& a, StubResolver& r) {
     auto res = r.select_epdg_blocking(in);
     int rc = kExitOk;
     if (res.addresses.empty()) {
-        rc = kExitNxDomain;
-        for (const auto& c : res.tried) {
-            if (c.status == LookupStatus::Timeout || c.status == LookupStatus::ServFail) rc = exit_for(c.status);
-        }
+        // A failed, refusing or unreachable server over a name that does not exist; NXDOMAIN when nothing failed.
+        std::vector<LookupStatus> statuses;
+        for (const auto& c : res.tried) statuses.push_back(c.status);
+        rc = exit_for_failures(statuses, kExitNxDomain);
     }
     if (a.json) {
         enumq::Json j;
         j.begin_object();
         j.key("imsi").str(a.imsi);
         j.key("home").str(in.home->to_text());
-        j.key("servers").str(r.describe_servers());
+        json_servers(j, r);
         j.key("tried").begin_array();
         for (const auto& c : res.tried) {
             j.begin_object();
@@ -618,27 +669,33 @@ int run_epdg(const Args& a, StubResolver& r) {
     if (!a.imsi.empty()) return run_epdg_imsi(a, r);
     struct Row {
         std::string plmn, fqdn;
+        bool visited_country = false;  ///< the visited-country name of MCC (TS 23.003 §19.4.2.9), not an operator's
         std::vector<std::string> addresses;
         std::string status;
         std::string name;  // operator, when the shipped table knows it
     };
-    std::vector<std::pair<std::string, std::string>> names;  // plmn label, fqdn
-    std::map<std::string, std::string> operator_names;       // plmn label -> operator
-    std::vector<std::string> plmn_texts = a.positional;
+    std::vector<Row> rows;
+    std::map<std::string, std::string> operator_names;  // plmn label -> operator
+    // Operators: the MCC-MNC arguments (bad ones are bad input), then --mcc/--epdg-country with --mnc (options).
+    std::vector<std::pair<std::string, int>> plmn_texts;  // text, exit status when it does not parse
+    for (const auto& t : a.positional) plmn_texts.emplace_back(t, kExitBadInput);
     if (a.country && a.mncs.empty()) {
         // --epdg-country without --mnc: the operators the shipped table
         // (mobile-broadband-provider-info + E.212) knows in that country.
         if (auto bad = check_mcc(a.mcc)) {
-            std::fprintf(stderr, "enumq: %s\n", bad->c_str());
+            std::fprintf(stderr, "enumq: --epdg-country: %s\n", bad->c_str());
             return kExitUsage;
         }
         auto known = known_operators(a.mcc);
         if (known.empty()) {
-            std::fprintf(stderr, "enumq: no known operators under MCC %s; name them with --mnc\n", a.mcc.c_str());
+            std::fprintf(stderr,
+                         "enumq: --epdg-country %s needs --mnc MNC[,MNC...]: the MNC table knows no operator under "
+                         "MCC %s%s\n",
+                         a.mcc.c_str(), a.mcc.c_str(), a.visited ? "" : " (or add --visited for the country's own name)");
             return kExitUsage;
         }
         for (const auto& k : known) {
-            plmn_texts.push_back(k.plmn.to_text());
+            plmn_texts.emplace_back(k.plmn.to_text(), kExitBadInput);
             operator_names[k.plmn.to_text()] = k.name;
         }
     }
@@ -647,68 +704,58 @@ int run_epdg(const Args& a, StubResolver& r) {
             std::fprintf(stderr, "enumq: --mnc needs --mcc or --epdg-country\n");
             return kExitUsage;
         }
-        plmn_texts.push_back(a.mcc + "-" + m);
+        plmn_texts.emplace_back(a.mcc + "-" + m, kExitUsage);
     }
-    for (const auto& t : plmn_texts) {
+    for (const auto& [t, status] : plmn_texts) {
         auto p = Plmn::parse(t);
         if (!p) {
             std::fprintf(stderr, "enumq: %s\n", p.error().c_str());
-            return kExitUsage;
+            return status;
         }
-        names.emplace_back(p->to_text(), epdg_fqdn(*p));
+        Row row{p->to_text(), epdg_fqdn(*p), false, {}, "ok", {}};
+        if (auto it = operator_names.find(row.plmn); it != operator_names.end()) row.name = it->second;
+        rows.push_back(std::move(row));
     }
     if (a.visited) {
         auto f = epdg_visited_country_fqdn(a.mcc);
         if (!f) {
-            std::fprintf(stderr, "enumq: %s\n", f.error().c_str());
+            std::fprintf(stderr, "enumq: --visited: %s\n", f.error().c_str());
             return kExitUsage;
         }
-        names.emplace_back(a.mcc + " (visited country)", *f);
+        rows.push_back(Row{a.mcc, *f, true, {}, "ok", {}});
     }
-    if (names.empty()) {
+    if (rows.empty()) {
         usage("epdg needs operators: MCC-MNC arguments, --mcc MCC --mnc MNC, or --epdg-country MCC");
         return kExitUsage;
     }
-    std::vector<Row> rows;
-    int worst = kExitOk;
-    for (const auto& [plmn, fqdn] : names) {
-        Row row{plmn, fqdn, {}, "ok", {}};
-        if (auto it = operator_names.find(plmn); it != operator_names.end()) row.name = it->second;
-        auto name = dns::Name::from_text(fqdn + ".");
-        LookupStatus st4 = LookupStatus::NxDomain, st6 = LookupStatus::NxDomain;
+    std::vector<LookupStatus> failures;  // of the rows without an address
+    for (auto& row : rows) {
+        auto name = dns::Name::from_text(row.fqdn + ".");
+        std::vector<LookupStatus> statuses;
         for (auto type : {dns::RrType::A, dns::RrType::AAAA}) {
             auto ans = r.query_blocking(*name, type);
-            (type == dns::RrType::A ? st4 : st6) = ans.status;
+            statuses.push_back(ans.status);
             for (const auto& rr : ans.records) {
                 if (auto addr = parse_address_rdata(rr.type, rr.rdata)) row.addresses.push_back(*addr);
             }
         }
         if (row.addresses.empty()) {
-            int code = kExitNoRecord;
-            if (st4 == LookupStatus::Timeout || st6 == LookupStatus::Timeout) {
-                row.status = "timeout";
-                code = kExitTimeout;
-            } else if (st4 == LookupStatus::ServFail || st6 == LookupStatus::ServFail) {
-                row.status = "servfail";
-                code = kExitServFail;
-            } else if (st4 == LookupStatus::NxDomain) {
-                row.status = "nxdomain";
-                code = kExitNxDomain;
-            } else {
-                row.status = "no-address";
-            }
-            if (worst == kExitOk || code > worst) worst = code;
+            auto st = status_without_address(statuses);
+            failures.push_back(st);
+            row.status = st == LookupStatus::NoData ? "no-address" : lowercase(to_string(st));
         }
-        rows.push_back(std::move(row));
     }
     if (a.json) {
         enumq::Json j;
         j.begin_object();
-        j.key("servers").str(r.describe_servers());
+        json_servers(j, r);
         j.key("epdg").begin_array();
         for (const auto& row : rows) {
             j.begin_object();
-            j.key("plmn").str(row.plmn);
+            j.key("plmn");
+            if (row.visited_country) j.null(); else j.str(row.plmn);
+            j.key("mcc").str(row.plmn.substr(0, 3));
+            j.key("visited_country").boolean(row.visited_country);
             j.key("fqdn").str(row.fqdn);
             j.key("status").str(row.status);
             if (!row.name.empty()) j.key("operator").str(row.name);
@@ -724,8 +771,9 @@ int run_epdg(const Args& a, StubResolver& r) {
         // One line per address: ready for a QoS or firewall rule.
         std::cout << "plmn,fqdn,address,status\n";
         for (const auto& row : rows) {
-            if (row.addresses.empty()) std::cout << row.plmn << "," << row.fqdn << ",," << row.status << "\n";
-            for (const auto& ad : row.addresses) std::cout << row.plmn << "," << row.fqdn << "," << ad << "," << row.status << "\n";
+            auto label = row.visited_country ? row.plmn + " (visited country)" : row.plmn;
+            if (row.addresses.empty()) std::cout << label << "," << row.fqdn << ",," << row.status << "\n";
+            for (const auto& ad : row.addresses) std::cout << label << "," << row.fqdn << "," << ad << "," << row.status << "\n";
         }
     } else {
         std::cout << ";; DNS servers: " << r.describe_servers() << "\n";
@@ -735,13 +783,14 @@ int run_epdg(const Args& a, StubResolver& r) {
             for (const auto& ad : row.addresses) addrs += (addrs.empty() ? "" : " ") + ad;
             if (addrs.empty()) addrs = "(" + row.status + ")";
             if (!row.name.empty()) addrs += "  [" + row.name + "]";
-            std::printf("%-22s %-55s %s\n", row.plmn.c_str(), row.fqdn.c_str(), addrs.c_str());
+            auto label = row.visited_country ? row.plmn + " (visited country)" : row.plmn;
+            std::printf("%-22s %-55s %s\n", label.c_str(), row.fqdn.c_str(), addrs.c_str());
         }
     }
     // Partial results still exit 0 when at least one operator resolved.
-    bool any = false;
-    for (const auto& row : rows) any = any || !row.addresses.empty();
-    return any ? kExitOk : worst;
+    if (failures.size() < rows.size()) return kExitOk;
+    const bool no_address = std::find(failures.begin(), failures.end(), LookupStatus::NoData) != failures.end();
+    return exit_for_failures(failures, no_address ? kExitNoRecord : kExitNxDomain);
 }
 
 int run_snaptr(const Args& a, StubResolver& r) {
@@ -773,7 +822,7 @@ int run_snaptr(const Args& a, StubResolver& r) {
     auto name = dns::Name::from_text(domain);
     if (!name) {
         std::fprintf(stderr, "enumq: %s\n", name.error().c_str());
-        return kExitUsage;
+        return kExitBadInput;
     }
     SnaptrOptions o;
     o.app_service = a.app_service;
@@ -828,7 +877,7 @@ int run_snaptr(const Args& a, StubResolver& r) {
         j.begin_object();
         j.key("domain").str(domain);
         j.key("outcome").str(to_string(res.outcome));
-        j.key("servers").str(r.describe_servers());
+        json_servers(j, r);
         j.key("targets");
         json_targets(j, res.targets);
         if (pair_res) {
@@ -891,21 +940,7 @@ int run_names(const Args& a) {
     in.apn_ni = a.apn;
     // TAC 2 octets, 5GS TAC 3 (TS 23.003 §19.4.2.3, §28.6); LAC 2; AMF Region
     // 8 bits, Set 10, Pointer 6 (§2.10.1).
-    if (!a.tac.empty()) {
-        auto v = parse_hex("--tac", a.tac, 0xffff);
-        if (!v) return kExitUsage;
-        in.tac = static_cast<std::uint16_t>(*v);
-    }
-    if (!a.tac_5gs.empty()) {
-        auto v = parse_hex("--5gs-tac", a.tac_5gs, 0xffffff);
-        if (!v) return kExitUsage;
-        in.tac_5gs = *v;
-    }
-    if (!a.lac.empty()) {
-        auto v = parse_hex("--lac", a.lac, 0xffff);
-        if (!v) return kExitUsage;
-        in.lac = static_cast<std::uint16_t>(*v);
-    }
+    if (!parse_cell(a, in.tac, in.tac_5gs, in.lac)) return kExitUsage;
     if (!a.amf_region.empty() || !a.amf_set.empty() || !a.amf_pointer.empty()) {
         if (a.amf_region.empty() || a.amf_set.empty()) {
             std::fprintf(stderr, "enumq: AMF names need --amf-region and --amf-set\n");
@@ -960,12 +995,12 @@ int run_imsi(const Args& a) {
         std::ifstream in(a.mnc_table);
         if (!in) {
             std::fprintf(stderr, "enumq: cannot read %s\n", a.mnc_table.c_str());
-            return kExitUsage;
+            return kExitBadInput;
         }
         std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
         if (auto r = table.load(text); !r) {
             std::fprintf(stderr, "enumq: %s:%s\n", a.mnc_table.c_str(), r.error().substr(5).c_str());
-            return kExitUsage;
+            return kExitBadInput;
         }
     }
     for (const auto& k : a.known_plmns) {
@@ -983,7 +1018,7 @@ int run_imsi(const Args& a) {
         auto p = imsi_to_plmn(a.positional[0], a.mnc_length);
         if (!p) {
             std::fprintf(stderr, "enumq: %s\n", p.error().c_str());
-            return kExitUsage;
+            return kExitBadInput;
         }
         readings.push_back(*p);
         basis = "given MNC length";
@@ -991,7 +1026,7 @@ int run_imsi(const Args& a) {
         auto r = imsi_to_plmn(a.positional[0], table);
         if (!r) {
             std::fprintf(stderr, "enumq: %s\n", r.error().c_str());
-            return kExitUsage;
+            return kExitBadInput;
         }
         ambiguous = r->ambiguous();
         basis = to_string(r->basis);
@@ -1054,6 +1089,6 @@ int main(int argc, char** argv) {
         return run_enum(a, *r);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "enumq: %s\n", e.what());
-        return kExitUsage;
+        return kExitBadInput;
     }
 }

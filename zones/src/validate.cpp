@@ -102,11 +102,7 @@ class Validator {
                         if (l.size() != 1 || l[0] < '0' || l[0] > '9') break;
                         digits += l;
                     }
-                    warning(r.loc, "dial-prefix",
-                            "number +" + digits +
-                                " under e164.arpa starts with 0: no country code does, "
-                                "so this looks like a national or international dial prefix (such as 0011 or 00) "
-                                "written before the country code");
+                    if (auto w = numbering::dial_prefix_warning(digits, " under e164.arpa")) warning(r.loc, "dial-prefix", *w);
                 }
             }
         }

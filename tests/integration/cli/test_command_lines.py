@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The command lines of enumd, enumctl and enumq (issue 13, "Consistent command lines"), one table of cases:
---help on stdout with exit 0 and nothing on stderr; a usage error on stderr with exit 2 (enumq: 1, its
-documented status for bad input, 2 being NXDOMAIN there) and nothing on stdout; malformed values refused before
+--help on stdout with exit 0 and nothing on stderr; a usage error on stderr with exit 2 and nothing on stdout
+(enumq's lookup outcomes start at 3, tools/enumq/README.md); malformed values refused before
 anything starts (`enumd --log-level debugg` used to start and serve); `enumctl help CMD` and `enumctl CMD --help`;
 every option of every --help has a description; `enumd --help` lists the recursion, transfer and TSIG options."""
 import os
@@ -88,7 +88,7 @@ def main():
         c.check(rc == 0 and out == text, f"enumctl {cmd} --help is enumctl help {cmd}")
     check_help([ENUMCTL, "help"], ENUMCTL_COMMANDS)
 
-    # Usage errors: stderr, exit 2 (enumq 1), nothing started.
+    # Usage errors: stderr, exit 2, nothing started.
     cases = [
         (serve + ["--no-such-option"], 2, "--no-such-option"),
         (serve + ["--log-level", "debugg"], 2, "debugg"),
@@ -113,11 +113,11 @@ def main():
         ([ENUMCTL, "diff", LAB], 2, "two zones"),
         ([ENUMCTL, "set", "e164.arpa."], 2, "NUMBER"),
         ([ENUMCTL, "reload", "--control"], 2, "--control"),
-        ([ENUMQ, "--no-such-option", "+61355500911"], 1, "--no-such-option"),
-        ([ENUMQ, "+61355500911", "--timeout", "abc"], 1, "abc"),
-        ([ENUMQ, "+61355500911", "--draws", "20000000"], 1, "20000000"),
-        ([ENUMQ, "imsi", "505011234567890", "--mnc-length", "4"], 1, "4"),
-        ([ENUMQ, "+61355500911", "--server"], 1, "--server"),
+        ([ENUMQ, "--no-such-option", "+61355500911"], 2, "--no-such-option"),
+        ([ENUMQ, "+61355500911", "--timeout", "abc"], 2, "abc"),
+        ([ENUMQ, "+61355500911", "--draws", "20000000"], 2, "20000000"),
+        ([ENUMQ, "imsi", "505011234567890", "--mnc-length", "4"], 2, "4"),
+        ([ENUMQ, "+61355500911", "--server"], 2, "--server"),
     ]
     for argv, status, mentions in cases:
         check_usage_error(argv, status, mentions)

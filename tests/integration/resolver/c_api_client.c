@@ -1,6 +1,7 @@
 /* A C client of enumd.h: resolves numbers and a SIP URI against the server
  * given as argv[1] and checks the answers. Exit 0 when all checks pass. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "enumd/resolver/enumd.h"
@@ -22,9 +23,23 @@ int main(int argc, char** argv) {
     int rc;
     size_t i;
 
-    if (argc < 2) {
-        fprintf(stderr, "usage: c_api_client SERVER\n");
+    if (argc != 2 && argc != 4) {
+        fprintf(stderr, "usage: c_api_client SERVER | c_api_client SERVER NUMBER EXPECTED_CODE\n");
         return 2;
+    }
+    if (argc == 4) {
+        /* One ENUM lookup whose status code is known (test_client_reports.py: a closed port gives
+         * ENUMD_EUNREACHABLE at once, a refusing server ENUMD_EREFUSED). */
+        int expected = atoi(argv[3]);
+        CHECK(enumd_new(&ctx, argv[1]) == ENUMD_OK);
+        CHECK(enumd_set_timeout_ms(ctx, 3000) == ENUMD_OK);
+        rc = enumd_enum_lookup(ctx, argv[2], NULL, &list);
+        printf("%s: %d (%s)\n", argv[2], rc, enumd_strerror(rc));
+        CHECK(rc == expected);
+        CHECK(list == NULL);
+        CHECK(strcmp(enumd_strerror(rc), "unknown error") != 0);
+        enumd_free(ctx);
+        return failures == 0 ? 0 : 1;
     }
     rc = enumd_new(&ctx, argv[1]);
     if (rc != ENUMD_OK) {

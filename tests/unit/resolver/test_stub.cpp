@@ -104,6 +104,77 @@ TEST_CASE("SERVFAIL moves on to the next server", "[stub]") {
     CHECK(only_bad.query_blocking(Q("host.example."), dns::RrType::A).status == LookupStatus::ServFail);
 }
 
+TEST_CASE("an error rcode is reported as what it is: REFUSED apart from SERVFAIL", "[stub]") {
+    struct Case {
+        std::uint8_t rcode;
+        LookupStatus status;
+    };
+    const Case cases[] = {
+        {2, LookupStatus::ServFail},  // SERVFAIL
+        {4, LookupStatus::ServFail},  // NOTIMP
+        {5, LookupStatus::Refused},   // REFUSED (RFC 1035 §4.1.1): policy, issue 13
+        {3, LookupStatus::NxDomain},
+    };
+    for (const auto& c : cases) {
+        ScriptedServer srv([&](const dns::QueryView& qv, auto) {
+            return std::vector<Datagram>{{respond(qv, 0, 0, c.rcode), false}};
+        });
+        StubResolver r(fast({srv.address()}));
+        CAPTURE(static_cast<int>(c.rcode));
+        CHECK(r.query_blocking(Q("host.example."), dns::RrType::A).status == c.status);
+    }
+    // Like SERVFAIL, a refusing server hands the question to the next one.
+    ScriptedServer refusing([](const dns::QueryView& qv, auto) { return std::vector<Datagram>{{respond(qv, 0, 0, 5), false}}; });
+    ScriptedServer good([](const dns::QueryView& qv, auto) { return std::vector<Datagram>{{respond(qv, 1), false}}; });
+    StubResolver r(fast({refusing.address(), good.address()}));
+    CHECK(r.query_blocking(Q("host.example."), dns::RrType::A).status == LookupStatus::Ok);
+}
+
+TEST_CASE("a port where nothing listens is unreachable at once, not a timeout", "[stub]") {
+    // A port that was free a moment ago: the connected UDP socket gets ICMP port unreachable (ECONNREFUSED).
+    std::uint16_t port = 0;
+    {
+        int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+        sockaddr_in sa{};
+        sa.sin_family = AF_INET;
+        sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0);
+        socklen_t len = sizeof sa;
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
+        port = ntohs(sa.sin_port);
+        ::close(fd);
+    }
+    auto o = fast({*parse_server("127.0.0.1:" + std::to_string(port))});
+    o.timeout = std::chrono::milliseconds(3000);
+    o.attempts = 2;
+    StubResolver r(o);
+    auto started = std::chrono::steady_clock::now();
+    auto a = r.query_blocking(Q("host.example."), dns::RrType::A);
+    CHECK(a.status == LookupStatus::Unreachable);
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::milliseconds(1000));
+}
+
+TEST_CASE("a resolution reports its most telling failure", "[stub][tally]") {
+    struct Case {
+        std::vector<LookupStatus> seen;
+        LookupStatus worst;
+    };
+    const std::vector<Case> cases = {
+        {{}, LookupStatus::Ok},
+        {{LookupStatus::NxDomain, LookupStatus::NoData}, LookupStatus::Ok},
+        {{LookupStatus::Malformed}, LookupStatus::ServFail},
+        {{LookupStatus::ServFail, LookupStatus::Refused}, LookupStatus::Refused},
+        {{LookupStatus::Refused, LookupStatus::Unreachable}, LookupStatus::Unreachable},
+        {{LookupStatus::Unreachable, LookupStatus::Timeout, LookupStatus::ServFail}, LookupStatus::Timeout},
+    };
+    for (const auto& c : cases) {
+        FailureTally t;
+        for (auto s : c.seen) t.note(s);
+        CHECK(t.worst() == c.worst);
+        CHECK(t.any() == (c.worst != LookupStatus::Ok));
+    }
+}
+
 TEST_CASE("the cache answers positive and SOA-backed negative answers until their TTL", "[stub][cache]") {
     ScriptedServer srv([](const dns::QueryView& qv, auto) {
         if (qv.question.qname.label(0) == "nx") return std::vector<Datagram>{{respond(qv, 0, 0, 3, false, true), false}};

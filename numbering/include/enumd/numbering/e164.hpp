@@ -48,6 +48,11 @@ std::optional<NumberError> parse_number(std::string_view text, NumberText& out);
 /// without the range '*'): its bare digits, or the reason it is refused.
 dns::Result<std::string> normalise_e164(std::string_view text);
 
+/// The warning for E.164 `digits` that begin with 0: no country code does, so a national form ("03 5550 0911")
+/// or a dial prefix ("0011 61 ...") was written where the country code belongs. `where` follows the number in
+/// the sentence (" under e164.arpa"). The one text of `enumctl check`'s dial-prefix warning and of enumq's.
+std::optional<std::string> dial_prefix_warning(std::string_view digits, std::string_view where = {});
+
 /// The application unique string of RFC 3402 §3.2 for ENUM (RFC 6116 §2.4):
 /// "+" and the digits — what a NAPTR regexp is applied to.
 std::string application_unique_string(std::string_view digits);

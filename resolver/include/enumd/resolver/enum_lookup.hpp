@@ -72,6 +72,8 @@ enum class EnumOutcome {
     NoUsable,    ///< domains/records exist but none yields a usable URI
     Timeout,     ///< a server did not answer and nothing usable was found
     ServFail,    ///< servers failed and nothing usable was found
+    Refused,     ///< a server answered REFUSED (RFC 1035 §4.1.1) and nothing usable was found
+    Unreachable, ///< no server could be reached (connection refused at once) and nothing usable was found
 };
 const char* to_string(EnumOutcome o) noexcept;
 

@@ -23,7 +23,9 @@ enum {
     ENUMD_ESERVFAIL = -6,   /* servers answered with errors */
     ENUMD_ENOTOFFERED = -7, /* SRV target "." (RFC 2782) */
     ENUMD_ERANGE = -8,      /* output buffer too small / index out of range */
-    ENUMD_EINTERNAL = -9
+    ENUMD_EINTERNAL = -9,
+    ENUMD_EREFUSED = -10,    /* a server answered REFUSED (RFC 1035 4.1.1): not for this client or zone */
+    ENUMD_EUNREACHABLE = -11 /* no server could be reached: connection refused (ICMP port unreachable), at once */
 };
 
 /* Selection modes for enumd_set_mode (bit flags; 0 = RFC 3403 §4.1). */

@@ -22,11 +22,29 @@ enum class LookupStatus {
     Ok,        ///< NOERROR with records of the asked type
     NoData,    ///< NOERROR, name exists, no records of that type
     NxDomain,  ///< RCODE 3
-    ServFail,  ///< SERVFAIL, REFUSED, NOTIMP or any other error rcode
+    ServFail,  ///< SERVFAIL, NOTIMP or any other error rcode but REFUSED
     Timeout,   ///< no answer from any server within the retries
     Malformed, ///< answers that did not parse or did not match the question
+    Refused,   ///< RCODE 5 REFUSED (RFC 1035 §4.1.1): the server will not answer this client (ACL, not its zone)
+    /// No server could be asked: the connection was refused (ICMP port unreachable on a connected UDP socket,
+    /// a TCP RST), no route, no socket. Known at once, not after the timeout.
+    Unreachable,
 };
 const char* to_string(LookupStatus s) noexcept;
+
+/// What the failed queries of one resolution (ENUM, RFC 3263, S-NAPTR, ePDG) saw, so that the outcome names the
+/// most telling failure: a refusal or an unreachable server is not a SERVFAIL, nor a timeout (issue 13).
+struct FailureTally {
+    bool timeout = false;
+    bool unreachable = false;
+    bool refused = false;
+    bool servfail = false;  ///< SERVFAIL, other error rcodes, malformed answers
+    void note(LookupStatus s) noexcept;
+    [[nodiscard]] bool any() const noexcept { return timeout || unreachable || refused || servfail; }
+    /// The status to report when nothing usable was found: timeout, then unreachable, refused, servfail (the first
+    /// seen in that order); Ok when no query failed.
+    [[nodiscard]] LookupStatus worst() const noexcept;
+};
 
 /// One record in uncompressed form.
 struct Rr {

@@ -51,6 +51,8 @@ enum class LocateOutcome {
     NoAddress,   ///< names found but no A/AAAA
     Timeout,
     ServFail,
+    Refused,      ///< a server answered REFUSED (RFC 1035 §4.1.1)
+    Unreachable,  ///< no server could be reached (connection refused at once)
 };
 const char* to_string(LocateOutcome o) noexcept;
 

@@ -3,8 +3,8 @@
 /// conventions (issue 13, "Consistent command lines"):
 ///   - `--help` (or `-h`) prints the help on stdout and exits 0; `--version` prints version_line() and exits 0;
 ///   - a usage error (unknown option, missing or malformed value) prints "PROG: what is wrong" and a pointer to
-///     --help on stderr and exits 2 (kExitUsage) — enumq keeps 1, its documented status for bad input, because 2
-///     is its NXDOMAIN status (tools/enumq/README.md);
+///     --help on stderr and exits 2 (kExitUsage) in all three (enumq's lookup outcomes start at 3,
+///     tools/enumq/README.md);
 ///   - every option has a description; values are checked while parsing (validators below), never atoi'd.
 #include <CLI/CLI.hpp>
 
