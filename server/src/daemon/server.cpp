@@ -8,6 +8,7 @@
 #include "enumd/build_info.hpp"
 #include "stats/metrics_text.hpp"
 #include "stats/process_metrics.hpp"
+#include "stats/zone_xfr_metrics.hpp"
 #include "enumd/server/log.hpp"
 
 namespace enumd::server {
@@ -47,6 +48,7 @@ std::string Server::Impl::metrics_text() const {
             m.sample("enumd_zone_records", {{"zone", z.origin.to_text()}}, z.meta.records);
         admin_reader->release();
     }
+    zone_xfr_metrics().render(m);  // secondary refreshes and NOTIFY outcomes, per zone
     return m.str();
 }
 

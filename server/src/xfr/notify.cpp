@@ -11,6 +11,7 @@
 #include "enumd/dns/wire.hpp"
 #include "enumd/server/log.hpp"
 #include "enumd/server/xfr.hpp"
+#include "stats/zone_xfr_metrics.hpp"
 
 namespace enumd::server::xfr {
 
@@ -75,6 +76,7 @@ struct Notifier::Impl {
             std::string outcome;
             for (const auto& t : job.targets) {
                 bool ok = send_one(job, t);
+                zone_xfr_metrics().notified(job.origin, ok);
                 if (!outcome.empty()) outcome += ',';
                 outcome += t.to_text();
                 outcome += ok ? ":ok" : ":no-answer";

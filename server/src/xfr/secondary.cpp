@@ -16,6 +16,7 @@
 #include "enumd/dns/serial.hpp"
 #include "enumd/dns/wire.hpp"
 #include "enumd/server/log.hpp"
+#include "stats/zone_xfr_metrics.hpp"
 #include "transfer_in.hpp"
 
 namespace enumd::server::xfr {
@@ -289,6 +290,7 @@ struct Secondaries::Impl {
             if (z.serial && !dns::serial_lt(*z.serial, *remote)) {
                 std::lock_guard<std::mutex> g(mutex);
                 z.last_ok = Clock::now();
+                zone_xfr_metrics().refreshed(z.cfg.origin, false);
                 z.result = "up to date with " + ep.to_text();
                 schedule(z, z.soa.refresh);
                 return;
@@ -323,6 +325,7 @@ struct Secondaries::Impl {
             if (up_to_date) {
                 std::lock_guard<std::mutex> g(mutex);
                 z.last_ok = Clock::now();
+                zone_xfr_metrics().refreshed(z.cfg.origin, false);
                 z.result = "up to date with " + ep.to_text();
                 schedule(z, z.soa.refresh);
                 return;
@@ -358,6 +361,7 @@ struct Secondaries::Impl {
                 z.soa = soa;
                 z.last_ok = Clock::now();
                 z.last_transfer = static_cast<std::int64_t>(std::time(nullptr));
+                zone_xfr_metrics().refreshed(z.cfg.origin, true);
                 z.result = "transferred from " + ep.to_text();
                 schedule(z, soa.refresh);
             }
