@@ -159,14 +159,24 @@ Result<SubstExpr> SubstExpr::parse(std::string_view text, RegexLimits limits, Ji
     return SubstExpr(std::move(*parts), std::move(*re));
 }
 
-Result<std::string> SubstExpr::apply(std::string_view aus) const {
+const char* to_string(SubstReading r) noexcept {
+    switch (r) {
+    case SubstReading::Sed: return "sed";
+    case SubstReading::ReplacementOnly: return "replacement-only";
+    }
+    return "?";
+}
+
+Result<std::string> SubstExpr::apply(std::string_view aus, SubstReading reading) const {
     auto m = regex_.search(aus);
     if (!m) return make_error(m.error());
     if (!m->matched) return make_error("regexp does not match the application unique string");
     auto span = [&](int g) {
         return aus.substr(static_cast<std::size_t>(m->so[g]), static_cast<std::size_t>(m->eo[g] - m->so[g]));
     };
-    std::string out(aus.substr(0, static_cast<std::size_t>(m->so[0])));
+    const bool sed = reading == SubstReading::Sed;
+    // RFC 3402 §3.2 "sed-style": what the ERE did not match stays (before and after the match).
+    std::string out(sed ? aus.substr(0, static_cast<std::size_t>(m->so[0])) : std::string_view{});
     for (const auto& p : repl_) {
         if (p.group == 0) {
             out += p.text;
@@ -174,8 +184,68 @@ Result<std::string> SubstExpr::apply(std::string_view aus) const {
             out.append(span(p.group));
         }
     }
-    out.append(aus.substr(static_cast<std::size_t>(m->eo[0])));
+    if (sed) out.append(aus.substr(static_cast<std::size_t>(m->eo[0])));
     return out;
+}
+
+namespace {
+
+/// `ere` without the groups that enclose all of it at either end ("(^a(.*)$)" -> "^a(.*)$" at the start and
+/// end checks): the leading '(' and trailing ')' are dropped, being no character of the match.
+std::string_view strip_outer_groups(std::string_view ere, bool front) {
+    if (front) {
+        while (!ere.empty() && ere.front() == '(') ere.remove_prefix(1);
+    } else {
+        while (ere.size() >= 2 && ere.back() == ')' && ere[ere.size() - 2] != '\\') ere.remove_suffix(1);
+    }
+    return ere;
+}
+
+/// True when the character at `i` is preceded by an odd number of backslashes.
+bool escaped(std::string_view s, std::size_t i) {
+    std::size_t n = 0;
+    while (i > n && s[i - n - 1] == '\\') ++n;
+    return n % 2 == 1;
+}
+
+/// A '|' outside every group and bracket expression: the ERE is an alternation of whole branches.
+bool top_level_alternation(std::string_view ere) {
+    int depth = 0;
+    for (std::size_t i = 0; i < ere.size(); ++i) {
+        char c = ere[i];
+        if (c == '\\') {
+            ++i;
+        } else if (c == '[') {
+            // POSIX bracket expression: a ']' right after '[' or "[^" is a member.
+            std::size_t j = i + 1;
+            if (j < ere.size() && ere[j] == '^') ++j;
+            if (j < ere.size() && ere[j] == ']') ++j;
+            while (j < ere.size() && ere[j] != ']') ++j;
+            i = j;
+        } else if (c == '(') {
+            ++depth;
+        } else if (c == ')') {
+            --depth;
+        } else if (c == '|' && depth == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
+bool SubstExpr::matches_whole_string() const noexcept {
+    std::string_view ere = ere_;
+    if (top_level_alternation(ere)) return false;
+    // Start: '^', or a leading ".*" (a match anywhere is also one from position 0, and the leftmost is taken).
+    auto head = strip_outer_groups(ere, true);
+    bool from_start = head.starts_with("^") || head.starts_with(".*");
+    // End: an unescaped '$', or a trailing ".*" that runs to the end.
+    auto tail = strip_outer_groups(ere, false);
+    bool to_end = (tail.ends_with("$") && !escaped(tail, tail.size() - 1)) ||
+                  (tail.ends_with(".*") && !escaped(tail, tail.size() - 2));
+    return from_start && to_end;
 }
 
 Result<std::string> subst_expr_for_uri(std::string_view uri) {

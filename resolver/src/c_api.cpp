@@ -132,9 +132,12 @@ int enumd_set_timeout_ms(enumd_ctx* ctx, unsigned ms) {
 }
 
 int enumd_set_mode(enumd_ctx* ctx, int mode_flags) {
-    if (ctx == nullptr || (mode_flags & ~(ENUMD_MODE_FAILOVER | ENUMD_MODE_WEIGHTED)) != 0) return ENUMD_EINVAL;
+    constexpr int kKnown = ENUMD_MODE_FAILOVER | ENUMD_MODE_WEIGHTED | ENUMD_MODE_REPLACEMENT_ONLY;
+    if (ctx == nullptr || (mode_flags & ~kKnown) != 0) return ENUMD_EINVAL;
     ctx->enum_options.failover_across_orders = (mode_flags & ENUMD_MODE_FAILOVER) != 0;
     ctx->enum_options.preference_as_weight = (mode_flags & ENUMD_MODE_WEIGHTED) != 0;
+    ctx->enum_options.reading = (mode_flags & ENUMD_MODE_REPLACEMENT_ONLY) != 0 ? numbering::SubstReading::ReplacementOnly
+                                                                               : numbering::SubstReading::Sed;
     return ENUMD_OK;
 }
 

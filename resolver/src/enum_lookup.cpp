@@ -102,7 +102,7 @@ NaptrSetResult process_naptr_set(const std::vector<NaptrRecord>& records, const 
                 continue;
             }
             // RFC 3402 §3.2: always applied to the application unique string.
-            auto uri = expr->apply(aus);
+            auto uri = expr->apply(aus, options.reading);
             if (!uri) {
                 skip(uri.error());
                 continue;
@@ -130,7 +130,7 @@ NaptrSetResult process_naptr_set(const std::vector<NaptrRecord>& records, const 
                     skip("bad regexp: " + expr.error());
                     continue;
                 }
-                auto key = expr->apply(aus);
+                auto key = expr->apply(aus, options.reading);
                 if (!key) {
                     skip(key.error());
                     continue;

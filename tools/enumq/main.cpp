@@ -88,6 +88,7 @@ struct Args {
     std::string service;
     std::string mcc;
     std::vector<std::string> mncs;
+    numbering::SubstReading reading = numbering::SubstReading::Sed;
     bool legacy = false, failover = false, weighted = false, json = false, csv = false, no_cache = false,
          verbose = false, visited = false, country = false;
     std::optional<std::uint64_t> seed;
@@ -172,6 +173,11 @@ std::optional<int> parse_args(int argc, char** argv, Args& a) {
     app.add_flag("--failover", a.failover, "every usable record in order, not only the best ORDER")->group(kEnum);
     app.add_flag("--weighted", a.weighted, "weighted choice among records of equal ORDER and PREFERENCE")
         ->group(kEnum);
+    std::string partial_match = "sed";
+    app.add_option("--partial-match", partial_match,
+                   "a regexp that matches part of the number: sed keeps the unmatched rest (RFC 3402 sed-style, "
+                   "default), replacement-only gives the replacement alone (Kamailio, Asterisk)")
+        ->type_name("sed|replacement-only")->check(cli::one_of({"sed", "replacement-only"}))->group(kEnum);
     std::uint64_t seed = 0;
     app.add_option("--seed", seed, "seed of the random choice among equal records (repeatable runs)")
         ->type_name("N")->check(cli::integer(0, std::numeric_limits<std::uint64_t>::max()))->group(kEnum);
@@ -222,6 +228,7 @@ std::optional<int> parse_args(int argc, char** argv, Args& a) {
     if (auto status = cli::parse(app, argc, argv)) return status;
 
     if (app.count("--seed") > 0) a.seed = seed;
+    if (partial_match == "replacement-only") a.reading = numbering::SubstReading::ReplacementOnly;
     for (const auto& v : mncs)
         for (auto& m : split_commas(v)) a.mncs.push_back(m);
     for (const auto& v : selection_info)
@@ -386,6 +393,7 @@ int run_enum(const Args& a, StubResolver& r) {
     o.service.accept_legacy(a.legacy);
     o.failover_across_orders = a.failover;
     o.preference_as_weight = a.weighted;
+    o.reading = a.reading;
     o.seed = a.seed;
     // A national form ("03 5550 0911") or a dial prefix before the country code: the warning enumctl check gives
     // for such a number in a zone (dial-prefix), and the lookup goes on as asked.
@@ -393,7 +401,8 @@ int run_enum(const Args& a, StubResolver& r) {
         if (auto w = dial_prefix_warning(*digits)) std::fprintf(stderr, "enumq: warning: %s [dial-prefix]\n", w->c_str());
     }
     auto res = r.enum_lookup_blocking(a.positional[0], o);
-    std::string mode = std::string(a.failover ? "failover" : "rfc3403") + (a.weighted ? "+weighted" : "");
+    std::string mode = std::string(a.failover ? "failover" : "rfc3403") + (a.weighted ? "+weighted" : "") +
+                       (a.reading == numbering::SubstReading::Sed ? "" : "+replacement-only");
     // --draws N: repeat the selection N times (answers come from the cache
     // after the first lookup) and count which URI would be tried first.
     std::map<std::string, unsigned long> first_counts;

@@ -14,6 +14,8 @@ constexpr WarningKind kKinds[] = {
     {"wildcard-shadowed", "a raw wildcard that names below its parent hide (RFC 4592 §2.2.1)"},
     {"duplicate", "exact duplicate records in an RFC 1035 zone file, merged"},
     {"occluded", "records at or below a delegation that are loaded but never answered"},
+    {"naptr-partial-match", "a NAPTR regexp that may match only part of the number: its result depends on the "
+                            "client (sed-style keeps the rest, RFC 3402 §3.2; Kamailio and Asterisk drop it)"},
     {"other", "any other warning"},
 };
 

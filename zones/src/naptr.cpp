@@ -64,6 +64,16 @@ std::optional<Naptr> decode_naptr(std::span<const std::uint8_t> r) {
     return n;
 }
 
+std::optional<std::string> naptr_reading_warning(const Naptr& n) {
+    if (n.regexp.empty()) return std::nullopt;
+    auto r = numbering::SubstExpr::parse(n.regexp, {}, numbering::Jit::Skip);
+    if (!r || r->matches_whole_string()) return std::nullopt;
+    return "NAPTR regexp \"" + n.regexp +
+           "\" may match only part of the number: sed-style (RFC 3402 §3.2, enumd) the unmatched rest stays in the "
+           "result, Kamailio and Asterisk use the replacement alone; match the whole string (^...$) so that every "
+           "client reads it alike";
+}
+
 std::vector<std::string> check_naptr(const Naptr& n) {
     std::vector<std::string> problems;
     // RFC 3403 §4.1: flags are single characters A-Z/0-9; S, A, U, P are

@@ -119,6 +119,9 @@ class Validator {
         auto it = naptr_cache_.find(ck);
         if (it == naptr_cache_.end()) it = naptr_cache_.emplace(ck, check_naptr(*n)).first;
         for (const auto& p : it->second) error(r.loc, p + " (at " + r.owner.to_text() + ")");
+        auto w = naptr_reading_cache_.find(n->regexp);
+        if (w == naptr_reading_cache_.end()) w = naptr_reading_cache_.emplace(n->regexp, naptr_reading_warning(*n)).first;
+        if (w->second) warning(r.loc, "naptr-partial-match", *w->second + " (at " + r.owner.to_text() + ")");
     }
 
     void collect_names() {
@@ -333,6 +336,7 @@ class Validator {
     std::vector<std::size_t> unique_keys_;  ///< one record index per owner, in canonical order
     std::unordered_set<std::string> seen_;
     std::unordered_map<std::string, std::vector<std::string>> naptr_cache_;
+    std::unordered_map<std::string, std::optional<std::string>> naptr_reading_cache_;  // by regexp
     std::unordered_set<std::string> cname_owners_;
     std::unordered_set<std::string> cuts_;
     std::unordered_set<std::string> ns_targets_;

@@ -73,6 +73,20 @@ int main(int argc, char** argv) {
         list = NULL;
     }
 
+    /* A regexp that matches part of the number: sed-style by default, the replacement alone on request. */
+    CHECK(enumd_set_mode(ctx, 0) == ENUMD_OK);
+    rc = enumd_enum_lookup(ctx, "+61355500927", "E2U+sip", &list);
+    CHECK(rc == ENUMD_OK && strcmp(enumd_list_item(list, 0), "sip:61-355500927") == 0);
+    enumd_list_free(list);
+    list = NULL;
+    CHECK(enumd_set_mode(ctx, ENUMD_MODE_REPLACEMENT_ONLY) == ENUMD_OK);
+    rc = enumd_enum_lookup(ctx, "+61355500927", "E2U+sip", &list);
+    CHECK(rc == ENUMD_OK && strcmp(enumd_list_item(list, 0), "sip:61-") == 0);
+    enumd_list_free(list);
+    list = NULL;
+    CHECK(enumd_set_mode(ctx, 8) == ENUMD_EINVAL);
+    CHECK(enumd_set_mode(ctx, ENUMD_MODE_FAILOVER | ENUMD_MODE_WEIGHTED) == ENUMD_OK);
+
     /* Error codes: NXDOMAIN, bad number. */
     rc = enumd_enum_lookup(ctx, "+4420", "E2U+sip", &list);
     CHECK(rc == ENUMD_ENXDOMAIN);

@@ -34,6 +34,34 @@ TEST_CASE("substitution expressions apply to the application unique string", "[r
     }
 }
 
+TEST_CASE("A partial match keeps the unmatched rest sed-style, or gives the replacement alone", "[regexp][rfc3402]") {
+    struct Case {
+        std::string expr, aus, sed, replacement_only;
+        bool whole;  ///< matches_whole_string(): both readings always agree
+    };
+    const std::vector<Case> cases = {
+        {"!^.*$!sip:a@x!", "+15551234", "sip:a@x", "sip:a@x", true},
+        {"!(^.*$)!sip:\\1@x!", "+15551234", "sip:+15551234@x", "sip:+15551234@x", true},
+        {"!^\\+1(.*)$!sip:\\1@x!", "+15551234", "sip:5551234@x", "sip:5551234@x", true},
+        {"!^\\+(1)(.*)!sip:\\2!", "+15551234", "sip:5551234", "sip:5551234", true},   // a trailing .* runs to the end
+        {"!.*$!sip:a@x!", "+15551234", "sip:a@x", "sip:a@x", true},                     // a leading .* starts at 0
+        {"!^\\+1!sip:!", "+15551234", "sip:5551234", "sip:", false},                   // the issue's example
+        {"!1234$!x!", "+15551234", "+1555x", "x", false},                               // unanchored start
+        {"!^\\+1|^\\+44!sip:!", "+15551234", "sip:5551234", "sip:", false},           // alternation of branches
+        {"!^\\+1.*\\$!sip:!", "+1555$", "sip:", "sip:", false},                        // an escaped $ anchors nothing
+        {"!^[|]*\\+1.*$!sip:!", "+15551234", "sip:", "sip:", true},                    // '|' in a bracket is a member
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.expr, c.aus);
+        auto e = SubstExpr::parse(c.expr);
+        REQUIRE(e);
+        CHECK(e->apply(c.aus).value() == c.sed);
+        CHECK(e->apply(c.aus, SubstReading::Sed).value() == c.sed);
+        CHECK(e->apply(c.aus, SubstReading::ReplacementOnly).value() == c.replacement_only);
+        CHECK(e->matches_whole_string() == c.whole);
+    }
+}
+
 TEST_CASE("malformed substitution expressions are refused", "[regexp][rfc3402]") {
     const std::vector<std::string> bad = {
         "",               // empty

@@ -86,7 +86,8 @@ TEST_CASE("warnings are summarised per kind, errors never hidden", "[summary]") 
 
 TEST_CASE("every warning kind has a stable short name", "[summary]") {
     for (const char* k :
-         {"naptr-preference", "dial-prefix", "ttl-mismatch", "wildcard-shadowed", "duplicate", "occluded", "other"})
+         {"naptr-preference", "dial-prefix", "ttl-mismatch", "wildcard-shadowed", "duplicate", "occluded",
+          "naptr-partial-match", "other"})
         CHECK(is_warning_kind(k));
     CHECK_FALSE(is_warning_kind("preference"));
     CHECK(warning_kind_names().find("naptr-preference, dial-prefix") == 0);

@@ -141,6 +141,17 @@ TEST_CASE("A raw wildcard shadowed by names below its parent is a warning", "[va
     CHECK(ok.items.empty());
 }
 
+TEST_CASE("A NAPTR regexp that may match part of the number is a warning", "[validate][warnings]") {
+    auto d = check(kEnumHeader + "numbers:\n  - {number: '+1 555 1234', naptr: 'sip:a@b.example'}\n"
+                                 "records:\n  - {name: '9.9.9.9.5.5.5.1', type: NAPTR, "
+                                 "data: '10 10 \"u\" \"E2U+sip\" \"!^\\\\+1!sip:!\" .'}\n");
+    auto t = texts(d);
+    REQUIRE(t.size() == 1);
+    CHECK(t[0].find("warning: NAPTR regexp \"!^\\+1!sip:!\" may match only part of the number") != std::string::npos);
+    REQUIRE(d.items.size() == 1);
+    CHECK(d.items[0].kind == "naptr-partial-match");
+}
+
 TEST_CASE("A dial prefix where the country code belongs is a warning under e164.arpa", "[validate][warnings]") {
     auto d = check(kEnumHeader + "numbers:\n  - {number: '0011 61 3 5550 0911', naptr: 'sip:a@b.example'}\n");
     CHECK(texts(d) ==

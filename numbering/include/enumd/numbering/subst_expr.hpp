@@ -17,6 +17,14 @@ namespace detail {
 struct SubstParts;  // the split text, before compiling (subst_expr.cpp)
 }
 
+/// How the result of a substitution is built when the ERE matches only part of the application unique string
+/// (resolver/README.md "Partial matches": RFC 3402 §3.2 calls the expression "sed-style" and says no more).
+enum class SubstReading {
+    Sed,              ///< the matched part is replaced, the unmatched rest kept, as sed does (enumd's default)
+    ReplacementOnly,  ///< the expanded replacement alone (Kamailio's enum module, Asterisk)
+};
+const char* to_string(SubstReading r) noexcept;
+
 /// A parsed, compiled RFC 3402 substitution expression "<d>ere<d>repl<d>[i]".
 class SubstExpr {
    public:
@@ -31,9 +39,16 @@ class SubstExpr {
 
     /// Applies the expression: when the ERE matches, the matched part of
     /// `aus` is replaced by the expanded replacement (RFC 3402 §3.2 — the
-    /// unmatched rest of the string is kept, as sed does). Errors when it
-    /// does not match or a limit is hit.
-    [[nodiscard]] dns::Result<std::string> apply(std::string_view aus) const;
+    /// unmatched rest of the string is kept, as sed does); with
+    /// SubstReading::ReplacementOnly the result is the expanded replacement
+    /// alone. Errors when it does not match or a limit is hit.
+    [[nodiscard]] dns::Result<std::string> apply(std::string_view aus, SubstReading reading = SubstReading::Sed) const;
+
+    /// True when every match of the ERE spans the whole string it is applied to, so that both readings give the
+    /// same result: the ERE starts with '^' or ".*" and ends with an unescaped '$' or ".*" (outer groups aside),
+    /// with no '|' outside a group. Conservative: false for anything it cannot see through (`enumctl check`
+    /// warns, naptr-partial-match).
+    [[nodiscard]] bool matches_whole_string() const noexcept;
 
     [[nodiscard]] char delimiter() const noexcept { return delimiter_; }
     /// The ERE as written between the first two delimiters (escapes kept).

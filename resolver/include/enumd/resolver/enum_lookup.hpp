@@ -13,6 +13,7 @@
 
 #include "enumd/numbering/enumservice.hpp"
 #include "enumd/numbering/posix_regex.hpp"
+#include "enumd/numbering/subst_expr.hpp"
 #include "enumd/resolver/budget.hpp"
 #include "enumd/resolver/lookup.hpp"
 #include "enumd/resolver/naptr.hpp"
@@ -37,6 +38,10 @@ struct EnumOptions {
     /// Look up tel: results again as ENUM (never when they carry npdi,
     /// RFC 4694 §4).
     bool follow_tel = false;
+    /// How a regexp that matches only part of the AUS builds its result (`!^\+1!sip:!` on "+15551234"):
+    /// Sed keeps the unmatched rest ("sip:5551234", RFC 3402 §3.2's "sed-style"), ReplacementOnly gives the
+    /// replacement alone ("sip:", Kamailio's enum module, Asterisk). resolver/README.md "Partial matches".
+    numbering::SubstReading reading = numbering::SubstReading::Sed;
     std::optional<std::uint64_t> seed;  ///< deterministic draws for tests
     numbering::RegexLimits regex_limits;
     /// Total queries and records per lookup, across suffixes and

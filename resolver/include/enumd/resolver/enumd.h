@@ -31,6 +31,9 @@ enum {
 /* Selection modes for enumd_set_mode (bit flags; 0 = RFC 3403 §4.1). */
 #define ENUMD_MODE_FAILOVER 1 /* keep higher ORDER tiers as standby */
 #define ENUMD_MODE_WEIGHTED 2 /* PREFERENCE as a proportional weight in a tier */
+/* A regexp that matches part of the number gives its replacement alone (Kamailio, Asterisk), not the sed-style
+ * result that keeps the unmatched rest (RFC 3402 3.2; resolver/README.md "Partial matches"). */
+#define ENUMD_MODE_REPLACEMENT_ONLY 4
 
 typedef struct enumd_ctx enumd_ctx;
 typedef struct enumd_list enumd_list;

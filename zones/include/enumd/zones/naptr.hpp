@@ -36,4 +36,10 @@ std::optional<Naptr> decode_naptr(std::span<const std::uint8_t> rdata);
 /// characters otherwise). One sentence per problem.
 std::vector<std::string> check_naptr(const Naptr& naptr);
 
+/// The warning for a NAPTR whose regexp may match only part of the application unique string, so that its
+/// result depends on the reading (RFC 3402 §3.2 "sed-style": the unmatched rest is kept — enumd; Kamailio's enum
+/// module and Asterisk use the replacement alone): none when the ERE spans the whole string
+/// (numbering::SubstExpr::matches_whole_string), when there is no regexp, or when it does not parse (an error).
+std::optional<std::string> naptr_reading_warning(const Naptr& naptr);
+
 }  // namespace enumd::zones
