@@ -55,14 +55,19 @@ case "${1:-}" in
     test)
         # shellcheck disable=SC2086
         install $BUILD_DEPS $TEST_DEPS
-        build build -DENUMD_FUZZ=ON -DENUMD_WERROR=ON
+        # The first build is -O2 without debug information: CI reads failures from the tests' output, and
+        # the sanitizer build below carries line tables. (Precompiled headers were tried and dropped: with
+        # them GCC 12 reported a -Warray-bounds inside libstdc++ that it does not report without.)
+        build build -DENUMD_FUZZ=ON -DENUMD_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+            "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -DNDEBUG" "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O2 -DNDEBUG"
         (cd build && ctest --output-on-failure -j "$JOBS")
         # The same tests under AddressSanitizer + UndefinedBehaviorSanitizer, at -O1 with line tables only:
         # half the compile time of -O2 -g under the sanitizers, and the reports still name file:line.
+        # Tests that run no enumd code (label no_enumd_code) ran above and are not repeated.
         build build-asan -DENUMD_SANITIZE=ON -DENUMD_FUZZ=ON -DENUMD_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
             "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG" "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG"
         (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-            ctest --output-on-failure -j "$JOBS")
+            ctest --output-on-failure -j "$JOBS" -LE no_enumd_code)
         ;;
     *)
         echo "usage: tools/build.sh build|serve|test" >&2
