@@ -8,26 +8,14 @@
 #include <vector>
 
 #include "enumd/dns/cookie.hpp"
+#include "hex.hpp"
 
 using namespace enumd::dns;
 
 namespace {
 
-std::vector<std::uint8_t> hex(const std::string& s) {
-    std::vector<std::uint8_t> out;
-    for (std::size_t i = 0; i + 1 < s.size(); i += 2) out.push_back(static_cast<std::uint8_t>(std::stoi(s.substr(i, 2), nullptr, 16)));
-    return out;
-}
-
-std::string to_hex(std::span<const std::uint8_t> b) {
-    static const char* d = "0123456789abcdef";
-    std::string s;
-    for (auto c : b) {
-        s += d[c >> 4];
-        s += d[c & 15];
-    }
-    return s;
-}
+using test::hex;
+using test::to_hex;
 
 CookieSecret secret(const std::string& h) {
     CookieSecret k{};
