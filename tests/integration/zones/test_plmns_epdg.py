@@ -6,10 +6,8 @@ per PLMN are the names a phone asks for. enumd serves a YAML zone whose ePDG rec
 (numbering/gpp_names.hpp) on both sides, so a spelling drift in either shows up here as a name
 that does not resolve."""
 import json
-import os
-import subprocess
 
-from enumd_testlib import ENUMQ, Checker, Enumd, Scratch, run_in_scratch
+from enumd_testlib import Checker, Enumd, Scratch, enumq_json, run_in_scratch
 
 c = Checker()
 PUB = ".pub.3gppnetwork.org"
@@ -39,13 +37,7 @@ plmns:
 
 
 def enumq(port, *args):
-    out = subprocess.run([ENUMQ, "epdg", *args, "--server", f"127.0.0.1:{port}", "--timeout", "1000", "--json"],
-                         capture_output=True, text=True, timeout=60)
-    try:
-        return out.returncode, json.loads(out.stdout)
-    except json.JSONDecodeError:
-        print(f"enumq {' '.join(args)}: rc {out.returncode}, not JSON:\n{out.stdout}\n{out.stderr}")
-        return out.returncode, None
+    return enumq_json(port, "epdg", *args)
 
 
 def body(s):

@@ -7,9 +7,8 @@ asked protocol; an SGW list for the TAI pairs with the topologically closest PGW
 not the best-ranked one; an "s" record at the 5GS TAI name leads through SRV to an AMF; the AMF Name,
 Set and Instance names (TS 23.003 §28.3.2.5/7/8) answer with their addresses."""
 import json
-import subprocess
 
-from enumd_testlib import ENUMQ, Checker, Enumd, Scratch, query_rrset, run_in_scratch
+from enumd_testlib import Checker, Enumd, Scratch, enumq_json, query_rrset, run_in_scratch
 
 c = Checker()
 NODE = ".node.epc.mnc012.mcc345.3gppnetwork.org"
@@ -40,13 +39,8 @@ plmns:
 
 
 def snaptr(port, *args):
-    out = subprocess.run([ENUMQ, "snaptr", *args, "--server", f"127.0.0.1:{port}", "--timeout", "1000", "--json"],
-                         capture_output=True, text=True, timeout=60)
-    try:
-        return out.returncode, json.loads(out.stdout)
-    except json.JSONDecodeError:
-        print(f"enumq snaptr {' '.join(args)}: rc {out.returncode}, not JSON:\n{out.stdout}\n{out.stderr}")
-        return out.returncode, {}
+    rc, d = enumq_json(port, "snaptr", *args)
+    return rc, d or {}
 
 
 def hosts(d, key="targets"):

@@ -16,7 +16,7 @@ server is started on loopback and stopped by its PID; nothing else is touched.
             sanitizer reports), wait_for / wait_until, stop_all / stop_and_report, show_tails,
             Scratch + run_in_scratch: a test's temporary directory, its servers and its end;
             run_main: a test's entry point (exceptions are failures, exit status)
-  enumd     Enumd: the real enumd from arguments and/or a YAML config
+  enumd     Enumd: the real enumd from arguments and/or a YAML config; enumq_json: enumq --json against it
   peers     Knot, Bind, Nsd: the other servers, configured in a temporary directory
   rrsets    RRset comparison (responses, transfers, zone files) and the queries it needs
   xfr       what the transfer tests share: TSIG key, the lab zone with a serial, enumd's
@@ -26,7 +26,7 @@ server is started on loopback and stopped by its PID; nothing else is touched.
             write_secret: a 0600 secret file
 """
 from .checker import Checker
-from .enumd import Enumd
+from .enumd import Enumd, enumq_json
 from .paths import BUILD_DIR, DATA_DIR, ENUMCTL, ENUMD, ENUMQ, SOURCE_DIR
 from .peers import Bind, Knot, Nsd
 from .ports import closed_by_peer, free_port
@@ -38,7 +38,7 @@ from .zonefiles import ROUTED_ZONE, enum_owner, routed_zone_yaml, write_routed_z
 
 __all__ = [
     "BUILD_DIR", "DATA_DIR", "ENUMCTL", "ENUMD", "ENUMQ", "SOURCE_DIR",
-    "Bind", "Checker", "Enumd", "Knot", "Nsd", "Proc", "Scratch",
+    "Bind", "Checker", "Enumd", "enumq_json", "Knot", "Nsd", "Proc", "Scratch",
     "axfr_rrsets", "closed_by_peer", "compare_responses", "compare_servers", "free_port", "query_rrset", "rrset_key",
     "run_in_scratch", "run_main", "sanitizer_reports", "show_tails", "soa_serial", "stop_all", "stop_and_report", "wait_for", "wait_until",
     "zone_file_records", "ROUTED_ZONE", "enum_owner", "routed_zone_yaml", "write_routed_zone", "write_secret",

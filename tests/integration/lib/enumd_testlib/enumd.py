@@ -1,4 +1,5 @@
 """The enumd fixture: the real binary on a loopback port."""
+import json
 import os
 import shutil
 import signal
@@ -10,7 +11,7 @@ import time
 import dns.message
 import dns.query
 
-from .paths import ENUMCTL, ENUMD
+from .paths import ENUMCTL, ENUMD, ENUMQ
 from .ports import free_port
 from .process import Proc
 
@@ -106,3 +107,15 @@ class Enumd(Proc):
         super().stop(sig)
         if self.own_workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def enumq_json(port, *args, timeout_ms=1000):
+    """(exit status, parsed JSON or None) of `enumq ARGS --server 127.0.0.1:PORT --json`; output that is not
+    JSON is printed with the status, for the test's log."""
+    out = subprocess.run([ENUMQ, *args, "--server", f"127.0.0.1:{port}", "--timeout", str(timeout_ms), "--json"],
+                         capture_output=True, text=True, timeout=60)
+    try:
+        return out.returncode, json.loads(out.stdout)
+    except json.JSONDecodeError:
+        print(f"enumq {' '.join(args)}: rc {out.returncode}, not JSON:\n{out.stdout}\n{out.stderr}")
+        return out.returncode, None
