@@ -8,7 +8,7 @@ import subprocess
 import sys
 import tempfile
 
-from enumd_testlib import ENUMCTL, Checker, Enumd
+from enumd_testlib import ENUMCTL, SANITIZED, Checker, Enumd
 
 c = Checker()
 NUMBERS = 100000
@@ -50,8 +50,12 @@ def main():
         from_db = measure(["--db", db])
         from_zone = measure(["--zone", zone])
         print(f"PSS after the first answer, {NUMBERS} numbers: --db {from_db:.1f} MB, --zone {from_zone:.1f} MB")
-        # Compiled in enumd itself, these 100,000 numbers left well over 100 MB behind.
-        c.check(from_zone < from_db + 16, f"--zone keeps no compile memory: {from_zone:.1f} MB vs {from_db:.1f} MB")
+        # Compiled in enumd itself, these 100,000 numbers left well over 100 MB behind. Under ASan the
+        # figures are mostly its shadow memory and quarantine (CI saw 87 vs 69 MB): not compared there.
+        if SANITIZED:
+            print("skip --zone keeps no compile memory: a sanitizer build's PSS is not enumd's")
+        else:
+            c.check(from_zone < from_db + 16, f"--zone keeps no compile memory: {from_zone:.1f} MB vs {from_db:.1f} MB")
         # Errors still stop the start, reported by the child's diagnostics.
         bad = os.path.join(tmp, "bad.zone")
         with open(bad, "w") as f:

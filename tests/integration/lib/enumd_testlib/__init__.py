@@ -8,7 +8,7 @@ CTest puts tests/integration/lib on PYTHONPATH (tests/CMakeLists.txt). By hand:
 Needs Debian's python3 with python3-dnspython (#!/usr/bin/python3). Every
 server is started on loopback and stopped by its PID; nothing else is touched.
 
-  paths     SOURCE_DIR, BUILD_DIR, DATA_DIR and the binaries (ENUMD, ENUMCTL, ENUMQ)
+  paths     SOURCE_DIR, BUILD_DIR, DATA_DIR and the binaries (ENUMD, ENUMCTL, ENUMQ); SANITIZED: an ASan build
   ports     free_port: a port free for UDP and TCP on one or more loopback addresses;
             closed_by_peer: whether a server closed a connection
   checker   Checker: one check(), every failure reported, sanitizer reports fail the run
@@ -27,7 +27,7 @@ server is started on loopback and stopped by its PID; nothing else is touched.
 """
 from .checker import Checker
 from .enumd import Enumd, enumq_json
-from .paths import BUILD_DIR, DATA_DIR, ENUMCTL, ENUMD, ENUMQ, SOURCE_DIR
+from .paths import BUILD_DIR, DATA_DIR, ENUMCTL, ENUMD, ENUMQ, SANITIZED, SOURCE_DIR
 from .peers import Bind, Knot, Nsd
 from .ports import closed_by_peer, free_port
 from .process import (Proc, Scratch, run_in_scratch, run_main, sanitizer_reports, show_tails, stop_all, stop_and_report,
@@ -37,7 +37,7 @@ from .rrsets import (axfr_rrsets, compare_responses, compare_servers, query_rrse
 from .zonefiles import ROUTED_ZONE, enum_owner, routed_zone_yaml, write_routed_zone, write_secret
 
 __all__ = [
-    "BUILD_DIR", "DATA_DIR", "ENUMCTL", "ENUMD", "ENUMQ", "SOURCE_DIR",
+    "BUILD_DIR", "DATA_DIR", "ENUMCTL", "ENUMD", "ENUMQ", "SANITIZED", "SOURCE_DIR",
     "Bind", "Checker", "Enumd", "enumq_json", "Knot", "Nsd", "Proc", "Scratch",
     "axfr_rrsets", "closed_by_peer", "compare_responses", "compare_servers", "free_port", "query_rrset", "rrset_key",
     "run_in_scratch", "run_main", "sanitizer_reports", "show_tails", "soa_serial", "stop_all", "stop_and_report", "wait_for", "wait_until",
