@@ -16,9 +16,11 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "enumd/cli/progress_line.hpp"
 #include "enumd/numbering/e164.hpp"
 #include "enumd/numbering/phone_number.hpp"
 #include "enumd/zones/bulk_numbers.hpp"
+#include "enumd/zones/progress.hpp"
 #include "enumd/zones/rdata_text.hpp"
 #include "enumd/zones/zone_source.hpp"
 
@@ -122,8 +124,10 @@ int run_check(CheckSettings& s) {
     for (auto& f : files)
         if (!f.origin && origin) f.origin = origin;
     zones::Diagnostics diags;
+    cli::ProgressLine progress_line("enumctl check: ", [] { return zones::progress().line(); });
     auto zones = zones::load_zone_sources(files, diags);
     check_numbering_plans(zones, diags);
+    progress_line.stop();
     // Reading order: by file (as first met), then line and column.
     std::map<std::string, std::size_t> file_rank;
     for (const auto& d : diags.items) file_rank.emplace(d.loc.file, file_rank.size());

@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "enumd/cli/progress_line.hpp"
+#include "enumd/zones/progress.hpp"
 #include "enumd/zones/store.hpp"
 #include "enumd/zones/zone_source.hpp"
 
@@ -44,8 +46,11 @@ int run_compile(CompileSettings& s) {
     auto t0 = Clock::now();
     std::clock_t c0 = std::clock();
     zones::Diagnostics diags;
+    cli::ProgressLine progress_line("enumctl compile: ", [] { return zones::progress().line(); });
     auto zones = zones::load_zone_sources(files, diags);
+    progress_line.pause();
     print_diagnostics(diags, summary_options);
+    progress_line.resume();
     if (diags.has_errors()) {
         std::fprintf(stderr, "enumctl compile: %zu error%s, nothing written\n", diags.error_count(),
                      diags.error_count() == 1 ? "" : "s");
@@ -63,6 +68,7 @@ int run_compile(CompileSettings& s) {
     options.prune_others = prune;
     options.serial_guard = serial_guard;
     auto report = (*store)->write(zones, options);
+    progress_line.stop();
     if (!report) {
         // The serial guard refusing a zone is an error in the input (exit 1), not in the environment.
         const bool refused = report.error().find("nothing was written)") != std::string::npos;

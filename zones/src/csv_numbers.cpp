@@ -7,6 +7,7 @@
 // parsed into digits — as for includes: the file may be any file under the
 // zone's directory.
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -18,6 +19,7 @@
 #include "enumd/numbering/enumservice.hpp"
 #include "enumd/numbering/subst_expr.hpp"
 #include "enumd/zones/naptr.hpp"
+#include "enumd/zones/progress.hpp"
 #include "enumd/zones/route.hpp"
 #include "yaml_numbers.hpp"
 
@@ -82,6 +84,8 @@ class LineReader {
     }
     [[nodiscard]] int line_no() const noexcept { return line_no_; }
     [[nodiscard]] bool failed() const noexcept { return failed_; }
+    /// Bytes of the file up to the end of the line `next` gave last.
+    [[nodiscard]] std::uint64_t offset() const noexcept { return read_ - (end_ - pos_); }
 
    private:
     /// One whole line of `len` bytes at `start` (its newline already consumed).
@@ -113,6 +117,7 @@ class LineReader {
                 return;
             }
             end_ += static_cast<std::size_t>(n);
+            read_ += static_cast<std::uint64_t>(n);
             if (std::memchr(buf_.data() + end_ - static_cast<std::size_t>(n), '\n', static_cast<std::size_t>(n)) !=
                 nullptr)
                 return;
@@ -123,6 +128,7 @@ class LineReader {
     std::vector<char> buf_;
     std::size_t pos_ = 0;
     std::size_t end_ = 0;
+    std::uint64_t read_ = 0;
     int line_no_ = 0;
     bool eof_ = false;
     bool failed_ = false;
@@ -257,6 +263,9 @@ void NumberReader::numbers_csv(const ytree::Node& n, SourceFiles& files) {
 void NumberReader::csv_file(const std::string& path, int fd) {
     OwnedFd owned(fd);
     LineReader lines(fd);
+    struct stat st {};
+    const std::uint64_t progress_base =
+        progress().add_source(::fstat(fd, &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0);
     std::size_t errors = 0;
     auto report = [&](int column, std::string msg) {
         if (++errors <= kMaxCsvErrors) s_.diags.error(SourceLoc{path, lines.line_no(), column}, std::move(msg));
@@ -313,6 +322,8 @@ void NumberReader::csv_file(const std::string& path, int fd) {
         }
         if (row.number.column == 0) row.number.column = 1;
         csv_row(row, path, lines.line_no(), report);
+        progress().at(progress_base + lines.offset());
+        progress().read();
     }
     if (lines.failed()) s_.diags.error(SourceLoc{path, lines.line_no(), 0}, "read error in '" + path + "'");
     if (first && errors == 0)

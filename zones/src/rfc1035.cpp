@@ -13,6 +13,7 @@
 #include <sstream>
 #include <utility>
 
+#include "enumd/zones/progress.hpp"
 #include "enumd/zones/rdata_text.hpp"
 
 namespace enumd::zones {
@@ -153,6 +154,7 @@ struct Parser {
 
         include_stack.push_back(canonical);
         files_read.push_back(canonical);
+        const std::uint64_t progress_base = progress().add_source(text.size());
         if (text.empty()) {
             include_stack.pop_back();
             return;
@@ -175,6 +177,7 @@ struct Parser {
             long pos = std::ftell(fp.get());
             std::size_t start = next_significant(text, pos < 0 ? text.size() : static_cast<std::size_t>(pos));
             if (start >= text.size()) break;
+            progress().at(progress_base + start);
             SourceLoc loc{path, line_of(start), 0};
             // Directives are ours: ldns takes a relative $ORIGIN as absolute
             // (RFC 1035 §5.1 makes it relative to the current origin), only
@@ -211,6 +214,7 @@ struct Parser {
             RrPtr rr(raw);
             if (st == LDNS_STATUS_OK) {
                 add(rr.get(), loc);
+                progress().read();
             } else if (st == LDNS_STATUS_SYNTAX_EMPTY) {
                 // Blank line or comment.
             } else {

@@ -20,6 +20,7 @@
 #include "enumd/dns/serial.hpp"
 #include "enumd/dns/wire.hpp"
 #include "enumd/zones/bulk_numbers.hpp"
+#include "enumd/zones/progress.hpp"
 #include "enumd/zones/views.hpp"
 #include "le_writer.hpp"
 #include "store_internal.hpp"
@@ -1280,6 +1281,7 @@ private:
         return std::nullopt;
     }
     Status built(const std::string& key, const BuildNode& node) {
+        progress().wrote();
         if (auto e = put(key, pack_node(node, nullptr))) return e;
         for (const auto& [type, rs] : node.rrsets) hash.rrset(type, rs);
         return std::nullopt;
@@ -1297,6 +1299,7 @@ private:
         return std::nullopt;
     }
     Status number(const BulkEntry& e, const std::string& key, std::uint8_t flags, std::uint32_t zone_ttl) {
+        progress().wrote();
         if (auto err = ents(key)) return err;
         std::string_view rn(e.rn.data(), e.rn_length);
         std::uint32_t ttl = 0;
@@ -1391,6 +1394,8 @@ dns::Result<WriteReport::PerZone> write_zone(MDB_txn* t, const Dbis& d, const Jo
     // Fresh id per write, then the old id's range is deleted, all inside this one transaction.
     auto id = static_cast<std::uint32_t>(next_id++);
     const BulkNumbers* bulk = zone.bulk && zone.bulk->size() > 0 ? zone.bulk.get() : nullptr;
+    progress().to_write(nodes.size() + (bulk != nullptr ? bulk->size() : 0));
+    progress().phase(Progress::Phase::Writing);
     NodeWriter writer(t, d.nodes, id, *built->routes);
     if (auto e = writer.write(nodes, bulk, bulk != nullptr ? bulk->ttl : 0, zone.bulk_masked)) return *e;
     const std::uint64_t hash = writer.hash.value();
@@ -1526,6 +1531,7 @@ Status prune_zones(MDB_txn* t, const Dbis& d, const std::vector<dns::Name>& keep
 }  // namespace
 
 dns::Result<WriteReport> Store::write_once(const std::vector<Zone>& zones, const WriteOptions& options) {
+    progress().write_restarted();  // a write after MDB_MAP_FULL starts over
     Txn txn;
     int rc = txn.begin(env_, 0);
     if (rc != 0) return make_error(lmdb_error("mdb_txn_begin", rc));

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string_view>
 
+#include "enumd/zones/progress.hpp"
 #include "enumd/zones/rdata_text.hpp"
 #include "enumd/zones/rfc1035.hpp"
 #include "enumd/zones/validate.hpp"
@@ -88,6 +89,9 @@ class Loader : StateHolder, yaml::FieldReader {
         s_.diags.error(SourceLoc{file, e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg);
     }
 
+    /// A YAML file is parsed whole before its entries are read: its bytes count as read once parsed (progress.hpp).
+    static void parsed(std::size_t bytes) { progress().at(progress().add_source(bytes) + bytes); }
+
     std::optional<ytree::Document> parse_file(const std::string& path, const SourceLoc& from) {
         std::error_code ec;
         if (fs::is_directory(path, ec)) {
@@ -104,7 +108,9 @@ class Loader : StateHolder, yaml::FieldReader {
         s_.file = path;
         const std::string text = ss.str();
         try {
-            return ytree::Document::parse(text);
+            auto doc = ytree::Document::parse(text);
+            parsed(text.size());
+            return doc;
         } catch (const YAML::Exception& e) {
             syntax_error(path, text, e);
             return std::nullopt;
@@ -196,6 +202,7 @@ class Loader : StateHolder, yaml::FieldReader {
             s_.file = file->path;
             try {
                 ytree::Document doc = ytree::Document::parse(file->text);
+                parsed(file->text.size());
                 report_nul(doc);
                 included(doc.root());
             } catch (const YAML::Exception& e) {

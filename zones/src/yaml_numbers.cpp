@@ -7,6 +7,7 @@
 #include "enumd/numbering/enumservice.hpp"
 #include "enumd/numbering/subst_expr.hpp"
 #include "enumd/zones/naptr.hpp"
+#include "enumd/zones/progress.hpp"
 #include "enumd/zones/route.hpp"
 
 namespace enumd::zones::yaml {
@@ -163,6 +164,7 @@ bool NumberReader::route_records(std::uint16_t index, std::string_view rn_digits
 }
 
 void NumberReader::number(const ytree::Node& e) {
+    progress().read();
     if (!check_map(e, "a number entry", {"number", "naptr", "route", "rn", "ttl"})) return;
     if (!e["number"]) {
         error(e, "number entry without 'number'");

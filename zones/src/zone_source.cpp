@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <map>
 
+#include "enumd/zones/progress.hpp"
 #include "enumd/zones/rfc1035.hpp"
 #include "enumd/zones/source_hash.hpp"
 #include "enumd/zones/validate.hpp"
@@ -37,6 +38,7 @@ std::vector<Zone> load_zone_sources(const std::vector<ZoneSource>& sources, Diag
             diags.error(SourceLoc{path, 0, 0}, "'" + path + "' is a directory, not a zone file");
             continue;
         }
+        progress().phase(Progress::Phase::Reading);
         if (is_yaml_path(path)) {
             if (auto z = load_yaml_zone(path, diags)) got.push_back(std::move(*z));
         } else {
@@ -46,6 +48,7 @@ std::vector<Zone> load_zone_sources(const std::vector<ZoneSource>& sources, Diag
         for (auto& z : got) {
             // The fingerprint of the bytes just parsed (source_hash.hpp): none when a file changed meanwhile.
             z.source_hash = hash_sources(spec, z.source_files, started).value_or(0);
+            progress().phase(Progress::Phase::Checking);
             validate_zone(z, diags);
             auto [it, fresh] = origins.emplace(z.origin.lowercased().to_text(), z.loc);
             if (!fresh)

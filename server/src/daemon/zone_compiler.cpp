@@ -13,8 +13,10 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "enumd/cli/progress_line.hpp"
 #include "enumd/server/log.hpp"
 #include "enumd/zones/diagnostic_summary.hpp"
+#include "enumd/zones/progress.hpp"
 #include "enumd/zones/source_hash.hpp"
 
 namespace enumd::server::daemon {
@@ -82,7 +84,7 @@ void write_all(int fd, const std::string& s) {
 
 }  // namespace
 
-zones::WriteReport compile_zones(const Config& cfg, zones::Store& store) {
+zones::WriteReport compile_zones(const Config& cfg, zones::Store& store, cli::ProgressLine* progress) {
     // Sources whose files did not change since their last compile are neither parsed nor written: their
     // serial, their live changes and their IXFR history stay (zones/README.md "Reloads").
     auto planned = zones::plan_reload(store, cfg.zones);
@@ -100,12 +102,14 @@ zones::WriteReport compile_zones(const Config& cfg, zones::Store& store) {
     }
     // Summarised per kind as enumctl check does (diagnostic_summary.hpp): the first few, then a count.
     const zones::Summary summary = zones::summarise(d.items, zones::SummaryOptions{});
+    if (progress != nullptr) progress->pause();
     for (const zones::Diagnostic* item : summary.shown) {
         if (item->severity == zones::Diagnostic::Severity::Warning)
             log(LogLevel::Warn, item->loc.to_text(), "zone warning", {{"message", item->message}, {"kind", item->kind}});
     }
     for (const auto& [kind, n] : summary.more)
         log(LogLevel::Warn, "zones", "zone warnings not shown", {{"kind", kind}, {"count", std::to_string(n)}});
+    if (progress != nullptr) progress->resume();
     if (d.has_errors()) throw std::runtime_error(join_diagnostics(d));
     zones::WriteOptions opts;
     opts.prune_others = true;
@@ -147,14 +151,17 @@ zones::WriteReport compile_in_child(const Config& cfg, const zones::Store::Optio
         ::close(fds[0]);
         std::string answer;
         int code = 0;
+        // On a terminal, records, rate and ETA as the compile goes (progress_line.hpp); nothing otherwise.
+        cli::ProgressLine progress("enumd: ", [] { return zones::progress().line(); });
         try {
             auto store = zones::Store::open(cfg.database, options);
             if (!store) throw std::runtime_error("cannot open database " + cfg.database + ": " + store.error());
-            answer = encode_report(compile_zones(cfg, **store));
+            answer = encode_report(compile_zones(cfg, **store, &progress));
         } catch (const std::exception& e) {
             answer = std::string("error\n") + e.what();
             code = 1;
         }
+        progress.stop();
         write_all(fds[1], answer);
         std::fflush(nullptr);
         ::_exit(code);  // no atexit handlers or static destructors of the parent's state

@@ -12,6 +12,10 @@
 #include "enumd/server/config.hpp"
 #include "enumd/zones/store.hpp"
 
+namespace enumd::cli {
+class ProgressLine;
+}
+
 namespace enumd::server::daemon {
 
 class ZoneCompiler {
@@ -30,7 +34,8 @@ private:
 
 /// Loads, validates and writes the configured zone files into `store`
 /// (warnings logged); throws std::runtime_error with every diagnostic.
-zones::WriteReport compile_zones(const Config& cfg, zones::Store& store);
+/// `progress`: a progress line on the terminal, paused while warnings are logged.
+zones::WriteReport compile_zones(const Config& cfg, zones::Store& store, cli::ProgressLine* progress = nullptr);
 
 /// compile_zones in a forked child with its own LMDB environment on
 /// cfg.database; the report comes back over a pipe. Call it before any thread
