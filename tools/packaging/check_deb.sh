@@ -12,6 +12,7 @@ set -eu
 [ $# -ge 1 ] || { echo "usage: $0 PACKAGE.deb [ROOT]" >&2; exit 2; }
 deb=$(realpath "$1")
 root=${2:-$(mktemp -d /tmp/enumd-deb-XXXXXX)}
+chmod 755 "$root"  # mktemp's 0700 would keep every service user out of the container's /
 if ss -Hlnu 'sport = :53' | grep -q .; then echo "check_deb: port 53 is in use here" >&2; exit 2; fi
 [ -x "$root/bin/sh" ] || debootstrap --variant=minbase bookworm "$root" http://deb.debian.org/debian >"$root.debootstrap.log"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
@@ -28,12 +29,19 @@ bad() { echo "FAIL $1"; failed=1; }
 init=""
 for _ in $(seq 1 100); do
     init=$(ps -o pid= --ppid "$nspawn" | tr -d ' ' | head -1)
-    [ -n "$init" ] && nsenter -t "$init" -a systemctl is-system-running --wait >/dev/null 2>&1 && break
-    sleep 0.3
+    [ -n "$init" ] && break
+    sleep 0.2
 done
+[ -n "$init" ] || { echo "FAIL the container did not boot"; cat "$root.boot.log"; kill "$nspawn"; exit 1; }
 in_box() { nsenter -t "$init" -a "$@"; }
-state=$(in_box systemctl is-active enumd 2>&1 || true)
-[ "$state" = active ] && ok "enumd.service is active after boot" || bad "enumd.service is $state"
+# Until the unit has left "activating" (Type=notify: READY=1) or given up, at most 120 s.
+for _ in $(seq 1 240); do
+    state=$(in_box systemctl is-active enumd 2>/dev/null || true)
+    case "$state" in active | failed) break ;; esac
+    sleep 0.5
+done
+[ "$state" = active ] && ok "enumd.service is active after boot" ||
+    bad "enumd.service is $state: $(in_box journalctl -u enumd --no-pager -o cat 2>&1 | tail -5)"
 user=$(in_box systemctl show enumd -p User --value)
 [ "$user" = enumd ] && ok "it runs as user enumd" || bad "user: $user"
 answer=$(dig @127.0.0.1 -p 53 +short +time=2 +tries=2 NAPTR 2.1.9.0.0.5.5.5.3.1.6.e164.arpa. || true)
@@ -44,9 +52,10 @@ in_box systemctl stop enumd
 state=$(in_box systemctl is-active enumd 2>&1 || true)
 [ "$state" = inactive ] && ok "systemctl stop" || bad "after stop: $state"
 in_box journalctl -u enumd --no-pager -o cat >"$root.journal.log" 2>&1 || true
-in_box systemctl poweroff >/dev/null 2>&1 || true
-for _ in $(seq 1 50); do kill -0 "$nspawn" 2>/dev/null || break; sleep 0.2; done
+# SIGTERM to systemd-nspawn shuts the container down in order; SIGKILL if it has not after 20 s.
 kill "$nspawn" 2>/dev/null || true
+for _ in $(seq 1 100); do kill -0 "$nspawn" 2>/dev/null || break; sleep 0.2; done
+kill -9 "$nspawn" 2>/dev/null || true
 wait "$nspawn" 2>/dev/null || true
 echo "logs: $root.install.log $root.boot.log $root.journal.log"
 exit $failed
