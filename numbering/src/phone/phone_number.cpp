@@ -41,6 +41,19 @@ std::string impossible_because(PhoneNumberUtil::ValidationResult r, const std::s
     return {};
 }
 
+/// Where a number belongs in a sentence: its region ("AU"), else its country code ("+61", the region of a
+/// number that is not valid is unknown when the code is shared: +61 is AU, CC and CX).
+std::string plan_of(const PhoneNumberInfo& info) {
+    if (!info.region.empty() && info.region != "001") return info.region;
+    return "+" + std::to_string(info.country_code);
+}
+
+std::string plus_digits(std::string_view digits) {
+    std::string s = "+";
+    s.append(digits);
+    return s;
+}
+
 }  // namespace
 
 PhoneNumberInfo describe_e164(std::string_view digits) {
@@ -50,10 +63,10 @@ PhoneNumberInfo describe_e164(std::string_view digits) {
     const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
     PhoneNumber n;
     // "ZZ": no default region; the '+' makes the country code part of the text (E.164).
-    if (const auto err = util.Parse("+" + std::string(digits), "ZZ", &n); err != PhoneNumberUtil::NO_PARSING_ERROR) {
+    if (const auto err = util.Parse(plus_digits(digits), "ZZ", &n); err != PhoneNumberUtil::NO_PARSING_ERROR) {
         // Digits that Parse refuses cannot be a number either; say which way.
         info.parsed = true;
-        info.international = "+" + std::string(digits);
+        info.international = plus_digits(digits);
         info.type = "unknown";
         switch (err) {
             case PhoneNumberUtil::INVALID_COUNTRY_CODE_ERROR: info.why = "no country has this country code"; break;
@@ -63,19 +76,43 @@ PhoneNumberInfo describe_e164(std::string_view digits) {
         return info;
     }
     info.parsed = true;
+    info.country_code = n.country_code();
     util.GetRegionCodeForNumber(n, &info.region);
     if (info.region == "ZZ") info.region.clear();
     util.Format(n, PhoneNumberUtil::INTERNATIONAL, &info.international);
     util.Format(n, PhoneNumberUtil::NATIONAL, &info.national);
     const auto possible = util.IsPossibleNumberWithReason(n);
     info.possible = possible == PhoneNumberUtil::IS_POSSIBLE;
-    // The region of a number that is not valid is unknown ("ZZ"): name the country code then.
-    const std::string where = info.region.empty() ? "+" + std::to_string(n.country_code()) : info.region;
-    if (!info.possible) info.why = impossible_because(possible, where, digits.size());
+    if (!info.possible) info.why = impossible_because(possible, plan_of(info), digits.size());
     if (possible == PhoneNumberUtil::IS_POSSIBLE_LOCAL_ONLY) info.why = "only the local part of a number (too short)";
     info.valid = util.IsValidNumber(n);
     info.type = type_name(util.GetNumberType(n));
     return info;
+}
+
+std::string number_label(std::string_view digits, const PhoneNumberInfo& info) {
+    if (!info.parsed) return plus_digits(digits);
+    const std::string shown = info.international.empty() ? plus_digits(digits) : info.international;
+    if (!info.possible) return shown + " (cannot exist: " + info.why + ")";
+    if (!info.valid) return shown + " (not in the numbering plan of " + plan_of(info) + ")";
+    std::string where = info.region == "001" ? "non-geographic" : info.region;
+    if (info.type != "unknown") where += (where.empty() ? "" : " ") + info.type;
+    return where.empty() ? shown : shown + " (" + where + ")";
+}
+
+std::optional<std::string> impossible_number_warning(std::string_view digits, const PhoneNumberInfo& info) {
+    if (!info.parsed || info.possible) return std::nullopt;
+    return "number " + plus_digits(digits) + " cannot exist: " + info.why;
+}
+
+std::optional<std::string> unassigned_number_warning(std::string_view digits, const PhoneNumberInfo& info) {
+    if (!info.parsed || !info.possible || info.valid) return std::nullopt;
+    return "number " + plus_digits(digits) + " is not in the numbering plan of " + plan_of(info) +
+           " (a possible length, in no range the plan assigns)";
+}
+
+std::string grouped_e164(std::string_view digits, const PhoneNumberInfo& info) {
+    return info.parsed && info.valid && !info.international.empty() ? info.international : plus_digits(digits);
 }
 
 }  // namespace enumd::numbering

@@ -65,3 +65,68 @@ TEST_CASE("text that is not E.164 digits is not described", "[phone]") {
         CHECK_FALSE(describe_e164(s).parsed);
     }
 }
+
+TEST_CASE("a number is named in one line with its grouping and what the plans say of it", "[phone]") {
+    using enumd::numbering::number_label;
+    struct Case {
+        const char* digits;
+        const char* label;
+    };
+    const Case cases[] = {
+        {"61355500911", "+61 3 5550 0911 (AU fixed-line)"},
+        {"61412345678", "+61 412 345 678 (AU mobile)"},
+        {"88213456789", "+882 13 45 6789 (non-geographic voip)"},
+        {"999123", "+999123 (cannot exist: no country has this country code)"},
+        {"4412", "+44 12 (cannot exist: too short for +44 (4 digits with the country code))"},
+    };
+    for (const auto& c : cases) {
+        INFO(c.digits);
+        CHECK(number_label(c.digits, describe_e164(c.digits)) == c.label);
+    }
+    // A possible length in no range the plan assigns: the plan named by its country code (+61 is AU, CC and CX).
+    const auto prefix = number_label("61255502", describe_e164("61255502"));
+    CHECK(prefix.starts_with("+61 "));
+    CHECK(prefix.ends_with(" (not in the numbering plan of +61)"));
+    CHECK(number_label("123456789012345678", describe_e164("123456789012345678")) == "+123456789012345678");
+}
+
+TEST_CASE("the numbering-plan warnings: a number that cannot exist, one in no assigned range", "[phone]") {
+    using enumd::numbering::impossible_number_warning;
+    using enumd::numbering::unassigned_number_warning;
+    struct Case {
+        const char* digits;
+        const char* impossible;  // "" when none
+        const char* unassigned;  // "" when none
+    };
+    const Case cases[] = {
+        {"61355500911", "", ""},
+        {"999123", "number +999123 cannot exist: no country has this country code", ""},
+        {"61255502", "",
+         "number +61255502 is not in the numbering plan of +61 (a possible length, in no range the plan assigns)"},
+        {"123456789012345678", "", ""},  // not read: nothing said
+    };
+    for (const auto& c : cases) {
+        INFO(c.digits);
+        const auto info = describe_e164(c.digits);
+        CHECK(impossible_number_warning(c.digits, info).value_or("") == c.impossible);
+        CHECK(unassigned_number_warning(c.digits, info).value_or("") == c.unassigned);
+    }
+}
+
+TEST_CASE("YAML numbers take the international grouping only where the plans know the number", "[phone]") {
+    using enumd::numbering::grouped_e164;
+    struct Case {
+        const char* digits;
+        const char* text;
+    };
+    const Case cases[] = {
+        {"61355500911", "+61 3 5550 0911"},
+        {"12025550123", "+1 202-555-0123"},
+        {"61255502", "+61255502"},  // possible, not valid: the plain digits
+        {"999123", "+999123"},
+    };
+    for (const auto& c : cases) {
+        INFO(c.digits);
+        CHECK(grouped_e164(c.digits, describe_e164(c.digits)) == c.text);
+    }
+}
