@@ -35,6 +35,7 @@
 #include "enumd/cli/command_line.hpp"
 #include "enumd/numbering/e164.hpp"
 #include "enumd/numbering/gpp_names.hpp"
+#include "enumd/numbering/phone_number.hpp"
 #include "enumd/resolver/epdg_select.hpp"
 #include "enumd/resolver/stub.hpp"
 #include "json.hpp"
@@ -368,6 +369,49 @@ void print_head(const StubResolver& r, const std::vector<std::string>& trace) {
     for (const auto& l : trace) std::cout << ";; " << l << "\n";
 }
 
+struct NumberLookedUp {
+    std::string digits;    ///< E.164 digits without '+'; empty when the text is not a number
+    PhoneNumberInfo plan;  ///< what the numbering plans say of them (libphonenumber)
+};
+
+/// The number of an ENUM lookup as the numbering plans know it, and on stderr the warnings enumctl check gives for
+/// such a number in a zone: a national form ("03 5550 0911") or a dial prefix before the country code
+/// (dial-prefix), a number that cannot exist or is in no range its plan assigns (numbering-plan). The lookup goes
+/// on as asked whatever they say: ENUM serves any digit string.
+NumberLookedUp number_of(const std::string& text) {
+    NumberLookedUp n;
+    auto d = normalise_e164(text);
+    if (!d) return n;
+    n.digits = *d;
+    n.plan = describe_e164(n.digits);
+    if (auto w = dial_prefix_warning(n.digits)) {
+        std::fprintf(stderr, "enumq: warning: %s [dial-prefix]\n", w->c_str());
+        return n;
+    }
+    auto w = impossible_number_warning(n.digits, n.plan);
+    if (!w) w = unassigned_number_warning(n.digits, n.plan);
+    if (w) std::fprintf(stderr, "enumq: warning: %s [numbering-plan]\n", w->c_str());
+    return n;
+}
+
+/// "number": what the numbering plans say of the number looked up (phone_number.hpp); {"parsed": false} and
+/// nothing else when libphonenumber could not read it (or enumq could not: "e164" then missing too).
+void json_number(enumq::Json& j, const std::string& digits, const PhoneNumberInfo& plan) {
+    j.key("number").begin_object();
+    if (!digits.empty()) j.key("e164").str("+" + digits);
+    j.key("parsed").boolean(plan.parsed);
+    if (plan.parsed) {
+        j.key("international").str(plan.international);
+        j.key("national").str(plan.national);
+        j.key("region").str(plan.region);
+        j.key("type").str(plan.type);
+        j.key("possible").boolean(plan.possible);
+        j.key("valid").boolean(plan.valid);
+        if (!plan.why.empty()) j.key("why").str(plan.why);
+    }
+    j.end_object();
+}
+
 int run_enum(const Args& a, StubResolver& r) {
     if (a.positional.size() != 1) {
         usage("enum takes one NUMBER, got " + std::to_string(a.positional.size()) + " arguments");
@@ -395,11 +439,7 @@ int run_enum(const Args& a, StubResolver& r) {
     o.preference_as_weight = a.weighted;
     o.reading = a.reading;
     o.seed = a.seed;
-    // A national form ("03 5550 0911") or a dial prefix before the country code: the warning enumctl check gives
-    // for such a number in a zone (dial-prefix), and the lookup goes on as asked.
-    if (auto digits = normalise_e164(a.positional[0])) {
-        if (auto w = dial_prefix_warning(*digits)) std::fprintf(stderr, "enumq: warning: %s [dial-prefix]\n", w->c_str());
-    }
+    const auto [digits, plan] = number_of(a.positional[0]);
     auto res = r.enum_lookup_blocking(a.positional[0], o);
     std::string mode = std::string(a.failover ? "failover" : "rfc3403") + (a.weighted ? "+weighted" : "") +
                        (a.reading == numbering::SubstReading::Sed ? "" : "+replacement-only");
@@ -421,6 +461,7 @@ int run_enum(const Args& a, StubResolver& r) {
         j.begin_object();
         j.key("query").str(a.positional[0]);
         j.key("aus").str(res.aus);
+        json_number(j, digits, plan);
         j.key("outcome").str(to_string(res.outcome));
         if (!res.error.empty()) j.key("error").str(res.error);
         json_servers(j, r);
@@ -469,6 +510,10 @@ int run_enum(const Args& a, StubResolver& r) {
     if (res.outcome == EnumOutcome::BadNumber) {
         std::cerr << "enumq: " << res.error << "\n";
         return kExitBadInput;
+    }
+    if (!digits.empty()) {
+        std::cout << ";; number: " << number_label(digits, plan)
+                  << (plan.valid && !plan.national.empty() ? ", national " + plan.national : std::string()) << "\n";
     }
     std::cout << ";; AUS " << res.aus << ", mode " << mode << "\n";
     for (const auto& l : res.trace) std::cout << ";; " << l << "\n";
