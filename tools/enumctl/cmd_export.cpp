@@ -1,6 +1,7 @@
-// enumctl export FILE | --db DIR [--zone ORIGIN] [-o OUT]
+// enumctl export FILE | --db DIR [--zone ORIGIN] [-o OUT] [--no-number-comments]
 // RFC 1035 text (export.hpp) from a YAML zone, an RFC 1035 zone file, or a
-// compiled database, for BIND, Knot, NSD or a secondary.
+// compiled database, for BIND, Knot, NSD or a secondary; each number named in
+// a comment as the numbering plans group it (libphonenumber, phone_number.hpp).
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -9,6 +10,7 @@
 #include <string_view>
 
 #include "commands.hpp"
+#include "enumd/numbering/phone_number.hpp"
 #include "enumd/zones/export.hpp"
 
 namespace enumd::enumctl {
@@ -19,6 +21,7 @@ struct ExportSettings {
     std::string file;
     std::string db;
     std::string out_path;
+    bool no_number_comments = false;
 };
 
 int run_export(const ExportSettings& s) {
@@ -49,7 +52,12 @@ int run_export(const ExportSettings& s) {
         std::fprintf(stderr, "enumctl export: zone %s: the default view is exported, not its %zu view(s) (%s)\n",
                      zones.front().origin.to_text().c_str(), views.size(), names.c_str());
     }
-    std::string text = zones::export_rfc1035(zones.front());
+    zones::ExportOptions options;
+    if (!s.no_number_comments)
+        options.number_comment = [](std::string_view digits) {
+            return numbering::number_label(digits, numbering::describe_e164(digits));
+        };
+    std::string text = zones::export_rfc1035(zones.front(), options);
     if (out_path.empty() || out_path == "-") {
         std::fwrite(text.data(), 1, text.size(), stdout);
         return 0;
@@ -77,6 +85,8 @@ Run add_export(CLI::App& root) {
         ->type_name("ORIGIN")
         ->check(domain_name());
     cmd->add_option("-o", s->out_path, "write to OUT instead of stdout")->type_name("OUT");
+    cmd->add_flag("--no-number-comments", s->no_number_comments,
+                  "no '; +61 3 5550 0911 (AU fixed-line)' comment before each number's records");
     cmd->callback([file, db] {
         if (file->count() + db->count() == 0) throw CLI::RequiredError("FILE or --db DIR");
     });

@@ -1,6 +1,7 @@
 // enumctl import [--origin ORIGIN] FILE [-o OUT.yaml]
 // An RFC 1035 zone file (read with ldns) as the YAML zone format, in the
-// friendliest form that loads back to the same RRsets (import.hpp).
+// friendliest form that loads back to the same RRsets (import.hpp); numbers in
+// the international grouping when the plans know them (phone_number.hpp).
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -9,6 +10,7 @@
 #include <string_view>
 
 #include "commands.hpp"
+#include "enumd/numbering/phone_number.hpp"
 #include "enumd/zones/import.hpp"
 #include "enumd/zones/rfc1035.hpp"
 #include "enumd/zones/validate.hpp"
@@ -49,6 +51,9 @@ int run_import(const ImportSettings& s) {
     zones::ImportOptions options;
     options.source_name = file;
     options.keep_serial = keep_serial;
+    options.number_text = [](std::string_view digits) {
+        return numbering::grouped_e164(digits, numbering::describe_e164(digits));
+    };
     zones::ImportReport report;
     auto yaml = zones::import_zone(zone, options, &report);
     if (!yaml) {

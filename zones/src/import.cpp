@@ -416,8 +416,16 @@ bool emit_soa(YAML::Emitter& out, const Record& soa, std::uint32_t zone_ttl, boo
     return true;
 }
 
+/// How a number entry is written: ImportOptions::number_text when it reads back as the same digits.
+std::string number_text(const NumberEntry& e, const ImportOptions& options) {
+    if (e.prefix || !options.number_text) return numbering::format_number(e.digits, e.prefix);
+    std::string text = options.number_text(e.digits);
+    auto back = numbering::normalise_e164(text);
+    return back && *back == e.digits ? text : numbering::format_number(e.digits);
+}
+
 void emit_numbers(YAML::Emitter& out, const std::vector<NumberEntry>& numbers, std::uint32_t zone_ttl,
-                  ImportReport& rep) {
+                  const ImportOptions& options, ImportReport& rep) {
     out << YAML::Key << "numbers" << YAML::Value << YAML::BeginSeq;
     for (const auto& e : numbers) {
         ++rep.numbers;
@@ -430,8 +438,7 @@ void emit_numbers(YAML::Emitter& out, const std::vector<NumberEntry>& numbers, s
                                  [](const Record* a, const Record* b) { return a->rdata == b->rdata; }),
                      sorted.end());
         out << YAML::BeginMap;
-        out << YAML::Key << "number" << YAML::Value << YAML::DoubleQuoted
-            << numbering::format_number(e.digits, e.prefix);
+        out << YAML::Key << "number" << YAML::Value << YAML::DoubleQuoted << number_text(e, options);
         if (ttl != zone_ttl) out << YAML::Key << "ttl" << YAML::Value << ttl;
         out << YAML::Key << "naptr" << YAML::Value;
         if (sorted.size() == 1) {
@@ -523,7 +530,7 @@ dns::Result<std::string> zone_to_yaml(const Zone& zone, const ImportOptions& opt
         for (const Record* r : s.apex_ns) out << rdata_to_text(r->type, r->rdata);
         out << YAML::EndSeq;
     }
-    if (!s.numbers.empty()) emit_numbers(out, s.numbers, zone_ttl, rep);
+    if (!s.numbers.empty()) emit_numbers(out, s.numbers, zone_ttl, options, rep);
     if (!s.plmns.empty()) emit_plmns(out, s.plmns, zone_ttl, rep);
     if (!s.generic.empty()) emit_records(out, s.generic, zone.origin, zone_ttl, rep);
     out << YAML::EndMap;

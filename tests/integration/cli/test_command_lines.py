@@ -79,7 +79,7 @@ def main():
 
     # enumctl help CMD and enumctl CMD --help: the same text, the command's own options.
     own = {"check": ["--origin", "--no-warn", "--all-warnings", "--quiet"], "compile": ["--db", "--prune", "--map-size"],
-           "import": ["--origin", "--keep-serial", "-o"], "export": ["--db", "--zone", "-o"], "diff": ["--db", "--zone"],
+           "import": ["--origin", "--keep-serial", "-o"], "export": ["--db", "--zone", "-o", "--no-number-comments"], "diff": ["--db", "--zone"],
            "reload": ["--control"], "stats": ["--control"], "zones": ["--control", "--db"],
            "set": ["--route", "--rn", "--naptr", "--control"], "delete": ["--control"], "apply": ["--control"]}
     for cmd in ENUMCTL_COMMANDS:

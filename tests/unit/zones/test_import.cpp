@@ -1,9 +1,12 @@
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "enumd/zones/diff.hpp"
 #include "enumd/zones/import.hpp"
@@ -330,5 +333,33 @@ TEST_CASE("the RFC 4592 2.2.1 example zone imports, sub.*.example. as an ordinar
     REQUIRE(yaml.ok());
     INFO(*yaml);
     CHECK(yaml->find("sub.*") != std::string::npos);
+    require_round_trip(z, *yaml);
+}
+
+TEST_CASE("numbers are written with the caller's text when it reads back as the same digits; ranges as digits",
+          "[import]") {
+    Zone z = zone_from_text(
+        "1.1.9.0.0.5.5.5.3.1.6 IN NAPTR 10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:a@x!\" .\n"
+        "2.1.9.0.0.5.5.5.3.1.6 IN NAPTR 10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:b@x!\" .\n"
+        "3.1.9.0.0.5.5.5.3.1.6 IN NAPTR 10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:c@x!\" .\n"
+        "*.2.0.5.5.5.2.1.6 IN NAPTR 10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:d@x!\" .\n");
+    ImportOptions options;
+    std::vector<std::string> asked;
+    options.number_text = [&](std::string_view digits) -> std::string {
+        asked.emplace_back(digits);
+        if (digits == "61355500911") return "+61 3 5550 0911";
+        if (digits == "61355500912") return "+61 3 5550 0999";  // other digits: not taken
+        return "tel:+61355500913";  // not a number's text: not taken
+    };
+    ImportReport rep;
+    auto yaml = import_zone(z, options, &rep);
+    REQUIRE(yaml.ok());
+    INFO(*yaml);
+    CHECK(rep.form == "friendly");
+    CHECK(yaml->find("  - number: \"+61 3 5550 0911\"\n    naptr: sip:a@x\n") != std::string::npos);
+    CHECK(yaml->find("  - number: \"+61355500912\"\n    naptr: sip:b@x\n") != std::string::npos);
+    CHECK(yaml->find("  - number: \"+61355500913\"\n    naptr: sip:c@x\n") != std::string::npos);
+    CHECK(yaml->find("  - number: \"+61255502*\"\n") != std::string::npos);
+    CHECK(std::find(asked.begin(), asked.end(), "61255502") == asked.end());  // a range is never asked
     require_round_trip(z, *yaml);
 }

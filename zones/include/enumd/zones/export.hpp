@@ -6,8 +6,10 @@
 /// (ldns), so backslashes and quotes in NAPTR regexps are escaped as the
 /// presentation format needs.
 
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "enumd/dns/name.hpp"
@@ -21,6 +23,13 @@ struct ExportOptions {
     bool relative_owners = true;
     /// A "; zone <origin>, N records" header line.
     bool header = true;
+    /// Comments naming the numbers, on the line before an owner's first record, when set: a number owner (digit
+    /// labels below the origin holding NAPTRs) gets "; " and what this returns for its full digits (empty: no
+    /// comment) — enumctl passes libphonenumber's "+61 3 5550 0911 (AU fixed-line)", which this library does
+    /// not link; a wildcard over digit labels holding NAPTRs gets "; +61255502* (range)"; the range expansion's
+    /// copies (the NAPTRs of the innermost range above, at a wildcard or at a name with names below it, as
+    /// import tells them) get "; +612555023 (copy of a range)". Unset: no comments.
+    std::function<std::string(std::string_view digits)> number_comment;
 };
 
 /// The records of `zone` sorted as export writes them: SOA first, then

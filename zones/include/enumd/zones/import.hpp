@@ -21,7 +21,9 @@
 /// falling back to plainer forms when they differ.
 
 #include <cstddef>
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "enumd/dns/result.hpp"
 #include "enumd/zones/model.hpp"
@@ -37,6 +39,11 @@ struct ImportOptions {
     /// false: `serial: auto` with `min_serial:` the zone's serial (the compiler then moves it forward
     /// on every change: zones/README.md "Serial guard"); true: the serial as an explicit number.
     bool keep_serial = false;
+    /// The text a number entry is written with, from its full digits: enumctl passes libphonenumber's
+    /// international grouping ("+61 3 5550 0911"), which this library does not link. Unset, or text that does
+    /// not read back (numbering::parse_number) as the same digits: "+61355500911". Ranges keep their digit
+    /// form ("+61255502*").
+    std::function<std::string(std::string_view digits)> number_text;
 };
 
 struct ImportReport {
