@@ -1,11 +1,13 @@
 /// enumctl compile --db DIR FILE...: loads and validates the zone files,
 /// then writes all zones into the LMDB database in one transaction (nothing
-/// is written when there is an error). Prints per-zone records, nodes and
+/// is written when there is an error). Files unchanged since the database's
+/// last compile are skipped, as in enumd's reloads (--force reads them all). Prints per-zone records, nodes and
 /// serial, and the records-per-second figure.
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <limits>
 #include <memory>
 #include <ctime>
@@ -16,6 +18,7 @@
 #include "commands.hpp"
 #include "enumd/cli/progress_line.hpp"
 #include "enumd/zones/progress.hpp"
+#include "enumd/zones/source_hash.hpp"
 #include "enumd/zones/store.hpp"
 #include "enumd/zones/zone_source.hpp"
 
@@ -27,6 +30,7 @@ struct CompileSettings {
     std::string db;
     bool prune = false;
     bool no_serial_guard = false;
+    bool force = false;
     std::size_t map_size = 0;
     std::vector<std::string> sources;  ///< "[ORIGIN=]FILE"
     zones::SummaryOptions summary_options;
@@ -45,9 +49,39 @@ int run_compile(CompileSettings& s) {
     using Clock = std::chrono::steady_clock;
     auto t0 = Clock::now();
     std::clock_t c0 = std::clock();
+    zones::Store::Options store_options;
+    if (map_size != 0) store_options.map_size = map_size;
+    auto open_store = [&]() -> std::unique_ptr<zones::Store> {
+        auto opened = zones::Store::open(db, store_options);
+        if (!opened) {
+            std::fprintf(stderr, "enumctl compile: cannot open database %s: %s\n", db.c_str(), opened.error().c_str());
+            return nullptr;
+        }
+        return std::move(*opened);
+    };
+    // An existing database is opened first: the files that did not change since its last compile are then
+    // neither parsed nor written — their serial, live changes and IXFR history stay, as in enumd's reloads
+    // (zones/README.md "Reloads"). A new database is created only once every zone has passed its checks.
+    std::unique_ptr<zones::Store> store;
+    std::error_code ec;
+    if (std::filesystem::exists(std::filesystem::path(db) / "data.mdb", ec)) {
+        if (!(store = open_store())) return 2;
+    }
+    zones::ReloadPlan plan;
     zones::Diagnostics diags;
     cli::ProgressLine progress_line("enumctl compile: ", [] { return zones::progress().line(); });
-    auto zones = zones::load_zone_sources(files, diags);
+    std::vector<zones::Zone> zones;
+    if (store && !s.force) {
+        auto changed = zones::load_changed_sources(*store, files, plan, diags);
+        if (!changed) {
+            progress_line.stop();
+            std::fprintf(stderr, "enumctl compile: reading database %s: %s\n", db.c_str(), changed.error().c_str());
+            return 2;
+        }
+        zones = std::move(*changed);
+    } else {
+        zones = zones::load_zone_sources(files, diags);
+    }
     progress_line.pause();
     print_diagnostics(diags, summary_options);
     progress_line.resume();
@@ -57,36 +91,41 @@ int run_compile(CompileSettings& s) {
         return 1;
     }
     auto t1 = Clock::now();
-    zones::Store::Options store_options;
-    if (map_size != 0) store_options.map_size = map_size;
-    auto store = zones::Store::open(db, store_options);
-    if (!store) {
-        std::fprintf(stderr, "enumctl compile: cannot open database %s: %s\n", db.c_str(), store.error().c_str());
-        return 2;
-    }
+    if (!store && !(store = open_store())) return 2;
     zones::WriteOptions options;
     options.prune_others = prune;
     options.serial_guard = serial_guard;
-    auto report = (*store)->write(zones, options);
-    progress_line.stop();
-    if (!report) {
-        // The serial guard refusing a zone is an error in the input (exit 1), not in the environment.
-        const bool refused = report.error().find("nothing was written)") != std::string::npos;
-        if (refused)
-            std::fprintf(stderr, "enumctl compile: %s\n", report.error().c_str());
-        else
-            std::fprintf(stderr, "enumctl compile: writing %s failed: %s\n", db.c_str(), report.error().c_str());
-        return refused ? 1 : 2;
+    options.keep = plan.keep;  // the unchanged sources' zones are not pruned
+    zones::WriteReport written;
+    if (!zones.empty() || prune) {
+        auto report = store->write(zones, options);
+        progress_line.stop();
+        if (!report) {
+            // The serial guard refusing a zone is an error in the input (exit 1), not in the environment.
+            const bool refused = report.error().find("nothing was written)") != std::string::npos;
+            if (refused)
+                std::fprintf(stderr, "enumctl compile: %s\n", report.error().c_str());
+            else
+                std::fprintf(stderr, "enumctl compile: writing %s failed: %s\n", db.c_str(), report.error().c_str());
+            return refused ? 1 : 2;
+        }
+        written = std::move(*report);
     }
+    progress_line.stop();
     auto t2 = Clock::now();
     std::uint64_t total = 0;
-    for (const auto& z : report->zones) {
-        total += z.records;
+    for (const auto& z : written.zones) total += z.records;
+    written.zones.insert(written.zones.end(), plan.unchanged.begin(), plan.unchanged.end());
+    for (const auto& z : written.zones) {
         std::printf("zone %s: %llu records, %llu nodes, serial %u%s\n", z.origin.to_text().c_str(),
                     static_cast<unsigned long long>(z.records), static_cast<unsigned long long>(z.nodes), z.serial,
                     z.changed ? "" : " (unchanged)");
     }
-    for (const auto& r : report->removed) std::printf("zone %s: removed\n", r.to_text().c_str());
+    for (const auto& r : written.removed) std::printf("zone %s: removed\n", r.to_text().c_str());
+    if (zones.empty()) {
+        std::printf("no zone read: every file is as the database's last compile read it (--force reads them)\n");
+        return 0;
+    }
     double load_s = std::chrono::duration<double>(t1 - t0).count();
     double write_s = std::chrono::duration<double>(t2 - t1).count();
     double all_s = std::chrono::duration<double>(t2 - t0).count();
@@ -105,6 +144,8 @@ Run add_compile(CLI::App& root) {
     CLI::App* cmd = root.add_subcommand("compile", "validate, then write the zones into the LMDB database in one transaction");
     cmd->add_option("--db", s->db, "the LMDB database directory (created when missing)")->type_name("DIR")->required();
     cmd->add_flag("--prune", s->prune, "remove the zones of the database that are not given");
+    cmd->add_flag("--force", s->force,
+                  "parse, check and write every file, also those unchanged since the database's last compile");
     // Deliberate: take a serial that does not move forward (zones/README.md "Serial guard").
     cmd->add_flag("--no-serial-guard", s->no_serial_guard,
                   "write a zone whose serial did not move forward anyway (e.g. to roll back on purpose)");
@@ -118,7 +159,9 @@ Run add_compile(CLI::App& root) {
         ->check(zone_source());
     cmd->footer("Nothing is written when a zone has an error. A zone with an explicit serial whose content changed\n"
                 "under the stored serial, or whose serial is not newer (RFC 1982), is refused: secondaries would not\n"
-                "pick it up.\n" + warning_help());
+                "pick it up. A file whose bytes (and those of its includes and numbers_csv files) are those of the\n"
+                "database's last compile is not read again: its zone keeps its serial, live changes and IXFR history\n"
+                "and shows as (unchanged); --force reads and writes it anyway.\n" + warning_help());
     return [s] { return run_compile(*s); };
 }
 

@@ -135,4 +135,21 @@ dns::Result<ReloadPlan> plan_reload(Store& store, const std::vector<ZoneSource>&
     return plan;
 }
 
+dns::Result<std::vector<Zone>> load_changed_sources(Store& store, const std::vector<ZoneSource>& sources,
+                                                    ReloadPlan& plan, Diagnostics& diags) {
+    auto planned = plan_reload(store, sources);
+    if (!planned) return dns::make_error(planned.error());
+    plan = std::move(*planned);
+    std::vector<Zone> loaded = load_zone_sources(plan.load, diags);
+    bool clash = false;
+    for (const auto& z : loaded)
+        for (const auto& k : plan.keep) clash = clash || z.origin.equals(k);
+    if (clash) {
+        diags = Diagnostics{};
+        loaded = load_zone_sources(sources, diags);
+        plan = ReloadPlan{};
+    }
+    return loaded;
+}
+
 }  // namespace enumd::zones

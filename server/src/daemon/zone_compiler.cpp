@@ -87,19 +87,11 @@ void write_all(int fd, const std::string& s) {
 zones::WriteReport compile_zones(const Config& cfg, zones::Store& store, cli::ProgressLine* progress) {
     // Sources whose files did not change since their last compile are neither parsed nor written: their
     // serial, their live changes and their IXFR history stay (zones/README.md "Reloads").
-    auto planned = zones::plan_reload(store, cfg.zones);
-    if (!planned) throw std::runtime_error(planned.error());
-    zones::ReloadPlan plan = std::move(*planned);
+    zones::ReloadPlan plan;
     zones::Diagnostics d;
-    std::vector<zones::Zone> loaded = zones::load_zone_sources(plan.load, d);
-    bool clash = false;  // a changed source now defines an origin an unchanged one has: check them all together
-    for (const auto& z : loaded)
-        for (const auto& k : plan.keep) clash = clash || z.origin.equals(k);
-    if (clash) {
-        d = zones::Diagnostics{};
-        loaded = zones::load_zone_sources(cfg.zones, d);
-        plan = zones::ReloadPlan{};
-    }
+    auto changed = zones::load_changed_sources(store, cfg.zones, plan, d);
+    if (!changed) throw std::runtime_error(changed.error());
+    std::vector<zones::Zone> loaded = std::move(*changed);
     // Summarised per kind as enumctl check does (diagnostic_summary.hpp): the first few, then a count.
     const zones::Summary summary = zones::summarise(d.items, zones::SummaryOptions{});
     if (progress != nullptr) progress->pause();

@@ -61,26 +61,26 @@ struct Fixture {
         store = std::move(*s);
         REQUIRE(reload().zones.size() == 1);
     }
-    /// What enumd's reload does (server/src/daemon/zone_compiler.cpp), minus logging.
+    /// What enumd's reload and enumctl compile do (load_changed_sources, then the write), minus logging.
     WriteReport reload() {
-        auto plan = plan_reload(*store, sources);
-        REQUIRE(plan.ok());
+        ReloadPlan plan;
+        Diagnostics d;
+        auto zones = load_changed_sources(*store, sources, plan, d);
+        REQUIRE(zones.ok());
+        INFO(enumd::testing::all_diags(d));
+        REQUIRE_FALSE(d.has_errors());
         WriteReport report;
-        if (!plan->load.empty()) {
-            Diagnostics d;
-            auto zones = load_zone_sources(plan->load, d);
-            INFO(enumd::testing::all_diags(d));
-            REQUIRE_FALSE(d.has_errors());
+        if (!zones->empty()) {
             WriteOptions opts;
             opts.prune_others = true;
             opts.serial_guard = true;
-            opts.keep = plan->keep;
-            auto w = store->write(zones, opts);
+            opts.keep = plan.keep;
+            auto w = store->write(*zones, opts);
             INFO((w.ok() ? std::string() : w.error()));
             REQUIRE(w.ok());
             report = *w;
         }
-        report.zones.insert(report.zones.end(), plan->unchanged.begin(), plan->unchanged.end());
+        report.zones.insert(report.zones.end(), plan.unchanged.begin(), plan.unchanged.end());
         return report;
     }
     ZoneMeta meta() {
@@ -203,4 +203,27 @@ TEST_CASE("a file changed while it was parsed gets no fingerprint", "[reload]") 
     CHECK(hash_sources("x", files).has_value());
     CHECK(hash_sources("x", files) != hash_sources("y", files));
     CHECK_FALSE(hash_sources("x", {(dir.path / "gone.csv").string()}).has_value());
+}
+
+TEST_CASE("a changed file that now defines an unchanged file's zone is checked against it", "[reload]") {
+    Fixture f;
+    // A second file, compiled once with a zone of its own, then edited to define 1.6.e164.arpa. too.
+    const auto other = f.dir.path / "other.yaml";
+    write_file(other, "origin: 2.6.e164.arpa.\nsoa: {mname: ns1.example.net., rname: h.example.net., serial: 1}\n"
+                      "ns: [ns1.example.net.]\n");
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    f.sources.push_back(ZoneSource{std::nullopt, other.string()});
+    REQUIRE(f.reload().zones.size() == 2);
+    write_file(other, "origin: 1.6.e164.arpa.\nsoa: {mname: ns1.example.net., rname: h.example.net., serial: 9}\n"
+                      "ns: [ns1.example.net.]\n");
+    ReloadPlan plan;
+    Diagnostics d;
+    auto zones = load_changed_sources(*f.store, f.sources, plan, d);
+    REQUIRE(zones.ok());
+    // zone.yaml did not change, yet both files were read: the clash is reported, nothing is kept unread.
+    CHECK(plan.unchanged.empty());
+    CHECK(zones->size() == 2);
+    bool twice = false;
+    for (const auto& i : d.items) twice |= i.message.find("is also defined at") != std::string::npos;
+    CHECK(twice);
 }
