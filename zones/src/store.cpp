@@ -456,40 +456,70 @@ struct JournalBuilder {
         if (n_removed + ++n_added > limit) overflow = true;
         if (!overflow) put_journal_record(added, owner, type, ttl, rd);
     }
-    /// One owner: every RRset except the SOA (handled by the caller).
+    /// One owner: every RRset except the SOA (handled by the caller). The new version either built in memory
+    /// (a zone without bulk numbers) or already stored (diff_stored_versions).
     void node(const dns::Name& owner, const NodeView* old_node, const BuildNode* new_node) {
-        std::map<std::uint16_t, std::pair<std::optional<RrsetView>, const BuildRrset*>> types;
-        if (old_node != nullptr) {
-            std::size_t off = 0;
-            RrsetView rs;
-            while (old_node->next(off, rs)) types[static_cast<std::uint16_t>(rs.type)].first = rs;
-        }
+        Sides types;
+        stored(types, old_node, true);
         if (new_node != nullptr) {
-            for (const auto& [type, rs] : new_node->rrsets) types[type].second = &rs;
+            for (const auto& [type, rs] : new_node->rrsets) types[type].second.take(rs);
         }
+        diff(owner, types);
+    }
+    void node(const dns::Name& owner, const NodeView* old_node, const NodeView* new_node) {
+        Sides types;
+        stored(types, old_node, true);
+        stored(types, new_node, false);
+        diff(owner, types);
+    }
+
+private:
+    /// One version's RRset of one type, in canonical rdata order.
+    struct Side {
+        bool present = false;
+        std::uint32_t ttl = 0;
+        std::vector<std::span<const std::uint8_t>> rdatas;
+        std::vector<std::vector<std::uint8_t>> expanded;  // a route set's rdatas share one scratch: copied
+        void take(const RrsetView& rs) {
+            present = true;
+            ttl = rs.ttl;
+            expanded.reserve(rs.route != nullptr ? rs.count : 0);  // no reallocation: the spans stay valid
+            std::size_t off = 0;
+            std::span<const std::uint8_t> rd;
+            while (rs.next(off, rd)) {
+                if (rs.route != nullptr) {
+                    expanded.emplace_back(rd.begin(), rd.end());
+                    rd = expanded.back();
+                }
+                rdatas.push_back(rd);
+            }
+        }
+        void take(const BuildRrset& rs) {
+            present = true;
+            ttl = rs.ttl;
+            for (const Record* r : rs.records) rdatas.emplace_back(r->rdata.data(), r->rdata.size());
+        }
+    };
+    using Sides = std::map<std::uint16_t, std::pair<Side, Side>>;
+
+    static void stored(Sides& types, const NodeView* node, bool old_side) {
+        if (node == nullptr) return;
+        std::size_t off = 0;
+        RrsetView rs;
+        while (node->next(off, rs)) {
+            auto& pair = types[static_cast<std::uint16_t>(rs.type)];
+            (old_side ? pair.first : pair.second).take(rs);
+        }
+    }
+
+    void diff(const dns::Name& owner, const Sides& types) {
         for (const auto& [type, pair] : types) {
             if (type == static_cast<std::uint16_t>(dns::RrType::SOA)) continue;
             const auto& [o, n] = pair;
-            std::vector<std::span<const std::uint8_t>> olds;
-            std::vector<std::vector<std::uint8_t>> expanded;  // a route set's rdatas share one scratch
-            if (o) {
-                std::size_t off = 0;
-                std::span<const std::uint8_t> rd;
-                expanded.reserve(o->route != nullptr ? o->count : 0);
-                while (o->next(off, rd)) {
-                    if (o->route != nullptr) {
-                        expanded.emplace_back(rd.begin(), rd.end());
-                        rd = expanded.back();
-                    }
-                    olds.push_back(rd);
-                }
-            }
-            std::vector<std::span<const std::uint8_t>> news;
-            if (n != nullptr) {
-                for (const Record* r : n->records) news.emplace_back(r->rdata.data(), r->rdata.size());
-            }
+            const auto& olds = o.rdatas;
+            const auto& news = n.rdatas;
             // A TTL change replaces the whole RRset (RFC 1995 carries records, not TTL edits).
-            bool ttl_changed = o && n != nullptr && o->ttl != n->ttl;
+            bool ttl_changed = o.present && n.present && o.ttl != n.ttl;
             std::size_t i = 0;
             std::size_t j = 0;
             while (i < olds.size() || j < news.size()) {
@@ -499,9 +529,9 @@ struct JournalBuilder {
                     ++i;
                     ++j;
                 } else if (j >= news.size() || (i < olds.size() && (ttl_changed || span_less(olds[i], news[j])))) {
-                    remove(owner, type, o->ttl, olds[i++]);
+                    remove(owner, type, o.ttl, olds[i++]);
                 } else {
-                    add(owner, type, n->ttl, news[j++]);
+                    add(owner, type, n.ttl, news[j++]);
                 }
             }
         }
@@ -1110,6 +1140,67 @@ int diff_with_stored(MDB_txn* t, const Dbis& d, std::uint32_t old_id, const std:
     return 0;
 }
 
+/// The version just written under `new_id` (a zone with bulk numbers: they were never in memory together),
+/// with the route table its nodes refer to.
+struct StoredVersion {
+    std::uint32_t id = 0;
+    const RouteTable* routes = nullptr;
+};
+
+/// diff_with_stored between two stored versions of a zone: both id ranges walked in key order by two cursors,
+/// so memory does not grow with the zone; stops at the first record over jb.limit.
+int diff_stored_versions(MDB_txn* t, const Dbis& d, std::uint32_t old_id, const StoredVersion& fresh,
+                         const std::string& origin_key, JournalBuilder& jb, std::vector<std::uint8_t>& old_soa) {
+    std::shared_ptr<const RouteTable> old_routes = read_routes(t, d.meta, old_id);
+    auto old_scratch = std::make_unique<RouteScratch>();
+    auto new_scratch = std::make_unique<RouteScratch>();
+    struct Range {
+        MDB_cursor* cur = nullptr;
+        std::string prefix;
+        MDB_val k{};
+        MDB_val v{};
+        int rc = MDB_NOTFOUND;
+        ~Range() {
+            if (cur != nullptr) mdb_cursor_close(cur);
+        }
+        bool valid() const {
+            return rc == 0 && k.mv_size >= 4 && std::memcmp(k.mv_data, prefix.data(), 4) == 0;
+        }
+        std::string_view key() const { return {static_cast<const char*>(k.mv_data) + 4, k.mv_size - 4}; }
+    };
+    Range o;
+    Range n;
+    o.prefix = id_prefix(old_id);
+    n.prefix = id_prefix(fresh.id);
+    for (Range* r : {&o, &n}) {
+        if (int rc = mdb_cursor_open(t, d.nodes, &r->cur); rc != 0) return rc;
+        r->k = val(r->prefix);
+        r->rc = mdb_cursor_get(r->cur, &r->k, &r->v, MDB_SET_RANGE);
+    }
+    std::string full;
+    while (!jb.overflow && (o.valid() || n.valid())) {
+        const int cmp = !o.valid() ? 1 : !n.valid() ? -1 : o.key().compare(n.key());
+        full = origin_key;
+        full += cmp <= 0 ? o.key() : n.key();
+        auto owner = dns::Name::from_lookup_key(as_span(full));
+        NodeView onode(as_span(o.v), old_routes.get(), old_scratch.get());
+        NodeView nnode(as_span(n.v), fresh.routes, new_scratch.get());
+        if (cmp <= 0 && o.key().empty()) {
+            if (auto soa = onode.find(dns::RrType::SOA)) {
+                std::size_t off = 0;
+                std::span<const std::uint8_t> rd;
+                if (soa->next(off, rd)) old_soa.assign(rd.begin(), rd.end());
+            }
+        }
+        if (owner) jb.node(*owner, cmp <= 0 ? &onode : nullptr, cmp >= 0 ? &nnode : nullptr);
+        if (cmp <= 0) o.rc = mdb_cursor_get(o.cur, &o.k, &o.v, MDB_NEXT);
+        if (cmp >= 0) n.rc = mdb_cursor_get(n.cur, &n.k, &n.v, MDB_NEXT);
+    }
+    for (Range* r : {&o, &n})
+        if (r->rc != 0 && r->rc != MDB_NOTFOUND) return r->rc;
+    return 0;
+}
+
 /// Keeps the newest journal entries of a zone (keys sort by sequence): at most `depth`, and of those only as
 /// many as hold at most `budget` records together (the newest one always) — a journal larger than the zone
 /// would be dearer to send than an AXFR.
@@ -1146,7 +1237,7 @@ int trim_journal(MDB_txn* t, MDB_dbi journal, const std::string& jprefix, std::s
 int update_journal(MDB_txn* t, const Dbis& d, const JournalLimits& limits, const std::string& origin_key,
                    const Zone& zone, const std::optional<ZoneMeta>& old, bool changed, const Soa& soa,
                    const std::vector<std::uint8_t>& new_soa, const std::map<std::string, BuildNode>& nodes,
-                   std::string& history_cut) {
+                   const StoredVersion* fresh, std::string& history_cut) {
     std::string jprefix = journal_prefix(origin_key);
     bool newer = old && dns::serial_gt(soa.serial, old->serial);
     if (!old || (!newer && (changed || soa.serial != old->serial))) {
@@ -1156,10 +1247,15 @@ int update_journal(MDB_txn* t, const Dbis& d, const JournalLimits& limits, const
     }
     if (!newer || limits.depth == 0) return 0;
     JournalBuilder jb;
-    // Up to the zone's own size, as live change sets (store_update.cpp): beyond it AXFR is cheaper.
-    jb.limit = std::max<std::size_t>(limits.max_records, old->records);
+    // Up to the zone's own size, as live change sets (store_update.cpp): beyond it AXFR is cheaper. A zone with
+    // bulk numbers only up to journal_max_records: the difference is held in memory while it is collected, and
+    // a compile's memory must not grow with the zone (bulk_numbers.hpp).
+    jb.limit = fresh != nullptr ? limits.max_records : std::max<std::size_t>(limits.max_records, old->records);
     std::vector<std::uint8_t> old_soa;
-    if (int rc = diff_with_stored(t, d, old->id, origin_key, nodes, jb, old_soa); rc != 0) return rc;
+    if (int rc = fresh != nullptr ? diff_stored_versions(t, d, old->id, *fresh, origin_key, jb, old_soa)
+                                  : diff_with_stored(t, d, old->id, origin_key, nodes, jb, old_soa);
+        rc != 0)
+        return rc;
     if (jb.overflow || old_soa.empty()) {
         history_cut = jb.overflow ? "the difference is larger than " + std::to_string(jb.limit) +
                                         " records (the zone's size or journal_max_records); secondaries take a "
@@ -1435,19 +1531,12 @@ dns::Result<WriteReport::PerZone> write_zone(MDB_txn* t, const Dbis& d, const Jo
 
     if (d.journal != 0) {
         const std::vector<std::uint8_t>& new_soa = zone.auto_serial ? soa_new : *built->soa_rdata;
-        if (bulk != nullptr) {
-            // Not journaled: a difference of bulk numbers would be computed over the whole zone; secondaries
-            // of a changed zone with numbers_csv take a full transfer (RFC 1995 §4 allows it).
-            if (changed || !old || soa->serial != old->serial) {
-                if (int rc = delete_prefix(t, d.journal, journal_prefix(origin_key)); rc != 0)
-                    return make_error(lmdb_error("journal", rc));
-                if (old)
-                    history_cut = "a recompile of a zone with numbers_csv is not journaled; secondaries take a full "
-                                  "transfer (AXFR)";
-            }
-        } else if (int rc = update_journal(t, d, limits, origin_key, zone, old, changed, *soa, new_soa, nodes,
-                                           history_cut);
-                   rc != 0) {
+        // With bulk numbers the new version was never in memory whole: the difference is taken between the
+        // stored versions, old and new id side by side (diff_stored_versions).
+        const StoredVersion fresh{id, &built->routes->table()};
+        if (int rc = update_journal(t, d, limits, origin_key, zone, old, changed, *soa, new_soa, nodes,
+                                    bulk != nullptr ? &fresh : nullptr, history_cut);
+            rc != 0) {
             return make_error(lmdb_error("journal", rc));
         }
     }

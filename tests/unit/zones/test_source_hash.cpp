@@ -169,8 +169,10 @@ TEST_CASE("an edit of any source file is compiled, overrides on top, serial forw
             CHECK(f.meta().source_hash != h1);
             // The live change is still served over the edited file.
             CHECK(f.naptr_of("2.0.0.0.0.5.5.5.2.1.6.e164.arpa.").find("optus") != std::string::npos);
-            // The zone has numbers_csv: the recompile is not journaled, and the report says so (logged by enumd).
-            CHECK_FALSE(report.zones[0].history_cut.empty());
+            // The zone has numbers_csv: the recompile is journaled all the same (the stored versions compared),
+            // so secondaries follow by IXFR.
+            CHECK(report.zones[0].history_cut.empty());
+            CHECK(f.journal_from(s1));
             // And the next reload of the edited files is a no-op again.
             auto again = f.reload();
             CHECK_FALSE(again.zones[0].changed);
@@ -226,4 +228,46 @@ TEST_CASE("a changed file that now defines an unchanged file's zone is checked a
     bool twice = false;
     for (const auto& i : d.items) twice |= i.message.find("is also defined at") != std::string::npos;
     CHECK(twice);
+}
+
+TEST_CASE("a recompiled numbers_csv journals exactly the numbers that changed", "[reload][journal]") {
+    Fixture f;
+    const std::uint32_t s1 = f.meta().serial;
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    // +61 2 5550 0002 ported from telstra to optus, +61 2 5550 0003 withdrawn, +61 2 5550 0004 added.
+    write_file(f.dir.path / "numbers.csv",
+               "number,route\n+61 2 5550 0001,telstra\n+61 2 5550 0002,optus\n+61 2 5550 0004,telstra\n");
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    auto report = f.reload();
+    REQUIRE(report.zones.size() == 1);
+    CHECK(report.zones[0].history_cut.empty());
+    CHECK(report.zones[0].serial == s1 + 1);
+    auto r = f.store->reader();
+    REQUIRE(r.ok());
+    REQUIRE((*r)->refresh());
+    auto j = (*r)->journal(*(*r)->find_zone(N("1.6.e164.arpa.")), s1);
+    REQUIRE(j.has_value());
+    CHECK(j->from_serial() == s1);
+    CHECK(j->to_serial() == s1 + 1);
+    std::vector<std::string> removed;
+    std::vector<std::string> added;
+    std::size_t off = 0;
+    JournalRecord rec;
+    for (std::uint32_t i = 0; j->next(off, rec); ++i) {
+        if (rec.type == enumd::dns::RrType::SOA) continue;
+        std::string text = rec.owner.to_text() + " " + std::string(rec.rdata.begin(), rec.rdata.end());
+        (i < j->removed_count() ? removed : added).push_back(text);
+    }
+    INFO("removed: " << removed.size() << ", added: " << added.size());
+    REQUIRE(removed.size() == 2);
+    REQUIRE(added.size() == 2);
+    auto has = [](const std::vector<std::string>& v, const std::string& owner, const std::string& part) {
+        for (const auto& t : v)
+            if (t.rfind(owner, 0) == 0 && t.find(part) != std::string::npos) return true;
+        return false;
+    };
+    CHECK(has(removed, "2.0.0.0.0.5.5.5.2.1.6.e164.arpa.", "telstra"));
+    CHECK(has(added, "2.0.0.0.0.5.5.5.2.1.6.e164.arpa.", "optus"));
+    CHECK(has(removed, "3.0.0.0.0.5.5.5.2.1.6.e164.arpa.", "optus"));
+    CHECK(has(added, "4.0.0.0.0.5.5.5.2.1.6.e164.arpa.", "telstra"));
 }
