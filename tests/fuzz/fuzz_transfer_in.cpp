@@ -58,6 +58,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (step == Step::More) step = reader.interrupted();
     FUZZ_CHECK(step != Step::More);
     if (step == Step::Done) FUZZ_CHECK(reader.final_soa().type == dns::RrType::SOA);
+    if (step == Step::Done && !reader.ixfr_form()) {
+        // every record read is in the zone handed to the store: the apex's held, the rest sorted
+        const std::uint64_t read = reader.record_count();
+        auto zone = reader.take_zone();
+        FUZZ_CHECK(zone.has_value());
+        FUZZ_CHECK(zone->records.size() + (zone->streamed ? zone->streamed->size() : 0) == read);
+    }
     if (!ixfr) FUZZ_CHECK(step != Step::UpToDate);
     return 0;
 }

@@ -11,6 +11,7 @@
 #include "enumd/numbering/e164.hpp"
 #include "enumd/zones/model.hpp"
 #include "enumd/zones/route.hpp"
+#include "temp_file.hpp"
 
 namespace enumd::zones {
 namespace {
@@ -28,32 +29,12 @@ bool input_less(const BulkEntry& a, const BulkEntry& b) noexcept {
 /// Entries per read or write through a run or the merged file: 32,768 × 40 = 1.25 MiB.
 constexpr std::size_t kIoEntries = std::size_t{1} << 15;
 
-bool write_all(int fd, const void* data, std::size_t n, std::uint64_t& offset) {
-    const auto* p = static_cast<const char*>(data);
-    while (n > 0) {
-        ssize_t w = ::pwrite(fd, p, n, static_cast<off_t>(offset));
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return false;
-        p += w;
-        n -= static_cast<std::size_t>(w);
-        offset += static_cast<std::uint64_t>(w);
-    }
-    return true;
-}
+using detail::write_all;
 
 /// Reads up to `max` entries at entry index `at` of `fd`; the count read, -1 on an error.
 long read_entries(int fd, std::uint64_t at, BulkEntry* out, std::size_t max) {
-    std::size_t want = max * sizeof(BulkEntry);
-    std::size_t have = 0;
-    auto* p = reinterpret_cast<char*>(out);
-    while (have < want) {
-        ssize_t r = ::pread(fd, p + have, want - have, static_cast<off_t>(at * sizeof(BulkEntry) + have));
-        if (r < 0 && errno == EINTR) continue;
-        if (r < 0) return -1;
-        if (r == 0) break;
-        have += static_cast<std::size_t>(r);
-    }
-    return static_cast<long>(have / sizeof(BulkEntry));
+    long n = detail::read_some(fd, out, max * sizeof(BulkEntry), at * sizeof(BulkEntry));
+    return n < 0 ? -1 : n / static_cast<long>(sizeof(BulkEntry));
 }
 
 /// A buffered walk over `count` entries of a run file.
@@ -113,16 +94,8 @@ BulkSorter::~BulkSorter() {
 }
 
 int BulkSorter::temp_file() {
-    std::error_code ec;
-    std::string dir = dir_.empty() ? std::filesystem::temp_directory_path(ec).string() : dir_;
-    if (dir.empty()) dir = "/tmp";
-    // O_TMPFILE: a file without a name, so nothing is left behind by a crash.
-    int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        std::string tmpl = dir + "/enumd-bulk-XXXXXX";
-        fd = ::mkostemp(tmpl.data(), O_CLOEXEC);
-        if (fd >= 0) ::unlink(tmpl.c_str());
-    }
+    std::string dir;
+    int fd = detail::unlinked_temp_file(dir_, dir);
     if (fd < 0) error_ = "cannot create a temporary file in " + dir + " for sorting numbers";
     return fd;
 }

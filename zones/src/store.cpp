@@ -21,6 +21,7 @@
 #include "enumd/dns/wire.hpp"
 #include "enumd/zones/bulk_numbers.hpp"
 #include "enumd/zones/progress.hpp"
+#include "enumd/zones/sorted_records.hpp"
 #include "enumd/zones/views.hpp"
 #include "le_writer.hpp"
 #include "store_internal.hpp"
@@ -826,6 +827,8 @@ std::size_t write_estimate(const std::vector<Zone>& zones) {
         for (const Record& r : z.records) bytes += r.owner.wire_size() + r.rdata.size() + 48;
         // A bulk number: a key of two bytes per digit, a 4-byte value, 10 of LMDB's, ENTs.
         if (z.bulk) bytes += z.bulk->size() * 64;
+        // A streamed record: its entry (key, rdata) with the same overhead as a record above.
+        if (z.streamed) bytes += z.streamed->bytes() + z.streamed->size() * 48;
     }
     return 2 * bytes + (std::size_t{1} << 20);
 }
@@ -1044,23 +1047,25 @@ class ContentHash {
 public:
     void node(std::string_view key) { hash_.add(key.data(), key.size() + 1); }
     void rrset(std::uint16_t type, const BuildRrset& rs) {
-        hash_.add(&type, 2);
-        hash_.add(&rs.ttl, 4);
-        for (const Record* r : rs.records) {
-            const std::vector<std::uint8_t>* rd = &r->rdata;
-            if (type == static_cast<std::uint16_t>(dns::RrType::SOA) && rd->size() >= 20) {
-                // The serial is excluded: auto-serial bumps it only when the rest changed.
-                hash_.add(rd->data(), rd->size() - 20);
-                hash_.add(rd->data() + rd->size() - 16, 16);
-            } else {
-                hash_.add(rd->data(), rd->size());
-            }
-        }
+        head(type, rs.ttl);
+        for (const Record* r : rs.records) record(type, r->rdata);
     }
     void rdatas(std::uint16_t type, std::uint32_t ttl, const std::vector<std::vector<std::uint8_t>>& rds) {
+        head(type, ttl);
+        for (const auto& rd : rds) hash_.add(rd.data(), rd.size());
+    }
+    void head(std::uint16_t type, std::uint32_t ttl) {
         hash_.add(&type, 2);
         hash_.add(&ttl, 4);
-        for (const auto& rd : rds) hash_.add(rd.data(), rd.size());
+    }
+    void record(std::uint16_t type, std::span<const std::uint8_t> rd) {
+        if (type == static_cast<std::uint16_t>(dns::RrType::SOA) && rd.size() >= 20) {
+            // The serial is excluded: auto-serial bumps it only when the rest changed.
+            hash_.add(rd.data(), rd.size() - 20);
+            hash_.add(rd.data() + rd.size() - 16, 16);
+        } else {
+            hash_.add(rd.data(), rd.size());
+        }
     }
     [[nodiscard]] std::uint64_t value() const noexcept { return hash_.h; }
 
@@ -1310,8 +1315,12 @@ public:
     NodeWriter& operator=(const NodeWriter&) = delete;
 
     Status write(const std::map<std::string, BuildNode>& nodes, const BulkNumbers* bulk, std::uint32_t bulk_ttl,
-                 const std::vector<std::string>& masked) {
+                 const std::vector<std::string>& masked, const SortedRecords* streamed) {
         if (int rc = mdb_cursor_open(t_, dbi_, &cur_); rc != 0) return make_error(lmdb_error("mdb_cursor_open", rc));
+        if (streamed != nullptr) {
+            if (bulk != nullptr) return make_error("a zone cannot have both bulk numbers and streamed records");
+            return write_streamed(nodes, *streamed);
+        }
         auto nit = nodes.begin();
         auto mit = masked.begin();
         Status failed;
@@ -1351,10 +1360,13 @@ public:
         return std::nullopt;
     }
 
-    /// Packs the apex again with `soa` (auto serial, known after the hash) in place.
+    /// Packs the apex again with `soa` (auto serial, known after the hash) in place,
+    /// keeping the flags it was written with (a streamed wildcard child sets one).
     Status rewrite_apex(const BuildNode& apex, const std::vector<std::uint8_t>& soa) {
         std::string v = pack_node(apex, &soa);
         MDB_val mk = val(prefix_);
+        MDB_val old;
+        if (mdb_get(t_, dbi_, &mk, &old) == 0 && old.mv_size > 0) v[0] = static_cast<char>(v[0] | *static_cast<const char*>(old.mv_data));
         MDB_val mv = val(v);
         if (int rc = mdb_put(t_, dbi_, &mk, &mv, 0); rc != 0) return make_error(lmdb_error("writing the apex", rc));
         return std::nullopt;
@@ -1382,15 +1394,161 @@ private:
         for (const auto& [type, rs] : node.rrsets) hash.rrset(type, rs);
         return std::nullopt;
     }
-    /// The empty non-terminals above `key` that are not above (or at) the node written last.
-    Status ents(const std::string& key) {
+    /// The empty non-terminals above `key` that are not above (or at) the node written last;
+    /// true in `wild_parent` when the parent of a wildcard `key` was one of them (and flagged).
+    Status ents(const std::string& key, bool* wild_parent = nullptr) {
         auto ks = as_span(key);
         std::size_t labels = dns::key_label_count(ks);
         std::size_t common = dns::common_key_labels(as_span(prev_), ks);
+        const bool wildcard = is_wildcard(key);
         for (std::size_t l = common + 1; l < labels; ++l) {
-            value_.assign("\0\0", 2);  // no flags, no RRsets (RFC 4592 §2.2.2: it exists)
             std::string anc = key.substr(0, dns::key_prefix_length(ks, l));
+            std::uint8_t flags = below_cut(anc) ? node_flags::kOccluded : 0;
+            if (wildcard && l + 1 == labels) {
+                flags |= node_flags::kWildcardChild;
+                if (wild_parent != nullptr) *wild_parent = true;
+            }
+            value_.assign(1, static_cast<char>(flags));  // no RRsets (RFC 4592 §2.2.2: it exists)
+            value_.push_back('\0');
             if (auto e = put(anc, value_)) return e;
+        }
+        return std::nullopt;
+    }
+    static bool is_wildcard(const std::string& key) {
+        auto ks = as_span(key);
+        std::size_t labels = dns::key_label_count(ks);
+        if (labels == 0) return false;
+        std::size_t plen = dns::key_prefix_length(ks, labels - 1);
+        return key.size() - plen == 2 && key[plen] == '*';
+    }
+    /// Strictly below the zone cut of the streamed records (flag_nodes' rule).
+    [[nodiscard]] bool below_cut(const std::string& key) const {
+        return in_cut_ && key.size() > cut_.size() && key.compare(0, cut_.size(), cut_) == 0;
+    }
+    /// Sets `flag` on the node already written at `key` (the parent of a wildcard written before it).
+    Status flag_written(const std::string& key, std::uint8_t flag) {
+        k_ = prefix_;
+        k_ += key;
+        MDB_val mk = val(k_);
+        MDB_val mv;
+        if (int rc = mdb_get(t_, dbi_, &mk, &mv); rc != 0) return make_error(lmdb_error("reading a written node", rc));
+        if (mv.mv_size == 0 || (*static_cast<const std::uint8_t*>(mv.mv_data) & flag) != 0) return std::nullopt;
+        std::string v(static_cast<const char*>(mv.mv_data), mv.mv_size);
+        v[0] = static_cast<char>(v[0] | flag);
+        MDB_val nv = val(v);
+        if (int rc = mdb_put(t_, dbi_, &mk, &nv, 0); rc != 0) return make_error(lmdb_error("flagging a node", rc));
+        return std::nullopt;
+    }
+
+    /// One node of the streamed records being gathered: its RRsets in type
+    /// order, each record's rdata in `data` (buffers reused node after node).
+    struct StreamNode {
+        struct Rrset {
+            std::uint16_t type = 0;
+            std::uint32_t ttl = 0;
+            std::vector<std::pair<std::uint32_t, std::uint16_t>> rdatas;  ///< (offset in data, length)
+        };
+        std::string key;
+        std::string data;
+        std::vector<Rrset> rrsets;
+        std::size_t used = 0;
+        bool open = false;
+        [[nodiscard]] std::span<const std::uint8_t> rdata(std::pair<std::uint32_t, std::uint16_t> r) const {
+            return {reinterpret_cast<const std::uint8_t*>(data.data()) + r.first, r.second};
+        }
+        void start(std::string_view k) {
+            key.assign(k);
+            data.clear();
+            used = 0;
+            open = true;
+        }
+        void add(const SortedRecord& r) {
+            if (used > 0 && rrsets[used - 1].type == r.type) {
+                Rrset& rs = rrsets[used - 1];
+                // Sorted: a repeat follows its first copy, which is kept with its TTL (RFC 2181 §5, as finish_rrset).
+                auto last = rdata(rs.rdatas.back());
+                if (last.size() == r.rdata.size() && std::equal(last.begin(), last.end(), r.rdata.begin())) return;
+                rs.ttl = std::min(rs.ttl, r.ttl);  // RFC 2181 §5.2: one TTL per RRset; the lowest wins
+                rs.rdatas.emplace_back(static_cast<std::uint32_t>(data.size()), static_cast<std::uint16_t>(r.rdata.size()));
+            } else {
+                if (used == rrsets.size()) rrsets.emplace_back();
+                Rrset& rs = rrsets[used++];
+                rs.type = r.type;
+                rs.ttl = r.ttl;
+                rs.rdatas.assign(1, {static_cast<std::uint32_t>(data.size()), static_cast<std::uint16_t>(r.rdata.size())});
+            }
+            data.append(reinterpret_cast<const char*>(r.rdata.data()), r.rdata.size());
+        }
+    };
+
+    /// The built nodes (the apex, from Zone::records) merged with the streamed
+    /// records, node by node: flags as flag_nodes gives them (cuts, occlusion,
+    /// wildcard parents), empty non-terminals as for bulk numbers.
+    Status write_streamed(const std::map<std::string, BuildNode>& nodes, const SortedRecords& recs) {
+        auto nit = nodes.begin();
+        Status failed;
+        StreamNode sn;
+        auto flush = [&]() -> bool {
+            for (; nit != nodes.end() && nit->first < sn.key; ++nit) {
+                if ((failed = built(nit->first, nit->second))) return false;
+            }
+            std::uint8_t flags = 0;
+            if (nit != nodes.end() && nit->first == sn.key) {
+                if (!nit->second.rrsets.empty() || sn.key.empty()) {
+                    failed = make_error("a streamed record at a name the zone's records also have");
+                    return false;
+                }
+                flags = nit->second.flags;
+                ++nit;
+            }
+            if (in_cut_ && !below_cut(sn.key)) in_cut_ = false;
+            bool wild_parent = false;
+            if ((failed = ents(sn.key, &wild_parent))) return false;
+            if (in_cut_) {
+                flags |= node_flags::kOccluded;
+            } else {
+                for (std::size_t i = 0; i < sn.used; ++i) {
+                    if (sn.rrsets[i].type != static_cast<std::uint16_t>(dns::RrType::NS)) continue;
+                    flags |= node_flags::kDelegation;
+                    cut_ = sn.key;
+                    in_cut_ = true;
+                }
+            }
+            if (is_wildcard(sn.key) && !wild_parent) {
+                auto ks = as_span(sn.key);
+                std::string parent = sn.key.substr(0, dns::key_prefix_length(ks, dns::key_label_count(ks) - 1));
+                if ((failed = flag_written(parent, node_flags::kWildcardChild))) return false;
+            }
+            value_.clear();
+            value_.push_back(static_cast<char>(flags));
+            value_.push_back(static_cast<char>(std::min<std::size_t>(sn.used, 255)));
+            for (std::size_t i = 0; i < sn.used && i < 255; ++i) {
+                const auto& rs = sn.rrsets[i];
+                RrsetWriter w(value_, rs.type, rs.rdatas.size(), rs.ttl);
+                for (auto rd : rs.rdatas) w.rdata(sn.rdata(rd));
+            }
+            progress().wrote();
+            if ((failed = put(sn.key, value_))) return false;
+            for (std::size_t i = 0; i < sn.used && i < 255; ++i) {
+                const auto& rs = sn.rrsets[i];
+                hash.head(rs.type, rs.ttl);
+                for (auto rd : rs.rdatas) hash.record(rs.type, sn.rdata(rd));
+                bulk_records += rs.rdatas.size();
+            }
+            sn.open = false;
+            return true;
+        };
+        bool read = recs.for_each([&](const SortedRecord& r) {
+            if (sn.open && r.key != sn.key && !flush()) return false;
+            if (!sn.open) sn.start(r.key);
+            sn.add(r);
+            return true;
+        });
+        if (failed) return failed;
+        if (!read) return make_error("reading the sorted records failed");
+        if (sn.open && !flush()) return failed;
+        for (; nit != nodes.end(); ++nit) {
+            if ((failed = built(nit->first, nit->second))) return failed;
         }
         return std::nullopt;
     }
@@ -1444,6 +1602,8 @@ private:
     std::string k_;
     std::string prev_;  ///< relative key of the node written last
     std::string value_;
+    std::string cut_;  ///< the streamed records' current zone cut (in_cut_)
+    bool in_cut_ = false;
 };
 
 /// A zone's views as the store keeps them: per view its networks and, per owner it
@@ -1490,10 +1650,11 @@ dns::Result<WriteReport::PerZone> write_zone(MDB_txn* t, const Dbis& d, const Jo
     // Fresh id per write, then the old id's range is deleted, all inside this one transaction.
     auto id = static_cast<std::uint32_t>(next_id++);
     const BulkNumbers* bulk = zone.bulk && zone.bulk->size() > 0 ? zone.bulk.get() : nullptr;
-    progress().to_write(nodes.size() + (bulk != nullptr ? bulk->size() : 0));
+    const SortedRecords* streamed = zone.streamed && zone.streamed->size() > 0 ? zone.streamed.get() : nullptr;
+    progress().to_write(nodes.size() + (bulk != nullptr ? bulk->size() : 0) + (streamed != nullptr ? streamed->size() : 0));
     progress().phase(Progress::Phase::Writing);
     NodeWriter writer(t, d.nodes, id, *built->routes);
-    if (auto e = writer.write(nodes, bulk, bulk != nullptr ? bulk->ttl : 0, zone.bulk_masked)) return *e;
+    if (auto e = writer.write(nodes, bulk, bulk != nullptr ? bulk->ttl : 0, zone.bulk_masked, streamed)) return *e;
     const std::uint64_t hash = writer.hash.value();
     const std::uint64_t records = built->records + writer.bulk_records;
 
@@ -1531,11 +1692,11 @@ dns::Result<WriteReport::PerZone> write_zone(MDB_txn* t, const Dbis& d, const Jo
 
     if (d.journal != 0) {
         const std::vector<std::uint8_t>& new_soa = zone.auto_serial ? soa_new : *built->soa_rdata;
-        // With bulk numbers the new version was never in memory whole: the difference is taken between the
-        // stored versions, old and new id side by side (diff_stored_versions).
+        // With bulk numbers or streamed records the new version was never in memory whole: the difference is
+        // taken between the stored versions, old and new id side by side (diff_stored_versions).
         const StoredVersion fresh{id, &built->routes->table()};
         if (int rc = update_journal(t, d, limits, origin_key, zone, old, changed, *soa, new_soa, nodes,
-                                    bulk != nullptr ? &fresh : nullptr, history_cut);
+                                    bulk != nullptr || streamed != nullptr ? &fresh : nullptr, history_cut);
             rc != 0) {
             return make_error(lmdb_error("journal", rc));
         }

@@ -1319,6 +1319,9 @@ dns::Result<const Zone*> prepare_live(MDB_txn* t, unsigned live_dbi, const Zone&
                                [&](const std::string& key, LiveOverride&& o) { overrides.emplace(key, std::move(o)); });
     if (!read) return make_error(read.error());
     if (overrides.empty()) return &zone;
+    if (zone.streamed)
+        return make_error("zone " + zone.origin.to_text() +
+                          " has live overrides and transferred records: a secondary zone takes no live changes");
 
     merged.origin = zone.origin;
     merged.routes = zone.routes;

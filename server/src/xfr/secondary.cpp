@@ -263,22 +263,47 @@ struct Secondaries::Impl {
             why = "the last message is not signed";
             return Outcome::Failed;
         }
-        zone.origin = z.cfg.origin;
-        zone.auto_serial = false;
-        zone.loc.file = source;
         if (!reader.ixfr_form()) {
-            zone.records = std::move(reader.records());
+            auto got = reader.take_zone();
+            if (!got) {
+                why = reader.why();
+                return Outcome::Failed;
+            }
+            zone = std::move(*got);
+            zone.auto_serial = false;
             return Outcome::Zone;
         }
-        // Apply the differences to the stored version.
-        auto base = store.load_zone(z.cfg.origin);
-        if (!base) {
-            why = "cannot read the stored zone: " + base.error();
+        // Apply the differences to the stored version, read node by node (never whole in memory).
+        auto rd = store.reader();
+        if (!rd || !(*rd)->refresh()) {
+            why = "cannot read the stored zone";
             return Outcome::IxfrUnusable;
         }
-        auto applied = apply_ixfr(std::move(*base), reader.final_soa(), reader.changes(), why);
+        const zones::ZoneInfo* info = (*rd)->find_zone(z.cfg.origin);
+        if (info == nullptr || !(info->origin == z.cfg.origin)) {
+            (*rd)->release();
+            why = "the zone is not in the database";
+            return Outcome::IxfrUnusable;
+        }
+        auto stored = [&](const auto& f) {
+            (*rd)->for_each_node(*info, [&](const dns::Name& owner, zones::NodeView node) {
+                std::size_t off = 0;
+                zones::RrsetView rs;
+                while (node.next(off, rs)) {
+                    std::size_t ro = 0;
+                    std::span<const std::uint8_t> rdata;
+                    while (rs.next(ro, rdata)) f(owner, static_cast<std::uint16_t>(rs.type), rs.ttl, rdata);
+                }
+                return true;
+            });
+            return true;
+        };
+        zones::Record final_soa = reader.final_soa();
+        auto applied = apply_ixfr(z.cfg.origin, stored, final_soa, reader.changes(), why);
+        (*rd)->release();
         if (!applied) return Outcome::IxfrUnusable;
-        zone.records = std::move(applied->records);
+        zone = std::move(*applied);
+        zone.auto_serial = false;
         return Outcome::Zone;
     }
 
@@ -331,7 +356,7 @@ struct Secondaries::Impl {
                 return;
             }
             if (!zone) continue;
-            std::size_t records = zone->records.size();
+            std::uint64_t records = zone->records.size() + (zone->streamed ? zone->streamed->size() : 0);
             Soa soa;
             for (const auto& r : zone->records) {
                 if (r.type == dns::RrType::SOA && r.owner == z.cfg.origin) soa = soa_fields(r.rdata);

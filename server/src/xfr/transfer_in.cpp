@@ -1,5 +1,6 @@
 #include "transfer_in.hpp"
 
+#include <cstring>
 #include <map>
 
 #include "enumd/dns/rdata.hpp"
@@ -10,8 +11,12 @@ namespace enumd::server::xfr {
 
 namespace {
 
-// Bounds memory for a hostile primary.
-constexpr std::uint64_t kMaxTransferRecords = 50000000;
+// Bounds what a hostile primary can make us write: records go to temporary
+// files, not memory, so this is a disk bound (a zone of 10^9 records).
+constexpr std::uint64_t kMaxTransferRecords = 1000000000;
+// IXFR changes are held in memory until applied: beyond this many, AXFR
+// (streamed) instead.
+constexpr std::size_t kMaxIxfrChanges = 1000000;
 
 std::uint32_t soa_serial(std::span<const std::uint8_t> rdata) {
     auto t = dns::soa_timers(rdata);
@@ -20,8 +25,13 @@ std::uint32_t soa_serial(std::span<const std::uint8_t> rdata) {
 
 }  // namespace
 
-TransferReader::TransferReader(const dns::Name& origin, std::optional<zones::Record> ours, std::string source)
-    : origin_(origin), ours_(std::move(ours)), source_(std::move(source)) {}
+TransferReader::TransferReader(const dns::Name& origin, std::optional<zones::Record> ours, std::string source,
+                               std::size_t run_bytes)
+    : origin_(origin),
+      ours_(std::move(ours)),
+      source_(std::move(source)),
+      origin_key_(origin.to_lookup_key()),
+      sorter_({}, run_bytes) {}
 
 TransferReader::Step TransferReader::fail(Step s, std::string why) {
     why_ = std::move(why);
@@ -53,7 +63,6 @@ TransferReader::Step TransferReader::feed(std::span<const std::uint8_t> msg) {
         rec.type = rv.type;
         rec.ttl = rv.ttl;
         rec.rdata.assign(rdbuf_.begin(), rdbuf_.begin() + static_cast<std::ptrdiff_t>(*rdlen));
-        rec.loc.file = source_;
         if (Step s = record(std::move(rec)); s != Step::More) return s;
     }
     if (ended_) return Step::Done;
@@ -72,7 +81,8 @@ TransferReader::Step TransferReader::record(zones::Record rec) {
         if (!apex_soa) return fail(Step::Failed, "transfer does not start with the zone's SOA");
         final_serial_ = serial;
         final_soa_ = rec;
-        records_.push_back(std::move(rec));
+        final_soa_.loc.file = source_;
+        apex_.push_back(std::move(rec));
         return Step::More;
     }
     if (form_ == Form::Unknown) {
@@ -89,7 +99,15 @@ TransferReader::Step TransferReader::record(zones::Record rec) {
         if (apex_soa) {
             ended_ = true;  // RFC 5936 §2.2: the closing SOA
         } else if (rec.type != dns::RrType::SOA) {
-            records_.push_back(std::move(rec));
+            if (!rec.owner.is_subdomain_of(origin_))
+                return fail(Step::Failed, "record " + rec.owner.to_text() + " outside the zone in the transfer");
+            std::string key = rec.owner.to_lookup_key();
+            if (key.size() == origin_key_.size()) {
+                apex_.push_back(std::move(rec));
+            } else if (!sorter_.add(std::string_view(key).substr(origin_key_.size()),
+                                    static_cast<std::uint16_t>(rec.type), rec.ttl, rec.rdata)) {
+                return fail(Step::Failed, "storing the transfer: " + sorter_.error());
+            }
         }
         return Step::More;
     }
@@ -105,6 +123,8 @@ TransferReader::Step TransferReader::record(zones::Record rec) {
         }
         return Step::More;
     }
+    if (changes_.size() >= kMaxIxfrChanges)
+        return fail(Step::IxfrUnusable, "IXFR with more than " + std::to_string(kMaxIxfrChanges) + " changes");
     changes_.push_back({part_ == Part::Add, std::move(rec)});
     return Step::More;
 }
@@ -115,36 +135,130 @@ TransferReader::Step TransferReader::interrupted() {
     return Step::Failed;
 }
 
-std::optional<zones::Zone> apply_ixfr(zones::Zone base, const zones::Record& final_soa,
-                                      std::vector<TransferReader::Change>& changes, std::string& why) {
-    auto key_of = [](const zones::Record& r) {
-        std::string k = r.owner.to_lookup_key();
-        k.push_back('\0');
-        k.append(reinterpret_cast<const char*>(&r.type), sizeof r.type);
-        k.append(reinterpret_cast<const char*>(r.rdata.data()), r.rdata.size());
-        return k;
-    };
-    std::map<std::string, zones::Record> current;
-    for (auto& r : base.records) {
-        if (r.type == dns::RrType::SOA && r.owner == base.origin) continue;
-        current.emplace(key_of(r), std::move(r));
+std::optional<zones::Zone> TransferReader::take_zone() {
+    zones::Zone z;
+    z.origin = origin_;
+    z.loc.file = source_;
+    for (auto& r : apex_) r.loc.file = source_;
+    z.records = std::move(apex_);
+    apex_.clear();
+    auto sorted = sorter_.finish();
+    if (!sorted) {
+        why_ = "storing the transfer: " + sorter_.error();
+        return std::nullopt;
     }
+    z.streamed = std::move(sorted);
+    return z;
+}
+
+namespace {
+
+/// A record's identity in an IXFR: relative key (length first), type, rdata.
+void identity(std::string& out, std::string_view rel_key, std::uint16_t type, std::span<const std::uint8_t> rdata) {
+    out.clear();
+    auto klen = static_cast<std::uint16_t>(rel_key.size());
+    out.append(reinterpret_cast<const char*>(&klen), 2);
+    out.append(rel_key);
+    out.append(reinterpret_cast<const char*>(&type), 2);
+    out.append(reinterpret_cast<const char*>(rdata.data()), rdata.size());
+}
+
+}  // namespace
+
+std::optional<zones::Zone> apply_ixfr(const dns::Name& origin, const StoredRecords& stored, const zones::Record& final_soa,
+                                      std::vector<TransferReader::Change>& changes, std::string& why,
+                                      std::size_t run_bytes) {
+    // The net effect of the changes per record, applied in order: a deletion
+    // needs the record there (from an earlier addition, or the stored version).
+    struct Net {
+        bool needs_stored = false;  ///< deleted before any addition: the stored version must hold it
+        bool present = false;       ///< there after the last change
+        bool seen = false;          ///< found in the stored version
+        std::uint32_t ttl = 0;
+    };
+    const std::string origin_key = origin.to_lookup_key();
+    std::map<std::string, Net> net;
+    std::string id;
     for (auto& c : changes) {
-        std::string k = key_of(c.rec);
+        if (!c.rec.owner.is_subdomain_of(origin)) {
+            why = "IXFR changes a record outside the zone (" + c.rec.owner.to_text() + ")";
+            return std::nullopt;
+        }
+        std::string key = c.rec.owner.to_lookup_key();
+        identity(id, std::string_view(key).substr(origin_key.size()), static_cast<std::uint16_t>(c.rec.type), c.rec.rdata);
+        auto it = net.find(id);
         if (c.add) {
-            current[k] = std::move(c.rec);
-        } else if (current.erase(k) == 0) {
+            Net& n = it == net.end() ? net[id] : it->second;
+            n.present = true;
+            n.ttl = c.rec.ttl;
+        } else if (it == net.end()) {
+            net[id].needs_stored = true;
+        } else if (!it->second.present) {
+            why = "IXFR deletes a record we do not have";
+            return std::nullopt;
+        } else {
+            it->second.present = false;
+        }
+    }
+    changes.clear();
+    changes.shrink_to_fit();
+
+    zones::Zone out;
+    out.origin = origin;
+    out.loc.file = final_soa.loc.file;
+    out.records.push_back(final_soa);
+    zones::RecordSorter sorter({}, run_bytes);
+    bool ok = true;
+    auto emit = [&](std::string_view rel_key, std::uint16_t type, std::uint32_t ttl, std::span<const std::uint8_t> rdata) {
+        if (rel_key.empty()) {
+            zones::Record r;
+            r.owner = origin;
+            r.type = static_cast<dns::RrType>(type);
+            r.ttl = ttl;
+            r.rdata.assign(rdata.begin(), rdata.end());
+            r.loc.file = final_soa.loc.file;
+            out.records.push_back(std::move(r));
+        } else if (!sorter.add(rel_key, type, ttl, rdata)) {
+            ok = false;
+        }
+    };
+    std::string key;
+    bool read = stored([&](const dns::Name& owner, std::uint16_t type, std::uint32_t ttl, std::span<const std::uint8_t> rdata) {
+        if (type == static_cast<std::uint16_t>(dns::RrType::SOA) && owner == origin) return;
+        key = owner.to_lookup_key();
+        std::string_view rel = std::string_view(key).substr(origin_key.size());
+        identity(id, rel, type, rdata);
+        auto it = net.find(id);
+        if (it == net.end()) {
+            emit(rel, type, ttl, rdata);
+            return;
+        }
+        it->second.seen = true;
+        if (it->second.present) emit(rel, type, it->second.ttl, rdata);
+    });
+    if (!read) {
+        why = "cannot read the stored zone";
+        return std::nullopt;
+    }
+    for (const auto& [k, n] : net) {
+        if (n.needs_stored && !n.seen) {
             why = "IXFR deletes a record we do not have";
             return std::nullopt;
         }
+        if (!n.present || n.seen) continue;
+        std::uint16_t klen = 0;
+        std::memcpy(&klen, k.data(), 2);
+        std::uint16_t type = 0;
+        std::memcpy(&type, k.data() + 2 + klen, 2);
+        std::span<const std::uint8_t> rdata(reinterpret_cast<const std::uint8_t*>(k.data()) + 4 + klen, k.size() - 4 - klen);
+        emit(std::string_view(k).substr(2, klen), type, n.ttl, rdata);
     }
-    zones::Zone out;
-    out.origin = base.origin;
-    out.records.push_back(final_soa);
-    for (auto& [k, r] : current) {
-        r.loc.file = final_soa.loc.file;
-        out.records.push_back(std::move(r));
+    auto sorted = ok ? sorter.finish() : nullptr;
+    if (!sorted) {
+        why = "storing the transfer: " + sorter.error();
+        return std::nullopt;
     }
+    out.streamed = std::move(sorted);
     return out;
 }
 

@@ -3,15 +3,21 @@
 // §2.2: SOA, the zone, SOA) or the IXFR form (RFC 1995 §4: SOA(new), then
 // per version SOA(old) deletions SOA(next) additions, then SOA(new)), told
 // apart by the second record. Without sockets, so it is tested directly.
+// The AXFR form's records (but the apex's) go straight into an external sort
+// (zones/sorted_records.hpp) and from there into the store's write
+// transaction: memory does not grow with the zone (issue 12 item 8).
 // Private to server/src/xfr.
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "enumd/zones/model.hpp"
+#include "enumd/zones/sorted_records.hpp"
 
 namespace enumd::server::xfr {
 
@@ -30,8 +36,10 @@ public:
     };
 
     /// `ours` is our SOA for an IXFR request, none for AXFR; `source` names
-    /// the primary in record locations and messages.
-    TransferReader(const dns::Name& origin, std::optional<zones::Record> ours, std::string source);
+    /// the primary in record locations and messages; `run_bytes` is the
+    /// external sort's run size (tests make it small).
+    TransferReader(const dns::Name& origin, std::optional<zones::Record> ours, std::string source,
+                   std::size_t run_bytes = zones::kRecordRunBytes);
 
     /// The next message of the reply (its TSIG already checked by the caller).
     Step feed(std::span<const std::uint8_t> msg);
@@ -41,8 +49,12 @@ public:
     [[nodiscard]] const std::string& why() const noexcept { return why_; }
     [[nodiscard]] bool ixfr_form() const noexcept { return form_ == Form::Ixfr; }
     [[nodiscard]] const zones::Record& final_soa() const noexcept { return final_soa_; }
-    /// AXFR form: the whole zone, SOA first.
-    std::vector<zones::Record>& records() noexcept { return records_; }
+    /// AXFR form, after Done: the zone — the apex's records (SOA first) in
+    /// `records`, the rest sorted in `streamed`. Null (see why()) when the
+    /// external sort failed (a full disk).
+    std::optional<zones::Zone> take_zone();
+    /// AXFR form: records read so far, the apex's and the rest.
+    [[nodiscard]] std::uint64_t record_count() const noexcept { return apex_.size() + sorter_.size(); }
     /// IXFR form: the changes in order.
     std::vector<Change>& changes() noexcept { return changes_; }
 
@@ -60,15 +72,25 @@ private:
     std::uint64_t seen_ = 0;
     bool ended_ = false;
     zones::Record final_soa_;
-    std::vector<zones::Record> records_;
+    std::string origin_key_;
+    std::vector<zones::Record> apex_;
+    zones::RecordSorter sorter_;
     std::vector<Change> changes_;
     std::vector<std::uint8_t> rdbuf_ = std::vector<std::uint8_t>(65535);
     std::string why_;
 };
 
-/// The IXFR changes applied to the stored version `base`: the new zone, or
-/// nothing (with `why`) when a deletion names a record we do not hold.
-std::optional<zones::Zone> apply_ixfr(zones::Zone base, const zones::Record& final_soa,
-                                      std::vector<TransferReader::Change>& changes, std::string& why);
+/// Calls its argument with every record of the stored version of the zone
+/// (owner, type, TTL, rdata); false when the version could not be read.
+using StoredRecords = std::function<bool(
+    const std::function<void(const dns::Name&, std::uint16_t, std::uint32_t, std::span<const std::uint8_t>)>&)>;
+
+/// The IXFR changes applied to the stored version (RFC 1995 §4, in order):
+/// the new zone as take_zone gives it, or nothing (with `why`) when a
+/// deletion names a record we do not hold or a record lies outside the zone.
+/// Memory grows with the changes, not with the zone.
+std::optional<zones::Zone> apply_ixfr(const dns::Name& origin, const StoredRecords& stored, const zones::Record& final_soa,
+                                      std::vector<TransferReader::Change>& changes, std::string& why,
+                                      std::size_t run_bytes = zones::kRecordRunBytes);
 
 }  // namespace enumd::server::xfr

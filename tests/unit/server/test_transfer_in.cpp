@@ -73,7 +73,7 @@ TEST_CASE("incoming transfer replies are read in AXFR or IXFR form, whatever the
         TransferReader r(N("example."), ours, "primary test");
         CHECK(read(r, c.messages) == c.step);
         CHECK(r.ixfr_form() == c.ixfr_form);
-        CHECK((c.ixfr_form ? r.changes().size() : r.records().size()) == c.records);
+        CHECK((c.ixfr_form ? r.changes().size() : r.record_count()) == c.records);
     }
 }
 
@@ -98,22 +98,94 @@ TEST_CASE("an error rcode ends an incoming transfer; NOTIMP to IXFR leaves AXFR 
     }
 }
 
-TEST_CASE("IXFR changes apply to the stored version: deletions must exist, the new SOA leads", "[xfr][secondary]") {
-    zones::Zone base;
-    base.origin = N("example.");
-    base.records = {soa(1), a("old.example.", "192.0.2.1"), a("keep.example.", "192.0.2.9")};
-    TransferReader r(N("example."), soa(1), "primary test");
-    REQUIRE(read(r, {{soa(2), soa(1), a("old.example.", "192.0.2.1"), soa(2), a("new.example.", "192.0.2.2"), soa(2)}}) ==
-            Step::Done);
-    std::string why;
-    auto z = server::xfr::apply_ixfr(base, r.final_soa(), r.changes(), why);
+namespace {
+
+/// The records of a zone as apply_ixfr reads the stored version.
+server::xfr::StoredRecords stored_from(const std::vector<zones::Record>& records) {
+    return [records](const auto& f) {
+        for (const auto& r : records) f(r.owner, static_cast<std::uint16_t>(r.type), r.ttl, r.rdata);
+        return true;
+    };
+}
+
+/// A zone as take_zone/apply_ixfr give it, one line per record: the apex's, then the streamed ones in order.
+std::vector<std::string> lines(const zones::Zone& z) {
+    std::vector<std::string> out;
+    for (const auto& r : z.records)
+        out.push_back(r.owner.to_text() + " " + std::to_string(r.ttl) + " " + dns::to_text(r.type) + " " +
+                      zones::rdata_to_text(r.type, r.rdata));
+    if (z.streamed) {
+        const std::string origin = z.origin.to_text();
+        z.streamed->for_each([&](const zones::SortedRecord& r) {
+            auto owner = dns::Name::from_lookup_key(
+                std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(r.key.data()), r.key.size()));
+            out.push_back((owner ? owner->to_text() : std::string("?")) + origin + " " + std::to_string(r.ttl) + " " +
+                          dns::to_text(static_cast<dns::RrType>(r.type)) + " " +
+                          zones::rdata_to_text(static_cast<dns::RrType>(r.type),
+                                               std::vector<std::uint8_t>(r.rdata.begin(), r.rdata.end())));
+            return true;
+        });
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("an AXFR in: the apex's records held, the rest sorted on disk, a record outside the zone refused",
+          "[xfr][secondary]") {
+    TransferReader r(N("example."), std::nullopt, "primary test", 64);  // 64-byte runs: several spilled
+    REQUIRE(read(r, {{soa(5), a("z.example.", "192.0.2.3"), rec("example.", dns::RrType::NS, "ns.example.")},
+                     {a("b.example.", "192.0.2.4"), a("A.example.", "192.0.2.5"), a("b.example.", "192.0.2.1")},
+                     {soa(5)}}) == Step::Done);
+    CHECK(r.record_count() == 6);
+    auto z = r.take_zone();
     REQUIRE(z);
-    REQUIRE(z->records.size() == 3);
-    CHECK(z->records[0].type == dns::RrType::SOA);
-    CHECK(dns::soa_timers(z->records[0].rdata)->serial == 2);
+    CHECK(z->streamed->size() == 4);
+    CHECK(lines(*z) == std::vector<std::string>{
+                           "example. 3600 SOA ns.example. host.example. 5 3600 600 86400 60",
+                           "example. 3600 NS ns.example.",
+                           "a.example. 3600 A 192.0.2.5",
+                           "b.example. 3600 A 192.0.2.1",
+                           "b.example. 3600 A 192.0.2.4",
+                           "z.example. 3600 A 192.0.2.3",
+                       });
+
+    TransferReader out(N("example."), std::nullopt, "primary test");
+    CHECK(read(out, {{soa(5), a("x.other.", "192.0.2.3"), soa(5)}}) == Step::Failed);
+    CHECK(out.why() == "record x.other. outside the zone in the transfer");
+}
+
+TEST_CASE("IXFR changes apply to the stored version: deletions must exist, the new SOA leads", "[xfr][secondary]") {
+    const std::vector<zones::Record> base = {soa(1), a("old.example.", "192.0.2.1"), a("keep.example.", "192.0.2.9"),
+                                             rec("example.", dns::RrType::NS, "ns.example.")};
+    TransferReader r(N("example."), soa(1), "primary test");
+    // Two versions: 1→2 deletes old and adds new and twice; 2→3 deletes twice again, re-adds old with a new TTL,
+    // and replaces the apex NS.
+    REQUIRE(read(r, {{soa(3), soa(1), a("old.example.", "192.0.2.1"), soa(2), a("new.example.", "192.0.2.2"),
+                      a("twice.example.", "192.0.2.3"), soa(2), a("twice.example.", "192.0.2.3"),
+                      rec("example.", dns::RrType::NS, "ns.example."), soa(3), rec("old.example.", dns::RrType::A, "192.0.2.1", 60),
+                      rec("example.", dns::RrType::NS, "ns2.example."), soa(3)}}) == Step::Done);
+    std::string why;
+    auto z = server::xfr::apply_ixfr(N("example."), stored_from(base), r.final_soa(), r.changes(), why, 64);
+    REQUIRE(z);
+    CHECK(lines(*z) == std::vector<std::string>{
+                           "example. 3600 SOA ns.example. host.example. 3 3600 600 86400 60",
+                           "example. 3600 NS ns2.example.",
+                           "keep.example. 3600 A 192.0.2.9",
+                           "new.example. 3600 A 192.0.2.2",
+                           "old.example. 60 A 192.0.2.1",
+                       });
 
     TransferReader bad(N("example."), soa(1), "primary test");
     REQUIRE(read(bad, {{soa(2), soa(1), a("missing.example.", "192.0.2.7"), soa(2), soa(2)}}) == Step::Done);
-    CHECK_FALSE(server::xfr::apply_ixfr(base, bad.final_soa(), bad.changes(), why));
+    CHECK_FALSE(server::xfr::apply_ixfr(N("example."), stored_from(base), bad.final_soa(), bad.changes(), why));
+    CHECK(why == "IXFR deletes a record we do not have");
+
+    // Deleted twice: the second deletion names a record no longer there.
+    TransferReader twice(N("example."), soa(1), "primary test");
+    REQUIRE(read(twice, {{soa(3), soa(1), a("old.example.", "192.0.2.1"), soa(2), soa(2), a("old.example.", "192.0.2.1"),
+                          soa(3), soa(3)}}) == Step::Done);
+    why.clear();
+    CHECK_FALSE(server::xfr::apply_ixfr(N("example."), stored_from(base), twice.final_soa(), twice.changes(), why));
     CHECK(why == "IXFR deletes a record we do not have");
 }

@@ -122,7 +122,8 @@ struct View {
     SourceLoc loc;
 };
 
-class BulkNumbers;  // bulk_numbers.hpp
+class BulkNumbers;    // bulk_numbers.hpp
+class SortedRecords;  // sorted_records.hpp
 
 struct Zone {
     dns::Name origin;
@@ -149,6 +150,10 @@ struct Zone {
     /// number is replaced by what `records` has there, or by nothing: the
     /// live overrides of store_update.cpp. The store skips those numbers.
     std::vector<std::string> bulk_masked;
+    /// Records of a zone transfer in (sorted_records.hpp), outside `records`,
+    /// which then holds the apex's own: the store writes them node by node in
+    /// key order, so no stage holds the zone in memory. Null when none.
+    std::shared_ptr<const SortedRecords> streamed;
     /// The files the zone was read from (real paths: the zone file, its includes, its `numbers_csv`
     /// files), filled by the loaders; and their fingerprint (source_hash.hpp), 0 when unknown. The
     /// store keeps both so that a reload of unchanged files is skipped (zones/README.md "Reloads").
