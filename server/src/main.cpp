@@ -85,11 +85,16 @@ int main(int argc, char** argv) try {
     cfg.server.threads = worker_threads(cfg.server.threads);
     BoundSockets sockets;
     try {
-        sockets = BoundSockets::bind(cfg.server.listen, cfg.server.threads);
+        sockets = BoundSockets::bind(cfg.server.listen, cfg.server.threads, cfg.server.udp_receive_buffer);
     } catch (const std::exception& e) {
         log(LogLevel::Error, "enumd", "cannot start", {{"reason", e.what()}});
         return 1;
     }
+    if (int got = sockets.udp_receive_buffer(); got != 0 && got < cfg.server.udp_receive_buffer)
+        log(LogLevel::Warn, "enumd",
+            "UDP receive buffer smaller than configured: bursts of queries may be dropped by the kernel",
+            {{"configured", std::to_string(cfg.server.udp_receive_buffer)}, {"got", std::to_string(got)},
+             {"fix", "run as root (SO_RCVBUFFORCE) or raise sysctl net.core.rmem_max"}});
     daemon::DatabaseDir db(cfg.database);
     cfg.server.persistent_database = !db.temporary();
     cfg.database = db.path();

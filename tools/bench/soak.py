@@ -168,8 +168,29 @@ def prober(port, probes, expected, stop, out):
                 out["probe_wrong_samples"].append([number, expected[number], got])
 
 
+def udp_drops(port):
+    """Datagrams the kernel dropped (/proc/net/udp{,6} "drops": receive buffer full) on the UDP sockets
+    bound to `port` (enumd's), and on every other UDP socket (dnsperf's replies, Knot, the upstream)."""
+    ours = others = 0
+    for path in ("/proc/net/udp", "/proc/net/udp6"):
+        try:
+            with open(path) as f:
+                next(f)
+                for line in f:
+                    cols = line.split()
+                    drops = int(cols[-1])
+                    if int(cols[1].rsplit(":", 1)[1], 16) == port:
+                        ours += drops
+                    else:
+                        others += drops
+        except OSError:
+            pass
+    return ours, others
+
+
 def monitor(e, stats_port, stop, rows):
-    """Every minute: memory of the serving process, its CPU (and its compile children's) per query."""
+    """Every minute: memory of the serving process, its CPU (and its compile children's) per query, and
+    the UDP datagrams the kernel dropped on enumd's sockets and on the others'."""
     t0 = time.monotonic()
     (last_cpu, last_child), m = proc_cpu(e.pid), metrics(stats_port)
     last_q = m.get("enumd_queries_total", 0) + m.get("enumd_recursion_queries_total", 0)
@@ -182,12 +203,13 @@ def monitor(e, stats_port, stop, rows):
                "cpu_s": cpu - last_cpu, "compile_cpu_s": child - last_child, "queries": q - last_q,
                "cpu_us_per_q": (cpu - last_cpu) * 1e6 / (q - last_q) if q > last_q else None,
                "cache_bytes": m.get("enumd_recursion_cache_bytes"), "reloads": m.get("enumd_reloads_total")}
+        row["udp_drops_enumd"], row["udp_drops_others"] = udp_drops(e.port)
         rows.append(row)
         log("minute %4.1f: RSS %.1f MB, PSS %.1f MB, %.0f queries (%.0f/s), serving CPU %.1f s = %s us/query, "
-            "compile CPU %.1f s, recursion cache %s B"
+            "compile CPU %.1f s, recursion cache %s B, UDP drops so far enumd %d others %d"
             % (row["minute"], row["rss_mb"], row["pss_mb"], row["queries"], row["queries"] / 60, row["cpu_s"],
                "%.2f" % row["cpu_us_per_q"] if row["cpu_us_per_q"] else "-", row["compile_cpu_s"],
-               row["cache_bytes"]))
+               row["cache_bytes"], row["udp_drops_enumd"], row["udp_drops_others"]))
         last_cpu, last_child, last_q = cpu, child, q
 
 
@@ -296,12 +318,14 @@ zones:
 
         seconds = int(args.minutes * 60)
         for name, queries, qps in (("enum", enumq, args.qps), ("recursion", recq, args.recursion_qps)):
+            # -b 4096: 4 MiB socket buffers, so replies are not dropped while dnsperf waits for a core
+            # (the default 208 KiB holds about 35 ms of replies at 20k qps).
             # To a file: dnsperf prints a line per timed-out query, and a pipe nobody reads until the
             # end fills up and stops dnsperf (the load would silently fall to nothing).
             out_path = os.path.join(run, "dnsperf-%s.txt" % name)
             perf.append((name, out_path, subprocess.Popen(
                 ["dnsperf", "-s", "127.0.0.1", "-p", str(e.port), "-d", queries, "-l", str(seconds), "-Q", str(qps),
-                 "-t", "2", "-c", "4", "-q", "500"], stdout=open(out_path, "w"), stderr=subprocess.STDOUT)))
+                 "-t", "2", "-c", "4", "-q", "500", "-b", "4096"], stdout=open(out_path, "w"), stderr=subprocess.STDOUT)))
         stop = Stop(time.monotonic() + seconds)
         out = {"reloads": 0, "changes": 0, "change_errors": 0, "change_not_visible": 0, "visible_ms": [],
                "probes": 0, "probe_wrong": 0, "probe_timeouts": 0}
@@ -319,6 +343,7 @@ zones:
             p.wait(timeout=120)
             with open(out_path) as f:
                 result["dnsperf_" + name] = bench.parse_dnsperf(f.read())
+        result["udp_drops_enumd"], result["udp_drops_others"] = udp_drops(e.port)
         time.sleep(5)  # the last NOTIFY/IXFR
         es, ks = soa_serial(e.port, ZONE), soa_serial(knot.port, ZONE)
         sample = list(changed)[-200:]
@@ -355,6 +380,8 @@ zones:
     log(f"reloads {live.get('reloads')}; changes {live.get('changes')} (errors {live.get('change_errors')}, "
         f"not visible at once {live.get('change_not_visible')}, change-to-visible p50 "
         f"{live.get('visible_ms_p50', 0):.1f} ms p99 {live.get('visible_ms_p99', 0):.1f} ms)")
+    log(f"UDP datagrams dropped by the kernel: on enumd's sockets {result.get('udp_drops_enumd')}, "
+        f"on the others (dnsperf, Knot, upstream) {result.get('udp_drops_others')}")
     log(f"probes {live.get('probes')}: wrong {live.get('probe_wrong')}, timeouts {live.get('probe_timeouts')}")
     log(f"serial enumd {result.get('enumd_serial')}, Knot {result.get('knot_serial')}; "
         f"{result.get('knot_differs')} of the last 200 changed numbers differ on Knot, "

@@ -1,11 +1,8 @@
 #include "enumd/zones/bulk_numbers.hpp"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <filesystem>
 #include <queue>
 
 #include "enumd/numbering/e164.hpp"

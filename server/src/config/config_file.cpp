@@ -44,6 +44,18 @@ void tcp_section(const YAML::Node& n, YamlChecker& c, Config& cfg) {
     c.set(n, "max_per_client", 1, 100000, cfg.server.tcp.max_per_client);
 }
 
+// `udp: {receive_buffer: BYTES}` — SO_RCVBUF of the UDP sockets (0 = the system's default).
+void udp_section(const YAML::Node& n, YamlChecker& c, Config& cfg) {
+    c.keys(n, {"receive_buffer"}, "udp");
+    if (!n.IsMap()) return;
+    if (auto v = n["receive_buffer"]) {
+        if (auto b = c.integer(v, 0, 1LL << 30, "udp receive_buffer")) {
+            if (*b != 0 && *b < 4096) c.error(v, "udp receive_buffer must be 0 (the system's default) or at least 4096");
+            else cfg.server.udp_receive_buffer = static_cast<int>(*b);
+        }
+    }
+}
+
 void statistics_section(const YAML::Node& n, YamlChecker& c, Config& cfg) {
     c.keys(n, {"listen"}, "statistics");
     if (!n.IsMap() || !n["listen"]) return;
@@ -166,6 +178,7 @@ constexpr Section kSections[] = {
     {"keys", keys_section},         {"listen", listen_section},   {"threads", threads_section},
     {"database", database_section}, {"watch", watch_section},     {"control", control_section},
     {"zones", zones_section},       {"answer", answer_section},   {"tcp", tcp_section},
+    {"udp", udp_section},
     {"statistics", statistics_section}, {"acl", acl_section},     {"recursion", recursion_section},
     {"logging", logging_section},   {"api", api_section},         {"rate_limit", rate_limit_section},
     {"user", user_section},

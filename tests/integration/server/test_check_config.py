@@ -63,6 +63,12 @@ def main():
         out = run("--config", bad_cfg)
         c.check(out.returncode == 1, f"a bad config value: exit 1 (got {out.returncode})")
         c.check(f"{bad_cfg}:2:" in out.stderr, "the config error names file:line", out.stderr)
+
+        with open(bad_cfg, "w") as f:
+            f.write(f"zones: [{{file: {LAB}}}]\nudp: {{receive_buffer: 100}}\n")
+        out = run("--config", bad_cfg)
+        c.check(out.returncode == 1 and f"{bad_cfg}:2:" in out.stderr and "receive_buffer" in out.stderr,
+                "a UDP receive buffer under 4096 octets: refused with file:line", out.stderr)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
