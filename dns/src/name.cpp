@@ -256,13 +256,17 @@ std::size_t Name::to_lookup_key(std::span<std::uint8_t, kMaxLookupKey> out) cons
     std::size_t o = 0;
     for (std::size_t i = labels_; i > 0; --i) {
         std::string_view l = label(i - 1);
+        if (l.size() == 1 && l[0] >= '0' && l[0] <= '9') {  // an ENUM digit: one octet, no terminator
+            out[o++] = digit_label_key(l[0]);
+            continue;
+        }
         for (char c : l) {
             auto b = lower(static_cast<std::uint8_t>(c));
             if (b <= 1) {
                 out[o++] = 1;
                 out[o++] = static_cast<std::uint8_t>(b + 1);
             } else {
-                out[o++] = b;
+                out[o++] = key_octet(b);
             }
         }
         out[o++] = 0;
@@ -290,9 +294,19 @@ Result<Name> Name::from_lookup_key(std::span<const std::uint8_t> key) {
             cur = 0;
             continue;
         }
+        if (is_digit_label_key(b)) {  // a whole one-digit label
+            if (cur != 0 || count >= kMaxLabels) return make_error("bad lookup key");
+            labs[count][0] = static_cast<std::uint8_t>('0' + (b - kDigitLabelKey0) / 2);
+            lens[count++] = 1;
+            continue;
+        }
         if (b == 1) {
-            if (i + 1 >= key.size()) return make_error("bad lookup key escape");
+            if (i + 1 >= key.size() || key[i + 1] < 1 || key[i + 1] > 2) return make_error("bad lookup key escape");
             b = static_cast<std::uint8_t>(key[++i] - 1);
+        } else if (b >= 0x4B && b <= 0x5A) {
+            return make_error("bad lookup key octet");  // unused: upper case never reaches a key
+        } else if (b >= 0x31 && b <= 0x4A) {
+            b = b <= 0x43 ? static_cast<std::uint8_t>('0' + (b - 0x31) / 2) : static_cast<std::uint8_t>(b - 10);
         }
         if (cur >= kMaxLabelLength || count >= kMaxLabels) return make_error("bad lookup key");
         labs[count][cur++] = b;
@@ -318,7 +332,7 @@ std::size_t key_label_count(std::span<const std::uint8_t> key) noexcept {
     for (std::size_t i = 0; i < key.size(); ++i) {
         if (key[i] == 1) {
             ++i;
-        } else if (key[i] == 0) {
+        } else if (key[i] == 0 || is_digit_label_key(key[i])) {
             ++n;
         }
     }
@@ -331,7 +345,7 @@ std::size_t key_prefix_length(std::span<const std::uint8_t> key, std::size_t lab
     for (std::size_t i = 0; i < key.size(); ++i) {
         if (key[i] == 1) {
             ++i;
-        } else if (key[i] == 0 && ++n == labels) {
+        } else if ((key[i] == 0 || is_digit_label_key(key[i])) && ++n == labels) {
             return i + 1;
         }
     }
@@ -346,7 +360,7 @@ std::size_t common_key_labels(std::span<const std::uint8_t> a, std::span<const s
         if (a[i] == 1) {
             ++i;
             if (i >= n || a[i] != b[i]) return labels;
-        } else if (a[i] == 0) {
+        } else if (a[i] == 0 || is_digit_label_key(a[i])) {
             ++labels;
         }
     }

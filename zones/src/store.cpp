@@ -33,6 +33,7 @@ using dns::make_error;
 
 constexpr char kGenerationKey[] = "generation";
 constexpr char kNextIdKey[] = "next_zone_id";
+constexpr char kKeyFormatKey[] = "key_format";  ///< dns::kLookupKeyFormat of the nodes' keys
 
 template <typename T>
 T get_le(const std::uint8_t* p) noexcept {
@@ -835,6 +836,34 @@ std::size_t write_estimate(const std::vector<Zone>& zones) {
 
 // ------------------------------------------------------------------ store
 
+namespace {
+
+/// The nodes' lookup keys must be of this build's format (dns::kLookupKeyFormat): an older database's keys
+/// would be misread as other names. A new database gets the mark; an unmarked one with nodes is refused.
+std::string check_key_format(MDB_txn* txn, MDB_dbi meta, MDB_dbi nodes, bool writable) {
+    const std::string want = std::to_string(dns::kLookupKeyFormat);
+    MDB_val k{sizeof kKeyFormatKey - 1, const_cast<char*>(kKeyFormatKey)};
+    MDB_val v{};
+    int rc = mdb_get(txn, meta, &k, &v);
+    if (rc == 0) {
+        std::string have(static_cast<const char*>(v.mv_data), v.mv_size);
+        if (have == want) return {};
+        return "has lookup keys of format " + have + ", this enumd reads format " + want +
+               ": compile the zones into a new database directory";
+    }
+    if (rc != MDB_NOTFOUND) return lmdb_error("key_format", rc);
+    MDB_stat st{};
+    if (mdb_stat(txn, nodes, &st) == 0 && st.ms_entries != 0)
+        return "was compiled by an older enumd (lookup key format 1, before one-digit labels took one octet): "
+               "compile the zones into a new database directory (enumctl compile --db NEW ZONES...) and serve that";
+    if (!writable) return {};
+    v = MDB_val{want.size(), const_cast<char*>(want.data())};
+    rc = mdb_put(txn, meta, &k, &v, 0);
+    return rc == 0 ? std::string() : lmdb_error("key_format", rc);
+}
+
+}  // namespace
+
 dns::Result<std::unique_ptr<Store>> Store::open(const std::string& path, const Options& options) {
     if (!options.read_only) {
         if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST)
@@ -882,6 +911,8 @@ dns::Result<std::unique_ptr<Store>> Store::open(const std::string& path, const O
     s->zones_dbi_ = d;
     if ((rc = mdb_dbi_open(txn.get(), "nodes", create, &d)) != 0) return make_error(lmdb_error("nodes", rc));
     s->nodes_dbi_ = d;
+    if (auto bad = check_key_format(txn.get(), s->meta_dbi_, s->nodes_dbi_, !options.read_only); !bad.empty())
+        return make_error("database " + path + " " + bad);
     // Databases compiled before the journal existed have none: IXFR falls back to AXFR.
     if (mdb_dbi_open(txn.get(), "journal", create, &d) == 0) s->journal_dbi_ = d;
     // Live changes' overrides (store_update.cpp); absent in older read-only databases.
@@ -1334,10 +1365,8 @@ public:
         if (bulk != nullptr) {
             bool read = bulk->for_each([&](const BulkEntry& e) {
                 bkey.clear();
-                for (std::size_t i = 0; i < e.digits.size() && e.digits[i] != 0; ++i) {
-                    bkey.push_back(e.digits[i]);  // a digit label's lookup key: the digit, then 0 (dns/name.cpp)
-                    bkey.push_back('\0');
-                }
+                for (std::size_t i = 0; i < e.digits.size() && e.digits[i] != 0; ++i)
+                    bkey.push_back(static_cast<char>(dns::digit_label_key(e.digits[i])));  // dns/name.hpp
                 while (mit != masked.end() && *mit < bkey) ++mit;
                 if (mit != masked.end() && *mit == bkey) return true;  // a live override replaces this number
                 if (!built_until(&bkey)) return false;

@@ -431,7 +431,7 @@ class Editor {
         std::string p = parent_key(key);
         return key.size() - p.size() == 2 && key[p.size()] == '*';
     }
-    /// "*.<key>" (the lookup key of a label is its bytes and a terminator).
+    /// "*.<key>" (the label "*" has the lookup key '*' and a terminator: dns/name.hpp).
     [[nodiscard]] std::string star_key(const std::string& key) const {
         std::string full = origin_key_ + key;
         auto name = dns::Name::from_lookup_key(as_span(full));

@@ -85,6 +85,65 @@ TEST_CASE("lookup keys round-trip and keep descendants contiguous", "[name]") {
     CHECK(k("x.a.b.") < k("aa.b."));
 }
 
+TEST_CASE("one-digit labels take one key octet and keep the canonical order", "[name]") {
+    // Key format 2: a 12-digit number under e164.arpa. is 12 octets plus the suffix's.
+    CHECK(N("1.2.3.4.5.6.7.8.9.0.1.6.e164.arpa.").to_lookup_key().size() == N("e164.arpa.").to_lookup_key().size() + 12);
+    // Random names over an alphabet that puts every octet class next to the digit codes: digits, the octets
+    // just below and above them ('/', ':', '@', 'A'..), letters, '*', '\000', '\001', '\200', and
+    // one-digit, multi-digit and mixed labels.
+    const std::vector<std::string> atoms = {"0", "1", "5", "9", "/", ":", "@", "A", "z", "*", "-", "_", "\\000", "\\001",
+                                            "\\200", "\\255", "0a", "9z", "10", "55", "5:", "5/", "5\\000"};
+    std::uint32_t seed = 12345;
+    auto rnd = [&seed](std::uint32_t n) {
+        seed = seed * 1103515245U + 12345U;
+        return (seed >> 8) % n;
+    };
+    std::vector<Name> names;
+    for (int i = 0; i < 3000; ++i) {
+        std::string text;
+        std::uint32_t labels = rnd(6);
+        for (std::uint32_t l = 0; l < labels; ++l) {
+            std::uint32_t atoms_in_label = 1 + rnd(3) * rnd(2);
+            for (std::uint32_t a = 0; a < atoms_in_label; ++a) text += atoms[rnd(static_cast<std::uint32_t>(atoms.size()))];
+            text += '.';
+        }
+        text += rnd(2) ? "e164.arpa." : "8.7.";
+        auto n = Name::from_text(text);
+        REQUIRE(n.ok());
+        names.push_back(*n);
+    }
+    auto span = [](const std::string& s) {
+        return std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
+    };
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        const Name& a = names[i];
+        const Name& b = names[(i * 7919 + 13) % names.size()];
+        std::string ka = a.to_lookup_key();
+        std::string kb = b.to_lookup_key();
+        INFO(a.to_text() << " vs " << b.to_text());
+        int canon = a.canonical_compare(b);
+        CHECK((canon < 0) == (ka < kb));
+        CHECK((canon == 0) == (ka == kb));
+        auto back = Name::from_lookup_key(span(ka));
+        REQUIRE(back.ok());
+        CHECK(*back == a);
+        CHECK(enumd::dns::key_label_count(span(ka)) == a.label_count());
+        for (std::size_t l = 0; l <= a.label_count(); ++l) {
+            std::string ancestor = a.parent(a.label_count() - l).to_lookup_key();
+            CHECK(enumd::dns::key_prefix_length(span(ka), l) == ancestor.size());
+            CHECK(ka.compare(0, ancestor.size(), ancestor) == 0);  // descendants sort right after
+        }
+        std::size_t common = 0;
+        while (common < a.label_count() && common < b.label_count() &&
+               a.parent(a.label_count() - common - 1) == b.parent(b.label_count() - common - 1))
+            ++common;
+        CHECK(enumd::dns::common_key_labels(span(ka), span(kb)) == common);
+    }
+    // Octets no key holds are refused: the unused 0x4B..0x5A, a digit code inside a label, a bad escape.
+    for (std::string bad : {std::string("\x4b\0", 2), std::string("a\x30\0", 3), std::string("\x01\x05\0", 3)})
+        CHECK_FALSE(Name::from_lookup_key(span(bad)).ok());
+}
+
 TEST_CASE("common label counting on lookup keys", "[name]") {
     auto k = [](const char* s) { return N(s).to_lookup_key(); };
     auto span = [](const std::string& s) {

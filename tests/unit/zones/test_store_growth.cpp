@@ -1,5 +1,6 @@
 // The LMDB map has no fixed ceiling (store.hpp): writes grow it, readers adopt a map another process grew.
 #include <sys/wait.h>
+#include <lmdb.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -65,10 +66,10 @@ TEST_CASE("a write larger than the map grows it, ahead from an estimate or on MD
         CHECK((*store)->map_size() == kTinyMap);
         auto reader = (*store)->reader();
         REQUIRE(reader.ok());
-        // 20,000 numbers need several MiB: the map doubles a few times (or grows once, ahead).
-        auto report = (*store)->write({numbers_zone(20000, "new.example.net", 2)});
+        // 40,000 numbers need several MiB: the map doubles a few times (or grows once, ahead).
+        auto report = (*store)->write({numbers_zone(40000, "new.example.net", 2)});
         REQUIRE(report.ok());
-        CHECK(report->zones.at(0).records == 20002);
+        CHECK(report->zones.at(0).records == 40002);
         CHECK((*store)->map_size() >= 4 * kTinyMap);
         REQUIRE((*reader)->refresh());
         CHECK(first_number(**reader) == "10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:0@new.example.net!\" .");
@@ -194,4 +195,62 @@ TEST_CASE("the compile path and live changes write from two threads while the ma
     }
     CHECK(live == kChanges);
     (*rd)->release();
+}
+
+namespace {
+
+/// Sets (or with `value` empty, deletes) the "key_format" mark in a closed database's "meta", as an older
+/// enumd (which knew no mark) or a future one would have left it.
+void set_key_format_mark(const std::string& dir, const std::string& value) {
+    MDB_env* env = nullptr;
+    REQUIRE(mdb_env_create(&env) == 0);
+    mdb_env_set_maxdbs(env, 16);
+    REQUIRE(mdb_env_open(env, dir.c_str(), 0, 0644) == 0);
+    MDB_txn* txn = nullptr;
+    REQUIRE(mdb_txn_begin(env, nullptr, 0, &txn) == 0);
+    MDB_dbi meta = 0;
+    REQUIRE(mdb_dbi_open(txn, "meta", 0, &meta) == 0);
+    MDB_val k{10, const_cast<char*>("key_format")};
+    MDB_val v{value.size(), const_cast<char*>(value.data())};
+    REQUIRE((value.empty() ? mdb_del(txn, meta, &k, nullptr) : mdb_put(txn, meta, &k, &v, 0)) == 0);
+    REQUIRE(mdb_txn_commit(txn) == 0);
+    mdb_env_close(env);
+}
+
+}  // namespace
+
+TEST_CASE("a database whose lookup keys are of another format is refused with what to do", "[store]") {
+    TempDir dir("enumd-keyformat");
+    {
+        auto store = zones::Store::open(dir.path.string());
+        REQUIRE(store.ok());
+        REQUIRE((*store)->write({numbers_zone(10, "now.example.net", 1)}).ok());
+    }
+    // This build's mark: opens, read-only too, and finds the numbers.
+    {
+        zones::Store::Options ro;
+        ro.read_only = true;
+        auto store = zones::Store::open(dir.path.string(), ro);
+        REQUIRE(store.ok());
+        auto reader = (*store)->reader();
+        REQUIRE(reader.ok());
+        REQUIRE((*reader)->refresh());
+        CHECK(first_number(**reader) == "10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:0@now.example.net!\" .");
+    }
+    // Unmarked, with nodes: compiled by an enumd before format 2, whose keys would be misread.
+    set_key_format_mark(dir.path.string(), "");
+    for (bool read_only : {false, true}) {
+        zones::Store::Options o;
+        o.read_only = read_only;
+        auto store = zones::Store::open(dir.path.string(), o);
+        REQUIRE_FALSE(store.ok());
+        CHECK_THAT(store.error(), Catch::Contains("compiled by an older enumd") &&
+                                              Catch::Contains("compile the zones into a new database directory"));
+    }
+    // A format this build does not know.
+    set_key_format_mark(dir.path.string(), "3");
+    auto store = zones::Store::open(dir.path.string());
+    REQUIRE_FALSE(store.ok());
+    CHECK_THAT(store.error(), Catch::Contains("has lookup keys of format 3") &&
+                                          Catch::Contains("this enumd reads format 2"));
 }

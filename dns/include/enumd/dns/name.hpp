@@ -23,6 +23,24 @@ inline constexpr std::size_t kMaxLabels = 128;       // 255 octets / 2 per label
 /// A lookup key is at most 2 × 255 octets (escaped bytes), under LMDB's 511.
 inline constexpr std::size_t kMaxLookupKey = 2 * kMaxNameLength;
 
+/// Lookup key octets (Name::to_lookup_key): the code of a one-digit label
+/// ('0'..'9' → 0x30, 0x32, …, 0x42: the even octets from 0x30).
+inline constexpr std::uint8_t kDigitLabelKey0 = 0x30;
+constexpr std::uint8_t digit_label_key(char digit) noexcept {
+    return static_cast<std::uint8_t>(kDigitLabelKey0 + 2 * (digit - '0'));
+}
+constexpr bool is_digit_label_key(std::uint8_t b) noexcept {
+    return b >= kDigitLabelKey0 && b <= kDigitLabelKey0 + 18 && (b & 1) == 0;
+}
+/// An octet of a longer label (lower-cased, not 0x00/0x01, which are escaped):
+/// digits → odd 0x31..0x43, 0x3A..0x40 → 0x44..0x4A, the rest unchanged.
+constexpr std::uint8_t key_octet(std::uint8_t b) noexcept {
+    if (b < 0x30 || b > 0x40) return b;
+    return b <= 0x39 ? static_cast<std::uint8_t>(0x31 + 2 * (b - 0x30)) : static_cast<std::uint8_t>(b + 10);
+}
+/// The store's lookup key format: 2 since one-digit labels are one octet.
+inline constexpr int kLookupKeyFormat = 2;
+
 class Name {
 public:
     /// The root name ".".
@@ -78,6 +96,16 @@ public:
     /// escaped as 0x01 0x01 / 0x01 0x02 so that byte order of keys is the
     /// canonical name order and every descendant of a name sorts right after
     /// it. The root is the empty key. Writes into `out` and returns the length.
+    ///
+    /// ENUM names are mostly one-digit labels, so a one-digit label is one octet
+    /// (digit_label_key, no terminator) and the other octets are mapped to make
+    /// room for those codes without changing their order (key_octet): digits
+    /// become odd 0x31..0x43, ':'..'@' 0x44..0x4A (0x4B..0x5A stay unused: upper
+    /// case never reaches a key). A digit label then sorts after every label
+    /// that starts with a smaller octet and before every longer label starting
+    /// with the same digit, as "d" + 0x00 did: the order is unchanged, and a
+    /// 12-digit number's key is 12 octets instead of 24 (zones/README.md
+    /// "Route sets"). Stored keys of this form carry key format 2 (store.cpp).
     std::size_t to_lookup_key(std::span<std::uint8_t, kMaxLookupKey> out) const noexcept;
     [[nodiscard]] std::string to_lookup_key() const;
     /// Inverse of to_lookup_key.

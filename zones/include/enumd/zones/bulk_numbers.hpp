@@ -21,8 +21,8 @@ namespace enumd::zones {
 
 /// One routed number. `digits` are the number's digits after those its
 /// zone's origin implies, NUL-padded: comparing the arrays bytewise orders
-/// the entries as their owners' lookup keys (one label per digit, the
-/// shorter prefix first, RFC 4034 §6.1).
+/// the entries as their owners' lookup keys (one label per digit, one key
+/// octet each, the shorter prefix first, RFC 4034 §6.1).
 struct BulkEntry {
     std::array<char, 16> digits{};
     std::array<char, 15> rn{};  ///< routing number digits (RFC 4694 §4), rn_length of them

@@ -7,7 +7,8 @@
 /// Layout (named databases):
 ///  - "meta":  "generation" → u64, bumped by every write; "routes" + u32 zone
 ///             id (BE) → the zone's route sets (RouteTable, route.hpp), when
-///             it has any.
+///             it has any; "key_format" → dns::kLookupKeyFormat as text (a
+///             database without it, or of another format, is refused at open).
 ///  - "zones": origin lookup key → ZoneMeta (id, serial, content hash, counts).
 ///  - "nodes": u32 zone id (big-endian) + owner lookup key relative to the
 ///             origin → packed node (see NodeView). Empty non-terminals are
