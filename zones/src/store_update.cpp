@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <unordered_map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -403,8 +404,18 @@ class Editor {
     int lmdb_rc = 0;                                ///< first LMDB failure (the set fails)
     std::optional<std::uint32_t> soa_serial_given;  ///< an SOA added by RFC 2136 with a newer serial
 
-    /// Originals of every node touched, by relative key (canonical order): null when it did not exist.
-    std::map<std::string, std::optional<std::string>> touched;
+    /// Originals of every node touched, by relative key: null when it did not exist. Hashed (a batch
+    /// touches tens of thousands of keys with long common prefixes); sorted_touched() gives key order.
+    std::unordered_map<std::string, std::optional<std::string>> touched;
+
+    /// The touched keys in key order (canonical order: the journal's order, RFC 1995 §4).
+    [[nodiscard]] std::vector<const std::pair<const std::string, std::optional<std::string>>*> sorted_touched() const {
+        std::vector<const std::pair<const std::string, std::optional<std::string>>*> out;
+        out.reserve(touched.size());
+        for (const auto& e : touched) out.push_back(&e);
+        std::sort(out.begin(), out.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+        return out;
+    }
 
     Outcome apply(const Change& c) {
         switch (c.kind) {
@@ -453,12 +464,18 @@ class Editor {
         }
         return decode_node(as_span(mv));
     }
+    /// A node's flags (nullopt: no node). Remembered for the set: every number's ancestors are checked
+    /// (cut_above, open_node), and numbers of one block share most of them; save and erase keep it exact.
     std::optional<std::uint8_t> flags_of(const std::string& key) {
+        if (auto it = flags_.find(key); it != flags_.end()) return it->second;
         std::string k = prefix_ + key;
         MDB_val mk = val(k);
         MDB_val mv;
-        if (mdb_get(t_, nodes_, &mk, &mv) != 0 || mv.mv_size < 1) return std::nullopt;
-        return static_cast<const std::uint8_t*>(mv.mv_data)[0];
+        int rc = mdb_get(t_, nodes_, &mk, &mv);
+        std::optional<std::uint8_t> f;
+        if (rc == 0 && mv.mv_size >= 1) f = static_cast<const std::uint8_t*>(mv.mv_data)[0];
+        if (rc == 0 || rc == MDB_NOTFOUND) flags_.emplace(key, f);
+        return f;
     }
     void remember(const std::string& key) {
         if (touched.count(key) != 0) return;
@@ -478,6 +495,7 @@ class Editor {
         MDB_val mk = val(k);
         MDB_val mv = val(v);
         if (int rc = mdb_put(t_, nodes_, &mk, &mv, 0); rc != 0) return fail_lmdb(rc);
+        flags_[key] = static_cast<std::uint8_t>(v[0]);
         if (created) {
             ++nodes_delta;
             // RFC 4592 §2.2.1: the parent of a new "*" owner has a wildcard child.
@@ -492,6 +510,7 @@ class Editor {
         int rc = mdb_del(t_, nodes_, &mk, nullptr);
         if (rc == MDB_NOTFOUND) return;
         if (rc != 0) return fail_lmdb(rc);
+        flags_[key] = std::nullopt;
         --nodes_delta;
         if (is_wildcard_key(key)) set_flag(parent_key(key), node_flags::kWildcardChild, false);
     }
@@ -524,12 +543,16 @@ class Editor {
     std::int64_t nodes_delta = 0;
 
    private:
+    std::unordered_map<std::string, std::optional<std::uint8_t>> flags_;  ///< flags_of's memory
+
     void fail_lmdb(int rc) {
         if (lmdb_rc == 0) lmdb_rc = rc;
     }
 
-    /// A cut at or above `key` (not the apex): the cut's key, when there is one strictly above.
+    /// A cut strictly above `key` (not the apex): the cut's key, when there is one. Looks at every
+    /// ancestor: ask below_cut first.
     std::optional<std::string> cut_above(const std::string& key) {
+        if (!below_cut(key)) return std::nullopt;
         auto ks = as_span(key);
         std::size_t labels = dns::key_label_count(ks);
         for (std::size_t l = 1; l < labels; ++l) {
@@ -539,6 +562,19 @@ class Editor {
             if ((*f & node_flags::kDelegation) != 0) return anc;
         }
         return std::nullopt;
+    }
+    /// Whether `key` lies strictly below a zone cut, from one node's flags for a name that exists: a
+    /// compile marks every node below a cut kOccluded (store.cpp), and a live change adds an NS only
+    /// where nothing lies below (add_rr) and adds no name below a cut. For a new name, its closest
+    /// existing ancestor tells (the cut itself, or a node below one).
+    bool below_cut(const std::string& key) {
+        if (auto f = flags_of(key)) return (*f & node_flags::kOccluded) != 0;
+        auto ks = as_span(key);
+        for (std::size_t l = dns::key_label_count(ks); l-- > 1;) {
+            if (auto f = flags_of(key.substr(0, dns::key_prefix_length(ks, l))))
+                return (*f & (node_flags::kDelegation | node_flags::kOccluded)) != 0;
+        }
+        return false;
     }
     std::string owner_text(const std::string& key) const {
         std::string full = origin_key_ + key;
@@ -1045,7 +1081,9 @@ dns::Result<ApplyResult> apply_once(MDB_env* env, const ApplyDbis& d, const dns:
     std::size_t n_added = 0;
     std::int64_t records_delta = 0;
     std::vector<std::pair<std::string, LiveOverride>> overrides;
-    for (const auto& [key, original] : ed.touched) {
+    if (options.record_overrides) overrides.reserve(ed.touched.size());
+    for (const auto* entry : ed.sorted_touched()) {
+        const auto& [key, original] = *entry;
         std::optional<EditNode> before = original ? decode_node(as_span(*original)) : std::nullopt;
         std::optional<EditNode> after = ed.load(key);
         auto olds = before ? expanded(*before, ed.routes) : std::map<std::uint16_t, EditRrset>{};

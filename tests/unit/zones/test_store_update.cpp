@@ -219,6 +219,38 @@ TEST_CASE("a reader sees a live change at its next refresh, and the change is jo
     r.release();
 }
 
+TEST_CASE("no change reaches a name below a zone cut, whether the name exists (glue) or not", "[live]") {
+    // 8.8 is delegated with in-zone glue at 1.2.8.8: that node exists, marked below the cut.
+    Db db(load("", kRecords + "  - {name: \"8.8\", type: NS, data: 1.2.8.8.1.6.e164.arpa.}\n"
+                              "  - {name: \"1.2.8.8\", type: A, data: 192.0.2.53}\n"));
+    auto before = content(*db.store);
+    struct Case {
+        Change change;
+        const char* what;
+    };
+    const Case cases[] = {
+        {Change::set_route("+61 8 8 2 1", "telstra"), "number at the glue"},
+        {Change::set_route("+61 8 8 2 1 7", "telstra"), "new number below the glue"},
+        {Change::set_route("+61 8 8 3", "telstra"), "new number below the cut"},
+        {Change::delete_number("+61 8 8 2 1"), "deleting the glue's name as a number"},
+        {Change::add_rr(N("1.2.8.8.1.6.e164.arpa."), RrType::TXT, 60,
+                        *rdata_from_text(RrType::TXT, "x", N("."))),
+         "record at the glue"},
+        {Change::add_rr(N("x.1.2.8.8.1.6.e164.arpa."), RrType::TXT, 60,
+                        *rdata_from_text(RrType::TXT, "x", N("."))),
+         "record below the glue"},
+    };
+    for (const auto& c : cases) {
+        INFO(c.what);
+        auto r = db.store->apply(N("1.6.e164.arpa."), {c.change});
+        REQUIRE_FALSE(r.ok());
+        CHECK_THAT(r.error_text(), Catch::Contains("below the delegation at 8.8.1.6.e164.arpa."));
+        CHECK(content(*db.store) == before);
+    }
+    // Beside the cut, a number still goes in.
+    REQUIRE(db.store->apply(N("1.6.e164.arpa."), {Change::set_route("+61 8 9 1", "telstra")}).ok());
+}
+
 TEST_CASE("a change set with one bad item changes nothing and names the item", "[live]") {
     struct Case {
         Change bad;
