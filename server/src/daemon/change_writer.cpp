@@ -15,11 +15,16 @@ ChangeWriter::~ChangeWriter() {
 
 void ChangeWriter::submit(dns::Name origin, std::vector<zones::Change> changes, zones::ApplyOptions options,
                           Callback done) {
+    bool was_empty = false;
     {
         std::lock_guard lock(mutex_);
+        was_empty = queue_.empty();
         queue_.push_back({std::move(origin), std::move(changes), options, std::move(done)});
     }
-    wake_.notify_one();
+    // Only the first set of a burst wakes the writer: it looks at the queue again before it waits, so
+    // the sets queued behind it while it commits are taken then (a futex wake per request was a tenth
+    // of enumd's CPU under 5,000 single PUTs/s).
+    if (was_empty) wake_.notify_one();
 }
 
 std::uint64_t ChangeWriter::commits() const {
