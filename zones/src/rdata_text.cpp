@@ -39,6 +39,9 @@ RrPtr rr_from_wire(dns::RrType type, std::span<const std::uint8_t> rdata) {
 
 dns::Result<std::vector<std::uint8_t>> rdata_from_text(dns::RrType type, std::string_view text,
                                                         const dns::Name& origin) {
+    // ldns reads a C string: a NUL would silently cut the data short.
+    if (text.find('\0') != std::string_view::npos)
+        return dns::make_error("a NUL byte in " + dns::to_text(type) + " data");
     std::string origin_text = origin.to_text();
     ldns_rdf* origin_rdf = nullptr;
     if (ldns_str2rdf_dname(&origin_rdf, origin_text.c_str()) != LDNS_STATUS_OK)
@@ -67,6 +70,10 @@ dns::Result<std::vector<std::uint8_t>> rdata_from_text(dns::RrType type, std::st
 
 std::string rdata_to_text(dns::RrType type, std::span<const std::uint8_t> rdata) {
     RrPtr rr = rr_from_wire(type, rdata);
+    // Fewer fields than the type has (a URI with an empty target: ldns keeps no field for it) would
+    // print as text that does not parse back: such data takes the generic form, which always does.
+    const ldns_rr_descriptor* desc = ldns_rr_descript(static_cast<std::uint16_t>(type));
+    if (rr && desc != nullptr && ldns_rr_rd_count(rr.get()) < ldns_rr_descriptor_minimum(desc)) rr.reset();
     if (!rr) {
         // RFC 3597 §5 generic form.
         static const char* hex = "0123456789abcdef";

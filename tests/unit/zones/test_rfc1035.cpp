@@ -389,3 +389,32 @@ TEST_CASE("exact duplicate records in a zone file are merged with one warning pe
         CHECK(www->loc.line == 5);  // the first copy is the one kept
     }
 }
+
+TEST_CASE("record data prints as text that parses back to the same wire, even a URI without a target", "[rfc1035]") {
+    const auto origin = N("1.6.e164.arpa.");
+    struct Case {
+        RrType type;
+        const char* text;
+        const char* printed;
+    };
+    const Case cases[] = {
+        {RrType::URI, "10 1 \"sip:a@example.net\"", "10 1 \"sip:a@example.net\""},
+        // RFC 7553 allows an empty target; ldns keeps no field for it, so it prints generically (RFC 3597).
+        {RrType::URI, "6 1 \"\"", "\\# 4 00060001"},
+        {RrType::NAPTR, "10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:a@b!\" .", "10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:a@b!\" ."},
+    };
+    for (const auto& c : cases) {
+        INFO(c.text);
+        auto wire = rdata_from_text(c.type, c.text, origin);
+        REQUIRE(wire.ok());
+        std::string printed = rdata_to_text(c.type, *wire);
+        CHECK(printed == c.printed);
+        auto again = rdata_from_text(c.type, printed, origin);
+        REQUIRE(again.ok());
+        CHECK(*again == *wire);
+    }
+    // A NUL byte would cut the text short where ldns reads it: refused, not silently truncated.
+    auto nul = rdata_from_text(RrType::URI, std::string_view("6 1 \"\"\0\0b", 10), origin);
+    REQUIRE_FALSE(nul.ok());
+    CHECK_THAT(nul.error(), Catch::Contains("NUL"));
+}
