@@ -168,8 +168,8 @@ def main():
     args = ap.parse_args()
     os.makedirs(args.workdir, exist_ok=True)
     os.makedirs(args.out, exist_ok=True)
-    enumctl = os.path.join(args.build_dir, "bin", "enumctl")
-    enumd_bin = os.path.join(args.build_dir, "bin", "enumd")
+    enumctl = os.path.join(os.path.abspath(args.build_dir), "bin", "enumctl")
+    enumd_bin = os.path.join(os.path.abspath(args.build_dir), "bin", "enumd")
     results = []
     path = os.path.join(args.out, "bulk.json")
     for n in [int(x) for x in args.sizes.split(",")]:
