@@ -569,12 +569,16 @@ class Editor {
     /// existing ancestor tells (the cut itself, or a node below one).
     bool below_cut(const std::string& key) {
         if (auto f = flags_of(key)) return (*f & node_flags::kOccluded) != 0;
+        return (closest_ancestor(key).second & (node_flags::kDelegation | node_flags::kOccluded)) != 0;
+    }
+    /// The closest existing strict ancestor of `key`: its label count and flags (the apex, 0 labels,
+    /// always exists).
+    std::pair<std::size_t, std::uint8_t> closest_ancestor(const std::string& key) {
         auto ks = as_span(key);
-        for (std::size_t l = dns::key_label_count(ks); l-- > 1;) {
-            if (auto f = flags_of(key.substr(0, dns::key_prefix_length(ks, l))))
-                return (*f & (node_flags::kDelegation | node_flags::kOccluded)) != 0;
+        for (std::size_t l = dns::key_label_count(ks); l-- > 0;) {
+            if (auto f = flags_of(key.substr(0, dns::key_prefix_length(ks, l)))) return {l, *f};
         }
-        return false;
+        return {0, 0};
     }
     std::string owner_text(const std::string& key) const {
         std::string full = origin_key_ + key;
@@ -591,13 +595,7 @@ class Editor {
         if (auto n = load(key)) return *n;
         auto ks = as_span(key);
         std::size_t labels = dns::key_label_count(ks);
-        std::size_t have = 0;  // labels of the closest existing ancestor
-        for (std::size_t l = labels; l-- > 0;) {
-            if (flags_of(key.substr(0, dns::key_prefix_length(ks, l)))) {
-                have = l;
-                break;
-            }
-        }
+        const std::size_t have = closest_ancestor(key).first;
         std::optional<EditNode> range;
         if (keep_ranges) {
             std::string star = star_key(key.substr(0, dns::key_prefix_length(ks, have)));
