@@ -22,8 +22,8 @@ void ChangeWriter::submit(dns::Name origin, std::vector<zones::Change> changes, 
         queue_.push_back({std::move(origin), std::move(changes), options, std::move(done)});
     }
     // Only the first set of a burst wakes the writer: it looks at the queue again before it waits, so
-    // the sets queued behind it while it commits are taken then (a futex wake per request was a tenth
-    // of enumd's CPU under 5,000 single PUTs/s).
+    // the sets queued behind it while it commits are taken then (no throughput change measured:
+    // tools/bench/README.md "Live changes").
     if (was_empty) wake_.notify_one();
 }
 
