@@ -1,7 +1,10 @@
 #include "enumd/zones/store.hpp"
 
 #include <lmdb.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -33,6 +36,9 @@ using dns::make_error;
 
 constexpr char kGenerationKey[] = "generation";
 constexpr char kNextIdKey[] = "next_zone_id";
+/// What a stored node costs on average, B-tree included (tools/bench/README.md: 36.6 bytes per routed number
+/// plus its share of empty non-terminals): turns node counts into bytes for Store::Options::stage_bytes.
+constexpr std::size_t kBytesPerNode = 48;
 constexpr char kKeyFormatKey[] = "key_format";  ///< dns::kLookupKeyFormat of the nodes' keys
 
 template <typename T>
@@ -919,6 +925,7 @@ dns::Result<std::unique_ptr<Store>> Store::open(const std::string& path, const O
     if (mdb_dbi_open(txn.get(), "live", create, &d) == 0) s->live_dbi_ = d;
     s->journal_depth_ = options.journal_depth;
     s->journal_max_records_ = options.journal_max_records;
+    s->stage_bytes_ = options.read_only ? 0 : options.stage_bytes;
     if ((rc = txn.commit()) != 0) return make_error(lmdb_error("mdb_txn_commit", rc));
     return s;
 }
@@ -1401,12 +1408,27 @@ public:
         return std::nullopt;
     }
 
+    /// Commits every `bytes` of keys and values written (a staged version, Store::Options::stage_bytes):
+    /// `next` commits the transaction and returns a new one (null: failed, `next_error` says why).
+    void checkpoint_every(std::size_t bytes, std::function<MDB_txn*()> next) {
+        checkpoint_bytes_ = bytes;
+        next_txn_ = std::move(next);
+    }
+    std::string next_error;
+
     std::uint64_t written = 0;       ///< nodes
     std::uint64_t bulk_records = 0;  ///< records of bulk numbers (the built ones: build_zone)
     ContentHash hash;
 
 private:
     Status put(std::string_view key, const std::string& value) {
+        if (next_txn_ && (since_checkpoint_ += key.size() + value.size()) >= checkpoint_bytes_) {
+            since_checkpoint_ = 0;
+            mdb_cursor_close(cur_);
+            cur_ = nullptr;
+            if ((t_ = next_txn_()) == nullptr) return make_error(next_error);
+            if (int rc = mdb_cursor_open(t_, dbi_, &cur_); rc != 0) return make_error(lmdb_error("mdb_cursor_open", rc));
+        }
         k_ = prefix_;
         k_ += key;
         MDB_val mk = val(k_);
@@ -1633,6 +1655,9 @@ private:
     std::string value_;
     std::string cut_;  ///< the streamed records' current zone cut (in_cut_)
     bool in_cut_ = false;
+    std::size_t checkpoint_bytes_ = 0;
+    std::size_t since_checkpoint_ = 0;
+    std::function<MDB_txn*()> next_txn_;
 };
 
 /// A zone's views as the store keeps them: per view its networks and, per owner it
@@ -1658,34 +1683,117 @@ ViewTable compile_views(const Zone& zone, const std::string& origin_key) {
     return table;
 }
 
-/// One zone inside the write transaction: the new version under a fresh id
-/// (`next_id`), its journal entry, the old version's nodes deleted.
-dns::Result<WriteReport::PerZone> write_zone(MDB_txn* t, const Dbis& d, const JournalLimits& limits,
-                                             const Zone& file_zone, std::uint64_t& next_id, bool serial_guard) {
-    // Live overrides are applied on top of the file in this same transaction (zones/README.md "Live changes").
-    Zone merged;
-    auto live = detail::prepare_live(t, d.live, file_zone, merged);
+/// A zone's new version as the store writes it: the file zone with its live overrides (prepare_live),
+/// built into nodes, and what writing the nodes gave.
+struct ZoneVersion {
+    Zone merged;                ///< the file zone with live overrides, when it has any
+    const Zone* zone = nullptr;  ///< &merged or the file zone
+    BuiltZone built;
+    std::uint32_t id = 0;
+    std::uint64_t hash = 0;
+    std::uint64_t written = 0;       ///< nodes
+    std::uint64_t bulk_records = 0;  ///< records the writer added to built.records
+    std::uint64_t live_print = 0;    ///< the live overrides it was built with (staged versions)
+    bool staged = false;             ///< its nodes were committed before the switching transaction
+};
+
+/// The new version of `file_zone` in transaction `t`: live overrides applied (zones/README.md "Live changes"),
+/// nodes built. Not yet written.
+Status prepare_version(MDB_txn* t, const Dbis& d, const Zone& file_zone, ZoneVersion& v) {
+    auto live = detail::prepare_live(t, d.live, file_zone, v.merged);
     if (!live) return make_error(live.error());
-    const Zone& zone = **live;
+    v.zone = *live;
+    auto built = build_zone(*v.zone, v.zone->origin.to_lookup_key());
+    if (!built) return make_error(built.error());
+    v.built = std::move(*built);
+    return std::nullopt;
+}
+
+/// Writes the version's nodes under `v.id` in `t`; with `next`, committing every `chunk` bytes (staging).
+Status write_version_nodes(MDB_txn* t, const Dbis& d, ZoneVersion& v, std::size_t chunk,
+                           std::function<MDB_txn*()> next, std::string* next_error) {
+    const Zone& zone = *v.zone;
+    const BulkNumbers* bulk = zone.bulk && zone.bulk->size() > 0 ? zone.bulk.get() : nullptr;
+    const SortedRecords* streamed = zone.streamed && zone.streamed->size() > 0 ? zone.streamed.get() : nullptr;
+    progress().to_write(v.built.nodes.size() + (bulk != nullptr ? bulk->size() : 0) +
+                        (streamed != nullptr ? streamed->size() : 0));
+    progress().phase(Progress::Phase::Writing);
+    NodeWriter writer(t, d.nodes, v.id, *v.built.routes);
+    if (next) writer.checkpoint_every(chunk, [&]() -> MDB_txn* {
+        MDB_txn* n = next();
+        if (n == nullptr) writer.next_error = *next_error;
+        return n;
+    });
+    if (auto e = writer.write(v.built.nodes, bulk, bulk != nullptr ? bulk->ttl : 0, zone.bulk_masked, streamed))
+        return *e;
+    v.hash = writer.hash.value();
+    v.written = writer.written;
+    v.bulk_records = writer.bulk_records;
+    return std::nullopt;
+}
+
+/// Writes a large zone's new version before the transaction that switches to it (Store::Options::stage_bytes):
+/// its id reserved and its nodes appended in transactions of about `chunk` bytes each, so that no transaction
+/// holds more than that in LMDB's dirty pages (its only limit is 128 Ki pages, 512 MiB). Readers never see
+/// the staged nodes: the zone's meta still names the old id. A crash leaves them unreferenced (an orphan),
+/// removed by the next write (delete_orphans).
+dns::Result<std::unique_ptr<ZoneVersion>> stage_version(MDB_env* env, const Dbis& d, const Zone& file_zone,
+                                                        std::size_t chunk) {
+    auto v = std::make_unique<ZoneVersion>();
+    v->staged = true;
+    Txn txn;
+    if (int rc = txn.begin(env, 0); rc != 0) return make_error(lmdb_error("mdb_txn_begin", rc));
+    // The id is reserved in the first transaction: a later writer never takes it.
+    const std::uint64_t id = read_u64(txn.get(), d.meta, kNextIdKey, 1);
+    v->id = static_cast<std::uint32_t>(id);
+    if (int rc = write_u64(txn.get(), d.meta, kNextIdKey, id + 1); rc != 0) return make_error(lmdb_error("meta", rc));
+    if (auto e = prepare_version(txn.get(), d, file_zone, *v)) return *e;
+    v->live_print = detail::live_fingerprint(txn.get(), d.live, file_zone.origin.to_lookup_key());
+    std::string next_error;
+    auto next = [&]() -> MDB_txn* {
+        if (int rc = txn.commit(); rc != 0) {
+            next_error = lmdb_error("committing a staged part", rc);
+            return nullptr;
+        }
+        if (int rc = txn.begin(env, 0); rc != 0) {
+            next_error = lmdb_error("mdb_txn_begin", rc);
+            return nullptr;
+        }
+        return txn.get();
+    };
+    if (auto e = write_version_nodes(txn.get(), d, *v, chunk, next, &next_error)) return *e;
+    if (int rc = txn.commit(); rc != 0) return make_error(lmdb_error("committing a staged part", rc));
+    return v;
+}
+
+/// One zone inside the switching transaction: its new version (written here unless staged: `v`), its
+/// journal entry, its meta; the old version's nodes deleted here, or left to delete_orphans when
+/// `defer_delete` (a large old version would put its every page in this transaction's dirty list).
+dns::Result<WriteReport::PerZone> write_zone(MDB_txn* t, const Dbis& d, const JournalLimits& limits,
+                                             const Zone& file_zone, std::uint64_t& next_id, bool serial_guard,
+                                             ZoneVersion* staged, std::size_t defer_bytes) {
+    ZoneVersion fresh_version;
+    ZoneVersion& ver = staged != nullptr ? *staged : fresh_version;
+    if (staged == nullptr) {
+        if (auto e = prepare_version(t, d, file_zone, ver)) return *e;
+        // Fresh id per write, then the old id's range is deleted, all inside this one transaction.
+        ver.id = static_cast<std::uint32_t>(next_id++);
+        if (auto e = write_version_nodes(t, d, ver, 0, nullptr, nullptr)) return *e;
+    }
+    const Zone& zone = *ver.zone;
     const std::string origin_key = zone.origin.to_lookup_key();
     const std::string zkey = zone_db_key(origin_key);
     std::optional<ZoneMeta> old = read_zone_meta(t, d.zones, zkey);
-    auto built = build_zone(zone, origin_key);
-    if (!built) return make_error(built.error());
+    auto* built = &ver.built;
     auto& nodes = built->nodes;
     auto soa = parse_soa(*built->soa_rdata);
     if (!soa) return make_error(zone.loc.to_text() + ": malformed SOA in zone " + zone.origin.to_text());
-
-    // Fresh id per write, then the old id's range is deleted, all inside this one transaction.
-    auto id = static_cast<std::uint32_t>(next_id++);
+    const auto id = ver.id;
     const BulkNumbers* bulk = zone.bulk && zone.bulk->size() > 0 ? zone.bulk.get() : nullptr;
     const SortedRecords* streamed = zone.streamed && zone.streamed->size() > 0 ? zone.streamed.get() : nullptr;
-    progress().to_write(nodes.size() + (bulk != nullptr ? bulk->size() : 0) + (streamed != nullptr ? streamed->size() : 0));
-    progress().phase(Progress::Phase::Writing);
     NodeWriter writer(t, d.nodes, id, *built->routes);
-    if (auto e = writer.write(nodes, bulk, bulk != nullptr ? bulk->ttl : 0, zone.bulk_masked, streamed)) return *e;
-    const std::uint64_t hash = writer.hash.value();
-    const std::uint64_t records = built->records + writer.bulk_records;
+    const std::uint64_t hash = ver.hash;
+    const std::uint64_t records = built->records + ver.bulk_records;
 
     bool changed = !old || old->content_hash != hash;
     if (serial_guard && old && !zone.auto_serial) {
@@ -1749,7 +1857,9 @@ dns::Result<WriteReport::PerZone> write_zone(MDB_txn* t, const Dbis& d, const Jo
         if (int rc = mdb_put(t, d.meta, &k, &v, 0); rc != 0) return make_error(lmdb_error("writing views", rc));
     }
     if (old) {
-        if (int rc = delete_prefix(t, d.nodes, id_prefix(old->id)); rc != 0)
+        // Without a delete here the old id is unreferenced once this commits: delete_orphans removes it.
+        const bool defer = defer_bytes > 0 && (ver.staged || old->nodes * kBytesPerNode > defer_bytes);
+        if (int rc = defer ? 0 : delete_prefix(t, d.nodes, id_prefix(old->id)); rc != 0)
             return make_error(lmdb_error("deleting old zone data", rc));
         if (int rc = delete_routes(t, d.meta, old->id); rc != 0)
             return make_error(lmdb_error("deleting old route sets", rc));
@@ -1760,7 +1870,7 @@ dns::Result<WriteReport::PerZone> write_zone(MDB_txn* t, const Dbis& d, const Jo
     meta.serial = soa->serial;
     meta.content_hash = hash;
     meta.records = records;
-    meta.nodes = writer.written;
+    meta.nodes = ver.written;
     meta.compiled_at =
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     meta.source = zone.loc.file;
@@ -1770,7 +1880,7 @@ dns::Result<WriteReport::PerZone> write_zone(MDB_txn* t, const Dbis& d, const Jo
     MDB_val mk = val(zkey);
     MDB_val mval = val(mv);
     if (int rc = mdb_put(t, d.zones, &mk, &mval, 0); rc != 0) return make_error(lmdb_error("writing zone", rc));
-    return WriteReport::PerZone{zone.origin, meta.serial, changed, records, writer.written,
+    return WriteReport::PerZone{zone.origin, meta.serial, changed, records, ver.written,
                                 old ? std::optional<std::uint32_t>(old->serial) : std::nullopt, history_cut};
 }
 
@@ -1809,21 +1919,159 @@ Status prune_zones(MDB_txn* t, const Dbis& d, const std::vector<dns::Name>& keep
 
 }  // namespace
 
+namespace {
+
+
+/// write_attempt's answer when a staged zone's live overrides changed before the switch (write_once).
+constexpr char kRestage[] = "live changes came in while the zone was staged";
+
+/// Bytes of a zone's new version, roughly: records with their owners, bulk numbers, streamed records.
+std::size_t version_bytes(const Zone& z) {
+    std::size_t bytes = 0;
+    for (const Record& r : z.records) bytes += r.owner.wire_size() + r.rdata.size() + kBytesPerNode;
+    if (z.bulk) bytes += z.bulk->size() * kBytesPerNode;
+    if (z.streamed) bytes += z.streamed->bytes() + z.streamed->size() * kBytesPerNode;
+    return bytes;
+}
+
+/// Deletes the nodes of every zone id no zone's meta names — staged versions of a write that crashed or
+/// failed, old versions left by write_zone — in transactions of at most `chunk` nodes each. The caller
+/// holds the database's write lock (Store::write_once): another process's staged version is not an orphan
+/// while it is being written.
+Status delete_orphans(MDB_env* env, const Dbis& d, std::size_t chunk, std::uint64_t& deleted) {
+    while (true) {
+        Txn txn;
+        if (int rc = txn.begin(env, 0); rc != 0) return make_error(lmdb_error("mdb_txn_begin", rc));
+        MDB_txn* t = txn.get();
+        std::unordered_set<std::uint32_t> named;
+        MDB_cursor* zc = nullptr;
+        if (int rc = mdb_cursor_open(t, d.zones, &zc); rc != 0) return make_error(lmdb_error("mdb_cursor_open", rc));
+        MDB_val k;
+        MDB_val v;
+        for (int rc = mdb_cursor_get(zc, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(zc, &k, &v, MDB_NEXT)) {
+            ZoneMeta m;
+            if (decode_meta(as_span(v), m)) named.insert(m.id);
+        }
+        mdb_cursor_close(zc);
+        MDB_cursor* cur = nullptr;
+        if (int rc = mdb_cursor_open(t, d.nodes, &cur); rc != 0) return make_error(lmdb_error("mdb_cursor_open", rc));
+        std::size_t left = chunk;
+        bool more = false;
+        int rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+        while (rc == 0 && k.mv_size >= 4) {
+            const auto* p = static_cast<const std::uint8_t*>(k.mv_data);
+            const std::uint32_t id = (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) |
+                                     (std::uint32_t{p[2]} << 8) | p[3];
+            if (named.count(id) != 0) {
+                if (id == 0xffffffffu) break;
+                std::string next = id_prefix(id + 1);  // the next id's first key
+                k = val(next);
+                rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+                continue;
+            }
+            if (left == 0) {
+                more = true;
+                break;
+            }
+            if ((rc = mdb_cursor_del(cur, 0)) != 0) break;
+            --left;
+            ++deleted;
+            rc = mdb_cursor_get(cur, &k, &v, MDB_GET_CURRENT);  // the cursor already rests on the next key
+        }
+        mdb_cursor_close(cur);
+        if (rc != 0 && rc != MDB_NOTFOUND) return make_error(lmdb_error("deleting unreferenced zone data", rc));
+        if (left == chunk) return std::nullopt;  // nothing deleted: nothing to commit
+        if (int c = txn.commit(); c != 0) return make_error(lmdb_error("commit", c));
+        if (!more) return std::nullopt;
+    }
+}
+
+/// flock(2) on a file beside the database for as long as it lives: one multi-transaction write at a time
+/// across processes (an enumctl compile next to a running enumd), so that no writer takes another's staged
+/// version for an orphan.
+class WriteLock {
+public:
+    explicit WriteLock(const std::string& dir) {
+        fd_ = ::open((dir + "/write.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (fd_ < 0) {
+            error_ = "cannot open " + dir + "/write.lock: " + std::strerror(errno);
+            return;
+        }
+        while (::flock(fd_, LOCK_EX) != 0) {
+            if (errno == EINTR) continue;
+            error_ = "cannot lock " + dir + "/write.lock: " + std::strerror(errno);
+            break;
+        }
+    }
+    ~WriteLock() {
+        if (fd_ >= 0) ::close(fd_);  // releases the lock
+    }
+    WriteLock(const WriteLock&) = delete;
+    WriteLock& operator=(const WriteLock&) = delete;
+    [[nodiscard]] const std::string& error() const noexcept { return error_; }
+
+private:
+    int fd_ = -1;
+    std::string error_;
+};
+
+}  // namespace
+
 dns::Result<WriteReport> Store::write_once(const std::vector<Zone>& zones, const WriteOptions& options) {
+    const Dbis d{meta_dbi_, zones_dbi_, nodes_dbi_, journal_dbi_, live_dbi_};
+    if (stage_bytes_ == 0) return write_attempt(zones, options, false);
+    const std::size_t chunk_nodes = std::max<std::size_t>(stage_bytes_ / kBytesPerNode, 1);
+    WriteLock lock(path_);
+    if (!lock.error().empty()) return make_error(lock.error());
+    // Every write cleans up after the ones before it (a crash while staging, old versions left by write_zone),
+    // and after itself.
+    std::uint64_t deleted = 0;
+    if (auto e = delete_orphans(env_, d, chunk_nodes, deleted)) return *e;
+    auto result = write_attempt(zones, options, true);
+    if (!result && result.error() == kRestage) {
+        // Live changes came in from another process while a zone was staged: the staged version lacks
+        // them. Written again in one transaction, which reads them; the staged version is an orphan.
+        result = write_attempt(zones, options, false);
+        if (result) result->restaged = true;
+    }
+    auto e = delete_orphans(env_, d, chunk_nodes, deleted);
+    if (e && result) return make_error("the new zones are served, but removing the old data failed: " + e->message);
+    return result;
+}
+
+dns::Result<WriteReport> Store::write_attempt(const std::vector<Zone>& zones, const WriteOptions& options,
+                                              bool may_stage) {
     progress().write_restarted();  // a write after MDB_MAP_FULL starts over
+    const Dbis d{meta_dbi_, zones_dbi_, nodes_dbi_, journal_dbi_, live_dbi_};
+    const JournalLimits limits{journal_depth_, journal_max_records_};
+    std::vector<std::unique_ptr<ZoneVersion>> staged(zones.size());
+    std::uint64_t staged_count = 0;
+    if (may_stage) {
+        for (std::size_t i = 0; i < zones.size(); ++i) {
+            if (version_bytes(zones[i]) <= stage_bytes_) continue;
+            auto v = stage_version(env_, d, zones[i], stage_bytes_);
+            if (!v) return make_error(v.error());
+            staged[i] = std::move(*v);
+            ++staged_count;
+        }
+        if (staged_count > 0 && options.after_staging) options.after_staging();
+    }
     Txn txn;
     int rc = txn.begin(env_, 0);
     if (rc != 0) return make_error(lmdb_error("mdb_txn_begin", rc));
     MDB_txn* t = txn.get();
-    const Dbis d{meta_dbi_, zones_dbi_, nodes_dbi_, journal_dbi_, live_dbi_};
-    const JournalLimits limits{journal_depth_, journal_max_records_};
 
     std::uint64_t next_id = read_u64(t, d.meta, kNextIdKey, 1);
     WriteReport report;
+    report.staged = staged_count;
     std::unordered_set<std::string> written_origins;
-    for (const Zone& zone : zones) {
+    for (std::size_t i = 0; i < zones.size(); ++i) {
+        const Zone& zone = zones[i];
         written_origins.insert(zone.origin.to_lookup_key());
-        auto per_zone = write_zone(t, d, limits, zone, next_id, options.serial_guard);
+        if (staged[i] && detail::live_fingerprint(t, d.live, zone.origin.to_lookup_key()) != staged[i]->live_print)
+            return make_error(kRestage);
+        auto per_zone =
+            write_zone(t, d, limits, zone, next_id, options.serial_guard, staged[i].get(), stage_bytes_);
         if (!per_zone) return make_error(per_zone.error());
         report.zones.push_back(std::move(*per_zone));
     }

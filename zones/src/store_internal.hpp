@@ -69,5 +69,8 @@ const char* generation_key() noexcept;
 dns::Result<const Zone*> prepare_live(MDB_txn* t, unsigned live_dbi, const Zone& zone, Zone& merged);
 /// Drops a zone's live data (the zone is removed). 0 or an LMDB error.
 int drop_live(MDB_txn* t, unsigned live_dbi, const std::string& origin_key);
+/// A fingerprint of the live overrides of the zone `origin_key` (0 when none): equal before and after
+/// means no live change to the zone came in between (Store::write_once's staged versions).
+std::uint64_t live_fingerprint(MDB_txn* t, unsigned live_dbi, const std::string& origin_key);
 
 }  // namespace enumd::zones::detail

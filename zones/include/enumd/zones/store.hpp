@@ -21,9 +21,13 @@
 ///             origin lookup key + owner lookup key relative to the origin →
 ///             a live override (store_update.cpp, zones/README.md "Live changes").
 ///
-/// One compile is one write transaction: readers see the whole old set of
-/// zones or the whole new set, never a mix; a kill -9 mid-compile leaves the
-/// previous data (LMDB's copy-on-write commit).
+/// One compile switches all its zones in one write transaction: readers see
+/// the whole old set of zones or the whole new set, never a mix; a kill -9
+/// mid-compile leaves the previous data (LMDB's copy-on-write commit). A
+/// large zone's new version is written before that transaction, under a
+/// fresh id no zone entry names yet, in transactions of Options::stage_bytes
+/// (zones/README.md "Memory of a compile"); what a crash leaves of it, and
+/// old versions, are deleted by the next write.
 ///
 /// The map has no fixed ceiling (PowerDNS's LMDB backend stops at its fixed
 /// size, its issues 11243 and 12901): a new database starts at
@@ -164,6 +168,9 @@ struct WriteOptions {
     /// would keep the old data without a word. On for file compiles (enumctl compile, enumd); off
     /// for zones taken from a primary by transfer, whose serial is the primary's business.
     bool serial_guard = false;
+    /// Tests: called after the large zones were staged (Store::Options::stage_bytes), before the
+    /// transaction that switches to them.
+    std::function<void()> after_staging;
 };
 
 /// One record of a journal entry (uncompressed wire owner and rdata).
@@ -207,6 +214,11 @@ struct WriteReport {
     };
     std::vector<PerZone> zones;
     std::vector<dns::Name> removed;
+    /// Zones whose new version was staged (Store::Options::stage_bytes).
+    std::uint64_t staged = 0;
+    /// The staged versions were dropped and the write done in one transaction: live changes to a
+    /// staged zone came in from another process meanwhile.
+    bool restaged = false;
 };
 
 /// Lookup outcome inside one zone (RFC 1034 §4.3.2 step 3 inputs).
@@ -350,6 +362,13 @@ public:
         /// is not journaled (a full transfer is cheaper); the zone's journal is
         /// cleared and the write reports why (history_cut).
         std::size_t journal_max_records = 200000;
+        /// A zone whose new version is larger than this (bytes, roughly) is written in transactions of
+        /// about this size before one transaction switches every zone of the write to its new version
+        /// ("staged"; zones/README.md "Memory of a compile"): LMDB keeps a transaction's changed pages
+        /// in memory, up to 512 MiB, so one transaction for 100 million numbers peaked at 536 MiB. The
+        /// old version of such a zone is deleted after the switch, in transactions of the same size.
+        /// 0: every write is one transaction.
+        std::size_t stage_bytes = std::size_t{64} << 20;
     };
     /// Opens (creating when writable) the environment in directory `path`.
     static dns::Result<std::unique_ptr<Store>> open(const std::string& path, const Options& options);
@@ -398,6 +417,9 @@ private:
     /// `estimate` bytes, then doubles the map on MDB_MAP_FULL and runs it again.
     dns::Result<WriteReport> write_growing(std::size_t estimate, const std::function<dns::Result<WriteReport>()>& attempt);
     dns::Result<WriteReport> write_once(const std::vector<Zone>& zones, const WriteOptions& options);
+    /// One try of write_once, which holds the write lock: stages the large zones when `may_stage`.
+    dns::Result<WriteReport> write_attempt(const std::vector<Zone>& zones, const WriteOptions& options,
+                                           bool may_stage);
     dns::Result<WriteReport> remove_once(const std::vector<dns::Name>& origins);
     /// mdb_env_set_mapsize(size) (0: adopt the size another process set) with no snapshot live.
     int remap(std::size_t size, bool patient);
@@ -412,6 +434,7 @@ private:
     unsigned live_dbi_ = 0;  ///< 0: opened read-only on a database without live changes
     unsigned journal_depth_ = 1024;
     std::size_t journal_max_records_ = 200000;
+    std::size_t stage_bytes_ = 0;
     std::string path_;
 };
 
