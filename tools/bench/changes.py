@@ -10,7 +10,7 @@ enumctl and served by enumd (pinned to CPU 0) with the API on loopback.
 dnsperf (CPU 1) sends NAPTR queries for existing numbers at a fixed rate for
 the whole run, so a lost query means a change lost it. Then:
   1. batches: --batches POSTs of --batch-size route changes each (wall time per batch);
-  2. Knot follows: knotd (started here, as tests/integration/xfr do) is a
+  2. Knot follows: knotd (started here, as tests/integration/xfr do; CPU 1, --knot-cpu) is a
      secondary of enumd (NOTIFY, TSIG); once it has caught up, one batch of
      --follow changes over the API, then the time until Knot serves enumd's
      new serial, and whether it came by IXFR (enumd's log);
@@ -177,6 +177,9 @@ def main():
     ap.add_argument("--follow", type=int, default=10000, help="changes Knot must follow by IXFR (one batch)")
     ap.add_argument("--updates", type=int, default=500, help="single RFC 2136 updates, to enumd and to BIND")
     ap.add_argument("--no-knot", action="store_true")
+    ap.add_argument("--knot-cpu", default="1",
+                    help="CPUs of the Knot secondary (taskset list; '' leaves it unpinned): by default beside the "
+                         "load generators, so that enumd has CPU 0 to itself as in every other benchmark")
     ap.add_argument("--no-bind", action="store_true")
     ap.add_argument("--workdir", default="/tmp/enumd-bench-changes")
     ap.add_argument("--build-dir", default=os.environ.get("BUILD_DIR", os.path.join(REPO, "build")))
@@ -233,6 +236,9 @@ def main():
         if not args.no_knot:  # the secondary takes its first AXFR before the load starts
             knot = Knot(args.workdir, secondary_zones=[ZONE], key_secret=XFR_SECRET, primary_port=port,
                         port=knot_port, journal=True, timeout=60)
+            if args.knot_cpu:  # every thread of it (-a), started unpinned by the test library
+                subprocess.run(["taskset", "-a", "-p", "-c", args.knot_cpu, str(knot.proc.pid)], check=True,
+                               stdout=subprocess.DEVNULL)
             t = time.monotonic()
             while soa_serial(knot_port) != soa_serial(port) and time.monotonic() - t < 600:
                 time.sleep(0.5)
