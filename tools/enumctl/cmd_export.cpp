@@ -2,6 +2,8 @@
 // RFC 1035 text (export.hpp) from a YAML zone, an RFC 1035 zone file, or a
 // compiled database, for BIND, Knot, NSD or a secondary; each number named in
 // a comment as the numbering plans group it (libphonenumber, phone_number.hpp).
+// enumctl export --db DIR [--zone ORIGIN] --yaml OUT.yaml: the zone as served, live changes included, as a
+// YAML zone and OUT.csv of its routed numbers, to compile back from (backup.hpp).
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -11,6 +13,7 @@
 
 #include "commands.hpp"
 #include "enumd/numbering/phone_number.hpp"
+#include "enumd/zones/backup.hpp"
 #include "enumd/zones/export.hpp"
 
 namespace enumd::enumctl {
@@ -21,10 +24,56 @@ struct ExportSettings {
     std::string file;
     std::string db;
     std::string out_path;
+    std::string yaml_path;
     bool no_number_comments = false;
 };
 
+/// --yaml: the backup form (backup.hpp), from a database only.
+int run_backup(const ExportSettings& s) {
+    auto store = zones::Store::open(s.db, zones::Store::Options{.read_only = true});
+    if (!store) {
+        std::fprintf(stderr, "enumctl export: %s\n", store.error().c_str());
+        return 1;
+    }
+    std::optional<dns::Name> origin;
+    if (!s.zone.empty()) {
+        origin = *dns::Name::from_text(s.zone);  // checked by domain_name()
+    } else {
+        auto rd = (*store)->reader();
+        std::vector<dns::Name> all;
+        if (rd && (*rd)->refresh()) {
+            for (const auto& z : (*rd)->zones()) all.push_back(z.origin);
+            (*rd)->release();
+        }
+        if (all.size() != 1) {
+            std::fprintf(stderr, "enumctl export: %s holds %zu zones; choose one with --zone ORIGIN\n", s.db.c_str(),
+                         all.size());
+            for (const auto& o : all) std::fprintf(stderr, "  %s\n", o.to_text().c_str());
+            return 2;
+        }
+        origin = all.front();
+    }
+    zones::ImportOptions options;
+    options.number_text = [](std::string_view digits) {
+        return numbering::grouped_e164(digits, numbering::describe_e164(digits));
+    };
+    auto report = zones::write_backup(**store, *origin, s.yaml_path, options);
+    if (!report) {
+        std::fprintf(stderr, "enumctl export: zone %s: %s\n", origin->to_text().c_str(), report.error().c_str());
+        return 1;
+    }
+    std::fprintf(stderr, "exported zone %s (serial %u) to %s: %llu records in YAML (form: %s), %zu route sets",
+                 origin->to_text().c_str(), report->serial, s.yaml_path.c_str(),
+                 static_cast<unsigned long long>(report->yaml_records), report->yaml.form.c_str(), report->routes);
+    if (report->csv_numbers > 0)
+        std::fprintf(stderr, ", %llu routed numbers in %s", static_cast<unsigned long long>(report->csv_numbers),
+                     report->csv_path.c_str());
+    std::fprintf(stderr, "\n");
+    return 0;
+}
+
 int run_export(const ExportSettings& s) {
+    if (!s.yaml_path.empty()) return run_backup(s);
     std::optional<dns::Name> origin;
     if (!s.zone.empty()) origin = *dns::Name::from_text(s.zone);  // checked by domain_name()
     const bool from_db = !s.db.empty();
@@ -87,8 +136,14 @@ Run add_export(CLI::App& root) {
     cmd->add_option("-o", s->out_path, "write to OUT instead of stdout")->type_name("OUT");
     cmd->add_flag("--no-number-comments", s->no_number_comments,
                   "no '; +61 3 5550 0911 (AU fixed-line)' comment before each number's records");
-    cmd->callback([file, db] {
+    auto* yaml = cmd->add_option("--yaml", s->yaml_path,
+                                 "with --db: the zone as it is served (live changes included) as a YAML zone OUT.yaml "
+                                 "and its routed numbers as OUT.csv beside it (numbers_csv), for backup; compile it "
+                                 "back with enumctl compile")
+                     ->type_name("OUT.yaml");
+    cmd->callback([file, db, yaml] {
         if (file->count() + db->count() == 0) throw CLI::RequiredError("FILE or --db DIR");
+        if (yaml->count() > 0 && db->count() == 0) throw CLI::ValidationError("--yaml", "needs --db DIR");
     });
     return [s] { return run_export(*s); };
 }

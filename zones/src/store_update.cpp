@@ -1298,6 +1298,25 @@ std::uint64_t detail::live_fingerprint(MDB_txn* t, unsigned live_dbi, const std:
     return rc == 0 ? h : 0;
 }
 
+dns::Result<std::optional<Store::FileInfo>> Store::file_info(const dns::Name& origin) {
+    std::optional<FileInfo> out;
+    if (live_dbi_ == 0) return out;
+    MDB_txn* t = nullptr;
+    if (int rc = mdb_txn_begin(env_, nullptr, MDB_RDONLY, &t); rc != 0)
+        return make_error(detail::lmdb_error("mdb_txn_begin", rc));
+    std::string k = info_key(origin.to_lookup_key());
+    MDB_val mk = val(k);
+    MDB_val mv;
+    int rc = mdb_get(t, live_dbi_, &mk, &mv);
+    std::optional<LiveInfo> info;
+    if (rc == 0) info = decode_info(as_span(mv));
+    mdb_txn_abort(t);
+    if (rc != 0 && rc != MDB_NOTFOUND) return make_error(detail::lmdb_error("reading the zone's file info", rc));
+    if (rc == 0 && !info) return make_error("the stored file info of zone " + origin.to_text() + " is damaged");
+    if (info) out = FileInfo{info->default_ttl, std::move(info->routes)};
+    return out;
+}
+
 dns::Result<std::vector<LiveOverride>> Store::overrides(const dns::Name& origin) {
     std::vector<LiveOverride> out;
     if (live_dbi_ == 0) return out;

@@ -397,6 +397,13 @@ public:
     }
     /// The live overrides of zone `origin` in canonical order (none: empty).
     dns::Result<std::vector<LiveOverride>> overrides(const dns::Name& origin);
+    /// What live changes know of zone `origin`'s file, as its last compile stored it: the default TTL
+    /// and the named route sets (nullopt: nothing stored, e.g. a database from before live changes).
+    struct FileInfo {
+        std::uint32_t default_ttl = 3600;
+        std::vector<Route> routes;
+    };
+    dns::Result<std::optional<FileInfo>> file_info(const dns::Name& origin);
     /// Forgets the live overrides of `origin` (the next recompile serves the
     /// file alone); returns how many there were.
     dns::Result<std::size_t> drop_overrides(const dns::Name& origin);
