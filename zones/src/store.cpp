@@ -936,6 +936,8 @@ Store::~Store() {
     if (env_ != nullptr) mdb_env_close(env_);
 }
 
+int Store::sync() noexcept { return mdb_env_sync(env_, 1); }
+
 std::size_t Store::map_size() const noexcept {
     MDB_envinfo info{};
     if (mdb_env_info(env_, &info) != 0) return 0;

@@ -30,10 +30,11 @@ public:
     /// Commits; a write transaction returns only once it is on disk: the environment is opened with
     /// MDB_NOMETASYNC (Store::open), so the meta page LMDB wrote without waiting is synced here. The new
     /// version is visible to readers from the meta write on, one fsync before this returns.
-    int commit() {
+    /// `sync` false: the caller syncs (Store::sync) before it tells anyone the commit is done.
+    int commit(bool sync = true) {
         int rc = mdb_txn_commit(txn_);
         txn_ = nullptr;
-        if (rc == 0 && env_ != nullptr) rc = mdb_env_sync(env_, 1);
+        if (rc == 0 && env_ != nullptr && sync) rc = mdb_env_sync(env_, 1);
         return rc;
     }
     [[nodiscard]] MDB_txn* get() const noexcept { return txn_; }

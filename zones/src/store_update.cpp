@@ -1207,8 +1207,9 @@ dns::Result<ApplyResult> apply_once(MDB_env* env, const ApplyDbis& d, const dns:
         MDB_val v{8, &g};
         if (int rc = mdb_put(t, d.meta, &k, &v, 0); rc != 0) return make_error(detail::lmdb_error("generation", rc));
     }
-    // Durable before the caller acknowledges: the environment is opened without MDB_NOSYNC.
-    if (int rc = txn.commit(); rc != 0) return make_error(detail::lmdb_error("commit", rc));
+    // Durable before the caller acknowledges: the environment is opened without MDB_NOSYNC; with
+    // defer_sync the caller syncs (Store::sync) before it does.
+    if (int rc = txn.commit(!options.defer_sync); rc != 0) return make_error(detail::lmdb_error("commit", rc));
     out.report = report;
     return out;
 }

@@ -1,8 +1,11 @@
 #include "daemon/change_writer.hpp"
 
+#include <cstring>
+
 namespace enumd::server {
 
-ChangeWriter::ChangeWriter(zones::Store& store) : store_(store), thread_([this] { run(); }) {}
+ChangeWriter::ChangeWriter(zones::Store& store)
+    : store_(store), thread_([this] { run(); }), sync_thread_([this] { run_sync(); }) {}
 
 ChangeWriter::~ChangeWriter() {
     {
@@ -10,7 +13,47 @@ ChangeWriter::~ChangeWriter() {
         stopping_ = true;
     }
     wake_.notify_all();
-    thread_.join();
+    thread_.join();  // every queued set applied, its outcome handed to the sync thread
+    {
+        std::lock_guard lock(ack_mutex_);
+        acks_stopping_ = true;
+    }
+    ack_wake_.notify_all();
+    sync_thread_.join();
+}
+
+void ChangeWriter::acknowledge(zones::ApplyResult result, Callback done) {
+    const bool durable = result.ok() && result.report->changed;
+    {
+        std::lock_guard lock(ack_mutex_);
+        acks_.push_back({std::move(result), std::move(done), durable});
+    }
+    ack_wake_.notify_one();
+}
+
+void ChangeWriter::run_sync() {
+    for (;;) {
+        std::deque<Ack> batch;
+        {
+            std::unique_lock lock(ack_mutex_);
+            ack_wake_.wait(lock, [this] { return acks_stopping_ || !acks_.empty(); });
+            if (acks_.empty()) return;  // stopping, nothing left
+            batch.swap(acks_);
+        }
+        // One sync for every commit taken: each was committed before it was queued, so this sync covers it.
+        bool needed = false;
+        for (const auto& a : batch) needed = needed || a.durable;
+        const int rc = needed ? store_.sync() : 0;
+        for (auto& a : batch) {
+            if (a.durable && rc != 0) {
+                a.result = zones::ApplyResult{};
+                a.result.issues.push_back({std::nullopt, {}, zones::ApplyFailure::Storage,
+                                           std::string("the change is committed but syncing it to disk failed: ") +
+                                               std::strerror(rc)});
+            }
+            a.done(std::move(a.result));
+        }
+    }
 }
 
 void ChangeWriter::submit(dns::Name origin, std::vector<zones::Change> changes, zones::ApplyOptions options,
@@ -67,22 +110,26 @@ void ChangeWriter::run() {
 
 void ChangeWriter::apply_group(std::vector<Job>& group) {
     std::uint64_t commits = 0;
+    zones::ApplyOptions options = group.front().options;
+    options.defer_sync = true;  // run_sync makes it durable before anyone hears of it
     if (group.size() > 1) {
         std::vector<zones::Change> all;
         for (auto& job : group) all.insert(all.end(), job.changes.begin(), job.changes.end());
-        zones::ApplyResult together = store_.apply(group.front().origin, all, group.front().options);
+        zones::ApplyResult together = store_.apply(group.front().origin, all, options);
         if (together.ok()) {
             {
                 std::lock_guard lock(mutex_);
                 commits_ += together.report->changed ? 1 : 0;
                 sets_ += group.size();
             }
-            for (auto& job : group) job.done(together);
+            for (auto& job : group) acknowledge(together, std::move(job.done));
             return;
         }
     }
     for (auto& job : group) {
-        zones::ApplyResult r = store_.apply(job.origin, job.changes, job.options);
+        zones::ApplyOptions own = job.options;
+        own.defer_sync = true;
+        zones::ApplyResult r = store_.apply(job.origin, job.changes, own);
         if (r.ok() && r.report->changed) ++commits;
         {
             std::lock_guard lock(mutex_);
@@ -90,7 +137,7 @@ void ChangeWriter::apply_group(std::vector<Job>& group) {
             sets_ += 1;
         }
         commits = 0;
-        job.done(std::move(r));
+        acknowledge(std::move(r), std::move(job.done));
     }
 }
 

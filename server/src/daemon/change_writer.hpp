@@ -9,6 +9,13 @@
 /// their order, so the result is what applying them one after another
 /// gives. When the group fails, each set is applied on its own so one bad
 /// set never fails another (and its issues name its own items).
+///
+/// Pipelined durability: a commit is two syncs (LMDB syncs the data pages,
+/// then the meta page is written, which readers see, and synced). The second
+/// is done by a second thread (Store::sync) while the writer starts the next
+/// transaction; callbacks run there, in submission order, only after a sync
+/// that began after their commit. A single change's wait is unchanged; the
+/// writer's turn per group is one sync shorter.
 
 #include <condition_variable>
 #include <deque>
@@ -31,8 +38,8 @@ class ChangeWriter {
     ChangeWriter(const ChangeWriter&) = delete;
     ChangeWriter& operator=(const ChangeWriter&) = delete;
 
-    /// Queues one change set for zone `origin`; `done` runs on the writer
-    /// thread after the commit (or the refusal).
+    /// Queues one change set for zone `origin`; `done` runs on the sync
+    /// thread once the commit is durable (or after the refusal).
     void submit(dns::Name origin, std::vector<zones::Change> changes, zones::ApplyOptions options, Callback done);
 
     /// Transactions committed and change sets applied so far (group commit: sets ≥ commits).
@@ -46,9 +53,17 @@ class ChangeWriter {
         zones::ApplyOptions options;
         Callback done;
     };
+    /// An outcome waiting for the sync thread: `durable` when a commit must be synced before `done` runs.
+    struct Ack {
+        zones::ApplyResult result;
+        Callback done;
+        bool durable = false;
+    };
     void run();
+    void run_sync();
     /// Applies `group` (same zone and options), together when that works.
     void apply_group(std::vector<Job>& group);
+    void acknowledge(zones::ApplyResult result, Callback done);
 
     zones::Store& store_;
     mutable std::mutex mutex_;
@@ -57,7 +72,12 @@ class ChangeWriter {
     bool stopping_ = false;
     std::uint64_t commits_ = 0;
     std::uint64_t sets_ = 0;
+    std::mutex ack_mutex_;
+    std::condition_variable ack_wake_;
+    std::deque<Ack> acks_;
+    bool acks_stopping_ = false;
     std::thread thread_;
+    std::thread sync_thread_;
 };
 
 }  // namespace enumd::server

@@ -119,6 +119,10 @@ struct ApplyOptions {
     /// the zone file (zones/README.md "Live changes"). Secondary zones filled
     /// by transfers pass false.
     bool record_overrides = true;
+    /// The commit is visible but not yet durable when apply returns: the caller calls Store::sync()
+    /// before it acknowledges (the server's ChangeWriter, which then starts the next transaction while
+    /// the last one's meta page is synced). False: apply returns after the commit is on disk.
+    bool defer_sync = false;
 };
 
 struct ApplyReport {

@@ -395,6 +395,9 @@ public:
     ApplyResult apply(const dns::Name& origin, const std::vector<Change>& changes) {
         return apply(origin, changes, ApplyOptions{});
     }
+    /// Makes every commit so far durable (fdatasync: the meta page of an apply with defer_sync). Safe
+    /// beside a running write: it touches the file, not the map. 0 or an errno.
+    int sync() noexcept;
     /// The live overrides of zone `origin` in canonical order (none: empty).
     dns::Result<std::vector<LiveOverride>> overrides(const dns::Name& origin);
     /// What live changes know of zone `origin`'s file, as its last compile stored it: the default TTL
