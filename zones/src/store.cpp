@@ -1933,7 +1933,7 @@ dns::Result<Zone> Store::load_zone(const dns::Name& origin) {
                 rec.type = rs.type;
                 rec.ttl = rs.ttl;
                 rec.rdata.assign(rdata.begin(), rdata.end());
-                rec.loc.file = zi->meta.source;
+                rec.loc.file = zone.loc.file;
                 zone.records.push_back(std::move(rec));
             }
         }
