@@ -1,10 +1,12 @@
 #include "enumd/zones/validate.hpp"
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <numeric>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -48,7 +50,17 @@ class Validator {
         const auto& recs = zone_.records;
         keys_.resize(recs.size());
         order_.resize(recs.size());
-        for (std::size_t i = 0; i < recs.size(); ++i) keys_[i] = recs[i].owner.to_lookup_key();
+        // The owners' lookup keys in one buffer, not a string each (a heap block per record).
+        std::vector<std::size_t> ends(recs.size());
+        std::array<std::uint8_t, dns::kMaxLookupKey> buf{};
+        key_buffer_.reserve(recs.size() * 16);
+        for (std::size_t i = 0; i < recs.size(); ++i) {
+            std::size_t n = recs[i].owner.to_lookup_key(buf);
+            key_buffer_.append(reinterpret_cast<const char*>(buf.data()), n);
+            ends[i] = key_buffer_.size();
+        }
+        for (std::size_t i = 0, begin = 0; i < recs.size(); begin = ends[i++])
+            keys_[i] = std::string_view(key_buffer_).substr(begin, ends[i] - begin);
         std::iota(order_.begin(), order_.end(), std::size_t{0});
         std::stable_sort(order_.begin(), order_.end(), [&](std::size_t a, std::size_t b) {
             if (keys_[a] != keys_[b]) return keys_[a] < keys_[b];
@@ -357,7 +369,7 @@ class Validator {
             auto it = std::upper_bound(unique_keys_.begin(), unique_keys_.end(), pk,
                                        [&](const std::string& k, std::size_t idx) { return k < keys_[idx]; });
             for (; it != unique_keys_.end() && keys_[*it].compare(0, pk.size(), pk) == 0; ++it) {
-                const std::string& key = keys_[*it];
+                std::string_view key = keys_[*it];
                 if (key.compare(0, sk.size(), sk) == 0) continue;  // inside the wildcard's own subtree
                 auto below = dns::Name::from_lookup_key(
                     std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(key.data()), key.size()));
@@ -374,7 +386,8 @@ class Validator {
 
     const Zone& zone_;
     Diagnostics& diags_;
-    std::vector<std::string> keys_;
+    std::string key_buffer_;
+    std::vector<std::string_view> keys_;  ///< per record, into key_buffer_
     std::vector<std::size_t> order_;
     std::vector<std::size_t> unique_keys_;  ///< one record index per owner, in canonical order
     // Buffers reused from record to record and owner to owner.
