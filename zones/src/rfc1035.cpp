@@ -160,7 +160,6 @@ struct Parser {
             while (in.read(chunk.data(), chunk.size()) || in.gcount() > 0)
                 text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
         }
-        untab(text);
         // At most one record per line: one allocation instead of a copy of every record per doubling
         // (a Record is several hundred bytes; the copies were a third of a large compile's CPU).
         records.reserve(records.size() + 1 + static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')));
@@ -187,6 +186,10 @@ struct Parser {
         ldns_rdf* prev = nullptr;
         std::uint32_t ttl = default_ttl;
         int ldns_line = 0;
+        // Only ldns needs the tabs replaced (the fast path reads them as blanks, and so does
+        // everything else here), so not before ldns is first asked to read: a file of plain
+        // lines never is. untab works line by line, so a late pass changes nothing it would not.
+        bool untabbed = false;
         // The fast path's copies of the origin and of ldns' previous owner (rfc1035_fast.hpp); the
         // previous owner goes back to ldns only when ldns reads a record after a fast one.
         std::optional<dns::Name> fast_origin = name_of_rdf(cur_origin);
@@ -257,6 +260,10 @@ struct Parser {
                 prev = ldns_dname_new_frm_data(static_cast<std::uint16_t>(fast_prev->wire_size()),
                                                fast_prev->wire().data());
                 prev_synced = true;
+            }
+            if (!untabbed) {
+                untab(text);
+                untabbed = true;
             }
             std::fseek(fp.get(), static_cast<long>(pos), SEEK_SET);
             ldns_rr* raw = nullptr;
