@@ -10,6 +10,7 @@ naptr_regexp: a NAPTR regexp field, optionally '\n' and the string it is applied
 upstream:   responses from an upstream server: referrals, glue, CNAME chains, negative answers (fuzz_upstream.cpp).
 transfer_in: option octet + length-prefixed transfer reply messages (fuzz_transfer_in.cpp).
 csv:        hand-written; the first octet picks the reader (fuzz_csv.cpp).
+rfc1035:    hand-written zone files: plain lines, and lines the fast path leaves to ldns (fuzz_rfc1035.cpp).
 Libfuzzer adds what it finds to these directories when run with them as corpus.
 """
 

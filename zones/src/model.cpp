@@ -3,7 +3,7 @@
 namespace enumd::zones {
 
 std::string SourceLoc::to_text() const {
-    std::string s = file.empty() ? std::string("<input>") : file;
+    std::string s = file.empty() ? std::string("<input>") : file.str();
     if (line > 0) {
         // Appended piecewise: GCC 12 falsely flags `":" + std::to_string(n)` (-Wrestrict).
         s += ':';

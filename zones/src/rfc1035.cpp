@@ -2,6 +2,7 @@
 
 #include <ldns/ldns.h>
 #include <stdio_ext.h>
+#include <sys/mman.h>
 
 #include <algorithm>
 #include <array>
@@ -15,6 +16,7 @@
 
 #include "enumd/zones/progress.hpp"
 #include "enumd/zones/rdata_text.hpp"
+#include "rfc1035_fast.hpp"
 
 namespace enumd::zones {
 namespace {
@@ -79,11 +81,16 @@ std::size_t next_significant(const std::string& text, std::size_t pos) {
     return pos;
 }
 
-/// Moves the stream past the line holding `start`; false at the end of the text.
-bool skip_line(FILE* fp, const std::string& text, std::size_t start) {
-    std::size_t eol = text.find('\n', start);
-    if (eol == std::string::npos) return false;
-    return std::fseek(fp, static_cast<long>(eol + 1), SEEK_SET) == 0;
+/// Asks for transparent huge pages under a large buffer. The records and the
+/// text of a large zone are most of the loader's memory, and with 4 KiB pages
+/// each page is a fault when first written (a third of a 1.5M-record load's CPU went to
+/// faults); the kernel's "madvise" mode, Debian's default, gives huge pages
+/// only where asked. A hint: nothing changes where they are not to be had.
+void advise_huge_pages(const void* data, std::size_t size) noexcept {
+    constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
+    auto begin = (reinterpret_cast<std::uintptr_t>(data) + kHuge - 1) & ~(kHuge - 1);
+    auto end = (reinterpret_cast<std::uintptr_t>(data) + size) & ~(kHuge - 1);
+    if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
 }
 
 /// Splits a directive line into whitespace-separated words, stopping at a comment.
@@ -106,54 +113,60 @@ constexpr const char* kNoOrigin = "origin-unknown.invalid.";
 struct Parser {
     Diagnostics& diags;
     std::vector<Record>& records;
+    const Rfc1035Options& options;
     std::optional<dns::Name> no_origin;  ///< kNoOrigin when the caller gave no origin
 
     bool relative(const dns::Name& n) const { return no_origin && n.is_subdomain_of(*no_origin); }
     std::vector<std::string> include_stack;
     std::vector<std::string> files_read;  ///< every file read, $INCLUDEs too (Zone::source_files)
+    rfc1035_fast::Entry entry;            ///< the fast path's record, its rdata buffer reused
 
-    /// Reads one file with the given starting origin and default TTL.
+    /// Reads one file with the given starting origin and default TTL; `given`
+    /// is its text when the caller holds it (load_rfc1035_text).
     void parse_file(const std::string& path, ldns_rdf* origin, std::uint32_t default_ttl, const SourceLoc& from,
-                    int depth) {
+                    int depth, std::string* given = nullptr) {
         std::error_code ec;
-        std::string canonical = std::filesystem::weakly_canonical(path, ec).string();
-        if (ec) canonical = path;
-        if (depth > kMaxIncludeDepth ||
-            std::find(include_stack.begin(), include_stack.end(), canonical) != include_stack.end()) {
-            diags.error(from, "$INCLUDE loop: '" + path + "' is already being read");
-            return;
-        }
-        SourceLoc where = from.file.empty() ? SourceLoc{path, 0, 0} : from;
-        // A directory opens as a stream on Linux, and its "size" is huge.
-        if (std::filesystem::is_directory(path, ec)) {
-            diags.error(where, "zone file '" + path + "' is a directory");
-            return;
-        }
-        std::ifstream in(path, std::ios::binary);
-        if (!in) {
-            diags.error(where, "cannot open zone file '" + path + "'");
-            return;
-        }
-        // Read in chunks: the size of a pipe or special file is not known in advance.
+        std::string canonical = path;
         std::string text;
-        std::array<char, 65536> chunk{};
-        while (in.read(chunk.data(), chunk.size()) || in.gcount() > 0)
-            text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
-        untab(text);
-        // Line starts, to turn a byte offset into a 1-based line number.
-        std::vector<std::size_t> line_starts{0};
-        for (std::size_t i = 0; i < text.size(); ++i)
-            if (text[i] == '\n') line_starts.push_back(i + 1);
+        if (given != nullptr) {
+            text = std::move(*given);
+        } else {
+            canonical = std::filesystem::weakly_canonical(path, ec).string();
+            if (ec) canonical = path;
+            if (depth > kMaxIncludeDepth ||
+                std::find(include_stack.begin(), include_stack.end(), canonical) != include_stack.end()) {
+                diags.error(from, "$INCLUDE loop: '" + path + "' is already being read");
+                return;
+            }
+            SourceLoc where = from.file.empty() ? SourceLoc{path, 0, 0} : from;
+            // A directory opens as a stream on Linux, and its "size" is huge.
+            if (std::filesystem::is_directory(path, ec)) {
+                diags.error(where, "zone file '" + path + "' is a directory");
+                return;
+            }
+            std::ifstream in(path, std::ios::binary);
+            if (!in) {
+                diags.error(where, "cannot open zone file '" + path + "'");
+                return;
+            }
+            // Read in chunks: the size of a pipe or special file is not known in advance. A regular
+            // file's size spares the copies of a growing string.
+            if (std::filesystem::is_regular_file(path, ec)) {
+                auto size = std::filesystem::file_size(path, ec);
+                if (!ec) text.reserve(static_cast<std::size_t>(size));
+                advise_huge_pages(text.data(), text.capacity());
+            }
+            std::array<char, 65536> chunk{};
+            while (in.read(chunk.data(), chunk.size()) || in.gcount() > 0)
+                text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
+        }
         // At most one record per line: one allocation instead of a copy of every record per doubling
         // (a Record is several hundred bytes; the copies were a third of a large compile's CPU).
-        records.reserve(records.size() + line_starts.size());
-        auto line_of = [&](std::size_t off) {
-            return static_cast<int>(std::upper_bound(line_starts.begin(), line_starts.end(), off) -
-                                    line_starts.begin());
-        };
+        records.reserve(records.size() + 1 + static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')));
+        advise_huge_pages(records.data(), records.capacity() * sizeof(Record));
 
         include_stack.push_back(canonical);
-        files_read.push_back(canonical);
+        if (given == nullptr) files_read.push_back(canonical);
         const std::uint64_t progress_base = progress().add_source(text.size());
         if (text.empty()) {
             include_stack.pop_back();
@@ -173,12 +186,31 @@ struct Parser {
         ldns_rdf* prev = nullptr;
         std::uint32_t ttl = default_ttl;
         int ldns_line = 0;
+        // Only ldns needs the tabs replaced (the fast path reads them as blanks, and so does
+        // everything else here), so not before ldns is first asked to read: a file of plain
+        // lines never is. untab works line by line, so a late pass changes nothing it would not.
+        bool untabbed = false;
+        // The fast path's copies of the origin and of ldns' previous owner (rfc1035_fast.hpp); the
+        // previous owner goes back to ldns only when ldns reads a record after a fast one.
+        std::optional<dns::Name> fast_origin = name_of_rdf(cur_origin);
+        std::optional<dns::Name> fast_prev;
+        bool prev_known = true;   // false while ldns holds a previous owner too long for a Name: ldns reads on
+        bool prev_synced = true;  // ldns' prev is fast_prev
+        rfc1035_fast::State state;
+        state.no_origin = no_origin ? &*no_origin : nullptr;
+        // Line numbers counted forward: entries come in file order.
+        std::size_t line_pos = 0;
+        int line_no = 1;
+        std::size_t pos = 0;  // where ldns would read the next entry
+        SourceLoc loc{path, 0, 0};
         while (true) {
-            long pos = std::ftell(fp.get());
-            std::size_t start = next_significant(text, pos < 0 ? text.size() : static_cast<std::size_t>(pos));
+            std::size_t start = next_significant(text, pos);
             if (start >= text.size()) break;
             progress().at(progress_base + start);
-            SourceLoc loc{path, line_of(start), 0};
+            line_no += static_cast<int>(std::count(text.begin() + static_cast<std::ptrdiff_t>(line_pos),
+                                                   text.begin() + static_cast<std::ptrdiff_t>(start), '\n'));
+            line_pos = start;
+            loc.line = line_no;
             // Directives are ours: ldns takes a relative $ORIGIN as absolute
             // (RFC 1035 §5.1 makes it relative to the current origin), only
             // reports $INCLUDE, and reads "$TTL forever" as 0.
@@ -186,29 +218,54 @@ struct Parser {
                 auto words = words_of_line(text, start);
                 std::string directive = words.empty() ? std::string() : words[0];
                 for (char& c : directive) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-                if (directive == "$ORIGIN" || directive == "$INCLUDE" || directive == "$TTL") {
-                    if (directive == "$ORIGIN")
-                        set_origin(words, cur_origin, loc);
-                    else if (directive == "$TTL")
-                        set_ttl(words, ttl, loc);
-                    else
-                        include(words, cur_origin, ttl, loc, path, depth);
-                    if (!skip_line(fp.get(), text, start)) break;
-                    continue;
+                if (directive == "$ORIGIN") {
+                    set_origin(words, cur_origin, loc);
+                    fast_origin = name_of_rdf(cur_origin);
+                } else if (directive == "$TTL") {
+                    set_ttl(words, ttl, loc);
+                } else if (directive == "$INCLUDE") {
+                    include(words, cur_origin, ttl, loc, path, depth);
+                } else if (directive == "$GENERATE") {
+                    diags.error(loc,
+                                "$GENERATE is a BIND extension that is not read here; write the "
+                                "records out, or use a number range (\"+61...*\") in the YAML format");
+                } else {
+                    diags.error(loc, "unknown directive '" + words[0] +
+                                         "' (RFC 1035 §5.1 has $ORIGIN and "
+                                         "$INCLUDE; $TTL is RFC 2308)");
                 }
-                {
-                    if (directive == "$GENERATE")
-                        diags.error(loc,
-                                    "$GENERATE is a BIND extension that is not read here; write the "
-                                    "records out, or use a number range (\"+61...*\") in the YAML format");
-                    else
-                        diags.error(loc, "unknown directive '" + words[0] +
-                                             "' (RFC 1035 §5.1 has $ORIGIN and "
-                                             "$INCLUDE; $TTL is RFC 2308)");
-                    if (!skip_line(fp.get(), text, start)) break;
+                std::size_t eol = text.find('\n', start);
+                if (eol == std::string::npos) break;
+                pos = eol + 1;
+                continue;
+            }
+            if (!options.ldns_only && fast_origin && prev_known) {
+                state.origin = &*fast_origin;
+                state.prev = fast_prev ? &*fast_prev : nullptr;
+                state.default_ttl = ttl;
+                std::size_t next = 0;
+                if (rfc1035_fast::read_entry(text, pos, state, entry, next)) {
+                    if (entry.owner_given) {
+                        fast_prev = entry.owner;
+                        prev_synced = false;
+                    }
+                    add_fast(loc);
+                    progress().read();
+                    pos = next;
                     continue;
                 }
             }
+            if (!prev_synced) {
+                if (prev != nullptr) ldns_rdf_deep_free(prev);
+                prev = ldns_dname_new_frm_data(static_cast<std::uint16_t>(fast_prev->wire_size()),
+                                               fast_prev->wire().data());
+                prev_synced = true;
+            }
+            if (!untabbed) {
+                untab(text);
+                untabbed = true;
+            }
+            std::fseek(fp.get(), static_cast<long>(pos), SEEK_SET);
             ldns_rr* raw = nullptr;
             ldns_status st = ldns_rr_new_frm_fp_l(&raw, fp.get(), &ttl, &cur_origin, &prev, &ldns_line);
             RrPtr rr(raw);
@@ -220,11 +277,33 @@ struct Parser {
             } else {
                 diags.error(loc, std::string("cannot parse record: ") + ldns_get_errorstr_by_id(st));
             }
+            if (prev != nullptr) {
+                fast_prev = name_of_rdf(prev);
+                prev_known = fast_prev.has_value();
+            }
+            // ldns reads a $ORIGIN itself where it finds one that is not at the start of an entry
+            // (after a NUL, which it drops), and may leave no origin at all.
+            if (!same_name(cur_origin, fast_origin)) fast_origin = name_of_rdf(cur_origin);
             if (std::feof(fp.get())) break;
+            long after = std::ftell(fp.get());
+            pos = after < 0 ? text.size() : static_cast<std::size_t>(after);
         }
         if (cur_origin != nullptr) ldns_rdf_deep_free(cur_origin);
         if (prev != nullptr) ldns_rdf_deep_free(prev);
         include_stack.pop_back();
+    }
+
+    static bool same_name(const ldns_rdf* rdf, const std::optional<dns::Name>& name) {
+        if (rdf == nullptr || !name) return rdf == nullptr && !name;
+        auto w = name->wire();
+        return ldns_rdf_size(rdf) == w.size() && std::equal(w.begin(), w.end(), ldns_rdf_data(rdf));
+    }
+
+    static std::optional<dns::Name> name_of_rdf(const ldns_rdf* rdf) {
+        if (rdf == nullptr) return std::nullopt;
+        auto n = dns::Name::from_uncompressed({ldns_rdf_data(rdf), ldns_rdf_size(rdf)});
+        if (!n) return std::nullopt;
+        return *n;
     }
 
     /// A domain name of a directive: absolute, or relative to `cur_origin`.
@@ -285,6 +364,10 @@ struct Parser {
             diags.error(loc, "$INCLUDE needs a file name and at most an origin");
             return;
         }
+        if (!options.follow_includes) {
+            diags.error(loc, "$INCLUDE is not followed here");
+            return;
+        }
         std::filesystem::path file(words[1]);
         if (file.is_relative()) file = std::filesystem::path(path).parent_path() / file;
         ldns_rdf* origin = cur_origin;
@@ -340,6 +423,16 @@ struct Parser {
         }
         rec.loc = loc;
         records.push_back(std::move(rec));
+    }
+
+    /// The fast path's record (`entry`): it took only what add() accepts.
+    void add_fast(const SourceLoc& loc) {
+        Record& rec = records.emplace_back();
+        rec.owner = entry.owner;
+        rec.type = entry.type;
+        rec.ttl = entry.ttl;
+        rec.rdata.assign(entry.rdata.begin(), entry.rdata.end());
+        rec.loc = loc;
     }
 };
 
@@ -417,9 +510,12 @@ void merge_duplicates(Zone& zone, Diagnostics& diags) {
 
 }  // namespace
 
-std::vector<Zone> load_rfc1035(const std::string& path, const std::optional<dns::Name>& origin, Diagnostics& diags) {
+namespace {
+
+std::vector<Zone> load(const std::string& path, std::string* text, const std::optional<dns::Name>& origin,
+                       Diagnostics& diags, const Rfc1035Options& options) {
     std::vector<Record> records;
-    Parser parser{diags, records, std::nullopt, {}, {}};
+    Parser parser{diags, records, options, std::nullopt, {}, {}, {}};
     dns::Name start_origin;
     if (origin) {
         start_origin = *origin;
@@ -431,7 +527,7 @@ std::vector<Zone> load_rfc1035(const std::string& path, const std::optional<dns:
         ldns_dname_new_frm_data(static_cast<std::uint16_t>(start_origin.wire_size()), start_origin.wire().data());
     std::size_t errors_before = diags.error_count();
     // 3600 s when the file has no $TTL and a record no TTL (ldns' default, BIND's too).
-    parser.parse_file(path, origin_rdf, 3600, SourceLoc{}, 0);
+    parser.parse_file(path, origin_rdf, 3600, SourceLoc{}, 0, text);
     if (origin_rdf != nullptr) ldns_rdf_deep_free(origin_rdf);
     if (records.empty() && diags.error_count() > errors_before) return {};
 
@@ -475,6 +571,18 @@ std::vector<Zone> load_rfc1035(const std::string& path, const std::optional<dns:
     std::vector<Zone> out;
     out.push_back(std::move(zone));
     return out;
+}
+
+}  // namespace
+
+std::vector<Zone> load_rfc1035(const std::string& path, const std::optional<dns::Name>& origin, Diagnostics& diags,
+                               const Rfc1035Options& options) {
+    return load(path, nullptr, origin, diags, options);
+}
+
+std::vector<Zone> load_rfc1035_text(std::string text, const std::string& path, const std::optional<dns::Name>& origin,
+                                    Diagnostics& diags, const Rfc1035Options& options) {
+    return load(path, &text, origin, diags, options);
 }
 
 bool looks_like_rfc1035(const std::string& path) {

@@ -1042,17 +1042,23 @@ struct BuiltZone {
 
 /// Every ancestor of a node up to the apex exists: the empty non-terminals
 /// are stored as nodes without RRsets (RFC 4592 §2.2.2: they block wildcards).
+///
+/// One pass in key order, without a lookup per ancestor (which was most of a
+/// large zone's build): an ancestor of a key that it does not share with the
+/// key before it sorts between the two, so it is not a node. Those it shares
+/// are the previous key's ancestors, already present or found. The map starts
+/// with the apex "", an ancestor of every key.
 void add_empty_non_terminals(std::map<std::string, BuildNode>& nodes) {
     std::vector<std::string> ents;
+    std::span<const std::uint8_t> prev;
     for (const auto& [key, node] : nodes) {
         auto ks = as_span(key);
         std::size_t labels = dns::key_label_count(ks);
-        for (std::size_t l = 1; l < labels; ++l) {
-            std::string anc = key.substr(0, dns::key_prefix_length(ks, l));
-            if (nodes.find(anc) == nodes.end()) ents.push_back(std::move(anc));
-        }
+        for (std::size_t l = dns::common_key_labels(prev, ks) + 1; l < labels; ++l)
+            ents.push_back(key.substr(0, dns::key_prefix_length(ks, l)));
+        prev = ks;
     }
-    for (auto& e : ents) nodes[e];
+    for (auto& e : ents) nodes.try_emplace(std::move(e));
 }
 
 /// Flags (apex, zone cuts, occlusion below cuts, wildcard children) in one
@@ -1118,14 +1124,20 @@ private:
 /// or too long for a key, and on a zone without SOA.
 dns::Result<BuiltZone> build_zone(const Zone& zone, const std::string& origin_key) {
     BuiltZone b;
+    std::array<std::uint8_t, dns::kMaxLookupKey> buf{};
+    auto at = b.nodes.end();
     for (const Record& r : zone.records) {
         if (!r.owner.is_subdomain_of(zone.origin))
             return make_error(r.loc.to_text() + ": owner " + r.owner.to_text() + " is outside zone " +
                               zone.origin.to_text());
-        std::string key = r.owner.to_lookup_key().substr(origin_key.size());
+        std::size_t len = r.owner.to_lookup_key(buf);
+        std::string_view key(reinterpret_cast<const char*>(buf.data()) + origin_key.size(), len - origin_key.size());
         if (key.size() + 4 > 511)
             return make_error(r.loc.to_text() + ": owner " + r.owner.to_text() + " is too long to store");
-        b.nodes[key].rrsets[static_cast<std::uint16_t>(r.type)].records.push_back(&r);
+        // Records come mostly in key order and an owner's together (zone files, exports): the last
+        // node or the end is the place, and the map's search is the exception.
+        if (at == b.nodes.end() || at->first != key) at = b.nodes.try_emplace(b.nodes.end(), std::string(key));
+        at->second.rrsets[static_cast<std::uint16_t>(r.type)].records.push_back(&r);
     }
     b.routes = std::make_unique<RouteTableBuilder>(zone.routes);
     RouteTableBuilder& routes = *b.routes;
@@ -2184,7 +2196,7 @@ dns::Result<Zone> Store::load_zone(const dns::Name& origin) {
                 rec.type = rs.type;
                 rec.ttl = rs.ttl;
                 rec.rdata.assign(rdata.begin(), rdata.end());
-                rec.loc.file = zi->meta.source;
+                rec.loc.file = zone.loc.file;
                 zone.records.push_back(std::move(rec));
             }
         }

@@ -1,13 +1,16 @@
 #include "enumd/zones/validate.hpp"
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <numeric>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "enumd/dns/rdata.hpp"
 #include "enumd/numbering/e164.hpp"
 #include "enumd/zones/naptr.hpp"
 #include "enumd/zones/rdata_text.hpp"
@@ -47,7 +50,17 @@ class Validator {
         const auto& recs = zone_.records;
         keys_.resize(recs.size());
         order_.resize(recs.size());
-        for (std::size_t i = 0; i < recs.size(); ++i) keys_[i] = recs[i].owner.to_lookup_key();
+        // The owners' lookup keys in one buffer, not a string each (a heap block per record).
+        std::vector<std::size_t> ends(recs.size());
+        std::array<std::uint8_t, dns::kMaxLookupKey> buf{};
+        key_buffer_.reserve(recs.size() * 16);
+        for (std::size_t i = 0; i < recs.size(); ++i) {
+            std::size_t n = recs[i].owner.to_lookup_key(buf);
+            key_buffer_.append(reinterpret_cast<const char*>(buf.data()), n);
+            ends[i] = key_buffer_.size();
+        }
+        for (std::size_t i = 0, begin = 0; i < recs.size(); begin = ends[i++])
+            keys_[i] = std::string_view(key_buffer_).substr(begin, ends[i] - begin);
         std::iota(order_.begin(), order_.end(), std::size_t{0});
         std::stable_sort(order_.begin(), order_.end(), [&](std::size_t a, std::size_t b) {
             if (keys_[a] != keys_[b]) return keys_[a] < keys_[b];
@@ -108,19 +121,49 @@ class Validator {
         }
     }
 
+    /// The fields of NAPTR rdata that decode_naptr accepts, read in place: a
+    /// zone's NAPTRs repeat a few field sets, and the checks are cached by
+    /// them, so most records need no decoding (and no allocation).
+    static std::optional<dns::NaptrView> naptr_view(const Record& r) noexcept {
+        auto v = dns::read_naptr(r.rdata);
+        if (!v) return std::nullopt;
+        // decode_naptr's replacement: exactly one uncompressed name, to the end of the rdata.
+        auto w = v->replacement;
+        std::size_t pos = 0;
+        while (pos < w.size() && w[pos] != 0) {
+            if (w[pos] > dns::kMaxLabelLength) return std::nullopt;
+            pos += 1 + w[pos];
+        }
+        if (pos >= w.size() || pos + 1 > dns::kMaxNameLength || pos + 1 != w.size()) return std::nullopt;
+        return v;
+    }
+
+    static void append(std::string& s, std::span<const std::uint8_t> b) {
+        s.append(reinterpret_cast<const char*>(b.data()), b.size());
+    }
+
     void check_naptr_record(const Record& r) {
-        auto n = decode_naptr(r.rdata);
-        if (!n) {
+        auto v = naptr_view(r);
+        if (!v) {
             error(r.loc, "NAPTR rdata at " + r.owner.to_text() + " is malformed");
             return;
         }
-        std::string ck =
-            n->flags + '\0' + n->service + '\0' + n->regexp + '\0' + (n->replacement.is_root() ? "." : "x");
+        std::string& ck = naptr_key_;
+        ck.clear();
+        append(ck, v->flags);
+        ck += '\0';
+        append(ck, v->services);
+        ck += '\0';
+        append(ck, v->regexp);
+        ck += '\0';
+        ck += v->replacement.size() == 1 ? "." : "x";
         auto it = naptr_cache_.find(ck);
-        if (it == naptr_cache_.end()) it = naptr_cache_.emplace(ck, check_naptr(*n)).first;
+        if (it == naptr_cache_.end()) it = naptr_cache_.emplace(ck, check_naptr(*decode_naptr(r.rdata))).first;
         for (const auto& p : it->second) error(r.loc, p + " (at " + r.owner.to_text() + ")");
-        auto w = naptr_reading_cache_.find(n->regexp);
-        if (w == naptr_reading_cache_.end()) w = naptr_reading_cache_.emplace(n->regexp, naptr_reading_warning(*n)).first;
+        naptr_regexp_.assign(reinterpret_cast<const char*>(v->regexp.data()), v->regexp.size());
+        auto w = naptr_reading_cache_.find(naptr_regexp_);
+        if (w == naptr_reading_cache_.end())
+            w = naptr_reading_cache_.emplace(naptr_regexp_, naptr_reading_warning(*decode_naptr(r.rdata))).first;
         if (w->second) warning(r.loc, "naptr-partial-match", *w->second + " (at " + r.owner.to_text() + ")");
     }
 
@@ -148,13 +191,15 @@ class Validator {
 
     void owner_group(std::size_t from, std::size_t to) {
         const auto& recs = zone_.records;
-        // Duplicates: same type and rdata.
-        std::vector<std::size_t> g(order_.begin() + static_cast<std::ptrdiff_t>(from),
-                                   order_.begin() + static_cast<std::ptrdiff_t>(to));
-        std::stable_sort(g.begin(), g.end(), [&](std::size_t a, std::size_t b) {
-            if (recs[a].type != recs[b].type) return recs[a].type < recs[b].type;
-            return rdata_less(recs[a].rdata, recs[b].rdata);
-        });
+        // Duplicates: same type and rdata. (One buffer for every owner, and no sort of one record:
+        // most owners have one or two, and a stable sort allocates.)
+        std::vector<std::size_t>& g = group_;
+        g.assign(order_.begin() + static_cast<std::ptrdiff_t>(from), order_.begin() + static_cast<std::ptrdiff_t>(to));
+        if (g.size() > 1)
+            std::stable_sort(g.begin(), g.end(), [&](std::size_t a, std::size_t b) {
+                if (recs[a].type != recs[b].type) return recs[a].type < recs[b].type;
+                return rdata_less(recs[a].rdata, recs[b].rdata);
+            });
         for (std::size_t k = 1; k < g.size(); ++k) {
             const Record& a = recs[g[k - 1]];
             const Record& b = recs[g[k]];
@@ -201,16 +246,26 @@ class Validator {
         if (cnames > 1) error(cname->loc, "more than one CNAME at " + cname->owner.to_text() + " (RFC 2181 §10.1)");
         // NAPTR preferences that look like weights (RFC 3403 §4.1: preference
         // orders records of equal order; it does not share load).
-        std::map<std::uint16_t, std::vector<std::pair<std::uint16_t, const Record*>>> by_order;
+        // The "u" NAPTRs by order (ascending), each order's in record order; fewer than two warn of nothing.
+        auto& by_order = u_naptrs_;
+        by_order.clear();
         for (std::size_t idx : g) {
             const Record& r = recs[idx];
             if (r.type != RrType::NAPTR || r.generated) continue;
-            auto n = decode_naptr(r.rdata);
+            auto n = naptr_view(r);
             if (!n || n->flags.size() != 1 || (n->flags[0] != 'u' && n->flags[0] != 'U')) continue;
-            by_order[n->order].emplace_back(n->preference, &r);
+            by_order.push_back({n->order, n->preference, &r});
         }
-        for (auto& [ord, list] : by_order) {
-            std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        if (by_order.size() < 2) return;
+        std::stable_sort(by_order.begin(), by_order.end(),
+                         [](const UNaptr& a, const UNaptr& b) { return a.order < b.order; });
+        for (std::size_t a = 0, b = 0; a < by_order.size(); a = b) {
+            std::uint16_t ord = by_order[a].order;
+            auto& list = order_list_;
+            list.clear();
+            for (b = a; b < by_order.size() && by_order[b].order == ord; ++b)
+                list.emplace_back(by_order[b].preference, by_order[b].record);
+            std::sort(list.begin(), list.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
             if (list.front().first == list.back().first) continue;
             std::string prefs;
             for (const auto& [p, r] : list) {
@@ -314,7 +369,7 @@ class Validator {
             auto it = std::upper_bound(unique_keys_.begin(), unique_keys_.end(), pk,
                                        [&](const std::string& k, std::size_t idx) { return k < keys_[idx]; });
             for (; it != unique_keys_.end() && keys_[*it].compare(0, pk.size(), pk) == 0; ++it) {
-                const std::string& key = keys_[*it];
+                std::string_view key = keys_[*it];
                 if (key.compare(0, sk.size(), sk) == 0) continue;  // inside the wildcard's own subtree
                 auto below = dns::Name::from_lookup_key(
                     std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(key.data()), key.size()));
@@ -331,9 +386,21 @@ class Validator {
 
     const Zone& zone_;
     Diagnostics& diags_;
-    std::vector<std::string> keys_;
+    std::string key_buffer_;
+    std::vector<std::string_view> keys_;  ///< per record, into key_buffer_
     std::vector<std::size_t> order_;
     std::vector<std::size_t> unique_keys_;  ///< one record index per owner, in canonical order
+    // Buffers reused from record to record and owner to owner.
+    struct UNaptr {
+        std::uint16_t order = 0;
+        std::uint16_t preference = 0;
+        const Record* record = nullptr;
+    };
+    std::vector<std::size_t> group_;
+    std::vector<UNaptr> u_naptrs_;
+    std::vector<std::pair<std::uint16_t, const Record*>> order_list_;
+    std::string naptr_key_;
+    std::string naptr_regexp_;
     std::unordered_set<std::string> seen_;
     std::unordered_map<std::string, std::vector<std::string>> naptr_cache_;
     std::unordered_map<std::string, std::optional<std::string>> naptr_reading_cache_;  // by regexp

@@ -23,7 +23,7 @@ namespace enumd::zones::yaml {
 struct ZoneState {
     explicit ZoneState(Diagnostics& d) : diags(d) {}
     Diagnostics& diags;
-    std::string file;
+    SourceFile file;
     dns::Name origin;
     bool have_origin = false;
     std::uint32_t ttl = 3600;

@@ -243,3 +243,45 @@ TEST_CASE("Occluded data: RFC 1035 input loads with one warning per delegation, 
               "below a zone cut (RFC 1034 §4.2.1)",
           });
 }
+
+TEST_CASE("NAPTR rdata that does not decode is an error, whatever part is broken", "[validate]") {
+    // order 10, preference 100, "u", "E2U+sip", "!^.*$!sip:a@b!", then the replacement
+    const std::vector<std::uint8_t> head = {0,   10,  0,   100, 1,   'u', 7,   'E', '2', 'U', '+', 's', 'i', 'p',
+                                            14,  '!', '^', '.', '*', '$', '!', 's', 'i', 'p', ':', 'a', '@', 'b', '!'};
+    auto with = [&](std::vector<std::uint8_t> tail) {
+        std::vector<std::uint8_t> r = head;
+        r.insert(r.end(), tail.begin(), tail.end());
+        return r;
+    };
+    struct RdataCase {
+        const char* what;
+        std::vector<std::uint8_t> rdata;
+        bool malformed;
+    };
+    const RdataCase cases[] = {
+        {"root replacement", with({0}), false},
+        {"a replacement name", with({3, 'f', 'o', 'o', 0}), false},
+        {"shorter than order and preference", {0, 10, 0}, true},
+        {"a string past the end", {0, 10, 0, 100, 5, 'u'}, true},
+        {"no replacement", head, true},
+        {"a replacement without its root label", with({3, 'f', 'o', 'o'}), true},
+        {"octets after the replacement", with({0, 0}), true},
+        {"a label over 63 octets", with({64}), true},
+    };
+    for (const auto& c : cases) {
+        INFO(c.what);
+        Zone z = e164_apex(1);
+        Record r;
+        r.owner = N("1.e164.arpa.");
+        r.type = RrType::NAPTR;
+        r.ttl = 60;
+        r.rdata = c.rdata;
+        z.records.push_back(r);
+        Diagnostics d;
+        validate_zone(z, d);
+        bool malformed = false;
+        for (const auto& t : texts(d))
+            malformed |= t.find("NAPTR rdata at 1.e164.arpa. is malformed") != std::string::npos;
+        CHECK(malformed == c.malformed);
+    }
+}

@@ -32,8 +32,39 @@ namespace enumd::zones {
     return a.size() < b.size();
 }
 
+/// The name of a source file, shared by the places that name it: the records
+/// of a large zone file all come from one file, and a string of its name each
+/// was a heap block per record. Converts to and from std::string.
+class SourceFile {
+public:
+    SourceFile() = default;
+    // NOLINTNEXTLINE(google-explicit-constructor): file names are written as strings everywhere
+    SourceFile(std::string name)
+        : name_(name.empty() ? nullptr : std::make_shared<const std::string>(std::move(name))) {}
+    // NOLINTNEXTLINE(google-explicit-constructor): as above, for literals
+    SourceFile(const char* name) : SourceFile(std::string(name)) {}
+
+    [[nodiscard]] const std::string& str() const noexcept { return name_ ? *name_ : empty_name(); }
+    // NOLINTNEXTLINE(google-explicit-constructor): a SourceFile is read where a file name string was
+    operator const std::string&() const noexcept { return str(); }
+    [[nodiscard]] bool empty() const noexcept { return name_ == nullptr; }
+
+    friend bool operator==(const SourceFile& a, const SourceFile& b) noexcept {
+        return a.name_ == b.name_ || a.str() == b.str();
+    }
+    friend bool operator==(const SourceFile& a, const std::string& b) noexcept { return a.str() == b; }
+    friend bool operator==(const SourceFile& a, const char* b) noexcept { return a.str() == b; }
+
+private:
+    static const std::string& empty_name() noexcept {
+        static const std::string kEmpty;
+        return kEmpty;
+    }
+    std::shared_ptr<const std::string> name_;
+};
+
 struct SourceLoc {
-    std::string file;
+    SourceFile file;
     int line = 0;    ///< 1-based; 0 when unknown
     int column = 0;  ///< 1-based; 0 when unknown
     [[nodiscard]] std::string to_text() const;  ///< "file:line:col" (parts omitted when unknown)
