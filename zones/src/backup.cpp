@@ -141,21 +141,7 @@ dns::Result<BackupReport> write_backup(Store& store, const dns::Name& origin, co
                 return static_cast<bool>(csv);
             }
         }
-        std::size_t off = 0;
-        RrsetView rs;
-        while (node.next(off, rs)) {
-            std::size_t ro = 0;
-            std::span<const std::uint8_t> rdata;
-            while (rs.next(ro, rdata)) {
-                Record rec;
-                rec.owner = owner;
-                rec.type = rs.type;
-                rec.ttl = rs.ttl;
-                rec.rdata.assign(rdata.begin(), rdata.end());
-                rec.loc.file = zi->meta.source;
-                rest.records.push_back(std::move(rec));
-            }
-        }
+        append_node_records(owner, node, rest.loc.file, rest.records);
         return true;
     });
     reader.release();

@@ -825,18 +825,20 @@ std::size_t used_bytes(MDB_env* env) {
     return (info.me_last_pgno + 1) * st.ms_psize;
 }
 
-/// Bytes a write of `zones` may need, generously: every record's owner and
-/// rdata with per-record and B-tree overhead, twice (page splits, ENT nodes;
-/// the old version's pages stay in use until the commit).
+/// Bytes of a zone's new version, roughly: records with their owners, bulk numbers, streamed records.
+std::size_t version_bytes(const Zone& z) {
+    std::size_t bytes = 0;
+    for (const Record& r : z.records) bytes += r.owner.wire_size() + r.rdata.size() + kBytesPerNode;
+    if (z.bulk) bytes += z.bulk->size() * kBytesPerNode;
+    if (z.streamed) bytes += z.streamed->bytes() + z.streamed->size() * kBytesPerNode;
+    return bytes;
+}
+
+/// Bytes a write of `zones` may need, generously: their new versions twice (page splits, ENT nodes; the old
+/// version's pages stay in use until the commit).
 std::size_t write_estimate(const std::vector<Zone>& zones) {
     std::size_t bytes = 0;
-    for (const Zone& z : zones) {
-        for (const Record& r : z.records) bytes += r.owner.wire_size() + r.rdata.size() + 48;
-        // A bulk number: a key of two bytes per digit, a 4-byte value, 10 of LMDB's, ENTs.
-        if (z.bulk) bytes += z.bulk->size() * 64;
-        // A streamed record: its entry (key, rdata) with the same overhead as a record above.
-        if (z.streamed) bytes += z.streamed->bytes() + z.streamed->size() * 48;
-    }
+    for (const Zone& z : zones) bytes += version_bytes(z);
     return 2 * bytes + (std::size_t{1} << 20);
 }
 
@@ -1953,14 +1955,6 @@ namespace {
 /// write_attempt's answer when a staged zone's live overrides changed before the switch (write_once).
 constexpr char kRestage[] = "live changes came in while the zone was staged";
 
-/// Bytes of a zone's new version, roughly: records with their owners, bulk numbers, streamed records.
-std::size_t version_bytes(const Zone& z) {
-    std::size_t bytes = 0;
-    for (const Record& r : z.records) bytes += r.owner.wire_size() + r.rdata.size() + kBytesPerNode;
-    if (z.bulk) bytes += z.bulk->size() * kBytesPerNode;
-    if (z.streamed) bytes += z.streamed->bytes() + z.streamed->size() * kBytesPerNode;
-    return bytes;
-}
 
 /// Deletes the nodes of every zone id no zone's meta names — staged versions of a write that crashed or
 /// failed, old versions left by write_zone — in transactions of at most `chunk` nodes each. The caller
@@ -2172,6 +2166,24 @@ dns::Result<std::unique_ptr<Reader>> Store::reader() {
     return r;
 }
 
+void append_node_records(const dns::Name& owner, NodeView node, const SourceFile& file, std::vector<Record>& out) {
+    std::size_t off = 0;
+    RrsetView rs;
+    while (node.next(off, rs)) {
+        std::size_t ro = 0;
+        std::span<const std::uint8_t> rdata;
+        while (rs.next(ro, rdata)) {
+            Record rec;
+            rec.owner = owner;
+            rec.type = rs.type;
+            rec.ttl = rs.ttl;
+            rec.rdata.assign(rdata.begin(), rdata.end());
+            rec.loc.file = file;
+            out.push_back(std::move(rec));
+        }
+    }
+}
+
 dns::Result<Zone> Store::load_zone(const dns::Name& origin) {
     auto rd = reader();
     if (!rd) return make_error(rd.error());
@@ -2186,21 +2198,7 @@ dns::Result<Zone> Store::load_zone(const dns::Name& origin) {
     zone.origin = zi->origin;
     zone.loc.file = zi->meta.source;
     r.for_each_node(*zi, [&](const dns::Name& owner, NodeView node) {
-        std::size_t off = 0;
-        RrsetView rs;
-        while (node.next(off, rs)) {
-            std::size_t ro = 0;
-            std::span<const std::uint8_t> rdata;
-            while (rs.next(ro, rdata)) {
-                Record rec;
-                rec.owner = owner;
-                rec.type = rs.type;
-                rec.ttl = rs.ttl;
-                rec.rdata.assign(rdata.begin(), rdata.end());
-                rec.loc.file = zone.loc.file;
-                zone.records.push_back(std::move(rec));
-            }
-        }
+        append_node_records(owner, node, zone.loc.file, zone.records);
         return true;
     });
     r.release();

@@ -135,6 +135,10 @@ private:
     std::span<const std::uint8_t> over_;  ///< a view's override node (set_override)
 };
 
+/// Appends the records of `node` (route sets expanded) at `owner` to `out`, each placed in `file`: a stored
+/// zone read back into the model (Store::load_zone, backup.hpp).
+void append_node_records(const dns::Name& owner, NodeView node, const SourceFile& file, std::vector<Record>& out);
+
 struct ZoneMeta {
     std::uint32_t id = 0;
     std::uint32_t serial = 0;
