@@ -14,6 +14,7 @@
 #include "enumd/server/config.hpp"
 #include "enumd/server/log.hpp"
 #include "enumd/server/server.hpp"
+#include "enumd/zones/source_hash.hpp"
 
 using namespace enumd;
 using namespace enumd::server;
@@ -115,6 +116,7 @@ int main(int argc, char** argv) try {
     std::optional<zones::WriteReport> first;
     std::string summary = "the database as it is";
     auto t0 = std::chrono::steady_clock::now();
+    const std::int64_t compile_began = zones::source_clock_now();  // --watch: files changed since reload
     if (!cfg.zones.empty()) {
         try {
             first = daemon::compile_in_child(cfg, store_options);
@@ -156,7 +158,8 @@ int main(int argc, char** argv) try {
         watch_reader->release();
         return files;
     };
-    daemon::ZoneWatcher watcher(cfg.watch ? cfg.zones : std::vector<ZoneSpec>{}, sources, [&server] { server.reload(); });
+    daemon::ZoneWatcher watcher(cfg.watch ? cfg.zones : std::vector<ZoneSpec>{}, sources, compile_began,
+                                [&server] { server.reload(); });
     server.run_until_signal();
     return 0;
 } catch (const std::exception& e) {

@@ -3,10 +3,12 @@
 /// and of every file their last compile read (includes, $INCLUDEs,
 /// numbers_csv: ZoneMeta::source_files), and calls `on_change` (a reload)
 /// when one of them changed or went away. A file that only joins the list
-/// (a new include after a reload) does not count as a change by itself.
-/// Stops when destroyed.
+/// (a new include after a reload) does not count as a change by itself,
+/// unless it changed after the compile that read it began (it may have
+/// changed after it was read). Stops when destroyed.
 
 #include <condition_variable>
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -21,8 +23,11 @@ class ZoneWatcher {
 public:
     using SourceFiles = std::function<std::vector<std::string>()>;
     /// Nothing is watched when `files` is empty. `sources` (may be empty) lists the files the
-    /// served zones were compiled from; it is asked on every poll.
-    ZoneWatcher(std::vector<ZoneSpec> files, SourceFiles sources, std::function<void()> on_change);
+    /// served zones were compiled from; it is asked on every poll. `compiled_since` is
+    /// zones::source_clock_now() taken before the compile of the served zones began: a file changed
+    /// since then is reloaded at the first poll.
+    ZoneWatcher(std::vector<ZoneSpec> files, SourceFiles sources, std::int64_t compiled_since,
+                std::function<void()> on_change);
     ~ZoneWatcher();
     ZoneWatcher(const ZoneWatcher&) = delete;
     ZoneWatcher& operator=(const ZoneWatcher&) = delete;
@@ -34,6 +39,7 @@ private:
     std::function<void()> on_change_;
     std::mutex mutex_;
     std::condition_variable cv_;
+    std::int64_t since_;
     bool stopping_ = false;
     std::thread thread_;
 };
