@@ -1260,18 +1260,51 @@ int diff_stored_versions(MDB_txn* t, const Dbis& d, std::uint32_t old_id, const 
     return 0;
 }
 
+/// A zone's journal tally, kept under the journal prefix itself (a key no entry has: entries are the prefix
+/// plus an 8-byte sequence; a delete of the prefix takes the tally with the entries): how many entries there
+/// are, the records they hold together, and the key of the newest entry it counted. Saves reading every kept
+/// entry on each change set (4.5 % of a single API PUT's profile with 1,024 entries kept).
+struct JournalTally {
+    std::uint64_t entries = 0;
+    std::uint64_t records = 0;
+    std::string newest;  ///< key of the newest entry counted
+};
+
+std::string encode_tally(const JournalTally& t) {
+    std::string out;
+    put_le(out, t.entries);
+    put_le(out, t.records);
+    out += t.newest;
+    return out;
+}
+
+std::optional<JournalTally> decode_tally(const MDB_val& v) {
+    if (v.mv_size < 16) return std::nullopt;
+    JournalTally t;
+    std::memcpy(&t.entries, v.mv_data, 8);
+    std::memcpy(&t.records, static_cast<const char*>(v.mv_data) + 8, 8);
+    t.newest.assign(static_cast<const char*>(v.mv_data) + 16, v.mv_size - 16);
+    return t;
+}
+
 /// Keeps the newest journal entries of a zone (keys sort by sequence): at most `depth`, and of those only as
 /// many as hold at most `budget` records together (the newest one always) — a journal larger than the zone
-/// would be dearer to send than an AXFR.
+/// would be dearer to send than an AXFR. Called right after the newest entry was put. With a tally that
+/// counted every entry up to the one before it, only the entries deleted are read; otherwise (no tally yet, or
+/// one another version of enumd left behind) the kept entries are counted once, from the newest back.
 int trim_journal(MDB_txn* t, MDB_dbi journal, const std::string& jprefix, std::size_t depth, std::size_t budget) {
-    // From the newest entry back: the first `depth` entries are kept while their records fit the budget (the
-    // newest always), the older ones deleted. The kept entries are still read, for their record counts (2.5 %
-    // of a single API PUT's profile with 1,024 kept); only the copy of every key is gone. Keeping a running
-    // count per zone would remove the walk.
     MDB_cursor* jc = nullptr;
     if (int rc = mdb_cursor_open(t, journal, &jc); rc != 0) return rc;
+    struct Close {
+        MDB_cursor* c;
+        ~Close() { mdb_cursor_close(c); }
+    } close{jc};
     auto ours = [&](const MDB_val& k) {
         return k.mv_size == jprefix.size() + 8 && std::memcmp(k.mv_data, jprefix.data(), jprefix.size()) == 0;
+    };
+    auto records_of = [](const MDB_val& v) {
+        JournalView jv(as_span(v));
+        return std::uint64_t{jv.removed_count()} + jv.added_count();
     };
     const std::string past = jprefix + std::string(8, '\xff');  // at or after the newest entry's key
     MDB_val k = val(past);
@@ -1281,27 +1314,74 @@ int trim_journal(MDB_txn* t, MDB_dbi journal, const std::string& jprefix, std::s
         rc = mdb_cursor_get(jc, &k, &v, MDB_PREV);
     else if (rc == MDB_NOTFOUND)
         rc = mdb_cursor_get(jc, &k, &v, MDB_LAST);
-    std::size_t keep = 0;
-    std::uint64_t records = 0;
-    std::vector<std::string> old;
-    for (; rc == 0 && ours(k); rc = mdb_cursor_get(jc, &k, &v, MDB_PREV)) {
-        if (old.empty()) {
-            JournalView jv(as_span(v));
-            records += std::uint64_t{jv.removed_count()} + jv.added_count();
-            if (keep < depth && (keep == 0 || records <= budget)) {
-                ++keep;
-                continue;
-            }
-        }
-        old.emplace_back(static_cast<const char*>(k.mv_data), k.mv_size);
+    if (rc == MDB_NOTFOUND || (rc == 0 && !ours(k))) return 0;  // no entries
+    if (rc != 0) return rc;
+    JournalTally tally;
+    tally.newest.assign(static_cast<const char*>(k.mv_data), k.mv_size);
+    const std::uint64_t newest_records = records_of(v);
+
+    std::optional<JournalTally> kept;
+    {
+        MDB_val tk = val(jprefix);
+        MDB_val tv;
+        if (int g = mdb_get(t, journal, &tk, &tv); g == 0)
+            kept = decode_tally(tv);
+        else if (g != MDB_NOTFOUND)
+            return g;
     }
-    mdb_cursor_close(jc);
-    if (rc != 0 && rc != MDB_NOTFOUND) return rc;
+    // The tally holds when the entry before the newest is the one it counted last.
+    bool holds = false;
+    if (kept) {
+        int p = mdb_cursor_get(jc, &k, &v, MDB_PREV);
+        if (p != 0 && p != MDB_NOTFOUND) return p;
+        const bool before = p == 0 && ours(k);
+        holds = before ? kept->newest == std::string_view(static_cast<const char*>(k.mv_data), k.mv_size)
+                       : kept->entries == 0;
+    }
+    std::vector<std::string> old;
+    if (holds) {
+        tally.entries = kept->entries + 1;
+        tally.records = kept->records + newest_records;
+        // Oldest first, while too many or too big (the newest always stays).
+        MDB_val fk = val(jprefix);
+        int f = mdb_cursor_get(jc, &fk, &v, MDB_SET_RANGE);
+        for (; f == 0 && tally.entries > 1 && (tally.entries > depth || tally.records > budget);
+             f = mdb_cursor_get(jc, &fk, &v, MDB_NEXT)) {
+            if (!ours(fk)) {
+                if (fk.mv_size == jprefix.size()) continue;  // the tally itself sorts first
+                break;
+            }
+            tally.entries -= 1;
+            tally.records -= std::min(tally.records, records_of(v));
+            old.emplace_back(static_cast<const char*>(fk.mv_data), fk.mv_size);
+        }
+        if (f != 0 && f != MDB_NOTFOUND) return f;
+    } else {
+        // From the newest entry back: the first `depth` entries are kept while their records fit the budget
+        // (the newest always), the older ones deleted.
+        MDB_val wk = val(tally.newest);
+        int w = mdb_cursor_get(jc, &wk, &v, MDB_SET_KEY);
+        for (; w == 0 && ours(wk); w = mdb_cursor_get(jc, &wk, &v, MDB_PREV)) {
+            if (old.empty()) {
+                const std::uint64_t r = records_of(v);
+                if (tally.entries < depth && (tally.entries == 0 || tally.records + r <= budget)) {
+                    tally.entries += 1;
+                    tally.records += r;
+                    continue;
+                }
+            }
+            old.emplace_back(static_cast<const char*>(wk.mv_data), wk.mv_size);
+        }
+        if (w != 0 && w != MDB_NOTFOUND) return w;
+    }
     for (const auto& key : old) {
         MDB_val dk = val(key);
         if (int d = mdb_del(t, journal, &dk, nullptr); d != 0 && d != MDB_NOTFOUND) return d;
     }
-    return 0;
+    std::string tv = encode_tally(tally);
+    MDB_val tk = val(jprefix);
+    MDB_val tvv = val(tv);
+    return mdb_put(t, journal, &tk, &tvv, 0);
 }
 
 /// IXFR journal: the record difference old → new, written in the same
@@ -2527,6 +2607,8 @@ std::optional<JournalView> Reader::journal(const ZoneInfo& zone, std::uint32_t f
         MDB_val v;
         std::optional<JournalView> found;
         for (int rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+            if (k.mv_size == prefix.size() && std::memcmp(k.mv_data, prefix.data(), prefix.size()) == 0)
+                continue;  // the zone's journal tally (trim_journal)
             if (k.mv_size != prefix.size() + 8 || std::memcmp(k.mv_data, prefix.data(), prefix.size()) != 0) break;
             JournalView j(as_span(v));
             if (j.valid() && j.from_serial() == from_serial) found = j;  // the newest wins

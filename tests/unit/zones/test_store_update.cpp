@@ -5,6 +5,7 @@
 // survives a recompile of the file.
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <lmdb.h>
 #include <set>
 #include <string>
 #include <tuple>
@@ -503,4 +504,91 @@ TEST_CASE("a change set over journal_max_records keeps its IXFR entry unless it 
                     .ok());
     CHECK(serial_and_journal(s1).second);
     CHECK(serial_and_journal(0).first == s2 + 40);
+}
+
+TEST_CASE("the journal keeps its newest entries whether its tally is current, stale or gone", "[live][journal]") {
+    // trim_journal keeps a per-zone tally (entries, records, newest key) instead of reading every kept entry
+    // on each change set; a tally that does not match the journal (left by another enumd version) or is missing
+    // must be noticed and recounted.
+    TempDir dir{"enumd-live-tally"};
+    Store::Options options;
+    options.journal_depth = 5;
+    const std::string zone = "1.6.e164.arpa.";
+    std::uint32_t first = 0;
+    std::uint32_t n = 0;
+    auto apply_one = [&](Store& store) {
+        ++n;
+        REQUIRE(store.apply(N(zone), {Change::set_route("+617" + std::to_string(20000000 + n), "telstra")}).ok());
+    };
+    // The serials a journal entry starts from, among every serial since the compile.
+    auto kept = [&](Store& store) {
+        auto r = store.reader();
+        REQUIRE(r.ok());
+        REQUIRE((*r)->refresh());
+        const ZoneInfo* z = (*r)->find_zone(N(zone));
+        REQUIRE(z != nullptr);
+        std::vector<std::uint32_t> froms;
+        for (std::uint32_t s = first; s != z->meta.serial; ++s)
+            if ((*r)->journal(*z, s)) froms.push_back(s);
+        return std::pair{froms, z->meta.serial};
+    };
+    auto newest_five = [](std::uint32_t serial) {
+        std::vector<std::uint32_t> v;
+        for (std::uint32_t s = serial - 5; s != serial; ++s) v.push_back(s);
+        return v;
+    };
+    // Rewrites the tally under the zone's journal prefix (2-byte length + origin key): nullopt deletes it.
+    auto set_tally = [&](std::optional<std::string> value) {
+        MDB_env* env = nullptr;
+        REQUIRE(mdb_env_create(&env) == 0);
+        mdb_env_set_maxdbs(env, 8);
+        REQUIRE(mdb_env_open(env, dir.path.string().c_str(), 0, 0644) == 0);
+        MDB_txn* t = nullptr;
+        REQUIRE(mdb_txn_begin(env, nullptr, 0, &t) == 0);
+        MDB_dbi dbi = 0;
+        REQUIRE(mdb_dbi_open(t, "journal", 0, &dbi) == 0);
+        std::string ok = N(zone).to_lookup_key();
+        std::string key{static_cast<char>(ok.size() >> 8), static_cast<char>(ok.size() & 0xFF)};
+        key += ok;
+        MDB_val k{key.size(), key.data()};
+        MDB_val v;
+        REQUIRE(mdb_get(t, dbi, &k, &v) == 0);  // the tally is there
+        if (value) {
+            MDB_val nv{value->size(), value->data()};
+            REQUIRE(mdb_put(t, dbi, &k, &nv, 0) == 0);
+        } else {
+            REQUIRE(mdb_del(t, dbi, &k, nullptr) == 0);
+        }
+        REQUIRE(mdb_txn_commit(t) == 0);
+        mdb_env_close(env);
+    };
+    {
+        auto s = Store::open(dir.path.string(), options);
+        REQUIRE(s.ok());
+        REQUIRE((*s)->write({load("")}).ok());
+        first = kept(**s).second;
+        for (int i = 0; i < 8; ++i) apply_one(**s);
+        auto [froms, serial] = kept(**s);
+        CHECK(serial == first + 8);
+        CHECK(froms == newest_five(serial));
+    }
+    // Stale: says no entries, newest unknown. Counting on from it would keep six.
+    set_tally(std::string(16, '\0') + "stale");
+    {
+        auto s = Store::open(dir.path.string(), options);
+        REQUIRE(s.ok());
+        apply_one(**s);
+        auto [froms, serial] = kept(**s);
+        CHECK(froms == newest_five(serial));
+    }
+    set_tally(std::nullopt);
+    {
+        auto s = Store::open(dir.path.string(), options);
+        REQUIRE(s.ok());
+        apply_one(**s);
+        apply_one(**s);  // and the tally written by the recount is used by the next set
+        auto [froms, serial] = kept(**s);
+        CHECK(serial == first + 11);
+        CHECK(froms == newest_five(serial));
+    }
 }
