@@ -115,13 +115,14 @@ unsigned failure_status(const zones::ApplyResult& r) {
     return all_not_found ? 404 : status;
 }
 
-json issues_json(const zones::ApplyResult& r, const std::vector<zones::Change>& changes) {
+/// `numbers`: each change's number as written (empty: an RRset-level change).
+json issues_json(const zones::ApplyResult& r, const std::vector<std::string>& numbers) {
     json out = json::array();
     for (const auto& i : r.issues) {
         json item{{"reason", reason_text(i.reason)}, {"message", i.message}};
         if (i.item) {
             item["item"] = *i.item;
-            if (*i.item < changes.size() && !changes[*i.item].number.empty()) item["number"] = changes[*i.item].number;
+            if (*i.item < numbers.size() && !numbers[*i.item].empty()) item["number"] = numbers[*i.item];
         }
         out.push_back(std::move(item));
     }
@@ -409,19 +410,23 @@ struct Api {
     }
 
     void submit(const dns::Name& zone, std::vector<zones::Change> changes, const http::Done& done) {
-        auto shared = std::make_shared<std::vector<zones::Change>>(std::move(changes));
-        submit_fn(zone, *shared, [shared, zone, done](zones::ApplyResult r) {
+        // The changes go to the writer whole (a copy of a 100,000-change batch was 6 % of its CPU); the
+        // reply keeps only their numbers, for the reasons of refused items.
+        auto numbers = std::make_shared<std::vector<std::string>>();
+        numbers->reserve(changes.size());
+        for (const auto& c : changes) numbers->push_back(c.number);
+        submit_fn(zone, std::move(changes), [numbers, zone, done](zones::ApplyResult r) {
             if (!r.ok()) {
                 std::string sentence = r.issues.size() == 1 && !r.issues[0].item
                                            ? r.issues[0].message
-                                           : std::to_string(r.issues.size()) + " of " + std::to_string(shared->size()) +
+                                           : std::to_string(r.issues.size()) + " of " + std::to_string(numbers->size()) +
                                                  " changes were refused; nothing was applied";
-                return done(error_reply(failure_status(r), sentence, issues_json(r, *shared)));
+                return done(error_reply(failure_status(r), sentence, issues_json(r, *numbers)));
             }
             done(json_reply(200, json{{"zone", zone.to_text()},
                                       {"serial", r.report->serial},
                                       {"changed", r.report->changed},
-                                      {"changes", shared->size()},
+                                      {"changes", numbers->size()},
                                       {"owners_changed", r.report->owners_changed}}));
         });
     }
