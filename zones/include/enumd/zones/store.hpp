@@ -16,6 +16,8 @@
 ///  - "journal": u16 length (BE) + origin lookup key + u64 sequence (BE) →
 ///             the difference between two versions (JournalView), written in
 ///             the same transaction as the new version; bounded per zone.
+///             The prefix alone (no sequence) → the zone's tally: u64 entries,
+///             u64 records, key of the newest entry counted (trim_journal).
 ///  - "live": 'D' + origin lookup key → what live changes need of the zone
 ///             file (default TTL, named route sets); 'O' + u16 length (BE) +
 ///             origin lookup key + owner lookup key relative to the origin →
