@@ -539,12 +539,19 @@ TEST_CASE("the journal keeps its newest entries whether its tally is current, st
     };
     // Rewrites the tally under the zone's journal prefix (2-byte length + origin key): nullopt deletes it.
     auto set_tally = [&](std::optional<std::string> value) {
-        MDB_env* env = nullptr;
-        REQUIRE(mdb_env_create(&env) == 0);
-        mdb_env_set_maxdbs(env, 8);
-        REQUIRE(mdb_env_open(env, dir.path.string().c_str(), 0, 0644) == 0);
-        MDB_txn* t = nullptr;
-        REQUIRE(mdb_txn_begin(env, nullptr, 0, &t) == 0);
+        struct Env {  // closed however the checks end (LeakSanitizer)
+            MDB_env* env = nullptr;
+            MDB_txn* t = nullptr;
+            ~Env() {
+                if (t != nullptr) mdb_txn_abort(t);
+                if (env != nullptr) mdb_env_close(env);
+            }
+        } e;
+        REQUIRE(mdb_env_create(&e.env) == 0);
+        mdb_env_set_maxdbs(e.env, 8);
+        REQUIRE(mdb_env_open(e.env, dir.path.string().c_str(), 0, 0644) == 0);
+        REQUIRE(mdb_txn_begin(e.env, nullptr, 0, &e.t) == 0);
+        MDB_txn* t = e.t;
         MDB_dbi dbi = 0;
         REQUIRE(mdb_dbi_open(t, "journal", 0, &dbi) == 0);
         std::string ok = N(zone).to_lookup_key();
@@ -559,8 +566,8 @@ TEST_CASE("the journal keeps its newest entries whether its tally is current, st
         } else {
             REQUIRE(mdb_del(t, dbi, &k, nullptr) == 0);
         }
+        e.t = nullptr;
         REQUIRE(mdb_txn_commit(t) == 0);
-        mdb_env_close(env);
     };
     {
         auto s = Store::open(dir.path.string(), options);
