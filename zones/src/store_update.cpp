@@ -389,6 +389,8 @@ Fail invalid(std::string m) {
 
 // ------------------------------------------------------------------ the editor: one change set, one transaction
 
+const Route* route_of(const RouteInstance& inst, const std::vector<Route>& routes);
+
 class Editor {
    public:
     Editor(MDB_txn* t, MDB_dbi nodes, const dns::Name& origin, std::string origin_key, const ZoneMeta& meta)
@@ -527,6 +529,21 @@ class Editor {
     }
 
     std::int64_t nodes_delta = 0;
+
+   private:
+    std::unordered_map<std::string, const Route*> route_by_name_;     ///< info->routes by name
+    std::unordered_map<std::string, std::size_t> instance_memo_;        ///< route_rrset's instances found
+    std::vector<std::optional<const Route*>> route_of_instance_;        ///< route_of, by instance
+
+   public:
+    /// The route set an instance came from (route_of), looked for once per instance in this set.
+    const Route* route_of_instance(std::size_t i) {
+        if (!info || i >= routes.instances.size()) return nullptr;
+        if (route_of_instance_.size() <= i) route_of_instance_.resize(routes.instances.size());
+        auto& r = route_of_instance_[i];
+        if (!r) r = route_of(routes.instances[i], info->routes);
+        return *r;
+    }
 
    private:
     /// The value of every node read or written in this set, by relative key (null: no node). Each number is
@@ -689,11 +706,11 @@ class Editor {
     Outcome route_rrset(const Change& c, std::uint32_t ttl, EditNode& out) {
         if (!info || info->routes.empty())
             return invalid("zone " + origin_.to_text() + " has no route sets ('routes:' in its YAML file)");
-        const Route* route = nullptr;
-        for (const Route& r : info->routes) {
-            if (r.name == c.route) route = &r;
-        }
-        if (route == nullptr) return invalid("unknown route '" + c.route + "'");
+        if (route_by_name_.empty())
+            for (const Route& r : info->routes) route_by_name_[r.name] = &r;  // the last of a name, as before
+        auto named = route_by_name_.find(c.route);
+        if (named == route_by_name_.end()) return invalid("unknown route '" + c.route + "'");
+        const Route* route = named->second;
         std::string rn;
         if (!c.rn.empty()) {
             auto d = numbering::normalise_e164(c.rn);
@@ -717,6 +734,19 @@ class Editor {
         bool repeats = std::adjacent_find(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) {
                            return a.first == b.first;
                        }) != keyed.end();
+        // The instance of this route, TTL and record order, once looked for in this set (a linear search over
+        // the zone's instances, a few hundred, per change was a large part of a batch's CPU).
+        std::string memo_key;
+        put_le(memo_key, static_cast<std::uint32_t>(route - info->routes.data()));
+        put_le(memo_key, set_ttl);
+        for (const auto& [bytes, i] : keyed) put_le(memo_key, static_cast<std::uint16_t>(i));
+        if (!repeats) {
+            if (auto m = instance_memo_.find(memo_key); m != instance_memo_.end()) {
+                out.instance = static_cast<std::uint16_t>(m->second);
+                out.rn = rn;
+                return std::nullopt;
+            }
+        }
         RouteInstance want;
         want.ttl = set_ttl;
         for (const auto& [bytes, i] : keyed) want.records.push_back(route->records[i]);
@@ -734,6 +764,7 @@ class Editor {
             routes.instances.push_back(std::move(want));
         }
         if (found && !repeats) {
+            instance_memo_.emplace(std::move(memo_key), *found);
             out.instance = static_cast<std::uint16_t>(*found);
             out.rn = rn;
             return std::nullopt;
@@ -947,14 +978,14 @@ const Route* route_of(const RouteInstance& inst, const std::vector<Route>& route
 }
 
 /// The override value ('O' key, encode_override) of an owner as a change set left it (no node: none of its own).
-std::string override_of(const std::optional<EditNode>& node, const RouteTable& routes,
-                        const std::optional<LiveInfo>& info) {
+template <typename RouteOf>
+std::string override_of(const std::optional<EditNode>& node, const RouteTable& routes, RouteOf&& route_of_instance) {
     LiveOverride o;  // its owner is the key, not the value
     if (!node) return encode_override(o);
     EditNode n = *node;
-    if (n.instance && *n.instance < routes.instances.size() && info) {
+    if (n.instance && *n.instance < routes.instances.size()) {
         const RouteInstance& inst = routes.instances[*n.instance];
-        if (const Route* r = route_of(inst, info->routes)) {
+        if (const Route* r = route_of_instance(*n.instance)) {
             o.route = r->name;
             o.rn = n.rn;
             o.route_ttl = inst.ttl;
@@ -1104,7 +1135,9 @@ dns::Result<ApplyResult> apply_once(MDB_env* env, const ApplyDbis& d, const dns:
         std::size_t a0 = n_added;
         diff_owner(*owner, olds, news, removed, added, n_removed, n_added);
         if ((n_removed != r0 || n_added != a0) && options.record_overrides)
-            overrides.emplace_back(key, override_of(after, ed.routes, ed.info));
+            overrides.emplace_back(key, override_of(after, ed.routes, [&ed](std::size_t i) {
+                                       return ed.route_of_instance(i);
+                                   }));
     }
     if (ed.lmdb_rc != 0) return make_error(detail::lmdb_error("applying changes", ed.lmdb_rc));
 
