@@ -123,6 +123,12 @@ TEST_CASE("ENUM domains reverse the digits under each suffix", "[e164]") {
         }
     }
     CHECK(default_enum_suffix().to_text() == "e164.arpa.");
+    // The name's length bound (RFC 1035 §2.3.4): e164.arpa. is 11 octets, each digit 2.
+    auto at_limit = enum_domain(std::string(122, '7'), name("e164.arpa."));
+    REQUIRE(at_limit.ok());
+    CHECK(at_limit->wire_size() == 255);
+    CHECK(at_limit->label_count() == 124);
+    CHECK_FALSE(enum_domain(std::string(123, '7'), name("e164.arpa.")).ok());
 }
 
 TEST_CASE("The origin implies the leading digits of its numbers", "[e164]") {
