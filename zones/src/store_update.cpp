@@ -1191,23 +1191,28 @@ dns::Result<ApplyResult> apply_once(MDB_env* env, const ApplyDbis& d, const dns:
             report.history_cut = "the change set's difference (" + std::to_string(n_removed + n_added) +
                                  " records) is larger than the zone; secondaries take a full transfer (AXFR)";
         } else {
-            std::string entry;
-            entry.reserve(16 + removed.size() + added.size() + 2 * (origin.wire_size() + 10 + old_soa.size()) + 64);
-            put_le(entry, meta.serial);
-            put_le(entry, next);
-            put_le(entry, static_cast<std::uint32_t>(n_removed + 1));
-            put_le(entry, static_cast<std::uint32_t>(n_added + 1));
-            detail::put_journal_record(entry, origin, kSoa, old_soa_ttl, old_soa);
-            entry += removed;
-            detail::put_journal_record(entry, origin, kSoa, soa_rs.ttl, soa_rs.rdatas.front());
-            entry += added;
+            // The header and the two SOA records are small; the removed and added records go straight from their
+            // strings into the page LMDB reserves (MDB_RESERVE): no third copy of a large set's journal.
+            std::string head;
+            put_le(head, meta.serial);
+            put_le(head, next);
+            put_le(head, static_cast<std::uint32_t>(n_removed + 1));
+            put_le(head, static_cast<std::uint32_t>(n_added + 1));
+            detail::put_journal_record(head, origin, kSoa, old_soa_ttl, old_soa);
+            std::string mid;
+            detail::put_journal_record(mid, origin, kSoa, soa_rs.ttl, soa_rs.rdatas.front());
             std::uint64_t seq = generation + 1;
             std::string jk = jprefix;
             for (int sh = 56; sh >= 0; sh -= 8) jk.push_back(static_cast<char>(seq >> sh));
             MDB_val mk = val(jk);
-            MDB_val mv = val(entry);
-            if (int rc = mdb_put(t, d.journal, &mk, &mv, 0); rc != 0)
+            MDB_val mv{head.size() + removed.size() + mid.size() + added.size(), nullptr};
+            if (int rc = mdb_put(t, d.journal, &mk, &mv, MDB_RESERVE); rc != 0)
                 return make_error(detail::lmdb_error("journal", rc));
+            char* at = static_cast<char*>(mv.mv_data);
+            for (const std::string* part : {&head, &removed, &mid, &added}) {
+                std::memcpy(at, part->data(), part->size());
+                at += part->size();
+            }
             if (int rc = detail::trim_journal(t, d.journal, jprefix, d.journal_depth, limit); rc != 0)
                 return make_error(detail::lmdb_error("journal", rc));
         }
