@@ -599,3 +599,42 @@ TEST_CASE("the journal keeps its newest entries whether its tally is current, st
         CHECK(froms == newest_five(serial));
     }
 }
+
+TEST_CASE("a change set after a recompile or a refused set uses the route sets as stored now", "[live]") {
+    // Store::apply keeps the route sets and zone-file facts the last committed set decoded, for as long as the
+    // stored bytes are the same. A recompile that changes a route's template, or a refused set that had added
+    // an instance in its editor, must not leave the next set working on the old table.
+    const std::string zone = "1.6.e164.arpa.";
+    auto with_host = [](const std::string& host, const std::string& numbers) {
+        std::string head = kHead;
+        auto at = head.find("sip.telstra.example");
+        REQUIRE(at != std::string::npos);
+        head.replace(at, std::string("sip.telstra.example").size(), host);
+        Diagnostics diags;
+        auto z = load_yaml_zone_text(head + numbers + kRecords, "t.yaml", diags);
+        INFO(enumd::testing::all_diags(diags));
+        REQUIRE(z);
+        validate_zone(*z, diags);
+        REQUIRE(!diags.has_errors());
+        return *z;
+    };
+    Db db(with_host("sip.telstra.example", ""));
+    REQUIRE(db.store->apply(N(zone), {Change::set_route("+61355500920", "telstra")}).ok());
+    REQUIRE(db.store->write({with_host("new.telstra.example", "")}).ok());  // the override is kept
+    REQUIRE(db.store->apply(N(zone), {Change::set_route("+61355500921", "telstra")}).ok());
+    // A refused set: its first item adds an instance (a TTL no number had), its second fails.
+    Change odd_ttl = Change::set_route("+61355500930", "telstra");
+    odd_ttl.ttl = 77;
+    REQUIRE_FALSE(db.store->apply(N(zone), {odd_ttl, Change::set_route("+61355500931", "nosuchroute")}).ok());
+    Change ttl_60 = Change::set_route("+61355500922", "telstra");
+    ttl_60.ttl = 60;  // a new instance too, at the index the refused set had taken in its editor
+    REQUIRE(db.store->apply(N(zone), {ttl_60}).ok());
+
+    // The same numbers written in the file, compiled: byte for byte what is served.
+    Db want(with_host("new.telstra.example", "  - {number: \"+61355500920\", route: telstra}\n"
+                                             "  - {number: \"+61355500921\", route: telstra}\n"
+                                             "  - {number: \"+61355500922\", route: telstra, ttl: 60}\n"));
+    auto served = content(*db.store);
+    CHECK(served == content(*want.store));
+    for (const auto& line : served) CHECK(line.find("sip.telstra.example") == std::string::npos);
+}

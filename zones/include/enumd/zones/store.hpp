@@ -63,6 +63,11 @@ struct MDB_cursor;
 
 namespace enumd::zones {
 
+namespace detail {
+struct ApplyCache;  ///< Store::apply's decoded route sets and zone-file facts (store_update.cpp)
+void free_apply_cache(ApplyCache* c) noexcept;
+}  // namespace detail
+
 class MapGate;
 struct MapSlot;
 
@@ -448,6 +453,10 @@ private:
     unsigned meta_dbi_ = 0;
     unsigned journal_dbi_ = 0;
     unsigned live_dbi_ = 0;  ///< 0: opened read-only on a database without live changes
+    /// What the last committed change set decoded (route sets, zone-file facts), kept for the next one when
+    /// the stored bytes are still the same; used inside the write transaction only.
+    std::unique_ptr<detail::ApplyCache, void (*)(detail::ApplyCache*) noexcept> apply_cache_{nullptr,
+                                                                                           &detail::free_apply_cache};
     unsigned journal_depth_ = 1024;
     std::size_t journal_max_records_ = 200000;
     std::size_t stage_bytes_ = 0;
