@@ -177,46 +177,50 @@ std::optional<zones::Naptr> naptr_of(const json& j, const dns::Name& origin, std
 }
 
 /// The change of a "set" body or batch item (its "number" given apart).
-std::optional<zones::Change> set_change(const json& j, std::string number, const dns::Name& origin, std::string& why) {
-    zones::Change c;
+/// Fills `c` (a fresh Change, in place: a batch holds 100,000 of them) from a JSON set; false: `why` says why.
+bool set_change(const json& j, std::string number, const dns::Name& origin, std::string& why, zones::Change& c) {
     bool has_route = j.contains("route");
     bool has_naptr = j.contains("naptr");
     if (has_route == has_naptr) {
         why = "give either 'route' (with an optional 'rn') or 'naptr', not both";
-        return std::nullopt;
+        return false;
     }
     if (has_route) {
         if (!j["route"].is_string() || (j.contains("rn") && !j["rn"].is_string())) {
             why = "'route' and 'rn' are strings";
-            return std::nullopt;
+            return false;
         }
-        c = zones::Change::set_route(std::move(number), j["route"].get<std::string>(),
-                                     j.contains("rn") ? j["rn"].get<std::string>() : std::string());
+        c.kind = zones::ChangeKind::SetRoute;
+        c.number = std::move(number);
+        c.route = j["route"].get<std::string>();
+        if (j.contains("rn")) c.rn = j["rn"].get<std::string>();
     } else {
         if (j.contains("rn")) {
             why = "'rn' goes with a 'route'";
-            return std::nullopt;
+            return false;
         }
         if (!j["naptr"].is_array() || j["naptr"].empty()) {
             why = "'naptr' is a non-empty list of records";
-            return std::nullopt;
+            return false;
         }
         std::vector<zones::Naptr> naptrs;
         for (const auto& item : j["naptr"]) {
             auto n = naptr_of(item, origin, why);
-            if (!n) return std::nullopt;
+            if (!n) return false;
             naptrs.push_back(std::move(*n));
         }
-        c = zones::Change::set_naptr(std::move(number), std::move(naptrs));
+        c.kind = zones::ChangeKind::SetNaptr;
+        c.number = std::move(number);
+        c.naptrs = std::move(naptrs);
     }
     if (j.contains("ttl")) {
         if (!j["ttl"].is_number_unsigned() || j["ttl"].get<std::uint64_t>() > 0x7FFFFFFF) {
             why = "'ttl' is an integer 0-2147483647 (RFC 2181 §8)";
-            return std::nullopt;
+            return false;
         }
         c.ttl = j["ttl"].get<std::uint32_t>();
     }
-    return c;
+    return true;
 }
 
 bool only_keys(const json& j, std::initializer_list<std::string_view> keys, std::string& why) {
@@ -356,9 +360,9 @@ struct Api {
         if (j.is_discarded() || !j.is_object()) return done(error_reply(400, "the body is not a JSON object"));
         std::string why;
         if (!only_keys(j, {"route", "rn", "naptr", "ttl"}, why)) return done(error_reply(400, why));
-        auto change = set_change(j, number, zone, why);
-        if (!change) return done(error_reply(400, why));
-        submit(zone, {std::move(*change)}, done);
+        std::vector<zones::Change> changes(1);
+        if (!set_change(j, number, zone, why, changes.front())) return done(error_reply(400, why));
+        submit(zone, std::move(changes), done);
     }
 
     void batch(const dns::Name& zone, const std::string& body, const http::Done& done) {
@@ -375,31 +379,36 @@ struct Api {
         for (std::size_t i = 0; i < list.size(); ++i) {
             const json& item = list[i];
             std::string why;
-            std::optional<zones::Change> c;
+            zones::Change& c = changes.emplace_back();  // filled in place; dropped again when refused
+            bool ok = false;
             if (!item.is_object() || !item.contains("action") || !item["action"].is_string() ||
                 !item.contains("number") || !item["number"].is_string()) {
                 why = "each change is an object with an 'action' (set or delete) and a 'number'";
             } else {
-                std::string action = item["action"].get<std::string>();
+                const auto& action = item["action"].get_ref<const std::string&>();
                 std::string number = item["number"].get<std::string>();
                 if (action == "set") {
-                    if (only_keys(item, {"action", "number", "route", "rn", "naptr", "ttl"}, why))
-                        c = set_change(item, number, zone, why);
+                    ok = only_keys(item, {"action", "number", "route", "rn", "naptr", "ttl"}, why) &&
+                         set_change(item, std::move(number), zone, why, c);
                 } else if (action == "delete") {
-                    if (only_keys(item, {"action", "number"}, why)) c = zones::Change::delete_number(number);
+                    ok = only_keys(item, {"action", "number"}, why);
+                    if (ok) {
+                        c.kind = zones::ChangeKind::DeleteNumber;
+                        c.number = std::move(number);
+                    }
                 } else {
                     why = "unknown action '" + action + "' (set or delete)";
                 }
             }
-            if (!c) {
+            if (!ok) {
+                changes.pop_back();
                 json issue{{"item", i}, {"reason", "invalid"}, {"message", why}};
                 if (item.is_object() && item.contains("number") && item["number"].is_string())
                     issue["number"] = item["number"];
                 issues.push_back(std::move(issue));
                 continue;
             }
-            c->where = "change " + std::to_string(i);
-            changes.push_back(std::move(*c));
+            c.where = "change " + std::to_string(i);
         }
         if (!issues.empty())
             return done(error_reply(400,
