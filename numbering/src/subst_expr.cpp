@@ -172,6 +172,13 @@ Result<SubstExpr> SubstExpr::parse(std::string_view text, RegexLimits limits, Ji
 }
 
 Result<SubstExprChecker::Checked> SubstExprChecker::check(std::string_view text) {
+    if (last_ && text == last_text_) return *last_;
+    last_text_.assign(text);
+    last_ = check_text(text);
+    return *last_;
+}
+
+Result<SubstExprChecker::Checked> SubstExprChecker::check_text(std::string_view text) {
     auto parts = split(text);
     if (!parts) return make_error(parts.error());
     key_.assign(1, parts->icase ? 'i' : '-');

@@ -4,6 +4,7 @@
 /// parsed and checked once for zone checks and lookups alike, and applied
 /// to the application unique string with POSIX ERE semantics (posix_regex.hpp).
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -95,6 +96,8 @@ class SubstExprChecker {
     dns::Result<Checked> check(std::string_view text);
 
    private:
+    dns::Result<Checked> check_text(std::string_view text);
+
     struct Compiled {
         bool failed = false;
         std::string error;  ///< the compiler's reason, when failed
@@ -105,6 +108,10 @@ class SubstExprChecker {
     static constexpr std::size_t kMaxEres = 4096;
     std::unordered_map<std::string, Compiled> eres_;  ///< by case flag + ERE
     std::string key_;
+    /// The last text and its answer: a zone check asks twice about one text (check_naptr, then the
+    /// reading warning).
+    std::string last_text_;
+    std::optional<dns::Result<Checked>> last_;
 };
 
 /// The substitution expression for a URI written in the zone file
