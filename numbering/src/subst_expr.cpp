@@ -145,18 +145,60 @@ SubstExpr::SubstExpr(detail::SubstParts parts, PosixRegex regex) noexcept
       icase_(parts.icase),
       regex_(std::move(regex)) {}
 
+namespace {
+
+/// parse's message for an ERE that did not compile (`why`: the compiler's reason).
+Error not_compiled(const Parts& p, std::string_view why) {
+    return make_error(cat("regexp pattern '", p.pattern, "' does not compile: ", why));
+}
+
+/// RFC 3402 §3.2: a back-reference names a group the ERE has.
+std::optional<Error> check_references(const Parts& p, int groups) {
+    if (p.max_ref <= groups) return std::nullopt;
+    std::string n = std::to_string(p.max_ref);
+    return make_error(cat("regexp back-reference \\", n, " refers to group ", n, " but the pattern '", p.pattern,
+                          "' has ", std::to_string(groups), groups == 1 ? " group" : " groups"));
+}
+
+}  // namespace
+
 Result<SubstExpr> SubstExpr::parse(std::string_view text, RegexLimits limits, Jit jit) {
     auto parts = split(text);
     if (!parts) return make_error(parts.error());
     auto re = PosixRegex::compile(parts->ere, parts->icase, limits, jit);
-    if (!re) return make_error(cat("regexp pattern '", parts->pattern, "' does not compile: ", re.error()));
-    int groups = re->group_count();
-    if (parts->max_ref > groups) {
-        std::string n = std::to_string(parts->max_ref);
-        return make_error(cat("regexp back-reference \\", n, " refers to group ", n, " but the pattern '",
-                              parts->pattern, "' has ", std::to_string(groups), groups == 1 ? " group" : " groups"));
-    }
+    if (!re) return not_compiled(*parts, re.error());
+    if (auto bad = check_references(*parts, re->group_count())) return std::move(*bad);
     return SubstExpr(std::move(*parts), std::move(*re));
+}
+
+Result<SubstExprChecker::Checked> SubstExprChecker::check(std::string_view text) {
+    if (last_ && text == last_text_) return *last_;
+    last_text_.assign(text);
+    last_ = check_text(text);
+    return *last_;
+}
+
+Result<SubstExprChecker::Checked> SubstExprChecker::check_text(std::string_view text) {
+    auto parts = split(text);
+    if (!parts) return make_error(parts.error());
+    key_.assign(1, parts->icase ? 'i' : '-');
+    key_ += parts->ere;
+    auto it = eres_.find(key_);
+    if (it == eres_.end()) {
+        if (eres_.size() >= kMaxEres) eres_.clear();
+        Compiled c;
+        auto re = PosixRegex::compile(parts->ere, parts->icase, {}, Jit::Skip);
+        if (re) {
+            c.groups = re->group_count();
+        } else {
+            c.error = re.error();
+            c.failed = true;
+        }
+        it = eres_.emplace(key_, std::move(c)).first;
+    }
+    if (it->second.failed) return not_compiled(*parts, it->second.error);
+    if (auto bad = check_references(*parts, it->second.groups)) return std::move(*bad);
+    return Checked{SubstExpr::matches_whole_string(parts->ere)};
 }
 
 const char* to_string(SubstReading r) noexcept {
@@ -236,7 +278,10 @@ bool top_level_alternation(std::string_view ere) {
 }  // namespace
 
 bool SubstExpr::matches_whole_string() const noexcept {
-    std::string_view ere = ere_;
+    return matches_whole_string(ere_);
+}
+
+bool SubstExpr::matches_whole_string(std::string_view ere) noexcept {
     if (top_level_alternation(ere)) return false;
     // Start: '^', or a leading ".*" (a match anywhere is also one from position 0, and the leftmost is taken).
     auto head = strip_outer_groups(ere, true);

@@ -59,6 +59,10 @@ int main(int argc, char** argv) try {
         case CommandLine::Run: break;
     }
     apply_logging(cfg);
+    zones::Store::Options store_options;
+    if (cfg.map_size != 0) store_options.map_size = cfg.map_size;
+    // The first compile's child, started again from this executable by compile_in_child: it only compiles.
+    if (auto code = daemon::run_as_compile_child(cfg, store_options)) return *code;
     if (cfg.check_only) return daemon::check_config(cfg);
     if (nothing_to_serve(cfg)) {
         std::fputs("enumd: nothing to serve: give --zone FILE, --db DIR or a config with zones\n", stderr);
@@ -109,8 +113,6 @@ int main(int argc, char** argv) try {
         log(LogLevel::Info, "enumd", "running as user " + run_as->name,
             {{"uid", std::to_string(run_as->uid)}, {"gid", std::to_string(run_as->gid)}});
     }
-    zones::Store::Options store_options;
-    if (cfg.map_size != 0) store_options.map_size = cfg.map_size;
     // The first compile runs in a child process, before any thread and before this process opens the
     // database: its memory (several times the zone text) goes with the child (server/README.md, "Start").
     std::optional<zones::WriteReport> first;
@@ -119,7 +121,7 @@ int main(int argc, char** argv) try {
     const std::int64_t compile_began = zones::source_clock_now();  // --watch: files changed since reload
     if (!cfg.zones.empty()) {
         try {
-            first = daemon::compile_in_child(cfg, store_options);
+            first = daemon::compile_in_child(cfg, store_options, argv);
         } catch (const std::exception& e) {  // zones with errors keep enumd from starting; --db data stays untouched
             std::fprintf(stderr, "%s\nenumd: zones have errors, not starting\n", e.what());
             return 1;

@@ -65,9 +65,14 @@ std::optional<Naptr> decode_naptr(std::span<const std::uint8_t> r) {
 }
 
 std::optional<std::string> naptr_reading_warning(const Naptr& n) {
+    numbering::SubstExprChecker regexps;
+    return naptr_reading_warning(n, regexps);
+}
+
+std::optional<std::string> naptr_reading_warning(const Naptr& n, numbering::SubstExprChecker& regexps) {
     if (n.regexp.empty()) return std::nullopt;
-    auto r = numbering::SubstExpr::parse(n.regexp, {}, numbering::Jit::Skip);
-    if (!r || r->matches_whole_string()) return std::nullopt;
+    auto r = regexps.check(n.regexp);
+    if (!r || r->matches_whole_string) return std::nullopt;
     return "NAPTR regexp \"" + n.regexp +
            "\" may match only part of the number: sed-style (RFC 3402 §3.2, enumd) the unmatched rest stays in the "
            "result, Kamailio and Asterisk use the replacement alone; match the whole string (^...$) so that every "
@@ -75,6 +80,11 @@ std::optional<std::string> naptr_reading_warning(const Naptr& n) {
 }
 
 std::vector<std::string> check_naptr(const Naptr& n) {
+    numbering::SubstExprChecker regexps;
+    return check_naptr(n, regexps);
+}
+
+std::vector<std::string> check_naptr(const Naptr& n, numbering::SubstExprChecker& regexps) {
     std::vector<std::string> problems;
     // RFC 3403 §4.1: flags are single characters A-Z/0-9; S, A, U, P are
     // defined (RFC 3404 §4.3) and mutually exclusive.
@@ -99,7 +109,7 @@ std::vector<std::string> check_naptr(const Naptr& n) {
         problems.push_back("NAPTR with flag \"u\" has no regexp: a terminal URI rule needs one (RFC 3404 §4.3)");
     if (!n.regexp.empty()) {
         // Checked as a resolver reads it; only whether it compiles matters here.
-        auto r = numbering::SubstExpr::parse(n.regexp, {}, numbering::Jit::Skip);
+        auto r = regexps.check(n.regexp);
         if (!r) problems.push_back("NAPTR " + r.error());
     }
     if (n.service.size() >= 3 && lower(n.service.substr(0, 3)) == "e2u") {

@@ -12,6 +12,7 @@
 
 #include "enumd/dns/rdata.hpp"
 #include "enumd/numbering/e164.hpp"
+#include "enumd/numbering/subst_expr.hpp"
 #include "enumd/zones/naptr.hpp"
 #include "enumd/zones/rdata_text.hpp"
 
@@ -163,16 +164,15 @@ class Validator {
             // hits, and a cache of a million entries cost more than the checks it saved (1.38M records:
             // hash tables, their pages and their destruction were a fifth of the compile).
             if (naptr_cache_.size() >= kNaptrCacheEntries) naptr_cache_.clear();
-            it = naptr_cache_.emplace(ck, check_naptr(*decode_naptr(r.rdata))).first;
+            // The reading warning depends on the regexp alone, so it is remembered with the rest (one
+            // decode, one look at the regexp: regexps_ answers its second question from its last text).
+            auto n = decode_naptr(r.rdata);
+            it = naptr_cache_.emplace(ck, NaptrChecked{check_naptr(*n, regexps_), naptr_reading_warning(*n, regexps_)})
+                     .first;
         }
-        for (const auto& p : it->second) error(r.loc, p + " (at " + r.owner.to_text() + ")");
-        naptr_regexp_.assign(reinterpret_cast<const char*>(v->regexp.data()), v->regexp.size());
-        auto w = naptr_reading_cache_.find(naptr_regexp_);
-        if (w == naptr_reading_cache_.end()) {
-            if (naptr_reading_cache_.size() >= kNaptrCacheEntries) naptr_reading_cache_.clear();
-            w = naptr_reading_cache_.emplace(naptr_regexp_, naptr_reading_warning(*decode_naptr(r.rdata))).first;
-        }
-        if (w->second) warning(r.loc, "naptr-partial-match", *w->second + " (at " + r.owner.to_text() + ")");
+        for (const auto& p : it->second.problems) error(r.loc, p + " (at " + r.owner.to_text() + ")");
+        if (it->second.reading)
+            warning(r.loc, "naptr-partial-match", *it->second.reading + " (at " + r.owner.to_text() + ")");
     }
 
     void collect_names() {
@@ -408,12 +408,17 @@ class Validator {
     std::vector<UNaptr> u_naptrs_;
     std::vector<std::pair<std::uint16_t, const Record*>> order_list_;
     std::string naptr_key_;
-    std::string naptr_regexp_;
     std::unordered_set<std::string> seen_;
     /// Distinct NAPTRs remembered by the caches below: far more than the route sets of a carrier zone.
     static constexpr std::size_t kNaptrCacheEntries = 4096;
-    std::unordered_map<std::string, std::vector<std::string>> naptr_cache_;
-    std::unordered_map<std::string, std::optional<std::string>> naptr_reading_cache_;  // by regexp
+    struct NaptrChecked {
+        std::vector<std::string> problems;    ///< check_naptr
+        std::optional<std::string> reading;  ///< naptr_reading_warning
+    };
+    std::unordered_map<std::string, NaptrChecked> naptr_cache_;
+    /// The misses' regexps: each distinct ERE compiled once (a zone whose every number has its own
+    /// replacement misses the cache above on every record, and has a few EREs).
+    numbering::SubstExprChecker regexps_;
     std::unordered_set<std::string> cname_owners_;
     std::unordered_set<std::string> cuts_;
     std::unordered_set<std::string> ns_targets_;

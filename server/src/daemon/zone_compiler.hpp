@@ -7,6 +7,7 @@
 /// memory of parsing and building a large zone is never enumd's: the child
 /// exits and enumd maps only the database (server/README.md, "Start").
 
+#include <optional>
 #include <string>
 
 #include "enumd/server/config.hpp"
@@ -37,11 +38,20 @@ private:
 /// `progress`: a progress line on the terminal, paused while warnings are logged.
 zones::WriteReport compile_zones(const Config& cfg, zones::Store& store, cli::ProgressLine* progress = nullptr);
 
-/// compile_zones in a forked child with its own LMDB environment on
-/// cfg.database; the report comes back over a pipe. Call it before any thread
-/// starts and before this process opens the database (LMDB environments must
-/// not cross a fork). Throws std::runtime_error like compile_zones, or when
-/// the child dies.
-zones::WriteReport compile_in_child(const Config& cfg, const zones::Store::Options& options);
+/// compile_zones in a child process with its own LMDB environment on
+/// cfg.database; the report comes back over a pipe. The forked child execs
+/// enumd again (`argv`: this enumd's arguments, the child reads the same
+/// configuration) with glibc's huge-page tunable for malloc, and that process
+/// compiles (run_as_compile_child); without `argv`, or when the exec fails, the
+/// forked child compiles itself. Call it before any thread starts and before
+/// this process opens the database (LMDB environments must not cross a fork).
+/// Throws std::runtime_error like compile_zones, or when the child dies.
+zones::WriteReport compile_in_child(const Config& cfg, const zones::Store::Options& options,
+                                    char* const* argv = nullptr);
+
+/// In the process that compile_in_child started with exec: compiles into the
+/// parent's database (set into `cfg`), answers on the parent's pipe and gives
+/// the exit code. std::nullopt in any other process.
+std::optional<int> run_as_compile_child(Config& cfg, const zones::Store::Options& options);
 
 }  // namespace enumd::server::daemon

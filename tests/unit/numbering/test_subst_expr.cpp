@@ -220,3 +220,46 @@ TEST_CASE("Checking an expression without JIT accepts and refuses exactly the sa
         }
     }
 }
+
+TEST_CASE("The checker gives parse's answer and message for every text, its EREs compiled once", "[rfc3402]") {
+    // One checker for all: texts that share an ERE (with the case flag) meet its remembered compile, and each
+    // must still get its own answer — its own pattern in the message, its own back-references.
+    const char* texts[] = {
+        "!^.*$!sip:+61200750000@a.example.net!",
+        "!^.*$!sip:+61200750001@b.example.net!",
+        "#^.*$#sip:+61200750002@c.example.net#",  // the same ERE, another delimiter
+        "!^.*$!sip:\\1@b!",                       // a back-reference the (remembered) ERE has no group for
+        "!^(.*)$!sip:\\1@b!",
+        "!^(.*)$!sip:\\2@b!",
+        "!^(.*)$!sip:\\1@b!i",  // the same ERE, case-insensitive: compiled on its own
+        "!^(.*$!sip:a@b!",
+        "#^(.*$#sip:c@d#",  // the same failing ERE: the message names this text's pattern
+        "!^\\+44!00!",      // partial: not the whole string
+        "!^\\+44(.*)!00\\1!",
+        "!^a\\!b$!x!",  // an escaped delimiter: the ERE compiled is "^a!b$"
+        "#^a!b$#x#",
+        "!(1)(2)(3)(4)(5)(6)(7)(8)(9)(0)!x!",
+        "!(1)(2)(3)(4)(5)(6)(7)(8)(9)(0)!y!",
+        "!^.*$!sip:a@b!x",
+        "",
+        "!!sip:a@b!",
+        "!^(.*)$!sip:\\0@b!",
+        "!a|^b$!x!",
+    };
+    SubstExprChecker checker;
+    for (int round = 0; round < 2; ++round) {  // the second round meets every ERE remembered
+        for (const char* text : texts) {
+            INFO(text << " (round " << round << ")");
+            auto parsed = SubstExpr::parse(text, {}, Jit::Skip);
+            auto checked = checker.check(text);
+            REQUIRE(parsed.ok() == checked.ok());
+            if (!parsed.ok())
+                CHECK(parsed.error() == checked.error());
+            else
+                CHECK(parsed->matches_whole_string() == checked->matches_whole_string);
+        }
+    }
+    CHECK_FALSE(checker.check("!^.*$!sip:\\1@b!").ok());
+    CHECK(checker.check("!^.*$!sip:a@b!")->matches_whole_string);
+    CHECK_FALSE(checker.check("!^\\+44!00!")->matches_whole_string);
+}

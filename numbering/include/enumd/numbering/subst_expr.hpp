@@ -4,8 +4,10 @@
 /// parsed and checked once for zone checks and lookups alike, and applied
 /// to the application unique string with POSIX ERE semantics (posix_regex.hpp).
 
+#include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "enumd/dns/result.hpp"
@@ -49,6 +51,8 @@ class SubstExpr {
     /// with no '|' outside a group. Conservative: false for anything it cannot see through (`enumctl check`
     /// warns, naptr-partial-match).
     [[nodiscard]] bool matches_whole_string() const noexcept;
+    /// The same for an ERE as compiled (ere()).
+    [[nodiscard]] static bool matches_whole_string(std::string_view ere) noexcept;
 
     [[nodiscard]] char delimiter() const noexcept { return delimiter_; }
     /// The ERE as written between the first two delimiters (escapes kept).
@@ -75,6 +79,39 @@ class SubstExpr {
     std::vector<Piece> repl_;
     bool icase_ = false;
     PosixRegex regex_;
+};
+
+/// SubstExpr::parse without the SubstExpr, for checking many expressions (a zone's NAPTRs): the same result
+/// and the same error message for every text, and matches_whole_string() of the expression parsed. A zone
+/// whose every number has its own replacement ("!^.*$!sip:+61200750000@host!") has a handful of distinct
+/// EREs, and compiling the ERE was most of parse: each distinct ERE (with its case flag) is compiled once
+/// here, the rest of parse — the split into ERE, replacement and flags, the back-references — is done for
+/// every text. Compiled without JIT (only whether it compiles matters), with the default RegexLimits (they
+/// bound matching, not compiling).
+class SubstExprChecker {
+   public:
+    struct Checked {
+        bool matches_whole_string = false;  ///< SubstExpr::matches_whole_string
+    };
+    dns::Result<Checked> check(std::string_view text);
+
+   private:
+    dns::Result<Checked> check_text(std::string_view text);
+
+    struct Compiled {
+        bool failed = false;
+        std::string error;  ///< the compiler's reason, when failed
+        int groups = 0;
+    };
+    /// Distinct EREs remembered: far more than a zone's EREs (the number goes into the replacement, not the ERE);
+    /// the bound keeps a zone of per-number EREs from growing the map without end.
+    static constexpr std::size_t kMaxEres = 4096;
+    std::unordered_map<std::string, Compiled> eres_;  ///< by case flag + ERE
+    std::string key_;
+    /// The last text and its answer: a zone check asks twice about one text (check_naptr, then the
+    /// reading warning).
+    std::string last_text_;
+    std::optional<dns::Result<Checked>> last_;
 };
 
 /// The substitution expression for a URI written in the zone file
