@@ -121,7 +121,10 @@ int main(int argc, char** argv) try {
     const std::int64_t compile_began = zones::source_clock_now();  // --watch: files changed since reload
     if (!cfg.zones.empty()) {
         try {
-            first = daemon::compile_in_child(cfg, store_options, argv);
+            // Re-executed with the huge-page tunable only while enumd keeps the rights it started with: the new
+            // process reads the configuration again, and after `user:` its secret files (root-only) may no
+            // longer be readable — then the forked child compiles without huge pages.
+            first = daemon::compile_in_child(cfg, store_options, run_as ? nullptr : argv);
         } catch (const std::exception& e) {  // zones with errors keep enumd from starting; --db data stays untouched
             std::fprintf(stderr, "%s\nenumd: zones have errors, not starting\n", e.what());
             return 1;

@@ -78,6 +78,24 @@ def main():
             r = srv.ctl("reload")
             c.check(r.returncode == 0 and r.stdout.startswith("ok"), "enumctl reload works as nobody", r.stdout + r.stderr)
             c.check("running as user nobody" in srv.logs(), "the log says which user it runs as")
+
+        # A configuration with a root-only secret file (an API token): read once, as root, before the switch.
+        # The first compile must not need it again as the user (a compile child that re-read the configuration
+        # after the switch could not, and enumd did not start).
+        token = os.path.join(tmp, "api.token")
+        with open(token, "w") as f:
+            f.write("enumd-test-token-0123456789\n")
+        os.chmod(token, 0o600)
+        cfg_dir = os.path.join(tmp, "cfg")
+        os.mkdir(cfg_dir, 0o700)  # root's alone, like /etc/enumd with secrets in it
+        db2 = os.path.join(tmp, "db2")
+        api_port = free_port("127.0.0.1")
+        config = (f"user: nobody\ndatabase: {db2}\nzones:\n  - file: {zone}\n"
+                  f"api: {{listen: 127.0.0.1:{api_port}, tokens: [{{name: t, secret_file: {token}, "
+                  f"zones: [e164.arpa.]}}]}}\n")
+        with Enumd(config=lambda port, _ctl: f"listen: 127.0.0.1:{port}\n" + config, workdir=cfg_dir) as srv:
+            c.check(srv.query(NAME, "NAPTR").rcode() == dns.rcode.NOERROR,
+                    "with a root-only configuration and secret file it compiles and answers as nobody", srv.tail())
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
