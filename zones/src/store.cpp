@@ -932,7 +932,7 @@ dns::Result<std::unique_ptr<Store>> Store::open(const std::string& path, const O
     return s;
 }
 
-Store::Store() : gate_(std::make_unique<MapGate>()) {}
+Store::Store() : gate_(std::make_unique<MapGate>()), apply_cache_(detail::new_apply_cache(), &detail::free_apply_cache) {}
 
 Store::~Store() {
     if (env_ != nullptr) mdb_env_close(env_);

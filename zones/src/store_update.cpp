@@ -156,6 +156,7 @@ struct ApplyCache {
     std::vector<Route> info_routes;
 };
 
+ApplyCache* new_apply_cache() { return new ApplyCache(); }
 void free_apply_cache(ApplyCache* c) noexcept { delete c; }
 
 }  // namespace enumd::zones::detail
@@ -1334,7 +1335,6 @@ ApplyResult Store::apply(const dns::Name& origin, const std::vector<Change>& cha
     // Generous: a node, its overrides and its journal records per change, and new empty non-terminals.
     std::size_t estimate = (std::size_t{1} << 20) + changes.size() * 2048;
     auto written = write_growing(estimate, [&]() -> dns::Result<WriteReport> {
-        if (!apply_cache_) apply_cache_.reset(new detail::ApplyCache());
         auto once = apply_once(env_, d, origin, changes, options, *apply_cache_);
         if (!once) return make_error(once.error());
         result = std::move(*once);

@@ -65,6 +65,7 @@ namespace enumd::zones {
 
 namespace detail {
 struct ApplyCache;  ///< Store::apply's decoded route sets and zone-file facts (store_update.cpp)
+ApplyCache* new_apply_cache();
 void free_apply_cache(ApplyCache* c) noexcept;
 }  // namespace detail
 
