@@ -95,7 +95,7 @@ void check_numbering_plans(const std::vector<zones::Zone>& zones, zones::Diagnos
             // The owner's digits under e164.arpa (RFC 6116 §2.4, reversed back); none below a wildcard label.
             std::string digits = numbering::digits_from_owner(r.owner, numbering::default_enum_suffix()).value_or("");
             if (digits.empty() || digits[0] == '0' || !seen.insert(digits).second) continue;
-            if (auto w = numbering::impossible_number_warning(digits, numbering::describe_e164(digits)))
+            if (auto w = numbering::impossible_number_warning(digits))
                 diags.warning(r.loc, "numbering-plan", std::move(*w));
         }
     }

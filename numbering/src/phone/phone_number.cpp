@@ -56,12 +56,15 @@ std::string plus_digits(std::string_view digits) {
 
 }  // namespace
 
-PhoneNumberInfo describe_e164(std::string_view digits) {
-    PhoneNumberInfo info;
+namespace {
+
+/// describe_e164 up to the possibility: parsed, country code, region, possible and why. With `full` false the
+/// region is looked up only for a number that cannot exist (the message names it): for a shared country code
+/// (+1, +7, +44) GetRegionCodeForNumber matches the number against each region's patterns.
+bool describe_possibility(std::string_view digits, bool full, PhoneNumberInfo& info, PhoneNumber& n) {
     if (digits.empty() || digits.size() > 17 || digits.find_first_not_of("0123456789") != std::string_view::npos)
-        return info;
+        return false;
     const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
-    PhoneNumber n;
     // "ZZ": no default region; the '+' makes the country code part of the text (E.164).
     if (const auto err = util.Parse(plus_digits(digits), "ZZ", &n); err != PhoneNumberUtil::NO_PARSING_ERROR) {
         // Digits that Parse refuses cannot be a number either; say which way.
@@ -73,18 +76,30 @@ PhoneNumberInfo describe_e164(std::string_view digits) {
             case PhoneNumberUtil::TOO_LONG_NSN: info.why = "too long for any numbering plan"; break;
             default: info.why = "too short to be a number after its country code"; break;
         }
-        return info;
+        return false;
     }
     info.parsed = true;
     info.country_code = n.country_code();
-    util.GetRegionCodeForNumber(n, &info.region);
-    if (info.region == "ZZ") info.region.clear();
-    util.Format(n, PhoneNumberUtil::INTERNATIONAL, &info.international);
-    util.Format(n, PhoneNumberUtil::NATIONAL, &info.national);
     const auto possible = util.IsPossibleNumberWithReason(n);
     info.possible = possible == PhoneNumberUtil::IS_POSSIBLE;
+    if (full || !info.possible) {
+        util.GetRegionCodeForNumber(n, &info.region);
+        if (info.region == "ZZ") info.region.clear();
+    }
     if (!info.possible) info.why = impossible_because(possible, plan_of(info), digits.size());
     if (possible == PhoneNumberUtil::IS_POSSIBLE_LOCAL_ONLY) info.why = "only the local part of a number (too short)";
+    return true;
+}
+
+}  // namespace
+
+PhoneNumberInfo describe_e164(std::string_view digits) {
+    PhoneNumberInfo info;
+    PhoneNumber n;
+    if (!describe_possibility(digits, true, info, n)) return info;
+    const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
+    util.Format(n, PhoneNumberUtil::INTERNATIONAL, &info.international);
+    util.Format(n, PhoneNumberUtil::NATIONAL, &info.national);
     info.valid = util.IsValidNumber(n);
     info.type = type_name(util.GetNumberType(n));
     return info;
@@ -103,6 +118,13 @@ std::string number_label(std::string_view digits, const PhoneNumberInfo& info) {
 std::optional<std::string> impossible_number_warning(std::string_view digits, const PhoneNumberInfo& info) {
     if (!info.parsed || info.possible) return std::nullopt;
     return "number " + plus_digits(digits) + " cannot exist: " + info.why;
+}
+
+std::optional<std::string> impossible_number_warning(std::string_view digits) {
+    PhoneNumberInfo info;
+    PhoneNumber n;
+    describe_possibility(digits, false, info, n);
+    return impossible_number_warning(digits, info);
 }
 
 std::optional<std::string> unassigned_number_warning(std::string_view digits, const PhoneNumberInfo& info) {

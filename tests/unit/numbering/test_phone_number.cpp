@@ -113,6 +113,23 @@ TEST_CASE("the numbering-plan warnings: a number that cannot exist, one in no as
     }
 }
 
+TEST_CASE("enumctl check's numbering-plan warning from the digits alone says what the full description says",
+          "[phone]") {
+    using enumd::numbering::impossible_number_warning;
+    // Every way a number cannot exist, shared country codes (the region named in the message comes from the
+    // number's patterns), a number that is only a local part, possible numbers, and text that is not read.
+    const char* cases[] = {"999123",       "4412",          "44123456789012", "12025550123", "1202555012",
+                           "120255501234", "7495123456",    "74951234567",    "61355500911", "6135550091",
+                           "8613800138000", "861380013800", "2613",           "0123",        "",
+                           "12a4",         "123456789012345678", "3906123456789012", "8801", "6723"};
+    for (const char* d : cases) {
+        INFO(d);
+        const auto full = impossible_number_warning(d, describe_e164(d));
+        CHECK(impossible_number_warning(d) == full);
+    }
+    CHECK(impossible_number_warning("4412").value_or("").find("too short") != std::string::npos);
+}
+
 TEST_CASE("YAML numbers take the international grouping only where the plans know the number", "[phone]") {
     using enumd::numbering::grouped_e164;
     struct Case {

@@ -36,6 +36,9 @@ std::string number_label(std::string_view digits, const PhoneNumberInfo& info);
 /// The numbering-plan warning of `enumctl check` and enumq: "number +999123 cannot exist: no country has this
 /// country code"; nullopt when the number is possible (or was not parsed).
 std::optional<std::string> impossible_number_warning(std::string_view digits, const PhoneNumberInfo& info);
+/// The same warning without the rest of describe_e164 (formats, validity, type: the regular expressions of the
+/// plans), for checking many numbers: `enumctl check` of a million numbers.
+std::optional<std::string> impossible_number_warning(std::string_view digits);
 
 /// enumq's warning for a number of a possible length in no range its plan assigns: "number +61255502 is not in
 /// the numbering plan of +61 (a possible length, in no range the plan assigns)"; nullopt for a valid number, and
