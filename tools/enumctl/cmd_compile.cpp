@@ -1,6 +1,6 @@
-/// enumctl compile --db DIR FILE...: loads and validates the zone files,
-/// then writes all zones into the LMDB database in one transaction (nothing
-/// is written when there is an error). Files unchanged since the database's
+/// enumctl compile --db DIR FILE...: loads the zone files, then checks them
+/// while it writes all zones into the LMDB database, switching to them in one
+/// transaction only when the checks found no error (nothing is written when there is one). Files unchanged since the database's
 /// last compile are skipped, as in enumd's reloads (--force reads them all). Prints per-zone records, nodes and
 /// serial, and the records-per-second figure.
 
@@ -61,18 +61,23 @@ int run_compile(CompileSettings& s) {
     };
     // An existing database is opened first: the files that did not change since its last compile are then
     // neither parsed nor written — their serial, live changes and IXFR history stay, as in enumd's reloads
-    // (zones/README.md "Reloads"). A new database is created only once every zone has passed its checks.
+    // (zones/README.md "Reloads"). A new database is kept only once every zone has passed its checks.
     std::unique_ptr<zones::Store> store;
     std::error_code ec;
-    if (std::filesystem::exists(std::filesystem::path(db) / "data.mdb", ec)) {
+    const bool existed = std::filesystem::exists(std::filesystem::path(db) / "data.mdb", ec);
+    const bool dir_existed = std::filesystem::exists(db, ec);
+    if (existed) {
         if (!(store = open_store())) return 2;
     }
     zones::ReloadPlan plan;
     zones::Diagnostics diags;
+    // The checks (validate_zone) run beside the write on a second thread, which commits only when they
+    // found no error (zones::write_checked): a large file's build and its checks take about as long each.
+    zones::DeferredChecks deferred;
     cli::ProgressLine progress_line("enumctl compile: ", [] { return zones::progress().line(); });
     std::vector<zones::Zone> zones;
     if (store && !s.force) {
-        auto changed = zones::load_changed_sources(*store, files, plan, diags);
+        auto changed = zones::load_changed_sources(*store, files, plan, diags, &deferred);
         if (!changed) {
             progress_line.stop();
             std::fprintf(stderr, "enumctl compile: reading database %s: %s\n", db.c_str(), changed.error().c_str());
@@ -80,27 +85,45 @@ int run_compile(CompileSettings& s) {
         }
         zones = std::move(*changed);
     } else {
-        zones = zones::load_zone_sources(files, diags);
+        zones = zones::load_zone_sources(files, diags, deferred);
     }
-    progress_line.pause();
-    print_diagnostics(diags, summary_options);
-    progress_line.resume();
-    if (diags.has_errors()) {
+    auto refuse = [&]() {
+        progress_line.stop();
+        print_diagnostics(diags, summary_options);
         std::fprintf(stderr, "enumctl compile: %zu error%s, nothing written\n", diags.error_count(),
                      diags.error_count() == 1 ? "" : "s");
         return 1;
+    };
+    if (diags.has_errors()) {
+        // The file did not read cleanly: its checks are reported with its parse errors, and nothing is opened.
+        zones::run_checks(zones, diags, deferred);
+        return refuse();
     }
     auto t1 = Clock::now();
     if (!store && !(store = open_store())) return 2;
+    // A database this command created is removed again when the zones turn out to have errors: a new
+    // database exists only once every zone has passed its checks.
+    auto forget_new_database = [&]() {
+        if (existed) return;
+        store.reset();
+        for (const char* f : {"data.mdb", "lock.mdb", "write.lock"})
+            std::filesystem::remove(std::filesystem::path(db) / f, ec);
+        if (!dir_existed) std::filesystem::remove(db, ec);
+    };
     zones::WriteOptions options;
     options.prune_others = prune;
     options.serial_guard = serial_guard;
     options.keep = plan.keep;  // the unchanged sources' zones are not pruned
     zones::WriteReport written;
     if (!zones.empty() || prune) {
-        auto report = store->write(zones, options);
+        auto report = zones::write_checked(*store, zones, diags, deferred, options);
+        if (diags.has_errors()) {
+            forget_new_database();
+            return refuse();
+        }
         progress_line.stop();
         if (!report) {
+            print_diagnostics(diags, summary_options);
             // The serial guard refusing a zone is an error in the input (exit 1), not in the environment.
             const bool refused = report.error().find("nothing was written)") != std::string::npos;
             if (refused)
@@ -112,6 +135,7 @@ int run_compile(CompileSettings& s) {
         written = std::move(*report);
     }
     progress_line.stop();
+    print_diagnostics(diags, summary_options);
     auto t2 = Clock::now();
     std::uint64_t total = 0;
     for (const auto& z : written.zones) total += z.records;
@@ -131,7 +155,7 @@ int run_compile(CompileSettings& s) {
     double all_s = std::chrono::duration<double>(t2 - t0).count();
     // CPU time too: on a busy machine the wall-clock rate says little.
     double cpu_s = static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
-    std::printf("%llu records in %.3f s (load+check %.3f s, write %.3f s; cpu %.3f s): %.0f records/s\n",
+    std::printf("%llu records in %.3f s (load %.3f s, check and write %.3f s; cpu %.3f s): %.0f records/s\n",
                 static_cast<unsigned long long>(total), all_s, load_s, write_s, cpu_s,
                 all_s > 0 ? static_cast<double>(total) / all_s : 0.0);
     return 0;

@@ -136,17 +136,20 @@ dns::Result<ReloadPlan> plan_reload(Store& store, const std::vector<ZoneSource>&
 }
 
 dns::Result<std::vector<Zone>> load_changed_sources(Store& store, const std::vector<ZoneSource>& sources,
-                                                    ReloadPlan& plan, Diagnostics& diags) {
+                                                    ReloadPlan& plan, Diagnostics& diags, DeferredChecks* deferred) {
     auto planned = plan_reload(store, sources);
     if (!planned) return dns::make_error(planned.error());
     plan = std::move(*planned);
-    std::vector<Zone> loaded = load_zone_sources(plan.load, diags);
+    auto load = [&](const std::vector<ZoneSource>& which) {
+        return deferred != nullptr ? load_zone_sources(which, diags, *deferred) : load_zone_sources(which, diags);
+    };
+    std::vector<Zone> loaded = load(plan.load);
     bool clash = false;
     for (const auto& z : loaded)
         for (const auto& k : plan.keep) clash = clash || z.origin.equals(k);
     if (clash) {
         diags = Diagnostics{};
-        loaded = load_zone_sources(sources, diags);
+        loaded = load(sources);
         plan = ReloadPlan{};
     }
     return loaded;

@@ -2184,6 +2184,7 @@ dns::Result<WriteReport> Store::write_attempt(const std::vector<Zone>& zones, co
     if ((rc = write_u64(t, d.meta, kNextIdKey, next_id)) != 0) return make_error(lmdb_error("meta", rc));
     if ((rc = write_u64(t, d.meta, kGenerationKey, read_u64(t, d.meta, kGenerationKey, 0) + 1)) != 0)
         return make_error(lmdb_error("meta", rc));
+    if (options.proceed && !options.proceed()) return make_error(kWriteWithheld);
     if ((rc = txn.commit()) != 0) return make_error(lmdb_error("commit", rc));
     return report;
 }

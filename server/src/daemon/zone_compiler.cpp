@@ -90,20 +90,31 @@ zones::WriteReport compile_zones(const Config& cfg, zones::Store& store, cli::Pr
     // serial, their live changes and their IXFR history stay (zones/README.md "Reloads").
     zones::ReloadPlan plan;
     zones::Diagnostics d;
-    auto changed = zones::load_changed_sources(store, cfg.zones, plan, d);
+    // The checks run beside the write, which switches to the new data only when they found no error
+    // (zones::write_checked).
+    zones::DeferredChecks deferred;
+    auto changed = zones::load_changed_sources(store, cfg.zones, plan, d, &deferred);
     if (!changed) throw std::runtime_error(changed.error());
     std::vector<zones::Zone> loaded = std::move(*changed);
     // Summarised per kind as enumctl check does (diagnostic_summary.hpp): the first few, then a count.
-    const zones::Summary summary = zones::summarise(d.items, zones::SummaryOptions{});
-    if (progress != nullptr) progress->pause();
-    for (const zones::Diagnostic* item : summary.shown) {
-        if (item->severity == zones::Diagnostic::Severity::Warning)
-            log(LogLevel::Warn, item->loc.to_text(), "zone warning", {{"message", item->message}, {"kind", item->kind}});
+    auto log_warnings = [&]() {
+        const zones::Summary summary = zones::summarise(d.items, zones::SummaryOptions{});
+        if (progress != nullptr) progress->pause();
+        for (const zones::Diagnostic* item : summary.shown) {
+            if (item->severity == zones::Diagnostic::Severity::Warning)
+                log(LogLevel::Warn, item->loc.to_text(), "zone warning",
+                    {{"message", item->message}, {"kind", item->kind}});
+        }
+        for (const auto& [kind, n] : summary.more)
+            log(LogLevel::Warn, "zones", "zone warnings not shown", {{"kind", kind}, {"count", std::to_string(n)}});
+        if (progress != nullptr) progress->resume();
+    };
+    if (d.has_errors()) {
+        // The files did not read cleanly: their checks are reported with the parse errors.
+        zones::run_checks(loaded, d, deferred);
+        log_warnings();
+        throw std::runtime_error(join_diagnostics(d));
     }
-    for (const auto& [kind, n] : summary.more)
-        log(LogLevel::Warn, "zones", "zone warnings not shown", {{"kind", kind}, {"count", std::to_string(n)}});
-    if (progress != nullptr) progress->resume();
-    if (d.has_errors()) throw std::runtime_error(join_diagnostics(d));
     zones::WriteOptions opts;
     opts.prune_others = true;
     opts.serial_guard = true;  // zones/README.md "Serial guard": a refused reload keeps the running data
@@ -117,9 +128,13 @@ zones::WriteReport compile_zones(const Config& cfg, zones::Store& store, cli::Pr
     zones::WriteReport report;
     if (!loaded.empty() || prune) {
         opts.keep.insert(opts.keep.end(), plan.keep.begin(), plan.keep.end());
-        auto written = store.write(loaded, opts);
+        auto written = zones::write_checked(store, loaded, d, deferred, opts);
+        log_warnings();
+        if (d.has_errors()) throw std::runtime_error(join_diagnostics(d));
         if (!written) throw std::runtime_error(written.error());
         report = std::move(*written);
+    } else {
+        log_warnings();
     }
     report.zones.insert(report.zones.end(), plan.unchanged.begin(), plan.unchanged.end());
     return report;

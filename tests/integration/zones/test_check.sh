@@ -82,5 +82,16 @@ cp "$CASES/bad_numbers.yaml" "$TMP/bad.yaml"
 [ $? = 1 ] && ok || bad "compile of a bad zone should exit 1"
 grep -q 'nothing written' "$TMP/err" && ok || bad "compile of a bad zone: $(cat "$TMP/err")"
 
+# 7. An error only the checks find (they run beside the write): nothing switched, no new database left.
+printf '$TTL 3600\n@ IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n@ IN NS ns1\nns1 IN A 192.0.2.1\nx IN NAPTR 10 100 "u" "E2U+sip" "!^.*$!sip:x@example.net!" .\nx IN CNAME ns1\n' >"$TMP/cname.zone"
+"$ENUMCTL" compile --db "$TMP/newdb" "example.net.=$TMP/cname.zone" >"$TMP/out" 2>"$TMP/err"
+[ $? = 1 ] && ok || bad "compile of a zone with a CNAME beside a NAPTR should exit 1"
+grep -q "cname.zone:6.*beside other data" "$TMP/err" && grep -q 'nothing written' "$TMP/err" && ok || bad "checks' error: $(cat "$TMP/err")"
+[ ! -e "$TMP/newdb" ] && ok || bad "a database was left at $TMP/newdb: $(ls -la "$TMP/newdb")"
+"$ENUMCTL" compile --db "$TMP/db" "e164.arpa.=$TMP/cname.zone" >"$TMP/out" 2>"$TMP/err"
+[ $? = 1 ] && ok || bad "compile of the bad zone over an existing database should exit 1"
+"$ENUMCTL" compile --db "$TMP/db" "$TMP/lab.yaml" >"$TMP/out" 2>"$TMP/err"
+grep -q '^zone e164.arpa.: 24 records, .* serial 2 (unchanged)$' "$TMP/out" && ok || bad "the refused compile changed the database: $(cat "$TMP/out" "$TMP/err")"
+
 echo "test_check.sh: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -13,6 +13,7 @@
 #include "enumd/zones/change.hpp"
 #include "enumd/zones/store.hpp"
 #include "enumd/zones/yaml_loader.hpp"
+#include "enumd/zones/zone_source.hpp"
 #include "zone_fixtures.hpp"
 
 using namespace enumd;
@@ -181,6 +182,51 @@ TEST_CASE("a compile that dies after staging leaves the old version served; the 
         auto r = (*store)->write({bulk_zone(src, "b")});
         REQUIRE(r.ok());
         CHECK(r->staged == 1);
+        CHECK(naptr_of(**store, "0005") == kOnB);
+        nodes = meta_nodes(**store);
+    }
+    CHECK(raw_node_entries(path) == nodes);
+}
+
+TEST_CASE("checks beside a staged write that find an error switch nothing and leave nothing staged behind",
+          "[store][stage]") {
+    TempDir src("enumd-stage-src");
+    TempDir dir("enumd-stage");
+    const std::string path = dir.path.string();
+    std::uint64_t nodes = 0;
+    {
+        auto store = zones::Store::open(path, stage(kStageBytes));
+        REQUIRE(store.ok());
+        REQUIRE((*store)->write({bulk_zone(src, "a")}).ok());
+        const std::string served = enumd::testing::dump_zone(**store, N(kOrigin));
+        nodes = meta_nodes(**store);
+        // Route b's version with a CNAME beside the YAML number's NAPTR: only the checks see it.
+        zones::Zone bad = bulk_zone(src, "b");
+        zones::Record cname = enumd::testing::rec("0.0.1.0.0.5.5.5.2.1.6.e164.arpa.", dns::RrType::CNAME, "x.example.");
+        cname.loc = zones::SourceLoc{"zone.yaml", 99, 0};
+        bad.records.push_back(cname);
+        zones::Diagnostics d;
+        d.warning(zones::SourceLoc{"later.yaml", 1, 0}, "a finding of a source read after this zone");
+        zones::DeferredChecks deferred;
+        deferred.at = {0};  // this zone's findings go before it
+        auto r = zones::write_checked(**store, {bad}, d, deferred, {});
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error() == zones::kChecksFailed);
+        REQUIRE(d.items.size() >= 2);
+        CHECK(d.items.front().loc.line == 99);
+        CHECK(d.items.front().message.find("beside other data") != std::string::npos);
+        CHECK(d.items.back().loc.file == "later.yaml");
+        CHECK(enumd::testing::dump_zone(**store, N(kOrigin)) == served);
+    }
+    CHECK(raw_node_entries(path) == nodes);  // the staged version was deleted when the write was withheld
+    {
+        auto store = zones::Store::open(path, stage(kStageBytes));
+        REQUIRE(store.ok());
+        zones::Diagnostics d;
+        auto r = zones::write_checked(**store, {bulk_zone(src, "b")}, d, zones::DeferredChecks{}, {});
+        REQUIRE(r.ok());
+        CHECK(r->staged == 1);
+        CHECK_FALSE(d.has_errors());
         CHECK(naptr_of(**store, "0005") == kOnB);
         nodes = meta_nodes(**store);
     }

@@ -72,3 +72,75 @@ TEST_CASE("a duplicate record is merged in a zone file but an error in YAML", "[
     }
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("deferred checks report what an undeferred load reports, in the same order; beside a write they keep "
+          "a zone with errors from being switched to",
+          "[zone_source][store]") {
+    auto dir = std::filesystem::temp_directory_path() / ("enumd-zone-source-checks-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    const std::string head = "$TTL 3600\n@ IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n@ IN NS ns1\nns1 IN A 192.0.2.1\n";
+    // a.zone: a merged duplicate (a load warning) and a CNAME beside a NAPTR (a check error); b.zone: NAPTRs
+    // whose preferences look like weights (a check warning) and a merged duplicate.
+    const std::string a_zone = (dir / "a.zone").string();
+    const std::string b_zone = (dir / "b.zone").string();
+    const std::string good = (dir / "good.zone").string();
+    std::ofstream(a_zone) << head << "ns1 IN A 192.0.2.1\n"
+                          << "x IN NAPTR 10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:x@example.net!\" .\n"
+                          << "x IN CNAME ns1\n";
+    std::ofstream(b_zone) << head << "ns1 IN A 192.0.2.1\n"
+                          << "y IN NAPTR 10 10 \"u\" \"E2U+sip\" \"!^.*$!sip:y1@example.net!\" .\n"
+                          << "y IN NAPTR 10 20 \"u\" \"E2U+sip\" \"!^.*$!sip:y2@example.net!\" .\n";
+    std::ofstream(good) << head << "x IN NAPTR 10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:good@example.net!\" .\n";
+    const std::vector<ZoneSource> sources = {{*dns::Name::from_text("a.example."), a_zone},
+                                             {*dns::Name::from_text("b.example."), b_zone}};
+    auto text = [](const Diagnostics& d) {
+        std::string all;
+        for (const auto& i : d.items) all += i.to_text() + "\n";
+        return all;
+    };
+    Diagnostics at_once;
+    auto z1 = load_zone_sources(sources, at_once);
+    Diagnostics later;
+    DeferredChecks deferred;
+    auto z2 = load_zone_sources(sources, later, deferred);
+    REQUIRE(deferred.at.size() == 2);
+    CHECK_FALSE(later.has_errors());  // the CNAME is the checks' finding
+    run_checks(z2, later, deferred);
+    INFO(text(at_once));
+    CHECK(at_once.has_errors());
+    CHECK(at_once.items.size() >= 4);
+    CHECK(text(later) == text(at_once));
+
+    // Beside a write: the database keeps serving the good version of a.example.
+    const std::string db = (dir / "db").string();
+    auto store = Store::open(db);
+    REQUIRE(store.ok());
+    Diagnostics gd;
+    DeferredChecks gdef;
+    auto gz = load_zone_sources({{*dns::Name::from_text("a.example."), good}}, gd, gdef);
+    auto first = write_checked(**store, gz, gd, gdef, {});
+    REQUIRE(first.ok());
+    CHECK_FALSE(gd.has_errors());
+    Diagnostics bd;
+    DeferredChecks bdef;
+    auto bz = load_zone_sources({sources[0]}, bd, bdef);
+    auto refused = write_checked(**store, bz, bd, bdef, {});
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error() == kChecksFailed);
+    CHECK(text(bd).find("a.zone:7") != std::string::npos);  // the CNAME's line, from the checks
+    CHECK(text(bd).find("beside other data") != std::string::npos);
+    auto rd = (*store)->reader();
+    REQUIRE(rd.ok());
+    REQUIRE((*rd)->refresh());
+    const ZoneInfo* zi = (*rd)->find_zone(*dns::Name::from_text("a.example."));
+    REQUIRE(zi != nullptr);
+    auto node = (*rd)->get(*zi, *dns::Name::from_text("x.a.example."));
+    REQUIRE(node.has_value());
+    CHECK(node->find(dns::RrType::NAPTR));
+    CHECK_FALSE(node->find(dns::RrType::CNAME));
+    (*rd)->release();
+    (*rd).reset();
+    (*store).reset();
+    std::filesystem::remove_all(dir);
+}

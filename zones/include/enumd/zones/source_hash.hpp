@@ -55,7 +55,9 @@ dns::Result<ReloadPlan> plan_reload(Store& store, const std::vector<ZoneSource>&
 /// The zones a compile of `sources` into `store` must write: plan_reload, then load_zone_sources of the
 /// changed ones. When a changed source now defines an origin that an unchanged one holds, every source is
 /// loaded and checked together (`plan` then says nothing is unchanged). enumd's reloads and `enumctl compile`.
+/// With `deferred`, the checks are left to run_checks or write_checked (zone_source.hpp).
 dns::Result<std::vector<Zone>> load_changed_sources(Store& store, const std::vector<ZoneSource>& sources,
-                                                    ReloadPlan& plan, Diagnostics& diags);
+                                                    ReloadPlan& plan, Diagnostics& diags,
+                                                    DeferredChecks* deferred = nullptr);
 
 }  // namespace enumd::zones

@@ -183,7 +183,15 @@ struct WriteOptions {
     /// Tests: called after the large zones were staged (Store::Options::stage_bytes), before the
     /// transaction that switches to them.
     std::function<void()> after_staging;
+    /// Called once the new versions are written, just before the transaction that makes them visible
+    /// commits (again if the write starts over): false abandons the write — nothing is switched, a staged
+    /// version is deleted as an orphan — and it fails with kWriteWithheld. write_checked (zone_source.hpp)
+    /// waits here for the checks running beside the write.
+    std::function<bool()> proceed;
 };
+
+/// Store::write's error when WriteOptions::proceed said no.
+inline constexpr const char* kWriteWithheld = "the write was withheld before its commit";
 
 /// One record of a journal entry (uncompressed wire owner and rdata).
 struct JournalRecord {
