@@ -11,6 +11,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <thread>
 #include <utility>
 #include <tuple>
 #include <vector>
@@ -87,17 +88,33 @@ namespace {
 /// (libphonenumber's metadata, numbering/phone_number.hpp). Once per number. Only here, not when compiling: the
 /// metadata changes with the plans, the zone does not. Numbers starting with 0 have their own warning (dial-prefix).
 /// CSV numbers are not checked (a carrier file of 10^8 numbers would take minutes).
+/// libphonenumber (PhoneNumberUtil is thread-safe) is asked on two threads, each about half the numbers; the
+/// warnings come out in record order.
 void check_numbering_plans(const std::vector<zones::Zone>& zones, zones::Diagnostics& diags) {
     for (const auto& z : zones) {
         std::set<std::string> seen;
+        std::vector<std::pair<std::string, const zones::Record*>> numbers;
         for (const auto& r : z.records) {
             if (r.generated || r.type != dns::RrType::NAPTR) continue;
             // The owner's digits under e164.arpa (RFC 6116 §2.4, reversed back); none below a wildcard label.
             std::string digits = numbering::digits_from_owner(r.owner, numbering::default_enum_suffix()).value_or("");
             if (digits.empty() || digits[0] == '0' || !seen.insert(digits).second) continue;
-            if (auto w = numbering::impossible_number_warning(digits))
-                diags.warning(r.loc, "numbering-plan", std::move(*w));
+            numbers.emplace_back(std::move(digits), &r);
         }
+        std::vector<std::optional<std::string>> found(numbers.size());
+        auto ask = [&](std::size_t from, std::size_t to) {
+            for (std::size_t i = from; i < to; ++i) found[i] = numbering::impossible_number_warning(numbers[i].first);
+        };
+        const std::size_t half = numbers.size() / 2;
+        if (half >= 1000) {
+            std::thread other(ask, half, numbers.size());
+            ask(0, half);
+            other.join();
+        } else {
+            ask(0, numbers.size());
+        }
+        for (std::size_t i = 0; i < numbers.size(); ++i)
+            if (found[i]) diags.warning(numbers[i].second->loc, "numbering-plan", std::move(*found[i]));
     }
 }
 
