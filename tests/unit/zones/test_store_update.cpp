@@ -638,3 +638,34 @@ TEST_CASE("a change set after a recompile or a refused set uses the route sets a
     CHECK(served == content(*want.store));
     for (const auto& line : served) CHECK(line.find("sip.telstra.example") == std::string::npos);
 }
+
+TEST_CASE("a reader decodes the route sets again only when a change set changed them", "[live]") {
+    Db db(load(""));
+    auto rd = db.store->reader();
+    REQUIRE(rd.ok());
+    Reader& r = **rd;
+    const Name origin = N("1.6.e164.arpa.");
+    auto routes_now = [&]() {
+        REQUIRE(r.refresh());
+        auto t = r.find_zone(origin)->routes;
+        r.release();
+        REQUIRE(t != nullptr);
+        return t;
+    };
+    auto t0 = routes_now();
+    // The first number on route "ported" adds an instance of it: the stored route sets change.
+    REQUIRE(db.store->apply(origin, {Change::set_route("+61355500999", "ported", "+61400001234")}).ok());
+    auto t1 = routes_now();
+    CHECK(t1 != t0);
+    CHECK(t1->instances.size() == t0->instances.size() + 1);
+    // More numbers on routes already stored: a new serial, the same decoded table.
+    REQUIRE(db.store->apply(origin, {Change::set_route("+61355500998", "ported", "+61400001235")}).ok());
+    CHECK(routes_now() == t1);
+    REQUIRE(db.store->apply(origin, {Change::set_route("+61355500997", "telstra")}).ok());
+    CHECK(routes_now() == t1);
+    CHECK(db.serial() == 10);
+    // A recompile writes a new zone version: decoded from its own bytes.
+    REQUIRE(db.store->write({load("  - {number: \"+61 3 5550 0913\", route: ported, rn: \"+61400000001\"}\n")}).ok());
+    auto t3 = routes_now();
+    CHECK(t3 != t1);
+}

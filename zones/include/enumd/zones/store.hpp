@@ -167,6 +167,10 @@ struct ZoneInfo {
     ZoneMeta meta;
     std::shared_ptr<const RouteTable> routes;  ///< the zone's route sets (none: null)
     std::shared_ptr<const ViewTable> views;    ///< the zone's views (none: null, the common case)
+    /// The stored bytes `routes` and `views` were decoded from: a Reader's refresh after a live change (each
+    /// commit moves the generation) decodes them again only when these differ.
+    std::string routes_bytes;
+    std::string views_bytes;
 };
 
 struct WriteOptions {
