@@ -291,7 +291,8 @@ def main():
         batch_rate = args.batch_size * len(times) / wall
         figures["batch"] = (batch_rate, statistics.median(times))
         log(f"batches: {args.batches} x {args.batch_size} over {args.batch_streams} connection(s): median "
-            f"{statistics.median(times) * 1000:.0f} ms per batch, {batch_rate:,.0f} changes/s")
+            f"{statistics.median(times) * 1000:.0f} ms per batch, {batch_rate:,.0f} changes/s; each, ms: "
+            f"{' '.join('%.0f' % (x * 1000) for x in times)}")
 
         # 2. Knot follows one batch of --follow changes by IXFR (first caught up with the batches above).
         if knot is not None:
