@@ -14,6 +14,7 @@ import time
 
 import dns.message
 import dns.rcode
+import dns.rdatatype
 
 from enumd_testlib import DATA_DIR, ENUMCTL, Checker, Enumd, wait_until
 
@@ -107,6 +108,17 @@ def main():
             c.check("reload refused" in srv.logs() and f"{zone}:" in srv.logs(), "reload failure not logged with file:line")
             c.check(rcode_of(srv, NEW_NAME) == dns.rcode.NOERROR, "old data must keep serving after a failed reload")
             c.check(rcode_of(srv, "1.1.9.0.0.5.5.5.3.1.6.e164.arpa.") == dns.rcode.NOERROR, "old data lost")
+
+            # 2b. An edit only the checks find (they run beside the reload's write): a CNAME beside the NAPTR
+            # served at NEW_NAME. Refused with file:line, and the NAPTR keeps answering.
+            edit(zone, 3, drop=("broken.number",), add="7.1.9.0.0.5.5.5.3.1.6 IN CNAME ns1.example.net.\n")
+            out = subprocess.run([ENUMCTL, "reload", "--control", srv.control], capture_output=True, text=True)
+            said = out.stdout + out.stderr
+            c.check(out.returncode == 1 and f"{zone}:" in said and "beside other data" in said,
+                    f"reload of a CNAME beside a NAPTR: exit 1 with file:line and the reason: {out.returncode} {said}")
+            r = srv.query(NEW_NAME, "NAPTR")
+            c.check(r.rcode() == dns.rcode.NOERROR and any(rr.rdtype == dns.rdatatype.NAPTR for rr in r.answer),
+                    "the NAPTR keeps answering after the refused reload", str(r))
 
             # 3. Fixing the file (a new serial for new content): --watch reloads on its own.
             edit(zone, 3, drop=("broken.number", "7.1.9"))
