@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -115,6 +116,29 @@ int wait_child(pid_t pid) {
     return WEXITSTATUS(status);
 }
 
+/// Route a's version written into `store` (the start of the tests below): what it serves and its node count.
+struct Served {
+    std::string dump;
+    std::uint64_t nodes = 0;
+};
+Served serve_route_a(zones::Store& store, const TempDir& src) {
+    REQUIRE(store.write({bulk_zone(src, "a")}).ok());
+    return {enumd::testing::dump_zone(store, N(kOrigin)), meta_nodes(store)};
+}
+
+/// A later write of route b's version into the database at `path` (a store of its own, staging) by `write`:
+/// it is staged and served. Returns the zone's node count.
+std::uint64_t write_route_b(const std::string& path, const TempDir& src,
+                            const std::function<dns::Result<zones::WriteReport>(zones::Store&, zones::Zone)>& write) {
+    auto store = zones::Store::open(path, stage(kStageBytes));
+    REQUIRE(store.ok());
+    auto r = write(**store, bulk_zone(src, "b"));
+    REQUIRE(r.ok());
+    CHECK(r->staged == 1);
+    CHECK(naptr_of(**store, "0005") == kOnB);
+    return meta_nodes(**store);
+}
+
 }  // namespace
 
 TEST_CASE("a staged version serves what one transaction writes, and the old one is removed", "[store][stage]") {
@@ -157,9 +181,8 @@ TEST_CASE("a compile that dies after staging leaves the old version served; the 
     {
         auto store = zones::Store::open(path, stage(kStageBytes));
         REQUIRE(store.ok());
-        REQUIRE((*store)->write({bulk_zone(src, "a")}).ok());
-        const std::string served = enumd::testing::dump_zone(**store, N(kOrigin));
-        nodes = meta_nodes(**store);
+        const Served a = serve_route_a(**store, src);
+        nodes = a.nodes;
         // Another process (enumctl compile beside enumd) stages route b's version and dies before the switch.
         zones::Zone next = bulk_zone(src, "b");
         pid_t pid = ::fork();
@@ -173,18 +196,10 @@ TEST_CASE("a compile that dies after staging leaves the old version served; the 
             ::_exit(2);
         }
         REQUIRE(wait_child(pid) == 3);
-        CHECK(enumd::testing::dump_zone(**store, N(kOrigin)) == served);
+        CHECK(enumd::testing::dump_zone(**store, N(kOrigin)) == a.dump);
     }
     CHECK(raw_node_entries(path) > nodes + kNumbers);  // the staged version is there, unreferenced
-    {
-        auto store = zones::Store::open(path, stage(kStageBytes));
-        REQUIRE(store.ok());
-        auto r = (*store)->write({bulk_zone(src, "b")});
-        REQUIRE(r.ok());
-        CHECK(r->staged == 1);
-        CHECK(naptr_of(**store, "0005") == kOnB);
-        nodes = meta_nodes(**store);
-    }
+    nodes = write_route_b(path, src, [](zones::Store& store, zones::Zone z) { return store.write({std::move(z)}); });
     CHECK(raw_node_entries(path) == nodes);
 }
 
@@ -197,9 +212,8 @@ TEST_CASE("checks beside a staged write that find an error switch nothing and le
     {
         auto store = zones::Store::open(path, stage(kStageBytes));
         REQUIRE(store.ok());
-        REQUIRE((*store)->write({bulk_zone(src, "a")}).ok());
-        const std::string served = enumd::testing::dump_zone(**store, N(kOrigin));
-        nodes = meta_nodes(**store);
+        const Served a = serve_route_a(**store, src);
+        nodes = a.nodes;
         // Route b's version with a CNAME beside the YAML number's NAPTR: only the checks see it.
         zones::Zone bad = bulk_zone(src, "b");
         zones::Record cname = enumd::testing::rec("0.0.1.0.0.5.5.5.2.1.6.e164.arpa.", dns::RrType::CNAME, "x.example.");
@@ -216,20 +230,15 @@ TEST_CASE("checks beside a staged write that find an error switch nothing and le
         CHECK(d.items.front().loc.line == 99);
         CHECK(d.items.front().message.find("beside other data") != std::string::npos);
         CHECK(d.items.back().loc.file == "later.yaml");
-        CHECK(enumd::testing::dump_zone(**store, N(kOrigin)) == served);
+        CHECK(enumd::testing::dump_zone(**store, N(kOrigin)) == a.dump);
     }
     CHECK(raw_node_entries(path) == nodes);  // the staged version was deleted when the write was withheld
-    {
-        auto store = zones::Store::open(path, stage(kStageBytes));
-        REQUIRE(store.ok());
+    nodes = write_route_b(path, src, [](zones::Store& store, zones::Zone z) {
         zones::Diagnostics d;
-        auto r = zones::write_checked(**store, {bulk_zone(src, "b")}, d, zones::DeferredChecks{}, {});
-        REQUIRE(r.ok());
-        CHECK(r->staged == 1);
+        auto r = zones::write_checked(store, {std::move(z)}, d, zones::DeferredChecks{}, {});
         CHECK_FALSE(d.has_errors());
-        CHECK(naptr_of(**store, "0005") == kOnB);
-        nodes = meta_nodes(**store);
-    }
+        return r;
+    });
     CHECK(raw_node_entries(path) == nodes);
 }
 
