@@ -13,12 +13,12 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
-#include <stdexcept>
 #include <cstring>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <string_view>
 #include <thread>
 #include <unordered_set>
@@ -197,6 +197,20 @@ class RrsetMap {
     using iterator = Items::iterator;
     using const_iterator = Items::const_iterator;
 
+   private:
+    /// The first RRset of `type` or a later type in `items` (Items or const Items).
+    template <typename In>
+    static auto lower_in(In& items, std::uint16_t type) noexcept {
+        return std::lower_bound(items.begin(), items.end(), type,
+                                [](const value_type& v, std::uint16_t t) { return v.first < t; });
+    }
+    template <typename In>
+    static auto find_in(In& items, std::uint16_t type) noexcept {
+        auto it = lower_in(items, type);
+        return it != items.end() && it->first == type ? it : items.end();
+    }
+
+   public:
     iterator begin() noexcept { return items_.begin(); }
     iterator end() noexcept { return items_.end(); }
     const_iterator begin() const noexcept { return items_.begin(); }
@@ -204,15 +218,8 @@ class RrsetMap {
     [[nodiscard]] std::size_t size() const noexcept { return items_.size(); }
     [[nodiscard]] bool empty() const noexcept { return items_.empty(); }
 
-    iterator find(std::uint16_t type) noexcept {
-        auto it = lower(type);
-        return it != items_.end() && it->first == type ? it : items_.end();
-    }
-    const_iterator find(std::uint16_t type) const noexcept {
-        auto it = std::lower_bound(items_.begin(), items_.end(), type,
-                                   [](const value_type& v, std::uint16_t t) { return v.first < t; });
-        return it != items_.end() && it->first == type ? it : items_.end();
-    }
+    iterator find(std::uint16_t type) noexcept { return find_in(items_, type); }
+    const_iterator find(std::uint16_t type) const noexcept { return find_in(items_, type); }
     [[nodiscard]] std::size_t count(std::uint16_t type) const noexcept { return find(type) != end() ? 1 : 0; }
     const BuildRrset& at(std::uint16_t type) const {
         auto it = find(type);
@@ -221,16 +228,12 @@ class RrsetMap {
     }
     /// The RRset of `type`, added empty when there is none (references to other RRsets may move).
     BuildRrset& operator[](std::uint16_t type) {
-        auto it = lower(type);
+        auto it = lower_in(items_, type);
         if (it == items_.end() || it->first != type) it = items_.emplace(it, type, BuildRrset{});
         return it->second;
     }
 
    private:
-    iterator lower(std::uint16_t type) noexcept {
-        return std::lower_bound(items_.begin(), items_.end(), type,
-                                [](const value_type& v, std::uint16_t t) { return v.first < t; });
-    }
     Items items_;
 };
 
