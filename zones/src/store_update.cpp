@@ -26,6 +26,7 @@
 #include "enumd/zones/validate.hpp"
 #include "le_reader.hpp"
 #include "le_writer.hpp"
+#include "live_log.hpp"
 #include "store_internal.hpp"
 
 namespace enumd::zones {
@@ -166,13 +167,6 @@ namespace {
 
 std::string info_key(const std::string& origin_key) {
     return "D" + origin_key;
-}
-
-std::string override_prefix(const std::string& origin_key) {
-    std::string p = "O";
-    p.push_back(static_cast<char>(origin_key.size() >> 8));
-    p.push_back(static_cast<char>(origin_key.size() & 0xFF));
-    return p + origin_key;
 }
 
 void put_naptr_fields(std::string& out, const Naptr& n) {
@@ -1268,15 +1262,10 @@ dns::Result<ApplyResult> apply_once(MDB_env* env, const ApplyDbis& d, const dns:
         MDB_val v = val(routes_blob);
         if (int rc = mdb_put(t, d.meta, &k, &v, 0); rc != 0) return make_error(detail::lmdb_error("route sets", rc));
     }
-    if (d.live != 0) {
-        std::string oprefix = override_prefix(origin_key);
-        for (const auto& [key, v] : overrides) {
-            std::string k = oprefix + key;
-            MDB_val mk = val(k);
-            MDB_val mv = val(v);
-            if (int rc = mdb_put(t, d.live, &mk, &mv, 0); rc != 0)
-                return make_error(detail::lmdb_error("live overrides", rc));
-        }
+    if (d.live != 0 && !overrides.empty()) {
+        // One log entry for the set, not a record per owner (live_log.hpp).
+        if (int rc = live_log::append(t, d.live, origin_key, overrides); rc != 0)
+            return make_error(detail::lmdb_error("live overrides", rc));
     }
     meta.serial = next;
     // The zone no longer is what its last compile wrote: the next compile (a file edit, dropped
@@ -1349,21 +1338,12 @@ ApplyResult Store::apply(const dns::Name& origin, const std::vector<Change>& cha
 
 namespace {
 
-/// Visits the overrides of a zone in canonical order: f(relative key, value).
+/// Visits the overrides of a zone in canonical order: f(relative key, value) (live_log.hpp).
 template <typename F>
 int for_each_override(MDB_txn* t, MDB_dbi live, const std::string& origin_key, F&& f) {
-    std::string prefix = override_prefix(origin_key);
-    MDB_cursor* cur = nullptr;
-    if (int rc = mdb_cursor_open(t, live, &cur); rc != 0) return rc;
-    MDB_val k = val(prefix);
-    MDB_val v;
-    int rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-    for (; rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        if (k.mv_size < prefix.size() || std::memcmp(k.mv_data, prefix.data(), prefix.size()) != 0) break;
-        f(std::string(static_cast<const char*>(k.mv_data) + prefix.size(), k.mv_size - prefix.size()), as_span(v));
-    }
-    mdb_cursor_close(cur);
-    return rc == MDB_NOTFOUND || rc == 0 ? 0 : rc;
+    return live_log::for_each(t, live, origin_key, [&f](std::string_view key, std::span<const std::uint8_t> v) {
+        f(std::string(key), v);
+    });
 }
 
 /// Every live override of the zone, decoded, with its owner; `emit(key, override)` per entry, in key order.
@@ -1391,17 +1371,8 @@ dns::Result<bool> read_overrides(MDB_txn* t, unsigned dbi, const dns::Name& orig
 
 std::uint64_t detail::live_fingerprint(MDB_txn* t, unsigned live_dbi, const std::string& origin_key) {
     if (live_dbi == 0) return 0;
-    std::uint64_t h = 0;
-    auto mix = [&h](const std::uint8_t* p, std::size_t n) {
-        for (std::size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 1099511628211ULL;
-        h = (h ^ 0xff) * 1099511628211ULL;  // the end of a field: ("ab","c") is not ("a","bc")
-    };
-    int rc = for_each_override(t, live_dbi, origin_key, [&](const std::string& key, std::span<const std::uint8_t> v) {
-        mix(reinterpret_cast<const std::uint8_t*>(key.data()), key.size());
-        mix(v.data(), v.size());
-    });
     // Unreadable: the write that compares fails anyway, reading the overrides (prepare_live).
-    return rc == 0 ? h : 0;
+    return live_log::fingerprint(t, live_dbi, origin_key);
 }
 
 dns::Result<std::optional<Store::FileInfo>> Store::file_info(const dns::Name& origin) {
@@ -1448,7 +1419,7 @@ dns::Result<std::size_t> Store::drop_overrides(const dns::Name& origin) {
                                        [&](const std::string&, std::span<const std::uint8_t>) { ++count; });
             rc != 0)
             return make_error(detail::lmdb_error("reading live overrides", rc));
-        if (int rc = detail::delete_prefix(txn.get(), live_dbi_, override_prefix(origin_key)); rc != 0)
+        if (int rc = live_log::drop(txn.get(), live_dbi_, origin_key, false); rc != 0)
             return make_error(detail::lmdb_error("dropping live overrides", rc));
         {
             // The file alone is served from the next compile on: forget the fingerprint, or a reload of
@@ -1552,7 +1523,7 @@ int drop_live(MDB_txn* t, unsigned live_dbi, const std::string& origin_key) {
     MDB_val mk = val(k);
     int rc = mdb_del(t, live_dbi, &mk, nullptr);
     if (rc != 0 && rc != MDB_NOTFOUND) return rc;
-    return delete_prefix(t, live_dbi, override_prefix(origin_key));
+    return live_log::drop(t, live_dbi, origin_key, true);
 }
 
 }  // namespace detail
