@@ -344,13 +344,14 @@ def main():
         figures["single"] = (rps, lat.get("50"), lat.get("99"), non2xx.group(1) if non2xx else "0")
 
         # 4. change-to-visible
-        visible, missed = [], 0
+        visible, missed, acks = [], 0, []
         for i in range(args.probes):
             number = rng.choice(numbers)
             route = routes[i % len(routes)]
             host = route + ".example"
             t = time.monotonic()
             status, _ = api.call("PUT", path + "numbers/" + number, {"route": route})
+            acked = time.monotonic() - t
             seen = False
             for _ in range(100):
                 r = dns.query.udp(dns.message.make_query(owner(number), "NAPTR"), "127.0.0.1", port=port, timeout=1)
@@ -359,10 +360,13 @@ def main():
                     break
             if seen:
                 visible.append(time.monotonic() - t)
+                acks.append((visible[-1], acked))
             else:
                 missed += 1
+        # The slowest probes with their PUT's acknowledgement: a slow commit, or a slow client/query?
+        worst = ", ".join(f"{v * 1000:.1f} (ack {a * 1000:.1f})" for v, a in sorted(acks, reverse=True)[:3])
         log(f"change-to-visible over {args.probes} probes: p50 {percentile(visible, 50) * 1000:.2f} ms, "
-            f"p99 {percentile(visible, 99) * 1000:.2f} ms, never seen {missed}")
+            f"p99 {percentile(visible, 99) * 1000:.2f} ms, never seen {missed}; slowest, ms: {worst}")
         failed = failed or missed > 0
         figures["visible"] = (percentile(visible, 50) * 1000, percentile(visible, 99) * 1000, missed)
 
