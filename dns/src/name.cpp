@@ -26,7 +26,21 @@ void Name::index() noexcept {
     std::size_t pos = 0;
     labels_ = 0;
     while (pos < len_ && wire_[pos] != 0) {
-        offsets_[labels_++] = static_cast<std::uint8_t>(pos);
+        ++labels_;
+        pos += 1 + wire_[pos];
+    }
+}
+
+std::size_t Name::offset_of(std::size_t i) const noexcept {
+    std::size_t pos = 0;
+    for (; i > 0; --i) pos += 1 + wire_[pos];
+    return pos;
+}
+
+void Name::label_offsets(std::array<std::uint8_t, kMaxLabels>& out) const noexcept {
+    std::size_t pos = 0;
+    for (std::size_t i = 0; i < labels_; ++i) {
+        out[i] = static_cast<std::uint8_t>(pos);
         pos += 1 + wire_[pos];
     }
 }
@@ -145,7 +159,7 @@ Result<Name> Name::from_text(std::string_view text, const Name* origin) {
 
 std::string_view Name::label(std::size_t i) const noexcept {
     if (i >= labels_) return {};
-    const std::uint8_t* p = wire_.data() + offsets_[i];
+    const std::uint8_t* p = wire_.data() + offset_of(i);
     return {reinterpret_cast<const char*>(p + 1), *p};
 }
 
@@ -154,7 +168,7 @@ bool Name::is_wildcard() const noexcept { return labels_ > 0 && wire_[0] == 1 &&
 Name Name::parent(std::size_t n) const noexcept {
     if (n >= labels_) return Name{};
     Name p;
-    std::size_t start = offsets_[n];
+    std::size_t start = offset_of(n);
     std::size_t len = len_ - start;
     std::memcpy(p.wire_.data(), wire_.data() + start, len);
     p.len_ = static_cast<std::uint8_t>(len);
@@ -191,20 +205,28 @@ bool Name::equals(const Name& other) const noexcept {
 
 bool Name::is_subdomain_of(const Name& other) const noexcept {
     if (other.labels_ > labels_) return false;
-    std::size_t start = offsets_[labels_ - other.labels_];
+    std::size_t start = offset_of(labels_ - other.labels_);
     if (other.labels_ == 0) return true;
     if (len_ - start != other.len_) return false;
     return label_equal(wire_.data() + start, other.wire_.data(), other.len_);
 }
 
 int Name::canonical_compare(const Name& other) const noexcept {
+    std::array<std::uint8_t, kMaxLabels> mine;  // filled up to labels_ (label_offsets)
+    std::array<std::uint8_t, kMaxLabels> theirs;
+    label_offsets(mine);
+    other.label_offsets(theirs);
+    auto at = [](const Name& n, std::size_t off) {
+        const std::uint8_t* p = n.wire_.data() + off;
+        return std::string_view(reinterpret_cast<const char*>(p + 1), *p);
+    };
     std::size_t i = labels_;
     std::size_t j = other.labels_;
     while (i > 0 && j > 0) {
         --i;
         --j;
-        std::string_view a = label(i);
-        std::string_view b = other.label(j);
+        std::string_view a = at(*this, mine[i]);
+        std::string_view b = at(other, theirs[j]);
         std::size_t n = std::min(a.size(), b.size());
         for (std::size_t k = 0; k < n; ++k) {
             std::uint8_t x = lower(static_cast<std::uint8_t>(a[k]));
@@ -219,8 +241,7 @@ int Name::canonical_compare(const Name& other) const noexcept {
 
 Name Name::lowercased() const noexcept {
     Name n = *this;
-    for (std::size_t i = 0; i < labels_; ++i) {
-        std::size_t p = offsets_[i];
+    for (std::size_t i = 0, p = 0; i < labels_; ++i, p += 1 + wire_[p]) {
         for (std::size_t k = 1; k <= wire_[p]; ++k) n.wire_[p + k] = lower(wire_[p + k]);
     }
     return n;
@@ -230,8 +251,8 @@ std::string Name::to_text() const {
     if (labels_ == 0) return ".";
     std::string s;
     s.reserve(len_ + 8);
-    for (std::size_t i = 0; i < labels_; ++i) {
-        for (char c : label(i)) {
+    for (std::size_t i = 0, p = 0; i < labels_; ++i, p += 1 + wire_[p]) {
+        for (char c : std::string_view(reinterpret_cast<const char*>(wire_.data() + p + 1), wire_[p])) {
             auto u = static_cast<unsigned char>(c);
             if (c == '.' || c == '\\' || c == '"' || c == '(' || c == ')' || c == ';' || c == '@' || c == '$') {
                 s.push_back('\\');
@@ -253,9 +274,12 @@ std::string Name::to_text() const {
 }
 
 std::size_t Name::to_lookup_key(std::span<std::uint8_t, kMaxLookupKey> out) const noexcept {
+    std::array<std::uint8_t, kMaxLabels> offsets;  // filled up to labels_ (label_offsets)
+    label_offsets(offsets);
     std::size_t o = 0;
     for (std::size_t i = labels_; i > 0; --i) {
-        std::string_view l = label(i - 1);
+        const std::uint8_t* lp = wire_.data() + offsets[i - 1];
+        std::string_view l(reinterpret_cast<const char*>(lp + 1), *lp);
         if (l.size() == 1 && l[0] >= '0' && l[0] <= '9') {  // an ENUM digit: one octet, no terminator
             out[o++] = digit_label_key(l[0]);
             continue;

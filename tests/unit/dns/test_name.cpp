@@ -167,3 +167,37 @@ TEST_CASE("subdomain and parent", "[name]") {
     CHECK(n.parent(7).is_root());
     CHECK(N("*.2.0.5.5.5.2.1.6.e164.arpa.").is_wildcard());
 }
+
+TEST_CASE("labels are found by walking the wire form, up to 127 of them", "[name]") {
+    // 127 one-octet labels: the most a 255-octet name holds. Every label-indexed operation walks the
+    // wire form (no offset table): the answers must be those of the text.
+    std::string text;
+    for (int i = 0; i < 127; ++i) text += std::string(1, static_cast<char>('a' + i % 26)) + ".";
+    Name n = N(text.c_str());
+    REQUIRE(n.label_count() == 127);
+    REQUIRE(n.wire_size() == 255);
+    for (std::size_t i = 0; i < 127; ++i) CHECK(n.label(i) == std::string(1, static_cast<char>('a' + i % 26)));
+    CHECK(n.label(127).empty());
+    CHECK(n.parent(100).to_text() == text.substr(200));
+    CHECK(n.parent(126).label_count() == 1);
+    CHECK(n.is_subdomain_of(N(text.substr(250).c_str())));
+    CHECK_FALSE(n.is_subdomain_of(N("b.a.")));
+    CHECK(n.to_text() == text);
+    CHECK(N(("X." + text.substr(2)).c_str()).lowercased().to_text() == "x." + text.substr(2));
+
+    // Canonical order compares from the rightmost label: the names differ only in their leftmost.
+    Name m = N(("b." + text.substr(2)).c_str());
+    CHECK(n.canonical_compare(m) < 0);
+    CHECK(m.canonical_compare(n) > 0);
+    CHECK(n.to_lookup_key() < m.to_lookup_key());
+    // ... and a name is after its own ancestors.
+    CHECK(n.parent(1).canonical_compare(n) < 0);
+    std::string key = n.to_lookup_key();
+    auto back = Name::from_lookup_key({reinterpret_cast<const std::uint8_t*>(key.data()), key.size()});
+    REQUIRE(back.ok());
+    CHECK(*back == n);
+    // Labels of different lengths: "ab.c." against "b.c.": "ab" < "b" in the second label from the right.
+    CHECK(N("x.ab.c.").canonical_compare(N("a.b.c.")) < 0);
+    CHECK(N("ab.c.").label(0) == "ab");
+    CHECK(N("ab.c.").parent(1).label(0) == "c");
+}

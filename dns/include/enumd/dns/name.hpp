@@ -113,8 +113,13 @@ public:
 
 private:
     void index() noexcept;
+    /// Offset in wire_ of label i (< labels_): a walk over the labels before it.
+    [[nodiscard]] std::size_t offset_of(std::size_t i) const noexcept;
+    /// The offsets of all labels, first to last, into `out`: one walk, for loops that go right to left.
+    void label_offsets(std::array<std::uint8_t, kMaxLabels>& out) const noexcept;
+    // No table of label offsets: a Name is the 255 octets of its wire form and two counts (257 bytes, not
+    // 385), which every copy and every zone record (zones::Record) carries; labels are found by a walk.
     std::array<std::uint8_t, kMaxNameLength> wire_{};
-    std::array<std::uint8_t, kMaxLabels> offsets_{};
     std::uint8_t len_ = 1;
     std::uint8_t labels_ = 0;
 };
