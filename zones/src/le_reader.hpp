@@ -1,6 +1,7 @@
 #pragma once
 // Bounds-checked little-endian reads of the store's own encodings (route
-// tables in route.cpp, live overrides in store_update.cpp). Not a public header.
+// tables in route.cpp, live overrides in store_update.cpp and live_log.cpp).
+// Not a public header.
 
 #include <cstdint>
 #include <cstring>

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "le_reader.hpp"
 #include "le_writer.hpp"
 #include "store_internal.hpp"
 
@@ -37,7 +38,8 @@ std::string log_key(const std::string& prefix, std::uint64_t seq) {
     return k;
 }
 
-/// f(key after the prefix, value) for each record under `prefix`, in key order; 0 or an LMDB error.
+/// f(key after the prefix, value) for each record under `prefix`, in key order, while f returns true (false
+/// stops the scan); 0 or an LMDB error.
 template <typename F>
 int scan(MDB_txn* t, MDB_dbi dbi, const std::string& prefix, F&& f) {
     MDB_cursor* cur = nullptr;
@@ -48,38 +50,23 @@ int scan(MDB_txn* t, MDB_dbi dbi, const std::string& prefix, F&& f) {
     for (; rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
         if (k.mv_size < prefix.size() || std::memcmp(k.mv_data, prefix.data(), prefix.size()) != 0) break;
         if (!f(std::string_view(static_cast<const char*>(k.mv_data) + prefix.size(), k.mv_size - prefix.size()),
-               std::span<const std::uint8_t>(static_cast<const std::uint8_t*>(v.mv_data), v.mv_size))) {
-            rc = MDB_CORRUPTED;
+               std::span<const std::uint8_t>(static_cast<const std::uint8_t*>(v.mv_data), v.mv_size)))
             break;
-        }
     }
     mdb_cursor_close(cur);
     return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
-template <typename T>
-bool take(std::span<const std::uint8_t> in, std::size_t& at, T& out) {
-    if (in.size() - at < sizeof(T)) return false;
-    std::memcpy(&out, in.data() + at, sizeof(T));
-    at += sizeof(T);
-    return true;
-}
-
 /// Splits one log entry into (key, value) pairs: g(key, value) each; false when it is not well formed.
 template <typename G>
 bool split_entry(std::span<const std::uint8_t> entry, G&& g) {
-    std::size_t at = 0;
-    while (at < entry.size()) {
-        std::uint16_t klen = 0;
-        std::uint32_t vlen = 0;
-        if (!take(entry, at, klen) || entry.size() - at < klen) return false;
-        std::string_view key(reinterpret_cast<const char*>(entry.data() + at), klen);
-        at += klen;
-        if (!take(entry, at, vlen) || entry.size() - at < vlen) return false;
-        g(key, entry.subspan(at, vlen));
-        at += vlen;
+    LeReader in{entry};
+    while (in.ok && !in.done()) {
+        auto key = in.bytes(in.le<std::uint16_t>());
+        auto value = in.bytes(in.le<std::uint32_t>());
+        if (in.ok) g(std::string_view(reinterpret_cast<const char*>(key.data()), key.size()), value);
     }
-    return true;
+    return in.ok;
 }
 
 std::size_t pair_bytes(std::string_view key, std::size_t value_size) { return 2 + key.size() + 4 + value_size; }
@@ -102,12 +89,11 @@ int read_state(MDB_txn* t, MDB_dbi live, const std::string& key, State& s, bool&
     found = rc == 0;
     if (rc == MDB_NOTFOUND) return 0;
     if (rc != 0) return rc;
-    if (v.mv_size != sizeof(std::uint64_t) * 3) return MDB_CORRUPTED;
-    const auto* p = static_cast<const char*>(v.mv_data);
-    std::memcpy(&s.next_seq, p, 8);
-    std::memcpy(&s.logged, p + 8, 8);
-    std::memcpy(&s.folded, p + 16, 8);
-    return 0;
+    LeReader in{{static_cast<const std::uint8_t*>(v.mv_data), v.mv_size}};
+    s.next_seq = in.le<std::uint64_t>();
+    s.logged = in.le<std::uint64_t>();
+    s.folded = in.le<std::uint64_t>();
+    return in.ok && in.done() ? 0 : MDB_CORRUPTED;
 }
 
 int write_state(MDB_txn* t, MDB_dbi live, const std::string& key, const State& s) {
@@ -163,9 +149,8 @@ bool any_under(MDB_txn* t, MDB_dbi live, const std::string& prefix, int& rc) {
     bool any = false;
     rc = scan(t, live, prefix, [&any](std::string_view, std::span<const std::uint8_t>) {
         any = true;
-        return false;  // one is enough: stops the scan (reported as MDB_CORRUPTED, cleared below)
+        return false;  // one is enough
     });
-    if (any) rc = 0;
     return any;
 }
 
@@ -184,12 +169,15 @@ int for_each(MDB_txn* t, MDB_dbi live, const std::string& origin_key, const Visi
     });
     if (rc != 0) return rc;
     const std::size_t owners = items.size();
+    bool damaged = false;
     rc = scan(t, live, log_prefix(origin_key), [&](std::string_view, std::span<const std::uint8_t> entry) {
-        return split_entry(entry, [&](std::string_view key, std::span<const std::uint8_t> v) {
+        damaged = !split_entry(entry, [&](std::string_view key, std::span<const std::uint8_t> v) {
             items.push_back({key, v});
         });
+        return !damaged;
     });
     if (rc != 0) return rc;
+    if (damaged) return MDB_CORRUPTED;
     if (items.size() > owners) {
         // Newest wins: after a stable sort by key, the last of equal keys is the one logged last.
         std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.key < b.key; });
