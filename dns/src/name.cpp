@@ -159,8 +159,7 @@ Result<Name> Name::from_text(std::string_view text, const Name* origin) {
 
 std::string_view Name::label(std::size_t i) const noexcept {
     if (i >= labels_) return {};
-    const std::uint8_t* p = wire_.data() + offset_of(i);
-    return {reinterpret_cast<const char*>(p + 1), *p};
+    return label_at(offset_of(i));
 }
 
 bool Name::is_wildcard() const noexcept { return labels_ > 0 && wire_[0] == 1 && wire_[1] == '*'; }
@@ -216,17 +215,13 @@ int Name::canonical_compare(const Name& other) const noexcept {
     std::array<std::uint8_t, kMaxLabels> theirs;
     label_offsets(mine);
     other.label_offsets(theirs);
-    auto at = [](const Name& n, std::size_t off) {
-        const std::uint8_t* p = n.wire_.data() + off;
-        return std::string_view(reinterpret_cast<const char*>(p + 1), *p);
-    };
     std::size_t i = labels_;
     std::size_t j = other.labels_;
     while (i > 0 && j > 0) {
         --i;
         --j;
-        std::string_view a = at(*this, mine[i]);
-        std::string_view b = at(other, theirs[j]);
+        std::string_view a = label_at(mine[i]);
+        std::string_view b = other.label_at(theirs[j]);
         std::size_t n = std::min(a.size(), b.size());
         for (std::size_t k = 0; k < n; ++k) {
             std::uint8_t x = lower(static_cast<std::uint8_t>(a[k]));
@@ -252,7 +247,7 @@ std::string Name::to_text() const {
     std::string s;
     s.reserve(len_ + 8);
     for (std::size_t i = 0, p = 0; i < labels_; ++i, p += 1 + wire_[p]) {
-        for (char c : std::string_view(reinterpret_cast<const char*>(wire_.data() + p + 1), wire_[p])) {
+        for (char c : label_at(p)) {
             auto u = static_cast<unsigned char>(c);
             if (c == '.' || c == '\\' || c == '"' || c == '(' || c == ')' || c == ';' || c == '@' || c == '$') {
                 s.push_back('\\');
@@ -278,8 +273,7 @@ std::size_t Name::to_lookup_key(std::span<std::uint8_t, kMaxLookupKey> out) cons
     label_offsets(offsets);
     std::size_t o = 0;
     for (std::size_t i = labels_; i > 0; --i) {
-        const std::uint8_t* lp = wire_.data() + offsets[i - 1];
-        std::string_view l(reinterpret_cast<const char*>(lp + 1), *lp);
+        std::string_view l = label_at(offsets[i - 1]);
         if (l.size() == 1 && l[0] >= '0' && l[0] <= '9') {  // an ENUM digit: one octet, no terminator
             out[o++] = digit_label_key(l[0]);
             continue;

@@ -113,6 +113,10 @@ public:
 
 private:
     void index() noexcept;
+    /// The label whose length octet is at `offset` in wire_.
+    [[nodiscard]] std::string_view label_at(std::size_t offset) const noexcept {
+        return {reinterpret_cast<const char*>(wire_.data() + offset + 1), wire_[offset]};
+    }
     /// Offset in wire_ of label i (< labels_): a walk over the labels before it.
     [[nodiscard]] std::size_t offset_of(std::size_t i) const noexcept;
     /// The offsets of all labels, first to last, into `out`: one walk, for loops that go right to left.
