@@ -44,6 +44,7 @@ import sys
 import threading
 import time
 import http.client
+import urllib.request
 
 import base64
 
@@ -165,6 +166,39 @@ zone "{ZONE}" {{
     return proc, log_path
 
 
+LIVE_PARTS = ("change", "edit", "commit", "sync")
+
+
+def live_histograms(stats_port):
+    """enumd's writer histograms from /metrics: {part: {upper bound in s: cumulative count}}."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{stats_port}/metrics", timeout=10) as r:
+        text = r.read().decode()
+    out = {part: {} for part in LIVE_PARTS}
+    for m in re.finditer(r'^enumd_live_(\w+)_seconds_bucket\{le="([^"]+)"\} (\d+)$', text, re.M):
+        if m.group(1) in out:
+            out[m.group(1)][float(m.group(2))] = int(m.group(3))
+    return out
+
+
+def live_times(before, after):
+    """What the writer did between two snapshots, per part: count, p50/p99 bucket bounds and the slowest bucket, ms
+    (a bucket's upper bound: the figures are powers of two)."""
+    parts = []
+    for part in LIVE_PARTS:
+        bounds = sorted(after[part])
+        counts = [after[part][b] - before[part].get(b, 0) for b in bounds]
+        n = counts[-1] if counts else 0
+        if n == 0:
+            continue
+
+        def bound(q):
+            return next(b for b, c in zip(bounds, counts) if c >= q * n) * 1000
+
+        slowest = next(b for b, c in zip(bounds, counts) if c == n) * 1000
+        parts.append(f"{part} {n}x p50 <={bound(0.5):g} p99 <={bound(0.99):g} max <={slowest:g}")
+    return "; ".join(parts) + " (ms)"
+
+
 def percentile(values, p):
     values = sorted(values)
     return values[min(len(values) - 1, int(len(values) * p / 100))]
@@ -210,7 +244,7 @@ def main():
     if not args.no_bind:  # the same zone for BIND, before any change
         subprocess.run([enumctl, "export", "--db", db, "--zone", ZONE, "-o", zone_text], check=True,
                        capture_output=True)
-    port, api_port = bench.free_port(15400), bench.free_port(15500)
+    port, api_port, stats_port = bench.free_port(15400), bench.free_port(15500), bench.free_port(15800)
     knot_port, named_port = bench.free_port(15600), bench.free_port(15700)
     secret = os.path.join(args.workdir, "token")
     with open(secret, "w") as f:
@@ -230,7 +264,8 @@ def main():
     with open(queries, "w") as f:
         for number in rng.sample(numbers, min(len(numbers), 100000)):
             f.write(owner(number) + " NAPTR\n")
-    server = subprocess.Popen(["taskset", "-c", "0", enumd, "--config", cfg], stdout=subprocess.DEVNULL,
+    server = subprocess.Popen(["taskset", "-c", "0", enumd, "--config", cfg, "--stats-listen",
+                               f"127.0.0.1:{stats_port}"], stdout=subprocess.DEVNULL,
                               stderr=open(os.path.join(args.workdir, "enumd.log"), "w"))
     failed = False
     knot = named = None
@@ -257,6 +292,15 @@ def main():
         cpu0 = bench.cpu_seconds([server.pid])
         api = Api(api_port)
         path = f"/v1/zones/{ZONE}/"
+
+        # Where the writer's time goes in each phase (enumd's /metrics histograms, diffed around the phase).
+        phase_start = live_histograms(stats_port)
+
+        def phase_times(name):
+            nonlocal phase_start
+            now = live_histograms(stats_port)
+            log(f"writer during {name}: {live_times(phase_start, now)}")
+            phase_start = now
 
         # 1. batches: --batch-streams connections, each POSTing its share one after another (a provisioning
         # system with several requests in flight: the writer commits what is queued together). The bodies are
@@ -300,6 +344,7 @@ def main():
             f"{statistics.median(times) * 1000:.0f} ms per batch, {batch_rate:,.0f} changes/s over all, "
             f"{steady_rate:,.0f}/s after the first; each, ms: {' '.join('%.0f' % (x * 1000) for x in times)}")
 
+        phase_times("the batches")
         # 2. Knot follows one batch of --follow changes by IXFR (first caught up with the batches above).
         if knot is not None:
             changes = [{"action": "set", "number": n, "route": rng.choice(routes)}
@@ -323,6 +368,7 @@ def main():
             figures["knot"] = (len(changes), acked, followed, ixfr, got == want)
             failed = failed or got != want or not ixfr or status != 200
         # 3. single requests with wrk
+        phase_start = live_histograms(stats_port)
         lua = os.path.join(args.workdir, "put.lua")
         sample = rng.sample(numbers, min(20000, len(numbers)))
         with open(lua, "w") as f:
@@ -343,6 +389,7 @@ def main():
         failed = failed or bool(non2xx)
         figures["single"] = (rps, lat.get("50"), lat.get("99"), non2xx.group(1) if non2xx else "0")
 
+        phase_times("the single PUTs")
         # 4. change-to-visible
         visible, missed, acks = [], 0, []
         for i in range(args.probes):
@@ -370,6 +417,7 @@ def main():
         failed = failed or missed > 0
         figures["visible"] = (percentile(visible, 50) * 1000, percentile(visible, 99) * 1000, missed)
 
+        phase_times("the probes")
         cpu1 = bench.cpu_seconds([server.pid])
         perf.send_signal(signal.SIGINT)  # dnsperf stops and prints its statistics
         out = perf.communicate(timeout=60)[0]

@@ -1081,9 +1081,14 @@ struct ApplyDbis {
 /// One attempt of Store::apply inside one write transaction. A Result error
 /// is an LMDB failure (run again in a grown map when it was MDB_MAP_FULL);
 /// refused items come back in the ApplyResult.
+std::uint64_t ns_between(std::chrono::steady_clock::time_point a, std::chrono::steady_clock::time_point b) {
+    return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(b - a).count());
+}
+
 dns::Result<ApplyResult> apply_once(MDB_env* env, const ApplyDbis& d, const dns::Name& origin,
                                     const std::vector<Change>& changes, const ApplyOptions& options,
                                     detail::ApplyCache& cache) {
+    const auto started = std::chrono::steady_clock::now();
     ApplyResult out;
     Txn txn;
     if (int rc = txn.begin(env); rc != 0) return make_error(detail::lmdb_error("mdb_txn_begin", rc));
@@ -1290,7 +1295,10 @@ dns::Result<ApplyResult> apply_once(MDB_env* env, const ApplyDbis& d, const dns:
     }
     // Durable before the caller acknowledges: the environment is opened without MDB_NOSYNC; with
     // defer_sync the caller syncs (Store::sync) before it does.
+    const auto committing = std::chrono::steady_clock::now();
     if (int rc = txn.commit(!options.defer_sync); rc != 0) return make_error(detail::lmdb_error("commit", rc));
+    report.edit_ns = ns_between(started, committing);
+    report.commit_ns = ns_between(committing, std::chrono::steady_clock::now());
     out.report = report;
     // Committed: what the editor holds is what is stored now. (route_by_name_ points into ed.info's routes,
     // which move with their vector.)

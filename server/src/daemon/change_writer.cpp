@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "stats/metrics_text.hpp"
+
 namespace enumd::server {
 
 ChangeWriter::ChangeWriter(zones::Store& store)
@@ -22,11 +24,19 @@ ChangeWriter::~ChangeWriter() {
     sync_thread_.join();
 }
 
-void ChangeWriter::acknowledge(zones::ApplyResult result, Callback done) {
+namespace {
+
+std::uint64_t nanos(std::chrono::steady_clock::duration d) {
+    return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(d).count());
+}
+
+}  // namespace
+
+void ChangeWriter::acknowledge(zones::ApplyResult result, Job& job) {
     const bool durable = result.ok() && result.report->changed;
     {
         std::lock_guard lock(ack_mutex_);
-        acks_.push_back({std::move(result), std::move(done), durable});
+        acks_.push_back({std::move(result), std::move(job.done), durable, job.queued});
     }
     ack_wake_.notify_one();
 }
@@ -43,8 +53,12 @@ void ChangeWriter::run_sync() {
         // One sync for every commit taken: each was committed before it was queued, so this sync covers it.
         bool needed = false;
         for (const auto& a : batch) needed = needed || a.durable;
+        const auto syncing = Clock::now();
         const int rc = needed ? store_.sync() : 0;
+        const auto synced = Clock::now();
+        if (needed) sync_time_.record(nanos(synced - syncing));
         for (auto& a : batch) {
+            change_time_.record(nanos(synced - a.queued));
             if (a.durable && rc != 0) {
                 a.result = zones::ApplyResult{};
                 a.result.issues.push_back({std::nullopt, {}, zones::ApplyFailure::Storage,
@@ -62,7 +76,7 @@ void ChangeWriter::submit(dns::Name origin, std::vector<zones::Change> changes, 
     {
         std::lock_guard lock(mutex_);
         was_empty = queue_.empty();
-        queue_.push_back({std::move(origin), std::move(changes), options, std::move(done)});
+        queue_.push_back({std::move(origin), std::move(changes), options, std::move(done), Clock::now()});
     }
     // Only the first set of a burst wakes the writer: it looks at the queue again before it waits, so
     // the sets queued behind it while it commits are taken then (no throughput change measured:
@@ -78,6 +92,41 @@ std::uint64_t ChangeWriter::commits() const {
 std::uint64_t ChangeWriter::sets() const {
     std::lock_guard lock(mutex_);
     return sets_;
+}
+
+void ChangeWriter::timed(const zones::ApplyResult& r) {
+    if (!r.ok() || !r.report->changed) return;
+    edit_time_.record(r.report->edit_ns);
+    commit_time_.record(r.report->commit_ns);
+}
+
+void ChangeWriter::metrics(MetricsText& m) const {
+    m.single("enumd_live_change_sets_total", "counter", "Live change sets applied or refused (API, enumctl, UPDATE).",
+             sets());
+    m.single("enumd_live_commits_total", "counter",
+             "Durable transactions that changed records (group commit: fewer than sets).", commits());
+    struct Family {
+        const char* name;
+        const char* help;
+        const DurationHistogram& h;
+    };
+    for (const Family& f : {
+             Family{"enumd_live_change_seconds",
+                    "A change set from its submission to its reply (durable, or refused): queue, apply and sync.",
+                    change_time_},
+             Family{"enumd_live_edit_seconds",
+                    "A live transaction's work before its commit: reading and editing nodes, the journal, the overrides.",
+                    edit_time_},
+             Family{"enumd_live_commit_seconds", "A live transaction's commit: page writes and their data sync.",
+                    commit_time_},
+             Family{"enumd_live_sync_seconds",
+                    "The sync after commits that makes them durable (meta page), one for every commit taken with it.",
+                    sync_time_},
+         }) {
+        std::array<std::uint64_t, DurationHistogram::kBuckets> counts{};
+        for (std::size_t b = 0; b < counts.size(); ++b) counts[b] = f.h.counts[b].load(std::memory_order_relaxed);
+        m.family(f.name, "histogram", f.help).histogram(f.name, counts, f.h.sum_ns.load(std::memory_order_relaxed));
+    }
 }
 
 void ChangeWriter::run() {
@@ -116,13 +165,14 @@ void ChangeWriter::apply_group(std::vector<Job>& group) {
         std::vector<zones::Change> all;
         for (auto& job : group) all.insert(all.end(), job.changes.begin(), job.changes.end());
         zones::ApplyResult together = store_.apply(group.front().origin, all, options);
+        timed(together);
         if (together.ok()) {
             {
                 std::lock_guard lock(mutex_);
                 commits_ += together.report->changed ? 1 : 0;
                 sets_ += group.size();
             }
-            for (auto& job : group) acknowledge(together, std::move(job.done));
+            for (auto& job : group) acknowledge(together, job);
             return;
         }
     }
@@ -130,6 +180,7 @@ void ChangeWriter::apply_group(std::vector<Job>& group) {
         zones::ApplyOptions own = job.options;
         own.defer_sync = true;
         zones::ApplyResult r = store_.apply(job.origin, job.changes, own);
+        timed(r);
         if (r.ok() && r.report->changed) ++commits;
         {
             std::lock_guard lock(mutex_);
@@ -137,7 +188,7 @@ void ChangeWriter::apply_group(std::vector<Job>& group) {
             sets_ += 1;
         }
         commits = 0;
-        acknowledge(std::move(r), std::move(job.done));
+        acknowledge(std::move(r), job);
     }
 }
 

@@ -17,6 +17,7 @@
 /// that began after their commit. A single change's wait is unchanged; the
 /// writer's turn per group is one sync shorter.
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -24,10 +25,13 @@
 #include <thread>
 #include <vector>
 
+#include "enumd/server/stats.hpp"
 #include "enumd/zones/change.hpp"
 #include "enumd/zones/store.hpp"
 
 namespace enumd::server {
+
+class MetricsText;
 
 class ChangeWriter {
    public:
@@ -45,25 +49,33 @@ class ChangeWriter {
     /// Transactions committed and change sets applied so far (group commit: sets ≥ commits).
     [[nodiscard]] std::uint64_t commits() const;
     [[nodiscard]] std::uint64_t sets() const;
+    /// The counters above and where a change's time goes (histograms): from submission to its callback, and
+    /// per transaction the edit, the commit (page writes, data sync) and the sync that makes it durable.
+    void metrics(MetricsText& m) const;
 
    private:
+    using Clock = std::chrono::steady_clock;
     struct Job {
         dns::Name origin;
         std::vector<zones::Change> changes;
         zones::ApplyOptions options;
         Callback done;
+        Clock::time_point queued;
     };
     /// An outcome waiting for the sync thread: `durable` when a commit must be synced before `done` runs.
     struct Ack {
         zones::ApplyResult result;
         Callback done;
         bool durable = false;
+        Clock::time_point queued;
     };
     void run();
     void run_sync();
     /// Applies `group` (same zone and options), together when that works.
     void apply_group(std::vector<Job>& group);
-    void acknowledge(zones::ApplyResult result, Callback done);
+    void acknowledge(zones::ApplyResult result, Job& job);
+    /// Counts one applied transaction's edit and commit time.
+    void timed(const zones::ApplyResult& r);
 
     zones::Store& store_;
     mutable std::mutex mutex_;
@@ -72,6 +84,7 @@ class ChangeWriter {
     bool stopping_ = false;
     std::uint64_t commits_ = 0;
     std::uint64_t sets_ = 0;
+    DurationHistogram change_time_, edit_time_, commit_time_, sync_time_;
     std::mutex ack_mutex_;
     std::condition_variable ack_wake_;
     std::deque<Ack> acks_;

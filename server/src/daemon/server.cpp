@@ -32,12 +32,7 @@ std::string Server::Impl::metrics_text() const {
     process_metrics(m);
     m.append(stats.prometheus());
     if (recursor) m.append(recursor->prometheus());
-    if (writer) {
-        m.single("enumd_live_change_sets_total", "counter", "Live change sets applied or refused (API, enumctl, UPDATE).",
-                 writer->sets());
-        m.single("enumd_live_commits_total", "counter",
-                 "Durable transactions that changed records (group commit: fewer than sets).", writer->commits());
-    }
+    if (writer) writer->metrics(m);
     // The zones as served now (a fresh snapshot; the admin thread's own reader).
     if (admin_reader && admin_reader->refresh()) {
         m.family("enumd_zone_serial", "gauge", "SOA serial of each zone served.");

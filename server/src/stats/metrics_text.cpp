@@ -57,6 +57,20 @@ MetricsText& MetricsText::sample(std::string_view name, Labels l, double value) 
     return *this;
 }
 
+MetricsText& MetricsText::histogram(std::string_view name, std::span<const std::uint64_t> counts,
+                                    std::uint64_t sum_ns) {
+    const std::string bucket = std::string(name) + "_bucket";
+    std::uint64_t cum = 0;
+    for (std::size_t b = 0; b < counts.size(); ++b) {
+        cum += counts[b];
+        char le[32] = "+Inf";
+        if (b + 1 < counts.size()) std::snprintf(le, sizeof le, "%g", static_cast<double>(1ULL << b) / 1e6);
+        sample(bucket, {{"le", le}}, cum);
+    }
+    sample(std::string(name) + "_sum", {}, static_cast<double>(sum_ns) / 1e9);
+    return sample(std::string(name) + "_count", cum);
+}
+
 MetricsText& MetricsText::append(std::string_view text) {
     out_.append(text);
     return *this;

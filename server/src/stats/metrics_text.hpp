@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -26,6 +27,9 @@ class MetricsText {
     MetricsText& single(std::string_view name, std::string_view type, std::string_view help, std::uint64_t value) {
         return family(name, type, help).sample(name, value);
     }
+    /// The samples of a duration histogram (the family line first): `counts` per bucket of
+    /// DurationHistogram (≤ 2^b µs, the last +Inf), not cumulative; `sum_ns` their total.
+    MetricsText& histogram(std::string_view name, std::span<const std::uint64_t> counts, std::uint64_t sum_ns);
     /// Text already in the format (another part's families).
     MetricsText& append(std::string_view text);
     [[nodiscard]] const std::string& str() const noexcept { return out_; }

@@ -9,6 +9,19 @@
 
 namespace enumd::server {
 
+std::size_t DurationHistogram::bucket(std::uint64_t nanos) noexcept {
+    std::uint64_t us = nanos / 1000;
+    std::size_t b = 0;
+    while (b + 1 < kBuckets && us > (1ULL << b)) ++b;
+    return b;
+}
+
+void DurationHistogram::record(std::uint64_t nanos) noexcept {
+    constexpr auto rel = std::memory_order_relaxed;
+    counts[bucket(nanos)].fetch_add(1, rel);
+    sum_ns.fetch_add(nanos, rel);
+}
+
 void ThreadStats::record(const AnswerResult& r, Transport t, std::uint64_t nanos) noexcept {
     constexpr auto rel = std::memory_order_relaxed;
     if (r.kind == AnswerKind::Drop) {
@@ -19,11 +32,7 @@ void ThreadStats::record(const AnswerResult& r, Transport t, std::uint64_t nanos
     by_rcode[r.rcode < by_rcode.size() ? r.rcode : by_rcode.size() - 1].fetch_add(1, rel);
     auto qt = static_cast<std::size_t>(r.qtype);
     by_qtype[qt < kTypeSlots - 1 ? qt : kTypeSlots - 1].fetch_add(1, rel);
-    std::uint64_t us = nanos / 1000;
-    std::size_t b = 0;
-    while (b + 1 < kLatencyBuckets && us > (1ULL << b)) ++b;
-    latency[b].fetch_add(1, rel);
-    latency_sum_ns.fetch_add(nanos, rel);
+    latency.record(nanos);
     if (r.truncated) truncated.fetch_add(1, rel);
     if (r.kind == AnswerKind::Referral) referrals.fetch_add(1, rel);
 }
@@ -81,15 +90,13 @@ std::string Stats::prometheus() const {
     }
     m.family("enumd_query_duration_seconds", "histogram",
              "Time from parse to response built; for recursion, to the response handed to the socket.");
-    std::uint64_t cum = 0;
-    for (std::size_t b = 0; b < ThreadStats::kLatencyBuckets; ++b) {
-        for (const auto& t : threads_) cum += t->latency[b].load(rel);
-        char le[32] = "+Inf";
-        if (b + 1 < ThreadStats::kLatencyBuckets) std::snprintf(le, sizeof le, "%g", static_cast<double>(1ULL << b) / 1e6);
-        m.sample("enumd_query_duration_seconds_bucket", {{"le", le}}, cum);
+    std::array<std::uint64_t, DurationHistogram::kBuckets> counts{};
+    std::uint64_t sum_ns = 0;
+    for (const auto& t : threads_) {
+        for (std::size_t b = 0; b < counts.size(); ++b) counts[b] += t->latency.counts[b].load(rel);
+        sum_ns += t->latency.sum_ns.load(rel);
     }
-    m.sample("enumd_query_duration_seconds_sum", {}, static_cast<double>(sum(&ThreadStats::latency_sum_ns)) / 1e9);
-    m.sample("enumd_query_duration_seconds_count", cum);
+    m.histogram("enumd_query_duration_seconds", counts, sum_ns);
     m.single("enumd_recursive_responses_total", "counter",
              "Responses the recursor built (cache hits included); also counted in enumd_queries_total.",
              sum(&ThreadStats::recursive));

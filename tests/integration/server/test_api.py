@@ -228,6 +228,12 @@ def run_checks(e, api_port, d):
     sets, commits = int(metrics.get("enumd_live_change_sets_total", -1)), int(metrics.get("enumd_live_commits_total", -1))
     # Sequential requests: 9 sets reached the writer (2 PUTs, 5 refused, 2 batches), 3 changed records.
     c.check(sets == 9 and commits == 3, f"/metrics counts change sets ({sets}) and commits ({commits})")
+    # Where their time went: every set from submission to reply, each committing transaction's edit and commit,
+    # and the syncs that made them durable (one per commit here: the requests came one after another).
+    count = {name: int(metrics.get(f"enumd_live_{name}_seconds_count", -1)) for name in ("change", "edit", "commit", "sync")}
+    c.check(count == {"change": 9, "edit": 3, "commit": 3, "sync": 3}, f"/metrics times sets and commits: {count}")
+    c.check(all(metrics.get(f'enumd_live_{name}_seconds_bucket{{le="+Inf"}}') == str(n) for name, n in count.items())
+            and float(metrics.get("enumd_live_commit_seconds_sum", 0)) > 0, "the histograms end at their counts")
     c.check(e.alive(), "enumd still answers")
 
 

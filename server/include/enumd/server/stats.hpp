@@ -14,15 +14,23 @@
 
 namespace enumd::server {
 
+/// Durations in buckets of ≤1,2,4,…,2^22 µs (4.2 s) and +Inf (relaxed atomics): an authoritative answer takes
+/// microseconds, a recursive one or a live commit up to seconds. Rendered by MetricsText::histogram.
+struct DurationHistogram {
+    static constexpr std::size_t kBuckets = 24;
+    std::array<std::atomic<std::uint64_t>, kBuckets> counts{};
+    std::atomic<std::uint64_t> sum_ns{0};
+    void record(std::uint64_t nanos) noexcept;
+    /// The bucket a duration falls in: the first whose bound (2^b µs) it does not pass.
+    static std::size_t bucket(std::uint64_t nanos) noexcept;
+};
+
 struct ThreadStats {
     static constexpr std::size_t kTypeSlots = 260;     ///< types 0..258 direct, 259 = other
-    /// ≤1,2,4,…,2^22 µs (4.2 s), +Inf: an authoritative answer takes microseconds, a recursive one up to seconds.
-    static constexpr std::size_t kLatencyBuckets = 24;
     std::array<std::atomic<std::uint64_t>, 2> by_transport{};  ///< udp, tcp
     std::array<std::atomic<std::uint64_t>, 24> by_rcode{};
     std::array<std::atomic<std::uint64_t>, kTypeSlots> by_qtype{};
-    std::array<std::atomic<std::uint64_t>, kLatencyBuckets> latency{};
-    std::atomic<std::uint64_t> latency_sum_ns{0};
+    DurationHistogram latency;
     std::atomic<std::uint64_t> dropped{0};
     std::atomic<std::uint64_t> truncated{0};
     std::atomic<std::uint64_t> referrals{0};

@@ -133,6 +133,10 @@ struct ApplyReport {
     std::size_t records_removed = 0;  ///< journal: records removed / added (SOA excluded)
     std::size_t records_added = 0;
     std::string history_cut;          ///< set when this set cut the zone's IXFR history: why
+    /// Time spent before the commit (reading, editing, the journal) and in it (page writes, data sync), for the
+    /// writer's metrics.
+    std::uint64_t edit_ns = 0;
+    std::uint64_t commit_ns = 0;
 };
 
 struct ApplyResult {
