@@ -13,6 +13,7 @@
 #include <cstring>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 #include "enumd/cli/progress_line.hpp"
 #include "enumd/server/log.hpp"
@@ -85,7 +86,8 @@ void write_all(int fd, const std::string& s) {
 
 }  // namespace
 
-zones::WriteReport compile_zones(const Config& cfg, zones::Store& store, cli::ProgressLine* progress) {
+zones::WriteReport compile_zones(const Config& cfg, zones::Store& store, cli::ProgressLine* progress,
+                                 const std::function<void(const zones::WriteReport&)>& on_written) {
     // Sources whose files did not change since their last compile are neither parsed nor written: their
     // serial, their live changes and their IXFR history stay (zones/README.md "Reloads").
     zones::ReloadPlan plan;
@@ -137,6 +139,7 @@ zones::WriteReport compile_zones(const Config& cfg, zones::Store& store, cli::Pr
         log_warnings();
     }
     report.zones.insert(report.zones.end(), plan.unchanged.begin(), plan.unchanged.end());
+    if (on_written) on_written(report);
     return report;
 }
 
@@ -157,7 +160,19 @@ int compile_and_answer(const Config& cfg, const zones::Store::Options& options, 
         try {
             auto store = zones::Store::open(cfg.database, options);
             if (!store) throw std::runtime_error("cannot open database " + cfg.database + ": " + store.error());
-            answer = encode_report(compile_zones(cfg, **store, &progress));
+            // Written and durable: answer, and end the process without freeing the model, the checks'
+            // state and LMDB's buffers object by object (0.1-0.2 s of a 1M-number zone's start, measured
+            // with strace; the kernel takes the address space back at once). The environment needs no
+            // close: the write transaction is committed, and this process holds no reader slot.
+            compile_zones(cfg, **store, &progress, [&](const zones::WriteReport& report) {
+                progress.stop();
+                write_all(fd, encode_report(report));
+                ::close(fd);
+                std::fflush(nullptr);
+                ::_exit(0);
+            });
+            answer = "error\nthe compile ended without its report";
+            code = 1;
         } catch (const std::exception& e) {
             answer = std::string("error\n") + e.what();
             code = 1;
@@ -238,9 +253,18 @@ zones::WriteReport compile_in_child(const Config& cfg, const zones::Store::Optio
         text.append(buf, static_cast<std::size_t>(n));
     }
     ::close(fds[0]);
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    auto reap = [pid] {
+        int status = 0;
+        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+        }
+        return status;
+    };
+    if (text.rfind("ok\n", 0) == 0) {
+        // Answered: the child's exit (the kernel freeing its address space) is nobody's wait.
+        std::thread(reap).detach();
+        return decode_report(text);
     }
+    const int status = reap();
     if (WIFSIGNALED(status))
         throw std::runtime_error("the compile process died of signal " + std::to_string(WTERMSIG(status)));
     if (text.rfind("ok\n", 0) == 0) return decode_report(text);

@@ -7,6 +7,7 @@
 /// memory of parsing and building a large zone is never enumd's: the child
 /// exits and enumd maps only the database (server/README.md, "Start").
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -36,7 +37,11 @@ private:
 /// Loads, validates and writes the configured zone files into `store`
 /// (warnings logged); throws std::runtime_error with every diagnostic.
 /// `progress`: a progress line on the terminal, paused while warnings are logged.
-zones::WriteReport compile_zones(const Config& cfg, zones::Store& store, cli::ProgressLine* progress = nullptr);
+/// `on_written`: called with the report once the write is durable, before the
+/// loaded zones are freed (a compile child answers there and exits: freeing
+/// a gigabyte of model object by object is work nobody waits for).
+zones::WriteReport compile_zones(const Config& cfg, zones::Store& store, cli::ProgressLine* progress = nullptr,
+                                 const std::function<void(const zones::WriteReport&)>& on_written = {});
 
 /// compile_zones in a child process with its own LMDB environment on
 /// cfg.database; the report comes back over a pipe. The forked child execs
@@ -45,7 +50,9 @@ zones::WriteReport compile_zones(const Config& cfg, zones::Store& store, cli::Pr
 /// compiles (run_as_compile_child); without `argv`, or when the exec fails, the
 /// forked child compiles itself. Call it before any thread starts and before
 /// this process opens the database (LMDB environments must not cross a fork).
-/// Throws std::runtime_error like compile_zones, or when the child dies.
+/// Throws std::runtime_error like compile_zones, or when the child dies. Returns
+/// as soon as the child has answered: the child exits without freeing its
+/// model, and a thread reaps it while this process goes on.
 zones::WriteReport compile_in_child(const Config& cfg, const zones::Store::Options& options,
                                     char* const* argv = nullptr);
 
