@@ -47,7 +47,11 @@ class Validator {
    public:
     Validator(const Zone& z, Diagnostics& d) : zone_(z), diags_(d) {}
 
-    void run() {
+    /// The checks of each record on its own.
+    void run_records() { per_record(); }
+
+    /// The checks of owners, RRsets and the names between them.
+    void run_structure() {
         const auto& recs = zone_.records;
         keys_.resize(recs.size());
         order_.resize(recs.size());
@@ -70,7 +74,6 @@ class Validator {
         for (std::size_t i : order_) {
             if (unique_keys_.empty() || keys_[unique_keys_.back()] != keys_[i]) unique_keys_.push_back(i);
         }
-        per_record();
         collect_names();
         per_owner();
         apex();
@@ -426,9 +429,18 @@ class Validator {
 
 }  // namespace
 
-void validate_zone(const Zone& zone, Diagnostics& diags) {
-    Validator(zone, diags).run();
+void validate_records(const Zone& zone, Diagnostics& diags) {
+    Validator(zone, diags).run_records();
+}
+
+void validate_structure(const Zone& zone, Diagnostics& diags) {
+    Validator(zone, diags).run_structure();
     validate_views(zone, diags);
+}
+
+void validate_zone(const Zone& zone, Diagnostics& diags) {
+    validate_records(zone, diags);
+    validate_structure(zone, diags);
 }
 
 }  // namespace enumd::zones

@@ -67,10 +67,39 @@ std::vector<Zone> load_sources(const std::vector<ZoneSource>& sources, Diagnosti
     return zones;
 }
 
-/// validate_zone of each zone into its own Diagnostics (a thread of its own may run this).
-std::vector<Diagnostics> check_each(const std::vector<Zone>& zones) {
+/// One half of validate_zone (validate_records or validate_structure) of each zone into its own Diagnostics.
+std::vector<Diagnostics> check_each(const std::vector<Zone>& zones, void (*half)(const Zone&, Diagnostics&)) {
     std::vector<Diagnostics> found(zones.size());
-    for (std::size_t i = 0; i < zones.size(); ++i) validate_zone(zones[i], found[i]);
+    for (std::size_t i = 0; i < zones.size(); ++i) half(zones[i], found[i]);
+    return found;
+}
+
+/// validate_zone of each zone into its own Diagnostics: its two halves on two threads (this one and another),
+/// their findings in validate_zone's order.
+std::vector<Diagnostics> check_each(const std::vector<Zone>& zones) {
+    std::vector<Diagnostics> records;
+    std::exception_ptr failed;
+    std::thread other([&]() {
+        try {
+            records = check_each(zones, validate_records);
+        } catch (...) {
+            failed = std::current_exception();
+        }
+    });
+    std::vector<Diagnostics> found;
+    try {
+        found = check_each(zones, validate_structure);
+    } catch (...) {
+        other.join();
+        throw;
+    }
+    other.join();
+    if (failed) std::rethrow_exception(failed);
+    for (std::size_t i = 0; i < found.size(); ++i) {
+        auto& items = records[i].items;
+        found[i].items.insert(found[i].items.begin(), std::make_move_iterator(items.begin()),
+                              std::make_move_iterator(items.end()));
+    }
     return found;
 }
 

@@ -16,6 +16,15 @@ namespace enumd::zones {
 /// reported once per source location.
 void validate_zone(const Zone& zone, Diagnostics& diags);
 
+/// validate_zone in two halves that may run at once on two threads (each
+/// message is then reported once per location within its half, and the
+/// halves report different things): the checks of each record on its own —
+/// owner inside the zone, TTL, SOA placement, NAPTR, dial prefixes — and
+/// those of the zone's structure — everything else. validate_zone's
+/// diagnostics are the first's followed by the second's.
+void validate_records(const Zone& zone, Diagnostics& diags);
+void validate_structure(const Zone& zone, Diagnostics& diags);
+
 /// RFC 2181 §8: TTLs are 0 .. 2^31-1.
 inline constexpr std::uint32_t kMaxTtl = 0x7fffffffU;
 
