@@ -400,18 +400,23 @@ def main():
             status, _ = api.call("PUT", path + "numbers/" + number, {"route": route})
             acked = time.monotonic() - t
             seen = False
-            for _ in range(100):
+            for asked in range(1, 101):
+                sent = time.monotonic()
                 r = dns.query.udp(dns.message.make_query(owner(number), "NAPTR"), "127.0.0.1", port=port, timeout=1)
                 if any(host in rd.to_text() for rrset in r.answer for rd in rrset):
                     seen = True
                     break
             if seen:
                 visible.append(time.monotonic() - t)
-                acks.append((visible[-1], acked))
+                acks.append((visible[-1], acked, asked, time.monotonic() - sent))
             else:
                 missed += 1
-        # The slowest probes with their PUT's acknowledgement: a slow commit, or a slow client/query?
-        worst = ", ".join(f"{v * 1000:.1f} (ack {a * 1000:.1f})" for v, a in sorted(acks, reverse=True)[:3])
+        # The slowest probes with their PUT's acknowledgement, the queries it took (1: the first query after the
+        # acknowledgement saw the change) and the last query's round trip: a slow commit, or a slow client/query?
+        worst = ", ".join(f"{v * 1000:.1f} (ack {a * 1000:.1f}, {n} quer{'y' if n == 1 else 'ies'}, last {q * 1000:.1f})"
+                          for v, a, n, q in sorted(acks, reverse=True)[:3])
+        log(f"probes whose first query after the acknowledgement did not see the change: "
+            f"{sum(1 for _, _, n, _ in acks if n > 1)}")
         log(f"change-to-visible over {args.probes} probes: p50 {percentile(visible, 50) * 1000:.2f} ms, "
             f"p99 {percentile(visible, 99) * 1000:.2f} ms, never seen {missed}; slowest, ms: {worst}")
         failed = failed or missed > 0
