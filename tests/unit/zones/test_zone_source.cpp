@@ -80,14 +80,16 @@ TEST_CASE("deferred checks report what an undeferred load reports, in the same o
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     const std::string head = "$TTL 3600\n@ IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n@ IN NS ns1\nns1 IN A 192.0.2.1\n";
-    // a.zone: a merged duplicate (a load warning) and a CNAME beside a NAPTR (a check error); b.zone: NAPTRs
+    // a.zone: a merged duplicate (a load warning), a CNAME beside a NAPTR (a check of the structure) and a
+    // regexp that does not compile (a check of the record); b.zone: NAPTRs
     // whose preferences look like weights (a check warning) and a merged duplicate.
     const std::string a_zone = (dir / "a.zone").string();
     const std::string b_zone = (dir / "b.zone").string();
     const std::string good = (dir / "good.zone").string();
     std::ofstream(a_zone) << head << "ns1 IN A 192.0.2.1\n"
                           << "x IN NAPTR 10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:x@example.net!\" .\n"
-                          << "x IN CNAME ns1\n";
+                          << "x IN CNAME ns1\n"
+                          << "z IN NAPTR 10 100 \"u\" \"E2U+sip\" \"!^(.*$!sip:z@example.net!\" .\n";
     std::ofstream(b_zone) << head << "ns1 IN A 192.0.2.1\n"
                           << "y IN NAPTR 10 10 \"u\" \"E2U+sip\" \"!^.*$!sip:y1@example.net!\" .\n"
                           << "y IN NAPTR 10 20 \"u\" \"E2U+sip\" \"!^.*$!sip:y2@example.net!\" .\n";
@@ -111,6 +113,14 @@ TEST_CASE("deferred checks report what an undeferred load reports, in the same o
     CHECK(at_once.has_errors());
     CHECK(at_once.items.size() >= 4);
     CHECK(text(later) == text(at_once));
+    // Both halves of the checks found something in a.zone (they run on two threads): the record half's
+    // finding (the regexp, line 8) comes first, as validate_zone gives them.
+    const std::string all = text(later);
+    const auto regexp = all.find("a.zone:8");
+    const auto cname = all.find("beside other data");
+    CHECK(regexp != std::string::npos);
+    CHECK(cname != std::string::npos);
+    CHECK(regexp < cname);
 
     // Beside a write: the database keeps serving the good version of a.example.
     const std::string db = (dir / "db").string();
