@@ -427,24 +427,34 @@ class Editor {
     int lmdb_rc = 0;                                ///< first LMDB failure (the set fails)
     std::optional<std::uint32_t> soa_serial_given;  ///< an SOA added by RFC 2136 with a newer serial
 
-    /// Originals of every node touched, by relative key: null when it did not exist. Hashed (a batch
+    /// A node read or written in this set, by relative key: its value now (null: no node) and, once the set
+    /// wrote it ("touched"), its value before (null: it did not exist). One hashed entry per key (a batch
     /// touches tens of thousands of keys with long common prefixes); sorted_touched() gives key order.
-    std::unordered_map<std::string, std::optional<std::string>> touched;
+    struct Seen {
+        std::optional<std::string> value;
+        std::optional<std::string> original;
+        bool touched = false;
+    };
+    using SeenEntry = std::pair<const std::string, Seen>;
 
     /// The touched keys in key order (canonical order: the journal's order, RFC 1995 §4).
-    [[nodiscard]] std::vector<const std::pair<const std::string, std::optional<std::string>>*> sorted_touched() const {
-        std::vector<const std::pair<const std::string, std::optional<std::string>>*> out;
-        out.reserve(touched.size());
-        for (const auto& e : touched) out.push_back(&e);
+    [[nodiscard]] std::vector<const SeenEntry*> sorted_touched() const {
+        std::vector<const SeenEntry*> out;
+        out.reserve(touched_);
+        for (const auto& e : seen_)
+            if (e.second.touched) out.push_back(&e);
         std::sort(out.begin(), out.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
         return out;
     }
+    [[nodiscard]] std::size_t touched_count() const noexcept { return touched_; }
+    /// The value `key` had before this set wrote it; nullptr when the set did not write it.
+    [[nodiscard]] const std::optional<std::string>* original_of(const std::string& key) const {
+        auto it = seen_.find(key);
+        return it != seen_.end() && it->second.touched ? &it->second.original : nullptr;
+    }
 
     /// Room for a set of `changes` changes, each touching a node or two and reading a few ancestors.
-    void reserve(std::size_t changes) {
-        touched.reserve(changes + 8);
-        current_.reserve(2 * changes + 16);
-    }
+    void reserve(std::size_t changes) { seen_.reserve(2 * changes + 16); }
 
     Outcome apply(const Change& c) {
         switch (c.kind) {
@@ -492,19 +502,20 @@ class Editor {
         if (!v || v->empty()) return std::nullopt;
         return static_cast<std::uint8_t>((*v)[0]);
     }
-    void remember(const std::string& key) {
-        if (touched.count(key) != 0) return;
-        touched.emplace(key, read(key));  // not yet written in this set: the value read is the original
-    }
     void save(const std::string& key, const EditNode& n) {
-        remember(key);
-        bool created = !read(key).has_value();
+        Seen& e = entry(key);
+        const bool created = !e.value.has_value();
         std::string k = prefix_ + key;
         std::string v = encode_node(n);
         MDB_val mk = val(k);
         MDB_val mv = val(v);
+        if (!e.touched) {  // first written in this set: the value read is the original (the new one replaces it)
+            e.original = std::move(e.value);
+            e.touched = true;
+            ++touched_;
+        }
         if (int rc = mdb_put(t_, nodes_, &mk, &mv, 0); rc != 0) return fail_lmdb(rc);
-        current_[key] = std::move(v);
+        e.value = std::move(v);
         if (created) {
             ++nodes_delta;
             // RFC 4592 §2.2.1: the parent of a new "*" owner has a wildcard child.
@@ -513,13 +524,18 @@ class Editor {
     }
     void erase(const std::string& key) {
         if (key.empty()) return;  // the apex always exists
-        remember(key);
+        Seen& e = entry(key);
+        if (!e.touched) {
+            e.original = e.value;
+            e.touched = true;
+            ++touched_;
+        }
         std::string k = prefix_ + key;
         MDB_val mk = val(k);
         int rc = mdb_del(t_, nodes_, &mk, nullptr);
         if (rc == MDB_NOTFOUND) return;
         if (rc != 0) return fail_lmdb(rc);
-        current_[key] = std::nullopt;
+        e.value = std::nullopt;
         --nodes_delta;
         if (is_wildcard_key(key)) set_flag(parent_key(key), node_flags::kWildcardChild, false);
     }
@@ -554,6 +570,7 @@ class Editor {
    private:
     std::unordered_map<std::string, const Route*> route_by_name_;     ///< info->routes by name
     std::unordered_map<std::string, std::size_t> instance_memo_;        ///< route_rrset's instances found
+    std::unordered_map<std::uint64_t, std::size_t> plain_memo_;        ///< the same, by route and TTL, for routes without {rn}
     std::vector<std::optional<const Route*>> route_of_instance_;        ///< route_of, by instance
 
    public:
@@ -567,26 +584,28 @@ class Editor {
     }
 
    private:
-    /// The value of every node read or written in this set, by relative key (null: no node). Each number is
-    /// looked at several times (its cut, CNAME, the node itself, its original, the journal), and numbers of
-    /// one block share their ancestors: one B-tree lookup each instead of five. save and erase keep it exact.
-    std::unordered_map<std::string, std::optional<std::string>> current_;
-    static inline const std::optional<std::string> kNone{};
+    /// Every node read or written in this set (Seen). Each number is looked at several times (its cut, CNAME,
+    /// the node itself, its original, the journal), and numbers of one block share their ancestors: one B-tree
+    /// lookup each instead of five. save and erase keep it exact.
+    std::unordered_map<std::string, Seen> seen_;
+    std::size_t touched_ = 0;
 
-    const std::optional<std::string>& read(const std::string& key) {
-        if (auto it = current_.find(key); it != current_.end()) return it->second;
+    /// The entry of `key`, read from the database the first time. A failed read counts as no node (and fails
+    /// the set).
+    Seen& entry(const std::string& key) {
+        if (auto it = seen_.find(key); it != seen_.end()) return it->second;
         std::string k = prefix_ + key;
         MDB_val mk = val(k);
         MDB_val mv;
         int rc = mdb_get(t_, nodes_, &mk, &mv);
-        if (rc != 0 && rc != MDB_NOTFOUND) {
+        Seen e;
+        if (rc == 0)
+            e.value.emplace(static_cast<const char*>(mv.mv_data), mv.mv_size);
+        else if (rc != MDB_NOTFOUND)
             fail_lmdb(rc);
-            return kNone;
-        }
-        std::optional<std::string> v;
-        if (rc == 0) v.emplace(static_cast<const char*>(mv.mv_data), mv.mv_size);
-        return current_.emplace(key, std::move(v)).first->second;
+        return seen_.emplace(key, std::move(e)).first->second;
     }
+    const std::optional<std::string>& read(const std::string& key) { return entry(key).value; }
 
     void fail_lmdb(int rc) {
         if (lmdb_rc == 0) lmdb_rc = rc;
@@ -741,6 +760,20 @@ class Editor {
         bool uses = route->uses_rn();
         if (uses && rn.empty()) return invalid("route '" + c.route + "' needs 'rn' (it uses {rn})");
         if (!uses && !rn.empty()) return invalid("route '" + c.route + "' has no {rn}; 'rn' would be ignored");
+        // A route without {rn} gives the same records to every number: its instance for this TTL, once found in
+        // this set, is the answer for every later number of the set (most of a batch), without expanding again.
+        const auto route_index = static_cast<std::uint64_t>(route - info->routes.data());
+        std::uint64_t plain_key = 0;
+        if (!uses) {
+            std::uint32_t t = ttl;
+            for (const RouteNaptr& r : route->records) t = std::min(t, r.ttl.value_or(ttl));
+            plain_key = route_index << 32 | t;
+            if (auto m = plain_memo_.find(plain_key); m != plain_memo_.end()) {
+                out.instance = static_cast<std::uint16_t>(m->second);
+                out.rn.clear();
+                return std::nullopt;
+            }
+        }
         // The records in the order the store keeps them (by rdata), as the compiler orders an instance.
         std::vector<std::pair<std::vector<std::uint8_t>, std::size_t>> keyed;
         std::uint32_t set_ttl = ttl;
@@ -758,7 +791,7 @@ class Editor {
         // The instance of this route, TTL and record order, once looked for in this set (a linear search over
         // the zone's instances, a few hundred, per change was a large part of a batch's CPU).
         std::string memo_key;
-        put_le(memo_key, static_cast<std::uint32_t>(route - info->routes.data()));
+        put_le(memo_key, static_cast<std::uint32_t>(route_index));
         put_le(memo_key, set_ttl);
         for (const auto& [bytes, i] : keyed) put_le(memo_key, static_cast<std::uint16_t>(i));
         if (!repeats) {
@@ -785,6 +818,7 @@ class Editor {
             routes.instances.push_back(std::move(want));
         }
         if (found && !repeats) {
+            if (!uses) plain_memo_.emplace(plain_key, *found);
             instance_memo_.emplace(std::move(memo_key), *found);
             out.instance = static_cast<std::uint16_t>(*found);
             out.rn = rn;
@@ -1163,9 +1197,10 @@ dns::Result<ApplyResult> apply_once(MDB_env* env, const ApplyDbis& d, const dns:
     std::size_t n_added = 0;
     std::int64_t records_delta = 0;
     std::vector<std::pair<std::string, std::string>> overrides;  // relative key, encoded override
-    if (options.record_overrides) overrides.reserve(ed.touched.size());
+    if (options.record_overrides) overrides.reserve(ed.touched_count());
     for (const auto* entry : ed.sorted_touched()) {
-        const auto& [key, original] = *entry;
+        const std::string& key = entry->first;
+        const std::optional<std::string>& original = entry->second.original;
         std::optional<EditNode> before = original ? decode_node(as_span(*original)) : std::nullopt;
         std::optional<EditNode> after = ed.load(key);
         auto olds = before ? expanded(*before, ed.routes) : std::map<std::uint16_t, EditRrset>{};
@@ -1211,8 +1246,8 @@ dns::Result<ApplyResult> apply_once(MDB_env* env, const ApplyDbis& d, const dns:
     std::vector<std::uint8_t> old_soa(apex_soa_before ? apex_soa_before->begin() : soa_now.begin(),
                                       apex_soa_before ? apex_soa_before->end() : soa_now.end());
     std::uint32_t old_soa_ttl = soa_rs.ttl;
-    if (auto orig = ed.touched.find(""); orig != ed.touched.end() && orig->second) {
-        if (auto b = decode_node(as_span(*orig->second)); b && b->rrsets.count(kSoa) != 0)
+    if (const auto* orig = ed.original_of(""); orig != nullptr && *orig) {
+        if (auto b = decode_node(as_span(**orig)); b && b->rrsets.count(kSoa) != 0)
             old_soa_ttl = b->rrsets[kSoa].ttl;
     }
     soa_rs.rdatas.front() = dns::write_soa(*soa);
