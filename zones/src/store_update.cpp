@@ -366,21 +366,50 @@ std::string encode_node(const EditNode& n) {
 }
 
 /// Every RRset of a node as records, the route set expanded (journal, prerequisites, overrides).
+/// The NAPTR RRset of route instance `inst` with routing number `rn`, sorted as stored.
+EditRrset instance_rrset(const RouteInstance& inst, std::string_view rn) {
+    EditRrset rs;
+    rs.ttl = inst.ttl;
+    for (const RouteNaptr& t : inst.records) {
+        auto rd = expand_route_naptr(t, rn);
+        if (rd) rs.rdatas.push_back(std::move(*rd));
+    }
+    std::sort(rs.rdatas.begin(), rs.rdatas.end(), [](const auto& a, const auto& b) { return rdata_less(a, b); });
+    return rs;
+}
+
 std::map<std::uint16_t, EditRrset> expanded(const EditNode& n, const RouteTable& routes) {
     std::map<std::uint16_t, EditRrset> out = n.rrsets;
-    if (n.instance && *n.instance < routes.instances.size()) {
-        const RouteInstance& inst = routes.instances[*n.instance];
-        EditRrset rs;
-        rs.ttl = inst.ttl;
-        for (const RouteNaptr& t : inst.records) {
-            auto rd = expand_route_naptr(t, n.rn);
-            if (rd) rs.rdatas.push_back(std::move(*rd));
-        }
-        std::sort(rs.rdatas.begin(), rs.rdatas.end(), [](const auto& a, const auto& b) { return rdata_less(a, b); });
-        out[kNaptr] = std::move(rs);
-    }
+    if (n.instance && *n.instance < routes.instances.size())
+        out[kNaptr] = instance_rrset(routes.instances[*n.instance], n.rn);
     return out;
 }
+
+/// A node whose only records are a route instance's NAPTRs (most numbers): its RRset comes from
+/// RoutedRrsets, without the maps of `expanded`.
+bool route_only(const std::optional<EditNode>& n, const RouteTable& routes) {
+    return n && n->rrsets.empty() && n->instance && *n->instance < routes.instances.size();
+}
+
+/// The NAPTR RRsets of route instances, each expanded once per change set for instances without a routing
+/// number (a batch moves thousands of numbers between a few hundred routes); with one, expanded each time.
+class RoutedRrsets {
+   public:
+    explicit RoutedRrsets(const RouteTable& routes) : routes_(routes), plain_(routes.instances.size()) {}
+    const EditRrset& of(const EditNode& n) {
+        const RouteInstance& inst = routes_.instances[*n.instance];
+        if (!n.rn.empty()) return scratch_[flip_ ^= 1] = instance_rrset(inst, n.rn);
+        auto& slot = plain_[*n.instance];
+        if (!slot) slot = instance_rrset(inst, {});
+        return *slot;
+    }
+
+   private:
+    const RouteTable& routes_;
+    std::vector<std::optional<EditRrset>> plain_;
+    EditRrset scratch_[2];  ///< the last two with a routing number: a node's before and after
+    unsigned flip_ = 0;
+};
 
 std::size_t record_count(const std::map<std::uint16_t, EditRrset>& rrsets) {
     std::size_t n = 0;
@@ -1055,6 +1084,10 @@ std::string override_of(const std::optional<EditNode>& node, const RouteTable& r
 }
 
 /// Journal records of one owner: old → new, RRset by RRset (a TTL change replaces the RRset).
+void diff_rrset(const dns::Name& owner, std::uint16_t t, const EditRrset* o, const EditRrset* n, std::string& removed,
+                std::string& added, std::size_t& n_removed, std::size_t& n_added);
+
+/// The journal records of one owner's change (SOA excluded): removed, then added, per type.
 void diff_owner(const dns::Name& owner, const std::map<std::uint16_t, EditRrset>& olds,
                 const std::map<std::uint16_t, EditRrset>& news, std::string& removed, std::string& added,
                 std::size_t& n_removed, std::size_t& n_added) {
@@ -1063,29 +1096,32 @@ void diff_owner(const dns::Name& owner, const std::map<std::uint16_t, EditRrset>
     for (const auto& [t, rs] : news) types[t].second = &rs;
     for (const auto& [t, p] : types) {
         if (t == kSoa) continue;
-        const EditRrset* o = p.first;
-        const EditRrset* n = p.second;
-        bool ttl_changed = o != nullptr && n != nullptr && o->ttl != n->ttl;
-        if (o != nullptr) {
-            for (const auto& rd : o->rdatas) {
-                bool kept = !ttl_changed && n != nullptr &&
-                            std::binary_search(n->rdatas.begin(), n->rdatas.end(), rd,
-                                               [](const auto& a, const auto& b) { return rdata_less(a, b); });
-                if (!kept) {
-                    detail::put_journal_record(removed, owner, t, o->ttl, rd);
-                    ++n_removed;
-                }
+        diff_rrset(owner, t, p.first, p.second, removed, added, n_removed, n_added);
+    }
+}
+
+void diff_rrset(const dns::Name& owner, std::uint16_t t, const EditRrset* o, const EditRrset* n, std::string& removed,
+                std::string& added, std::size_t& n_removed, std::size_t& n_added) {
+    bool ttl_changed = o != nullptr && n != nullptr && o->ttl != n->ttl;
+    if (o != nullptr) {
+        for (const auto& rd : o->rdatas) {
+            bool kept = !ttl_changed && n != nullptr &&
+                        std::binary_search(n->rdatas.begin(), n->rdatas.end(), rd,
+                                           [](const auto& a, const auto& b) { return rdata_less(a, b); });
+            if (!kept) {
+                detail::put_journal_record(removed, owner, t, o->ttl, rd);
+                ++n_removed;
             }
         }
-        if (n != nullptr) {
-            for (const auto& rd : n->rdatas) {
-                bool kept = !ttl_changed && o != nullptr &&
-                            std::binary_search(o->rdatas.begin(), o->rdatas.end(), rd,
-                                               [](const auto& a, const auto& b) { return rdata_less(a, b); });
-                if (!kept) {
-                    detail::put_journal_record(added, owner, t, n->ttl, rd);
-                    ++n_added;
-                }
+    }
+    if (n != nullptr) {
+        for (const auto& rd : n->rdatas) {
+            bool kept = !ttl_changed && o != nullptr &&
+                        std::binary_search(o->rdatas.begin(), o->rdatas.end(), rd,
+                                           [](const auto& a, const auto& b) { return rdata_less(a, b); });
+            if (!kept) {
+                detail::put_journal_record(added, owner, t, n->ttl, rd);
+                ++n_added;
             }
         }
     }
@@ -1198,20 +1234,32 @@ dns::Result<ApplyResult> apply_once(MDB_env* env, const ApplyDbis& d, const dns:
     std::int64_t records_delta = 0;
     std::vector<std::pair<std::string, std::string>> overrides;  // relative key, encoded override
     if (options.record_overrides) overrides.reserve(ed.touched_count());
+    RoutedRrsets routed_rrsets(ed.routes);
     for (const auto* entry : ed.sorted_touched()) {
         const std::string& key = entry->first;
         const std::optional<std::string>& original = entry->second.original;
         std::optional<EditNode> before = original ? decode_node(as_span(*original)) : std::nullopt;
         std::optional<EditNode> after = ed.load(key);
-        auto olds = before ? expanded(*before, ed.routes) : std::map<std::uint16_t, EditRrset>{};
-        auto news = after ? expanded(*after, ed.routes) : std::map<std::uint16_t, EditRrset>{};
-        records_delta += static_cast<std::int64_t>(record_count(news)) - static_cast<std::int64_t>(record_count(olds));
+        const bool routed = route_only(before, ed.routes) && route_only(after, ed.routes);
+        if (routed && before->instance == after->instance && before->rn == after->rn) continue;  // same records
         std::string full = origin_key + key;
         auto owner = dns::Name::from_lookup_key(as_span(full));
-        if (!owner) continue;
         std::size_t r0 = n_removed;
         std::size_t a0 = n_added;
-        diff_owner(*owner, olds, news, removed, added, n_removed, n_added);
+        if (routed) {  // a number moved between routes: one NAPTR RRset a side, from the set's expansions
+            const EditRrset& o = routed_rrsets.of(*before);
+            const EditRrset& n = routed_rrsets.of(*after);
+            records_delta += static_cast<std::int64_t>(n.rdatas.size()) - static_cast<std::int64_t>(o.rdatas.size());
+            if (!owner) continue;
+            diff_rrset(*owner, kNaptr, &o, &n, removed, added, n_removed, n_added);
+        } else {
+            auto olds = before ? expanded(*before, ed.routes) : std::map<std::uint16_t, EditRrset>{};
+            auto news = after ? expanded(*after, ed.routes) : std::map<std::uint16_t, EditRrset>{};
+            records_delta +=
+                static_cast<std::int64_t>(record_count(news)) - static_cast<std::int64_t>(record_count(olds));
+            if (!owner) continue;
+            diff_owner(*owner, olds, news, removed, added, n_removed, n_added);
+        }
         if ((n_removed != r0 || n_added != a0) && options.record_overrides)
             overrides.emplace_back(key, override_of(after, ed.routes, [&ed](std::size_t i) {
                                        return ed.route_of_instance(i);

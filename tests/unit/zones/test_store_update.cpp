@@ -669,3 +669,55 @@ TEST_CASE("a reader decodes the route sets again only when a change set changed 
     auto t3 = routes_now();
     CHECK(t3 != t1);
 }
+
+TEST_CASE("a number moved between route sets is journaled as exactly the records that differ", "[live][journal]") {
+    // The journal builds a routed number's records from each route instance once per set: a move between routes,
+    // to and from a routing number, between routing numbers, and onto the route it already has (no change).
+    Db db(load("  - {number: \"+61 3 5550 0913\", route: ported, rn: \"+61400000001\"}\n"));
+    auto journal = [&db](std::uint32_t from) {
+        auto rd = db.store->reader();
+        REQUIRE(rd.ok());
+        REQUIRE((*rd)->refresh());
+        const ZoneInfo& zi = *(*rd)->find_zone(N("1.6.e164.arpa."));
+        auto j = (*rd)->journal(zi, from);
+        REQUIRE(j.has_value());
+        std::vector<std::string> out;
+        std::size_t off = 0;
+        JournalRecord jr;
+        for (std::size_t i = 0; j->next(off, jr); ++i) {
+            if (jr.type == RrType::SOA) continue;
+            out.push_back(std::string(i <= j->removed_count() ? "- " : "+ ") + std::to_string(jr.ttl) + " " +
+                          rdata_to_text(RrType::NAPTR, jr.rdata));
+        }
+        (*rd)->release();
+        return out;
+    };
+    const std::string sip = "10 100 \"u\" \"E2U+sip\" \"!^(.*)$!sip:\\\\1@sip.telstra.example!\" .";
+    const std::string backup = "20 100 \"u\" \"E2U+sip\" \"!^(.*)$!sip:\\\\1@backup.telstra.example!\" .";
+    auto tel = [](const std::string& rn) {
+        return "10 100 \"u\" \"E2U+pstn:tel\" \"!^(.*)$!tel:\\\\1;npdi;rn=" + rn + "!\" .";
+    };
+    const std::uint32_t s0 = db.serial();
+    // telstra (two NAPTRs, no rn) → ported with an rn; the other number of the set moves the other way.
+    auto r = db.store->apply(N("1.6.e164.arpa."), {Change::set_route("+61355500911", "ported", "+61400000002"),
+                                                   Change::set_route("+61355500913", "telstra")});
+    REQUIRE(r.ok());
+    CHECK(r.report->records_removed == 3);
+    CHECK(r.report->records_added == 3);
+    auto j = journal(s0);
+    std::vector<std::string> want = {"- 600 " + backup, "- 600 " + sip, "- 600 " + tel("+61400000001"),
+                                     "+ 600 " + tel("+61400000002"), "+ 600 " + backup, "+ 600 " + sip};
+    std::sort(j.begin(), j.end());
+    std::sort(want.begin(), want.end());
+    CHECK(j == want);
+    // Between routing numbers of one route: one record out, one in.
+    r = db.store->apply(N("1.6.e164.arpa."), {Change::set_route("+61355500911", "ported", "+61400000003")});
+    REQUIRE(r.ok());
+    CHECK(journal(s0 + 1) == std::vector<std::string>{"- 600 " + tel("+61400000002"), "+ 600 " + tel("+61400000003")});
+    // The routes they already have: nothing changes, no serial.
+    r = db.store->apply(N("1.6.e164.arpa."), {Change::set_route("+61355500911", "ported", "+61400000003"),
+                                              Change::set_route("+61355500913", "telstra")});
+    REQUIRE(r.ok());
+    CHECK_FALSE(r.report->changed);
+    CHECK(db.serial() == s0 + 2);
+}
