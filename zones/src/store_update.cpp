@@ -365,7 +365,6 @@ std::string encode_node(const EditNode& n) {
     return out;
 }
 
-/// Every RRset of a node as records, the route set expanded (journal, prerequisites, overrides).
 /// The NAPTR RRset of route instance `inst` with routing number `rn`, sorted as stored.
 EditRrset instance_rrset(const RouteInstance& inst, std::string_view rn) {
     EditRrset rs;
@@ -378,6 +377,7 @@ EditRrset instance_rrset(const RouteInstance& inst, std::string_view rn) {
     return rs;
 }
 
+/// Every RRset of a node as records, the route set expanded (journal, prerequisites, overrides).
 std::map<std::uint16_t, EditRrset> expanded(const EditNode& n, const RouteTable& routes) {
     std::map<std::uint16_t, EditRrset> out = n.rrsets;
     if (n.instance && *n.instance < routes.instances.size())
@@ -1083,11 +1083,29 @@ std::string override_of(const std::optional<EditNode>& node, const RouteTable& r
     return encode_override(o);
 }
 
-/// Journal records of one owner: old → new, RRset by RRset (a TTL change replaces the RRset).
+/// Journal records of one RRset of `owner`: old → new (a TTL change replaces the RRset); either side may be
+/// absent.
 void diff_rrset(const dns::Name& owner, std::uint16_t t, const EditRrset* o, const EditRrset* n, std::string& removed,
-                std::string& added, std::size_t& n_removed, std::size_t& n_added);
+                std::string& added, std::size_t& n_removed, std::size_t& n_added) {
+    const bool ttl_changed = o != nullptr && n != nullptr && o->ttl != n->ttl;
+    // The records of `from` that `other` does not keep, into `out`.
+    auto gone = [&](const EditRrset* from, const EditRrset* other, std::string& out, std::size_t& count) {
+        if (from == nullptr) return;
+        for (const auto& rd : from->rdatas) {
+            bool kept = !ttl_changed && other != nullptr &&
+                        std::binary_search(other->rdatas.begin(), other->rdatas.end(), rd,
+                                           [](const auto& a, const auto& b) { return rdata_less(a, b); });
+            if (!kept) {
+                detail::put_journal_record(out, owner, t, from->ttl, rd);
+                ++count;
+            }
+        }
+    };
+    gone(o, n, removed, n_removed);
+    gone(n, o, added, n_added);
+}
 
-/// The journal records of one owner's change (SOA excluded): removed, then added, per type.
+/// Journal records of one owner: old → new, RRset by RRset (SOA excluded).
 void diff_owner(const dns::Name& owner, const std::map<std::uint16_t, EditRrset>& olds,
                 const std::map<std::uint16_t, EditRrset>& news, std::string& removed, std::string& added,
                 std::size_t& n_removed, std::size_t& n_added) {
@@ -1097,33 +1115,6 @@ void diff_owner(const dns::Name& owner, const std::map<std::uint16_t, EditRrset>
     for (const auto& [t, p] : types) {
         if (t == kSoa) continue;
         diff_rrset(owner, t, p.first, p.second, removed, added, n_removed, n_added);
-    }
-}
-
-void diff_rrset(const dns::Name& owner, std::uint16_t t, const EditRrset* o, const EditRrset* n, std::string& removed,
-                std::string& added, std::size_t& n_removed, std::size_t& n_added) {
-    bool ttl_changed = o != nullptr && n != nullptr && o->ttl != n->ttl;
-    if (o != nullptr) {
-        for (const auto& rd : o->rdatas) {
-            bool kept = !ttl_changed && n != nullptr &&
-                        std::binary_search(n->rdatas.begin(), n->rdatas.end(), rd,
-                                           [](const auto& a, const auto& b) { return rdata_less(a, b); });
-            if (!kept) {
-                detail::put_journal_record(removed, owner, t, o->ttl, rd);
-                ++n_removed;
-            }
-        }
-    }
-    if (n != nullptr) {
-        for (const auto& rd : n->rdatas) {
-            bool kept = !ttl_changed && o != nullptr &&
-                        std::binary_search(o->rdatas.begin(), o->rdatas.end(), rd,
-                                           [](const auto& a, const auto& b) { return rdata_less(a, b); });
-            if (!kept) {
-                detail::put_journal_record(added, owner, t, n->ttl, rd);
-                ++n_added;
-            }
-        }
     }
 }
 
@@ -1148,12 +1139,13 @@ struct ApplyDbis {
     std::size_t journal_depth, journal_max_records;
 };
 
-/// One attempt of Store::apply inside one write transaction. A Result error
-/// is an LMDB failure (run again in a grown map when it was MDB_MAP_FULL);
-/// refused items come back in the ApplyResult.
 std::uint64_t ns_between(std::chrono::steady_clock::time_point a, std::chrono::steady_clock::time_point b) {
     return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(b - a).count());
 }
+
+/// One attempt of Store::apply inside one write transaction. A Result error
+/// is an LMDB failure (run again in a grown map when it was MDB_MAP_FULL);
+/// refused items come back in the ApplyResult.
 
 dns::Result<ApplyResult> apply_once(MDB_env* env, const ApplyDbis& d, const dns::Name& origin,
                                     const std::vector<Change>& changes, const ApplyOptions& options,

@@ -124,8 +124,9 @@ void ChangeWriter::metrics(MetricsText& m) const {
                     sync_time_},
          }) {
         std::array<std::uint64_t, DurationHistogram::kBuckets> counts{};
-        for (std::size_t b = 0; b < counts.size(); ++b) counts[b] = f.h.counts[b].load(std::memory_order_relaxed);
-        m.family(f.name, "histogram", f.help).histogram(f.name, counts, f.h.sum_ns.load(std::memory_order_relaxed));
+        std::uint64_t sum_ns = 0;
+        f.h.add_to(counts, sum_ns);
+        m.family(f.name, "histogram", f.help).histogram(f.name, counts, sum_ns);
     }
 }
 

@@ -22,6 +22,11 @@ void DurationHistogram::record(std::uint64_t nanos) noexcept {
     sum_ns.fetch_add(nanos, rel);
 }
 
+void DurationHistogram::add_to(std::array<std::uint64_t, kBuckets>& into, std::uint64_t& into_sum_ns) const noexcept {
+    for (std::size_t b = 0; b < kBuckets; ++b) into[b] += counts[b].load(std::memory_order_relaxed);
+    into_sum_ns += sum_ns.load(std::memory_order_relaxed);
+}
+
 void ThreadStats::record(const AnswerResult& r, Transport t, std::uint64_t nanos) noexcept {
     constexpr auto rel = std::memory_order_relaxed;
     if (r.kind == AnswerKind::Drop) {
@@ -92,10 +97,7 @@ std::string Stats::prometheus() const {
              "Time from parse to response built; for recursion, to the response handed to the socket.");
     std::array<std::uint64_t, DurationHistogram::kBuckets> counts{};
     std::uint64_t sum_ns = 0;
-    for (const auto& t : threads_) {
-        for (std::size_t b = 0; b < counts.size(); ++b) counts[b] += t->latency.counts[b].load(rel);
-        sum_ns += t->latency.sum_ns.load(rel);
-    }
+    for (const auto& t : threads_) t->latency.add_to(counts, sum_ns);
     m.histogram("enumd_query_duration_seconds", counts, sum_ns);
     m.single("enumd_recursive_responses_total", "counter",
              "Responses the recursor built (cache hits included); also counted in enumd_queries_total.",

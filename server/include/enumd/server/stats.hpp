@@ -23,6 +23,8 @@ struct DurationHistogram {
     void record(std::uint64_t nanos) noexcept;
     /// The bucket a duration falls in: the first whose bound (2^b µs) it does not pass.
     static std::size_t bucket(std::uint64_t nanos) noexcept;
+    /// Adds the counts and the sum so far into `into` and `into_sum_ns` (a sum over threads, or a snapshot).
+    void add_to(std::array<std::uint64_t, kBuckets>& into, std::uint64_t& into_sum_ns) const noexcept;
 };
 
 struct ThreadStats {
