@@ -784,10 +784,11 @@ struct alignas(64) MapSlot {
 /// while none is live (LMDB leaves that to the caller). Readers raise their
 /// slot's flag, then check `closed_`; a remapper sets `closed_`, then checks
 /// every flag (both sequentially consistent, so one of them sees the other).
-/// A remapper never blocks a reader for longer than its own check: when a
-/// snapshot is live it opens the gate again and retries later, because the
-/// live snapshot may belong to a zone transfer on a thread that is waiting
-/// at this gate.
+/// A remapper keeps the gate closed for at most kGateHold while the live
+/// snapshots end (a query's lasts microseconds), then opens it again and
+/// retries later: the live snapshot may belong to a zone transfer on a thread
+/// that is waiting at this gate. (Opening it again at once, as before, let a
+/// busy query thread starve a growing writer.)
 class MapGate {
 public:
     /// A new slot, listed until drop().
@@ -855,9 +856,12 @@ public:
             {
                 std::lock_guard lock(mu_);
                 closed_.store(true);
-                bool idle = writers.load() == 0;
-                for (const auto& slot : slots_) idle = idle && !slot->live.load();
-                if (idle) {
+                auto hold_until = std::chrono::steady_clock::now() + kGateHold;
+                while (!idle()) {
+                    if (std::chrono::steady_clock::now() >= hold_until) break;
+                    std::this_thread::yield();
+                }
+                if (idle()) {
                     f();
                     closed_.store(false);
                     return true;
@@ -870,6 +874,16 @@ public:
     }
 
 private:
+    /// How long a remapper keeps the gate closed waiting for live snapshots before it opens it again.
+    static constexpr std::chrono::milliseconds kGateHold{2};
+    /// No write and no snapshot of this process is live (mu_ held).
+    bool idle() const noexcept {
+        if (writers.load() != 0) return false;
+        for (const auto& slot : slots_)
+            if (slot->live.load()) return false;
+        return true;
+    }
+
     std::mutex mu_;        ///< guards slots_
     std::mutex remap_mu_;  ///< one remapper at a time
     std::vector<MapSlot*> slots_;  ///< owned by the readers
@@ -947,6 +961,7 @@ dns::Result<std::unique_ptr<Store>> Store::open(const std::string& path, const O
     std::unique_ptr<Store> s(new Store());
     s->path_ = path;
     s->grow_ahead_ = options.grow_ahead;
+    s->on_remap_ = options.on_remap;
     int rc = mdb_env_create(&s->env_);
     if (rc != 0) return make_error(lmdb_error("mdb_env_create", rc));
     mdb_env_set_maxdbs(s->env_, 8);
@@ -1015,8 +1030,18 @@ std::size_t Store::map_size() const noexcept {
 
 int Store::remap(std::size_t size, bool patient) {
     int rc = 0;
-    if (!gate_->exclusive(patient ? kWriterPatience : kReaderPatience, [&] { rc = mdb_env_set_mapsize(env_, size); }))
-        return MDB_MAP_RESIZED;
+    Remap done;
+    auto start = std::chrono::steady_clock::now();
+    bool ran = gate_->exclusive(patient ? kWriterPatience : kReaderPatience, [&] {
+        auto entered = std::chrono::steady_clock::now();
+        done.waited = entered - start;
+        done.from = map_size();
+        rc = mdb_env_set_mapsize(env_, size);
+        done.to = map_size();
+        done.took = std::chrono::steady_clock::now() - entered;
+    });
+    if (!ran) return MDB_MAP_RESIZED;
+    if (on_remap_ && done.to != done.from) on_remap_(done);
     return rc;
 }
 

@@ -58,9 +58,11 @@ TEST_CASE("a write larger than the map grows it, ahead from an estimate or on MD
     for (const auto& c : cases) {
         INFO(c.name);
         TempDir dir("enumd-growth");
+        std::vector<zones::Remap> remaps;  // what on_remap reported (enumd logs each)
         zones::Store::Options options;
         options.map_size = kTinyMap;
         options.grow_ahead = c.grow_ahead;
+        options.on_remap = [&](const zones::Remap& r) { remaps.push_back(r); };
         auto store = zones::Store::open(dir.path.string(), options);
         REQUIRE(store.ok());
         CHECK((*store)->map_size() == kTinyMap);
@@ -71,6 +73,15 @@ TEST_CASE("a write larger than the map grows it, ahead from an estimate or on MD
         REQUIRE(report.ok());
         CHECK(report->zones.at(0).records == 40002);
         CHECK((*store)->map_size() >= 4 * kTinyMap);
+        // Every growth was reported, in order, from the first size to the last.
+        REQUIRE(!remaps.empty());
+        CHECK(remaps.front().from == kTinyMap);
+        CHECK(remaps.back().to == (*store)->map_size());
+        for (std::size_t i = 0; i < remaps.size(); ++i) {
+            CHECK(remaps[i].to > remaps[i].from);
+            if (i > 0) CHECK(remaps[i].from == remaps[i - 1].to);
+        }
+        if (!c.grow_ahead) CHECK(remaps.size() >= 2);  // doubled from 1 MiB to several
         REQUIRE((*reader)->refresh());
         CHECK(first_number(**reader) == "10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:0@new.example.net!\" .");
         (*reader)->release();
@@ -86,11 +97,14 @@ TEST_CASE("a write larger than the map grows it, ahead from an estimate or on MD
 
 TEST_CASE("a reader adopts a map that another process grew (MDB_MAP_RESIZED)", "[store]") {
     TempDir dir("enumd-growth");
+    std::vector<zones::Remap> remaps;
     zones::Store::Options options;
     options.map_size = kTinyMap;
+    options.on_remap = [&](const zones::Remap& r) { remaps.push_back(r); };
     auto store = zones::Store::open(dir.path.string(), options);
     REQUIRE(store.ok());
     REQUIRE((*store)->write({numbers_zone(10, "old.example.net", 1)}).ok());
+    remaps.clear();  // the first write's own growth (its estimate exceeds 1 MiB)
     auto reader = (*store)->reader();
     REQUIRE(reader.ok());
     REQUIRE((*reader)->refresh());
@@ -117,6 +131,9 @@ TEST_CASE("a reader adopts a map that another process grew (MDB_MAP_RESIZED)", "
     CHECK(first_number(**reader) == "10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:0@new.example.net!\" .");
     (*reader)->release();
     CHECK((*store)->map_size() > before);
+    REQUIRE(remaps.size() == 1);  // the reader's adoption, reported like a growth
+    CHECK(remaps[0].from == before);
+    CHECK(remaps[0].to == (*store)->map_size());
     // A new reader and a write of this process work on the adopted map too.
     auto second = (*store)->reader();
     REQUIRE(second.ok());

@@ -41,6 +41,7 @@
 /// (MapGate in store.cpp): readers never see it.
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -366,6 +367,15 @@ void Reader::for_each_node(const ZoneInfo& zone, F&& f) {
     walk(zone, thunk, &f);
 }
 
+/// One remap of a store's map (Store::Options::on_remap): its size before and after, how long the
+/// remapper waited for this process's snapshots and writes to step aside, and how long the remap took.
+struct Remap {
+    std::size_t from = 0;
+    std::size_t to = 0;
+    std::chrono::nanoseconds waited{0};
+    std::chrono::nanoseconds took{0};
+};
+
 class Store {
 public:
     struct Options {
@@ -393,6 +403,9 @@ public:
         /// old version of such a zone is deleted after the switch, in transactions of the same size.
         /// 0: every write is one transaction.
         std::size_t stage_bytes = std::size_t{64} << 20;
+        /// Called after every remap of this store's map (grown for a write, or adopting the size another
+        /// process grew it to), outside the gate; on the thread that remapped. Empty: not reported.
+        std::function<void(const Remap&)> on_remap{};
     };
     /// Opens (creating when writable) the environment in directory `path`.
     static dns::Result<std::unique_ptr<Store>> open(const std::string& path, const Options& options);
@@ -460,6 +473,7 @@ private:
 
     std::unique_ptr<MapGate> gate_;
     bool grow_ahead_ = true;
+    std::function<void(const Remap&)> on_remap_;
     MDB_env* env_ = nullptr;
     unsigned nodes_dbi_ = 0;
     unsigned zones_dbi_ = 0;
