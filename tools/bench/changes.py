@@ -39,6 +39,7 @@ import shutil
 import signal
 import socket
 import statistics
+import struct
 import subprocess
 import sys
 import threading
@@ -166,7 +167,7 @@ zone "{ZONE}" {{
     return proc, log_path
 
 
-LIVE_PARTS = ("change", "edit", "commit", "sync")
+LIVE_PARTS = ("change", "edit", "commit", "sync", "query")
 
 
 def live_histograms(stats_port):
@@ -177,6 +178,9 @@ def live_histograms(stats_port):
     for m in re.finditer(r'^enumd_live_(\w+)_seconds_bucket\{le="([^"]+)"\} (\d+)$', text, re.M):
         if m.group(1) in out:
             out[m.group(1)][float(m.group(2))] = int(m.group(3))
+    # Each query's time in enumd from its receipt to its answer (not its wait in the socket's queue).
+    for m in re.finditer(r'^enumd_query_duration_seconds_bucket\{le="([^"]+)"\} (\d+)$', text, re.M):
+        out["query"][float(m.group(1))] = int(m.group(2))
     return out
 
 
@@ -217,6 +221,8 @@ def main():
     ap.add_argument("--probes", type=int, default=200)
     ap.add_argument("--follow", type=int, default=10000, help="changes Knot must follow by IXFR (one batch)")
     ap.add_argument("--updates", type=int, default=500, help="single RFC 2136 updates, to enumd and to BIND")
+    ap.add_argument("--prober-nice", type=int, default=-10,
+                    help="nice value of the change-to-visible prober while it probes (0: unchanged)")
     ap.add_argument("--no-knot", action="store_true")
     ap.add_argument("--knot-cpu", default="1",
                     help="CPUs of the Knot secondary (taskset list; '' leaves it unpinned): by default beside the "
@@ -299,7 +305,7 @@ def main():
         def phase_times(name):
             nonlocal phase_start
             now = live_histograms(stats_port)
-            log(f"writer during {name}: {live_times(phase_start, now)}")
+            log(f"writer (and queries) during {name}: {live_times(phase_start, now)}")
             phase_start = now
 
         # 1. batches: --batch-streams connections, each POSTing its share one after another (a provisioning
@@ -390,37 +396,64 @@ def main():
         figures["single"] = (rps, lat.get("50"), lat.get("99"), non2xx.group(1) if non2xx else "0")
 
         phase_times("the single PUTs")
-        # 4. change-to-visible
-        visible, missed, acks = [], 0, []
+        # 4. change-to-visible. The answer's arrival is also read from the kernel's receive timestamp of the
+        # prober's socket (SO_TIMESTAMPNS): the prober is a Python process sharing two CPUs with dnsperf, Knot and
+        # enumd, and its own wake-up after the answer arrived is not enumd's latency. Both are reported.
+        visible, at_socket, missed, acks = [], [], 0, []
+        probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        probe.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+        probe.settimeout(1)
+        probe.connect(("127.0.0.1", port))
+        # The prober is the instrument, not the system measured: on two CPUs saturated by dnsperf, Knot and enumd it
+        # waited up to ~16 ms to be scheduled after an answer had arrived. --prober-nice (as root) lets it run first;
+        # enumd keeps its own priority. Linux: nice applies to this thread; restored after the probes.
+        niced = False
+        if args.prober_nice:
+            try:
+                os.setpriority(os.PRIO_PROCESS, 0, args.prober_nice)
+                niced = True
+            except OSError as e:
+                log(f"prober keeps its priority: {e}")
         for i in range(args.probes):
             number = rng.choice(numbers)
             route = routes[i % len(routes)]
             host = route + ".example"
             t = time.monotonic()
+            t_wall = time.clock_gettime(time.CLOCK_REALTIME)  # the clock of the kernel's timestamps
             status, _ = api.call("PUT", path + "numbers/" + number, {"route": route})
             acked = time.monotonic() - t
             seen = False
             for asked in range(1, 101):
                 sent = time.monotonic()
-                r = dns.query.udp(dns.message.make_query(owner(number), "NAPTR"), "127.0.0.1", port=port, timeout=1)
+                probe.send(dns.message.make_query(owner(number), "NAPTR").to_wire())
+                data, arrived = recv_stamped(probe)
+                r = dns.message.from_wire(data)
                 if any(host in rd.to_text() for rrset in r.answer for rd in rrset):
                     seen = True
                     break
             if seen:
                 visible.append(time.monotonic() - t)
-                acks.append((visible[-1], acked, asked, time.monotonic() - sent))
+                at_socket.append(arrived - t_wall if arrived is not None else visible[-1])
+                acks.append((visible[-1], acked, asked, time.monotonic() - sent, at_socket[-1]))
             else:
                 missed += 1
+        probe.close()
+        if niced:
+            os.setpriority(os.PRIO_PROCESS, 0, 0)
         # The slowest probes with their PUT's acknowledgement, the queries it took (1: the first query after the
-        # acknowledgement saw the change) and the last query's round trip: a slow commit, or a slow client/query?
-        worst = ", ".join(f"{v * 1000:.1f} (ack {a * 1000:.1f}, {n} quer{'y' if n == 1 else 'ies'}, last {q * 1000:.1f})"
-                          for v, a, n, q in sorted(acks, reverse=True)[:3])
+        # acknowledgement saw the change), the last query's round trip and when the answer reached the socket:
+        # a slow commit, a slow query, or a slow prober?
+        worst = ", ".join(f"{v * 1000:.1f} (ack {a * 1000:.1f}, {n} quer{'y' if n == 1 else 'ies'}, last {q * 1000:.1f}, "
+                          f"at the socket {k * 1000:.1f})" for v, a, n, q, k in sorted(acks, reverse=True)[:3])
         log(f"probes whose first query after the acknowledgement did not see the change: "
-            f"{sum(1 for _, _, n, _ in acks if n > 1)}")
+            f"{sum(1 for _, _, n, _, _ in acks if n > 1)}")
         log(f"change-to-visible over {args.probes} probes: p50 {percentile(visible, 50) * 1000:.2f} ms, "
-            f"p99 {percentile(visible, 99) * 1000:.2f} ms, never seen {missed}; slowest, ms: {worst}")
+            f"p99 {percentile(visible, 99) * 1000:.2f} ms as the prober saw it; p50 "
+            f"{percentile(at_socket, 50) * 1000:.2f} ms, p99 {percentile(at_socket, 99) * 1000:.2f} ms to the answer's "
+            f"arrival at its socket; never seen {missed}; slowest, ms: {worst}")
         failed = failed or missed > 0
-        figures["visible"] = (percentile(visible, 50) * 1000, percentile(visible, 99) * 1000, missed)
+        figures["visible"] = (percentile(visible, 50) * 1000, percentile(visible, 99) * 1000, missed,
+                              percentile(at_socket, 50) * 1000, percentile(at_socket, 99) * 1000)
 
         phase_times("the probes")
         cpu1 = bench.cpu_seconds([server.pid])
@@ -457,6 +490,19 @@ def main():
     return 1 if failed else 0
 
 
+SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)  # Linux; Python's socket module may not name it
+
+
+def recv_stamped(sock):
+    """One datagram and the kernel's receive time of it (CLOCK_REALTIME seconds; None if not given)."""
+    data, ancillary, _, _ = sock.recvmsg(65535, 1024)
+    for level, kind, value in ancillary:
+        if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and len(value) >= 16:
+            sec, nsec = struct.unpack("qq", value[:16])
+            return data, sec + nsec / 1e9
+    return data, None
+
+
 def print_table(args, f):
     """The run's figures side by side (tools/bench/README.md "Live changes")."""
     print(f"\n| what ({args.numbers:,} numbers, dnsperf {args.qps:,} qps during 1-4) | figure | target |")
@@ -472,8 +518,10 @@ def print_table(args, f):
         print(f"| enumd, single API PUTs ({args.connections} connections) | {rps:,.0f} changes/s "
               f"(p50 {p50}, p99 {p99}, non-2xx {non2xx}) | ≥ 5,000/s |")
     if "visible" in f:
-        print(f"| enumd, change-to-visible ({args.probes} probes) | p50 {f['visible'][0]:.2f} ms, "
-              f"p99 {f['visible'][1]:.2f} ms, never seen {f['visible'][2]} | p99 ≤ 10 ms |")
+        p50, p99, missed, k50, k99 = f["visible"]
+        print(f"| enumd, change-to-visible ({args.probes} probes): PUT sent → answer read by the prober; → answer "
+              f"at its socket (kernel timestamp) | p50 {p50:.2f} ms, p99 {p99:.2f} ms; p50 {k50:.2f} ms, "
+              f"p99 {k99:.2f} ms; never seen {missed} | p99 ≤ 10 ms |")
     if "knot" in f:
         n, acked, followed, ixfr, same = f["knot"]
         print(f"| Knot secondary follows {n:,} changes | {followed:.2f} s from the request "
