@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cctype>
 #include <cstdio>
 #include <filesystem>
@@ -13,6 +14,7 @@
 #include <memory>
 #include <atomic>
 #include <sstream>
+#include <string_view>
 #include <thread>
 #include <utility>
 
@@ -493,19 +495,34 @@ struct Parser {
 };
 
 /// Hash of a record's identity as RFC 2181 §5 sees it: owner (case-insensitive,
-/// RFC 4343), type and rdata. FNV-1a: fast, and equal hashes are compared in full.
+/// RFC 4343), type and rdata; equal hashes are compared in full. The owner is
+/// lowercased into a buffer and hashed with the rdata a word at a time
+/// (std::hash of a string_view): FNV-1a byte by byte through tolower() was
+/// most of merge_duplicates' 0.25 s on 1.38M records.
 std::uint64_t record_hash(const Record& r) noexcept {
-    std::uint64_t h = 1469598103934665603ULL;
-    auto mix = [&h](std::uint8_t b) {
-        h ^= b;
-        h *= 1099511628211ULL;
-    };
-    for (std::uint8_t b : r.owner.wire()) mix(static_cast<std::uint8_t>(std::tolower(b)));
+    std::array<char, dns::kMaxNameLength + 2> key{};
+    auto wire = r.owner.wire();
+    std::size_t n = 0;
+    for (std::uint8_t b : wire) key[n++] = static_cast<char>(b >= 'A' && b <= 'Z' ? b | 0x20 : b);
     auto type = static_cast<std::uint16_t>(r.type);
-    mix(static_cast<std::uint8_t>(type >> 8));
-    mix(static_cast<std::uint8_t>(type));
-    for (std::uint8_t b : r.rdata) mix(b);
-    return h;
+    key[n++] = static_cast<char>(type >> 8);
+    key[n++] = static_cast<char>(type);
+    std::hash<std::string_view> h;
+    std::uint64_t a = h(std::string_view(key.data(), n));
+    std::uint64_t b = h(std::string_view(reinterpret_cast<const char*>(r.rdata.data()), r.rdata.size()));
+    return a ^ (b + 0x9e3779b97f4a7c15ULL + (a << 6) + (a >> 2));
+}
+
+/// Runs f(begin, end) over [0, n) on this thread, and over the second half on another when n is large.
+template <typename F>
+void in_two_halves(std::size_t n, F&& f) {
+    if (n < (std::size_t{1} << 18)) {
+        f(std::size_t{0}, n);
+        return;
+    }
+    std::thread other([&] { f(n / 2, n); });
+    f(std::size_t{0}, n / 2);
+    other.join();
 }
 
 /// RFC 2181 §5.2: an RRset is a set, so a record repeated exactly (owner,
@@ -517,30 +534,40 @@ std::uint64_t record_hash(const Record& r) noexcept {
 /// which refuses them: there a repeat is a typing mistake.
 void merge_duplicates(Zone& zone, Diagnostics& diags) {
     auto& recs = zone.records;
-    // Sort (hash, index) pairs instead of a hash set: one allocation, and runs of an equal hash are short.
-    std::vector<std::pair<std::uint64_t, std::size_t>> order(recs.size());
-    for (std::size_t i = 0; i < recs.size(); ++i) order[i] = {record_hash(recs[i]), i};
-    std::sort(order.begin(), order.end());
+    // One sorted 64-bit key per record instead of a hash set: the hash's high bits over the record's index, so a
+    // run of equal keys' high bits is a run of (possibly) equal records in file order. The hashes and the sort of
+    // each half run on two threads (the parse before and the write after use one), the halves merged after.
+    const unsigned index_bits = static_cast<unsigned>(std::bit_width(recs.size()));
+    const std::uint64_t index_mask = index_bits >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << index_bits) - 1;
+    std::vector<std::uint64_t> order(recs.size());
+    in_two_halves(recs.size(), [&](std::size_t from, std::size_t to) {
+        for (std::size_t i = from; i < to; ++i) order[i] = (record_hash(recs[i]) & ~index_mask) | i;
+        std::sort(order.begin() + static_cast<std::ptrdiff_t>(from), order.begin() + static_cast<std::ptrdiff_t>(to));
+    });
+    if (recs.size() >= (std::size_t{1} << 18))
+        std::inplace_merge(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(recs.size() / 2), order.end());
+    auto hash_of = [&](std::size_t k) { return order[k] & ~index_mask; };
+    auto index_of = [&](std::size_t k) { return static_cast<std::size_t>(order[k] & index_mask); };
     std::vector<bool> repeat(recs.size(), false);
     std::size_t count = 0;
     std::size_t first_repeat = recs.size();  // the repeat met first in the file
     std::size_t first_of_it = 0;
     for (std::size_t a = 0; a < order.size();) {
         std::size_t b = a + 1;
-        while (b < order.size() && order[b].first == order[a].first) ++b;
+        while (b < order.size() && hash_of(b) == hash_of(a)) ++b;
         for (std::size_t i = a + 1; i < b; ++i) {
-            Record& later = recs[order[i].second];
+            Record& later = recs[index_of(i)];
             for (std::size_t j = a; j < i; ++j) {
-                Record& earlier = recs[order[j].second];
-                if (repeat[order[j].second] || earlier.type != later.type || earlier.rdata != later.rdata ||
+                Record& earlier = recs[index_of(j)];
+                if (repeat[index_of(j)] || earlier.type != later.type || earlier.rdata != later.rdata ||
                     !earlier.owner.equals(later.owner))
                     continue;
-                repeat[order[i].second] = true;
+                repeat[index_of(i)] = true;
                 earlier.ttl = std::min(earlier.ttl, later.ttl);
                 ++count;
-                if (order[i].second < first_repeat) {
-                    first_repeat = order[i].second;
-                    first_of_it = order[j].second;
+                if (index_of(i) < first_repeat) {
+                    first_repeat = index_of(i);
+                    first_of_it = index_of(j);
                 }
                 break;
             }

@@ -390,6 +390,48 @@ TEST_CASE("exact duplicate records in a zone file are merged with one warning pe
     }
 }
 
+TEST_CASE("duplicates are found across a large file's halves (hashed and sorted on two threads)", "[rfc1035]") {
+    // 300,002 records: more than merge_duplicates splits (2^18). Every 1,000th number of the first half is repeated
+    // in the second half — owner upper-cased, TTL lower — and every 1,000th of the second half once more at the end.
+    constexpr int kNumbers = 150000;
+    auto owner_of = [](int i, bool upper) {
+        std::string digits = std::to_string(1000000 + i), o;
+        for (auto it = digits.rbegin(); it != digits.rend(); ++it) o += std::string(1, *it) + ".";
+        return o + (upper ? "N" : "n");
+    };
+    auto line = [&](int i, bool upper, int ttl, int order) {
+        return owner_of(i, upper) + " " + std::to_string(ttl) + " IN NAPTR " + std::to_string(order) +
+               " 100 \"u\" \"E2U+sip\" \"!^.*$!sip:" + std::to_string(i) + "@example.net!\" .\n";
+    };
+    std::string text = kHead;
+    for (int i = 0; i < kNumbers; ++i) text += line(i, false, 3600, 10) + line(i, false, 3600, 20);
+    int repeats = 0;
+    for (int i = 0; i < kNumbers / 2; i += 1000, ++repeats) text += line(i, true, 60, 20);
+    for (int i = kNumbers / 2; i < kNumbers; i += 1000, ++repeats) text += line(i, false, 300, 10);
+    TempDir dir("enumd-rfc1035");
+    std::string path = dir.write("z.zone", text);
+    Diagnostics diags;
+    auto zones = load_rfc1035(path, std::nullopt, diags);
+    REQUIRE_FALSE(diags.has_errors());
+    REQUIRE(zones.size() == 1);
+    CHECK(zones[0].records.size() == 2 + 2 * static_cast<std::size_t>(kNumbers));
+    REQUIRE(diags.items.size() == 1);
+    // The repeat met first in the file is the first upper-case one (named as written), of number 0's second record
+    // (line 6).
+    CHECK(diags.items[0].to_text() ==
+          path + ":" + std::to_string(4 + 2 * kNumbers + 1) + ": warning: zone e164.arpa.: " + std::to_string(repeats) +
+              " duplicate records merged, the first 0.0.0.0.0.0.1.N.e164.arpa. NAPTR 20 100 \"u\" \"E2U+sip\" "
+              "\"!^.*$!sip:0@example.net!\" . (first at " + path + ":6): an RRset is a set (RFC 2181 §5.2), each record "
+              "is served once with the lowest TTL of its copies");
+    // The first copies stay, in file order, with the lowest TTL of their copies.
+    const auto& recs = zones[0].records;
+    CHECK(recs[2 + 1].ttl == 60);     // number 0, order 20: repeated at TTL 60
+    CHECK(recs[2 + 0].ttl == 3600);   // number 0, order 10: not repeated
+    CHECK(recs[2 + 2 * 75000].ttl == 300);  // number 75,000, order 10: repeated at TTL 300
+    CHECK(recs[2 + 2 * 75000].loc.line == 4 + 2 * 75000 + 1);
+    CHECK(recs.back().loc.line == 4 + 2 * kNumbers);
+}
+
 TEST_CASE("record data prints as text that parses back to the same wire, even a URI without a target", "[rfc1035]") {
     const auto origin = N("1.6.e164.arpa.");
     struct Case {
