@@ -1,13 +1,17 @@
 #include "enumd/zones/rfc1035.hpp"
 
 #include <ldns/ldns.h>
+#include <malloc.h>
 #include <stdio_ext.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <bit>
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -148,6 +152,80 @@ private:
     std::thread thread_;
 };
 
+/// Populates the heap ahead of the parser's small allocations (each record's
+/// data is one: ~1.4 million of 60-100 bytes for the 1M-number file) on a
+/// second thread, as Prefaulter does for the record vector. perf of enumd
+/// --zone on that file: 7.7 % of all samples were the parser clearing fresh
+/// heap pages under malloc's sysmalloc. glibc's main arena grows the heap by
+/// brk; with M_TOP_PAD raised to the expected size for the parse, it grows
+/// once by that much, and this thread populates what the break has grown by
+/// (the kernel's break, read with the brk system call) up to that size.
+/// Elsewhere (another libc, a parser on a thread with its own arena) it
+/// populates nothing and costs nothing.
+class HeapAhead {
+public:
+    HeapAhead() = default;
+    HeapAhead(const HeapAhead&) = delete;
+    HeapAhead& operator=(const HeapAhead&) = delete;
+    ~HeapAhead() { stop(); }
+
+    /// Expects about `bytes` of small allocations by this thread.
+    void start(std::size_t bytes) {
+        stop();
+#if defined(__GLIBC__) && defined(M_TOP_PAD) && defined(SYS_brk)
+        if (bytes < kMinBytes) return;
+        bytes = std::min(bytes, kMaxBytes);
+        if (mallopt(M_TOP_PAD, static_cast<int>(bytes)) != 1) return;
+        padded_ = true;
+        const std::uintptr_t from = page_up(current_break());
+        const std::uintptr_t goal = from + bytes;
+        halt_.store(false, std::memory_order_relaxed);
+        thread_ = std::thread([this, from, goal] {
+            std::uintptr_t done = from;
+            while (done < goal && !halt_.load(std::memory_order_relaxed)) {
+                std::uintptr_t top = std::min(goal, current_break() & ~(kPage - 1));
+                if (top <= done) {  // nothing new yet: the parser has not grown the heap
+                    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                    continue;
+                }
+                std::uintptr_t step = std::min<std::uintptr_t>(kStep, top - done);
+                if (::madvise(reinterpret_cast<void*>(done), step, MADV_POPULATE_WRITE) != 0) return;  // trimmed
+                done += step;
+            }
+        });
+#else
+        (void)bytes;
+#endif
+    }
+    /// Stops (at the next step), waits, and gives malloc its usual top pad back.
+    void stop() {
+        halt_.store(true, std::memory_order_relaxed);
+        if (thread_.joinable()) thread_.join();
+#if defined(__GLIBC__) && defined(M_TOP_PAD)
+        if (padded_) mallopt(M_TOP_PAD, kDefaultTopPad);
+#endif
+        padded_ = false;
+    }
+
+private:
+    static constexpr std::uintptr_t kPage = 4096;
+    static constexpr std::uintptr_t kStep = std::uintptr_t{4} << 20;
+    static constexpr std::size_t kMinBytes = std::size_t{32} << 20;   ///< less: the faults cost little
+    static constexpr std::size_t kMaxBytes = std::size_t{1} << 30;    ///< mallopt takes an int
+    static constexpr int kDefaultTopPad = 128 * 1024;                  ///< glibc's (mallopt(3))
+    static std::uintptr_t page_up(std::uintptr_t a) { return (a + kPage - 1) & ~(kPage - 1); }
+    static std::uintptr_t current_break() {
+#ifdef SYS_brk
+        return static_cast<std::uintptr_t>(::syscall(SYS_brk, 0));  // the kernel's break: thread-safe, unlike sbrk
+#else
+        return 0;
+#endif
+    }
+    std::atomic<bool> halt_{false};
+    bool padded_ = false;
+    std::thread thread_;
+};
+
 /// Splits a directive line into whitespace-separated words, stopping at a comment.
 std::vector<std::string> words_of_line(const std::string& text, std::size_t pos) {
     std::size_t end = text.find('\n', pos);
@@ -176,6 +254,7 @@ struct Parser {
     std::vector<std::string> files_read;  ///< every file read, $INCLUDEs too (Zone::source_files)
     rfc1035_fast::Entry entry;            ///< the fast path's record, its rdata buffer reused
     Prefaulter prefault;                  ///< the record vector's pages, ahead of the parse
+    HeapAhead heap_ahead;                 ///< the heap's pages for the records' data, ahead of the parse
 
     /// Reads one file with the given starting origin and default TTL; `given`
     /// is its text when the caller holds it (load_rfc1035_text).
@@ -222,6 +301,9 @@ struct Parser {
         records.reserve(records.size() + 1 + static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')));
         advise_huge_pages(records.data(), records.capacity() * sizeof(Record));
         prefault.start(records.data() + records.size(), (records.capacity() - records.size()) * sizeof(Record));
+        // Each record's data is a heap block of its rdata plus malloc's header, rounded to 16: about 96 bytes for
+        // a NAPTR line of ~110 characters. Only the outermost file asks (an $INCLUDE's records come out of it).
+        if (depth == 0) heap_ahead.start(text.size() * 7 / 8);
 
         include_stack.push_back(canonical);
         if (given == nullptr) files_read.push_back(canonical);
@@ -598,7 +680,7 @@ namespace {
 std::vector<Zone> load(const std::string& path, std::string* text, const std::optional<dns::Name>& origin,
                        Diagnostics& diags, const Rfc1035Options& options) {
     std::vector<Record> records;
-    Parser parser{diags, records, options, std::nullopt, {}, {}, {}, {}};
+    Parser parser{diags, records, options, std::nullopt, {}, {}, {}, {}, {}};
     dns::Name start_origin;
     if (origin) {
         start_origin = *origin;
@@ -612,6 +694,7 @@ std::vector<Zone> load(const std::string& path, std::string* text, const std::op
     // 3600 s when the file has no $TTL and a record no TTL (ldns' default, BIND's too).
     parser.parse_file(path, origin_rdf, 3600, SourceLoc{}, 0, text);
     parser.prefault.stop();
+    parser.heap_ahead.stop();
     if (origin_rdf != nullptr) ldns_rdf_deep_free(origin_rdf);
     if (records.empty() && diags.error_count() > errors_before) return {};
 
