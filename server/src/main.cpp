@@ -61,17 +61,6 @@ int main(int argc, char** argv) try {
     apply_logging(cfg);
     zones::Store::Options store_options;
     if (cfg.map_size != 0) store_options.map_size = cfg.map_size;
-    // Each remap stalls this process's queries and writes for its duration: log it with its wait.
-    store_options.on_remap = [](const zones::Remap& r) {
-        auto ms = [](std::chrono::nanoseconds d) {
-            char buf[32];
-            std::snprintf(buf, sizeof buf, "%.3f", std::chrono::duration<double, std::milli>(d).count());
-            return std::string(buf);
-        };
-        log(LogLevel::Info, "database", r.to > r.from ? "map grown" : "map size adopted",
-            {{"from_mib", std::to_string(r.from >> 20)}, {"to_mib", std::to_string(r.to >> 20)},
-             {"waited_ms", ms(r.waited)}, {"took_ms", ms(r.took)}});
-    };
     // The first compile's child, started again from this executable by compile_in_child: it only compiles.
     if (auto code = daemon::run_as_compile_child(cfg, store_options)) return *code;
     if (cfg.check_only) return daemon::check_config(cfg);
@@ -141,6 +130,19 @@ int main(int argc, char** argv) try {
             return 1;
         }
     }
+    // Each remap stalls this process's queries and writes for its duration: log it with its wait. Only the
+    // serving process's: the first compile's child grows a new database as a matter of course, beside its
+    // progress line.
+    store_options.on_remap = [](const zones::Remap& r) {
+        auto ms = [](std::chrono::nanoseconds d) {
+            char buf[32];
+            std::snprintf(buf, sizeof buf, "%.3f", std::chrono::duration<double, std::milli>(d).count());
+            return std::string(buf);
+        };
+        log(LogLevel::Info, "database", r.adopted ? "map size adopted" : "map grown",
+            {{"from_mib", std::to_string(r.from >> 20)}, {"to_mib", std::to_string(r.to >> 20)},
+             {"waited_ms", ms(r.waited)}, {"took_ms", ms(r.took)}});
+    };
     auto store = zones::Store::open(cfg.database, store_options);
     if (!store) {
         log(LogLevel::Error, "database " + cfg.database, "cannot open", {{"reason", store.error()}});

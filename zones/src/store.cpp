@@ -1031,6 +1031,7 @@ std::size_t Store::map_size() const noexcept {
 int Store::remap(std::size_t size, bool patient) {
     int rc = 0;
     Remap done;
+    done.adopted = size == 0;
     auto start = std::chrono::steady_clock::now();
     bool ran = gate_->exclusive(patient ? kWriterPatience : kReaderPatience, [&] {
         auto entered = std::chrono::steady_clock::now();

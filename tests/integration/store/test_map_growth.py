@@ -3,6 +3,7 @@
 while enumd serves from it throughout (enumd adopts the map `enumctl compile` grew), and a compile killed
 with kill -9 mid-way leaves the old data serving and the database usable."""
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -71,6 +72,11 @@ def main():
             c.check(os.path.getsize(os.path.join(db, "data.mdb")) > 8 * (1 << 20), "the database grew past the map")
             time.sleep(0.5)
             c.check("grown.example.net" in prober.latest(), f"enumd serves the grown map: {prober.latest()}")
+            # enumd logs taking the grown size (a remap holds its queries up: an operator sees each one).
+            adopted = re.findall(r'event="map size adopted" from_mib="(\d+)" to_mib="(\d+)" waited_ms="[0-9.]+"',
+                                 srv.logs())
+            c.check(len(adopted) >= 1 and all(int(a) < int(b) for a, b in adopted) and int(adopted[-1][1]) >= 8,
+                    f"the adoption is logged with its wait: {adopted}")
 
             # 2. kill -9 of a compile mid-way: once its transaction writes pages, or after parsing when it never
             # spills (LMDB keeps dirty pages in memory up to its limit).

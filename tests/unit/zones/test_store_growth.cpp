@@ -79,6 +79,7 @@ TEST_CASE("a write larger than the map grows it, ahead from an estimate or on MD
         CHECK(remaps.back().to == (*store)->map_size());
         for (std::size_t i = 0; i < remaps.size(); ++i) {
             CHECK(remaps[i].to > remaps[i].from);
+            CHECK_FALSE(remaps[i].adopted);  // grown by this store, for its write
             if (i > 0) CHECK(remaps[i].from == remaps[i - 1].to);
         }
         if (!c.grow_ahead) CHECK(remaps.size() >= 2);  // doubled from 1 MiB to several
@@ -131,7 +132,8 @@ TEST_CASE("a reader adopts a map that another process grew (MDB_MAP_RESIZED)", "
     CHECK(first_number(**reader) == "10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:0@new.example.net!\" .");
     (*reader)->release();
     CHECK((*store)->map_size() > before);
-    REQUIRE(remaps.size() == 1);  // the reader's adoption, reported like a growth
+    REQUIRE(remaps.size() == 1);  // the reader's adoption
+    CHECK(remaps[0].adopted);
     CHECK(remaps[0].from == before);
     CHECK(remaps[0].to == (*store)->map_size());
     // A new reader and a write of this process work on the adopted map too.

@@ -367,11 +367,13 @@ void Reader::for_each_node(const ZoneInfo& zone, F&& f) {
     walk(zone, thunk, &f);
 }
 
-/// One remap of a store's map (Store::Options::on_remap): its size before and after, how long the
-/// remapper waited for this process's snapshots and writes to step aside, and how long the remap took.
+/// One remap of a store's map (Store::Options::on_remap): its size before and after, whether it took the
+/// size another process had grown the map to (else this process grew it for a write), how long the remapper
+/// waited for this process's snapshots and writes to step aside, and how long the remap took.
 struct Remap {
     std::size_t from = 0;
     std::size_t to = 0;
+    bool adopted = false;
     std::chrono::nanoseconds waited{0};
     std::chrono::nanoseconds took{0};
 };
