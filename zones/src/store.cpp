@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <boost/container/flat_map.hpp>
 #include <boost/container/small_vector.hpp>
 
 #include <algorithm>
@@ -241,6 +242,12 @@ struct BuildNode {
     std::uint8_t flags = 0;
     RrsetMap rrsets;
 };
+
+/// A zone's nodes by relative lookup key: one sorted vector (a std::map was a heap block per node, and
+/// a string block per key longer than 15 bytes, for every owner of the zone: a million of each for a
+/// 1M-number file, all fresh pages). Built in order (build_zone) and merged with ordered runs
+/// (add_empty_non_terminals); a key inserted out of order would move the rest.
+using NodeMap = boost::container::flat_map<std::string, BuildNode>;
 
 std::string pack_node(const BuildNode& n, const std::vector<std::uint8_t>* soa_override) {
     std::string out;
@@ -1129,7 +1136,7 @@ std::optional<ZoneMeta> read_zone_meta(MDB_txn* t, MDB_dbi zones, const std::str
 /// A zone's records as the nodes to store: keyed by owner lookup key
 /// relative to the origin, flagged, hashed.
 struct BuiltZone {
-    std::map<std::string, BuildNode> nodes;
+    NodeMap nodes;
     const std::vector<std::uint8_t>* soa_rdata = nullptr;  ///< the apex SOA
     std::uint64_t records = 0;                             ///< after de-duplication (typed records)
     std::unique_ptr<RouteTableBuilder> routes;             ///< route sets the nodes refer to (and bulk numbers will)
@@ -1143,7 +1150,7 @@ struct BuiltZone {
 /// key before it sorts between the two, so it is not a node. Those it shares
 /// are the previous key's ancestors, already present or found. The map starts
 /// with the apex "", an ancestor of every key.
-void add_empty_non_terminals(std::map<std::string, BuildNode>& nodes) {
+void add_empty_non_terminals(NodeMap& nodes) {
     std::vector<std::string> ents;
     std::span<const std::uint8_t> prev;
     for (const auto& [key, node] : nodes) {
@@ -1153,12 +1160,23 @@ void add_empty_non_terminals(std::map<std::string, BuildNode>& nodes) {
             ents.push_back(key.substr(0, dns::key_prefix_length(ks, l)));
         prev = ks;
     }
-    for (auto& e : ents) nodes.try_emplace(std::move(e));
+    if (ents.empty()) return;
+    // In key order and none of them a node yet: one merge of the two runs.
+    NodeMap::sequence_type have = nodes.extract_sequence();
+    NodeMap::sequence_type merged;
+    merged.reserve(have.size() + ents.size());
+    auto e = ents.begin();
+    for (auto& node : have) {
+        for (; e != ents.end() && *e < node.first; ++e) merged.emplace_back(std::move(*e), BuildNode{});
+        merged.push_back(std::move(node));
+    }
+    for (; e != ents.end(); ++e) merged.emplace_back(std::move(*e), BuildNode{});
+    nodes.adopt_sequence(boost::container::ordered_unique_range, std::move(merged));
 }
 
 /// Flags (apex, zone cuts, occlusion below cuts, wildcard children) in one
 /// pass in canonical order.
-void flag_nodes(std::map<std::string, BuildNode>& nodes) {
+void flag_nodes(NodeMap& nodes) {
     std::string cut;  // current zone cut key ("" = none)
     bool in_cut = false;
     for (auto& [key, node] : nodes) {
@@ -1176,7 +1194,11 @@ void flag_nodes(std::map<std::string, BuildNode>& nodes) {
         std::size_t labels = dns::key_label_count(ks);
         if (labels > 0) {
             std::size_t plen = dns::key_prefix_length(ks, labels - 1);
-            if (key.size() - plen == 2 && key[plen] == '*') nodes[key.substr(0, plen)].flags |= node_flags::kWildcardChild;
+            // The parent is a node (every ancestor is, add_empty_non_terminals): no insertion under the loop.
+            if (key.size() - plen == 2 && key[plen] == '*') {
+                auto parent = nodes.find(key.substr(0, plen));
+                if (parent != nodes.end()) parent->second.flags |= node_flags::kWildcardChild;
+            }
         }
     }
 }
@@ -1220,7 +1242,12 @@ private:
 dns::Result<BuiltZone> build_zone(const Zone& zone, const std::string& origin_key) {
     BuiltZone b;
     std::array<std::uint8_t, dns::kMaxLookupKey> buf{};
-    auto at = b.nodes.end();
+    // The nodes in record order, an owner's records together where they come together; sorted and merged
+    // below when the records were not in key order.
+    NodeMap::sequence_type seq;
+    seq.reserve(zone.records.size() + 1);  // at most a node per record: no moves as it grows (pages untouched)
+    seq.emplace_back(std::string(), BuildNode{});  // the apex always exists
+    bool in_order = true;
     for (const Record& r : zone.records) {
         if (!r.owner.is_subdomain_of(zone.origin))
             return make_error(r.loc.to_text() + ": owner " + r.owner.to_text() + " is outside zone " +
@@ -1229,11 +1256,29 @@ dns::Result<BuiltZone> build_zone(const Zone& zone, const std::string& origin_ke
         std::string_view key(reinterpret_cast<const char*>(buf.data()) + origin_key.size(), len - origin_key.size());
         if (key.size() + 4 > 511)
             return make_error(r.loc.to_text() + ": owner " + r.owner.to_text() + " is too long to store");
-        // Records come mostly in key order and an owner's together (zone files, exports): the last
-        // node or the end is the place, and the map's search is the exception.
-        if (at == b.nodes.end() || at->first != key) at = b.nodes.try_emplace(b.nodes.end(), std::string(key));
-        at->second.rrsets[static_cast<std::uint16_t>(r.type)].records.push_back(&r);
+        // Records come mostly in key order and an owner's together (zone files, exports).
+        if (seq.back().first != key) {
+            if (key < std::string_view(seq.back().first)) in_order = false;
+            seq.emplace_back(std::string(key), BuildNode{});
+        }
+        seq.back().second.rrsets[static_cast<std::uint16_t>(r.type)].records.push_back(&r);
     }
+    if (!in_order) {
+        std::stable_sort(seq.begin(), seq.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+        std::size_t out = 0;
+        for (std::size_t i = 1; i < seq.size(); ++i) {
+            if (seq[i].first == seq[out].first) {
+                for (auto& [type, rs] : seq[i].second.rrsets) {
+                    auto& into = seq[out].second.rrsets[type].records;
+                    into.insert(into.end(), rs.records.begin(), rs.records.end());
+                }
+            } else if (++out != i) {
+                seq[out] = std::move(seq[i]);
+            }
+        }
+        seq.resize(out + 1);
+    }
+    b.nodes.adopt_sequence(boost::container::ordered_unique_range, std::move(seq));
     b.routes = std::make_unique<RouteTableBuilder>(zone.routes);
     RouteTableBuilder& routes = *b.routes;
     for (auto& [key, node] : b.nodes) {
@@ -1246,7 +1291,6 @@ dns::Result<BuiltZone> build_zone(const Zone& zone, const std::string& origin_ke
         }
     }
     if (b.soa_rdata == nullptr) return make_error(zone.loc.to_text() + ": zone " + zone.origin.to_text() + " has no SOA");
-    b.nodes[""];  // apex always exists
     add_empty_non_terminals(b.nodes);
     flag_nodes(b.nodes);
     return b;
@@ -1255,7 +1299,7 @@ dns::Result<BuiltZone> build_zone(const Zone& zone, const std::string& origin_ke
 /// The record difference between the stored version `old_id` and `nodes`,
 /// walking both in key order; `old_soa` gets the stored apex SOA rdata.
 int diff_with_stored(MDB_txn* t, const Dbis& d, std::uint32_t old_id, const std::string& origin_key,
-                     const std::map<std::string, BuildNode>& nodes, JournalBuilder& jb,
+                     const NodeMap& nodes, JournalBuilder& jb,
                      std::vector<std::uint8_t>& old_soa) {
     const MDB_dbi nodes_dbi = d.nodes;
     std::shared_ptr<const RouteTable> old_routes = read_routes(t, d.meta, old_id);
@@ -1482,7 +1526,7 @@ int trim_journal(MDB_txn* t, MDB_dbi journal, const std::string& jprefix, std::s
 /// dropped when it no longer chains or the difference is too big.
 int update_journal(MDB_txn* t, const Dbis& d, const JournalLimits& limits, const std::string& origin_key,
                    const Zone& zone, const std::optional<ZoneMeta>& old, bool changed, const Soa& soa,
-                   const std::vector<std::uint8_t>& new_soa, const std::map<std::string, BuildNode>& nodes,
+                   const std::vector<std::uint8_t>& new_soa, const NodeMap& nodes,
                    const StoredVersion* fresh, std::string& history_cut) {
     std::string jprefix = journal_prefix(origin_key);
     bool newer = old && dns::serial_gt(soa.serial, old->serial);
@@ -1555,7 +1599,7 @@ public:
     NodeWriter(const NodeWriter&) = delete;
     NodeWriter& operator=(const NodeWriter&) = delete;
 
-    Status write(const std::map<std::string, BuildNode>& nodes, const BulkNumbers* bulk, std::uint32_t bulk_ttl,
+    Status write(const NodeMap& nodes, const BulkNumbers* bulk, std::uint32_t bulk_ttl,
                  const std::vector<std::string>& masked, const SortedRecords* streamed) {
         if (int rc = mdb_cursor_open(t_, dbi_, &cur_); rc != 0) return make_error(lmdb_error("mdb_cursor_open", rc));
         if (streamed != nullptr) {
@@ -1738,7 +1782,7 @@ private:
     /// The built nodes (the apex, from Zone::records) merged with the streamed
     /// records, node by node: flags as flag_nodes gives them (cuts, occlusion,
     /// wildcard parents), empty non-terminals as for bulk numbers.
-    Status write_streamed(const std::map<std::string, BuildNode>& nodes, const SortedRecords& recs) {
+    Status write_streamed(const NodeMap& nodes, const SortedRecords& recs) {
         auto nit = nodes.begin();
         Status failed;
         StreamNode sn;

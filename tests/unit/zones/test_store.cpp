@@ -1,8 +1,10 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <algorithm>
 #include <random>
 
+#include "enumd/zones/export.hpp"
 #include "enumd/zones/store.hpp"
 #include "enumd/zones/validate.hpp"
 #include "enumd/zones/yaml_loader.hpp"
@@ -262,5 +264,57 @@ TEST_CASE("the serial guard refuses content under an unchanged serial and serial
         }
         CHECK(serial == c.stored);
         CHECK(has_new == (c.refused == nullptr && c.second_changes_content));
+    }
+}
+
+TEST_CASE("records in any order build the nodes the sorted records build", "[store]") {
+    // The node table is built from the records in their order and sorted only when they were not in key order
+    // (build_zone): an owner whose records are apart, the apex last, wildcards and empty non-terminals must
+    // come out the same, node by node.
+    zones::Zone sorted = lab_zone();
+    sorted.records.push_back(rec("1.1.9.0.0.5.5.5.3.1.6.e164.arpa.", dns::RrType::NAPTR,
+                                 "20 100 \"u\" \"E2U+sip\" \"!^.*$!sip:backup@server2.example.net!\" ."));
+    sorted.records.push_back(rec("1.1.9.0.0.5.5.5.3.1.6.e164.arpa.", dns::RrType::TXT, "\"two types\""));
+    sorted.records.push_back(rec("*.7.e164.arpa.", dns::RrType::TXT, "\"wild\""));
+    sorted.records.push_back(rec("9.8.7.e164.arpa.", dns::RrType::TXT, "\"deep\""));
+    sorted.records.push_back(rec("e164.arpa.", dns::RrType::TXT, "\"apex\""));
+    TempDir dir_a;
+    auto a = zones::Store::open(dir_a.path.string());
+    REQUIRE(a.ok());
+    REQUIRE((*a)->write({sorted}).ok());
+    auto want = (*a)->load_zone(N("e164.arpa."));
+    REQUIRE(want.ok());
+    const std::string want_text = zones::export_rfc1035(*want);
+    std::mt19937 rng(20261205);
+    for (int round = 0; round < 8; ++round) {
+        zones::Zone shuffled = sorted;
+        std::shuffle(shuffled.records.begin(), shuffled.records.end(), rng);
+        if (round == 0) std::reverse(shuffled.records.begin(), shuffled.records.end());
+        TempDir dir_b;
+        auto b = zones::Store::open(dir_b.path.string());
+        REQUIRE(b.ok());
+        REQUIRE((*b)->write({shuffled}).ok());
+        auto got = (*b)->load_zone(N("e164.arpa."));
+        REQUIRE(got.ok());
+        CHECK(zones::export_rfc1035(*got) == want_text);
+        auto reader = (*b)->reader();
+        REQUIRE(reader.ok());
+        zones::Reader& r = **reader;
+        REQUIRE(r.refresh());
+        const zones::ZoneInfo* z = r.find_zone(N("e164.arpa."));
+        REQUIRE(z != nullptr);
+        CHECK(r.lookup(*z, N("5.5.5.3.1.6.e164.arpa.")).kind == Lookup::Kind::Exact);  // empty non-terminal
+        CHECK(r.lookup(*z, N("8.7.e164.arpa.")).kind == Lookup::Kind::Exact);          // empty non-terminal
+        Lookup wild_parent = r.lookup(*z, N("7.e164.arpa."));
+        REQUIRE(wild_parent.kind == Lookup::Kind::Exact);
+        CHECK((wild_parent.node.flags() & zones::node_flags::kWildcardChild) != 0);
+        CHECK(r.lookup(*z, N("ns.sub.e164.arpa.")).kind == Lookup::Kind::Delegation);
+        auto node = r.get(*z, N("1.1.9.0.0.5.5.5.3.1.6.e164.arpa."));
+        REQUIRE(node.has_value());
+        auto naptr = node->find(dns::RrType::NAPTR);
+        REQUIRE(naptr.has_value());
+        CHECK(naptr->count == 2);
+        CHECK(node->find(dns::RrType::TXT).has_value());
+        r.release();
     }
 }
