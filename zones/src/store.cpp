@@ -1161,17 +1161,20 @@ void add_empty_non_terminals(NodeMap& nodes) {
         prev = ks;
     }
     if (ents.empty()) return;
-    // In key order and none of them a node yet: one merge of the two runs.
-    NodeMap::sequence_type have = nodes.extract_sequence();
-    NodeMap::sequence_type merged;
-    merged.reserve(have.size() + ents.size());
-    auto e = ents.begin();
-    for (auto& node : have) {
-        for (; e != ents.end() && *e < node.first; ++e) merged.emplace_back(std::move(*e), BuildNode{});
-        merged.push_back(std::move(node));
+    // In key order and none of them a node yet: one merge of the two runs, from the back, in the nodes'
+    // own vector (build_zone reserved room for them: no second copy of the nodes at the peak).
+    NodeMap::sequence_type seq = nodes.extract_sequence();
+    std::size_t i = seq.size();
+    std::size_t j = ents.size();
+    seq.resize(i + j);
+    for (std::size_t k = seq.size(); j > 0;) {
+        if (i > 0 && ents[j - 1] < seq[i - 1].first) {
+            seq[--k] = std::move(seq[--i]);
+        } else {
+            seq[--k] = NodeMap::value_type(std::move(ents[--j]), BuildNode{});
+        }
     }
-    for (; e != ents.end(); ++e) merged.emplace_back(std::move(*e), BuildNode{});
-    nodes.adopt_sequence(boost::container::ordered_unique_range, std::move(merged));
+    nodes.adopt_sequence(boost::container::ordered_unique_range, std::move(seq));
 }
 
 /// Flags (apex, zone cuts, occlusion below cuts, wildcard children) in one
@@ -1245,7 +1248,9 @@ dns::Result<BuiltZone> build_zone(const Zone& zone, const std::string& origin_ke
     // The nodes in record order, an owner's records together where they come together; sorted and merged
     // below when the records were not in key order.
     NodeMap::sequence_type seq;
-    seq.reserve(zone.records.size() + 1);  // at most a node per record: no moves as it grows (pages untouched)
+    // At most a node per record, and room for the empty non-terminals: no moves as it grows (a reservation's
+    // pages are touched only when used).
+    seq.reserve(zone.records.size() + zone.records.size() / 2 + 1);
     seq.emplace_back(std::string(), BuildNode{});  // the apex always exists
     bool in_order = true;
     for (const Record& r : zone.records) {
