@@ -10,10 +10,12 @@ Per size N (data from gen_bulk.py, cached in --workdir per size):
      CPU second; database bytes per number (`mdb_stat -e`: pages in use × page size, B-tree included);
   2. enumd --db on it: seconds to the first answer; Knot (N ≤ --knot-max) on `enumctl export` of the same
      database: seconds to the first answer (its load);
-  3. dnsperf rounds, interleaved server by server and query set by set (hit.txt: numbers in the CSV,
-     miss.txt: numbers not in it), each server pinned to CPU 0 with one worker, dnsperf to CPU 1, bounded
-     by --seconds and ten passes over the 100,000 queries: CPU µs per answered query (utime+stime of the server's process tree),
-     medians over --rounds, after --warmup unmeasured rounds (page cache warm); PSS after the rounds.
+  3. with every size's servers running at once, dnsperf rounds interleaved size by size, server by server
+     and query set by set (hit.txt: numbers in the CSV, miss.txt: numbers not in it), each server pinned to
+     CPU 0 with one worker, dnsperf to CPU 1, bounded by --seconds and ten passes over the 100,000 queries:
+     CPU µs per answered query (utime+stime of the server's process tree), medians over --rounds, after
+     --warmup unmeasured rounds (page cache warm); the growth with N as the median of each round's ratio
+     to the smallest size (the same minutes of the host for both); PSS after the rounds.
 Writes results.json and bulk.md (the table) into --out (default tools/bench/results/), and the plot
 with plot_bulk.py. Loopback only; servers stopped by PID. A benchmark, not a test.
 """
@@ -21,7 +23,6 @@ import argparse
 import json
 import os
 import re
-import resource
 import shutil
 import statistics
 import subprocess
@@ -70,7 +71,8 @@ def measure(server, queries, args):
     return r
 
 
-def one_size(n, args, enumctl, enumd_bin):
+def prepare(n, args, enumctl, enumd_bin):
+    """Compiles size n and starts its servers; (results, servers, data directory)."""
     data = os.path.join(args.workdir, "n%d" % n)
     if not os.path.exists(os.path.join(data, "hit.txt")):
         log("generating %d numbers" % n)
@@ -112,33 +114,46 @@ def one_size(n, args, enumctl, enumd_bin):
             log("%s: first answer after %s s" % (s.name, first))
             if first is None:
                 raise RuntimeError("%s did not answer" % s.name)
-        # Unmeasured passes first: enumd's pages of the database are read from the file on first touch
-        # (at 100M, 3.66 GB of map), Knot's were all read at its load. Without them the first rounds
-        # measure page faults, not lookups (the 2026-12-04 100M "hit" figure: +24 % over 1M).
-        for _ in range(args.warmup):
+    except BaseException:
+        for s in servers:
+            s.stop()
+        raise
+    return res, servers, data
+
+
+def measure_all(prepared, args):
+    """dnsperf rounds over every size's servers at once, interleaved: size by size, server by server, query set
+    by query set within each round, so a host that slows down for minutes weighs on every size alike. The
+    query cost's growth with N is the median over the rounds of each round's ratio to the smallest size."""
+    # Unmeasured passes first: enumd's pages of the database are read from the file on first touch
+    # (at 100M, 3.66 GB of map), Knot's were all read at its load. Without them the first rounds
+    # measure page faults, not lookups (the 2026-12-04 100M "hit" figure: +24 % over 1M).
+    for _ in range(args.warmup):
+        for res, servers, data in prepared:
             for s in servers:
                 for qs in ("hit", "miss"):
                     measure(s, os.path.join(data, qs + ".txt"), args)
-        rounds = {}
-        for _ in range(args.rounds):
+    rounds = [{} for _ in prepared]
+    for _ in range(args.rounds):
+        for i, (res, servers, data) in enumerate(prepared):
             for s in servers:
                 for qs in ("hit", "miss"):
                     r = measure(s, os.path.join(data, qs + ".txt"), args)
-                    rounds.setdefault("%s_%s" % (s.name, qs), []).append(r)
-        for key, rs in rounds.items():
+                    rounds[i].setdefault("%s_%s" % (s.name, qs), []).append(r)
+    for (res, servers, data), rs_by_key in zip(prepared, rounds):
+        for key, rs in rs_by_key.items():
             res[key + "_cpu_us_per_q"] = statistics.median(r["cpu_us_per_q"] for r in rs)
+            res[key + "_rounds_cpu_us_per_q"] = [r["cpu_us_per_q"] for r in rs]
             res[key + "_qps"] = statistics.median(r["qps"] for r in rs)
             res[key + "_lost"] = sum(r["lost"] for r in rs)
             res[key + "_rcodes"] = rs[-1]["rcodes"]
+            base = rounds[0].get(key)
+            if base is not None:
+                res[key + "_vs_smallest"] = statistics.median(
+                    r["cpu_us_per_q"] / b["cpu_us_per_q"] for r, b in zip(rs, base))
         for s in servers:
             pss, _ = run.memory_kib(s.refresh_pids())
             res["%s_pss_mib" % s.name] = pss / 1024.0
-    finally:
-        for s in servers:
-            s.stop()
-    if not args.keep:
-        shutil.rmtree(db, ignore_errors=True)
-    return res
 
 
 def table(results):
@@ -152,6 +167,8 @@ def table(results):
              if "knot_first_answer_s" in r else "—"),
             ("enumd CPU µs/query, hit / miss", lambda r: "%.2f / %.2f" % (r["enumd_hit_cpu_us_per_q"],
                                                                            r["enumd_miss_cpu_us_per_q"])),
+            ("enumd cost ÷ smallest N's, hit / miss", lambda r: "%.3f / %.3f" % (
+                r["enumd_hit_vs_smallest"], r["enumd_miss_vs_smallest"])),
             ("Knot CPU µs/query, hit / miss", lambda r: ("%.2f / %.2f" % (r["knot_hit_cpu_us_per_q"],
                                                                            r["knot_miss_cpu_us_per_q"]))
              if "knot_hit_cpu_us_per_q" in r else "—"),
@@ -181,14 +198,24 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     enumctl = os.path.join(os.path.abspath(args.build_dir), "bin", "enumctl")
     enumd_bin = os.path.join(os.path.abspath(args.build_dir), "bin", "enumd")
-    results = []
     path = os.path.join(args.out, "bulk.json")
-    for n in [int(x) for x in args.sizes.split(",")]:
-        results.append(one_size(n, args, enumctl, enumd_bin))
-        with open(path, "w") as f:
-            json.dump(results, f, indent=1)
-        with open(os.path.join(args.out, "bulk.md"), "w") as f:
-            f.write(table(results))
+    prepared = []
+    try:
+        for n in [int(x) for x in args.sizes.split(",")]:
+            prepared.append(prepare(n, args, enumctl, enumd_bin))
+        measure_all(prepared, args)
+    finally:
+        for _, servers, _ in prepared:
+            for s in servers:
+                s.stop()
+        if not args.keep:
+            for res, _, _ in prepared:
+                shutil.rmtree(os.path.join(args.workdir, "db%d" % res["n"]), ignore_errors=True)
+    results = [res for res, _, _ in prepared]
+    with open(path, "w") as f:
+        json.dump(results, f, indent=1)
+    with open(os.path.join(args.out, "bulk.md"), "w") as f:
+        f.write(table(results))
     print(table(results))
     subprocess.run([os.path.join(HERE, "plot_bulk.py"), path, os.path.join(args.out, "bulk.png")])
 
