@@ -191,6 +191,8 @@ std::size_t finish_rrset(BuildRrset& rs) {
 }
 /// A node's RRsets in type order, looked up like a std::map: a sorted vector that holds one RRset without a heap
 /// block (the std::map it replaces was a block per RRset: 1.2 million for a 1M-number zone file).
+constexpr auto kDname = static_cast<std::uint16_t>(dns::RrType::DNAME);
+
 class RrsetMap {
    public:
     using value_type = std::pair<std::uint16_t, BuildRrset>;
@@ -452,6 +454,9 @@ std::shared_ptr<const ViewTable> views_from(std::span<const std::uint8_t> blob) 
 /// Key of a zone version's views in "meta" (views.hpp; store.hpp).
 std::string views_key(std::uint32_t id) { return "views" + id_prefix(id); }
 
+/// Key of the mark that a zone version is plain (ZoneInfo::plain) in "meta": present or absent, no value.
+std::string plain_key(std::uint32_t id) { return "plain" + id_prefix(id); }
+
 /// A table of zone version `id` in "meta" under `key` (none: null), decoded by `decode` unless `before` holds
 /// the same bytes decoded already (Reader::load_zones after a live change: the route sets of a carrier zone
 /// were decoded on every refresh, a few percent of a single API PUT's CPU). `bytes` gets the stored bytes.
@@ -477,9 +482,9 @@ std::shared_ptr<const RouteTable> read_routes(MDB_txn* t, MDB_dbi meta, std::uin
     return read_table<RouteTable>(t, meta, routes_key(id), nullptr, nullptr, bytes, routes_from);
 }
 
-/// Deletes what a zone version keeps in "meta" beside its nodes: its route sets and its views.
+/// Deletes what a zone version keeps in "meta" beside its nodes: its route sets, its views, its plain mark.
 int delete_routes(MDB_txn* t, MDB_dbi meta, std::uint32_t id) {
-    for (const std::string& key : {routes_key(id), views_key(id)}) {
+    for (const std::string& key : {routes_key(id), views_key(id), plain_key(id)}) {
         MDB_val k = val(key);
         int rc = mdb_del(t, meta, &k, nullptr);
         if (rc != 0 && rc != MDB_NOTFOUND) return rc;
@@ -1655,6 +1660,8 @@ public:
         MDB_val mk = val(prefix_);
         MDB_val old;
         if (mdb_get(t_, dbi_, &mk, &old) == 0 && old.mv_size > 0) v[0] = static_cast<char>(v[0] | *static_cast<const char*>(old.mv_data));
+        if ((static_cast<std::uint8_t>(v[0]) & node_flags::kEncloserMatters) != 0 || apex.rrsets.count(kDname) != 0)
+            special = true;
         MDB_val mv = val(v);
         if (int rc = mdb_put(t_, dbi_, &mk, &mv, 0); rc != 0) return make_error(lmdb_error("writing the apex", rc));
         return std::nullopt;
@@ -1671,6 +1678,8 @@ public:
     std::uint64_t written = 0;       ///< nodes
     std::uint64_t bulk_records = 0;  ///< records of bulk numbers (the built ones: build_zone)
     ContentHash hash;
+    /// A node was written with a flag of node_flags::kEncloserMatters or a DNAME: the zone is not plain.
+    bool special = false;
 
 private:
     Status put(std::string_view key, const std::string& value) {
@@ -1683,6 +1692,7 @@ private:
         }
         k_ = prefix_;
         k_ += key;
+        if (!value.empty() && (static_cast<std::uint8_t>(value[0]) & node_flags::kEncloserMatters) != 0) special = true;
         MDB_val mk = val(k_);
         MDB_val mv = val(value);
         if (int rc = mdb_cursor_put(cur_, &mk, &mv, MDB_APPEND); rc != 0) return make_error(lmdb_error("writing node", rc));
@@ -1693,6 +1703,7 @@ private:
     }
     Status built(const std::string& key, const BuildNode& node) {
         progress().wrote();
+        if (node.rrsets.count(kDname) != 0) special = true;
         if (auto e = put(key, pack_node(node, nullptr))) return e;
         for (const auto& [type, rs] : node.rrsets) hash.rrset(type, rs);
         return std::nullopt;
@@ -1738,6 +1749,7 @@ private:
         if (mv.mv_size == 0 || (*static_cast<const std::uint8_t*>(mv.mv_data) & flag) != 0) return std::nullopt;
         std::string v(static_cast<const char*>(mv.mv_data), mv.mv_size);
         v[0] = static_cast<char>(v[0] | flag);
+        if ((flag & node_flags::kEncloserMatters) != 0) special = true;
         MDB_val nv = val(v);
         if (int rc = mdb_put(t_, dbi_, &mk, &nv, 0); rc != 0) return make_error(lmdb_error("flagging a node", rc));
         return std::nullopt;
@@ -1829,6 +1841,7 @@ private:
                 const auto& rs = sn.rrsets[i];
                 RrsetWriter w(value_, rs.type, rs.rdatas.size(), rs.ttl);
                 for (auto rd : rs.rdatas) w.rdata(sn.rdata(rd));
+                if (rs.type == kDname) special = true;
             }
             progress().wrote();
             if ((failed = put(sn.key, value_))) return false;
@@ -1945,6 +1958,7 @@ struct ZoneVersion {
     std::uint64_t hash = 0;
     std::uint64_t written = 0;       ///< nodes
     std::uint64_t bulk_records = 0;  ///< records the writer added to built.records
+    bool special = false;            ///< not plain (NodeWriter::special)
     std::uint64_t live_print = 0;    ///< the live overrides it was built with (staged versions)
     bool staged = false;             ///< its nodes were committed before the switching transaction
 };
@@ -1981,6 +1995,7 @@ Status write_version_nodes(MDB_txn* t, const Dbis& d, ZoneVersion& v, std::size_
     v.hash = writer.hash.value();
     v.written = writer.written;
     v.bulk_records = writer.bulk_records;
+    v.special = writer.special;
     return std::nullopt;
 }
 
@@ -2107,6 +2122,15 @@ dns::Result<WriteReport::PerZone> write_zone(MDB_txn* t, const Dbis& d, const Jo
         MDB_val k = val(vk);
         MDB_val v = val(vv);
         if (int rc = mdb_put(t, d.meta, &k, &v, 0); rc != 0) return make_error(lmdb_error("writing views", rc));
+    }
+    {
+        // Written or deleted for this id every time: a stale mark on a reused id would hide a wildcard.
+        std::string pk = plain_key(id);
+        MDB_val k = val(pk);
+        const bool plain = !ver.special && !writer.special && file_zone.views.empty();
+        MDB_val v{0, nullptr};
+        int rc = plain ? mdb_put(t, d.meta, &k, &v, 0) : mdb_del(t, d.meta, &k, nullptr);
+        if (rc != 0 && rc != MDB_NOTFOUND) return make_error(lmdb_error("writing the zone's plain mark", rc));
     }
     if (old) {
         // Without a delete here the old id is unreferenced once this commits: delete_orphans removes it.
@@ -2531,6 +2555,10 @@ bool Reader::load_zones() noexcept {
             zi.views = read_table<ViewTable>(
                 txn_, meta_dbi_, views_key(zi.meta.id), before ? &before->views_bytes : nullptr,
                 before ? &before->views : nullptr, zi.views_bytes, views_from);
+            std::string pk = plain_key(zi.meta.id);
+            MDB_val pkv = val(pk);
+            MDB_val pv;
+            zi.plain = zi.views == nullptr && mdb_get(txn_, meta_dbi_, &pkv, &pv) == 0;
             zs.push_back(std::move(zi));
         }
         mdb_cursor_close(cur);
@@ -2612,6 +2640,11 @@ Lookup Reader::lookup(const ZoneInfo& zone, const dns::Name& qname) noexcept {
     NodeView node;
     if (exact) {
         node = NodeView(as_span(v), zone.routes.get(), scratch_.get());
+    } else if (zone.plain) {
+        // No wildcard, cut or DNAME in the zone: the name is NXDOMAIN whatever encloses it (ZoneInfo::plain).
+        out.kind = Lookup::Kind::Nonexistent;
+        out.encloser_labels = origin_labels;
+        return out;
     } else {
         // With every empty non-terminal stored, the closest encloser is the
         // longer common ancestor of the qname with its neighbours in key order.
@@ -2782,6 +2815,7 @@ std::string id_prefix(std::uint32_t id) { return zones::id_prefix(id); }
 std::string zone_db_key(const std::string& origin_key) { return zones::zone_db_key(origin_key); }
 std::string journal_prefix(const std::string& origin_key) { return zones::journal_prefix(origin_key); }
 std::string routes_key(std::uint32_t id) { return zones::routes_key(id); }
+std::string plain_key(std::uint32_t id) { return zones::plain_key(id); }
 std::string encode_meta(const ZoneMeta& m) { return zones::encode_meta(m); }
 bool decode_meta(std::span<const std::uint8_t> v, ZoneMeta& m) { return zones::decode_meta(v, m); }
 void put_journal_record(std::string& out, const dns::Name& owner, std::uint16_t type, std::uint32_t ttl,

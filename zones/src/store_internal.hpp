@@ -52,6 +52,7 @@ std::string id_prefix(std::uint32_t id);
 std::string zone_db_key(const std::string& origin_key);
 std::string journal_prefix(const std::string& origin_key);
 std::string routes_key(std::uint32_t id);
+std::string plain_key(std::uint32_t id);
 std::string encode_meta(const ZoneMeta& m);
 bool decode_meta(std::span<const std::uint8_t> v, ZoneMeta& m);
 void put_journal_record(std::string& out, const dns::Name& owner, std::uint16_t type, std::uint32_t ttl,

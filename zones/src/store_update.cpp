@@ -113,6 +113,7 @@ using dns::make_error;
 constexpr auto kNaptr = static_cast<std::uint16_t>(dns::RrType::NAPTR);
 constexpr auto kSoa = static_cast<std::uint16_t>(dns::RrType::SOA);
 constexpr auto kNs = static_cast<std::uint16_t>(dns::RrType::NS);
+constexpr auto kDname = static_cast<std::uint16_t>(dns::RrType::DNAME);
 constexpr auto kCname = static_cast<std::uint16_t>(dns::RrType::CNAME);
 /// Issues reported per change set before the rest is skipped (the set fails anyway).
 constexpr std::size_t kMaxIssues = 1000;
@@ -536,6 +537,7 @@ class Editor {
         const bool created = !e.value.has_value();
         std::string k = prefix_ + key;
         std::string v = encode_node(n);
+        if ((n.flags & node_flags::kEncloserMatters) != 0 || n.rrsets.count(kDname) != 0) special = true;
         MDB_val mk = val(k);
         MDB_val mv = val(v);
         if (!e.touched) {  // first written in this set: the value read is the original (the new one replaces it)
@@ -595,6 +597,9 @@ class Editor {
     }
 
     std::int64_t nodes_delta = 0;
+    /// A node was saved with a wildcard child, a cut, below a cut or with a DNAME: the zone is no longer
+    /// plain (ZoneInfo::plain), whatever the rest of the set does.
+    bool special = false;
 
    private:
     std::unordered_map<std::string, const Route*> route_by_name_;     ///< info->routes by name
@@ -1346,6 +1351,13 @@ dns::Result<ApplyResult> apply_once(MDB_env* env, const ApplyDbis& d, const dns:
         // One log entry for the set, not a record per owner (live_log.hpp).
         if (int rc = live_log::append(t, d.live, origin_key, overrides); rc != 0)
             return make_error(detail::lmdb_error("live overrides", rc));
+    }
+    if (ed.special) {
+        // Conservative: the mark goes with the first such node and only a compile that finds none writes it again.
+        std::string pk = detail::plain_key(meta.id);
+        MDB_val k = val(pk);
+        if (int rc = mdb_del(t, d.meta, &k, nullptr); rc != 0 && rc != MDB_NOTFOUND)
+            return make_error(detail::lmdb_error("zone plain mark", rc));
     }
     meta.serial = next;
     // The zone no longer is what its last compile wrote: the next compile (a file edit, dropped

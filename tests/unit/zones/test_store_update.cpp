@@ -721,3 +721,164 @@ TEST_CASE("a number moved between route sets is journaled as exactly the records
     CHECK_FALSE(r.report->changed);
     CHECK(db.serial() == s0 + 2);
 }
+
+// ZoneInfo::plain: a zone without wildcards, zone cuts or DNAMEs answers a missing name from one B-tree look
+// (Reader::lookup reads no closest encloser). What must hold: the mark is there only while nothing in the zone
+// needs the encloser — a live change that adds a range, a cut or a DNAME takes it away at once, a compile
+// writes it only when it found none of them, and lookups give the same kinds either way.
+namespace {
+
+const std::string kPlain =
+    "origin: 1.6.e164.arpa.\n"
+    "ttl: 600\n"
+    "soa: {mname: ns1.example.net., rname: hostmaster.example.net., serial: 7}\n"
+    "ns: [ns1.example.net.]\n"
+    "routes:\n"
+    "  telstra: [{uri: \"sip:{number}@sip.telstra.example\", order: 10}]\n"
+    "numbers:\n"
+    "  - {number: \"+61 3 5550 0911\", route: telstra}\n"
+    "  - {number: \"+61 3 5550 0912\", naptr: \"sip:a@one.example\"}\n";
+
+Zone load_text(const std::string& text) {
+    Diagnostics diags;
+    auto z = load_yaml_zone_text(text, "p.yaml", diags);
+    INFO(enumd::testing::all_diags(diags));
+    REQUIRE(z);
+    validate_zone(*z, diags);
+    REQUIRE(!diags.has_errors());
+    return *z;
+}
+
+bool is_plain(Store& s) {
+    auto rd = s.reader();
+    REQUIRE(rd.ok());
+    REQUIRE((*rd)->refresh());
+    bool plain = (*rd)->find_zone(N("1.6.e164.arpa."))->plain;
+    (*rd)->release();
+    return plain;
+}
+
+/// The lookup's kind, and for a name that does not exist the encloser's flags and whether it has a DNAME.
+struct Looked {
+    Lookup::Kind kind;
+    std::uint8_t encloser_flags = 0;
+    bool encloser_dname = false;
+};
+Looked look(Store& s, const std::string& name) {
+    auto rd = s.reader();
+    REQUIRE(rd.ok());
+    REQUIRE((*rd)->refresh());
+    const Name q = N(name);
+    Lookup l = (*rd)->lookup(*(*rd)->find_zone(q), q);
+    Looked out{l.kind, l.encloser.flags(), l.encloser.find(RrType::DNAME).has_value()};
+    (*rd)->release();
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("a zone is plain until a live change adds a wildcard, a zone cut or a DNAME", "[live][plain]") {
+    Db db(load_text(kPlain));
+    CHECK(is_plain(*db.store));
+    CHECK(look(*db.store, "1.1.9.0.0.5.5.5.3.1.6.e164.arpa.").kind == Lookup::Kind::Exact);
+    CHECK(look(*db.store, "5.5.5.3.1.6.e164.arpa.").kind == Lookup::Kind::Exact);  // an empty non-terminal
+    CHECK(look(*db.store, "3.1.9.0.0.5.5.5.3.1.6.e164.arpa.").kind == Lookup::Kind::Nonexistent);
+    CHECK(look(*db.store, "7.7.1.6.e164.arpa.").kind == Lookup::Kind::Nonexistent);
+    // Numbers come and go without touching the mark.
+    REQUIRE(db.store->apply(N("1.6.e164.arpa."), {Change::set_route("+61 3 5550 0999", "telstra")}).ok());
+    REQUIRE(db.store->apply(N("1.6.e164.arpa."), {Change::delete_number("+61 3 5550 0912")}).ok());
+    CHECK(is_plain(*db.store));
+    CHECK(look(*db.store, "2.1.9.0.0.5.5.5.3.1.6.e164.arpa.").kind == Lookup::Kind::Nonexistent);
+
+    SECTION("a wildcard (a range, as RFC 2136 adds one: live number changes take single numbers)") {
+        auto r = db.store->apply(
+            N("1.6.e164.arpa."),
+            {Change::add_rr(N("*.3.0.5.5.5.2.1.6.e164.arpa."), RrType::NAPTR, 600,
+                            *rdata_from_text(RrType::NAPTR, "10 100 \"u\" \"E2U+sip\" \"!^.*$!sip:r@range.example!\" .",
+                                             N(".")))});
+        INFO(r.error_text());
+        REQUIRE(r.ok());
+        CHECK_FALSE(is_plain(*db.store));
+        // The encloser is read again: its wildcard child synthesises the answer (RFC 4592).
+        Looked l = look(*db.store, "7.7.3.0.5.5.5.2.1.6.e164.arpa.");
+        CHECK(l.kind == Lookup::Kind::Nonexistent);
+        CHECK((l.encloser_flags & node_flags::kWildcardChild) != 0);
+    }
+    SECTION("a zone cut") {
+        REQUIRE(db.store
+                    ->apply(N("1.6.e164.arpa."), {Change::add_rr(N("8.8.1.6.e164.arpa."), RrType::NS, 600,
+                                                                 *rdata_from_text(RrType::NS, "ns.child.example.",
+                                                                                  N(".")))})
+                    .ok());
+        CHECK_FALSE(is_plain(*db.store));
+        CHECK(look(*db.store, "1.2.8.8.1.6.e164.arpa.").kind == Lookup::Kind::Delegation);
+    }
+    SECTION("a DNAME") {
+        REQUIRE(db.store
+                    ->apply(N("1.6.e164.arpa."), {Change::add_rr(N("7.7.1.6.e164.arpa."), RrType::DNAME, 600,
+                                                                 *rdata_from_text(RrType::DNAME, "e164.example.",
+                                                                                  N(".")))})
+                    .ok());
+        CHECK_FALSE(is_plain(*db.store));
+        Looked l = look(*db.store, "1.7.7.1.6.e164.arpa.");
+        CHECK(l.kind == Lookup::Kind::Nonexistent);
+        CHECK(l.encloser_dname);
+    }
+    // The live change is kept over a recompile of the file (an override), and the compile sees it.
+    REQUIRE(db.store->write({load_text(kPlain)}).ok());
+    CHECK_FALSE(is_plain(*db.store));
+}
+
+TEST_CASE("a compile marks a zone plain only when no node needs its closest encloser", "[store][plain]") {
+    struct Case {
+        const char* what;
+        std::string extra;
+        bool plain;
+    };
+    const Case cases[] = {
+        {"numbers and routes only", "", true},
+        {"a range", "  - {number: \"+61 2 5550 2*\", naptr: \"sip:{number}@range.example\"}\n", false},
+        {"a wildcard record", "records:\n  - {name: \"*.9\", type: TXT, data: x}\n", false},
+        {"a wildcard at the apex", "records:\n  - {name: \"*\", type: TXT, data: x}\n", false},
+        {"a zone cut", "records:\n  - {name: \"8.8\", type: NS, data: ns.child.example.}\n", false},
+        {"a DNAME", "records:\n  - {name: \"7.7\", type: DNAME, data: e164.example.}\n", false},
+        {"a view", "views:\n  - {name: a, match: [10.0.0.0/8]}\n", false},
+    };
+    TempDir dir{"enumd-plain"};
+    auto s = Store::open(dir.path.string());
+    REQUIRE(s.ok());
+    for (const auto& c : cases) {
+        INFO(c.what);
+        // Each write replaces the zone, in both directions: the mark follows what the new version holds.
+        REQUIRE((*s)->write({load_text(kPlain + c.extra)}).ok());
+        CHECK(is_plain(**s) == c.plain);
+        REQUIRE((*s)->write({load_text(kPlain)}).ok());
+        CHECK(is_plain(**s));
+    }
+}
+
+TEST_CASE("a zone of CSV numbers is plain unless a row is a range", "[store][plain][csv]") {
+    TempDir dir{"enumd-plain-csv"};
+    const std::string zone = kPlain + "numbers_csv: n.csv\n";
+    auto s = Store::open((dir.path / "db").string());
+    REQUIRE(s.ok());
+    for (const auto& [csv, plain] : std::vector<std::pair<std::string, bool>>{
+             {"number,route\n+61355501000,telstra\n+61355501001,telstra\n", true},
+             {"number,route\n+61355501000,telstra\n+61 3 5551*,telstra\n", false},
+         }) {
+        INFO(csv);
+        std::string top = dir.write("zone.yaml", zone);
+        dir.write("n.csv", csv);
+        Diagnostics diags;
+        auto z = load_yaml_zone(top, diags);
+        INFO(enumd::testing::all_diags(diags));
+        REQUIRE(z);
+        validate_zone(*z, diags);
+        REQUIRE(!diags.has_errors());
+        REQUIRE((*s)->write({*z}).ok());
+        CHECK(is_plain(**s) == plain);
+        CHECK(look(**s, "3.3.3.1.5.5.5.3.1.6.e164.arpa.").kind == Lookup::Kind::Nonexistent);
+        CHECK((look(**s, "3.3.3.1.5.5.5.3.1.6.e164.arpa.").encloser_flags & node_flags::kWildcardChild) ==
+              (plain ? 0 : node_flags::kWildcardChild));
+    }
+}

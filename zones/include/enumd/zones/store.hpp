@@ -81,6 +81,9 @@ inline constexpr std::uint8_t kOccluded = 0x04;    ///< below a zone cut (glue o
 inline constexpr std::uint8_t kWildcardChild = 0x08;  ///< "*.<this>" exists
 inline constexpr std::uint8_t kRouted = 0x10;         ///< the NAPTR RRset is a route set reference
 inline constexpr std::uint8_t kRouteRn = 0x20;        ///< ... with a routing number
+/// The flags that make a name's closest encloser matter to a name that does not exist (a wildcard to
+/// synthesise from, a zone cut to refer to); with a DNAME, what a "plain" zone has none of (ZoneInfo::plain).
+inline constexpr std::uint8_t kEncloserMatters = kDelegation | kOccluded | kWildcardChild;
 }  // namespace node_flags
 
 /// Room for one rdata expanded from a route set (one per Reader).
@@ -168,6 +171,11 @@ struct ZoneInfo {
     ZoneMeta meta;
     std::shared_ptr<const RouteTable> routes;  ///< the zone's route sets (none: null)
     std::shared_ptr<const ViewTable> views;    ///< the zone's views (none: null, the common case)
+    /// The zone has no wildcard, no zone cut below its apex and no DNAME, and no views: a name that does
+    /// not exist is NXDOMAIN whatever its closest encloser, so Reader::lookup does not read the encloser
+    /// (a second B-tree descent per miss). Written by the compile that found none; the first live change
+    /// that adds any of them deletes it (store_update.cpp), and only a compile writes it again.
+    bool plain = false;
     /// The stored bytes `routes` and `views` were decoded from: a Reader's refresh after a live change (each
     /// commit moves the generation) decodes them again only when these differ.
     std::string routes_bytes;
@@ -256,7 +264,9 @@ struct Lookup {
     Kind kind = Kind::Nonexistent;
     NodeView node;                 ///< exact node, or the cut for Delegation
     dns::Name node_name;           ///< owner of `node` (Delegation) — exact: the qname
-    NodeView encloser;             ///< closest encloser node (Nonexistent)
+    /// Closest encloser node (Nonexistent). In a plain zone (ZoneInfo::plain) it is not read: empty, with
+    /// `encloser_labels` the origin's — nothing in such a zone depends on it.
+    NodeView encloser;
     std::size_t encloser_labels = 0;  ///< label count of the closest encloser (absolute)
 };
 
