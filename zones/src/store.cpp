@@ -189,10 +189,10 @@ std::size_t finish_rrset(BuildRrset& rs) {
     for (const Record* r : recs) rs.ttl = std::min(rs.ttl, r->ttl);
     return recs.size();
 }
-/// A node's RRsets in type order, looked up like a std::map: a sorted vector that holds one RRset without a heap
-/// block (the std::map it replaces was a block per RRset: 1.2 million for a 1M-number zone file).
 constexpr auto kDname = static_cast<std::uint16_t>(dns::RrType::DNAME);
 
+/// A node's RRsets in type order, looked up like a std::map: a sorted vector that holds one RRset without a heap
+/// block (the std::map it replaces was a block per RRset: 1.2 million for a 1M-number zone file).
 class RrsetMap {
    public:
     using value_type = std::pair<std::uint16_t, BuildRrset>;
@@ -1660,8 +1660,6 @@ public:
         MDB_val mk = val(prefix_);
         MDB_val old;
         if (mdb_get(t_, dbi_, &mk, &old) == 0 && old.mv_size > 0) v[0] = static_cast<char>(v[0] | *static_cast<const char*>(old.mv_data));
-        if ((static_cast<std::uint8_t>(v[0]) & node_flags::kEncloserMatters) != 0 || apex.rrsets.count(kDname) != 0)
-            special = true;
         MDB_val mv = val(v);
         if (int rc = mdb_put(t_, dbi_, &mk, &mv, 0); rc != 0) return make_error(lmdb_error("writing the apex", rc));
         return std::nullopt;
@@ -2127,7 +2125,8 @@ dns::Result<WriteReport::PerZone> write_zone(MDB_txn* t, const Dbis& d, const Jo
         // Written or deleted for this id every time: a stale mark on a reused id would hide a wildcard.
         std::string pk = plain_key(id);
         MDB_val k = val(pk);
-        const bool plain = !ver.special && !writer.special && file_zone.views.empty();
+        // The apex rewrite above adds no flag: the version's writer saw every node, the apex included.
+        const bool plain = !ver.special && file_zone.views.empty();
         MDB_val v{0, nullptr};
         int rc = plain ? mdb_put(t, d.meta, &k, &v, 0) : mdb_del(t, d.meta, &k, nullptr);
         if (rc != 0 && rc != MDB_NOTFOUND) return make_error(lmdb_error("writing the zone's plain mark", rc));
