@@ -19,7 +19,9 @@ the whole run, so a lost query means a change lost it. Then:
      random existing number to another route for --seconds; requests/s and
      wrk's latency percentiles (request to durable reply);
   4. change-to-visible: --probes sequential PUTs, each followed by NAPTR
-     queries until the new route answers; p50/p99 from sending the PUT.
+     queries until the new route answers; p50/p99 from sending the PUT. Interleaved
+     with them, the floor: a GET of a number and one query for it (the same round
+     trips without a change): what the host's scheduling costs the instrument.
 dnsperf is stopped, then, without query load, the anchor:
   5. RFC 2136: --updates single updates sent one after another by one nsupdate
      (TSIG hmac-sha256), each acknowledged after its durable commit — to enumd
@@ -414,8 +416,18 @@ def main():
                 niced = True
             except OSError as e:
                 log(f"prober keeps its priority: {e}")
+        floor = []
         for i in range(args.probes):
             number = rng.choice(numbers)
+            # The floor, interleaved with the probes so that both see the same minutes of the host: the same two
+            # round trips (the API, then one NAPTR query) without a change — a GET of the number, which the
+            # HTTP thread answers from a snapshot without the writer. What a probe takes above it is the write.
+            t = time.monotonic()
+            status, _ = api.call_raw("GET", path + "numbers/" + number, None)
+            probe.send(dns.message.make_query(owner(number), "NAPTR").to_wire())
+            recv_stamped(probe)
+            if status == 200:
+                floor.append(time.monotonic() - t)
             route = routes[i % len(routes)]
             host = route + ".example"
             t = time.monotonic()
@@ -451,9 +463,13 @@ def main():
             f"p99 {percentile(visible, 99) * 1000:.2f} ms as the prober saw it; p50 "
             f"{percentile(at_socket, 50) * 1000:.2f} ms, p99 {percentile(at_socket, 99) * 1000:.2f} ms to the answer's "
             f"arrival at its socket; never seen {missed}; slowest, ms: {worst}")
-        failed = failed or missed > 0
+        log(f"the floor, {len(floor)} GETs of a number each followed by one query for it (no change), interleaved "
+            f"with the probes: p50 {percentile(floor, 50) * 1000:.2f} ms, p99 {percentile(floor, 99) * 1000:.2f} ms, "
+            f"max {max(floor) * 1000:.2f} ms")
+        failed = failed or missed > 0 or len(floor) != args.probes
         figures["visible"] = (percentile(visible, 50) * 1000, percentile(visible, 99) * 1000, missed,
-                              percentile(at_socket, 50) * 1000, percentile(at_socket, 99) * 1000)
+                              percentile(at_socket, 50) * 1000, percentile(at_socket, 99) * 1000,
+                              percentile(floor, 50) * 1000, percentile(floor, 99) * 1000)
 
         phase_times("the probes")
         cpu1 = bench.cpu_seconds([server.pid])
@@ -518,10 +534,12 @@ def print_table(args, f):
         print(f"| enumd, single API PUTs ({args.connections} connections) | {rps:,.0f} changes/s "
               f"(p50 {p50}, p99 {p99}, non-2xx {non2xx}) | ≥ 5,000/s |")
     if "visible" in f:
-        p50, p99, missed, k50, k99 = f["visible"]
+        p50, p99, missed, k50, k99, f50, f99 = f["visible"]
         print(f"| enumd, change-to-visible ({args.probes} probes): PUT sent → answer read by the prober; → answer "
               f"at its socket (kernel timestamp) | p50 {p50:.2f} ms, p99 {p99:.2f} ms; p50 {k50:.2f} ms, "
               f"p99 {k99:.2f} ms; never seen {missed} | p99 ≤ 10 ms |")
+        print(f"| … the floor: a GET of the number and one query, no change, interleaved with the probes | p50 "
+              f"{f50:.2f} ms, p99 {f99:.2f} ms | |")
     if "knot" in f:
         n, acked, followed, ixfr, same = f["knot"]
         print(f"| Knot secondary follows {n:,} changes | {followed:.2f} s from the request "
